@@ -1,0 +1,30 @@
+// The environment, read once into one typed object.
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  tickMs: number;
+  logLevel: string;
+  /** Where the built web app lives; served at / when present. */
+  webDist: string;
+  sessionTtlMs: number;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: integer(env.PORT, 3000, 'PORT'),
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || 'sqlite:./data/finishline.db',
+    tickMs: integer(env.FINISHLINE_TICK_MS, 5000, 'FINISHLINE_TICK_MS'),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    webDist: env.FINISHLINE_WEB_DIST ?? new URL('../web/dist', import.meta.url).pathname,
+    sessionTtlMs: integer(env.FINISHLINE_SESSION_TTL_HOURS, 24 * 14, 'FINISHLINE_SESSION_TTL_HOURS') * 3600_000,
+  };
+}
+
+function integer(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}

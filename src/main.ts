@@ -1,0 +1,90 @@
+// The `finishline` command line: serve, migrate, token create.
+import { parseArgs } from 'node:util';
+import { readConfig } from './config.ts';
+import { openDatabase } from './platform/db/database.ts';
+import { migrateToLatest } from './platform/db/migrations.ts';
+import { systemClock } from './platform/clock.ts';
+import { createApiTokenFor } from './people/service.ts';
+import { buildServer } from './server.ts';
+
+const HELP = `finishline — task management for home-service businesses
+
+Usage: finishline <command> [options]
+
+Commands:
+  serve                         run the web app and API (PORT, default 3000)
+  migrate                       bring the database schema up to date
+  token create --email E --name N
+                                create an API token for the user with email E
+  help                          show this text
+
+Configuration (environment):
+  PORT                 HTTP port (default 3000)
+  DATABASE_URL         sqlite:PATH (default sqlite:./data/finishline.db) or postgres://…
+  FINISHLINE_TICK_MS   how often time triggers are scanned (default 5000)
+  LOG_LEVEL            fatal, error, warn, info (default), debug, silent
+`;
+
+async function serve(): Promise<void> {
+  const config = readConfig();
+  const server = await buildServer({ ...config, webDist: config.webDist });
+  await server.app.listen({ port: config.port, host: config.host });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.app.log.info(`${signal}: finishing requests in flight, then stopping`);
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+async function migrate(): Promise<void> {
+  const { databaseUrl } = readConfig();
+  const database = openDatabase(databaseUrl);
+  const applied = await migrateToLatest(database.db, database.dialect);
+  console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The schema is up to date.');
+  await database.close();
+}
+
+async function token(args: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { email: { type: 'string' }, name: { type: 'string' } } });
+  if (positionals[0] !== 'create' || !values.email) throw new UsageError('Usage: finishline token create --email E [--name N]');
+  const { databaseUrl } = readConfig();
+  const database = openDatabase(databaseUrl);
+  await migrateToLatest(database.db, database.dialect);
+  try {
+    const created = await createApiTokenFor({ db: database.db, dialect: database.dialect, clock: systemClock }, values.email, values.name ?? 'command line');
+    console.log(created.token);
+  } finally {
+    await database.close();
+  }
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<void> {
+  const [command = 'help', ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve();
+    case 'migrate':
+      return migrate();
+    case 'token':
+      return token(rest);
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(HELP);
+      return;
+    default:
+      throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof UsageError ? error.message : error);
+  process.exit(error instanceof UsageError ? 2 : 1);
+});

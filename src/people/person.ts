@@ -1,0 +1,155 @@
+// People and organisations: roles, schemas, and the pure rules about who may do what.
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import type { Role } from '../platform/context.ts';
+
+export const ROLES = ['owner', 'admin', 'manager', 'member'] as const satisfies readonly Role[];
+const RANK: Record<Role, number> = { owner: 3, admin: 2, manager: 1, member: 0 };
+
+export function roleAtLeast(role: Role, minimum: Role): boolean {
+  return RANK[role] >= RANK[minimum];
+}
+
+/** Admins manage users; only the owner may grant or take away admin (or ownership). */
+export function mayGrantRole(actor: Role, from: Role | null, to: Role): boolean {
+  if (!roleAtLeast(actor, 'admin')) return false;
+  if (to === 'owner' || from === 'owner') return actor === 'owner' && from !== 'owner';
+  if (to === 'admin' || from === 'admin') return actor === 'owner';
+  return true;
+}
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM');
+const interval = z
+  .tuple([clockTime, clockTime])
+  .refine(([from, to]) => from < to, 'the start must be before the end');
+export const weeklyHours = z.object(Object.fromEntries(WEEKDAYS.map((d) => [d, z.array(interval).max(4)])) as Record<
+  (typeof WEEKDAYS)[number],
+  z.ZodArray<typeof interval>
+>);
+export type WeeklyHours = z.infer<typeof weeklyHours>;
+
+export const DEFAULT_BUSINESS_HOURS: WeeklyHours = {
+  mon: [['08:00', '17:00']],
+  tue: [['08:00', '17:00']],
+  wed: [['08:00', '17:00']],
+  thu: [['08:00', '17:00']],
+  fri: [['08:00', '17:00']],
+  sat: [],
+  sun: [],
+};
+
+export const timezone = z.string().refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone, e.g. Europe/London');
+const isoDate = z.iso.date();
+export const timeOff = z
+  .array(z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), note: z.string().max(200).optional() }))
+  .max(200);
+
+export const email = z.email().max(254).transform((e) => e.toLowerCase());
+export const password = z.string().min(12, 'must be at least 12 characters').max(128);
+const personName = z.string().trim().min(1).max(120);
+
+export const signupBody = z.strictObject({
+  orgName: z.string().trim().min(1).max(120),
+  timezone,
+  name: personName,
+  email,
+  password,
+});
+
+export const sessionBody = z.strictObject({ email, password: z.string().min(1).max(128) });
+
+export const createUserBody = z.strictObject({
+  name: personName,
+  email,
+  role: z.enum(ROLES).default('member'),
+  password: password.optional(),
+  workingHours: weeklyHours.nullable().optional(),
+});
+
+export const updateUserBody = z.strictObject({
+  name: personName.optional(),
+  email: email.optional(),
+  role: z.enum(ROLES).optional(),
+  active: z.boolean().optional(),
+  password: password.optional(),
+  workingHours: weeklyHours.nullable().optional(),
+  timeOff: timeOff.optional(),
+});
+
+export const updateOrgBody = z.strictObject({
+  name: z.string().trim().min(1).max(120).optional(),
+  timezone: timezone.optional(),
+  businessHours: weeklyHours.optional(),
+  holidays: z.array(isoDate).max(366).optional(),
+});
+
+export const teamBody = z.strictObject({
+  name: z.string().trim().min(1).max(80),
+  memberIds: z.array(z.string().min(1)).max(500).default([]),
+  managerId: z.string().min(1).nullable().default(null),
+});
+
+export const updateTeamBody = z.strictObject({
+  name: z.string().trim().min(1).max(80).optional(),
+  memberIds: z.array(z.string().min(1)).max(500).optional(),
+  managerId: z.string().min(1).nullable().optional(),
+});
+
+export const tokenBody = z.strictObject({ name: z.string().trim().min(1).max(80) });
+
+export type SignupInput = z.infer<typeof signupBody>;
+export type CreateUserInput = z.infer<typeof createUserBody>;
+export type UpdateUserInput = z.infer<typeof updateUserBody>;
+export type UpdateOrgInput = z.infer<typeof updateOrgBody>;
+export type TeamInput = z.infer<typeof teamBody>;
+export type UpdateTeamInput = z.infer<typeof updateTeamBody>;
+
+// Output shapes, written out on purpose.
+export const orgView = z.object({
+  id: z.string(),
+  name: z.string(),
+  timezone: z.string(),
+  businessHours: weeklyHours,
+  holidays: z.array(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+});
+
+export const userView = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  active: z.boolean(),
+  workingHours: weeklyHours.nullable(),
+  timeOff: z.array(z.object({ from: z.string(), to: z.string(), note: z.string().optional() })),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+});
+
+export const teamView = z.object({
+  id: z.string(),
+  name: z.string(),
+  memberIds: z.array(z.string()),
+  managerId: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+});
+
+export const tokenView = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+
+export type OrgView = z.infer<typeof orgView>;
+export type UserView = z.infer<typeof userView>;
+export type TeamView = z.infer<typeof teamView>;
+export type TokenView = z.infer<typeof tokenView>;

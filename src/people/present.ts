@@ -1,0 +1,55 @@
+// The API shapes of organisations, users, teams and tokens.
+import { iso } from '../platform/pagination.ts';
+import type { Role } from '../platform/context.ts';
+import type { OrgView, TeamView, TokenView, UserView, WeeklyHours } from './person.ts';
+import type { OrgRow, TeamRow, TokenRow, UserRow } from './store.ts';
+
+export function presentOrg(row: OrgRow): OrgView {
+  return {
+    id: row.id,
+    name: row.name,
+    timezone: row.timezone,
+    businessHours: JSON.parse(row.business_hours) as WeeklyHours,
+    holidays: JSON.parse(row.holidays) as string[],
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    version: row.version,
+  };
+}
+
+export function presentUser(row: UserRow): UserView {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role as Role,
+    active: row.active === 1,
+    workingHours: row.working_hours ? (JSON.parse(row.working_hours) as WeeklyHours) : null,
+    timeOff: JSON.parse(row.time_off) as UserView['timeOff'],
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    version: row.version,
+  };
+}
+
+export function presentTeam(row: TeamRow, memberIds: string[]): TeamView {
+  return {
+    id: row.id,
+    name: row.name,
+    memberIds,
+    managerId: row.manager_id,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    version: row.version,
+  };
+}
+
+export function presentToken(row: TokenRow): TokenView {
+  return {
+    id: row.id,
+    name: row.name,
+    createdAt: iso(row.created_at),
+    lastUsedAt: iso(row.last_used_at),
+    revokedAt: iso(row.revoked_at),
+  };
+}

@@ -1,0 +1,153 @@
+// HTTP routes for sign-up, sessions, the organisation, users, teams and API tokens.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Deps } from '../platform/context.ts';
+import { newSecret } from '../platform/ids.ts';
+import { typed } from '../platform/http/app.ts';
+import { callerOf, clearSessionCookies, setSessionCookies } from '../platform/http/auth.ts';
+import { ifMatchVersion, withEtag } from '../platform/http/etag.ts';
+import { idParams, pageOfSchema, pageQuery, problems } from '../platform/http/schemas.ts';
+import {
+  createUserBody,
+  orgView,
+  sessionBody,
+  signupBody,
+  teamBody,
+  teamView,
+  tokenBody,
+  tokenView,
+  updateOrgBody,
+  updateTeamBody,
+  updateUserBody,
+  userView,
+} from './person.ts';
+import * as people from './service.ts';
+
+export interface PeopleRouteOptions {
+  sessionTtlMs: number;
+  loginRateLimit: { max: number; timeWindow: number };
+}
+
+export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRouteOptions): void {
+  const r = typed(app);
+  const policy = { sessionTtlMs: options.sessionTtlMs };
+  const startSession = (request: FastifyRequest, reply: FastifyReply, token: string) =>
+    setSessionCookies(reply, token, newSecret('csrf'), { secure: request.protocol === 'https', maxAgeMs: options.sessionTtlMs });
+
+  r.post('/api/v1/signup', {
+    config: { public: true },
+    schema: {
+      tags: ['people'],
+      summary: 'Create an organisation and its owner',
+      body: signupBody,
+      response: { 201: z.object({ org: orgView, user: userView, token: z.string() }), ...problems(409) },
+    },
+  }, async (request, reply) => {
+    const result = await people.signup(deps, request.body, policy);
+    startSession(request, reply, result.token);
+    return reply.code(201).send(result);
+  });
+
+  r.post('/api/v1/sessions', {
+    config: { public: true, rateLimit: { ...options.loginRateLimit, keyGenerator: (request: FastifyRequest) => request.ip } },
+    schema: {
+      tags: ['people'],
+      summary: 'Log in: exchange an email and password for a session token',
+      body: sessionBody,
+      response: { 201: z.object({ token: z.string(), user: userView }), ...problems(429) },
+    },
+  }, async (request, reply) => {
+    const result = await people.login(deps, request.body.email, request.body.password, policy);
+    startSession(request, reply, result.token);
+    return reply.code(201).send(result);
+  });
+
+  r.delete('/api/v1/sessions/current', {
+    schema: { tags: ['people'], summary: 'Log out this session', response: { 204: z.null(), ...problems() } },
+  }, async (request, reply) => {
+    const caller = callerOf(request);
+    await people.logout(deps, caller, caller.tokenId);
+    clearSessionCookies(reply);
+    return reply.code(204).send(null);
+  });
+
+  r.delete('/api/v1/sessions', {
+    schema: { tags: ['people'], summary: 'Log out every session of the current user', response: { 204: z.null(), ...problems() } },
+  }, async (request, reply) => {
+    await people.logoutEverywhere(deps, callerOf(request));
+    clearSessionCookies(reply);
+    return reply.code(204).send(null);
+  });
+
+  r.get('/api/v1/me', {
+    schema: { tags: ['people'], summary: 'The current user and organisation', response: { 200: z.object({ user: userView, org: orgView }), ...problems() } },
+  }, async (request) => people.me(deps, callerOf(request)));
+
+  r.get('/api/v1/org', {
+    schema: { tags: ['people'], summary: 'The organisation: time zone, business hours, holidays', response: { 200: orgView, ...problems() } },
+  }, async (request, reply) => withEtag(reply, await people.getOrg(deps, callerOf(request))));
+
+  r.patch('/api/v1/org', {
+    schema: { tags: ['people'], summary: 'Change the organisation’s settings (admins)', body: updateOrgBody, response: { 200: orgView, ...problems(403, 412) } },
+  }, async (request, reply) => withEtag(reply, await people.updateOrg(deps, callerOf(request), request.body, ifMatchVersion(request))));
+
+  r.get('/api/v1/users', {
+    schema: { tags: ['people'], summary: 'People of the organisation', querystring: pageQuery, response: { 200: pageOfSchema(userView), ...problems() } },
+  }, async (request) => people.listUsers(deps, callerOf(request), request.query));
+
+  r.post('/api/v1/users', {
+    schema: { tags: ['people'], summary: 'Add a person (admins)', body: createUserBody, response: { 201: userView, ...problems(403, 409) } },
+  }, async (request, reply) => reply.code(201).send(withEtag(reply, await people.createUser(deps, callerOf(request), request.body))));
+
+  r.get('/api/v1/users/:id', {
+    schema: { tags: ['people'], summary: 'One person', params: idParams, response: { 200: userView, ...problems(404) } },
+  }, async (request, reply) => withEtag(reply, await people.getUser(deps, callerOf(request), request.params.id)));
+
+  r.patch('/api/v1/users/:id', {
+    schema: {
+      tags: ['people'],
+      summary: 'Change a person: admins change anyone below them; everyone their own name, password, hours and time off',
+      params: idParams,
+      body: updateUserBody,
+      response: { 200: userView, ...problems(403, 404, 409, 412) },
+    },
+  }, async (request, reply) =>
+    withEtag(reply, await people.updateUser(deps, callerOf(request), request.params.id, request.body, ifMatchVersion(request))));
+
+  r.get('/api/v1/teams', {
+    schema: { tags: ['people'], summary: 'Teams', querystring: pageQuery, response: { 200: pageOfSchema(teamView), ...problems() } },
+  }, async (request) => people.listTeams(deps, callerOf(request), request.query));
+
+  r.post('/api/v1/teams', {
+    schema: { tags: ['people'], summary: 'Create a team (admins)', body: teamBody, response: { 201: teamView, ...problems(403, 404, 409) } },
+  }, async (request, reply) => reply.code(201).send(withEtag(reply, await people.createTeam(deps, callerOf(request), request.body))));
+
+  r.get('/api/v1/teams/:id', {
+    schema: { tags: ['people'], summary: 'One team', params: idParams, response: { 200: teamView, ...problems(404) } },
+  }, async (request, reply) => withEtag(reply, await people.getTeam(deps, callerOf(request), request.params.id)));
+
+  r.patch('/api/v1/teams/:id', {
+    schema: { tags: ['people'], summary: 'Rename a team, change its members or manager (admins)', params: idParams, body: updateTeamBody, response: { 200: teamView, ...problems(403, 404, 409, 412) } },
+  }, async (request, reply) =>
+    withEtag(reply, await people.updateTeam(deps, callerOf(request), request.params.id, request.body, ifMatchVersion(request))));
+
+  r.get('/api/v1/tokens', {
+    schema: { tags: ['people'], summary: 'API tokens (admins); the secret is never shown again', response: { 200: pageOfSchema(tokenView), ...problems(403) } },
+  }, async (request) => people.listApiTokens(deps, callerOf(request)));
+
+  r.post('/api/v1/tokens', {
+    schema: {
+      tags: ['people'],
+      summary: 'Create an API token for an integration (admins); the token is shown once',
+      body: tokenBody,
+      response: { 201: tokenView.extend({ token: z.string() }), ...problems(403) },
+    },
+  }, async (request, reply) => reply.code(201).send(await people.createApiToken(deps, callerOf(request), request.body.name)));
+
+  r.delete('/api/v1/tokens/:id', {
+    schema: { tags: ['people'], summary: 'Revoke an API token (admins)', params: idParams, response: { 204: z.null(), ...problems(403, 404) } },
+  }, async (request, reply) => {
+    await people.revokeApiToken(deps, callerOf(request), request.params.id);
+    return reply.code(204).send(null);
+  });
+}

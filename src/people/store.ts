@@ -1,0 +1,152 @@
+// Every query about organisations, users, teams and tokens.
+import type { Selectable } from 'kysely';
+import type { Db, OrgsTable, TeamsTable, TokensTable, UsersTable } from '../platform/db/schema.ts';
+
+export type OrgRow = Selectable<OrgsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type TeamRow = Selectable<TeamsTable>;
+export type TokenRow = Selectable<TokensTable>;
+
+export function insertOrg(db: Db, row: OrgRow) {
+  return db.insertInto('orgs').values(row).execute();
+}
+
+export function findOrg(db: Db, orgId: string) {
+  return db.selectFrom('orgs').selectAll().where('id', '=', orgId).executeTakeFirst();
+}
+
+export async function updateOrg(db: Db, orgId: string, set: Partial<OrgRow>): Promise<void> {
+  await db.updateTable('orgs').set(set).where('id', '=', orgId).execute();
+}
+
+/** Takes the next task number of the organisation; the row lock serialises concurrent creators. */
+export async function nextTaskNumber(db: Db, orgId: string): Promise<number> {
+  const row = await db
+    .updateTable('orgs')
+    .set((eb) => ({ task_seq: eb('task_seq', '+', 1) }))
+    .where('id', '=', orgId)
+    .returning('task_seq')
+    .executeTakeFirstOrThrow();
+  return row.task_seq;
+}
+
+export function insertUser(db: Db, row: UserRow) {
+  return db.insertInto('users').values(row).execute();
+}
+
+export function findUser(db: Db, orgId: string, userId: string) {
+  return db.selectFrom('users').selectAll().where('org_id', '=', orgId).where('id', '=', userId).executeTakeFirst();
+}
+
+export function findUserByEmail(db: Db, email: string) {
+  return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+export function listUsers(db: Db, orgId: string, page: { limit: number; after?: string }) {
+  let query = db.selectFrom('users').selectAll().where('org_id', '=', orgId);
+  if (page.after) query = query.where('id', '>', page.after);
+  return query.orderBy('id').limit(page.limit).execute();
+}
+
+export async function existingUserIds(db: Db, orgId: string, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('users').select('id').where('org_id', '=', orgId).where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+export async function existingTeamIds(db: Db, orgId: string, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('teams').select('id').where('org_id', '=', orgId).where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+export async function updateUser(db: Db, orgId: string, userId: string, set: Partial<UserRow>): Promise<void> {
+  await db.updateTable('users').set(set).where('org_id', '=', orgId).where('id', '=', userId).execute();
+}
+
+export function insertTeam(db: Db, row: TeamRow) {
+  return db.insertInto('teams').values(row).execute();
+}
+
+export function findTeam(db: Db, orgId: string, teamId: string) {
+  return db.selectFrom('teams').selectAll().where('org_id', '=', orgId).where('id', '=', teamId).executeTakeFirst();
+}
+
+export function findTeamByName(db: Db, orgId: string, name: string) {
+  return db.selectFrom('teams').select('id').where('org_id', '=', orgId).where('name', '=', name).executeTakeFirst();
+}
+
+export function listTeams(db: Db, orgId: string, page: { limit: number; after?: string }) {
+  let query = db.selectFrom('teams').selectAll().where('org_id', '=', orgId);
+  if (page.after) query = query.where('id', '>', page.after);
+  return query.orderBy('id').limit(page.limit).execute();
+}
+
+export async function updateTeam(db: Db, orgId: string, teamId: string, set: Partial<TeamRow>): Promise<void> {
+  await db.updateTable('teams').set(set).where('org_id', '=', orgId).where('id', '=', teamId).execute();
+}
+
+export async function teamMemberIds(db: Db, orgId: string, teamIds: string[]): Promise<Map<string, string[]>> {
+  const members = new Map<string, string[]>(teamIds.map((id) => [id, []]));
+  if (teamIds.length === 0) return members;
+  const rows = await db
+    .selectFrom('team_members')
+    .select(['team_id', 'user_id'])
+    .where('org_id', '=', orgId)
+    .where('team_id', 'in', teamIds)
+    .orderBy('user_id')
+    .execute();
+  for (const row of rows) members.get(row.team_id)?.push(row.user_id);
+  return members;
+}
+
+export async function replaceTeamMembers(db: Db, orgId: string, teamId: string, userIds: string[]): Promise<void> {
+  await db.deleteFrom('team_members').where('org_id', '=', orgId).where('team_id', '=', teamId).execute();
+  if (userIds.length === 0) return;
+  await db
+    .insertInto('team_members')
+    .values(userIds.map((user_id) => ({ org_id: orgId, team_id: teamId, user_id })))
+    .execute();
+}
+
+export function insertToken(db: Db, row: TokenRow) {
+  return db.insertInto('tokens').values(row).execute();
+}
+
+/** The live token with this hash, with its user's role — what every request's auth needs, in one query. */
+export function findLiveToken(db: Db, tokenHash: string, now: number) {
+  return db
+    .selectFrom('tokens')
+    .innerJoin('users', 'users.id', 'tokens.user_id')
+    .select(['tokens.id', 'tokens.kind', 'tokens.org_id', 'tokens.user_id', 'users.role', 'users.active'])
+    .where('tokens.token_hash', '=', tokenHash)
+    .where('tokens.revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('tokens.expires_at', 'is', null), eb('tokens.expires_at', '>', now)]))
+    .executeTakeFirst();
+}
+
+export function listTokens(db: Db, orgId: string, kind: string) {
+  return db.selectFrom('tokens').selectAll().where('org_id', '=', orgId).where('kind', '=', kind).orderBy('id').execute();
+}
+
+export async function revokeToken(db: Db, orgId: string, tokenId: string, now: number): Promise<number> {
+  const result = await db
+    .updateTable('tokens')
+    .set({ revoked_at: now })
+    .where('org_id', '=', orgId)
+    .where('id', '=', tokenId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function revokeSessionsOf(db: Db, orgId: string, userId: string, now: number): Promise<void> {
+  await db
+    .updateTable('tokens')
+    .set({ revoked_at: now })
+    .where('org_id', '=', orgId)
+    .where('user_id', '=', userId)
+    .where('kind', '=', 'session')
+    .where('revoked_at', 'is', null)
+    .execute();
+}

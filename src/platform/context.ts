@@ -1,0 +1,18 @@
+// What every use case is given: the database, the clock, and who is acting.
+import type { Clock } from './clock.ts';
+import type { DialectName } from './db/database.ts';
+import type { Db } from './db/schema.ts';
+
+export interface Deps {
+  db: Db;
+  dialect: DialectName;
+  clock: Clock;
+}
+
+export type Role = 'owner' | 'admin' | 'manager' | 'member';
+
+export interface Actor {
+  userId: string;
+  orgId: string;
+  role: Role;
+}

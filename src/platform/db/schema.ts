@@ -1,0 +1,162 @@
+// The tables, as Kysely sees them. Instants are epoch milliseconds (UTC);
+// JSON columns are text. Each table belongs to the feature named beside it,
+// and only that feature's store.ts queries it.
+import type { Generated, Kysely, Transaction } from 'kysely';
+
+export interface Database {
+  // people/
+  orgs: OrgsTable;
+  users: UsersTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  tokens: TokensTable;
+  // tasks/
+  tasks: TasksTable;
+  task_links: TaskLinksTable;
+  task_history: TaskHistoryTable;
+  task_comments: TaskCommentsTable;
+  // platform/
+  events: EventsTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+
+export interface OrgsTable {
+  id: string;
+  name: string;
+  timezone: string;
+  business_hours: string;
+  holidays: string;
+  task_seq: number;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface UsersTable {
+  id: string;
+  org_id: string;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string | null;
+  working_hours: string | null;
+  time_off: string;
+  active: number;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface TeamsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  manager_id: string | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface TeamMembersTable {
+  org_id: string;
+  team_id: string;
+  user_id: string;
+}
+
+export interface TokensTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  kind: string;
+  name: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface TasksTable {
+  id: string;
+  org_id: string;
+  number: number;
+  title: string;
+  description: string;
+  status: string;
+  /** 1 while the status is not final (done/cancelled): the lists' index leads with it. */
+  active: number;
+  priority: string;
+  priority_rank: number;
+  due_at: number | null;
+  /** due_at, or a far-future sentinel when there is none, so "sort by due" is one index range. */
+  due_sort: number;
+  assignee_id: string | null;
+  team_id: string | null;
+  links: string;
+  checklist: string;
+  waiting_on: string | null;
+  blocked_reason: string | null;
+  source_kind: string;
+  source_rule_id: string | null;
+  source_event_id: string | null;
+  recurrence: string | null;
+  created_by_id: string | null;
+  created_at: number;
+  updated_at: number;
+  completed_at: number | null;
+  version: number;
+}
+
+export interface TaskLinksTable {
+  org_id: string;
+  task_id: string;
+  record_type: string;
+  record_id: string;
+}
+
+export interface TaskHistoryTable {
+  id: string;
+  org_id: string;
+  task_id: string;
+  actor_id: string | null;
+  at: number;
+  field: string;
+  from_value: string | null;
+  to_value: string | null;
+}
+
+export interface TaskCommentsTable {
+  id: string;
+  org_id: string;
+  task_id: string;
+  author_id: string;
+  body: string;
+  created_at: number;
+}
+
+export interface EventsTable {
+  seq: Generated<number>;
+  id: string;
+  org_id: string;
+  type: string;
+  subject_type: string;
+  subject_id: string;
+  data: string;
+  actor_id: string | null;
+  occurred_at: number;
+  processed_at: number | null;
+  claimed_by: string | null;
+  claimed_until: number | null;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status_code: number | null;
+  response_body: string | null;
+  created_at: number;
+}

@@ -1,0 +1,63 @@
+// The few kinds of failure a use case can report; HTTP maps each to one status.
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+  readonly errors?: FieldError[];
+  constructor(message: string, errors?: FieldError[]) {
+    super(message);
+    this.name = new.target.name;
+    this.errors = errors;
+  }
+}
+
+export class Invalid extends DomainError {
+  readonly status = 400;
+  readonly code = 'invalid';
+  constructor(message: string, errors: FieldError[] = []) {
+    super(message, errors);
+  }
+  static field(path: string, message: string): Invalid {
+    return new Invalid(`${path}: ${message}`, [{ path, message }]);
+  }
+}
+
+export class Unauthorized extends DomainError {
+  readonly status = 401;
+  readonly code = 'unauthorized';
+}
+
+export class Forbidden extends DomainError {
+  readonly status = 403;
+  readonly code = 'forbidden';
+}
+
+export class NotFound extends DomainError {
+  readonly status = 404;
+  readonly code = 'not-found';
+  constructor(what: string, errors?: FieldError[]) {
+    super(`${what} not found`, errors);
+  }
+}
+
+export class Conflict extends DomainError {
+  readonly status = 409;
+  readonly code = 'conflict';
+}
+
+export class Stale extends DomainError {
+  readonly status = 412;
+  readonly code = 'stale';
+  constructor(readonly currentVersion: number) {
+    super(`The resource has changed (now at version ${currentVersion}); reload it and try again`);
+  }
+}
+
+export class Unavailable extends DomainError {
+  readonly status = 503;
+  readonly code = 'unavailable';
+}

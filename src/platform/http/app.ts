@@ -1,0 +1,95 @@
+// The Fastify app every route is served by: schemas, auth, errors, ETags,
+// idempotency, rate limits, OpenAPI — the conventions of SPEC §4, in one place.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/schema.ts';
+import { type Authenticate, registerAuth } from './auth.ts';
+import { registerIdempotency } from './idempotency.ts';
+import { handleError, problem, sendProblem } from './problem.ts';
+
+export type App = FastifyInstance;
+
+export interface AppOptions {
+  db: Db;
+  clock: Clock;
+  authenticate: Authenticate;
+  logLevel: string;
+  webDist?: string;
+  version: string;
+}
+
+export const BODY_LIMIT = 1024 * 1024;
+
+export async function createApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logLevel === 'silent' ? false : { level: options.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    bodyLimit: BODY_LIMIT,
+    trustProxy: true,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('X-Frame-Options', 'DENY');
+    reply.header('Referrer-Policy', 'same-origin');
+    return payload;
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  registerAuth(app, options.authenticate);
+  registerIdempotency(app, options.db, options.clock);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Finishline API',
+        version: options.version,
+        description: 'Tasks, people, records and automation for home-service businesses. Every error is application/problem+json.',
+      },
+      servers: [{ url: '/' }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token (fla_…) or a session token (fls_…)' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'fl_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { url: '/api/v1/openapi.json' } });
+  app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+
+  registerWebApp(app, options.webDist);
+  return app;
+}
+
+/** Serves the built web app, with index.html for every page path so the client router works. */
+function registerWebApp(app: FastifyInstance, webDist: string | undefined): void {
+  const index = webDist ? join(webDist, 'index.html') : undefined;
+  app.setNotFoundHandler(async (request, reply) => {
+    if (request.url.startsWith('/api/') || request.method !== 'GET' || !index || !existsSync(index)) {
+      return sendProblem(reply, problem(404, `No route ${request.method} ${request.url.split('?')[0]}`));
+    }
+    return reply.type('text/html; charset=utf-8').send(await readFile(index, 'utf8'));
+  });
+}
+
+export function typed(app: FastifyInstance) {
+  return app.withTypeProvider<ZodTypeProvider>();
+}

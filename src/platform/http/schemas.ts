@@ -1,0 +1,29 @@
+// Schemas every route shares: problems, pages, ids.
+import { z } from 'zod';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../pagination.ts';
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .describe('application/problem+json');
+
+/** The error answers a route may give, in the OpenAPI document. */
+export function problems(...statuses: number[]) {
+  return Object.fromEntries([400, 401, ...statuses].map((s) => [s, problemSchema])) as Record<number, typeof problemSchema>;
+}
+
+export const pageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT),
+  cursor: z.string().min(1).max(500).optional(),
+});
+
+export function pageOfSchema<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+export const idParams = z.strictObject({ id: z.string().min(1).max(100) });

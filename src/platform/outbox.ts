@@ -1,0 +1,122 @@
+// Domain events, appended inside the caller's transaction (the outbox), then
+// claimed in order by whoever consumes them. Features declare their events by
+// augmenting DomainEvents, so every append is typed by its name.
+import { sql } from 'kysely';
+import { newId } from './ids.ts';
+import type { Db } from './db/schema.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface DomainEvents {}
+
+export type EventType = keyof DomainEvents & string;
+
+export interface Subject {
+  type: string;
+  id: string;
+}
+
+export interface NewEvent<T extends string = EventType> {
+  orgId: string;
+  type: T;
+  subject: Subject;
+  data: T extends EventType ? DomainEvents[T] : Record<string, unknown>;
+  actorId: string | null;
+  occurredAt: number;
+  /** Given by an integration posting its own event; generated otherwise. */
+  id?: string;
+}
+
+export interface StoredEvent {
+  seq: number;
+  id: string;
+  orgId: string;
+  type: string;
+  subject: Subject;
+  data: Record<string, unknown>;
+  actorId: string | null;
+  occurredAt: number;
+}
+
+export async function appendEvent<T extends string>(db: Db, event: NewEvent<T>): Promise<string> {
+  const id = event.id ?? newId();
+  await db
+    .insertInto('events')
+    .values({
+      id,
+      org_id: event.orgId,
+      type: event.type,
+      subject_type: event.subject.type,
+      subject_id: event.subject.id,
+      data: JSON.stringify(event.data),
+      actor_id: event.actorId,
+      occurred_at: event.occurredAt,
+    })
+    .execute();
+  return id;
+}
+
+/**
+ * Claims up to `limit` pending events, oldest first, for `worker` until
+ * `until`. An expired claim (its worker died) is taken over.
+ */
+export async function claimEvents(
+  db: Db,
+  options: { worker: string; now: number; until: number; limit: number; postgres: boolean },
+): Promise<StoredEvent[]> {
+  const { worker, now, until, limit } = options;
+  return db.transaction().execute(async (trx) => {
+    let pick = trx
+      .selectFrom('events')
+      .select('seq')
+      .where('processed_at', 'is', null)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+      .orderBy('seq')
+      .limit(limit);
+    if (options.postgres) pick = pick.modifyEnd(sql`for update skip locked`);
+    const seqs = (await pick.execute()).map((r) => r.seq);
+    if (seqs.length === 0) return [];
+    await trx.updateTable('events').set({ claimed_by: worker, claimed_until: until }).where('seq', 'in', seqs).execute();
+    const rows = await trx.selectFrom('events').selectAll().where('seq', 'in', seqs).orderBy('seq').execute();
+    return rows.map(toStoredEvent);
+  });
+}
+
+export async function markProcessed(db: Db, seqs: number[], now: number): Promise<void> {
+  if (seqs.length === 0) return;
+  await db.updateTable('events').set({ processed_at: now, claimed_by: null, claimed_until: null }).where('seq', 'in', seqs).execute();
+}
+
+export async function eventsForSubject(db: Db, orgId: string, subject: Subject): Promise<StoredEvent[]> {
+  const rows = await db
+    .selectFrom('events')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('subject_type', '=', subject.type)
+    .where('subject_id', '=', subject.id)
+    .orderBy('seq')
+    .execute();
+  return rows.map(toStoredEvent);
+}
+
+function toStoredEvent(row: {
+  seq: number;
+  id: string;
+  org_id: string;
+  type: string;
+  subject_type: string;
+  subject_id: string;
+  data: string;
+  actor_id: string | null;
+  occurred_at: number;
+}): StoredEvent {
+  return {
+    seq: row.seq,
+    id: row.id,
+    orgId: row.org_id,
+    type: row.type,
+    subject: { type: row.subject_type, id: row.subject_id },
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    actorId: row.actor_id,
+    occurredAt: row.occurred_at,
+  };
+}

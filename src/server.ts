@@ -1,0 +1,54 @@
+// Puts the pieces together: database, migrations, the HTTP app and every feature's routes.
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { type Clock, systemClock } from './platform/clock.ts';
+import type { Deps } from './platform/context.ts';
+import { openDatabase, type OpenDatabase } from './platform/db/database.ts';
+import { migrateToLatest } from './platform/db/migrations.ts';
+import { createApp } from './platform/http/app.ts';
+import { peopleRoutes } from './people/routes.ts';
+import { authenticate } from './people/service.ts';
+import { taskRoutes } from './tasks/routes.ts';
+import packageJson from '../package.json' with { type: 'json' };
+
+export interface ServerOptions extends Pick<Config, 'databaseUrl' | 'logLevel' | 'sessionTtlMs'> {
+  clock?: Clock;
+  webDist?: string;
+  loginRateLimit?: { max: number; timeWindow: number };
+}
+
+export interface Server {
+  app: FastifyInstance;
+  deps: Deps;
+  database: OpenDatabase;
+  close(): Promise<void>;
+}
+
+export async function buildServer(options: ServerOptions): Promise<Server> {
+  const database = openDatabase(options.databaseUrl);
+  await migrateToLatest(database.db, database.dialect);
+  const deps: Deps = { db: database.db, dialect: database.dialect, clock: options.clock ?? systemClock };
+  const app = await createApp({
+    db: deps.db,
+    clock: deps.clock,
+    authenticate: (secret) => authenticate(deps, secret),
+    logLevel: options.logLevel,
+    webDist: options.webDist,
+    version: packageJson.version,
+  });
+  peopleRoutes(app, deps, {
+    sessionTtlMs: options.sessionTtlMs,
+    loginRateLimit: options.loginRateLimit ?? { max: 10, timeWindow: 60_000 },
+  });
+  taskRoutes(app, deps);
+  await app.ready();
+  return {
+    app,
+    deps,
+    database,
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}

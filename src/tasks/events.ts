@@ -1,0 +1,16 @@
+// The domain events a task emits, and what each carries.
+import type { TaskSource } from './service.ts';
+
+declare module '../platform/outbox.ts' {
+  interface DomainEvents {
+    'task.created': { key: string; title: string; source: TaskSource };
+    'task.assigned': { fromAssigneeId: string | null; toAssigneeId: string | null; fromTeamId: string | null; toTeamId: string | null };
+    'task.status_changed': { key: string; from: string; to: string };
+    'task.completed': { key: string; completedAt: string };
+    'task.updated': { key: string; fields: string[]; version: number };
+    'task.deleted': { key: string; title: string };
+    'task.commented': { key: string; commentId: string };
+  }
+}
+
+export {};

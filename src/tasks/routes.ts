@@ -1,0 +1,101 @@
+// HTTP routes for tasks: list (JSON or CSV), create, read, change, delete, bulk, history, comments.
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Deps } from '../platform/context.ts';
+import { typed } from '../platform/http/app.ts';
+import { callerOf } from '../platform/http/auth.ts';
+import { ifMatchVersion, withEtag } from '../platform/http/etag.ts';
+import { pageOfSchema, pageQuery, problems } from '../platform/http/schemas.ts';
+import * as tasks from './service.ts';
+import { bulkBody, commentBody, commentView, createTaskBody, historyView, listQuery, type TaskView, taskView, updateTaskBody } from './task.ts';
+
+const CSV_COLUMNS: { header: string; value: (t: TaskView) => string | number | null }[] = [
+  { header: 'key', value: (t) => t.key },
+  { header: 'title', value: (t) => t.title },
+  { header: 'status', value: (t) => t.status },
+  { header: 'overdue', value: (t) => (t.overdue ? 'true' : 'false') },
+  { header: 'priority', value: (t) => t.priority },
+  { header: 'dueAt', value: (t) => t.dueAt },
+  { header: 'assigneeId', value: (t) => t.assigneeId },
+  { header: 'teamId', value: (t) => t.teamId },
+  { header: 'links', value: (t) => t.links.map((l) => `${l.type}:${l.id}`).join(' ') },
+  { header: 'createdAt', value: (t) => t.createdAt },
+  { header: 'completedAt', value: (t) => t.completedAt },
+  { header: 'id', value: (t) => t.id },
+];
+
+export function taskRoutes(app: FastifyInstance, deps: Deps): void {
+  const r = typed(app);
+  const taskParams = z.strictObject({ id: z.string().min(1).max(100).describe('The task id or its key, e.g. T-12') });
+
+  r.get('/api/v1/tasks', {
+    schema: {
+      tags: ['tasks'],
+      summary: 'List tasks: filters, sorts, cursor pages; ?format=csv streams every matching row',
+      querystring: listQuery,
+      response: { 200: pageOfSchema(taskView), ...problems() },
+    },
+  }, async (request, reply) => {
+    const { format, ...query } = request.query;
+    const caller = callerOf(request);
+    if (format === 'json') return tasks.listTasks(deps, caller, query);
+    const rows = async function* () {
+      for await (const page of tasks.allTasks(deps, caller, query)) for (const task of page) yield CSV_COLUMNS.map((c) => c.value(task));
+    };
+    const csv = Readable.from(rows()).pipe(stringify({ header: true, columns: CSV_COLUMNS.map((c) => c.header) }));
+    return reply.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="tasks.csv"').send(csv as never);
+  });
+
+  r.post('/api/v1/tasks', {
+    schema: { tags: ['tasks'], summary: 'Create a task', body: createTaskBody, response: { 201: taskView, ...problems(403, 404, 409) } },
+  }, async (request, reply) => {
+    const caller = callerOf(request);
+    const task = await tasks.createTask(deps, caller, request.body, { kind: caller.tokenKind === 'api' ? 'api' : 'manual' });
+    return reply.code(201).send(withEtag(reply, task));
+  });
+
+  r.post('/api/v1/tasks/bulk', {
+    schema: {
+      tags: ['tasks'],
+      summary: 'Change or delete many tasks in one transaction: all of them or none',
+      body: bulkBody,
+      response: { 200: z.object({ items: z.array(taskView), deleted: z.number() }), ...problems(403, 404, 409) },
+    },
+  }, async (request) => tasks.bulkChange(deps, callerOf(request), request.body));
+
+  r.get('/api/v1/tasks/:id', {
+    schema: { tags: ['tasks'], summary: 'One task, by id or key', params: taskParams, response: { 200: taskView, ...problems(404) } },
+  }, async (request, reply) => withEtag(reply, await tasks.getTask(deps, callerOf(request), request.params.id)));
+
+  r.patch('/api/v1/tasks/:id', {
+    schema: {
+      tags: ['tasks'],
+      summary: 'Change a task; send If-Match with its ETag to refuse a stale write (412)',
+      params: taskParams,
+      body: updateTaskBody,
+      response: { 200: taskView, ...problems(403, 404, 409, 412) },
+    },
+  }, async (request, reply) =>
+    withEtag(reply, await tasks.updateTask(deps, callerOf(request), request.params.id, request.body, ifMatchVersion(request))));
+
+  r.delete('/api/v1/tasks/:id', {
+    schema: { tags: ['tasks'], summary: 'Delete a task (its creator or a manager)', params: taskParams, response: { 204: z.null(), ...problems(403, 404, 412) } },
+  }, async (request, reply) => {
+    await tasks.deleteTask(deps, callerOf(request), request.params.id, ifMatchVersion(request));
+    return reply.code(204).send(null);
+  });
+
+  r.get('/api/v1/tasks/:id/history', {
+    schema: { tags: ['tasks'], summary: 'Every change of status, owner, due date and priority: who, when, from, to', params: taskParams, response: { 200: pageOfSchema(historyView), ...problems(404) } },
+  }, async (request) => tasks.taskHistory(deps, callerOf(request), request.params.id));
+
+  r.get('/api/v1/tasks/:id/comments', {
+    schema: { tags: ['tasks'], summary: 'Comments on a task, oldest first', params: taskParams, querystring: pageQuery, response: { 200: pageOfSchema(commentView), ...problems(404) } },
+  }, async (request) => tasks.listComments(deps, callerOf(request), request.params.id, request.query));
+
+  r.post('/api/v1/tasks/:id/comments', {
+    schema: { tags: ['tasks'], summary: 'Comment on a task', params: taskParams, body: commentBody, response: { 201: commentView, ...problems(404) } },
+  }, async (request, reply) => reply.code(201).send(await tasks.addComment(deps, callerOf(request), request.params.id, request.body.body)));
+}

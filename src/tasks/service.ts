@@ -1,0 +1,329 @@
+// Use cases of the task: each write is one transaction that stores the row,
+// its history and its domain events together.
+import type { Actor, Deps } from '../platform/context.ts';
+import type { Db } from '../platform/db/schema.ts';
+import { Forbidden, Invalid, NotFound, Stale } from '../platform/errors.ts';
+import { newId } from '../platform/ids.ts';
+import { appendEvent } from '../platform/outbox.ts';
+import { decodeCursor, encodeCursor, iso, pageOf } from '../platform/pagination.ts';
+import { checkAssignable, takeTaskNumber } from '../people/service.ts';
+import { roleAtLeast } from '../people/person.ts';
+import './events.ts';
+import * as store from './store.ts';
+import {
+  applyChange,
+  type BulkInput,
+  type ChecklistItem,
+  type CreateTaskInput,
+  type FieldChange,
+  isFinal,
+  isOverdue,
+  type Link,
+  type ListQuery,
+  NO_DUE_DATE,
+  normaliseChecklist,
+  parseTaskKey,
+  PRIORITY_RANK,
+  type Priority,
+  type Status,
+  type TaskState,
+  type TaskView,
+  taskKey,
+  type UpdateTaskInput,
+} from './task.ts';
+
+export type SourceKind = 'manual' | 'api' | 'rule' | 'recurrence';
+
+export interface TaskSource {
+  kind: SourceKind;
+  ruleId?: string;
+  eventId?: string;
+}
+
+export function presentTask(row: store.TaskRow, now: number): TaskView {
+  const source: TaskView['source'] = { kind: row.source_kind as SourceKind };
+  if (row.source_rule_id) source.ruleId = row.source_rule_id;
+  if (row.source_event_id) source.eventId = row.source_event_id;
+  const status = row.status as Status;
+  return {
+    id: row.id,
+    key: taskKey(row.number),
+    title: row.title,
+    description: row.description,
+    status,
+    overdue: isOverdue({ status, dueAt: row.due_at }, now),
+    priority: row.priority as Priority,
+    dueAt: iso(row.due_at),
+    assigneeId: row.assignee_id,
+    teamId: row.team_id,
+    links: JSON.parse(row.links) as Link[],
+    checklist: JSON.parse(row.checklist) as ChecklistItem[],
+    waitingOn: row.waiting_on,
+    blockedReason: row.blocked_reason,
+    source,
+    recurrence: row.recurrence,
+    createdById: row.created_by_id,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    completedAt: iso(row.completed_at),
+    version: row.version,
+  };
+}
+
+function stateOf(row: store.TaskRow): TaskState {
+  return {
+    status: row.status as Status,
+    priority: row.priority as Priority,
+    dueAt: row.due_at,
+    assigneeId: row.assignee_id,
+    teamId: row.team_id,
+    waitingOn: row.waiting_on,
+    blockedReason: row.blocked_reason,
+    completedAt: row.completed_at,
+  };
+}
+
+function stateColumns(state: TaskState) {
+  return {
+    status: state.status,
+    active: isFinal(state.status) ? 0 : 1,
+    priority: state.priority,
+    priority_rank: PRIORITY_RANK[state.priority],
+    due_at: state.dueAt,
+    due_sort: state.dueAt ?? NO_DUE_DATE,
+    assignee_id: state.assigneeId,
+    team_id: state.teamId,
+    waiting_on: state.waitingOn,
+    blocked_reason: state.blockedReason,
+    completed_at: state.completedAt,
+  };
+}
+
+export async function createTask(deps: Deps, actor: Actor, input: CreateTaskInput, source: TaskSource) {
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (trx) => {
+    const row = await insertNewTask(trx, actor, input, source, now);
+    return presentTask(row, now);
+  });
+}
+
+/** Creates a task inside the caller's transaction (automation creates tasks inside its own). */
+export async function insertNewTask(trx: Db, actor: Actor, input: CreateTaskInput, source: TaskSource, now: number): Promise<store.TaskRow> {
+  await checkAssignable({ db: trx }, actor.orgId, input);
+  const blank: TaskState = { status: 'open', priority: input.priority, dueAt: input.dueAt, assigneeId: null, teamId: input.teamId, waitingOn: null, blockedReason: null, completedAt: null };
+  const { next } = applyChange(
+    blank,
+    { status: input.status, assigneeId: input.assigneeId, waitingOn: input.waitingOn, blockedReason: input.blockedReason },
+    actor,
+    now,
+  );
+  const number = await takeTaskNumber(trx, actor.orgId);
+  const row: store.TaskRow = {
+    id: newId(),
+    org_id: actor.orgId,
+    number,
+    title: input.title,
+    description: input.description,
+    ...stateColumns(next),
+    links: JSON.stringify(input.links),
+    checklist: JSON.stringify(normaliseChecklist(input.checklist, newId)),
+    source_kind: source.kind,
+    source_rule_id: source.ruleId ?? null,
+    source_event_id: source.eventId ?? null,
+    recurrence: null,
+    created_by_id: actor.userId,
+    created_at: now,
+    updated_at: now,
+    version: 1,
+  };
+  await store.insertTask(trx, row, input.links);
+  const created: FieldChange[] = [{ field: 'status', from: null, to: next.status }];
+  if (next.assigneeId) created.push({ field: 'assigneeId', from: null, to: next.assigneeId });
+  if (next.teamId) created.push({ field: 'teamId', from: null, to: next.teamId });
+  if (next.dueAt !== null) created.push({ field: 'dueAt', from: null, to: iso(next.dueAt) });
+  created.push({ field: 'priority', from: null, to: next.priority });
+  await store.insertHistory(trx, historyRows(row, created, actor.userId, now));
+  const subject = { type: 'task', id: row.id };
+  await appendEvent(trx, { orgId: actor.orgId, type: 'task.created', subject, data: { key: taskKey(number), title: row.title, source }, actorId: actor.userId, occurredAt: now });
+  if (next.assigneeId || next.teamId) {
+    await appendEvent(trx, { orgId: actor.orgId, type: 'task.assigned', subject, data: { fromAssigneeId: null, toAssigneeId: next.assigneeId, fromTeamId: null, toTeamId: next.teamId }, actorId: actor.userId, occurredAt: now });
+  }
+  return row;
+}
+
+export async function getTask(deps: Deps, actor: Actor, idOrKey: string) {
+  const row = await loadTask(deps.db, actor.orgId, idOrKey);
+  return presentTask(row, deps.clock.now());
+}
+
+async function loadTask(db: Db, orgId: string, idOrKey: string): Promise<store.TaskRow> {
+  const number = parseTaskKey(idOrKey);
+  const row = number !== null ? await store.findTaskByNumber(db, orgId, number) : await store.findTask(db, orgId, idOrKey);
+  if (!row) throw new NotFound('Task');
+  return row;
+}
+
+export async function updateTask(deps: Deps, actor: Actor, idOrKey: string, input: UpdateTaskInput, ifVersion?: number) {
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (trx) => {
+    const row = await loadTask(trx, actor.orgId, idOrKey);
+    if (ifVersion !== undefined && ifVersion !== row.version) throw new Stale(row.version);
+    const updated = await changeTask(trx, actor, row, input, now);
+    return presentTask(updated, now);
+  });
+}
+
+/** Applies one change to a loaded task inside the caller's transaction: row, history, events. */
+export async function changeTask(trx: Db, actor: Actor, row: store.TaskRow, input: UpdateTaskInput, now: number): Promise<store.TaskRow> {
+  await checkAssignable({ db: trx }, actor.orgId, input);
+  const before = stateOf(row);
+  const { next, tracked } = applyChange(before, input, actor, now);
+  const content = {
+    ...(input.title !== undefined && { title: input.title }),
+    ...(input.description !== undefined && { description: input.description }),
+    ...(input.links !== undefined && { links: JSON.stringify(input.links) }),
+    ...(input.checklist !== undefined && { checklist: JSON.stringify(normaliseChecklist(input.checklist, newId)) }),
+  };
+  const updated: store.TaskRow = { ...row, ...content, ...stateColumns(next), updated_at: now, version: row.version + 1 };
+  const written = await store.updateTask(trx, actor.orgId, row.id, row.version, {
+    ...content,
+    ...stateColumns(next),
+    updated_at: now,
+    version: updated.version,
+  });
+  if (!written) throw new Stale(row.version + 1);
+  if (input.links !== undefined) await store.replaceLinks(trx, actor.orgId, row.id, input.links);
+  await store.insertHistory(trx, historyRows(row, tracked, actor.userId, now));
+  await appendChangeEvents(trx, actor, updated, before, next, Object.keys(input), now);
+  return updated;
+}
+
+async function appendChangeEvents(trx: Db, actor: Actor, row: store.TaskRow, before: TaskState, after: TaskState, fields: string[], now: number) {
+  const base = { orgId: actor.orgId, subject: { type: 'task', id: row.id }, actorId: actor.userId, occurredAt: now };
+  const key = taskKey(row.number);
+  if (before.assigneeId !== after.assigneeId || before.teamId !== after.teamId) {
+    await appendEvent(trx, { ...base, type: 'task.assigned', data: { fromAssigneeId: before.assigneeId, toAssigneeId: after.assigneeId, fromTeamId: before.teamId, toTeamId: after.teamId } });
+  }
+  if (before.status !== after.status) {
+    await appendEvent(trx, { ...base, type: 'task.status_changed', data: { key, from: before.status, to: after.status } });
+    if (after.status === 'done') await appendEvent(trx, { ...base, type: 'task.completed', data: { key, completedAt: iso(now) } });
+  }
+  await appendEvent(trx, { ...base, type: 'task.updated', data: { key, fields, version: row.version } });
+}
+
+export async function deleteTask(deps: Deps, actor: Actor, idOrKey: string, ifVersion?: number): Promise<void> {
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    const row = await loadTask(trx, actor.orgId, idOrKey);
+    if (ifVersion !== undefined && ifVersion !== row.version) throw new Stale(row.version);
+    await removeTasks(trx, actor, [row], now);
+  });
+}
+
+/** Members may delete what they created; managers and above anything. */
+function mayDelete(actor: Actor, row: store.TaskRow): boolean {
+  return roleAtLeast(actor.role, 'manager') || row.created_by_id === actor.userId;
+}
+
+async function removeTasks(trx: Db, actor: Actor, rows: store.TaskRow[], now: number): Promise<void> {
+  const forbidden = rows.find((row) => !mayDelete(actor, row));
+  if (forbidden) throw new Forbidden(`Only a manager or its creator may delete ${taskKey(forbidden.number)}`);
+  await store.deleteTasks(trx, actor.orgId, rows.map((r) => r.id));
+  for (const row of rows) {
+    await appendEvent(trx, { orgId: actor.orgId, type: 'task.deleted', subject: { type: 'task', id: row.id }, data: { key: taskKey(row.number), title: row.title }, actorId: actor.userId, occurredAt: now });
+  }
+}
+
+/** Changes or deletes many tasks in one transaction: every one of them, or none. */
+export async function bulkChange(deps: Deps, actor: Actor, input: BulkInput) {
+  const now = deps.clock.now();
+  const ids = [...new Set(input.ids)];
+  return deps.db.transaction().execute(async (trx) => {
+    const rows = await store.findTasks(trx, actor.orgId, ids);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const missing = input.ids.flatMap((id, i) => (byId.has(id) ? [] : [{ path: `ids.${i}`, message: 'no such task' }]));
+    if (missing.length > 0) throw new NotFound('Task', missing);
+    const ordered = ids.map((id) => byId.get(id)!);
+    if ('delete' in input) {
+      await removeTasks(trx, actor, ordered, now);
+      return { items: [], deleted: ordered.length };
+    }
+    const items: TaskView[] = [];
+    for (const row of ordered) {
+      try {
+        items.push(presentTask(await changeTask(trx, actor, row, input.set, now), now));
+      } catch (error) {
+        if (error instanceof Invalid) {
+          throw new Invalid(`${taskKey(row.number)}: ${error.message}`, error.errors?.map((e) => ({ path: `set.${e.path}`, message: `${e.message} (${taskKey(row.number)})` })));
+        }
+        throw error;
+      }
+    }
+    return { items, deleted: 0 };
+  });
+}
+
+export async function listTasks(deps: Deps, actor: Actor, query: Omit<ListQuery, 'format'>) {
+  const now = deps.clock.now();
+  const columns = store.sortColumns(query.sort.key);
+  const after = query.cursor ? decodeCursor(query.cursor, columns.length) : undefined;
+  const rows = await store.listTasks(deps.db, deps.dialect, actor.orgId, filterOf(actor, query, now), query.sort, { limit: query.limit + 1, after });
+  const { items, nextCursor } = pageOf(rows, query.limit, (row) => encodeCursor(columns.map((c) => row[c])));
+  return { items: items.map((row) => presentTask(row, now)), nextCursor };
+}
+
+/** Every task matching the query, page by page — what a CSV export streams. */
+export async function* allTasks(deps: Deps, actor: Actor, query: Omit<ListQuery, 'format'>): AsyncGenerator<TaskView[]> {
+  let cursor: string | undefined = query.cursor;
+  do {
+    const page = await listTasks(deps, actor, { ...query, limit: 200, cursor });
+    yield page.items;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+}
+
+function filterOf(actor: Actor, query: Omit<ListQuery, 'format'>, now: number): store.TaskFilter {
+  const statuses: Status[] | undefined =
+    query.status === 'all' ? undefined : (query.status ?? ['open', 'in_progress', 'waiting', 'blocked']);
+  const filter: store.TaskFilter = { statuses, priorities: query.priority, dueBefore: query.dueBefore, dueAfter: query.dueAfter, link: query.link, text: query.q, teamId: query.team };
+  if (query.assignee !== undefined) filter.assigneeId = query.assignee === 'me' ? actor.userId : query.assignee === 'none' ? null : query.assignee;
+  if (query.overdue === true) filter.overdueAt = now;
+  if (query.overdue === false) throw Invalid.field('overdue', 'only overdue=true is a filter; leave it out for every task');
+  return filter;
+}
+
+export async function taskHistory(deps: Deps, actor: Actor, idOrKey: string) {
+  const task = await loadTask(deps.db, actor.orgId, idOrKey);
+  const rows = await store.listHistory(deps.db, actor.orgId, task.id);
+  return {
+    items: rows.map((r) => ({ id: r.id, at: iso(r.at), actorId: r.actor_id, field: r.field, from: r.from_value, to: r.to_value })),
+    nextCursor: null,
+  };
+}
+
+export async function addComment(deps: Deps, actor: Actor, idOrKey: string, body: string) {
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (trx) => {
+    const task = await loadTask(trx, actor.orgId, idOrKey);
+    const comment = { id: newId(), org_id: actor.orgId, task_id: task.id, author_id: actor.userId, body, created_at: now };
+    await store.insertComment(trx, comment);
+    await appendEvent(trx, { orgId: actor.orgId, type: 'task.commented', subject: { type: 'task', id: task.id }, data: { key: taskKey(task.number), commentId: comment.id }, actorId: actor.userId, occurredAt: now });
+    return presentComment(comment);
+  });
+}
+
+export async function listComments(deps: Deps, actor: Actor, idOrKey: string, page: { limit: number; cursor?: string }) {
+  const task = await loadTask(deps.db, actor.orgId, idOrKey);
+  const after = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : undefined;
+  const rows = await store.listComments(deps.db, actor.orgId, task.id, { limit: page.limit + 1, after });
+  const result = pageOf(rows, page.limit, (r) => encodeCursor([r.id]));
+  return { items: result.items.map(presentComment), nextCursor: result.nextCursor };
+}
+
+function presentComment(row: { id: string; task_id: string; author_id: string; body: string; created_at: number }) {
+  return { id: row.id, taskId: row.task_id, authorId: row.author_id, body: row.body, createdAt: iso(row.created_at) };
+}
+
+function historyRows(task: store.TaskRow, changes: FieldChange[], actorId: string, now: number): store.HistoryRow[] {
+  return changes.map((c) => ({ id: newId(), org_id: task.org_id, task_id: task.id, actor_id: actorId, at: now, field: c.field, from_value: c.from, to_value: c.to }));
+}

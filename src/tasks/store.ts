@@ -1,0 +1,146 @@
+// Every query about tasks, their links, history and comments.
+import { type Insertable, type Selectable, sql } from 'kysely';
+import type { DialectName } from '../platform/db/database.ts';
+import type { Db, TaskHistoryTable, TasksTable } from '../platform/db/schema.ts';
+import { containsText } from '../platform/db/text.ts';
+import type { Link, LinkType, Priority, SortKey, Status } from './task.ts';
+
+export type TaskRow = Selectable<TasksTable>;
+export type HistoryRow = Insertable<TaskHistoryTable>;
+
+export async function insertTask(db: Db, row: TaskRow, links: Link[]): Promise<void> {
+  await db.insertInto('tasks').values(row).execute();
+  await insertLinks(db, row.org_id, row.id, links);
+}
+
+async function insertLinks(db: Db, orgId: string, taskId: string, links: Link[]): Promise<void> {
+  if (links.length === 0) return;
+  await db
+    .insertInto('task_links')
+    .values(links.map((l) => ({ org_id: orgId, task_id: taskId, record_type: l.type, record_id: l.id })))
+    .execute();
+}
+
+export async function replaceLinks(db: Db, orgId: string, taskId: string, links: Link[]): Promise<void> {
+  await db.deleteFrom('task_links').where('org_id', '=', orgId).where('task_id', '=', taskId).execute();
+  await insertLinks(db, orgId, taskId, links);
+}
+
+export function findTask(db: Db, orgId: string, id: string) {
+  return db.selectFrom('tasks').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+}
+
+export function findTaskByNumber(db: Db, orgId: string, number: number) {
+  return db.selectFrom('tasks').selectAll().where('org_id', '=', orgId).where('number', '=', number).executeTakeFirst();
+}
+
+export function findTasks(db: Db, orgId: string, ids: string[]) {
+  return db.selectFrom('tasks').selectAll().where('org_id', '=', orgId).where('id', 'in', ids).execute();
+}
+
+/** Writes the new state only if nobody changed the task since `version` was read. */
+export async function updateTask(db: Db, orgId: string, id: string, version: number, set: Partial<TaskRow>): Promise<boolean> {
+  const result = await db
+    .updateTable('tasks')
+    .set(set)
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function deleteTasks(db: Db, orgId: string, ids: string[]): Promise<void> {
+  await db.deleteFrom('task_links').where('org_id', '=', orgId).where('task_id', 'in', ids).execute();
+  await db.deleteFrom('task_comments').where('org_id', '=', orgId).where('task_id', 'in', ids).execute();
+  await db.deleteFrom('task_history').where('org_id', '=', orgId).where('task_id', 'in', ids).execute();
+  await db.deleteFrom('tasks').where('org_id', '=', orgId).where('id', 'in', ids).execute();
+}
+
+export async function insertHistory(db: Db, rows: HistoryRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('task_history').values(rows).execute();
+}
+
+export function listHistory(db: Db, orgId: string, taskId: string) {
+  return db.selectFrom('task_history').selectAll().where('org_id', '=', orgId).where('task_id', '=', taskId).orderBy('at').orderBy('id').execute();
+}
+
+export async function insertComment(db: Db, row: { id: string; org_id: string; task_id: string; author_id: string; body: string; created_at: number }) {
+  await db.insertInto('task_comments').values(row).execute();
+}
+
+export function listComments(db: Db, orgId: string, taskId: string, page: { limit: number; after?: string }) {
+  let query = db.selectFrom('task_comments').selectAll().where('org_id', '=', orgId).where('task_id', '=', taskId);
+  if (page.after) query = query.where('id', '>', page.after);
+  return query.orderBy('id').limit(page.limit).execute();
+}
+
+export interface TaskFilter {
+  assigneeId?: string | null;
+  teamId?: string;
+  statuses?: Status[];
+  overdueAt?: number;
+  priorities?: Priority[];
+  dueBefore?: number;
+  dueAfter?: number;
+  link?: { type: LinkType; id: string };
+  text?: string;
+}
+
+const SORT_COLUMNS: Record<SortKey, ('due_sort' | 'priority_rank' | 'created_at' | 'updated_at' | 'id')[]> = {
+  due: ['due_sort', 'id'],
+  priority: ['priority_rank', 'due_sort', 'id'],
+  created: ['created_at', 'id'],
+  updated: ['updated_at', 'id'],
+};
+
+export function sortColumns(key: SortKey) {
+  return SORT_COLUMNS[key];
+}
+
+/** One page of an organisation's tasks, keyset-paginated on the sort columns (no OFFSET, no gaps). */
+export function listTasks(
+  db: Db,
+  dialect: DialectName,
+  orgId: string,
+  filter: TaskFilter,
+  sort: { key: SortKey; descending: boolean },
+  page: { limit: number; after?: (string | number | null)[] },
+) {
+  let query = db.selectFrom('tasks').selectAll().where('tasks.org_id', '=', orgId);
+  if (filter.assigneeId !== undefined) query = query.where('assignee_id', filter.assigneeId === null ? 'is' : '=', filter.assigneeId);
+  if (filter.teamId !== undefined) query = query.where('team_id', '=', filter.teamId);
+  if (filter.statuses) {
+    if (filter.statuses.every((s) => s !== 'done' && s !== 'cancelled')) query = query.where('active', '=', 1);
+    else if (filter.statuses.every((s) => s === 'done' || s === 'cancelled')) query = query.where('active', '=', 0);
+    query = query.where('status', 'in', filter.statuses);
+  }
+  if (filter.overdueAt !== undefined) query = query.where('active', '=', 1).where('due_at', '<', filter.overdueAt);
+  if (filter.priorities) query = query.where('priority', 'in', filter.priorities);
+  if (filter.dueBefore !== undefined) query = query.where('due_at', '<', filter.dueBefore);
+  if (filter.dueAfter !== undefined) query = query.where('due_at', '>', filter.dueAfter);
+  if (filter.link) {
+    const { type, id } = filter.link;
+    query = query.where('tasks.id', 'in', (eb) =>
+      eb
+        .selectFrom('task_links')
+        .select('task_links.task_id')
+        .where('task_links.org_id', '=', orgId)
+        .where('task_links.record_type', '=', type)
+        .where('task_links.record_id', '=', id),
+    );
+  }
+  if (filter.text) {
+    const text = filter.text;
+    query = query.where((eb) => eb.or([containsText(eb, dialect, 'title', text), containsText(eb, dialect, 'description', text)]));
+  }
+  const columns = SORT_COLUMNS[sort.key];
+  const direction = sort.descending ? 'desc' : 'asc';
+  if (page.after) {
+    const after = page.after;
+    // Row-value comparison (a, b) > (x, y): one index range on both engines.
+    query = query.where(sql<boolean>`(${sql.join(columns.map((c) => sql.ref(c)))}) ${sql.raw(sort.descending ? '<' : '>')} (${sql.join(after)})`);
+  }
+  for (const column of columns) query = query.orderBy(column, direction);
+  return query.limit(page.limit).execute();
+}

@@ -1,0 +1,304 @@
+// The task: its shape, its schemas, and the pure rules of status, ownership and due dates.
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { Actor } from '../platform/context.ts';
+import { Conflict, type FieldError, Forbidden, Invalid } from '../platform/errors.ts';
+import { roleAtLeast } from '../people/person.ts';
+
+export const STATUSES = ['open', 'in_progress', 'waiting', 'blocked', 'done', 'cancelled'] as const;
+export const FINAL_STATUSES = ['done', 'cancelled'] as const;
+export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
+export const LINK_TYPES = ['contact', 'client', 'lead', 'job', 'service'] as const;
+export const SOURCE_KINDS = ['manual', 'api', 'rule', 'recurrence'] as const;
+
+export type Status = (typeof STATUSES)[number];
+export type Priority = (typeof PRIORITIES)[number];
+export type LinkType = (typeof LINK_TYPES)[number];
+
+export const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+/** due_sort for a task without a due date: after every real instant. */
+export const NO_DUE_DATE = 8_640_000_000_000_000;
+
+export function isFinal(status: Status): boolean {
+  return status === 'done' || status === 'cancelled';
+}
+
+export interface ChecklistItem {
+  id: string;
+  text: string;
+  done: boolean;
+}
+
+export interface Link {
+  type: LinkType;
+  id: string;
+}
+
+export interface TaskState {
+  status: Status;
+  priority: Priority;
+  dueAt: number | null;
+  assigneeId: string | null;
+  teamId: string | null;
+  waitingOn: string | null;
+  blockedReason: string | null;
+  completedAt: number | null;
+}
+
+const instant = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
+const title = z.string().trim().min(1, 'must not be empty').max(200);
+const reason = z.string().trim().min(1, 'must not be empty').max(500);
+export const link = z.strictObject({ type: z.enum(LINK_TYPES), id: z.string().min(1).max(100) });
+const links = z
+  .array(link)
+  .max(20)
+  .refine((ls) => new Set(ls.map((l) => `${l.type}:${l.id}`)).size === ls.length, 'must not repeat a link');
+const checklistItem = z.union([
+  z.string().trim().min(1).max(500),
+  z.strictObject({ id: z.string().min(1).max(40).optional(), text: z.string().trim().min(1).max(500), done: z.boolean().default(false) }),
+]);
+const checklist = z.array(checklistItem).max(100);
+
+export const createTaskBody = z.strictObject({
+  title,
+  description: z.string().max(20_000).default(''),
+  status: z.enum(STATUSES).default('open'),
+  priority: z.enum(PRIORITIES).default('normal'),
+  dueAt: instant.nullable().default(null),
+  assigneeId: z.string().min(1).nullable().default(null),
+  teamId: z.string().min(1).nullable().default(null),
+  links: links.default([]),
+  checklist: checklist.default([]),
+  waitingOn: reason.nullable().default(null),
+  blockedReason: reason.nullable().default(null),
+});
+
+export const updateTaskBody = z.strictObject({
+  title: title.optional(),
+  description: z.string().max(20_000).optional(),
+  status: z.enum(STATUSES).optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  dueAt: instant.nullable().optional(),
+  assigneeId: z.string().min(1).nullable().optional(),
+  teamId: z.string().min(1).nullable().optional(),
+  links: links.optional(),
+  checklist: checklist.optional(),
+  waitingOn: reason.nullable().optional(),
+  blockedReason: reason.nullable().optional(),
+});
+
+export const bulkSet = z
+  .strictObject({
+    status: z.enum(STATUSES).optional(),
+    priority: z.enum(PRIORITIES).optional(),
+    dueAt: instant.nullable().optional(),
+    assigneeId: z.string().min(1).nullable().optional(),
+    teamId: z.string().min(1).nullable().optional(),
+    waitingOn: reason.nullable().optional(),
+    blockedReason: reason.nullable().optional(),
+  })
+  .refine((set) => Object.keys(set).length > 0, 'must change at least one field');
+
+export const bulkBody = z.union([
+  z.strictObject({ ids: z.array(z.string().min(1)).min(1).max(500), set: bulkSet }),
+  z.strictObject({ ids: z.array(z.string().min(1)).min(1).max(500), delete: z.literal(true) }),
+]);
+
+export const commentBody = z.strictObject({ body: z.string().trim().min(1, 'must not be empty').max(10_000) });
+
+export type CreateTaskInput = z.infer<typeof createTaskBody>;
+export type UpdateTaskInput = z.infer<typeof updateTaskBody>;
+export type BulkInput = z.infer<typeof bulkBody>;
+
+const SORTS = ['due', 'priority', 'created', 'updated'] as const;
+export type SortKey = (typeof SORTS)[number];
+
+const csvOf = <T extends string>(values: readonly [T, ...T[]], name: string) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(values, { error: `each ${name} must be one of ${values.join(', ')}` })).min(1));
+
+export const listQuery = z.strictObject({
+  assignee: z.string().min(1).optional(),
+  team: z.string().min(1).optional(),
+  status: z.union([z.literal('all'), csvOf(STATUSES, 'status')]).optional(),
+  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  priority: csvOf(PRIORITIES, 'priority').optional(),
+  dueBefore: instant.optional(),
+  dueAfter: instant.optional(),
+  link: z
+    .string()
+    .regex(new RegExp(`^(${LINK_TYPES.join('|')}):.+$`), `must be <type>:<id> with type one of ${LINK_TYPES.join(', ')}`)
+    .transform((s) => {
+      const at = s.indexOf(':');
+      return { type: s.slice(0, at) as LinkType, id: s.slice(at + 1) };
+    })
+    .optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  sort: z
+    .string()
+    .regex(new RegExp(`^-?(${SORTS.join('|')})$`), `must be one of ${SORTS.join(', ')}, optionally prefixed with - for descending`)
+    .transform((s) => ({ key: s.replace('-', '') as SortKey, descending: s.startsWith('-') }))
+    .default({ key: 'due', descending: false }),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).max(500).optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+export type ListQuery = z.infer<typeof listQuery>;
+
+// --- output ---------------------------------------------------------------
+
+export const taskView = z.object({
+  id: z.string(),
+  key: z.string(),
+  title: z.string(),
+  description: z.string(),
+  status: z.enum(STATUSES),
+  overdue: z.boolean(),
+  priority: z.enum(PRIORITIES),
+  dueAt: z.string().nullable(),
+  assigneeId: z.string().nullable(),
+  teamId: z.string().nullable(),
+  links: z.array(link),
+  checklist: z.array(z.object({ id: z.string(), text: z.string(), done: z.boolean() })),
+  waitingOn: z.string().nullable(),
+  blockedReason: z.string().nullable(),
+  source: z.object({ kind: z.enum(SOURCE_KINDS), ruleId: z.string().optional(), eventId: z.string().optional() }),
+  recurrence: z.string().nullable(),
+  createdById: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  completedAt: z.string().nullable(),
+  version: z.number(),
+});
+export type TaskView = z.infer<typeof taskView>;
+
+export const historyView = z.object({
+  id: z.string(),
+  at: z.string(),
+  actorId: z.string().nullable(),
+  field: z.string(),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+});
+
+export const commentView = z.object({
+  id: z.string(),
+  taskId: z.string(),
+  authorId: z.string(),
+  body: z.string(),
+  createdAt: z.string(),
+});
+
+// --- rules ----------------------------------------------------------------
+
+export function isOverdue(task: Pick<TaskState, 'status' | 'dueAt'>, now: number): boolean {
+  return task.dueAt !== null && task.dueAt < now && !isFinal(task.status);
+}
+
+export type DueBucket = 'none' | 'overdue' | 'today' | 'upcoming';
+
+/** Where a task falls in someone's day, judged on the organisation's calendar (not UTC's). */
+export function dueBucket(task: Pick<TaskState, 'status' | 'dueAt'>, now: number, timezone: string): DueBucket {
+  if (task.dueAt === null) return 'none';
+  if (isOverdue(task, now)) return 'overdue';
+  const today = DateTime.fromMillis(now, { zone: timezone }).startOf('day');
+  const due = DateTime.fromMillis(task.dueAt, { zone: timezone }).startOf('day');
+  return due.equals(today) ? 'today' : 'upcoming';
+}
+
+export function taskKey(number: number): string {
+  return `T-${number}`;
+}
+
+/** `T-12` → 12; anything else is an id. */
+export function parseTaskKey(idOrKey: string): number | null {
+  const match = /^T-(\d{1,15})$/i.exec(idOrKey);
+  return match ? Number(match[1]) : null;
+}
+
+export interface FieldChange {
+  field: 'status' | 'assigneeId' | 'teamId' | 'dueAt' | 'priority';
+  from: string | null;
+  to: string | null;
+}
+
+export interface TaskChange {
+  next: TaskState;
+  /** The changes the history keeps (status, ownership, due date, priority). */
+  tracked: FieldChange[];
+}
+
+type StateChange = Partial<Pick<TaskState, 'status' | 'priority' | 'dueAt' | 'assigneeId' | 'teamId' | 'waitingOn' | 'blockedReason'>>;
+
+/**
+ * Applies a change of state to a task, enforcing the rules of SPEC §1:
+ * any non-final status may move to any other; a final one may only be
+ * reopened (to open), by a manager or the assignee; waiting and blocked need
+ * their reason; members may only take a task or give it up, not hand it to
+ * someone else.
+ */
+export function applyChange(current: TaskState, change: StateChange, actor: Actor, now: number): TaskChange {
+  const next: TaskState = { ...current };
+  const errors: FieldError[] = [];
+  const to = change.status ?? current.status;
+
+  if (change.status !== undefined && change.status !== current.status) {
+    if (isFinal(current.status)) {
+      if (change.status !== 'open') throw new Conflict(`A ${current.status} task can only be reopened (to open), not moved to ${change.status}`, [{ path: 'status', message: `cannot go from ${current.status} to ${change.status}` }]);
+      if (!roleAtLeast(actor.role, 'manager') && current.assigneeId !== actor.userId) {
+        throw new Forbidden('Only a manager or the assignee may reopen a task');
+      }
+    }
+    next.status = change.status;
+    next.completedAt = change.status === 'done' ? now : null;
+  }
+
+  next.waitingOn = to === 'waiting' ? (change.waitingOn !== undefined ? change.waitingOn : current.waitingOn) : null;
+  next.blockedReason = to === 'blocked' ? (change.blockedReason !== undefined ? change.blockedReason : current.blockedReason) : null;
+  if (to === 'waiting' && !next.waitingOn) errors.push({ path: 'waitingOn', message: 'is required when the status is waiting' });
+  if (to === 'blocked' && !next.blockedReason) errors.push({ path: 'blockedReason', message: 'is required when the status is blocked' });
+  if (change.waitingOn && to !== 'waiting') errors.push({ path: 'waitingOn', message: 'can only be set while the status is waiting' });
+  if (change.blockedReason && to !== 'blocked') errors.push({ path: 'blockedReason', message: 'can only be set while the status is blocked' });
+  if (errors.length > 0) throw new Invalid(errors.map((e) => `${e.path} ${e.message}`).join('; '), errors);
+
+  if (change.priority !== undefined) next.priority = change.priority;
+  if (change.dueAt !== undefined) next.dueAt = change.dueAt;
+  if (change.teamId !== undefined) next.teamId = change.teamId;
+  if (change.assigneeId !== undefined && change.assigneeId !== current.assigneeId) {
+    if (!mayAssign(actor, current.assigneeId, change.assigneeId)) {
+      throw new Forbidden('Members may take a task or give it up; only a manager may assign it to someone else');
+    }
+    next.assigneeId = change.assigneeId;
+  }
+  return { next, tracked: trackedChanges(current, next) };
+}
+
+export function mayAssign(actor: Actor, from: string | null, to: string | null): boolean {
+  if (roleAtLeast(actor.role, 'manager')) return true;
+  return to === actor.userId || (to === null && from === actor.userId);
+}
+
+function trackedChanges(before: TaskState, after: TaskState): FieldChange[] {
+  const changes: FieldChange[] = [];
+  const track = (field: FieldChange['field'], from: string | null, to: string | null) => {
+    if (from !== to) changes.push({ field, from, to });
+  };
+  track('status', before.status, after.status);
+  track('assigneeId', before.assigneeId, after.assigneeId);
+  track('teamId', before.teamId, after.teamId);
+  track('dueAt', isoOrNull(before.dueAt), isoOrNull(after.dueAt));
+  track('priority', before.priority, after.priority);
+  return changes;
+}
+
+function isoOrNull(instant: number | null): string | null {
+  return instant === null ? null : new Date(instant).toISOString();
+}
+
+export function normaliseChecklist(items: z.infer<typeof checklist>, newItemId: () => string): ChecklistItem[] {
+  return items.map((item) =>
+    typeof item === 'string' ? { id: newItemId(), text: item, done: false } : { id: item.id ?? newItemId(), text: item.text, done: item.done },
+  );
+}

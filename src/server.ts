@@ -6,6 +6,7 @@ import type { Deps } from './platform/context.ts';
 import { openDatabase, type OpenDatabase } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrations.ts';
 import { createApp } from './platform/http/app.ts';
+import { registerStream } from './platform/http/stream.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { authenticate } from './people/service.ts';
 import { taskRoutes } from './tasks/routes.ts';
@@ -41,6 +42,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     loginRateLimit: options.loginRateLimit ?? { max: 10, timeWindow: 60_000 },
   });
   taskRoutes(app, deps);
+  registerStream(app, deps.db);
   await app.ready();
   return {
     app,

@@ -120,3 +120,16 @@ function toStoredEvent(row: {
     occurredAt: row.occurred_at,
   };
 }
+
+/** Events appended after `seq`, oldest first, optionally for one organisation. */
+export async function eventsAfter(db: Db, seq: number, limit: number, orgId?: string): Promise<StoredEvent[]> {
+  let query = db.selectFrom('events').selectAll().where('seq', '>', seq);
+  if (orgId) query = query.where('org_id', '=', orgId);
+  const rows = await query.orderBy('seq').limit(limit).execute();
+  return rows.map(toStoredEvent);
+}
+
+export async function lastEventSeq(db: Db): Promise<number> {
+  const row = await db.selectFrom('events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  return Number(row?.seq ?? 0);
+}

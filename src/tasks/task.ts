@@ -113,16 +113,25 @@ export type BulkInput = z.infer<typeof bulkBody>;
 const SORTS = ['due', 'priority', 'created', 'updated'] as const;
 export type SortKey = (typeof SORTS)[number];
 
-const csvOf = <T extends string>(values: readonly [T, ...T[]], name: string) =>
-  z
-    .string()
-    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(values, { error: `each ${name} must be one of ${values.join(', ')}` })).min(1));
+/** A comma-separated list of allowed values, e.g. `open,waiting`; `all` too when allowed. */
+function csvOf<T extends string, All extends boolean = false>(values: readonly [T, ...T[]], name: string, allowAll?: All) {
+  return z.string().transform((s, ctx): All extends true ? T[] | 'all' : T[] => {
+    if (allowAll && s === 'all') return 'all' as never;
+    const items = s.split(',').map((v) => v.trim()).filter(Boolean);
+    const unknown = items.filter((v) => !(values as readonly string[]).includes(v));
+    if (items.length === 0 || unknown.length > 0) {
+      const allowed = `${values.join(', ')}${allowAll ? ' (or all)' : ''}`;
+      ctx.addIssue({ code: 'custom', message: `each ${name} must be one of ${allowed}${unknown.length ? `; got ${unknown.join(', ')}` : ''}` });
+      return z.NEVER;
+    }
+    return items as never;
+  });
+}
 
 export const listQuery = z.strictObject({
   assignee: z.string().min(1).optional(),
   team: z.string().min(1).optional(),
-  status: z.union([z.literal('all'), csvOf(STATUSES, 'status')]).optional(),
+  status: csvOf(STATUSES, 'status', true).optional().describe('comma-separated statuses, or all; default: every status that is not done or cancelled'),
   overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   priority: csvOf(PRIORITIES, 'priority').optional(),
   dueBefore: instant.optional(),

@@ -1,0 +1,110 @@
+// GET /api/v1/stream: server-sent events of everything that changes in the
+// caller's organisation. Each process follows the outbox table itself, so a
+// change made through any process (or a worker) reaches every open browser.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Db } from '../db/schema.ts';
+import { eventsAfter, lastEventSeq, type StoredEvent } from '../outbox.ts';
+import { callerOf } from './auth.ts';
+
+interface Subscriber {
+  orgId: string;
+  reply: FastifyReply;
+  /** The last event this subscriber was sent, so a resumed stream never repeats one. */
+  sentSeq: number;
+}
+
+const HEARTBEAT_MS = 15_000;
+const REPLAY_LIMIT = 500;
+
+export class LiveFeed {
+  private subscribers = new Set<Subscriber>();
+  private lastSeq: number | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private polling = false;
+
+  constructor(private readonly db: Db, private readonly pollMs: number) {}
+
+  async subscribe(subscriber: Subscriber): Promise<() => void> {
+    if (this.lastSeq === null) this.lastSeq = await lastEventSeq(this.db);
+    this.subscribers.add(subscriber);
+    this.timer ??= setInterval(() => void this.poll(), this.pollMs);
+    return () => {
+      this.subscribers.delete(subscriber);
+      if (this.subscribers.size === 0 && this.timer) {
+        clearInterval(this.timer);
+        this.timer = null;
+        this.lastSeq = null;
+      }
+    };
+  }
+
+  /** Reads what was appended since the last look and hands each event to its organisation's subscribers. */
+  async poll(): Promise<void> {
+    if (this.polling || this.lastSeq === null) return;
+    this.polling = true;
+    try {
+      let batch: StoredEvent[];
+      do {
+        batch = await eventsAfter(this.db, this.lastSeq, REPLAY_LIMIT);
+        for (const event of batch) {
+          this.lastSeq = event.seq;
+          for (const s of this.subscribers) if (s.orgId === event.orgId && event.seq > s.sentSeq) send(s, event);
+        }
+      } while (batch.length === REPLAY_LIMIT && this.lastSeq !== null);
+    } catch {
+      // The database is briefly unreachable: the next poll picks up where this one stopped.
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  closeAll(): void {
+    for (const s of this.subscribers) s.reply.raw.end();
+    this.subscribers.clear();
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
+
+function send(subscriber: Subscriber, event: StoredEvent): void {
+  subscriber.sentSeq = event.seq;
+  write(subscriber.reply, event);
+}
+
+function write(reply: FastifyReply, event: StoredEvent): void {
+  const payload = { id: event.id, type: event.type, subject: event.subject, data: event.data, actorId: event.actorId, occurredAt: new Date(event.occurredAt).toISOString() };
+  reply.raw.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(payload)}\n\n`);
+}
+
+export function registerStream(app: FastifyInstance, db: Db, pollMs = 250): LiveFeed {
+  const feed = new LiveFeed(db, pollMs);
+  app.addHook('preClose', async () => feed.closeAll());
+  app.get('/api/v1/stream', {
+    schema: {
+      tags: ['live'],
+      summary: 'Server-sent events: every change in the organisation as it happens (text/event-stream); resume with Last-Event-ID',
+    },
+  }, async (request, reply) => {
+    const caller = callerOf(request);
+    const lastEventId = Number(request.headers['last-event-id']);
+    reply.hijack();
+    reply.raw.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    reply.raw.write(': connected\nretry: 2000\n\n');
+    const subscriber: Subscriber = { orgId: caller.orgId, reply, sentSeq: 0 };
+    if (Number.isInteger(lastEventId) && lastEventId > 0) {
+      for (const event of await eventsAfter(db, lastEventId, REPLAY_LIMIT, caller.orgId)) send(subscriber, event);
+    }
+    const unsubscribe = await feed.subscribe(subscriber);
+    const heartbeat = setInterval(() => reply.raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    request.raw.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  });
+  return feed;
+}

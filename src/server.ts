@@ -10,12 +10,15 @@ import { registerStream } from './platform/http/stream.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { authenticate } from './people/service.ts';
 import { taskRoutes } from './tasks/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 export interface ServerOptions extends Pick<Config, 'databaseUrl' | 'logLevel' | 'sessionTtlMs'> {
   clock?: Clock;
   webDist?: string;
   loginRateLimit?: { max: number; timeWindow: number };
+  /** Failed logins allowed per account in a window (default 10 in 15 minutes). */
+  accountLoginLimit?: { max: number; windowMs: number };
 }
 
 export interface Server {
@@ -40,7 +43,9 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   peopleRoutes(app, deps, {
     sessionTtlMs: options.sessionTtlMs,
     loginRateLimit: options.loginRateLimit ?? { max: 10, timeWindow: 60_000 },
+    accountLoginLimit: options.accountLoginLimit,
   });
+  auditRoutes(app, deps);
   taskRoutes(app, deps);
   registerStream(app, deps.db);
   await app.ready();

@@ -2,6 +2,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { Role } from '../platform/context.ts';
+import { isCommonPassword } from './commonPasswords.ts';
 
 export const ROLES = ['owner', 'admin', 'manager', 'member'] as const satisfies readonly Role[];
 const RANK: Record<Role, number> = { owner: 3, admin: 2, manager: 1, member: 0 };
@@ -47,7 +48,12 @@ export const timeOff = z
   .max(200);
 
 export const email = z.email().max(254).transform((e) => e.toLowerCase());
-export const password = z.string().min(12, 'must be at least 12 characters').max(128);
+// ASVS 2.1: at least 12 characters, up to 128 (long passphrases welcome), not a commonly used password.
+export const password = z
+  .string()
+  .min(12, 'must be at least 12 characters')
+  .max(128)
+  .refine((p) => p.length < 12 || p.length > 128 || !isCommonPassword(p), 'is too common: it appears in lists of the most used passwords');
 const personName = z.string().trim().min(1).max(120);
 
 export const signupBody = z.strictObject({

@@ -26,11 +26,12 @@ import * as people from './service.ts';
 export interface PeopleRouteOptions {
   sessionTtlMs: number;
   loginRateLimit: { max: number; timeWindow: number };
+  accountLoginLimit?: { max: number; windowMs: number };
 }
 
 export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRouteOptions): void {
   const r = typed(app);
-  const policy = { sessionTtlMs: options.sessionTtlMs };
+  const policy = { sessionTtlMs: options.sessionTtlMs, accountLoginLimit: options.accountLoginLimit };
   const startSession = (request: FastifyRequest, reply: FastifyReply, token: string) =>
     setSessionCookies(reply, token, newSecret('csrf'), { secure: request.protocol === 'https', maxAgeMs: options.sessionTtlMs });
 
@@ -57,7 +58,8 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
       response: { 201: z.object({ token: z.string(), user: userView }), ...problems(429) },
     },
   }, async (request, reply) => {
-    const result = await people.login(deps, request.body.email, request.body.password, policy);
+    const replacesTokenId = request.authVia === 'cookie' ? request.caller?.tokenId : null;
+    const result = await people.login(deps, request.body.email, request.body.password, policy, { ip: request.ip, replacesTokenId });
     startSession(request, reply, result.token);
     return reply.code(201).send(result);
   });

@@ -1,10 +1,12 @@
 // Use cases for organisations, people, teams, sessions and API tokens.
 // Each write is one transaction.
 import type { Actor, Deps, Role } from '../platform/context.ts';
-import { Conflict, Forbidden, NotFound, Unauthorized } from '../platform/errors.ts';
+import { Conflict, Forbidden, NotFound, TooManyAttempts, Unauthorized } from '../platform/errors.ts';
 import { newId, newSecret, sha256 } from '../platform/ids.ts';
 import { checkVersion, decodeCursor, encodeCursor, pageOf } from '../platform/pagination.ts';
 import { isUniqueViolation } from '../platform/db/database.ts';
+import { recordAudit } from '../audit/service.ts';
+import type { AuditAction } from '../audit/audit.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import {
   type CreateUserInput,
@@ -22,6 +24,16 @@ import * as store from './store.ts';
 
 export interface SessionPolicy {
   sessionTtlMs: number;
+  /** Failed logins allowed per account (email) in a window before it answers 429 (ASVS 2.2.1). */
+  accountLoginLimit?: { max: number; windowMs: number };
+}
+
+export const DEFAULT_ACCOUNT_LOGIN_LIMIT = { max: 10, windowMs: 15 * 60_000 };
+
+/** Where a login comes from: the caller's address, and the session it replaces (rotated at login). */
+export interface LoginOrigin {
+  ip?: string | null;
+  replacesTokenId?: string | null;
 }
 
 export function requireRole(actor: Actor, minimum: Role): void {
@@ -61,29 +73,65 @@ export async function signup(deps: Deps, input: SignupInput, policy: SessionPoli
       version: 1,
     });
     const token = await issueToken(trx, { orgId, userId, kind: 'session', name: 'signup', now, ttlMs: policy.sessionTtlMs });
+    await recordAudit(trx, { orgId, actorId: userId, action: 'org.created', subject: { type: 'org', id: orgId }, data: { name: input.orgName } }, now);
     const org = await store.findOrg(trx, orgId);
     const user = await store.findUser(trx, orgId, userId);
     return { org: presentOrg(org!), user: presentUser(user!), token: token.secret };
   });
 }
 
-export async function login(deps: Deps, email: string, password: string, policy: SessionPolicy) {
+export async function login(deps: Deps, email: string, password: string, policy: SessionPolicy, origin: LoginOrigin = {}) {
+  const limit = policy.accountLoginLimit ?? DEFAULT_ACCOUNT_LOGIN_LIMIT;
+  await refuseWhileThrottled(deps, email, limit);
   const user = await store.findUserByEmail(deps.db, email);
   const ok = await verifyPassword(password, user?.password_hash ?? null);
-  if (!user || !ok || user.active !== 1) throw new Unauthorized('The email or password is not right');
   const now = deps.clock.now();
-  const token = await deps.db.transaction().execute((trx) =>
-    issueToken(trx, { orgId: user.org_id, userId: user.id, kind: 'session', name: 'login', now, ttlMs: policy.sessionTtlMs }),
-  );
+  if (!user || !ok || user.active !== 1) {
+    await deps.db.transaction().execute(async (trx) => {
+      const failures = await store.addLoginFailure(trx, email, now, now - limit.windowMs);
+      if (!user) return;
+      const subject = { type: 'user', id: user.id };
+      await recordAudit(trx, { orgId: user.org_id, actorId: null, action: 'session.login_failed', subject, ip: origin.ip, data: { failures } }, now);
+      if (failures === limit.max) {
+        await recordAudit(trx, { orgId: user.org_id, actorId: null, action: 'session.login_throttled', subject, ip: origin.ip, data: { failures } }, now);
+      }
+    });
+    throw new Unauthorized('The email or password is not right');
+  }
+  const token = await deps.db.transaction().execute(async (trx) => {
+    await store.clearLoginFailures(trx, email);
+    // A session the caller already had is replaced, not kept beside the new one (no session fixation).
+    if (origin.replacesTokenId) await store.revokeToken(trx, user.org_id, origin.replacesTokenId, now);
+    const issued = await issueToken(trx, { orgId: user.org_id, userId: user.id, kind: 'session', name: 'login', now, ttlMs: policy.sessionTtlMs });
+    await recordAudit(trx, { orgId: user.org_id, actorId: user.id, action: 'session.created', subject: { type: 'session', id: issued.row.id }, ip: origin.ip }, now);
+    return issued;
+  });
   return { token: token.secret, user: presentUser(user) };
 }
 
+/** 429 while this account has had too many failed logins in the current window, whether or not it exists. */
+async function refuseWhileThrottled(deps: Deps, email: string, limit: { max: number; windowMs: number }): Promise<void> {
+  const throttle = await store.findLoginFailures(deps.db, email);
+  if (!throttle || throttle.failures < limit.max) return;
+  const retryAt = Number(throttle.window_start) + limit.windowMs;
+  const waitMs = retryAt - deps.clock.now();
+  if (waitMs > 0) throw new TooManyAttempts('Too many failed logins for this account; try again later', Math.ceil(waitMs / 1000));
+}
+
 export async function logout(deps: Deps, actor: Actor, tokenId: string): Promise<void> {
-  await store.revokeToken(deps.db, actor.orgId, tokenId, deps.clock.now());
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    await store.revokeToken(trx, actor.orgId, tokenId, now);
+    await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'session.ended', subject: { type: 'session', id: tokenId } }, now);
+  });
 }
 
 export async function logoutEverywhere(deps: Deps, actor: Actor): Promise<void> {
-  await store.revokeSessionsOf(deps.db, actor.orgId, actor.userId, deps.clock.now());
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    await store.revokeSessionsOf(trx, actor.orgId, actor.userId, now);
+    await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'session.ended_everywhere', subject: { type: 'user', id: actor.userId } }, now);
+  });
 }
 
 export interface Authenticated extends Actor {
@@ -115,6 +163,8 @@ export async function updateOrg(deps: Deps, actor: Actor, input: UpdateOrgInput,
     const org = await store.findOrg(trx, actor.orgId);
     if (!org) throw new NotFound('Organisation');
     checkVersion(org.version, ifVersion);
+    const changed = Object.keys(input).filter((k) => input[k as keyof UpdateOrgInput] !== undefined);
+    await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'org.settings_changed', subject: { type: 'org', id: actor.orgId }, data: { fields: changed } }, deps.clock.now());
     await store.updateOrg(trx, actor.orgId, {
       ...(input.name !== undefined && { name: input.name }),
       ...(input.timezone !== undefined && { timezone: input.timezone }),
@@ -161,6 +211,7 @@ export async function createUser(deps: Deps, actor: Actor, input: CreateUserInpu
       updated_at: now,
       version: 1,
     });
+    await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'user.created', subject: { type: 'user', id }, data: { role: input.role, email: input.email } }, now);
     return presentUser((await store.findUser(trx, actor.orgId, id))!);
   });
 }
@@ -200,6 +251,9 @@ export async function updateUser(deps: Deps, actor: Actor, userId: string, input
     });
     // A new password or a deactivation ends every open session of that person.
     if (passwordHash !== undefined || input.active === false) await store.revokeSessionsOf(trx, actor.orgId, userId, now);
+    for (const [action, data] of userAuditEntries(user, input, passwordHash !== undefined)) {
+      await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action, subject: { type: 'user', id: userId }, data }, now);
+    }
     return presentUser((await store.findUser(trx, actor.orgId, userId))!);
   });
 }
@@ -261,9 +315,11 @@ export async function updateTeam(deps: Deps, actor: Actor, teamId: string, input
 export async function createApiToken(deps: Deps, actor: Actor, name: string) {
   requireRole(actor, 'admin');
   const now = deps.clock.now();
-  const issued = await deps.db.transaction().execute((trx) =>
-    issueToken(trx, { orgId: actor.orgId, userId: actor.userId, kind: 'api', name, now, ttlMs: null }),
-  );
+  const issued = await deps.db.transaction().execute(async (trx) => {
+    const token = await issueToken(trx, { orgId: actor.orgId, userId: actor.userId, kind: 'api', name, now, ttlMs: null });
+    await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'token.created', subject: { type: 'token', id: token.row.id }, data: { name } }, now);
+    return token;
+  });
   return { ...presentToken(issued.row), token: issued.secret };
 }
 
@@ -275,8 +331,23 @@ export async function listApiTokens(deps: Deps, actor: Actor) {
 
 export async function revokeApiToken(deps: Deps, actor: Actor, tokenId: string): Promise<void> {
   requireRole(actor, 'admin');
-  const changed = await store.revokeToken(deps.db, actor.orgId, tokenId, deps.clock.now());
-  if (changed === 0) throw new NotFound('Token');
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    const changed = await store.revokeToken(trx, actor.orgId, tokenId, now);
+    if (changed === 0) throw new NotFound('Token');
+    await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'token.revoked', subject: { type: 'token', id: tokenId } }, now);
+  });
+}
+
+/** What of a change to a person the audit log keeps: role, activation, email and password changes (never the password). */
+function userAuditEntries(user: store.UserRow, input: UpdateUserInput, passwordChanged: boolean): [AuditAction, Record<string, unknown>][] {
+  const entries: [AuditAction, Record<string, unknown>][] = [];
+  if (input.role !== undefined && input.role !== user.role) entries.push(['user.role_changed', { from: user.role, to: input.role }]);
+  if (input.active === false && user.active === 1) entries.push(['user.deactivated', {}]);
+  if (input.active === true && user.active !== 1) entries.push(['user.reactivated', {}]);
+  if (input.email !== undefined && input.email !== user.email) entries.push(['user.email_changed', { from: user.email, to: input.email }]);
+  if (passwordChanged) entries.push(['user.password_changed', {}]);
+  return entries;
 }
 
 /** Creates an API token for the owner of the organisation with this user's email (the command line's `token create`). */

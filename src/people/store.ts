@@ -1,5 +1,5 @@
 // Every query about organisations, users, teams and tokens.
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db, OrgsTable, TeamsTable, TokensTable, UsersTable } from '../platform/db/schema.ts';
 
 export type OrgRow = Selectable<OrgsTable>;
@@ -149,4 +149,30 @@ export async function revokeSessionsOf(db: Db, orgId: string, userId: string, no
     .where('kind', '=', 'session')
     .where('revoked_at', 'is', null)
     .execute();
+}
+
+/** Failed logins of this email within the current window. */
+export function findLoginFailures(db: Db, email: string) {
+  return db.selectFrom('login_throttle').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+/** Counts one more failure, starting a new window when the last one began before `windowStart`; returns the count. */
+export async function addLoginFailure(db: Db, email: string, now: number, windowStart: number): Promise<number> {
+  const expired = sql<boolean>`${sql.ref('login_throttle.window_start')} <= ${windowStart}`;
+  const row = await db
+    .insertInto('login_throttle')
+    .values({ email, failures: 1, window_start: now })
+    .onConflict((oc) =>
+      oc.column('email').doUpdateSet({
+        failures: sql<number>`case when ${expired} then 1 else ${sql.ref('login_throttle.failures')} + 1 end`,
+        window_start: sql<number>`case when ${expired} then ${now} else ${sql.ref('login_throttle.window_start')} end`,
+      }),
+    )
+    .returning('failures')
+    .executeTakeFirstOrThrow();
+  return Number(row.failures);
+}
+
+export async function clearLoginFailures(db: Db, email: string): Promise<void> {
+  await db.deleteFrom('login_throttle').where('email', '=', email).execute();
 }

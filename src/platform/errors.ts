@@ -57,6 +57,15 @@ export class Stale extends DomainError {
   }
 }
 
+/** Too many attempts; the client may try again after `retryAfterSeconds`. */
+export class TooManyAttempts extends DomainError {
+  readonly status = 429;
+  readonly code = 'too-many-attempts';
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(message);
+  }
+}
+
 export class Unavailable extends DomainError {
   readonly status = 503;
   readonly code = 'unavailable';

@@ -15,6 +15,9 @@ export interface Database {
   task_links: TaskLinksTable;
   task_history: TaskHistoryTable;
   task_comments: TaskCommentsTable;
+  // audit/
+  audit_log: AuditLogTable;
+  login_throttle: LoginThrottleTable;
   // platform/
   events: EventsTable;
   idempotency_keys: IdempotencyKeysTable;
@@ -159,4 +162,24 @@ export interface IdempotencyKeysTable {
   status_code: number | null;
   response_body: string | null;
   created_at: number;
+}
+
+/** audit/: append-only; never updated or deleted. */
+export interface AuditLogTable {
+  id: string;
+  org_id: string;
+  actor_id: string | null;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  data: string;
+  ip: string | null;
+  at: number;
+}
+
+/** people/: failed logins per account (by email, known or not), so guessing is slowed across processes. */
+export interface LoginThrottleTable {
+  email: string;
+  failures: number;
+  window_start: number;
 }

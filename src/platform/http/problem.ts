@@ -2,7 +2,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isConnectionError } from '../db/database.ts';
-import { DomainError, type FieldError } from '../errors.ts';
+import { DomainError, type FieldError, TooManyAttempts } from '../errors.ts';
 
 export interface Problem {
   type: string;
@@ -75,6 +75,7 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   }
   if (error instanceof DomainError) {
     if (error.status === 412) reply.header('ETag', etagOf((error as unknown as { currentVersion: number }).currentVersion));
+    if (error instanceof TooManyAttempts) reply.header('Retry-After', String(error.retryAfterSeconds));
     return sendProblem(reply, problem(error.status, error.message, error.errors));
   }
   const status = error.statusCode ?? 500;

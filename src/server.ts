@@ -9,6 +9,7 @@ import { createApp } from './platform/http/app.ts';
 import { registerStream } from './platform/http/stream.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { authenticate } from './people/service.ts';
+import { reportRoutes } from './reports/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import packageJson from '../package.json' with { type: 'json' };
@@ -47,6 +48,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   });
   auditRoutes(app, deps);
   taskRoutes(app, deps);
+  reportRoutes(app, deps);
   registerStream(app, deps.db);
   await app.ready();
   return {

@@ -1,0 +1,212 @@
+// The arithmetic of the reports, free of I/O: percentiles, on-time rates,
+// calendar buckets in the organisation's time zone, age buckets, status dwell.
+import { DateTime } from 'luxon';
+import type { Priority, Status } from '../tasks/task.ts';
+
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+
+/** A half-open window [from, to) of instants (epoch ms). */
+export interface Window {
+  from: number;
+  to: number;
+}
+
+// --- percentiles and rates ---------------------------------------------------
+
+/**
+ * The p-quantile (0..1) of ascending values, interpolating linearly between
+ * the two nearest ranks (what PostgreSQL's percentile_cont does), rounded to
+ * the millisecond; null for no values.
+ */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = p * (sorted.length - 1);
+  const below = Math.floor(rank);
+  const above = Math.ceil(rank);
+  const low = sorted[below]!;
+  const high = sorted[above]!;
+  return Math.round(low + (high - low) * (rank - below));
+}
+
+export interface DurationStats {
+  count: number;
+  medianMs: number | null;
+  p90Ms: number | null;
+}
+
+export function durationStats(durations: readonly number[]): DurationStats {
+  const sorted = [...durations].sort((a, b) => a - b);
+  return { count: sorted.length, medianMs: percentile(sorted, 0.5), p90Ms: percentile(sorted, 0.9) };
+}
+
+/** A finished task, as the completion figures need it. */
+export interface Completion {
+  createdAt: number;
+  completedAt: number;
+  dueAt: number | null;
+}
+
+export interface CompletionStats extends DurationStats {
+  /** Completed tasks that had a due date: the only ones the on-time rate counts. */
+  withDueDate: number;
+  onTime: number;
+  /** onTime / withDueDate, or null when no completed task had a due date. */
+  onTimeRate: number | null;
+}
+
+/** Time to complete is completedAt − createdAt; on time is completedAt ≤ dueAt. */
+export function completionStats(completions: readonly Completion[]): CompletionStats {
+  const durations = completions.map((c) => c.completedAt - c.createdAt);
+  const dated = completions.filter((c) => c.dueAt !== null);
+  const onTime = dated.filter((c) => c.completedAt <= c.dueAt!).length;
+  return { ...durationStats(durations), withDueDate: dated.length, onTime, onTimeRate: rate(onTime, dated.length) };
+}
+
+/** part / whole rounded to 4 decimals, or null when there is no whole. */
+export function rate(part: number, whole: number): number | null {
+  return whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000;
+}
+
+/** Groups items by a key, keeping first-seen order. */
+export function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+// --- calendar buckets ----------------------------------------------------------
+
+export type Interval = 'day' | 'week';
+
+export interface Bucket {
+  /** The local calendar date the bucket starts on, e.g. 2026-03-30 (weeks start on Monday). */
+  label: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * The organisation's calendar days (or Monday-based weeks) that cover the
+ * window, each with its true UTC bounds — so a day across a DST change is 23
+ * or 25 hours long, as the people in that time zone lived it.
+ */
+export function calendarBuckets(window: Window, zone: string, interval: Interval): Bucket[] {
+  const buckets: Bucket[] = [];
+  let start = DateTime.fromMillis(window.from, { zone }).startOf(interval);
+  while (start.toMillis() < window.to) {
+    const next = start.plus(interval === 'day' ? { days: 1 } : { weeks: 1 });
+    buckets.push({ label: start.toISODate()!, start: start.toMillis(), end: next.toMillis() });
+    start = next;
+  }
+  return buckets;
+}
+
+/** The index of the bucket holding the instant, or -1 (binary search; buckets are contiguous and ascending). */
+export function bucketIndex(buckets: readonly Bucket[], instant: number): number {
+  let low = 0;
+  let high = buckets.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const bucket = buckets[mid]!;
+    if (instant < bucket.start) high = mid - 1;
+    else if (instant >= bucket.end) low = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/** The instant today ends (next local midnight) and the one this week ends (next local Monday 00:00). */
+export function calendarEdges(now: number, zone: string): { endOfToday: number; endOfWeek: number; startOfToday: number } {
+  const local = DateTime.fromMillis(now, { zone });
+  return {
+    startOfToday: local.startOf('day').toMillis(),
+    endOfToday: local.startOf('day').plus({ days: 1 }).toMillis(),
+    endOfWeek: local.startOf('week').plus({ weeks: 1 }).toMillis(),
+  };
+}
+
+/**
+ * Every time zone's offset is a whole number of quarter hours, so counts
+ * grouped by UTC quarter-hour slot (cheap in SQL) can be summed into local
+ * calendar buckets exactly.
+ */
+export const SLOT_MS = 15 * 60_000;
+
+export function countsPerBucket(buckets: readonly Bucket[], slots: readonly { slot: number; count: number }[]): number[] {
+  const counts = buckets.map(() => 0);
+  for (const { slot, count } of slots) {
+    const index = bucketIndex(buckets, slot * SLOT_MS);
+    if (index >= 0) counts[index]! += count;
+  }
+  return counts;
+}
+
+// --- age and load --------------------------------------------------------------
+
+export const AGE_BUCKETS = [
+  { key: 'under1d', label: '< 1 day', minMs: 0 },
+  { key: 'd1to3', label: '1–3 days', minMs: DAY },
+  { key: 'd3to7', label: '3–7 days', minMs: 3 * DAY },
+  { key: 'd7to30', label: '7–30 days', minMs: 7 * DAY },
+  { key: 'over30d', label: '> 30 days', minMs: 30 * DAY },
+] as const;
+export type AgeBucketKey = (typeof AGE_BUCKETS)[number]['key'];
+
+/** The age bucket of a task created at `createdAt`, seen at `now`; each bucket includes its lower bound. */
+export function ageBucket(createdAt: number, now: number): AgeBucketKey {
+  const age = now - createdAt;
+  let key: AgeBucketKey = 'under1d';
+  for (const bucket of AGE_BUCKETS) if (age >= bucket.minMs) key = bucket.key;
+  return key;
+}
+
+/** How much one open task weighs in someone's load: urgent work counts for more. */
+export const PRIORITY_WEIGHT: Record<Priority, number> = { urgent: 3, high: 2, normal: 1, low: 0.5 };
+
+/** Weeks of completions that set a person's usual load. */
+export const USUAL_LOAD_WEEKS = 4;
+
+// --- status dwell ----------------------------------------------------------------
+
+export const DWELL_STATUSES = ['open', 'in_progress', 'waiting', 'blocked'] as const satisfies readonly Status[];
+export type DwellStatus = (typeof DWELL_STATUSES)[number];
+
+export interface StatusChange {
+  at: number;
+  to: string;
+}
+
+function isDwellStatus(status: string): status is DwellStatus {
+  return (DWELL_STATUSES as readonly string[]).includes(status);
+}
+
+/**
+ * Time one task spent in each unresolved status inside the window, from its
+ * status changes in order: each status runs until the next change (the
+ * current one until the window's end, which is never after now).
+ */
+export function statusDwell(changes: readonly StatusChange[], window: Window): Map<DwellStatus, number> {
+  const dwell = new Map<DwellStatus, number>();
+  changes.forEach((change, i) => {
+    if (!isDwellStatus(change.to)) return;
+    const start = Math.max(change.at, window.from);
+    const end = Math.min(changes[i + 1]?.at ?? window.to, window.to);
+    if (end > start) dwell.set(change.to, (dwell.get(change.to) ?? 0) + end - start);
+  });
+  return dwell;
+}
+
+/** How many times a task entered each status inside the window. */
+export function statusEntries(changes: readonly StatusChange[], window: Window): Map<DwellStatus, number> {
+  const entries = new Map<DwellStatus, number>();
+  for (const change of changes) {
+    if (isDwellStatus(change.to) && change.at >= window.from && change.at < window.to) entries.set(change.to, (entries.get(change.to) ?? 0) + 1);
+  }
+  return entries;
+}

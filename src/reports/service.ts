@@ -1,0 +1,458 @@
+// The reports' use cases: each checks the role, resolves the window and the
+// filters, runs its queries and shapes the answer. Nothing here writes.
+import type { Actor, Deps } from '../platform/context.ts';
+import { Invalid, NotFound } from '../platform/errors.ts';
+import { iso } from '../platform/pagination.ts';
+import * as people from '../people/service.ts';
+import { type Priority, type SOURCE_KINDS, taskKey } from '../tasks/task.ts';
+import {
+  AGE_BUCKETS,
+  type AgeBucketKey,
+  type Bucket,
+  calendarBuckets,
+  calendarEdges,
+  type Completion,
+  completionStats,
+  type CompletionStats,
+  countsPerBucket,
+  DAY,
+  durationStats,
+  DWELL_STATUSES,
+  type DwellStatus,
+  groupBy,
+  type Interval,
+  PRIORITY_WEIGHT,
+  rate,
+  type StatusChange,
+  statusDwell,
+  statusEntries,
+  USUAL_LOAD_WEEKS,
+  type Window,
+} from './report.ts';
+import * as store from './store.ts';
+import type {
+  AgingView,
+  AutomationView,
+  BottlenecksView,
+  CompletionView,
+  OverdueView,
+  ReportFilters,
+  SummaryView,
+  ThroughputView,
+  WindowQuery,
+  WorkloadView,
+} from './views.ts';
+
+type SourceKind = (typeof SOURCE_KINDS)[number];
+
+const DEFAULT_WINDOW_MS = 30 * DAY;
+const MAX_BUCKETS = 400;
+
+/** What every report starts from: who may see it, now, the org's calendar, the tasks in scope, and names. */
+interface Setting {
+  now: number;
+  timezone: string;
+  scope: store.TaskScope;
+  names: Map<string, string>;
+  header: { timezone: string; generatedAt: string };
+}
+
+async function setting(deps: Deps, actor: Actor, filters: ReportFilters): Promise<Setting> {
+  people.requireRole(actor, 'manager');
+  const now = deps.clock.now();
+  const [org, scope, names] = await Promise.all([people.getOrg(deps, actor), scopeOf(deps, actor, filters), directory(deps, actor)]);
+  return { now, timezone: org.timezone, scope, names, header: { timezone: org.timezone, generatedAt: iso(now) } };
+}
+
+/** The filters as a task scope; a team or person that is not in this organisation is a 404 naming the field. */
+async function scopeOf(deps: Deps, actor: Actor, filters: ReportFilters): Promise<store.TaskScope> {
+  const scope: store.TaskScope = { orgId: actor.orgId, linkType: filters.linkType, source: filters.source };
+  if (filters.team !== undefined) {
+    await people.getTeam(deps, actor, filters.team).catch(() => {
+      throw new NotFound('Team', [{ path: 'team', message: 'no such team in this organisation' }]);
+    });
+    scope.teamId = filters.team;
+  }
+  if (filters.assignee === 'none') scope.assigneeId = null;
+  else if (filters.assignee === 'me') scope.assigneeId = actor.userId;
+  else if (filters.assignee !== undefined) {
+    await people.getUser(deps, actor, filters.assignee).catch(() => {
+      throw new NotFound('Assignee', [{ path: 'assignee', message: 'no such user in this organisation' }]);
+    });
+    scope.assigneeId = filters.assignee;
+  }
+  return scope;
+}
+
+/** Names of the organisation's people and teams, by id. */
+async function directory(deps: Deps, actor: Actor): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const list of [people.listUsers, people.listTeams]) {
+    let cursor: string | undefined;
+    do {
+      const page = await list(deps, actor, { limit: 200, cursor });
+      for (const item of page.items) names.set(item.id, item.name);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+  return names;
+}
+
+function windowOf(query: WindowQuery, now: number): Window {
+  const to = query.to ?? now;
+  const from = query.from ?? to - DEFAULT_WINDOW_MS;
+  if (from >= to) throw new Invalid('from must be before to', [{ path: 'from', message: 'must be before to' }]);
+  return { from, to };
+}
+
+const windowView = (w: Window) => ({ from: iso(w.from), to: iso(w.to) });
+const nameOf = (names: Map<string, string>, id: string | null) => (id === null ? null : (names.get(id) ?? null));
+
+/** Largest first, then by name, unowned last — the order a manager scans a table in. */
+function byWeightThenName<T extends { name: string | null }>(weight: (row: T) => number) {
+  return (a: T, b: T) => weight(b) - weight(a) || (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff');
+}
+
+function statsView(stats: CompletionStats) {
+  const { count, ...rest } = stats;
+  return { completed: count, ...rest };
+}
+
+// --- 1. summary --------------------------------------------------------------------------
+
+export async function summaryReport(deps: Deps, actor: Actor, query: WindowQuery): Promise<SummaryView> {
+  const s = await setting(deps, actor, query);
+  const window = windowOf(query, s.now);
+  const { endOfToday } = calendarEdges(s.now, s.timezone);
+  const [counts, done] = await Promise.all([store.openCounts(deps.db, s.scope, s.now, endOfToday), store.completions(deps.db, s.scope, window)]);
+  return { ...s.header, window: windowView(window), ...counts, ...statsView(completionStats(done.map(completionOf))) };
+}
+
+function completionOf(row: { created_at: number; completed_at: number; due_at: number | null }): Completion {
+  return { createdAt: row.created_at, completedAt: row.completed_at, dueAt: row.due_at };
+}
+
+// --- 2. overdue ----------------------------------------------------------------------------
+
+export async function overdueReport(deps: Deps, actor: Actor, query: ReportFilters & { limit: number }): Promise<OverdueView> {
+  const s = await setting(deps, actor, query);
+  const [byAssignee, byTeam, byLink, unlinked, oldest] = await Promise.all([
+    store.overdueByAssignee(deps.db, s.scope, s.now),
+    store.overdueByTeam(deps.db, s.scope, s.now),
+    store.overdueByLinkType(deps.db, s.scope, s.now),
+    store.overdueUnlinked(deps.db, s.scope, s.now),
+    store.oldestOverdue(deps.db, s.scope, s.now, query.limit),
+  ]);
+  const byCount = byWeightThenName<{ name: string | null; count: number }>((r) => r.count);
+  const linkTypes = [...byLink.map((r) => ({ linkType: r.key, count: Number(r.count) })), ...(unlinked > 0 ? [{ linkType: 'none', count: unlinked }] : [])];
+  return {
+    ...s.header,
+    total: byAssignee.reduce((sum, r) => sum + Number(r.count), 0),
+    byPerson: byAssignee.map((r) => ({ assigneeId: r.key, name: nameOf(s.names, r.key), count: Number(r.count) })).sort(byCount),
+    byTeam: byTeam.map((r) => ({ teamId: r.key, name: nameOf(s.names, r.key), count: Number(r.count) })).sort(byCount),
+    byLinkType: linkTypes.sort((a, b) => b.count - a.count || a.linkType.localeCompare(b.linkType)),
+    oldest: oldest.map((t) => ({
+      id: t.id,
+      key: taskKey(t.number),
+      title: t.title,
+      priority: t.priority,
+      dueAt: iso(t.due_at!),
+      overdueMs: s.now - t.due_at!,
+      assigneeId: t.assignee_id,
+      teamId: t.team_id,
+    })),
+  };
+}
+
+// --- 3. completion ---------------------------------------------------------------------------
+
+export async function completionReport(deps: Deps, actor: Actor, query: WindowQuery): Promise<CompletionView> {
+  const s = await setting(deps, actor, query);
+  const window = windowOf(query, s.now);
+  const rows = await store.completions(deps.db, s.scope, window);
+  const weeks = boundedBuckets(window, s.timezone, 'week');
+  const statsOf = (group: typeof rows) => statsView(completionStats(group.map(completionOf)));
+  const byCompleted = byWeightThenName<{ name: string | null; completed: number }>((r) => r.completed);
+  const sources = [...groupBy(rows, (r) => `${r.source_kind}\u0000${r.source_rule_id ?? ''}`).values()].map((group) => ({
+    source: group[0]!.source_kind as SourceKind,
+    ruleId: group[0]!.source_rule_id,
+    ...statsOf(group),
+  }));
+  const weekOf = groupBy(rows, (r) => bucketOfInstant(weeks, r.completed_at));
+  return {
+    ...s.header,
+    window: windowView(window),
+    overall: statsOf(rows),
+    byPerson: [...groupBy(rows, (r) => r.assignee_id)].map(([id, group]) => ({ assigneeId: id, name: nameOf(s.names, id), ...statsOf(group) })).sort(byCompleted),
+    byTeam: [...groupBy(rows, (r) => r.team_id)].map(([id, group]) => ({ teamId: id, name: nameOf(s.names, id), ...statsOf(group) })).sort(byCompleted),
+    bySource: sources.sort((a, b) => b.completed - a.completed || a.source.localeCompare(b.source) || (a.ruleId ?? '').localeCompare(b.ruleId ?? '')),
+    byWeek: weeks.map((week, i) => ({ week: week.label, start: iso(week.start), ...statsOf(weekOf.get(i) ?? []) })),
+  };
+}
+
+function bucketOfInstant(buckets: Bucket[], instant: number): number {
+  return buckets.findIndex((b) => instant >= b.start && instant < b.end);
+}
+
+function boundedBuckets(window: Window, timezone: string, interval: Interval): Bucket[] {
+  const buckets = calendarBuckets(window, timezone, interval);
+  if (buckets.length > MAX_BUCKETS) {
+    throw new Invalid(`The window spans ${buckets.length} ${interval}s; at most ${MAX_BUCKETS} buckets are allowed`, [
+      { path: interval === 'day' ? 'interval' : 'from', message: `makes more than ${MAX_BUCKETS} ${interval}s; narrow the window${interval === 'day' ? ' or use interval=week' : ''}` },
+    ]);
+  }
+  return buckets;
+}
+
+// --- 4. workload -----------------------------------------------------------------------------
+
+interface Load {
+  open: number;
+  overdue: number;
+  dueThisWeek: number;
+  weightedLoad: number;
+}
+
+const emptyLoad = (): Load => ({ open: 0, overdue: 0, dueThisWeek: 0, weightedLoad: 0 });
+
+export async function workloadReport(deps: Deps, actor: Actor, query: ReportFilters): Promise<WorkloadView> {
+  const s = await setting(deps, actor, query);
+  const { endOfWeek } = calendarEdges(s.now, s.timezone);
+  const thisWeek = calendarBuckets({ from: s.now, to: s.now + 1 }, s.timezone, 'week')[0]!;
+  const usualWindow = { from: thisWeek.start - USUAL_LOAD_WEEKS * 7 * DAY, to: thisWeek.start };
+  const [open, completed, roster] = await Promise.all([
+    store.openLoad(deps.db, s.scope, s.now, endOfWeek),
+    store.completedLoad(deps.db, s.scope, usualWindow),
+    rosterOf(deps, actor, s.scope),
+  ]);
+  const loads = new Map<string | null, Load>(roster.map((id) => [id, emptyLoad()]));
+  for (const row of open) {
+    const load = loads.get(row.assignee_id) ?? emptyLoad();
+    load.open += Number(row.open);
+    load.overdue += Number(row.overdue);
+    load.dueThisWeek += Number(row.due_this_week);
+    load.weightedLoad += Number(row.open) * PRIORITY_WEIGHT[row.priority as Priority];
+    loads.set(row.assignee_id, load);
+  }
+  const usual = new Map<string, number>();
+  for (const row of completed) {
+    if (row.assignee_id === null) continue;
+    usual.set(row.assignee_id, (usual.get(row.assignee_id) ?? 0) + (Number(row.completed) * PRIORITY_WEIGHT[row.priority as Priority]) / USUAL_LOAD_WEEKS);
+  }
+  const peopleRows = [...loads]
+    .filter((entry): entry is [string, Load] => entry[0] !== null)
+    .map(([id, load]) => {
+      const usualLoad = usual.get(id) ?? 0;
+      return { assigneeId: id, name: nameOf(s.names, id), ...load, usualLoad, overloaded: load.weightedLoad > usualLoad };
+    })
+    .sort(byWeightThenName((r) => r.weightedLoad));
+  return { ...s.header, weekEndsAt: iso(endOfWeek), people: peopleRows, unassigned: loads.get(null) ?? emptyLoad() };
+}
+
+/** The people a workload lists even when they have nothing open: the team's members, the one person asked about, or every active user. */
+async function rosterOf(deps: Deps, actor: Actor, scope: store.TaskScope): Promise<string[]> {
+  if (scope.assigneeId !== undefined) return scope.assigneeId === null ? [] : [scope.assigneeId];
+  if (scope.teamId !== undefined) return (await people.getTeam(deps, actor, scope.teamId)).memberIds;
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await people.listUsers(deps, actor, { limit: 200, cursor });
+    ids.push(...page.items.filter((u) => u.active).map((u) => u.id));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return ids;
+}
+
+// --- 5. aging ----------------------------------------------------------------------------------
+
+type AgeCounts = Record<AgeBucketKey, number>;
+const emptyAges = (): AgeCounts => Object.fromEntries(AGE_BUCKETS.map((b) => [b.key, 0])) as AgeCounts;
+
+export async function agingReport(deps: Deps, actor: Actor, query: ReportFilters): Promise<AgingView> {
+  const s = await setting(deps, actor, query);
+  const rows = await store.openByAge(deps.db, s.scope, s.now);
+  const overall = emptyAges();
+  const byPerson = new Map<string | null, AgeCounts>();
+  const byTeam = new Map<string | null, AgeCounts>();
+  for (const row of rows) {
+    for (const counts of [overall, entry(byPerson, row.assignee_id), entry(byTeam, row.team_id)]) {
+      for (const { key } of AGE_BUCKETS) counts[key] += Number(row[key]);
+    }
+  }
+  const total = (c: AgeCounts) => AGE_BUCKETS.reduce((sum, b) => sum + c[b.key], 0);
+  const rowsOf = <K extends string>(map: Map<string | null, AgeCounts>, idKey: K) =>
+    [...map]
+      .map(([id, buckets]) => ({ [idKey]: id, name: nameOf(s.names, id), total: total(buckets), buckets }) as { [P in K]: string | null } & { name: string | null; total: number; buckets: AgeCounts })
+      .sort(byWeightThenName((r) => r.total));
+  return {
+    ...s.header,
+    total: total(overall),
+    buckets: AGE_BUCKETS.map((b) => ({ bucket: b.key, label: b.label, count: overall[b.key] })),
+    byPerson: rowsOf(byPerson, 'assigneeId'),
+    byTeam: rowsOf(byTeam, 'teamId'),
+  };
+}
+
+function entry(map: Map<string | null, AgeCounts>, key: string | null): AgeCounts {
+  let counts = map.get(key);
+  if (!counts) map.set(key, (counts = emptyAges()));
+  return counts;
+}
+
+// --- 6. bottlenecks --------------------------------------------------------------------------------
+
+/** Per-task dwell times in each status, collected for one group (all tasks, a team, a link type). */
+class DwellTally {
+  private readonly perTask = new Map<DwellStatus, number[]>(DWELL_STATUSES.map((st) => [st, []]));
+  private readonly entered = new Map<DwellStatus, number>();
+
+  add(dwell: Map<DwellStatus, number>, entries: Map<DwellStatus, number>): void {
+    for (const [status, ms] of dwell) this.perTask.get(status)!.push(ms);
+    for (const [status, n] of entries) this.entered.set(status, (this.entered.get(status) ?? 0) + n);
+  }
+
+  /** Tasks that sat in one status for the whole window. */
+  addSteady(status: DwellStatus, tasks: number, windowMs: number): void {
+    const list = this.perTask.get(status)!;
+    for (let i = 0; i < tasks; i++) list.push(windowMs);
+  }
+
+  rows() {
+    return DWELL_STATUSES.map((status) => {
+      const times = this.perTask.get(status)!;
+      const totalMs = times.reduce((sum, ms) => sum + ms, 0);
+      const { medianMs, p90Ms } = durationStats(times);
+      return { status, totalMs, tasks: times.length, entered: this.entered.get(status) ?? 0, averageMs: times.length ? Math.round(totalMs / times.length) : null, medianMs, p90Ms };
+    });
+  }
+}
+
+function tallyOf<K>(map: Map<K, DwellTally>, key: K): DwellTally {
+  let tally = map.get(key);
+  if (!tally) map.set(key, (tally = new DwellTally()));
+  return tally;
+}
+
+export async function bottlenecksReport(deps: Deps, actor: Actor, query: WindowQuery): Promise<BottlenecksView> {
+  const s = await setting(deps, actor, query);
+  const window = windowOf(query, s.now);
+  // Nothing has happened after now: the current status runs until now, not until the window's end.
+  const walked = { from: window.from, to: Math.min(window.to, s.now) };
+  const all = new DwellTally();
+  const byTeam = new Map<string | null, DwellTally>();
+  const byLinkType = new Map<string, DwellTally>();
+  if (walked.to > walked.from) await tallyDwell(deps, s.scope, walked, { all, byTeam, byLinkType });
+  const piles = await store.pileUps(deps.db, s.scope, s.now);
+  return {
+    ...s.header,
+    window: windowView(window),
+    statuses: all.rows(),
+    byTeam: [...byTeam].map(([id, tally]) => ({ teamId: id, name: nameOf(s.names, id), statuses: tally.rows() })).sort(byWeightThenName(() => 0)),
+    byLinkType: [...byLinkType].map(([type, tally]) => ({ linkType: type, statuses: tally.rows() })).sort((a, b) => a.linkType.localeCompare(b.linkType)),
+    pileUps: piles
+      .map((p) => ({ teamId: p.team_id, name: nameOf(s.names, p.team_id), status: p.status as DwellStatus, count: Number(p.count), overdue: Number(p.overdue), oldestCreatedAt: iso(Number(p.oldest)) }))
+      .sort((a, b) => b.overdue - a.overdue || b.count - a.count || (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff') || a.status.localeCompare(b.status)),
+  };
+}
+
+async function tallyDwell(
+  deps: Deps,
+  scope: store.TaskScope,
+  window: Window,
+  tallies: { all: DwellTally; byTeam: Map<string | null, DwellTally>; byLinkType: Map<string, DwellTally> },
+): Promise<void> {
+  const [steady, steadyLinks, changes, links] = await Promise.all([
+    store.steadyTasks(deps.db, scope, window),
+    store.steadyTasksByLinkType(deps.db, scope, window),
+    store.statusChanges(deps.db, scope, window),
+    store.changingTaskLinkTypes(deps.db, scope, window),
+  ]);
+  const windowMs = window.to - window.from;
+  for (const row of steady) {
+    tallies.all.addSteady(row.status as DwellStatus, Number(row.count), windowMs);
+    tallyOf(tallies.byTeam, row.team_id).addSteady(row.status as DwellStatus, Number(row.count), windowMs);
+  }
+  for (const row of steadyLinks) tallyOf(tallies.byLinkType, row.record_type).addSteady(row.status as DwellStatus, Number(row.count), windowMs);
+  const linkTypes = groupBy(links, (l) => l.id);
+  for (const [taskId, history] of groupBy(changes, (c) => c.id)) {
+    const steps: StatusChange[] = history.map((h) => ({ at: Number(h.at), to: h.to_value ?? '' }));
+    const dwell = statusDwell(steps, window);
+    const entries = statusEntries(steps, window);
+    if (dwell.size === 0 && entries.size === 0) continue;
+    tallies.all.add(dwell, entries);
+    tallyOf(tallies.byTeam, history[0]!.team_id).add(dwell, entries);
+    for (const link of linkTypes.get(taskId) ?? []) tallyOf(tallies.byLinkType, link.record_type).add(dwell, entries);
+  }
+}
+
+// --- 7. automation ------------------------------------------------------------------------------------
+
+export async function automationReport(deps: Deps, actor: Actor, query: WindowQuery): Promise<AutomationView> {
+  const s = await setting(deps, actor, query);
+  const window = windowOf(query, s.now);
+  const [sources, outcomes, autoClosed] = await Promise.all([
+    store.createdBySource(deps.db, s.scope, window),
+    store.ruleOutcomes(deps.db, s.scope, window),
+    store.autoClosedByRule(deps.db, s.scope, window),
+  ]);
+  const autoClosedOf = new Map(autoClosed.map((r) => [r.source_rule_id, Number(r.count)]));
+  const rules = outcomes.map((r) => {
+    const [created, completed, cancelled, withDueDate, onTime] = [r.created, r.completed, r.cancelled, r.with_due_date, r.on_time].map(Number) as [number, number, number, number, number];
+    const auto = autoClosedOf.get(r.source_rule_id) ?? 0;
+    return {
+      ruleId: r.source_rule_id,
+      created,
+      open: Number(r.open),
+      completed,
+      cancelled,
+      autoClosed: auto,
+      completionRate: rate(completed, created),
+      autoCloseRate: rate(auto, completed + cancelled),
+      withDueDate,
+      onTime,
+      onTimeRate: rate(onTime, withDueDate),
+      alwaysMissed: withDueDate > 0 && onTime === 0,
+    };
+  });
+  return {
+    ...s.header,
+    window: windowView(window),
+    bySource: sources
+      .map((r) => ({ source: r.source_kind as SourceKind, created: Number(r.created), completed: Number(r.completed) }))
+      .sort((a, b) => b.created - a.created || a.source.localeCompare(b.source)),
+    rules: rules.sort((a, b) => b.created - a.created || a.ruleId.localeCompare(b.ruleId)),
+    notes: [
+      'Counts come from the tasks each rule created (source.ruleId). Rules that never fired, and runs that created no task, will be listed once rule runs are logged.',
+    ],
+  };
+}
+
+// --- 8. throughput -------------------------------------------------------------------------------------
+
+export async function throughputReport(deps: Deps, actor: Actor, query: WindowQuery & { interval: Interval }): Promise<ThroughputView> {
+  const s = await setting(deps, actor, query);
+  const window = windowOf(query, s.now);
+  const buckets = boundedBuckets(window, s.timezone, query.interval);
+  const [created, completed] = await Promise.all([store.createdPerSlot(deps.db, s.scope, window), store.completedPerSlot(deps.db, s.scope, window)]);
+  const asSlots = (rows: { slot: number; count: number }[]) => rows.map((r) => ({ slot: Number(r.slot), count: Number(r.count) }));
+  const createdCounts = countsPerBucket(buckets, asSlots(created));
+  const completedCounts = countsPerBucket(buckets, asSlots(completed));
+  let cumulativeNet = 0;
+  const rows = buckets.map((bucket, i) => {
+    const net = createdCounts[i]! - completedCounts[i]!;
+    cumulativeNet += net;
+    return {
+      label: bucket.label,
+      start: iso(Math.max(bucket.start, window.from)),
+      end: iso(Math.min(bucket.end, window.to)),
+      created: createdCounts[i]!,
+      completed: completedCounts[i]!,
+      net,
+      cumulativeNet,
+    };
+  });
+  const totals = { created: sum(createdCounts), completed: sum(completedCounts) };
+  return { ...s.header, window: windowView(window), interval: query.interval, buckets: rows, totals: { ...totals, net: totals.created - totals.completed } };
+}
+
+const sum = (values: number[]) => values.reduce((total, v) => total + v, 0);

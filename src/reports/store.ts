@@ -1,0 +1,273 @@
+// Every query the reports run. Counts and group-bys happen here, in SQL;
+// what needs the org's calendar or a percentile comes back as narrow rows.
+import { type ExpressionBuilder, sql } from 'kysely';
+import type { Database, Db } from '../platform/db/schema.ts';
+import type { LinkType } from '../tasks/task.ts';
+import { DAY, SLOT_MS, type Window } from './report.ts';
+
+/** Which tasks a report looks at: always one organisation, optionally narrowed. */
+export interface TaskScope {
+  orgId: string;
+  teamId?: string;
+  /** null: unassigned tasks only. */
+  assigneeId?: string | null;
+  linkType?: LinkType;
+  source?: string;
+}
+
+function scoped(db: Db, scope: TaskScope) {
+  let query = db.selectFrom('tasks').where('tasks.org_id', '=', scope.orgId);
+  if (scope.teamId !== undefined) query = query.where('tasks.team_id', '=', scope.teamId);
+  if (scope.assigneeId !== undefined) query = query.where('tasks.assignee_id', scope.assigneeId === null ? 'is' : '=', scope.assigneeId);
+  if (scope.source !== undefined) query = query.where('tasks.source_kind', '=', scope.source);
+  const linkType = scope.linkType;
+  if (linkType !== undefined) query = query.where((eb) => eb.exists(linkOfType(eb, scope.orgId, linkType)));
+  return query;
+}
+
+function linkOfType(eb: ExpressionBuilder<Database, 'tasks'>, orgId: string, type: LinkType) {
+  return eb
+    .selectFrom('task_links')
+    .select(sql.lit(1).as('one'))
+    .whereRef('task_links.task_id', '=', 'tasks.id')
+    .where('task_links.org_id', '=', orgId)
+    .where('task_links.record_type', '=', type);
+}
+
+const count = sql<number>`count(*)`;
+const when = (condition: ReturnType<typeof sql>) => sql<number>`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`;
+
+// --- open work, now -----------------------------------------------------------------
+
+export async function openCounts(db: Db, scope: TaskScope, now: number, endOfToday: number) {
+  const row = await scoped(db, scope)
+    .where('tasks.active', '=', 1)
+    .select([
+      count.as('open'),
+      when(sql`tasks.due_sort < ${now}`).as('overdue'),
+      when(sql`tasks.due_sort >= ${now} and tasks.due_sort < ${endOfToday}`).as('due_today'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { open: Number(row.open), overdue: Number(row.overdue), dueToday: Number(row.due_today) };
+}
+
+function overdueTasks(db: Db, scope: TaskScope, now: number) {
+  return scoped(db, scope).where('tasks.active', '=', 1).where('tasks.due_sort', '<', now);
+}
+
+export function overdueByAssignee(db: Db, scope: TaskScope, now: number) {
+  return overdueTasks(db, scope, now).select(['tasks.assignee_id as key', count.as('count')]).groupBy('tasks.assignee_id').execute();
+}
+
+export function overdueByTeam(db: Db, scope: TaskScope, now: number) {
+  return overdueTasks(db, scope, now).select(['tasks.team_id as key', count.as('count')]).groupBy('tasks.team_id').execute();
+}
+
+export function overdueByLinkType(db: Db, scope: TaskScope, now: number) {
+  return overdueTasks(db, scope, now)
+    .innerJoin('task_links', (join) => join.onRef('task_links.task_id', '=', 'tasks.id').on('task_links.org_id', '=', scope.orgId))
+    .select(['task_links.record_type as key', sql<number>`count(distinct tasks.id)`.as('count')])
+    .groupBy('task_links.record_type')
+    .execute();
+}
+
+export async function overdueUnlinked(db: Db, scope: TaskScope, now: number): Promise<number> {
+  const row = await overdueTasks(db, scope, now)
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('task_links').select(sql.lit(1).as('one')).whereRef('task_links.task_id', '=', 'tasks.id').where('task_links.org_id', '=', scope.orgId))),
+    )
+    .select(count.as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+export function oldestOverdue(db: Db, scope: TaskScope, now: number, limit: number) {
+  return overdueTasks(db, scope, now)
+    .select(['tasks.id', 'tasks.number', 'tasks.title', 'tasks.priority', 'tasks.due_at', 'tasks.assignee_id', 'tasks.team_id'])
+    .orderBy('tasks.due_sort')
+    .orderBy('tasks.id')
+    .limit(limit)
+    .execute();
+}
+
+/** Open work per person and priority: the counts a workload is weighed from. */
+export function openLoad(db: Db, scope: TaskScope, now: number, endOfWeek: number) {
+  return scoped(db, scope)
+    .where('tasks.active', '=', 1)
+    .select([
+      'tasks.assignee_id',
+      'tasks.priority',
+      count.as('open'),
+      when(sql`tasks.due_sort < ${now}`).as('overdue'),
+      when(sql`tasks.due_sort >= ${now} and tasks.due_sort < ${endOfWeek}`).as('due_this_week'),
+    ])
+    .groupBy(['tasks.assignee_id', 'tasks.priority'])
+    .execute();
+}
+
+export function completedLoad(db: Db, scope: TaskScope, window: Window) {
+  return scoped(db, scope)
+    .where('tasks.completed_at', '>=', window.from)
+    .where('tasks.completed_at', '<', window.to)
+    .select(['tasks.assignee_id', 'tasks.priority', count.as('completed')])
+    .groupBy(['tasks.assignee_id', 'tasks.priority'])
+    .execute();
+}
+
+/** Unresolved tasks per person and team, counted into the age buckets (each includes its lower bound). */
+export function openByAge(db: Db, scope: TaskScope, now: number) {
+  const olderThan = (days: number) => now - days * DAY;
+  const between = (newest: number, oldest: number) => when(sql`tasks.created_at <= ${olderThan(newest)} and tasks.created_at > ${olderThan(oldest)}`);
+  return scoped(db, scope)
+    .where('tasks.active', '=', 1)
+    .select([
+      'tasks.assignee_id',
+      'tasks.team_id',
+      when(sql`tasks.created_at > ${olderThan(1)}`).as('under1d'),
+      between(1, 3).as('d1to3'),
+      between(3, 7).as('d3to7'),
+      between(7, 30).as('d7to30'),
+      when(sql`tasks.created_at <= ${olderThan(30)}`).as('over30d'),
+    ])
+    .groupBy(['tasks.assignee_id', 'tasks.team_id'])
+    .execute();
+}
+
+// --- completions ----------------------------------------------------------------------
+
+/** Tasks completed inside the window (completed_at is set only while a task is done). */
+export function completions(db: Db, scope: TaskScope, window: Window) {
+  return scoped(db, scope)
+    .where('tasks.completed_at', '>=', window.from)
+    .where('tasks.completed_at', '<', window.to)
+    .select(['tasks.assignee_id', 'tasks.team_id', 'tasks.source_kind', 'tasks.source_rule_id', 'tasks.created_at', 'tasks.completed_at', 'tasks.due_at'])
+    .$narrowType<{ completed_at: number }>()
+    .execute();
+}
+
+/** Tasks created (or completed) per UTC quarter-hour slot inside the window. */
+export function createdPerSlot(db: Db, scope: TaskScope, window: Window) {
+  const slot = sql<number>`tasks.created_at / ${sql.lit(SLOT_MS)}`;
+  return scoped(db, scope)
+    .where('tasks.created_at', '>=', window.from)
+    .where('tasks.created_at', '<', window.to)
+    .select([slot.as('slot'), count.as('count')])
+    .groupBy(slot)
+    .execute();
+}
+
+export function completedPerSlot(db: Db, scope: TaskScope, window: Window) {
+  const slot = sql<number>`tasks.completed_at / ${sql.lit(SLOT_MS)}`;
+  return scoped(db, scope)
+    .where('tasks.completed_at', '>=', window.from)
+    .where('tasks.completed_at', '<', window.to)
+    .select([slot.as('slot'), count.as('count')])
+    .groupBy(slot)
+    .execute();
+}
+
+// --- status dwell ------------------------------------------------------------------------
+
+/**
+ * Unresolved tasks untouched since before the window: they sat in their
+ * current status through all of it (updated_at moves with every change, so
+ * none of their history falls inside).
+ */
+export function steadyTasks(db: Db, scope: TaskScope, window: Window) {
+  return scoped(db, scope)
+    .where('tasks.active', '=', 1)
+    .where('tasks.updated_at', '<', window.from)
+    .select(['tasks.status', 'tasks.team_id', count.as('count')])
+    .groupBy(['tasks.status', 'tasks.team_id'])
+    .execute();
+}
+
+export function steadyTasksByLinkType(db: Db, scope: TaskScope, window: Window) {
+  return scoped(db, scope)
+    .where('tasks.active', '=', 1)
+    .where('tasks.updated_at', '<', window.from)
+    .innerJoin('task_links', (join) => join.onRef('task_links.task_id', '=', 'tasks.id').on('task_links.org_id', '=', scope.orgId))
+    .select(['tasks.status', 'task_links.record_type', sql<number>`count(distinct tasks.id)`.as('count')])
+    .groupBy(['tasks.status', 'task_links.record_type'])
+    .execute();
+}
+
+/** Tasks that may have changed status inside the window. */
+function changingTasks(db: Db, scope: TaskScope, window: Window) {
+  return scoped(db, scope).where('tasks.updated_at', '>=', window.from).where('tasks.created_at', '<', window.to);
+}
+
+/** The status changes of every task that may have moved inside the window, in order per task. */
+export function statusChanges(db: Db, scope: TaskScope, window: Window) {
+  return changingTasks(db, scope, window)
+    .innerJoin('task_history', (join) =>
+      join.onRef('task_history.task_id', '=', 'tasks.id').on('task_history.org_id', '=', scope.orgId).on('task_history.field', '=', 'status'),
+    )
+    .select(['tasks.id', 'tasks.team_id', 'task_history.at', 'task_history.to_value'])
+    .orderBy('tasks.id')
+    .orderBy('task_history.at')
+    .orderBy('task_history.id')
+    .execute();
+}
+
+export function changingTaskLinkTypes(db: Db, scope: TaskScope, window: Window) {
+  return changingTasks(db, scope, window)
+    .innerJoin('task_links', (join) => join.onRef('task_links.task_id', '=', 'tasks.id').on('task_links.org_id', '=', scope.orgId))
+    .select(['tasks.id', 'task_links.record_type'])
+    .distinct()
+    .execute();
+}
+
+/** Where unresolved work sits now: per team and status. */
+export function pileUps(db: Db, scope: TaskScope, now: number) {
+  return scoped(db, scope)
+    .where('tasks.active', '=', 1)
+    .select(['tasks.team_id', 'tasks.status', count.as('count'), when(sql`tasks.due_sort < ${now}`).as('overdue'), sql<number>`min(tasks.created_at)`.as('oldest')])
+    .groupBy(['tasks.team_id', 'tasks.status'])
+    .execute();
+}
+
+// --- automation ------------------------------------------------------------------------------
+
+function createdIn(db: Db, scope: TaskScope, window: Window) {
+  return scoped(db, scope).where('tasks.created_at', '>=', window.from).where('tasks.created_at', '<', window.to);
+}
+
+export function createdBySource(db: Db, scope: TaskScope, window: Window) {
+  return createdIn(db, scope, window)
+    .select(['tasks.source_kind', count.as('created'), when(sql`tasks.status = 'done'`).as('completed')])
+    .groupBy('tasks.source_kind')
+    .execute();
+}
+
+export function ruleOutcomes(db: Db, scope: TaskScope, window: Window) {
+  return createdIn(db, { ...scope, source: 'rule' }, window)
+    .where('tasks.source_rule_id', 'is not', null)
+    .select([
+      'tasks.source_rule_id',
+      count.as('created'),
+      when(sql`tasks.active = 1`).as('open'),
+      when(sql`tasks.status = 'done'`).as('completed'),
+      when(sql`tasks.status = 'cancelled'`).as('cancelled'),
+      when(sql`tasks.completed_at is not null and tasks.due_at is not null`).as('with_due_date'),
+      when(sql`tasks.completed_at <= tasks.due_at`).as('on_time'),
+    ])
+    .groupBy('tasks.source_rule_id')
+    .$narrowType<{ source_rule_id: string }>()
+    .execute();
+}
+
+/** Rule-made tasks, now closed, whose closing change had no person behind it. */
+export function autoClosedByRule(db: Db, scope: TaskScope, window: Window) {
+  return createdIn(db, { ...scope, source: 'rule' }, window)
+    .where('tasks.active', '=', 0)
+    .innerJoin('task_history', (join) =>
+      join.onRef('task_history.task_id', '=', 'tasks.id').on('task_history.org_id', '=', scope.orgId).on('task_history.field', '=', 'status'),
+    )
+    .where('task_history.to_value', 'in', ['done', 'cancelled'])
+    .where('task_history.actor_id', 'is', null)
+    .select(['tasks.source_rule_id', sql<number>`count(distinct tasks.id)`.as('count')])
+    .groupBy('tasks.source_rule_id')
+    .$narrowType<{ source_rule_id: string }>()
+    .execute();
+}

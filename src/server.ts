@@ -8,6 +8,7 @@ import { migrateToLatest } from './platform/db/migrations.ts';
 import { createApp } from './platform/http/app.ts';
 import { registerStream } from './platform/http/stream.ts';
 import { peopleRoutes } from './people/routes.ts';
+import { recordRoutes } from './records/routes.ts';
 import { authenticate } from './people/service.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
@@ -48,6 +49,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   });
   auditRoutes(app, deps);
   taskRoutes(app, deps);
+  recordRoutes(app, deps);
   reportRoutes(app, deps);
   registerStream(app, deps.db);
   await app.ready();

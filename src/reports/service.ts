@@ -9,6 +9,7 @@ import {
   AGE_BUCKETS,
   type AgeBucketKey,
   type Bucket,
+  bucketIndex,
   calendarBuckets,
   calendarEdges,
   type Completion,
@@ -178,7 +179,7 @@ export async function completionReport(deps: Deps, actor: Actor, query: WindowQu
     ruleId: group[0]!.source_rule_id,
     ...statsOf(group),
   }));
-  const weekOf = groupBy(rows, (r) => bucketOfInstant(weeks, r.completed_at));
+  const weekOf = groupBy(rows, (r) => bucketIndex(weeks, r.completed_at));
   return {
     ...s.header,
     window: windowView(window),
@@ -188,10 +189,6 @@ export async function completionReport(deps: Deps, actor: Actor, query: WindowQu
     bySource: sources.sort((a, b) => b.completed - a.completed || a.source.localeCompare(b.source) || (a.ruleId ?? '').localeCompare(b.ruleId ?? '')),
     byWeek: weeks.map((week, i) => ({ week: week.label, start: iso(week.start), ...statsOf(weekOf.get(i) ?? []) })),
   };
-}
-
-function bucketOfInstant(buckets: Bucket[], instant: number): number {
-  return buckets.findIndex((b) => instant >= b.start && instant < b.end);
 }
 
 function boundedBuckets(window: Window, timezone: string, interval: Interval): Bucket[] {

@@ -8,6 +8,8 @@ import { appendEvent } from '../platform/outbox.ts';
 import { decodeCursor, encodeCursor, iso, pageOf } from '../platform/pagination.ts';
 import { checkAssignable, takeTaskNumber } from '../people/service.ts';
 import { roleAtLeast } from '../people/person.ts';
+import { checkLinks, linkKey, linkSummaries } from '../records/service.ts';
+import type { LinkSummary } from '../records/records.ts';
 import './events.ts';
 import * as store from './store.ts';
 import {
@@ -26,6 +28,7 @@ import {
   PRIORITY_RANK,
   type Priority,
   type Status,
+  STATUSES,
   type TaskState,
   type TaskView,
   taskKey,
@@ -40,7 +43,8 @@ export interface TaskSource {
   eventId?: string;
 }
 
-export function presentTask(row: store.TaskRow, now: number): TaskView {
+/** A task's API shape; `summaries` (from presentTasks) tells what each linked record is called. */
+export function presentTask(row: store.TaskRow, now: number, summaries: Map<string, LinkSummary> = new Map()): TaskView {
   const source: TaskView['source'] = { kind: row.source_kind as SourceKind };
   if (row.source_rule_id) source.ruleId = row.source_rule_id;
   if (row.source_event_id) source.eventId = row.source_event_id;
@@ -56,7 +60,7 @@ export function presentTask(row: store.TaskRow, now: number): TaskView {
     dueAt: iso(row.due_at),
     assigneeId: row.assignee_id,
     teamId: row.team_id,
-    links: JSON.parse(row.links) as Link[],
+    links: (JSON.parse(row.links) as Link[]).map((l) => summaries.get(linkKey(l)) ?? { ...l, name: null, archived: false }),
     checklist: JSON.parse(row.checklist) as ChecklistItem[],
     waitingOn: row.waiting_on,
     blockedReason: row.blocked_reason,
@@ -99,17 +103,28 @@ function stateColumns(state: TaskState) {
   };
 }
 
+/** Tasks with a summary of each record they link to, fetched for all of them in one query (no N+1). */
+export async function presentTasks(db: Db, orgId: string, rows: store.TaskRow[], now: number): Promise<TaskView[]> {
+  const summaries = await linkSummaries(db, orgId, rows.flatMap((row) => JSON.parse(row.links) as Link[]));
+  return rows.map((row) => presentTask(row, now, summaries));
+}
+
+async function presentOne(db: Db, row: store.TaskRow, now: number): Promise<TaskView> {
+  return (await presentTasks(db, row.org_id, [row], now))[0]!;
+}
+
 export async function createTask(deps: Deps, actor: Actor, input: CreateTaskInput, source: TaskSource) {
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
     const row = await insertNewTask(trx, actor, input, source, now);
-    return presentTask(row, now);
+    return presentOne(trx, row, now);
   });
 }
 
 /** Creates a task inside the caller's transaction (automation creates tasks inside its own). */
 export async function insertNewTask(trx: Db, actor: Actor, input: CreateTaskInput, source: TaskSource, now: number): Promise<store.TaskRow> {
   await checkAssignable({ db: trx }, actor.orgId, input);
+  await checkLinks(trx, actor.orgId, input.links);
   const blank: TaskState = { status: 'open', priority: input.priority, dueAt: input.dueAt, assigneeId: null, teamId: input.teamId, waitingOn: null, blockedReason: null, completedAt: null };
   const { next } = applyChange(
     blank,
@@ -153,7 +168,7 @@ export async function insertNewTask(trx: Db, actor: Actor, input: CreateTaskInpu
 
 export async function getTask(deps: Deps, actor: Actor, idOrKey: string) {
   const row = await loadTask(deps.db, actor.orgId, idOrKey);
-  return presentTask(row, deps.clock.now());
+  return presentOne(deps.db, row, deps.clock.now());
 }
 
 async function loadTask(db: Db, orgId: string, idOrKey: string): Promise<store.TaskRow> {
@@ -169,13 +184,14 @@ export async function updateTask(deps: Deps, actor: Actor, idOrKey: string, inpu
     const row = await loadTask(trx, actor.orgId, idOrKey);
     if (ifVersion !== undefined && ifVersion !== row.version) throw new Stale(row.version);
     const updated = await changeTask(trx, actor, row, input, now);
-    return presentTask(updated, now);
+    return presentOne(trx, updated, now);
   });
 }
 
 /** Applies one change to a loaded task inside the caller's transaction: row, history, events. */
 export async function changeTask(trx: Db, actor: Actor, row: store.TaskRow, input: UpdateTaskInput, now: number): Promise<store.TaskRow> {
   await checkAssignable({ db: trx }, actor.orgId, input);
+  if (input.links !== undefined) await checkLinks(trx, actor.orgId, input.links, JSON.parse(row.links) as Link[]);
   const before = stateOf(row);
   const { next, tracked } = applyChange(before, input, actor, now);
   const content = {
@@ -248,10 +264,10 @@ export async function bulkChange(deps: Deps, actor: Actor, input: BulkInput) {
       await removeTasks(trx, actor, ordered, now);
       return { items: [], deleted: ordered.length };
     }
-    const items: TaskView[] = [];
+    const changed: store.TaskRow[] = [];
     for (const row of ordered) {
       try {
-        items.push(presentTask(await changeTask(trx, actor, row, input.set, now), now));
+        changed.push(await changeTask(trx, actor, row, input.set, now));
       } catch (error) {
         if (error instanceof Invalid) {
           throw new Invalid(`${taskKey(row.number)}: ${error.message}`, error.errors?.map((e) => ({ path: `set.${e.path}`, message: `${e.message} (${taskKey(row.number)})` })));
@@ -259,7 +275,7 @@ export async function bulkChange(deps: Deps, actor: Actor, input: BulkInput) {
         throw error;
       }
     }
-    return { items, deleted: 0 };
+    return { items: await presentTasks(trx, actor.orgId, changed, now), deleted: 0 };
   });
 }
 
@@ -269,7 +285,16 @@ export async function listTasks(deps: Deps, actor: Actor, query: Omit<ListQuery,
   const after = query.cursor ? decodeCursor(query.cursor, columns.length) : undefined;
   const rows = await store.listTasks(deps.db, deps.dialect, actor.orgId, filterOf(actor, query, now), query.sort, { limit: query.limit + 1, after });
   const { items, nextCursor } = pageOf(rows, query.limit, (row) => encodeCursor(columns.map((c) => row[c])));
-  return { items: items.map((row) => presentTask(row, now)), nextCursor };
+  return { items: await presentTasks(deps.db, actor.orgId, items, now), nextCursor };
+}
+
+/** A record's open tasks (soonest due first, at most 50) and how many of its tasks are open, done and overdue. */
+export async function tasksOfRecord(deps: Deps, actor: Actor, link: Link) {
+  const now = deps.clock.now();
+  const active = STATUSES.filter((status) => !isFinal(status));
+  const rows = await store.listTasks(deps.db, deps.dialect, actor.orgId, { link, statuses: active }, { key: 'due', descending: false }, { limit: 50 });
+  const counts = await store.countTasksOfRecord(deps.db, actor.orgId, link, now);
+  return { open: await presentTasks(deps.db, actor.orgId, rows, now), counts };
 }
 
 /** Every task matching the query, page by page — what a CSV export streams. */

@@ -94,6 +94,23 @@ const SORT_COLUMNS: Record<SortKey, ('due_sort' | 'priority_rank' | 'created_at'
   updated: ['updated_at', 'id'],
 };
 
+/** How many of a record's tasks are open, done, and open past their due date. */
+export async function countTasksOfRecord(db: Db, orgId: string, link: { type: LinkType; id: string }, now: number) {
+  const row = await db
+    .selectFrom('tasks')
+    .select([
+      sql<number>`coalesce(sum(case when active = 1 then 1 else 0 end), 0)`.as('open'),
+      sql<number>`coalesce(sum(case when status = 'done' then 1 else 0 end), 0)`.as('done'),
+      sql<number>`coalesce(sum(case when active = 1 and due_at < ${now} then 1 else 0 end), 0)`.as('overdue'),
+    ])
+    .where('org_id', '=', orgId)
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('task_links').select('task_id').where('org_id', '=', orgId).where('record_type', '=', link.type).where('record_id', '=', link.id),
+    )
+    .executeTakeFirstOrThrow();
+  return { open: Number(row.open), done: Number(row.done), overdue: Number(row.overdue) };
+}
+
 export function sortColumns(key: SortKey) {
   return SORT_COLUMNS[key];
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Actor } from '../platform/context.ts';
 import { Conflict, type FieldError, Forbidden, Invalid } from '../platform/errors.ts';
 import { roleAtLeast } from '../people/person.ts';
+import { linkSummary } from '../records/records.ts';
 
 export const STATUSES = ['open', 'in_progress', 'waiting', 'blocked', 'done', 'cancelled'] as const;
 export const FINAL_STATUSES = ['done', 'cancelled'] as const;
@@ -169,7 +170,7 @@ export const taskView = z.object({
   dueAt: z.string().nullable(),
   assigneeId: z.string().nullable(),
   teamId: z.string().nullable(),
-  links: z.array(link),
+  links: z.array(linkSummary).describe('the linked records, each with its name, phone and address when known, and whether it is archived'),
   checklist: z.array(z.object({ id: z.string(), text: z.string(), done: z.boolean() })),
   waitingOn: z.string().nullable(),
   blockedReason: z.string().nullable(),

@@ -11,7 +11,8 @@ forEachDatabase('task lists', (ctx) => {
     const now = ctx.clock.now();
     const at = (h: number) => new Date(now + h * HOUR).toISOString();
     const mine = await ctx.createTask(tom.api, { title: 'Fix leaking tap', assigneeId: tom.id, dueAt: at(5), priority: 'urgent' });
-    const teams = await ctx.createTask(org.api, { title: 'Order boiler part', teamId: team.id, dueAt: at(30), links: [{ type: 'job', id: 'job-7' }] });
+    const job = await ctx.createRecord(org.api, 'jobs', { title: 'Fit boiler' });
+    const teams = await ctx.createTask(org.api, { title: 'Order boiler part', teamId: team.id, dueAt: at(30), links: [{ type: 'job', id: job.id }] });
     const unowned = await ctx.createTask(org.api, { title: 'Quote for Dana', description: 'Bathroom refit, call before noon', priority: 'low' });
     const waiting = await ctx.createTask(org.api, { title: 'Waiting for photos', status: 'waiting', waitingOn: 'Customer' });
     const done = await ctx.createTask(org.api, { title: 'Old call', status: 'done' });
@@ -31,7 +32,7 @@ forEachDatabase('task lists', (ctx) => {
     expect(await keys('priority=urgent,low')).toEqual([mine.key, unowned.key]);
     expect(await keys(`dueBefore=${encodeURIComponent(at(10))}`)).toEqual([mine.key]);
     expect(await keys(`dueAfter=${encodeURIComponent(at(10))}`)).toEqual([teams.key]);
-    expect(await keys('link=job:job-7')).toEqual([teams.key]);
+    expect(await keys(`link=job:${job.id}`)).toEqual([teams.key]);
     expect(await keys('q=BATHROOM')).toEqual([unowned.key]);
     expect(await keys('q=boiler')).toEqual([teams.key]);
   });

@@ -7,13 +7,14 @@ forEachDatabase('tasks API', (ctx) => {
     const org = await ctx.signup();
     const other = await ctx.signup('Other Co');
     const tech = await ctx.addUser(org, 'member', 'Tom Tech');
+    const lead = await ctx.createRecord(org.api, 'leads', { title: 'Boiler service for Dana' });
     const first = await ctx.createTask(org.api, {
       title: 'Call Dana back',
       description: 'She asked about **boiler** service',
       priority: 'high',
       dueAt: '2026-03-02T15:00:00+01:00',
       assigneeId: tech.id,
-      links: [{ type: 'lead', id: 'lead-1' }],
+      links: [{ type: 'lead', id: lead.id }],
       checklist: ['Confirm the address', { text: 'Offer a slot', done: true }],
     });
     expect(first).toMatchObject({
@@ -25,7 +26,7 @@ forEachDatabase('tasks API', (ctx) => {
       dueAt: '2026-03-02T14:00:00.000Z',
       assigneeId: tech.id,
       teamId: null,
-      links: [{ type: 'lead', id: 'lead-1' }],
+      links: [{ type: 'lead', id: lead.id, name: 'Boiler service for Dana', archived: false }],
       source: { kind: 'manual' },
       createdById: org.user.id,
       completedAt: null,

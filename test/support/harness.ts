@@ -34,9 +34,21 @@ export interface TestContext {
   /** Adds a person with this role to the organisation and logs them in. */
   addUser(org: Org, role: 'admin' | 'manager' | 'member', name?: string): Promise<Member>;
   createTask(api: Client, body?: Record<string, unknown>): Promise<any>;
+  /** Creates a CRM record (contacts, clients, leads, jobs, services, pipelines) with a plausible body, overridden by `body`. */
+  createRecord(api: Client, plural: RecordPlural, body?: Record<string, unknown>): Promise<any>;
 }
 
 export const PASSWORD = 'a long enough password';
+
+export type RecordPlural = 'contacts' | 'clients' | 'leads' | 'jobs' | 'services' | 'pipelines';
+const RECORD_DEFAULTS: Record<RecordPlural, Record<string, unknown>> = {
+  contacts: { name: 'Dana Reyes', phone: '+44 20 7946 0018', address: '12 Elm Road, Leeds' },
+  clients: { name: 'Reyes Household', address: '12 Elm Road, Leeds' },
+  leads: { title: 'Boiler replacement quote', source: 'website', value: 2400 },
+  jobs: { title: 'Replace kitchen tap', address: '12 Elm Road, Leeds' },
+  services: { title: 'Annual boiler service', kind: 'maintenance_plan' },
+  pipelines: { name: 'Commercial', stages: [{ key: 'enquiry', name: 'Enquiry' }, { key: 'site_visit', name: 'Site visit' }, { key: 'won', name: 'Won' }] },
+};
 
 const choices = await testDatabases();
 
@@ -87,5 +99,10 @@ function makeContext(dialect: 'sqlite' | 'postgres', baseUrl: string, clock: Man
     expect(res.status, res.text).toBe(201);
     return res.body;
   };
-  return { dialect, baseUrl, clock, server, anonymous: client(baseUrl), client: (token) => client(baseUrl, token), signup, addUser, createTask };
+  const createRecord = async (api: Client, plural: RecordPlural, body: Record<string, unknown> = {}) => {
+    const res = await api.post(`/api/v1/${plural}`, { ...RECORD_DEFAULTS[plural], ...body });
+    expect(res.status, res.text).toBe(201);
+    return res.body;
+  };
+  return { dialect, baseUrl, clock, server, anonymous: client(baseUrl), client: (token) => client(baseUrl, token), signup, addUser, createTask, createRecord };
 }

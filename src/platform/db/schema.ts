@@ -18,6 +18,14 @@ export interface Database {
   // audit/
   audit_log: AuditLogTable;
   login_throttle: LoginThrottleTable;
+  // records/
+  pipelines: PipelinesTable;
+  contacts: ContactsTable;
+  clients: ClientsTable;
+  leads: LeadsTable;
+  lead_history: LeadHistoryTable;
+  jobs: JobsTable;
+  services: ServicesTable;
   // platform/
   events: EventsTable;
   idempotency_keys: IdempotencyKeysTable;
@@ -138,6 +146,87 @@ export interface TaskCommentsTable {
   author_id: string;
   body: string;
   created_at: number;
+}
+
+/** Columns every CRM record table has (records/). */
+export interface RecordColumns {
+  id: string;
+  org_id: string;
+  owner_id: string;
+  created_at: number;
+  updated_at: number;
+  version: number;
+  /** Set when the record is archived (soft-deleted); tasks keep linking to it. */
+  archived_at: number | null;
+}
+
+export interface PipelinesTable extends RecordColumns {
+  name: string;
+  /** JSON: [{ key, name }] in order. */
+  stages: string;
+  /** 1 for the organisation's default pipeline, null otherwise (a partial unique index allows one). */
+  is_default: number | null;
+}
+
+export interface ContactsTable extends RecordColumns {
+  name: string;
+  phone: string | null;
+  email: string | null;
+  address: string | null;
+  notes: string;
+}
+
+export interface ClientsTable extends RecordColumns {
+  name: string;
+  /** JSON array of contact ids. */
+  contact_ids: string;
+  address: string | null;
+  notes: string;
+}
+
+export interface LeadsTable extends RecordColumns {
+  title: string;
+  contact_id: string | null;
+  pipeline_id: string;
+  stage: string;
+  value: number | null;
+  source: string | null;
+}
+
+export interface LeadHistoryTable {
+  id: string;
+  org_id: string;
+  lead_id: string;
+  actor_id: string | null;
+  at: number;
+  field: string;
+  from_value: string | null;
+  to_value: string | null;
+}
+
+export interface JobsTable extends RecordColumns {
+  title: string;
+  client_id: string | null;
+  address: string | null;
+  scheduled_start: number | null;
+  scheduled_end: number | null;
+  /** scheduled_start, or a far-future sentinel, so "by start" is one index range. */
+  start_sort: number;
+  status: string;
+  /** JSON array of user ids. */
+  technician_ids: string;
+}
+
+export interface ServicesTable extends RecordColumns {
+  title: string;
+  client_id: string | null;
+  job_id: string | null;
+  kind: string;
+  next_due_at: number | null;
+  /** next_due_at, or a far-future sentinel, so "by due date" is one index range. */
+  due_sort: number;
+  /** The next_due_at that service.due was last emitted for, so it fires once per due date. */
+  due_signalled_for: number | null;
 }
 
 export interface EventsTable {

@@ -1,0 +1,136 @@
+// HTTP routes for CRM records. Every record type answers the same six routes —
+// list, create, read (with its open tasks), change, archive, restore — so they
+// are declared once, from a table of each type's schemas and use cases.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Actor, Deps } from '../platform/context.ts';
+import { typed } from '../platform/http/app.ts';
+import { callerOf } from '../platform/http/auth.ts';
+import { ifMatchVersion, withEtag } from '../platform/http/etag.ts';
+import { idParams, pageOfSchema, problems } from '../platform/http/schemas.ts';
+import { taskView } from '../tasks/task.ts';
+import * as tasks from '../tasks/service.ts';
+import {
+  clientListQuery,
+  clientView,
+  contactListQuery,
+  contactView,
+  createClientBody,
+  createContactBody,
+  createJobBody,
+  createLeadBody,
+  createPipelineBody,
+  createServiceBody,
+  jobListQuery,
+  jobView,
+  leadHistoryView,
+  leadListQuery,
+  leadView,
+  type LinkableType,
+  pipelineListQuery,
+  pipelineView,
+  type RecordListQuery,
+  type RecordType,
+  serviceListQuery,
+  serviceView,
+  updateClientBody,
+  updateContactBody,
+  updateJobBody,
+  updateLeadBody,
+  updatePipelineBody,
+  updateServiceBody,
+} from './records.ts';
+import * as records from './service.ts';
+
+interface RecordRoutes {
+  type: RecordType;
+  plural: string;
+  /** What the type is, for the OpenAPI summaries. */
+  noun: string;
+  view: z.ZodObject;
+  createBody: z.ZodType;
+  updateBody: z.ZodType;
+  listQuery: z.ZodType;
+  create: (deps: Deps, actor: Actor, input: never) => Promise<{ version: number }>;
+  update: (deps: Deps, actor: Actor, id: string, input: never, ifVersion?: number) => Promise<{ version: number }>;
+  /** Who may create and change it, when not every member. */
+  writers?: string;
+}
+
+const RECORDS: RecordRoutes[] = [
+  { type: 'contact', plural: 'contacts', noun: 'a contact (a person: name, phone, email, address)', view: contactView, createBody: createContactBody, updateBody: updateContactBody, listQuery: contactListQuery, create: records.createContact, update: records.updateContact },
+  { type: 'client', plural: 'clients', noun: 'a client (a customer account with its contacts)', view: clientView, createBody: createClientBody, updateBody: updateClientBody, listQuery: clientListQuery, create: records.createClient, update: records.updateClient },
+  { type: 'pipeline', plural: 'pipelines', noun: 'a sales pipeline (ordered stages)', view: pipelineView, createBody: createPipelineBody, updateBody: updatePipelineBody, listQuery: pipelineListQuery, create: records.createPipeline, update: records.updatePipeline, writers: 'managers' },
+  { type: 'lead', plural: 'leads', noun: 'a lead (in a pipeline stage, with value, source and owner)', view: leadView, createBody: createLeadBody, updateBody: updateLeadBody, listQuery: leadListQuery, create: records.createLead, update: records.updateLead },
+  { type: 'job', plural: 'jobs', noun: 'a job (client, address, schedule, technicians, status)', view: jobView, createBody: createJobBody, updateBody: updateJobBody, listQuery: jobListQuery, create: records.createJob, update: records.updateJob },
+  { type: 'service', plural: 'services', noun: 'a service (maintenance plan, warranty, inspection) with its next due date', view: serviceView, createBody: createServiceBody, updateBody: updateServiceBody, listQuery: serviceListQuery, create: records.createService, update: records.updateService },
+];
+
+const recordTasks = z.object({
+  open: z.array(taskView).describe('open tasks, soonest due first (at most 50)'),
+  counts: z.object({ open: z.number(), done: z.number(), overdue: z.number() }),
+});
+
+export function recordRoutes(app: FastifyInstance, deps: Deps): void {
+  for (const spec of RECORDS) registerRecord(app, deps, spec);
+  const r = typed(app);
+  r.get('/api/v1/leads/:id/history', {
+    schema: { tags: ['records'], summary: "A lead's history: every change of stage, pipeline, owner and value — who, when, from, to", params: idParams, response: { 200: pageOfSchema(leadHistoryView), ...problems(404) } },
+  }, async (request) => records.leadHistory(deps, callerOf(request), request.params.id));
+}
+
+function registerRecord(app: FastifyInstance, deps: Deps, spec: RecordRoutes): void {
+  const r = typed(app);
+  const { type, plural, view } = spec;
+  const base = `/api/v1/${plural}`;
+  const tags = ['records'];
+  const writers = spec.writers ? ` (${spec.writers})` : '';
+  const detail = type === 'pipeline' ? view : view.extend({ tasks: recordTasks });
+
+  r.get(base, {
+    schema: { tags, summary: `List ${plural}: filters, text search (q), cursor pages`, querystring: spec.listQuery, response: { 200: pageOfSchema(view), ...problems() } },
+  }, async (request) => records.listRecords(deps, callerOf(request), type, request.query as RecordListQuery));
+
+  r.post(base, {
+    schema: { tags, summary: `Create ${spec.noun}${writers}`, body: spec.createBody, response: { 201: view, ...problems(403, 404) } },
+  }, async (request, reply) => reply.code(201).send(withEtag(reply, await spec.create(deps, callerOf(request), request.body as never))));
+
+  r.get(`${base}/:id`, {
+    schema: {
+      tags,
+      summary: type === 'pipeline' ? 'One pipeline' : `One ${type}, with its open tasks and how many of its tasks are done or overdue`,
+      params: idParams,
+      response: { 200: detail, ...problems(404) },
+    },
+  }, async (request, reply) => {
+    const caller = callerOf(request);
+    const record = await records.getRecord(deps, caller, type, request.params.id);
+    if (type === 'pipeline') return withEtag(reply, record);
+    const recordTasks = await tasks.tasksOfRecord(deps, caller, { type: type as LinkableType, id: record.id });
+    return withEtag(reply, { ...record, tasks: recordTasks });
+  });
+
+  r.patch(`${base}/:id`, {
+    schema: {
+      tags,
+      summary: `Change ${spec.noun.split(' (')[0]}${writers}; send If-Match with its ETag to refuse a stale write (412)`,
+      params: idParams,
+      body: spec.updateBody,
+      response: { 200: view, ...problems(403, 404, 409, 412) },
+    },
+  }, async (request, reply) =>
+    withEtag(reply, await spec.update(deps, callerOf(request), request.params.id, request.body as never, ifMatchVersion(request))));
+
+  r.delete(`${base}/:id`, {
+    schema: {
+      tags,
+      summary: `Archive ${spec.noun.split(' (')[0]} (managers): it leaves the lists; tasks keep their link, marked archived`,
+      params: idParams,
+      response: { 200: view, ...problems(403, 404, 409, 412) },
+    },
+  }, async (request, reply) => withEtag(reply, await records.archiveRecord(deps, callerOf(request), type, request.params.id, ifMatchVersion(request))));
+
+  r.post(`${base}/:id/restore`, {
+    schema: { tags, summary: `Bring an archived ${type} back (managers)`, params: idParams, response: { 200: view, ...problems(403, 404, 412) } },
+  }, async (request, reply) => withEtag(reply, await records.restoreRecord(deps, callerOf(request), type, request.params.id, ifMatchVersion(request))));
+}

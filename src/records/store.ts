@@ -1,0 +1,272 @@
+// Every query about CRM records. The record tables share their first columns
+// (id, org_id, owner_id, created_at, updated_at, version, archived_at), so one
+// set of queries serves all six; what differs per type is named in the maps below.
+import { type Insertable, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import type { DialectName } from '../platform/db/database.ts';
+import type {
+  ClientsTable,
+  ContactsTable,
+  Database,
+  Db,
+  JobsTable,
+  LeadHistoryTable,
+  LeadsTable,
+  PipelinesTable,
+  ServicesTable,
+} from '../platform/db/schema.ts';
+import { containsText, escapeLike } from '../platform/db/text.ts';
+import type { LinkableType, RecordType } from './records.ts';
+
+export type ContactRow = Selectable<ContactsTable>;
+export type ClientRow = Selectable<ClientsTable>;
+export type PipelineRow = Selectable<PipelinesTable>;
+export type LeadRow = Selectable<LeadsTable>;
+export type JobRow = Selectable<JobsTable>;
+export type ServiceRow = Selectable<ServicesTable>;
+export type LeadHistoryRow = Insertable<LeadHistoryTable>;
+
+export interface RowOf {
+  contact: ContactRow;
+  client: ClientRow;
+  pipeline: PipelineRow;
+  lead: LeadRow;
+  job: JobRow;
+  service: ServiceRow;
+}
+export type AnyRow = RowOf[RecordType];
+
+export const TABLE = {
+  contact: 'contacts',
+  client: 'clients',
+  pipeline: 'pipelines',
+  lead: 'leads',
+  job: 'jobs',
+  service: 'services',
+} as const satisfies Record<RecordType, string>;
+type RecordTable = (typeof TABLE)[RecordType];
+
+/** The table of a record type, typed as the union so the shared columns can be queried. */
+function tableOf(type: RecordType): RecordTable {
+  return TABLE[type];
+}
+
+/** The column that names a record, and those a text search looks in. */
+const NAME_COLUMN: Record<RecordType, string> = { contact: 'name', client: 'name', pipeline: 'name', lead: 'title', job: 'title', service: 'title' };
+const SEARCH_COLUMNS: Record<RecordType, string[]> = {
+  contact: ['name', 'phone', 'email', 'address'],
+  client: ['name', 'address'],
+  pipeline: ['name'],
+  lead: ['title', 'source'],
+  job: ['title', 'address'],
+  service: ['title'],
+};
+const SORT_COLUMN: Record<string, string> = {
+  name: 'name',
+  title: 'title',
+  created: 'created_at',
+  updated: 'updated_at',
+  scheduled: 'start_sort',
+  due: 'due_sort',
+};
+
+export function sortColumn(sort: string): { column: string; descending: boolean } {
+  const descending = sort.startsWith('-');
+  return { column: SORT_COLUMN[sort.replace('-', '')]!, descending };
+}
+
+export async function insertRecord<T extends RecordType>(db: Db, type: T, row: RowOf[T]): Promise<void> {
+  await db.insertInto(tableOf(type)).values(row as never).execute();
+}
+
+export async function findRecord<T extends RecordType>(db: Db, type: T, orgId: string, id: string): Promise<RowOf[T] | undefined> {
+  const row = await db.selectFrom(tableOf(type)).selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  return row as RowOf[T] | undefined;
+}
+
+/** Writes the change only if nobody changed the record since `version` was read. */
+export async function updateRecord<T extends RecordType>(db: Db, type: T, orgId: string, id: string, version: number, set: Partial<RowOf[T]>): Promise<boolean> {
+  const result = await db
+    .updateTable(tableOf(type))
+    .set(set as never)
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** id → archived, for those of `ids` that exist in this organisation. */
+export async function existingRecords(db: Db, type: RecordType, orgId: string, ids: string[]): Promise<Map<string, boolean>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom(tableOf(type)).select(['id', 'archived_at']).where('org_id', '=', orgId).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.archived_at !== null]));
+}
+
+export interface RecordFilter {
+  archived: 'false' | 'true' | 'all';
+  ownerId?: string;
+  text?: string;
+  /** column = value, for the type's own reference and status columns. */
+  equals: Record<string, string>;
+  /** A JSON id array column that must contain this id (a job's technicians, a client's contacts). */
+  contains?: { column: string; id: string };
+  range?: { column: string; after?: number; before?: number };
+}
+
+export function listRecords<T extends RecordType>(
+  db: Db,
+  dialect: DialectName,
+  type: T,
+  orgId: string,
+  filter: RecordFilter,
+  sort: { column: string; descending: boolean },
+  page: { limit: number; after?: (string | number | null)[] },
+): Promise<RowOf[T][]> {
+  let query = db.selectFrom(tableOf(type)).selectAll().where('org_id', '=', orgId);
+  if (filter.archived === 'false') query = query.where('archived_at', 'is', null);
+  if (filter.archived === 'true') query = query.where('archived_at', 'is not', null);
+  if (filter.ownerId !== undefined) query = query.where('owner_id', '=', filter.ownerId);
+  for (const [column, value] of Object.entries(filter.equals)) query = query.where(sql.ref(column), '=', value);
+  if (filter.contains) {
+    const pattern = `%${escapeLike(JSON.stringify(filter.contains.id))}%`;
+    query = query.where(sql<boolean>`${sql.ref(filter.contains.column)} like ${pattern} escape '\\'`);
+  }
+  if (filter.range?.after !== undefined) query = query.where(sql.ref(filter.range.column), '>=', filter.range.after);
+  if (filter.range?.before !== undefined) query = query.where(sql.ref(filter.range.column), '<', filter.range.before);
+  if (filter.text) {
+    const text = filter.text;
+    query = query.where((eb) => eb.or(SEARCH_COLUMNS[type].map((column) => containsText(eb, dialect, column, text))));
+  }
+  const direction = sort.descending ? 'desc' : 'asc';
+  if (page.after) {
+    // Row-value comparison (a, id) > (x, y): one index range on both engines.
+    query = query.where(sql<boolean>`(${sql.ref(sort.column)}, id) ${sql.raw(sort.descending ? '<' : '>')} (${sql.join(page.after)})`);
+  }
+  return query
+    .orderBy(sql.ref(sort.column), direction)
+    .orderBy('id', direction)
+    .limit(page.limit)
+    .execute() as Promise<RowOf[T][]>;
+}
+
+export interface SummaryRow {
+  type: string;
+  id: string;
+  name: string;
+  phone: string | null;
+  address: string | null;
+  archived_at: number | null;
+}
+
+/**
+ * The name, phone, address and archived flag of every linked record, in one
+ * query (a UNION ALL of one branch per record type asked for): a lead shows its
+ * contact's phone and address, a service its client's address.
+ */
+export async function linkedRecords(db: Db, orgId: string, links: { type: LinkableType; id: string }[]): Promise<SummaryRow[]> {
+  const idsOf = (type: LinkableType) => [...new Set(links.filter((l) => l.type === type).map((l) => l.id))];
+  const none = sql<string | null>`cast(null as text)`;
+  const branches = [];
+  const contacts = idsOf('contact');
+  if (contacts.length) {
+    branches.push(
+      db.selectFrom('contacts').where('org_id', '=', orgId).where('id', 'in', contacts)
+        .select([sql.lit('contact').as('type'), 'id', 'name', 'phone', 'address', 'archived_at']),
+    );
+  }
+  const clients = idsOf('client');
+  if (clients.length) {
+    branches.push(
+      db.selectFrom('clients').where('org_id', '=', orgId).where('id', 'in', clients)
+        .select([sql.lit('client').as('type'), 'id', 'name', none.as('phone'), 'address', 'archived_at']),
+    );
+  }
+  const leads = idsOf('lead');
+  if (leads.length) {
+    branches.push(
+      db.selectFrom('leads')
+        .leftJoin('contacts', (join) => join.onRef('contacts.id', '=', 'leads.contact_id').on('contacts.org_id', '=', orgId))
+        .where('leads.org_id', '=', orgId).where('leads.id', 'in', leads)
+        .select([sql.lit('lead').as('type'), 'leads.id', 'leads.title as name', 'contacts.phone', 'contacts.address', 'leads.archived_at']),
+    );
+  }
+  const jobs = idsOf('job');
+  if (jobs.length) {
+    branches.push(
+      db.selectFrom('jobs').where('org_id', '=', orgId).where('id', 'in', jobs)
+        .select([sql.lit('job').as('type'), 'id', 'title as name', none.as('phone'), 'address', 'archived_at']),
+    );
+  }
+  const services = idsOf('service');
+  if (services.length) {
+    branches.push(
+      db.selectFrom('services')
+        .leftJoin('clients', (join) => join.onRef('clients.id', '=', 'services.client_id').on('clients.org_id', '=', orgId))
+        .where('services.org_id', '=', orgId).where('services.id', 'in', services)
+        .select([sql.lit('service').as('type'), 'services.id', 'services.title as name', none.as('phone'), 'clients.address', 'services.archived_at']),
+    );
+  }
+  // Each branch selects the same six columns; Kysely is told so, so it lets them be unioned.
+  const [first, ...rest] = branches as unknown as SelectQueryBuilder<Database, 'contacts', SummaryRow>[];
+  if (!first) return [];
+  let query = first;
+  for (const branch of rest) query = query.unionAll(branch);
+  return (await query.execute()) as SummaryRow[];
+}
+
+export function nameColumn(type: RecordType): string {
+  return NAME_COLUMN[type];
+}
+
+// --- pipelines --------------------------------------------------------------
+
+export function findDefaultPipeline(db: Db, orgId: string) {
+  return db.selectFrom('pipelines').selectAll().where('org_id', '=', orgId).where('is_default', '=', 1).executeTakeFirst();
+}
+
+/** Inserts the default pipeline unless another transaction just did (the partial unique index decides). */
+export async function insertDefaultPipeline(db: Db, row: PipelineRow): Promise<boolean> {
+  const result = await db.insertInto('pipelines').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+/** How many leads of the pipeline sit in a stage other than `keys`. */
+export async function leadsOutsideStages(db: Db, orgId: string, pipelineId: string, keys: string[]): Promise<{ stage: string; count: number }[]> {
+  return db
+    .selectFrom('leads')
+    .select(['stage', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('org_id', '=', orgId)
+    .where('pipeline_id', '=', pipelineId)
+    .where('stage', 'not in', keys)
+    .groupBy('stage')
+    .execute();
+}
+
+// --- lead history -----------------------------------------------------------
+
+export async function insertLeadHistory(db: Db, rows: LeadHistoryRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('lead_history').values(rows).execute();
+}
+
+export function listLeadHistory(db: Db, orgId: string, leadId: string) {
+  return db.selectFrom('lead_history').selectAll().where('org_id', '=', orgId).where('lead_id', '=', leadId).orderBy('at').orderBy('id').execute();
+}
+
+// --- services coming due ----------------------------------------------------
+
+/** Live services whose due date has come and not yet been signalled, across organisations. */
+export function servicesComingDue(db: Db, now: number, limit: number) {
+  return db
+    .selectFrom('services')
+    .selectAll()
+    .where('archived_at', 'is', null)
+    .where('next_due_at', '<=', now)
+    .where((eb) => eb.or([eb('due_signalled_for', 'is', null), eb('due_signalled_for', '<>', eb.ref('next_due_at'))]))
+    .orderBy('next_due_at')
+    .limit(limit)
+    .execute();
+}
+
+export async function markServiceSignalled(db: Db, orgId: string, id: string, dueAt: number): Promise<void> {
+  await db.updateTable('services').set({ due_signalled_for: dueAt }).where('org_id', '=', orgId).where('id', '=', id).execute();
+}

@@ -13,6 +13,7 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/schema.ts';
 import { type Authenticate, registerAuth } from './auth.ts';
 import { registerIdempotency } from './idempotency.ts';
+import { collectRoutes } from './routeTable.ts';
 import { handleError, problem, sendProblem } from './problem.ts';
 
 export type App = FastifyInstance;
@@ -39,6 +40,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  collectRoutes(app);
   // The API speaks JSON only: any other body is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
 

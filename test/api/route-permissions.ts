@@ -1,0 +1,115 @@
+// The documented answer of every API route: who may call it, and a request that
+// should succeed for them. The matrices in route-matrix.test.ts are generated
+// from the server's route table and this one: a route missing here fails them,
+// by name, so whoever adds a route adds its line.
+import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
+import type { Client } from '../support/http.ts';
+import { PASSWORD } from '../support/harness.ts';
+
+export type Allowed = 'public' | 'member' | 'manager' | 'admin' | 'owner';
+
+/** One organisation's owner, able to make whatever a request needs. */
+export interface Kit {
+  owner: Client;
+  ownerId: string;
+  /** Creates through the API as the owner and returns the created resource. */
+  make(path: string, body: unknown): Promise<any>;
+  /** An email and password that log in (a member of this organisation). */
+  login: { email: string; password: string };
+}
+
+export interface Request {
+  path: string;
+  body?: unknown;
+}
+
+export interface RouteRule {
+  allowed: Allowed;
+  /** A request that a permitted caller makes successfully (2xx), with everything it needs made fresh. */
+  request: (kit: Kit) => Promise<Request> | Request;
+  /** Ends the caller's own session(s): the matrix gives it a session of its own. */
+  endsSession?: boolean;
+  /** A never-ending event stream: only the status of the answer is looked at. */
+  stream?: boolean;
+}
+
+const unique = () => randomBytes(4).toString('hex');
+const fixed = (path: string, body?: unknown) => (): Request => ({ path, body });
+
+async function archived(kit: Kit, plural: string, body: unknown): Promise<any> {
+  const record = await kit.make(`/api/v1/${plural}`, body);
+  const res = await kit.owner.delete(`/api/v1/${plural}/${record.id}`);
+  expect(res.status, res.text).toBeLessThan(300);
+  return record;
+}
+
+function records(plural: string, create: () => unknown, writers: Allowed = 'member'): Record<string, RouteRule> {
+  const one = (kit: Kit) => kit.make(`/api/v1/${plural}`, create());
+  return {
+    [`GET /api/v1/${plural}`]: { allowed: 'member', request: fixed(`/api/v1/${plural}`) },
+    [`POST /api/v1/${plural}`]: { allowed: writers, request: () => ({ path: `/api/v1/${plural}`, body: create() }) },
+    [`GET /api/v1/${plural}/:id`]: { allowed: 'member', request: async (kit) => ({ path: `/api/v1/${plural}/${(await one(kit)).id}` }) },
+    [`PATCH /api/v1/${plural}/:id`]: { allowed: writers, request: async (kit) => ({ path: `/api/v1/${plural}/${(await one(kit)).id}`, body: {} }) },
+    [`DELETE /api/v1/${plural}/:id`]: { allowed: 'manager', request: async (kit) => ({ path: `/api/v1/${plural}/${(await one(kit)).id}` }) },
+    [`POST /api/v1/${plural}/:id/restore`]: { allowed: 'manager', request: async (kit) => ({ path: `/api/v1/${plural}/${(await archived(kit, plural, create())).id}/restore` }) },
+  };
+}
+
+const task = (kit: Kit) => kit.make('/api/v1/tasks', { title: `Matrix task ${unique()}` });
+const person = (role = 'member') => ({ name: 'Matrix Person', email: `matrix-${unique()}@example.test`, role, password: PASSWORD });
+const report = (name: string): Record<string, RouteRule> => ({ [`GET /api/v1/reports/${name}`]: { allowed: 'manager', request: fixed(`/api/v1/reports/${name}`) } });
+
+export const ROUTE_RULES: Record<string, RouteRule> = {
+  // people
+  'POST /api/v1/signup': { allowed: 'public', request: () => ({ path: '/api/v1/signup', body: { orgName: 'Matrix Co', timezone: 'Europe/London', name: 'M', email: `signup-${unique()}@example.test`, password: PASSWORD } }) },
+  'POST /api/v1/sessions': { allowed: 'public', request: (kit) => ({ path: '/api/v1/sessions', body: kit.login }) },
+  'DELETE /api/v1/sessions': { allowed: 'member', endsSession: true, request: fixed('/api/v1/sessions') },
+  'DELETE /api/v1/sessions/current': { allowed: 'member', endsSession: true, request: fixed('/api/v1/sessions/current') },
+  'GET /api/v1/me': { allowed: 'member', request: fixed('/api/v1/me') },
+  'GET /api/v1/org': { allowed: 'member', request: fixed('/api/v1/org') },
+  'PATCH /api/v1/org': { allowed: 'admin', request: fixed('/api/v1/org', { name: 'Matrix Plumbing' }) },
+  'GET /api/v1/users': { allowed: 'member', request: fixed('/api/v1/users') },
+  'POST /api/v1/users': { allowed: 'admin', request: () => ({ path: '/api/v1/users', body: person() }) },
+  'GET /api/v1/users/:id': { allowed: 'member', request: (kit) => ({ path: `/api/v1/users/${kit.ownerId}` }) },
+  'PATCH /api/v1/users/:id': { allowed: 'admin', request: async (kit) => ({ path: `/api/v1/users/${(await kit.make('/api/v1/users', person())).id}`, body: { name: 'Renamed' } }) },
+  'GET /api/v1/teams': { allowed: 'member', request: fixed('/api/v1/teams') },
+  'POST /api/v1/teams': { allowed: 'admin', request: () => ({ path: '/api/v1/teams', body: { name: `Team ${unique()}` } }) },
+  'GET /api/v1/teams/:id': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/teams/${(await kit.make('/api/v1/teams', { name: `Team ${unique()}` })).id}` }) },
+  'PATCH /api/v1/teams/:id': { allowed: 'admin', request: async (kit) => ({ path: `/api/v1/teams/${(await kit.make('/api/v1/teams', { name: `Team ${unique()}` })).id}`, body: { name: `Team ${unique()}` } }) },
+  'GET /api/v1/tokens': { allowed: 'admin', request: fixed('/api/v1/tokens') },
+  'POST /api/v1/tokens': { allowed: 'admin', request: fixed('/api/v1/tokens', { name: 'Matrix sync' }) },
+  'DELETE /api/v1/tokens/:id': { allowed: 'admin', request: async (kit) => ({ path: `/api/v1/tokens/${(await kit.make('/api/v1/tokens', { name: 'Matrix sync' })).id}` }) },
+  'GET /api/v1/audit': { allowed: 'admin', request: fixed('/api/v1/audit') },
+  'GET /api/v1/stream': { allowed: 'member', stream: true, request: fixed('/api/v1/stream') },
+  // tasks
+  'GET /api/v1/tasks': { allowed: 'member', request: fixed('/api/v1/tasks') },
+  'POST /api/v1/tasks': { allowed: 'member', request: () => ({ path: '/api/v1/tasks', body: { title: 'Matrix task' } }) },
+  'POST /api/v1/tasks/bulk': { allowed: 'member', request: async (kit) => ({ path: '/api/v1/tasks/bulk', body: { ids: [(await task(kit)).id], set: { priority: 'high' } } }) },
+  'GET /api/v1/tasks/:id': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/tasks/${(await task(kit)).id}` }) },
+  'PATCH /api/v1/tasks/:id': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/tasks/${(await task(kit)).id}`, body: { priority: 'high' } }) },
+  'DELETE /api/v1/tasks/:id': { allowed: 'manager', request: async (kit) => ({ path: `/api/v1/tasks/${(await task(kit)).id}` }) },
+  'GET /api/v1/tasks/:id/history': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/tasks/${(await task(kit)).id}/history` }) },
+  'GET /api/v1/tasks/:id/comments': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/tasks/${(await task(kit)).id}/comments` }) },
+  'POST /api/v1/tasks/:id/comments': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/tasks/${(await task(kit)).id}/comments`, body: { body: 'On my way' } }) },
+  // records
+  ...records('contacts', () => ({ name: 'Pat Customer' })),
+  ...records('clients', () => ({ name: 'Pat’s Bakery' })),
+  ...records('pipelines', () => ({ name: `Pipeline ${unique()}`, stages: [{ key: 'new', name: 'New' }, { key: 'won', name: 'Won' }] }), 'manager'),
+  ...records('leads', () => ({ title: 'Boiler quote' })),
+  ...records('jobs', () => ({ title: 'Fix the boiler' })),
+  ...records('services', () => ({ title: 'Annual boiler service' })),
+  'GET /api/v1/leads/:id/history': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/leads/${(await kit.make('/api/v1/leads', { title: 'Boiler quote' })).id}/history` }) },
+  // reports
+  ...report('summary'),
+  ...report('overdue'),
+  ...report('completion'),
+  ...report('workload'),
+  ...report('aging'),
+  ...report('bottlenecks'),
+  ...report('automation'),
+  ...report('throughput'),
+};
+
+/** Routes outside the API's permission model: documentation and probes, all public and read-only. */
+export const UNGUARDED = /^\/(healthz|api\/docs|api\/v1\/openapi\.json)(\/|$)/;

@@ -6,6 +6,7 @@ import { migrateToLatest } from './platform/db/migrations.ts';
 import { systemClock } from './platform/clock.ts';
 import { createApiTokenFor } from './people/service.ts';
 import { buildServer } from './server.ts';
+import { automation, automationConfigFromEnv } from './automation/runner.ts';
 
 const HELP = `finishline — task management for home-service businesses
 
@@ -14,6 +15,7 @@ Usage: finishline <command> [options]
 Commands:
   serve                         run the web app and API (PORT, default 3000)
   migrate                       bring the database schema up to date
+  worker                        run only the automation worker and time triggers (no HTTP)
   token create --email E --name N
                                 create an API token for the user with email E
   help                          show this text
@@ -27,7 +29,7 @@ Configuration (environment):
 
 async function serve(): Promise<void> {
   const config = readConfig();
-  const server = await buildServer({ ...config, webDist: config.webDist });
+  const server = await buildServer({ ...config, webDist: config.webDist, automation: automationConfigFromEnv(process.env, config.tickMs) });
   await server.app.listen({ port: config.port, host: config.host });
   let stopping = false;
   const stop = async (signal: string) => {
@@ -39,6 +41,23 @@ async function serve(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** The automation worker alone: any number may run against one PostgreSQL database. */
+async function worker(): Promise<void> {
+  const config = readConfig();
+  const database = openDatabase(config.databaseUrl);
+  await migrateToLatest(database.db, database.dialect);
+  const loop = automation({ db: database.db, dialect: database.dialect, clock: systemClock }, { ...automationConfigFromEnv(process.env, config.tickMs), onError: (error) => console.error(error) });
+  loop.start();
+  console.log(`automation worker ${loop.options.workerId} running, tick ${config.tickMs} ms`);
+  const stop = async () => {
+    await loop.stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
 }
 
 async function migrate(): Promise<void> {
@@ -72,6 +91,8 @@ async function main(argv: string[]): Promise<void> {
       return serve();
     case 'migrate':
       return migrate();
+    case 'worker':
+      return worker();
     case 'token':
       return token(rest);
     case 'help':

@@ -12,6 +12,8 @@ import { recordRoutes } from './records/routes.ts';
 import { authenticate } from './people/service.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
+import { automationRoutes } from './automation/routes.ts';
+import { type Automation, automation as startAutomation, type AutomationConfig } from './automation/runner.ts';
 import { auditRoutes } from './audit/routes.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
@@ -21,12 +23,15 @@ export interface ServerOptions extends Pick<Config, 'databaseUrl' | 'logLevel' |
   loginRateLimit?: { max: number; timeWindow: number };
   /** Failed logins allowed per account in a window (default 10 in 15 minutes). */
   accountLoginLimit?: { max: number; windowMs: number };
+  /** The automation loop runs in the server unless `loop` is false (tests drive it with server.automation.drain()). */
+  automation?: Partial<AutomationConfig> & { loop?: boolean };
 }
 
 export interface Server {
   app: FastifyInstance;
   deps: Deps;
   database: OpenDatabase;
+  automation: Automation;
   close(): Promise<void>;
 }
 
@@ -52,12 +57,21 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   recordRoutes(app, deps);
   reportRoutes(app, deps);
   registerStream(app, deps.db);
+  const automation = startAutomation(deps, { tickMs: 5000, ...options.automation, onError: (error) => app.log.error({ err: error }, 'automation round failed') });
+  automationRoutes(app, deps, automation);
+  // A write usually means new events: run the rules promptly rather than at the next tick.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'GET' && reply.statusCode < 400) automation.wake();
+  });
   await app.ready();
+  if (options.automation?.loop !== false) automation.start();
   return {
     app,
     deps,
     database,
+    automation,
     async close() {
+      await automation.stop();
       await app.close();
       await database.close();
     },

@@ -1,6 +1,7 @@
 // Domain events, appended inside the caller's transaction (the outbox), then
 // claimed in order by whoever consumes them. Features declare their events by
 // augmenting DomainEvents, so every append is typed by its name.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'kysely';
 import { newId } from './ids.ts';
 import type { Db } from './db/schema.ts';
@@ -35,6 +36,18 @@ export interface StoredEvent {
   data: Record<string, unknown>;
   actorId: string | null;
   occurredAt: number;
+  depth: number;
+}
+
+/**
+ * How many automated steps led to the events appended inside `work`: the
+ * automation worker runs a rule's actions at its event's depth + 1, so every
+ * event those actions cause carries it, and chains can be bounded.
+ */
+const chainDepth = new AsyncLocalStorage<number>();
+
+export function withChainDepth<T>(depth: number, work: () => Promise<T>): Promise<T> {
+  return chainDepth.run(depth, work);
 }
 
 export async function appendEvent<T extends string>(db: Db, event: NewEvent<T>): Promise<string> {
@@ -50,6 +63,7 @@ export async function appendEvent<T extends string>(db: Db, event: NewEvent<T>):
       data: JSON.stringify(event.data),
       actor_id: event.actorId,
       occurred_at: event.occurredAt,
+      depth: chainDepth.getStore() ?? 0,
     })
     .execute();
   return id;
@@ -108,6 +122,7 @@ function toStoredEvent(row: {
   data: string;
   actor_id: string | null;
   occurred_at: number;
+  depth: number;
 }): StoredEvent {
   return {
     seq: row.seq,
@@ -118,6 +133,7 @@ function toStoredEvent(row: {
     data: JSON.parse(row.data) as Record<string, unknown>,
     actorId: row.actor_id,
     occurredAt: row.occurred_at,
+    depth: row.depth,
   };
 }
 
@@ -132,4 +148,31 @@ export async function eventsAfter(db: Db, seq: number, limit: number, orgId?: st
 export async function lastEventSeq(db: Db): Promise<number> {
   const row = await db.selectFrom('events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
   return Number(row?.seq ?? 0);
+}
+
+/** One organisation's event, by id (an integration's own id, or ours). */
+export async function findEvent(db: Db, orgId: string, id: string): Promise<StoredEvent | undefined> {
+  const row = await db.selectFrom('events').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  return row && toStoredEvent(row);
+}
+
+/** Whether any organisation has an event with this id (ids are unique across the table). */
+export async function eventIdTaken(db: Db, id: string): Promise<boolean> {
+  return (await db.selectFrom('events').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
+/** An organisation's events of these types since an instant, oldest first. */
+export async function eventsOfTypes(db: Db, orgId: string, types: string[], since: number, limit: number): Promise<StoredEvent[]> {
+  if (types.length === 0) return [];
+  const rows = await db
+    .selectFrom('events')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('type', 'in', types)
+    .where('occurred_at', '>=', since)
+    .orderBy('occurred_at')
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map(toStoredEvent);
 }

@@ -23,6 +23,7 @@ import {
   type Link,
   type ListQuery,
   NO_DUE_DATE,
+  slaOf,
   normaliseChecklist,
   parseTaskKey,
   PRIORITY_RANK,
@@ -66,12 +67,20 @@ export function presentTask(row: store.TaskRow, now: number, summaries: Map<stri
     blockedReason: row.blocked_reason,
     source,
     recurrence: row.recurrence,
+    waitingUntil: iso(row.waiting_until),
+    blockedBy: JSON.parse(row.blocked_by) as string[],
+    sla: presentSla(row, status, now),
     createdById: row.created_by_id,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     completedAt: iso(row.completed_at),
     version: row.version,
   };
+}
+
+function presentSla(row: store.TaskRow, status: Status, now: number): TaskView['sla'] {
+  const sla = slaOf({ status, dueAt: row.due_at, waitingSince: row.waiting_since }, now);
+  return sla && { dueAt: iso(sla.dueAt), remainingMs: sla.remainingMs, paused: sla.paused };
 }
 
 function stateOf(row: store.TaskRow): TaskState {
@@ -84,6 +93,8 @@ function stateOf(row: store.TaskRow): TaskState {
     waitingOn: row.waiting_on,
     blockedReason: row.blocked_reason,
     completedAt: row.completed_at,
+    waitingUntil: row.waiting_until,
+    waitingSince: row.waiting_since,
   };
 }
 
@@ -100,6 +111,8 @@ function stateColumns(state: TaskState) {
     waiting_on: state.waitingOn,
     blocked_reason: state.blockedReason,
     completed_at: state.completedAt,
+    waiting_until: state.waitingUntil ?? null,
+    waiting_since: state.waitingSince ?? null,
   };
 }
 
@@ -121,14 +134,24 @@ export async function createTask(deps: Deps, actor: Actor, input: CreateTaskInpu
   });
 }
 
+/** What automation adds to a task it creates: the (rule step, record) it belongs to, and whether only one may be open. */
+export interface AutomationKeys {
+  automationKey: string;
+  dedupeKey: string | null;
+}
+
 /** Creates a task inside the caller's transaction (automation creates tasks inside its own). */
-export async function insertNewTask(trx: Db, actor: Actor, input: CreateTaskInput, source: TaskSource, now: number): Promise<store.TaskRow> {
+export async function insertNewTask(trx: Db, actor: Actor, input: CreateTaskInput, source: TaskSource, now: number, keys?: AutomationKeys): Promise<store.TaskRow> {
   await checkAssignable({ db: trx }, actor.orgId, input);
   await checkLinks(trx, actor.orgId, input.links);
-  const blank: TaskState = { status: 'open', priority: input.priority, dueAt: input.dueAt, assigneeId: null, teamId: input.teamId, waitingOn: null, blockedReason: null, completedAt: null };
+  const waitsFor = await unfinishedPredecessors(trx, actor.orgId, input.blockedBy);
+  const blank: TaskState = { status: 'open', priority: input.priority, dueAt: input.dueAt, assigneeId: null, teamId: input.teamId, waitingOn: null, blockedReason: null, completedAt: null, waitingUntil: null, waitingSince: null };
+  const blockedByOthers = waitsFor.length > 0 && !isFinal(input.status);
   const { next } = applyChange(
     blank,
-    { status: input.status, assigneeId: input.assigneeId, waitingOn: input.waitingOn, blockedReason: input.blockedReason },
+    blockedByOthers
+      ? { status: 'blocked', assigneeId: input.assigneeId, blockedReason: `Waits for ${waitsFor.map((t) => taskKey(t.number)).join(', ')}` }
+      : { status: input.status, assigneeId: input.assigneeId, waitingOn: input.waitingOn, blockedReason: input.blockedReason, waitingUntil: input.waitingUntil },
     actor,
     now,
   );
@@ -150,8 +173,12 @@ export async function insertNewTask(trx: Db, actor: Actor, input: CreateTaskInpu
     created_at: now,
     updated_at: now,
     version: 1,
+    blocked_by: JSON.stringify([...new Set(input.blockedBy)]),
+    automation_key: keys?.automationKey ?? null,
+    dedupe_key: keys?.dedupeKey ?? null,
   };
   await store.insertTask(trx, row, input.links);
+  await store.insertDependencies(trx, actor.orgId, row.id, [...new Set(input.blockedBy)]);
   const created: FieldChange[] = [{ field: 'status', from: null, to: next.status }];
   if (next.assigneeId) created.push({ field: 'assigneeId', from: null, to: next.assigneeId });
   if (next.teamId) created.push({ field: 'teamId', from: null, to: next.teamId });
@@ -164,6 +191,16 @@ export async function insertNewTask(trx: Db, actor: Actor, input: CreateTaskInpu
     await appendEvent(trx, { orgId: actor.orgId, type: 'task.assigned', subject, data: { fromAssigneeId: null, toAssigneeId: next.assigneeId, fromTeamId: null, toTeamId: next.teamId }, actorId: actor.userId, occurredAt: now });
   }
   return row;
+}
+
+/** The predecessors named in blockedBy that are not done yet; an id that is not a task here is a 404 naming it. */
+async function unfinishedPredecessors(trx: Db, orgId: string, ids: string[]): Promise<store.TaskRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await store.findTasks(trx, orgId, [...new Set(ids)]);
+  const found = new Set(rows.map((r) => r.id));
+  const missing = ids.flatMap((id, i) => (found.has(id) ? [] : [{ path: `blockedBy.${i}`, message: 'no such task' }]));
+  if (missing.length > 0) throw new NotFound('Task', missing);
+  return rows.filter((r) => r.status !== 'done');
 }
 
 export async function getTask(deps: Deps, actor: Actor, idOrKey: string) {
@@ -200,10 +237,13 @@ export async function changeTask(trx: Db, actor: Actor, row: store.TaskRow, inpu
     ...(input.links !== undefined && { links: JSON.stringify(input.links) }),
     ...(input.checklist !== undefined && { checklist: JSON.stringify(normaliseChecklist(input.checklist, newId)) }),
   };
-  const updated: store.TaskRow = { ...row, ...content, ...stateColumns(next), updated_at: now, version: row.version + 1 };
+  // A finished task no longer holds its rule's "one open task per record" place.
+  const dedupe = isFinal(next.status) ? { dedupe_key: null } : {};
+  const updated: store.TaskRow = { ...row, ...content, ...stateColumns(next), ...dedupe, updated_at: now, version: row.version + 1 };
   const written = await store.updateTask(trx, actor.orgId, row.id, row.version, {
     ...content,
     ...stateColumns(next),
+    ...dedupe,
     updated_at: now,
     version: updated.version,
   });
@@ -351,4 +391,60 @@ function presentComment(row: { id: string; task_id: string; author_id: string; b
 
 function historyRows(task: store.TaskRow, changes: FieldChange[], actorId: string, now: number): store.HistoryRow[] {
   return changes.map((c) => ({ id: newId(), org_id: task.org_id, task_id: task.id, actor_id: actorId, at: now, field: c.field, from_value: c.from, to_value: c.to }));
+}
+
+// --- what automation does to tasks, inside its own transaction ----------------
+
+/** Changes a task inside the caller's transaction. */
+export async function changeTaskIn(trx: Db, actor: Actor, idOrKey: string, input: UpdateTaskInput, now: number): Promise<TaskView> {
+  const row = await loadTask(trx, actor.orgId, idOrKey);
+  return presentTask(await changeTask(trx, actor, row, input, now), now);
+}
+
+/** Closes a task (done or cancelled) and keeps why in its history. */
+export async function closeTaskIn(trx: Db, actor: Actor, id: string, status: 'done' | 'cancelled', reason: string, now: number): Promise<void> {
+  const row = await loadTask(trx, actor.orgId, id);
+  if (isFinal(row.status as Status)) return;
+  await changeTask(trx, actor, row, { status }, now);
+  await store.insertHistory(trx, [{ id: newId(), org_id: row.org_id, task_id: row.id, actor_id: actor.userId, at: now, field: 'reason', from_value: null, to_value: reason }]);
+}
+
+export async function openTasksOfAutomationKey(db: Db, orgId: string, key: string, now: number): Promise<TaskView[]> {
+  return (await store.findOpenByAutomationKey(db, orgId, key)).map((row) => presentTask(row, now));
+}
+
+export async function openTasksLinkedTo(db: Db, orgId: string, link: { type: string; id: string }, now: number): Promise<TaskView[]> {
+  return (await store.findOpenLinkedTo(db, orgId, link)).map((row) => presentTask(row, now));
+}
+
+/** Open tasks per person and priority. */
+export async function openWorkOf(db: Db, orgId: string, userIds: string[]): Promise<Map<string, Partial<Record<Priority, number>>>> {
+  const work = new Map<string, Partial<Record<Priority, number>>>();
+  if (userIds.length === 0) return work;
+  for (const row of await store.countOpenWork(db, orgId, userIds)) {
+    const counts = work.get(row.assignee_id!) ?? {};
+    counts[row.priority as Priority] = Number(row.count);
+    work.set(row.assignee_id!, counts);
+  }
+  return work;
+}
+
+/** Opens the blocked tasks that waited for this one, once every task they wait for is done. Returns their ids. */
+export async function openUnblockedDependents(trx: Db, actor: Actor, taskId: string, now: number): Promise<string[]> {
+  const opened: string[] = [];
+  for (const dependent of await store.findDependents(trx, actor.orgId, taskId)) {
+    if (dependent.status !== 'blocked') continue;
+    const waitsFor = JSON.parse(dependent.blocked_by) as string[];
+    const predecessors = await store.findTasks(trx, actor.orgId, waitsFor);
+    if (predecessors.some((p) => p.status !== 'done')) continue;
+    await changeTask(trx, actor, dependent, { status: 'open' }, now);
+    opened.push(dependent.id);
+  }
+  return opened;
+}
+
+/** What the scheduler plans timers from: a task's status, due date and wake-up time, or undefined when it is gone. */
+export async function taskTimes(db: Db, orgId: string, id: string) {
+  const row = await store.findTask(db, orgId, id);
+  return row && { status: row.status as Status, dueAt: row.due_at, waitingUntil: row.waiting_until, createdAt: row.created_at };
 }

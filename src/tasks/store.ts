@@ -161,3 +161,54 @@ export function listTasks(
   for (const column of columns) query = query.orderBy(column, direction);
   return query.limit(page.limit).execute();
 }
+
+// --- what automation asks of tasks ------------------------------------------
+
+export async function insertDependencies(db: Db, orgId: string, taskId: string, blockedByIds: string[]): Promise<void> {
+  if (blockedByIds.length === 0) return;
+  await db
+    .insertInto('task_dependencies')
+    .values(blockedByIds.map((blocked_by_id) => ({ org_id: orgId, task_id: taskId, blocked_by_id })))
+    .execute();
+}
+
+/** The tasks that wait for this one. */
+export function findDependents(db: Db, orgId: string, taskId: string) {
+  return db
+    .selectFrom('tasks')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', 'in', (eb) => eb.selectFrom('task_dependencies').select('task_id').where('org_id', '=', orgId).where('blocked_by_id', '=', taskId))
+    .execute();
+}
+
+/** Open tasks a rule step created for a record. */
+export function findOpenByAutomationKey(db: Db, orgId: string, key: string) {
+  return db.selectFrom('tasks').selectAll().where('org_id', '=', orgId).where('automation_key', '=', key).where('active', '=', 1).execute();
+}
+
+/** Open tasks linked to a record. */
+export function findOpenLinkedTo(db: Db, orgId: string, link: { type: string; id: string }) {
+  return db
+    .selectFrom('tasks')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('active', '=', 1)
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('task_links').select('task_id').where('org_id', '=', orgId).where('record_type', '=', link.type).where('record_id', '=', link.id),
+    )
+    .orderBy('id')
+    .execute();
+}
+
+/** Open tasks per assignee and priority, for these people. */
+export function countOpenWork(db: Db, orgId: string, userIds: string[]) {
+  return db
+    .selectFrom('tasks')
+    .select(['assignee_id', 'priority', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('org_id', '=', orgId)
+    .where('active', '=', 1)
+    .where('assignee_id', 'in', userIds)
+    .groupBy(['assignee_id', 'priority'])
+    .execute();
+}

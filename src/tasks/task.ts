@@ -44,6 +44,10 @@ export interface TaskState {
   waitingOn: string | null;
   blockedReason: string | null;
   completedAt: number | null;
+  /** A waiting task returns to open then (automation/scheduler). */
+  waitingUntil?: number | null;
+  /** Since when the task waits: its SLA clock is paused, and resumes (due date pushed back) when it leaves waiting. */
+  waitingSince?: number | null;
 }
 
 const instant = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
@@ -72,6 +76,8 @@ export const createTaskBody = z.strictObject({
   checklist: checklist.default([]),
   waitingOn: reason.nullable().default(null),
   blockedReason: reason.nullable().default(null),
+  waitingUntil: instant.nullable().default(null),
+  blockedBy: z.array(z.string().min(1).max(100)).max(20).default([]),
 });
 
 export const updateTaskBody = z.strictObject({
@@ -86,6 +92,7 @@ export const updateTaskBody = z.strictObject({
   checklist: checklist.optional(),
   waitingOn: reason.nullable().optional(),
   blockedReason: reason.nullable().optional(),
+  waitingUntil: instant.nullable().optional(),
 });
 
 export const bulkSet = z
@@ -176,6 +183,9 @@ export const taskView = z.object({
   blockedReason: z.string().nullable(),
   source: z.object({ kind: z.enum(SOURCE_KINDS), ruleId: z.string().optional(), eventId: z.string().optional() }),
   recurrence: z.string().nullable(),
+  waitingUntil: z.string().nullable(),
+  blockedBy: z.array(z.string()),
+  sla: z.object({ dueAt: z.string(), remainingMs: z.number(), paused: z.boolean() }).nullable().describe('time left to the due date; paused while the task is waiting'),
   createdById: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -240,7 +250,7 @@ export interface TaskChange {
   tracked: FieldChange[];
 }
 
-type StateChange = Partial<Pick<TaskState, 'status' | 'priority' | 'dueAt' | 'assigneeId' | 'teamId' | 'waitingOn' | 'blockedReason'>>;
+type StateChange = Partial<Pick<TaskState, 'status' | 'priority' | 'dueAt' | 'assigneeId' | 'teamId' | 'waitingOn' | 'blockedReason' | 'waitingUntil'>>;
 
 /**
  * Applies a change of state to a task, enforcing the rules of SPEC §1:
@@ -271,9 +281,12 @@ export function applyChange(current: TaskState, change: StateChange, actor: Acto
   if (to === 'blocked' && !next.blockedReason) errors.push({ path: 'blockedReason', message: 'is required when the status is blocked' });
   if (change.waitingOn && to !== 'waiting') errors.push({ path: 'waitingOn', message: 'can only be set while the status is waiting' });
   if (change.blockedReason && to !== 'blocked') errors.push({ path: 'blockedReason', message: 'can only be set while the status is blocked' });
+  next.waitingUntil = to === 'waiting' ? (change.waitingUntil !== undefined ? change.waitingUntil : (current.waitingUntil ?? null)) : null;
+  if (change.waitingUntil && to !== 'waiting') errors.push({ path: 'waitingUntil', message: 'can only be set while the status is waiting' });
   if (errors.length > 0) throw new Invalid(errors.map((e) => `${e.path} ${e.message}`).join('; '), errors);
 
   if (change.priority !== undefined) next.priority = change.priority;
+  pauseSla(current, next, now);
   if (change.dueAt !== undefined) next.dueAt = change.dueAt;
   if (change.teamId !== undefined) next.teamId = change.teamId;
   if (change.assigneeId !== undefined && change.assigneeId !== current.assigneeId) {
@@ -283,6 +296,24 @@ export function applyChange(current: TaskState, change: StateChange, actor: Acto
     next.assigneeId = change.assigneeId;
   }
   return { next, tracked: trackedChanges(current, next) };
+}
+
+/** The SLA clock stops while a task waits: leaving waiting pushes the due date back by the time spent waiting. */
+function pauseSla(current: TaskState, next: TaskState, now: number): void {
+  const wasWaiting = current.status === 'waiting';
+  const isWaiting = next.status === 'waiting';
+  if (!wasWaiting && isWaiting) next.waitingSince = now;
+  if (wasWaiting && !isWaiting) {
+    if (current.waitingSince != null && next.dueAt !== null && !isFinal(next.status)) next.dueAt += Math.max(0, now - current.waitingSince);
+    next.waitingSince = null;
+  }
+}
+
+/** Time left to the due date, frozen while the task waits; null without a due date or once it is finished. */
+export function slaOf(task: Pick<TaskState, 'status' | 'dueAt' | 'waitingSince'>, now: number): { dueAt: number; remainingMs: number; paused: boolean } | null {
+  if (task.dueAt === null || isFinal(task.status)) return null;
+  const since = task.status === 'waiting' ? (task.waitingSince ?? null) : null;
+  return { dueAt: task.dueAt, remainingMs: task.dueAt - (since ?? now), paused: since !== null };
 }
 
 export function mayAssign(actor: Actor, from: string | null, to: string | null): boolean {

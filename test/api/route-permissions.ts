@@ -32,6 +32,8 @@ export interface RouteRule {
   endsSession?: boolean;
   /** A never-ending event stream: only the status of the answer is looked at. */
   stream?: boolean;
+  /** The path names something every organisation shares (a playbook's key), not one organisation's record. */
+  shared?: boolean;
 }
 
 const unique = () => randomBytes(4).toString('hex');
@@ -58,6 +60,7 @@ function records(plural: string, create: () => unknown, writers: Allowed = 'memb
 
 const task = (kit: Kit) => kit.make('/api/v1/tasks', { title: `Matrix task ${unique()}` });
 const person = (role = 'member') => ({ name: 'Matrix Person', email: `matrix-${unique()}@example.test`, role, password: PASSWORD });
+const matrixRule = () => ({ name: `Matrix rule ${unique()}`, trigger: { event: 'invoice.overdue' }, actions: [{ type: 'create_task', title: 'Chase {{data.amount}}' }] });
 const report = (name: string): Record<string, RouteRule> => ({ [`GET /api/v1/reports/${name}`]: { allowed: 'manager', request: fixed(`/api/v1/reports/${name}`) } });
 
 export const ROUTE_RULES: Record<string, RouteRule> = {
@@ -100,6 +103,18 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   ...records('jobs', () => ({ title: 'Fix the boiler' })),
   ...records('services', () => ({ title: 'Annual boiler service' })),
   'GET /api/v1/leads/:id/history': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/leads/${(await kit.make('/api/v1/leads', { title: 'Boiler quote' })).id}/history` }) },
+  // automation
+  'GET /api/v1/rules': { allowed: 'manager', request: fixed('/api/v1/rules') },
+  'POST /api/v1/rules': { allowed: 'manager', request: () => ({ path: '/api/v1/rules', body: matrixRule() }) },
+  'GET /api/v1/rules/:id': { allowed: 'manager', request: async (kit) => ({ path: `/api/v1/rules/${(await kit.make('/api/v1/rules', matrixRule())).id}` }) },
+  'PATCH /api/v1/rules/:id': { allowed: 'manager', request: async (kit) => ({ path: `/api/v1/rules/${(await kit.make('/api/v1/rules', matrixRule())).id}`, body: { enabled: false } }) },
+  'DELETE /api/v1/rules/:id': { allowed: 'manager', request: async (kit) => ({ path: `/api/v1/rules/${(await kit.make('/api/v1/rules', matrixRule())).id}` }) },
+  'POST /api/v1/rules/:id/dry-run': { allowed: 'manager', request: async (kit) => ({ path: `/api/v1/rules/${(await kit.make('/api/v1/rules', matrixRule())).id}/dry-run`, body: { days: 7 } }) },
+  'GET /api/v1/automation/runs': { allowed: 'manager', request: fixed('/api/v1/automation/runs') },
+  'GET /api/v1/automation/notices': { allowed: 'member', request: fixed('/api/v1/automation/notices') },
+  'GET /api/v1/playbooks': { allowed: 'member', request: fixed('/api/v1/playbooks') },
+  'POST /api/v1/playbooks/:key/install': { allowed: 'manager', shared: true, request: fixed('/api/v1/playbooks/cleaning/install', {}) },
+  'POST /api/v1/events': { allowed: 'manager', request: () => ({ path: '/api/v1/events', body: { type: 'invoice.overdue', subject: { type: 'invoice', id: `inv-${unique()}` }, data: { amount: 120 } } }) },
   // reports
   ...report('summary'),
   ...report('overdue'),

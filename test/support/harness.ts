@@ -65,6 +65,7 @@ export function forEachDatabase(title: string, body: (ctx: TestContext) => void,
           sessionTtlMs: 14 * 24 * 3600_000,
           clock,
           loginRateLimit: { max: 1000, timeWindow: 60_000 },
+          automation: { loop: false },
           ...options,
         });
         const address = await server.app.listen({ port: 0, host: '127.0.0.1' });

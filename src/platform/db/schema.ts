@@ -15,9 +15,6 @@ export interface Database {
   task_links: TaskLinksTable;
   task_history: TaskHistoryTable;
   task_comments: TaskCommentsTable;
-  // audit/
-  audit_log: AuditLogTable;
-  login_throttle: LoginThrottleTable;
   // records/
   pipelines: PipelinesTable;
   contacts: ContactsTable;
@@ -26,6 +23,16 @@ export interface Database {
   lead_history: LeadHistoryTable;
   jobs: JobsTable;
   services: ServicesTable;
+  // automation/
+  rules: RulesTable;
+  automation_runs: AutomationRunsTable;
+  automation_timers: AutomationTimersTable;
+  automation_turns: AutomationTurnsTable;
+  automation_notices: AutomationNoticesTable;
+  task_dependencies: TaskDependenciesTable;
+  // audit/
+  audit_log: AuditLogTable;
+  login_throttle: LoginThrottleTable;
   // platform/
   events: EventsTable;
   idempotency_keys: IdempotencyKeysTable;
@@ -119,6 +126,88 @@ export interface TasksTable {
   updated_at: number;
   completed_at: number | null;
   version: number;
+  /** A waiting task returns to open at this instant. */
+  waiting_until: number | null;
+  /** When the task entered waiting: its SLA clock is paused since then. */
+  waiting_since: number | null;
+  /** JSON array of the task ids this one waits for. */
+  blocked_by: string;
+  /** "ruleId#step|type:id" for a task a rule created for a record. */
+  automation_key: string | null;
+  /** automation_key while the task is open and its rule allows one open task per record; null otherwise (unique). */
+  dedupe_key: string | null;
+}
+
+export interface TaskDependenciesTable {
+  org_id: string;
+  task_id: string;
+  blocked_by_id: string;
+}
+
+export interface RulesTable {
+  id: string;
+  org_id: string;
+  name: string;
+  enabled: number;
+  event_type: string;
+  /** JSON: { trigger, actions }. */
+  definition: string;
+  /** "playbook/rule" for a rule a playbook installed, so installing twice adds nothing. */
+  playbook_key: string | null;
+  created_by_id: string | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface AutomationRunsTable {
+  id: string;
+  org_id: string;
+  rule_id: string;
+  event_id: string;
+  event_type: string;
+  depth: number;
+  outcome: string;
+  at: number;
+  duration_ms: number;
+  created_task_ids: string;
+  changed_task_ids: string;
+  error: string | null;
+  detail: string | null;
+}
+
+export interface AutomationTimersTable {
+  id: string;
+  org_id: string;
+  /** Unique: what the timer is for, so re-planning it replaces it. */
+  key: string;
+  kind: string;
+  subject_type: string;
+  subject_id: string;
+  rule_id: string | null;
+  event_id: string | null;
+  /** The subject's value the timer was planned from (e.g. the due date): a changed value re-arms it. */
+  basis: number | null;
+  fire_at: number;
+  fired_at: number | null;
+}
+
+export interface AutomationTurnsTable {
+  org_id: string;
+  team_id: string;
+  turn: number;
+}
+
+export interface AutomationNoticesTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  message: string;
+  task_id: string | null;
+  rule_id: string | null;
+  event_id: string | null;
+  created_at: number;
+  delivered_at: number | null;
 }
 
 export interface TaskLinksTable {
@@ -242,6 +331,8 @@ export interface EventsTable {
   processed_at: number | null;
   claimed_by: string | null;
   claimed_until: number | null;
+  /** How many automated steps led to this event (0 for a person's change); bounds rule chains. */
+  depth: Generated<number>;
 }
 
 export interface IdempotencyKeysTable {

@@ -1,0 +1,107 @@
+// HTTP routes for automation: rules and their dry run, the run log, notices, playbooks, and events from outside.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Deps } from '../platform/context.ts';
+import { typed } from '../platform/http/app.ts';
+import { callerOf } from '../platform/http/auth.ts';
+import { ifMatchVersion, withEtag } from '../platform/http/etag.ts';
+import { idParams, pageOfSchema, pageQuery, problems } from '../platform/http/schemas.ts';
+import { eventType, ruleBody, ruleView, RUN_OUTCOMES, runView, updateRuleBody } from './rule.ts';
+import * as automation from './service.ts';
+
+const eventBody = z.strictObject({
+  id: z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'may only hold letters, digits, . _ : -').optional().describe('your id for the event: posting the same id again changes nothing'),
+  type: eventType,
+  subject: z.strictObject({ type: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a lower-case name, e.g. invoice'), id: z.string().min(1).max(100) }),
+  data: z.record(z.string(), z.unknown()).default({}).refine((d) => JSON.stringify(d).length <= 64_000, 'must be at most 64 kB of JSON'),
+  occurredAt: z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)).optional(),
+});
+
+const eventView = z.object({ id: z.string(), type: z.string(), subject: z.object({ type: z.string(), id: z.string() }), data: z.record(z.string(), z.unknown()), occurredAt: z.string() });
+
+const runsQuery = pageQuery.extend({
+  ruleId: z.string().min(1).max(100).optional(),
+  eventId: z.string().min(1).max(100).optional(),
+  outcome: z.enum(RUN_OUTCOMES).optional(),
+});
+
+const noticeView = z.object({ id: z.string(), userId: z.string(), message: z.string(), taskId: z.string().nullable(), ruleId: z.string().nullable(), eventId: z.string().nullable(), createdAt: z.string() });
+
+const dryRunResult = z.object({
+  ruleId: z.string(),
+  days: z.number(),
+  eventsConsidered: z.number(),
+  truncated: z.boolean(),
+  wouldCreate: z.number(),
+  wouldChange: z.number(),
+  results: z.array(z.record(z.string(), z.unknown())),
+});
+
+const playbookView = z.object({ key: z.string(), name: z.string(), description: z.string(), rules: z.array(z.object({ key: z.string(), name: z.string(), trigger: z.string() })) });
+
+export function automationRoutes(app: FastifyInstance, deps: Deps, hooks: { wake(): void }): void {
+  const r = typed(app);
+
+  r.get('/api/v1/rules', {
+    schema: { tags: ['automation'], summary: 'Automation rules (managers and above)', querystring: pageQuery, response: { 200: pageOfSchema(ruleView), ...problems(403) } },
+  }, async (request) => automation.listRules(deps, callerOf(request), request.query));
+
+  r.post('/api/v1/rules', {
+    schema: { tags: ['automation'], summary: 'Create a rule: a trigger (event, conditions, delay) and ordered actions', body: ruleBody, response: { 201: ruleView, ...problems(403) } },
+  }, async (request, reply) => reply.code(201).send(withEtag(reply, await automation.createRule(deps, callerOf(request), request.body))));
+
+  r.get('/api/v1/rules/:id', {
+    schema: { tags: ['automation'], summary: 'One rule', params: idParams, response: { 200: ruleView, ...problems(403, 404) } },
+  }, async (request, reply) => withEtag(reply, await automation.getRule(deps, callerOf(request), request.params.id)));
+
+  r.patch('/api/v1/rules/:id', {
+    schema: { tags: ['automation'], summary: 'Change a rule (If-Match honoured)', params: idParams, body: updateRuleBody, response: { 200: ruleView, ...problems(403, 404, 412) } },
+  }, async (request, reply) => withEtag(reply, await automation.updateRule(deps, callerOf(request), request.params.id, request.body, ifMatchVersion(request))));
+
+  r.delete('/api/v1/rules/:id', {
+    schema: { tags: ['automation'], summary: 'Delete a rule; its run log stays', params: idParams, response: { 204: z.null(), ...problems(403, 404, 412) } },
+  }, async (request, reply) => {
+    await automation.deleteRule(deps, callerOf(request), request.params.id, ifMatchVersion(request));
+    return reply.code(204).send(null);
+  });
+
+  r.post('/api/v1/rules/:id/dry-run', {
+    schema: {
+      tags: ['automation'],
+      summary: 'Replay the last N days of events (default 30) through the rule: what it would create or change, writing nothing',
+      params: idParams,
+      body: z.strictObject({ days: z.number().int().min(1).max(365).default(30) }).optional(),
+      response: { 200: dryRunResult, ...problems(403, 404) },
+    },
+  }, async (request) => automation.dryRun(deps, callerOf(request), request.params.id, request.body?.days ?? 30));
+
+  r.get('/api/v1/automation/runs', {
+    schema: { tags: ['automation'], summary: 'The run log: one entry per (event, rule), newest first', querystring: runsQuery, response: { 200: pageOfSchema(runView), ...problems(403) } },
+  }, async (request) => automation.listRuns(deps, callerOf(request), request.query));
+
+  r.get('/api/v1/automation/notices', {
+    schema: { tags: ['automation'], summary: 'Notices rules left for me (notify, escalate), newest first', querystring: pageQuery, response: { 200: pageOfSchema(noticeView), ...problems() } },
+  }, async (request) => automation.listNotices(deps, callerOf(request), request.query));
+
+  r.get('/api/v1/playbooks', {
+    schema: { tags: ['automation'], summary: 'Ready rule packs by trade', response: { 200: pageOfSchema(playbookView), ...problems() } },
+  }, async () => automation.listPlaybooks());
+
+  r.post('/api/v1/playbooks/:key/install', {
+    schema: {
+      tags: ['automation'],
+      summary: 'Install a playbook\'s rules; installing again adds nothing',
+      params: z.strictObject({ key: z.string().min(1).max(40) }),
+      body: z.strictObject({ teamId: z.string().min(1).max(100).optional().describe('route the tasks round-robin in this team; the record owner otherwise') }).optional(),
+      response: { 200: z.object({ playbook: z.string(), installed: z.array(ruleView), skipped: z.number() }), ...problems(403, 404) },
+    },
+  }, async (request) => automation.installPlaybook(deps, callerOf(request), request.params.key, request.body ?? {}));
+
+  r.post('/api/v1/events', {
+    schema: { tags: ['automation'], summary: 'An event from another system (invoice.overdue, call.missed, …) for the rules; idempotent on its id', body: eventBody, response: { 202: eventView, ...problems(403, 409) } },
+  }, async (request, reply) => {
+    const { event, created } = await automation.postEvent(deps, callerOf(request), request.body);
+    if (created) hooks.wake();
+    return reply.code(202).send(event);
+  });
+}

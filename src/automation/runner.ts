@@ -1,0 +1,108 @@
+// Drives the worker and the scheduler inside a process: every tick, and
+// promptly after a write; or step by step from tests (drain).
+import { hostname } from 'node:os';
+import type { Deps } from '../platform/context.ts';
+import { randomBytes } from 'node:crypto';
+import { tickScheduler } from './scheduler.ts';
+import { runWorkerOnce, type WorkerOptions } from './worker.ts';
+
+export interface AutomationConfig {
+  tickMs: number;
+  claimMs?: number;
+  batchSize?: number;
+  dueSoonLeadMs?: number;
+  appointmentGraceMs?: number;
+  /** Called with an error the loop survived (logged by the server). */
+  onError?: (error: unknown) => void;
+}
+
+export interface Automation {
+  /** Handles every pending event and due timer, repeatedly, until there is nothing left (tests, the command line). */
+  drain(maxRounds?: number): Promise<{ events: number; timers: number }>;
+  /** Runs the loop every tick until stopped. */
+  start(): void;
+  /** Asks the running loop for a round soon (a write just happened). */
+  wake(): void;
+  stop(): Promise<void>;
+  readonly options: WorkerOptions;
+}
+
+export function automation(deps: Deps, config: AutomationConfig): Automation {
+  const options: WorkerOptions = {
+    workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    claimMs: config.claimMs ?? 60_000,
+    batchSize: config.batchSize ?? 100,
+    dueSoonLeadMs: config.dueSoonLeadMs ?? 3_600_000,
+    appointmentGraceMs: config.appointmentGraceMs ?? 30 * 60_000,
+  };
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<unknown> | null = null;
+  let again = false;
+  let stopped = true;
+
+  const drain = async (maxRounds = 1000) => {
+    let events = 0;
+    let timers = 0;
+    for (let round = 0; round < maxRounds; round++) {
+      const handled = await runWorkerOnce(deps, options);
+      const fired = handled === 0 ? await tickScheduler(deps, { batchSize: options.batchSize }) : 0;
+      events += handled;
+      timers += fired;
+      if (handled === 0 && fired === 0) break;
+    }
+    return { events, timers };
+  };
+
+  const round = () => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = drain()
+      .catch((error: unknown) => config.onError?.(error))
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          setImmediate(round);
+        }
+      });
+  };
+
+  return {
+    options,
+    drain,
+    start() {
+      stopped = false;
+      timer = setInterval(round, Math.max(10, config.tickMs));
+      round();
+    },
+    wake() {
+      if (!stopped) setImmediate(round);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+/** Automation settings from the environment: FINISHLINE_TICK_MS, FINISHLINE_CLAIM_MS, FINISHLINE_DUE_SOON_MINUTES, FINISHLINE_MISSED_GRACE_MINUTES. */
+export function automationConfigFromEnv(env: NodeJS.ProcessEnv, tickMs: number): AutomationConfig {
+  const number = (name: string, fallback: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+    return value;
+  };
+  return {
+    tickMs,
+    claimMs: number('FINISHLINE_CLAIM_MS', 60_000),
+    dueSoonLeadMs: number('FINISHLINE_DUE_SOON_MINUTES', 60) * 60_000,
+    appointmentGraceMs: number('FINISHLINE_MISSED_GRACE_MINUTES', 30) * 60_000,
+    batchSize: number('FINISHLINE_AUTOMATION_BATCH', 100),
+  };
+}

@@ -1,0 +1,113 @@
+// Time triggers. Each is a timer row planned from its subject (a task's due
+// date, a waiting task's wake-up, a job's start, a delayed rule run); the tick
+// reads one index range of what is due and fires each timer once, in the same
+// transaction that marks it fired.
+import type { Deps } from '../platform/context.ts';
+import type { Db } from '../platform/db/schema.ts';
+import { newId } from '../platform/ids.ts';
+import { appendEvent, findEvent, type StoredEvent } from '../platform/outbox.ts';
+import { iso } from '../platform/pagination.ts';
+import * as tasks from '../tasks/service.ts';
+import { automationActor } from './actions.ts';
+import './events.ts';
+import { jobSchedule, markJobMissed } from './records.ts';
+import type { Rule } from './rule.ts';
+import * as store from './store.ts';
+import { executeRun, OrgCache, ruleOf } from './worker.ts';
+
+export const TIMER_KINDS = ['task.due_soon', 'task.overdue', 'task.wake', 'job.missed', 'rule.delayed'] as const;
+export type TimerKind = (typeof TIMER_KINDS)[number];
+
+const TASK_TIMERS: TimerKind[] = ['task.due_soon', 'task.overdue', 'task.wake'];
+
+function timerKey(kind: TimerKind, subjectId: string, extra = ''): string {
+  return `${kind}|${subjectId}${extra ? `|${extra}` : ''}`;
+}
+
+/** Re-plans a task's timers from its current due date, status and wake-up time. */
+export async function planTaskTimers(db: Db, orgId: string, taskId: string, dueSoonLeadMs: number): Promise<void> {
+  const subject = { type: 'task', id: taskId };
+  const task = await tasks.taskTimes(db, orgId, taskId);
+  if (!task || task.status === 'done' || task.status === 'cancelled') return store.cancelTimers(db, orgId, subject, TASK_TIMERS);
+  const plan = async (kind: TimerKind, basis: number | null, fireAt: number | null) => {
+    if (basis === null || fireAt === null) return store.cancelTimers(db, orgId, subject, [kind]);
+    await store.planTimer(db, { orgId, key: timerKey(kind, taskId), kind, subject, basis, fireAt }, newId());
+  };
+  await plan('task.due_soon', task.dueAt, task.dueAt === null ? null : task.dueAt - dueSoonLeadMs);
+  // Overdue means strictly past the due date.
+  await plan('task.overdue', task.dueAt, task.dueAt === null ? null : task.dueAt + 1);
+  await plan('task.wake', task.status === 'waiting' ? task.waitingUntil : null, task.status === 'waiting' ? task.waitingUntil : null);
+}
+
+/** A scheduled job gets a missed-appointment timer at its start plus the grace period. */
+export async function planJobTimers(db: Db, orgId: string, jobId: string, graceMs: number): Promise<void> {
+  const subject = { type: 'job', id: jobId };
+  const job = await jobSchedule(db, orgId, jobId);
+  if (!job || job.status !== 'scheduled' || job.scheduledStart === null) return store.cancelTimers(db, orgId, subject, ['job.missed']);
+  await store.planTimer(db, { orgId, key: timerKey('job.missed', jobId), kind: 'job.missed', subject, basis: job.scheduledStart, fireAt: job.scheduledStart + graceMs }, newId());
+}
+
+export async function planRuleTimer(db: Db, rule: Rule, event: StoredEvent, fireAt: number): Promise<void> {
+  await store.planTimer(
+    db,
+    { orgId: event.orgId, key: timerKey('rule.delayed', event.id, rule.id), kind: 'rule.delayed', subject: event.subject, ruleId: rule.id, eventId: event.id, basis: event.occurredAt, fireAt },
+    newId(),
+  );
+}
+
+export interface SchedulerOptions {
+  batchSize: number;
+}
+
+/** Fires every timer that is due. Returns how many it looked at (0: nothing due). */
+export async function tickScheduler(deps: Deps, options: SchedulerOptions): Promise<number> {
+  const due = await store.dueTimers(deps.db, deps.clock.now(), options.batchSize);
+  const cache = new OrgCache(deps);
+  for (const timer of due) await fireTimer(deps, cache, timer);
+  return due.length;
+}
+
+async function fireTimer(deps: Deps, cache: OrgCache, timer: store.TimerRow): Promise<void> {
+  if (timer.kind === 'rule.delayed') return fireDelayedRule(deps, cache, timer);
+  await deps.db.transaction().execute(async (trx) => {
+    const locked = await store.lockTimer(trx, deps.dialect, timer.id);
+    if (!locked || locked.fire_at !== timer.fire_at) return;
+    const now = deps.clock.now();
+    await store.markFired(trx, timer.id, now);
+    if (timer.kind === 'task.due_soon' || timer.kind === 'task.overdue') await signalTaskTime(trx, locked, now);
+    if (timer.kind === 'task.wake') await wakeTask(trx, locked, now);
+    if (timer.kind === 'job.missed') await markMissed(trx, locked, now);
+  });
+}
+
+/** task.due_soon / task.overdue, if the task is still open with the due date the timer was planned for (and not paused waiting). */
+async function signalTaskTime(trx: Db, timer: store.TimerRow, now: number): Promise<void> {
+  const task = await tasks.taskTimes(trx, timer.org_id, timer.subject_id);
+  if (!task || task.dueAt === null || task.dueAt !== timer.basis || task.status === 'done' || task.status === 'cancelled' || task.status === 'waiting') return;
+  if (timer.kind === 'task.due_soon' && now >= task.dueAt) return;
+  const type = timer.kind as 'task.due_soon' | 'task.overdue';
+  await appendEvent(trx, { orgId: timer.org_id, type, subject: { type: 'task', id: timer.subject_id }, data: { dueAt: iso(task.dueAt) }, actorId: null, occurredAt: timer.fire_at });
+}
+
+async function wakeTask(trx: Db, timer: store.TimerRow, now: number): Promise<void> {
+  const task = await tasks.taskTimes(trx, timer.org_id, timer.subject_id);
+  if (!task || task.status !== 'waiting' || task.waitingUntil !== timer.basis) return;
+  await tasks.changeTaskIn(trx, automationActor(timer.org_id), timer.subject_id, { status: 'open' }, now);
+}
+
+async function markMissed(trx: Db, timer: store.TimerRow, now: number): Promise<void> {
+  const job = await jobSchedule(trx, timer.org_id, timer.subject_id);
+  if (!job || job.status !== 'scheduled' || job.scheduledStart !== timer.basis) return;
+  await markJobMissed(trx, automationActor(timer.org_id), timer.subject_id, now);
+}
+
+async function fireDelayedRule(deps: Deps, cache: OrgCache, timer: store.TimerRow): Promise<void> {
+  const [ruleRow, event] = await Promise.all([store.findRule(deps.db, timer.org_id, timer.rule_id ?? ''), findEvent(deps.db, timer.org_id, timer.event_id ?? '')]);
+  if (!ruleRow || !event || ruleRow.enabled !== 1) {
+    await deps.db.transaction().execute(async (trx) => {
+      if (await store.lockTimer(trx, deps.dialect, timer.id)) await store.markFired(trx, timer.id, deps.clock.now());
+    });
+    return;
+  }
+  await executeRun(deps, cache, ruleOf(ruleRow), event, { mode: 'delayed', timerId: timer.id });
+}

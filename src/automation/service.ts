@@ -1,0 +1,321 @@
+// Use cases of automation: rules (managers and above), the run log, events an
+// integration posts, dry runs and playbooks.
+import type { Actor, Deps } from '../platform/context.ts';
+import { isUniqueViolation } from '../platform/db/database.ts';
+import type { Db } from '../platform/db/schema.ts';
+import { Conflict, Invalid, NotFound, Stale } from '../platform/errors.ts';
+import { newId } from '../platform/ids.ts';
+import { appendEvent, eventIdTaken, eventsOfTypes, findEvent, type StoredEvent } from '../platform/outbox.ts';
+import { decodeCursor, encodeCursor, iso, pageOf } from '../platform/pagination.ts';
+import * as people from '../people/service.ts';
+import { type Action, type RuleInput, type RuleView, type UpdateRuleInput, RUN_OUTCOMES } from './rule.ts';
+import { type Playbook, PLAYBOOKS } from './playbooks.ts';
+import * as store from './store.ts';
+import { executeRun, OrgCache, ruleOf } from './worker.ts';
+
+const requireManager = (actor: Actor) => people.requireRole(actor, 'manager');
+
+export function presentRule(row: store.RuleRow): RuleView {
+  const rule = ruleOf(row);
+  return {
+    id: row.id,
+    name: row.name,
+    enabled: row.enabled === 1,
+    trigger: rule.trigger,
+    actions: rule.actions as unknown as Record<string, unknown>[],
+    playbook: row.playbook_key,
+    createdById: row.created_by_id,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    version: row.version,
+  };
+}
+
+// --- rules ----------------------------------------------------------------
+
+export async function listRules(deps: Deps, actor: Actor, page: { limit: number; cursor?: string }) {
+  requireManager(actor);
+  const after = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : undefined;
+  const rows = await store.listRules(deps.db, actor.orgId, { limit: page.limit + 1, after });
+  const { items, nextCursor } = pageOf(rows, page.limit, (r) => encodeCursor([r.id]));
+  return { items: items.map(presentRule), nextCursor };
+}
+
+export async function getRule(deps: Deps, actor: Actor, id: string) {
+  requireManager(actor);
+  return presentRule(await loadRule(deps.db, actor.orgId, id));
+}
+
+async function loadRule(db: Db, orgId: string, id: string): Promise<store.RuleRow> {
+  const row = await store.findRule(db, orgId, id);
+  if (!row) throw new NotFound('Rule');
+  return row;
+}
+
+export async function createRule(deps: Deps, actor: Actor, input: RuleInput, playbookKey: string | null = null) {
+  requireManager(actor);
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (trx) => {
+    await checkReferences(trx, deps, actor, input.actions);
+    const row: store.RuleRow = {
+      id: newId(),
+      org_id: actor.orgId,
+      name: input.name,
+      enabled: input.enabled ? 1 : 0,
+      event_type: input.trigger.event,
+      definition: JSON.stringify({ trigger: input.trigger, actions: input.actions }),
+      playbook_key: playbookKey,
+      created_by_id: actor.userId,
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    };
+    await store.insertRule(trx, row);
+    return presentRule(row);
+  });
+}
+
+export async function updateRule(deps: Deps, actor: Actor, id: string, input: UpdateRuleInput, ifVersion?: number) {
+  requireManager(actor);
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (trx) => {
+    const row = await loadRule(trx, actor.orgId, id);
+    if (ifVersion !== undefined && ifVersion !== row.version) throw new Stale(row.version);
+    const current = ruleOf(row);
+    const trigger = input.trigger ?? current.trigger;
+    const actions = input.actions ?? current.actions;
+    if (input.actions) await checkReferences(trx, deps, actor, input.actions);
+    const set = {
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.enabled !== undefined && { enabled: input.enabled ? 1 : 0 }),
+      event_type: trigger.event,
+      definition: JSON.stringify({ trigger, actions }),
+      updated_at: now,
+      version: row.version + 1,
+    };
+    if (!(await store.updateRule(trx, actor.orgId, id, row.version, set))) throw new Stale(row.version + 1);
+    return presentRule({ ...row, ...set });
+  });
+}
+
+export async function deleteRule(deps: Deps, actor: Actor, id: string, ifVersion?: number): Promise<void> {
+  requireManager(actor);
+  await deps.db.transaction().execute(async (trx) => {
+    const row = await loadRule(trx, actor.orgId, id);
+    if (ifVersion !== undefined && ifVersion !== row.version) throw new Stale(row.version);
+    await store.deleteRule(trx, actor.orgId, id);
+  });
+}
+
+/** Users and teams a rule names must be this organisation's: a 400 naming the field otherwise. */
+async function checkReferences(db: Db, deps: Deps, actor: Actor, actions: Action[]): Promise<void> {
+  const scoped = { ...deps, db };
+  const refs: { path: string; kind: 'user' | 'team'; id: string }[] = [];
+  actions.forEach((a, i) => {
+    const at = `actions.${i}`;
+    if ((a.type === 'create_task' || a.type === 'assign') && a.assign) {
+      if (a.assign.strategy === 'user') refs.push({ path: `${at}.assign.userId`, kind: 'user', id: a.assign.userId });
+      if (a.assign.strategy === 'round_robin' || a.assign.strategy === 'least_loaded') refs.push({ path: `${at}.assign.teamId`, kind: 'team', id: a.assign.teamId });
+    }
+    if (a.type === 'create_task' && a.teamId) refs.push({ path: `${at}.teamId`, kind: 'team', id: a.teamId });
+    if (a.type === 'escalate' && a.to !== 'team_manager') refs.push({ path: `${at}.to.userId`, kind: 'user', id: a.to.userId });
+    if (a.type === 'notify' && typeof a.to === 'object') {
+      if ('userId' in a.to) refs.push({ path: `${at}.to.userId`, kind: 'user', id: a.to.userId });
+      else refs.push({ path: `${at}.to.teamId`, kind: 'team', id: a.to.teamId });
+    }
+  });
+  const errors: { path: string; message: string }[] = [];
+  for (const ref of refs) {
+    try {
+      if (ref.kind === 'user') await people.getUser(scoped, actor, ref.id);
+      else await people.getTeam(scoped, actor, ref.id);
+    } catch (error) {
+      if (!(error instanceof NotFound)) throw error;
+      errors.push({ path: ref.path, message: `no such ${ref.kind}` });
+    }
+  }
+  if (errors.length > 0) throw new Invalid(`The rule names ${errors.length === 1 ? 'a user or team' : 'users or teams'} this organisation does not have: ${errors.map((e) => e.path).join(', ')}`, errors);
+}
+
+// --- runs -----------------------------------------------------------------
+
+export function presentRun(row: store.RunRow) {
+  return {
+    id: row.id,
+    ruleId: row.rule_id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    depth: row.depth,
+    outcome: row.outcome as (typeof RUN_OUTCOMES)[number],
+    at: iso(row.at),
+    durationMs: row.duration_ms,
+    createdTaskIds: JSON.parse(row.created_task_ids) as string[],
+    changedTaskIds: JSON.parse(row.changed_task_ids) as string[],
+    error: row.error,
+    detail: row.detail,
+  };
+}
+
+export async function listRuns(deps: Deps, actor: Actor, query: store.RunFilter & { limit: number; cursor?: string }) {
+  requireManager(actor);
+  const before = query.cursor ? String(decodeCursor(query.cursor, 1)[0]) : undefined;
+  const rows = await store.listRuns(deps.db, actor.orgId, query, { limit: query.limit + 1, before });
+  const { items, nextCursor } = pageOf(rows, query.limit, (r) => encodeCursor([r.id]));
+  return { items: items.map(presentRun), nextCursor };
+}
+
+export async function listNotices(deps: Deps, actor: Actor, page: { limit: number; cursor?: string }) {
+  const before = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : undefined;
+  const rows = await store.listNotices(deps.db, actor.orgId, actor.userId, { limit: page.limit + 1, before });
+  const { items, nextCursor } = pageOf(rows, page.limit, (r) => encodeCursor([r.id]));
+  return {
+    items: items.map((r) => ({ id: r.id, userId: r.user_id, message: r.message, taskId: r.task_id, ruleId: r.rule_id, eventId: r.event_id, createdAt: iso(r.created_at) })),
+    nextCursor,
+  };
+}
+
+// --- events from outside ----------------------------------------------------
+
+export interface ExternalEventInput {
+  id?: string;
+  type: string;
+  subject: { type: string; id: string };
+  data: Record<string, unknown>;
+  occurredAt?: number;
+}
+
+export function presentEvent(event: StoredEvent) {
+  return { id: event.id, type: event.type, subject: event.subject, data: event.data, occurredAt: iso(event.occurredAt) };
+}
+
+/** Records an integration's event for the rules. Idempotent on its id: the same id again is the same event, not a second one. */
+export async function postEvent(deps: Deps, actor: Actor, input: ExternalEventInput) {
+  requireManager(actor);
+  if (input.type.startsWith('task.')) throw Invalid.field('type', 'task events come from Finishline\'s own tasks; post your own kind of event, e.g. invoice.overdue');
+  if (input.id) {
+    const existing = await findEvent(deps.db, actor.orgId, input.id);
+    if (existing) return { event: presentEvent(existing), created: false };
+    if (await eventIdTaken(deps.db, input.id)) throw new Conflict('This event id is already used; send a different id', [{ path: 'id', message: 'is already used' }]);
+  }
+  const now = deps.clock.now();
+  const occurredAt = input.occurredAt ?? now;
+  if (occurredAt > now + 5 * 60_000) throw Invalid.field('occurredAt', 'must not be in the future');
+  try {
+    const id = await appendEvent(deps.db, { id: input.id, orgId: actor.orgId, type: input.type, subject: input.subject, data: input.data, actorId: actor.userId, occurredAt });
+    return { event: { id, type: input.type, subject: input.subject, data: input.data, occurredAt: iso(occurredAt) }, created: true };
+  } catch (error) {
+    if (!isUniqueViolation(error) || !input.id) throw error;
+    const existing = await findEvent(deps.db, actor.orgId, input.id);
+    if (!existing) throw new Conflict('This event id is already used; send a different id', [{ path: 'id', message: 'is already used' }]);
+    return { event: presentEvent(existing), created: false };
+  }
+}
+
+// --- dry run ----------------------------------------------------------------
+
+class DryRunDone extends Error {
+  constructor(readonly results: unknown) {
+    super('dry run rolled back');
+  }
+}
+
+const DRY_RUN_MAX_EVENTS = 500;
+
+/**
+ * Replays the last `days` of the rule's trigger events through it inside one
+ * transaction that is always rolled back: what it would have created or
+ * changed, with nothing written.
+ */
+export async function dryRun(deps: Deps, actor: Actor, id: string, days: number) {
+  requireManager(actor);
+  const rule = ruleOf(await loadRule(deps.db, actor.orgId, id));
+  const now = deps.clock.now();
+  const events = await eventsOfTypes(deps.db, actor.orgId, [...new Set([rule.trigger.event, ...resolveEvents(rule)])], now - days * 86_400_000, DRY_RUN_MAX_EVENTS + 1);
+  const truncated = events.length > DRY_RUN_MAX_EVENTS;
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      const scoped: Deps = { ...deps, db: trx };
+      const cache = new OrgCache(scoped);
+      const results = [];
+      for (const event of events.slice(0, DRY_RUN_MAX_EVENTS)) {
+        const result = await executeRun(scoped, cache, { ...rule, enabled: true }, event, { mode: 'dry' });
+        if (!result) continue;
+        results.push({
+          eventId: event.id,
+          eventType: event.type,
+          occurredAt: iso(event.occurredAt),
+          subject: event.subject,
+          outcome: result.outcome,
+          wouldCreate: result.created.map((t) => ({ title: t.title, priority: t.priority, dueAt: t.dueAt, assigneeId: t.assigneeId, teamId: t.teamId, status: t.status, links: t.links, checklist: t.checklist.map((c) => c.text) })),
+          wouldChange: result.changed,
+          wouldNotify: result.notices,
+          notes: result.notes,
+        });
+      }
+      throw new DryRunDone(results);
+    });
+  } catch (error) {
+    if (!(error instanceof DryRunDone)) throw error;
+    const results = error.results as { outcome: string; wouldCreate: unknown[]; wouldChange: unknown[] }[];
+    return {
+      ruleId: rule.id,
+      days,
+      eventsConsidered: Math.min(events.length, DRY_RUN_MAX_EVENTS),
+      truncated,
+      wouldCreate: results.reduce((n, r) => n + r.wouldCreate.length, 0),
+      wouldChange: results.reduce((n, r) => n + r.wouldChange.length, 0),
+      results,
+    };
+  }
+  throw new Error('unreachable: a dry run always rolls back');
+}
+
+function resolveEvents(rule: { actions: Action[] }): string[] {
+  return rule.actions.flatMap((a) => (a.type === 'create_task' && a.resolveWhen ? [a.resolveWhen.event] : []));
+}
+
+// --- playbooks --------------------------------------------------------------
+
+export function listPlaybooks() {
+  return { items: PLAYBOOKS.map(presentPlaybook), nextCursor: null };
+}
+
+function presentPlaybook(p: Playbook) {
+  return { key: p.key, name: p.name, description: p.description, rules: p.rules({}).map((r) => ({ key: r.key, name: r.rule.name, trigger: r.rule.trigger.event })) };
+}
+
+/** Installs a playbook's rules; one already installed (by its key) is left as it is, edited or not. */
+export async function installPlaybook(deps: Deps, actor: Actor, key: string, options: { teamId?: string }) {
+  requireManager(actor);
+  const playbook = PLAYBOOKS.find((p) => p.key === key);
+  if (!playbook) throw new NotFound('Playbook');
+  if (options.teamId) {
+    await people.getTeam(deps, actor, options.teamId).catch((error: unknown) => {
+      throw error instanceof NotFound ? Invalid.field('teamId', 'no such team') : error;
+    });
+  }
+  const installed = [];
+  let skipped = 0;
+  // Rules installed so far, by key: a later rule may chain on an earlier one's tasks.
+  const ids = new Map<string, string>();
+  const count = playbook.rules(options).length;
+  for (let i = 0; i < count; i++) {
+    const { key: ruleKey, rule } = playbook.rules({ ...options, ruleId: (k) => ids.get(k) ?? k })[i]!;
+    const playbookKey = `${playbook.key}/${ruleKey}`;
+    const existing = await store.findRuleByPlaybookKey(deps.db, actor.orgId, playbookKey);
+    if (existing) {
+      ids.set(ruleKey, existing.id);
+      skipped++;
+      continue;
+    }
+    try {
+      const created = await createRule(deps, actor, rule, playbookKey);
+      ids.set(ruleKey, created.id);
+      installed.push(created);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      skipped++;
+    }
+  }
+  return { playbook: playbook.key, installed, skipped };
+}

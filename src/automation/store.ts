@@ -1,0 +1,209 @@
+// Every query about rules, their runs, time triggers, round-robin turns and notices.
+import { type Selectable, sql } from 'kysely';
+import type { DialectName } from '../platform/db/database.ts';
+import type { AutomationRunsTable, AutomationTimersTable, Db, RulesTable } from '../platform/db/schema.ts';
+
+export type RuleRow = Selectable<RulesTable>;
+export type RunRow = Selectable<AutomationRunsTable>;
+export type TimerRow = Selectable<AutomationTimersTable>;
+
+// --- rules ----------------------------------------------------------------
+
+export async function insertRule(db: Db, row: RuleRow): Promise<void> {
+  await db.insertInto('rules').values(row).execute();
+}
+
+export function findRule(db: Db, orgId: string, id: string) {
+  return db.selectFrom('rules').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+}
+
+export function findRuleByPlaybookKey(db: Db, orgId: string, key: string) {
+  return db.selectFrom('rules').selectAll().where('org_id', '=', orgId).where('playbook_key', '=', key).executeTakeFirst();
+}
+
+export function listRules(db: Db, orgId: string, page: { limit: number; after?: string }) {
+  let query = db.selectFrom('rules').selectAll().where('org_id', '=', orgId);
+  if (page.after) query = query.where('id', '>', page.after);
+  return query.orderBy('id').limit(page.limit).execute();
+}
+
+/** Every enabled rule of an organisation: the worker matches an event against them. */
+export function enabledRules(db: Db, orgId: string) {
+  return db.selectFrom('rules').selectAll().where('org_id', '=', orgId).where('enabled', '=', 1).orderBy('id').execute();
+}
+
+export async function updateRule(db: Db, orgId: string, id: string, version: number, set: Partial<RuleRow>): Promise<boolean> {
+  const result = await db.updateTable('rules').set(set).where('org_id', '=', orgId).where('id', '=', id).where('version', '=', version).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function deleteRule(db: Db, orgId: string, id: string): Promise<void> {
+  await db.deleteFrom('automation_timers').where('org_id', '=', orgId).where('rule_id', '=', id).where('fired_at', 'is', null).execute();
+  await db.deleteFrom('rules').where('org_id', '=', orgId).where('id', '=', id).execute();
+}
+
+// --- runs -----------------------------------------------------------------
+
+/**
+ * Takes the (event, rule) slot for a run; false when another delivery of the
+ * event already has it. Inside the run's transaction, so a run that rolls
+ * back frees the slot with everything else it did.
+ */
+export async function claimRun(db: Db, row: RunRow): Promise<boolean> {
+  const result = await db
+    .insertInto('automation_runs')
+    .values(row)
+    .onConflict((oc) => oc.columns(['event_id', 'rule_id']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+export function findRunOf(db: Db, eventId: string, ruleId: string) {
+  return db.selectFrom('automation_runs').selectAll().where('event_id', '=', eventId).where('rule_id', '=', ruleId).executeTakeFirst();
+}
+
+export async function finishRun(db: Db, id: string, set: Partial<RunRow>): Promise<void> {
+  await db.updateTable('automation_runs').set(set).where('id', '=', id).execute();
+}
+
+export interface RunFilter {
+  ruleId?: string;
+  eventId?: string;
+  outcome?: string;
+}
+
+/** Newest first, keyset on the (time-sortable) id. */
+export function listRuns(db: Db, orgId: string, filter: RunFilter, page: { limit: number; before?: string }) {
+  let query = db.selectFrom('automation_runs').selectAll().where('org_id', '=', orgId);
+  if (filter.ruleId) query = query.where('rule_id', '=', filter.ruleId);
+  if (filter.eventId) query = query.where('event_id', '=', filter.eventId);
+  if (filter.outcome) query = query.where('outcome', '=', filter.outcome);
+  if (page.before) query = query.where('id', '<', page.before);
+  return query.orderBy('id', 'desc').limit(page.limit).execute();
+}
+
+// --- time triggers --------------------------------------------------------
+
+export interface PlannedTimer {
+  orgId: string;
+  key: string;
+  kind: string;
+  subject: { type: string; id: string };
+  ruleId?: string;
+  eventId?: string;
+  basis: number | null;
+  fireAt: number;
+}
+
+/**
+ * Plans (or re-plans) a timer. Planned again from the same basis it stays as
+ * it is — fired or not — so a timer fires once per due date however often the
+ * subject changes in other ways; a new basis re-arms it.
+ */
+export async function planTimer(db: Db, timer: PlannedTimer, id: string): Promise<void> {
+  await db
+    .insertInto('automation_timers')
+    .values({
+      id,
+      org_id: timer.orgId,
+      key: timer.key,
+      kind: timer.kind,
+      subject_type: timer.subject.type,
+      subject_id: timer.subject.id,
+      rule_id: timer.ruleId ?? null,
+      event_id: timer.eventId ?? null,
+      basis: timer.basis,
+      fire_at: timer.fireAt,
+      fired_at: null,
+    })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        fire_at: sql`case when ${sql.ref('automation_timers.basis')} = ${sql.ref('excluded.basis')} then ${sql.ref('automation_timers.fire_at')} else ${sql.ref('excluded.fire_at')} end`,
+        fired_at: sql`case when ${sql.ref('automation_timers.basis')} = ${sql.ref('excluded.basis')} then ${sql.ref('automation_timers.fired_at')} else null end`,
+        basis: sql.ref('excluded.basis'),
+      }),
+    )
+    .execute();
+}
+
+/** Drops a subject's timers that have not fired (optionally only some kinds). */
+export async function cancelTimers(db: Db, orgId: string, subject: { type: string; id: string }, kinds?: string[]): Promise<void> {
+  let query = db
+    .deleteFrom('automation_timers')
+    .where('org_id', '=', orgId)
+    .where('subject_type', '=', subject.type)
+    .where('subject_id', '=', subject.id)
+    .where('fired_at', 'is', null);
+  if (kinds) query = query.where('kind', 'in', kinds);
+  await query.execute();
+}
+
+/** The due-scan: one range of the partial index on fire_at, whatever the number of timers that are not due. */
+export function dueTimersQuery(db: Db, now: number, limit: number) {
+  return db
+    .selectFrom('automation_timers')
+    .selectAll()
+    .where('fired_at', 'is', null)
+    .where('fire_at', '<=', now)
+    .orderBy('fire_at')
+    .limit(limit);
+}
+
+export function dueTimers(db: Db, now: number, limit: number) {
+  return dueTimersQuery(db, now, limit).execute();
+}
+
+/** Locks one due timer for firing; undefined when it fired already or another process holds it. */
+export async function lockTimer(db: Db, dialect: DialectName, id: string) {
+  let query = db.selectFrom('automation_timers').selectAll().where('id', '=', id).where('fired_at', 'is', null);
+  if (dialect === 'postgres') query = query.modifyEnd(sql`for update skip locked`);
+  return query.executeTakeFirst();
+}
+
+export async function markFired(db: Db, id: string, now: number): Promise<void> {
+  await db.updateTable('automation_timers').set({ fired_at: now }).where('id', '=', id).execute();
+}
+
+/** The plan each engine makes for the due-scan, as text (EXPLAIN QUERY PLAN / EXPLAIN). */
+export async function explainDueScan(db: Db, dialect: DialectName, now: number): Promise<string> {
+  const compiled = dueTimersQuery(db, now, 500).compile();
+  const prefix = dialect === 'postgres' ? 'explain ' : 'explain query plan ';
+  const result = await sql.raw<Record<string, unknown>>(prefix + inline(compiled.sql, compiled.parameters, dialect)).execute(db);
+  return result.rows.map((r) => String(r['QUERY PLAN'] ?? r.detail ?? JSON.stringify(r))).join('\n');
+}
+
+/** Parameters written into the statement (numbers only here), since EXPLAIN cannot always take bound parameters. */
+function inline(statement: string, parameters: readonly unknown[], dialect: DialectName): string {
+  const literal = (value: unknown) => (typeof value === 'number' ? String(value) : `'${String(value).replace(/'/g, "''")}'`);
+  if (dialect === 'postgres') return statement.replace(/\$(\d+)/g, (_, n: string) => literal(parameters[Number(n) - 1]));
+  let index = 0;
+  return statement.replace(/\?/g, () => literal(parameters[index++]));
+}
+
+// --- round-robin turns ------------------------------------------------------
+
+/** The team's next turn number; the row lock makes the count fair across processes. */
+export async function nextTurn(db: Db, orgId: string, teamId: string): Promise<number> {
+  const row = await db
+    .insertInto('automation_turns')
+    .values({ org_id: orgId, team_id: teamId, turn: 0 })
+    .onConflict((oc) => oc.columns(['org_id', 'team_id']).doUpdateSet({ turn: sql`${sql.ref('automation_turns.turn')} + 1` }))
+    .returning('turn')
+    .executeTakeFirstOrThrow();
+  return Number(row.turn);
+}
+
+// --- notices --------------------------------------------------------------
+
+export async function insertNotice(
+  db: Db,
+  row: { id: string; org_id: string; user_id: string; message: string; task_id: string | null; rule_id: string | null; event_id: string | null; created_at: number },
+): Promise<void> {
+  await db.insertInto('automation_notices').values({ ...row, delivered_at: null }).execute();
+}
+
+export function listNotices(db: Db, orgId: string, userId: string, page: { limit: number; before?: string }) {
+  let query = db.selectFrom('automation_notices').selectAll().where('org_id', '=', orgId).where('user_id', '=', userId);
+  if (page.before) query = query.where('id', '<', page.before);
+  return query.orderBy('id', 'desc').limit(page.limit).execute();
+}

@@ -1,0 +1,236 @@
+// The automation worker: claims outbox events in order, keeps each task's
+// timers and dependencies in step, matches enabled rules and runs them — one
+// transaction and one logged run per (event, rule), so a re-delivered event
+// changes nothing.
+import { performance } from 'node:perf_hooks';
+import type { Deps } from '../platform/context.ts';
+import { isUniqueViolation } from '../platform/db/database.ts';
+import type { Db } from '../platform/db/schema.ts';
+import { DomainError } from '../platform/errors.ts';
+import { newId } from '../platform/ids.ts';
+import { claimEvents, markProcessed, type StoredEvent, withChainDepth } from '../platform/outbox.ts';
+import * as people from '../people/service.ts';
+import * as tasks from '../tasks/service.ts';
+import { automationActor, resolveTasks, type RunContext, runAction, scopeOf } from './actions.ts';
+import type { Calendar } from './businessHours.ts';
+import { durationMs } from './businessHours.ts';
+import { recordFields } from './records.ts';
+import { allHold, chainTooDeep, MAX_CHAIN_DEPTH, type Rule, type RunOutcome, type RuleDefinition } from './rule.ts';
+import { planJobTimers, planRuleTimer, planTaskTimers } from './scheduler.ts';
+import * as store from './store.ts';
+
+export interface WorkerOptions {
+  /** Names this process in event claims. */
+  workerId: string;
+  /** How long a claim holds before another process may take the events over. */
+  claimMs: number;
+  batchSize: number;
+  /** task.due_soon fires this long before a task's due date. */
+  dueSoonLeadMs: number;
+  /** A scheduled job not started this long after its start is a missed appointment. */
+  appointmentGraceMs: number;
+}
+
+export function ruleOf(row: store.RuleRow): Rule {
+  const definition = JSON.parse(row.definition) as RuleDefinition;
+  return { id: row.id, orgId: row.org_id, name: row.name, enabled: row.enabled === 1, playbook: row.playbook_key, ...definition };
+}
+
+/** Per-batch caches: an organisation's enabled rules and calendar are read once per batch. */
+export class OrgCache {
+  private rules = new Map<string, Promise<Rule[]>>();
+  private calendars = new Map<string, Promise<Calendar>>();
+  constructor(private readonly deps: Deps) {}
+  rulesOf(orgId: string): Promise<Rule[]> {
+    let rules = this.rules.get(orgId);
+    if (!rules) this.rules.set(orgId, (rules = store.enabledRules(this.deps.db, orgId).then((rows) => rows.map(ruleOf))));
+    return rules;
+  }
+  calendarOf(orgId: string): Promise<Calendar> {
+    let calendar = this.calendars.get(orgId);
+    if (!calendar) {
+      calendar = people.getOrg(this.deps, automationActor(orgId)).then((org) => ({ timezone: org.timezone, hours: org.businessHours, holidays: org.holidays }));
+      this.calendars.set(orgId, calendar);
+    }
+    return calendar;
+  }
+}
+
+/** Claims one batch of events and handles it. Returns how many events it handled (0: nothing pending). */
+export async function runWorkerOnce(deps: Deps, options: WorkerOptions): Promise<number> {
+  const now = deps.clock.now();
+  const events = await claimEvents(deps.db, { worker: options.workerId, now, until: now + options.claimMs, limit: options.batchSize, postgres: deps.dialect === 'postgres' });
+  if (events.length === 0) return 0;
+  const cache = new OrgCache(deps);
+  for (const event of events) await handleEvent(deps, options, cache, event);
+  await markProcessed(deps.db, events.map((e) => e.seq), deps.clock.now());
+  return events.length;
+}
+
+export async function handleEvent(deps: Deps, options: WorkerOptions, cache: OrgCache, event: StoredEvent): Promise<void> {
+  await keepSubjectInStep(deps, options, event);
+  for (const rule of await cache.rulesOf(event.orgId)) {
+    const resolves = resolvingSteps(rule, event.type);
+    if (rule.trigger.event !== event.type && resolves.length === 0) continue;
+    await executeRun(deps, cache, rule, event, { mode: 'live' });
+  }
+}
+
+/** What every event means for its subject's timers and dependents, whatever the rules say. Idempotent. */
+async function keepSubjectInStep(deps: Deps, options: WorkerOptions, event: StoredEvent): Promise<void> {
+  const { subject } = event;
+  if (subject.type === 'task' && event.type.startsWith('task.')) {
+    await deps.db.transaction().execute((trx) =>
+      withChainDepth(event.depth, async () => {
+        await planTaskTimers(trx, event.orgId, subject.id, options.dueSoonLeadMs);
+        if (event.type === 'task.completed') await tasks.openUnblockedDependents(trx, automationActor(event.orgId), subject.id, deps.clock.now());
+      }),
+    );
+  }
+  if (subject.type === 'job' && (event.type === 'job.scheduled' || event.type === 'job.created' || event.type === 'job.status_changed')) {
+    await planJobTimers(deps.db, event.orgId, subject.id, options.appointmentGraceMs);
+  }
+}
+
+function resolvingSteps(rule: Rule, eventType: string): number[] {
+  return rule.actions.flatMap((a, i) => (a.type === 'create_task' && a.resolveWhen?.event === eventType ? [i] : []));
+}
+
+export interface RunResult {
+  outcome: RunOutcome;
+  created: RunContext['created'];
+  changed: RunContext['changed'];
+  notices: RunContext['notices'];
+  notes: string[];
+  error: string | null;
+}
+
+type RunMode = { mode: 'live' } | { mode: 'delayed'; timerId: string } | { mode: 'dry' };
+
+/**
+ * One rule on one event, in one transaction with its log entry. Live, it first
+ * takes the (event, rule) slot — a second delivery finds it taken and does
+ * nothing; delayed (its timer fired), it resumes the slot it left scheduled.
+ */
+export async function executeRun(deps: Deps, cache: OrgCache, rule: Rule, event: StoredEvent, mode: RunMode, attempt = 1): Promise<RunResult | null> {
+  const started = performance.now();
+  const runId = newId();
+  const calendar = await cache.calendarOf(event.orgId);
+  // A dry run is already inside the transaction it will roll back.
+  if (mode.mode === 'dry') return withChainDepth(event.depth + 1, () => decide(deps.db, deps, calendar, rule, event, mode, deps.clock.now()));
+  try {
+    return await deps.db.transaction().execute((trx) =>
+      withChainDepth(event.depth + 1, async () => {
+        const now = deps.clock.now();
+        const slot: store.RunRow = { id: runId, org_id: event.orgId, rule_id: rule.id, event_id: event.id, event_type: event.type, depth: event.depth, outcome: 'running', at: now, duration_ms: 0, created_task_ids: '[]', changed_task_ids: '[]', error: null, detail: null };
+        let id = runId;
+        if (mode.mode === 'live' && !(await store.claimRun(trx, slot))) return null;
+        if (mode.mode === 'delayed') {
+          const resumed = await resumeDelayed(trx, deps, event, rule, mode.timerId);
+          if (!resumed) return null;
+          id = resumed;
+        }
+        const result = await decide(trx, deps, calendar, rule, event, mode, now);
+        await store.finishRun(trx, id, logOf(result, started));
+        return result;
+      }),
+    );
+  } catch (error) {
+    // Two processes creating the same (rule, record) task at once: the loser retries and finds the winner's task.
+    if (isUniqueViolation(error) && attempt < 3) return executeRun(deps, cache, rule, event, mode, attempt + 1);
+    const failed: RunResult = { outcome: 'failed', created: [], changed: [], notices: [], notes: [], error: describe(error) };
+    await recordFailure(deps, rule, event, runId, failed, started);
+    return failed;
+  }
+}
+
+async function resumeDelayed(trx: Db, deps: Deps, event: StoredEvent, rule: Rule, timerId: string): Promise<string | null> {
+  const timer = await store.lockTimer(trx, deps.dialect, timerId);
+  if (!timer) return null;
+  await store.markFired(trx, timerId, deps.clock.now());
+  const run = await store.findRunOf(trx, event.id, rule.id);
+  if (!run || run.outcome !== 'scheduled') return null;
+  return run.id;
+}
+
+async function decide(trx: Db, deps: Deps, calendar: Calendar, rule: Rule, event: StoredEvent, mode: RunMode, now: number): Promise<RunResult> {
+  const record = await subjectFields(trx, deps, event);
+  const ctx: RunContext = {
+    trx,
+    deps: { ...deps, db: trx },
+    actor: automationActor(event.orgId),
+    now,
+    calendar,
+    rule,
+    event,
+    scope: scopeOf(event, record),
+    created: [],
+    changed: [],
+    notices: [],
+    notes: [],
+    duplicates: 0,
+    steps: new Map(),
+  };
+  const result = (outcome: RunOutcome): RunResult => ({ outcome, created: ctx.created, changed: ctx.changed, notices: ctx.notices, notes: ctx.notes, error: null });
+
+  for (const index of resolvingSteps(rule, event.type)) {
+    const resolveWhen = (rule.actions[index] as { resolveWhen: { where: Parameters<typeof allHold>[0] } }).resolveWhen;
+    if (allHold(resolveWhen.where, ctx.scope)) await resolveTasks(ctx, index);
+  }
+  if (rule.trigger.event !== event.type) return result(ctx.changed.length > 0 ? 'success' : 'skipped');
+  if (!allHold(rule.trigger.where, ctx.scope)) {
+    ctx.notes.push(mode.mode === 'delayed' ? 'the conditions no longer hold' : 'the conditions do not hold');
+    return result(ctx.changed.length > 0 ? 'success' : 'skipped');
+  }
+  if (mode.mode !== 'dry' && chainTooDeep(event.depth)) {
+    return { ...result('stopped'), error: `Stopped: this event is ${event.depth} automated steps deep (limit ${MAX_CHAIN_DEPTH}); the rules probably form a cycle` };
+  }
+  const delay = durationMs(rule.trigger.delay);
+  if (delay > 0 && mode.mode === 'live') {
+    await planRuleTimer(trx, rule, event, event.occurredAt + delay);
+    ctx.notes.push(`runs at ${new Date(event.occurredAt + delay).toISOString()}`);
+    return result('scheduled');
+  }
+  if (delay > 0 && mode.mode === 'dry') ctx.notes.push(`would run ${rule.trigger.delay} after the event`);
+  for (const [index, action] of rule.actions.entries()) await runAction(ctx, action, index);
+  const didSomething = ctx.created.length + ctx.changed.length + ctx.notices.length > 0;
+  return result(!didSomething && ctx.duplicates > 0 ? 'duplicate' : 'success');
+}
+
+/** The subject's current fields for record.* — a task as the API shows it, a CRM record, or nothing for an outside subject. */
+async function subjectFields(trx: Db, deps: Deps, event: StoredEvent): Promise<Record<string, unknown> | null> {
+  const { subject } = event;
+  if (subject.type === 'task') {
+    const task = await tasks.getTask({ ...deps, db: trx }, automationActor(event.orgId), subject.id).catch(() => null);
+    return task as Record<string, unknown> | null;
+  }
+  return recordFields(trx, event.orgId, subject.type, subject.id);
+}
+
+function logOf(result: RunResult, started: number): Partial<store.RunRow> {
+  return {
+    outcome: result.outcome,
+    duration_ms: Math.round(performance.now() - started),
+    created_task_ids: JSON.stringify(result.created.map((t) => t.id)),
+    changed_task_ids: JSON.stringify([...new Set(result.changed.map((c) => c.taskId))]),
+    error: result.error,
+    detail: result.notes.length > 0 ? result.notes.join('; ').slice(0, 2000) : null,
+  };
+}
+
+/** A failed run's effects rolled back; its log entry is written on its own. */
+async function recordFailure(deps: Deps, rule: Rule, event: StoredEvent, runId: string, result: RunResult, started: number): Promise<void> {
+  const db = deps.db;
+  const row: store.RunRow = { id: runId, org_id: event.orgId, rule_id: rule.id, event_id: event.id, event_type: event.type, depth: event.depth, outcome: 'failed', at: deps.clock.now(), duration_ms: 0, created_task_ids: '[]', changed_task_ids: '[]', error: null, detail: null };
+  const log = logOf(result, started);
+  if (!(await store.claimRun(db, { ...row, ...log } as store.RunRow))) {
+    const existing = await store.findRunOf(db, event.id, rule.id);
+    if (existing && existing.outcome === 'scheduled') await store.finishRun(db, existing.id, log);
+  }
+}
+
+/** A rule mistake (a user that no longer exists, an invalid update) reads as what it is; anything else is a bug, kept whole. */
+function describe(error: unknown): string {
+  if (error instanceof DomainError) return `${error.message}${error.errors?.length ? ` (${error.errors.map((e) => `${e.path}: ${e.message}`).join(', ')})` : ''}`;
+  return `Internal error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+}

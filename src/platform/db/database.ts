@@ -33,6 +33,9 @@ export function openDatabase(url: string): OpenDatabase {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     // An idle client's error (e.g. the server restarted) must not crash the process.
     pool.on('error', () => {});
+    // A checked-out client whose server goes away emits 'error' too; unheard, it would
+    // crash the process. Its queries still fail (and answer 503), so nothing is hidden.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect, close: () => db.destroy() };
   }
@@ -67,8 +70,11 @@ export function isConnectionError(error: unknown): boolean {
     code === 'ECONNREFUSED' ||
     code === 'ECONNRESET' ||
     code === '57P01' ||
+    code === '57P02' ||
     code === '57P03' ||
+    (typeof code === 'string' && code.startsWith('08')) ||
     code === 'ETIMEDOUT' ||
-    (error instanceof Error && /Connection terminated/i.test(error.message))
+    code === 'EPIPE' ||
+    (error instanceof Error && /Connection terminated|not queryable|the database system is (starting up|shutting down)/i.test(error.message))
   );
 }

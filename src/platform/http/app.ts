@@ -13,7 +13,9 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/schema.ts';
 import { type Authenticate, registerAuth } from './auth.ts';
 import { registerIdempotency } from './idempotency.ts';
+import { answerClientError } from './clientError.ts';
 import { collectRoutes } from './routeTable.ts';
+import { registerWellFormedText } from './wellFormedText.ts';
 import { handleError, problem, sendProblem } from './problem.ts';
 
 export type App = FastifyInstance;
@@ -36,11 +38,13 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: true,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    clientErrorHandler: answerClientError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   collectRoutes(app);
+  registerWellFormedText(app);
   // The API speaks JSON only: any other body is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
 

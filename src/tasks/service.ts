@@ -293,13 +293,15 @@ async function removeTasks(trx: Db, actor: Actor, rows: store.TaskRow[], now: nu
 /** Changes or deletes many tasks in one transaction: every one of them, or none. */
 export async function bulkChange(deps: Deps, actor: Actor, input: BulkInput) {
   const now = deps.clock.now();
-  const ids = [...new Set(input.ids)];
   return deps.db.transaction().execute(async (trx) => {
-    const rows = await store.findTasks(trx, actor.orgId, ids);
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const missing = input.ids.flatMap((id, i) => (byId.has(id) ? [] : [{ path: `ids.${i}`, message: 'no such task' }]));
+    const numbers = input.ids.map(parseTaskKey).filter((n): n is number => n !== null);
+    const rows = await store.findTasks(trx, actor.orgId, input.ids.filter((id) => parseTaskKey(id) === null), numbers);
+    const byRef = new Map(rows.flatMap((r) => [[r.id, r] as const, [taskKey(r.number), r] as const]));
+    // Keys are case-insensitive (t-7 is T-7); ids are taken as they are.
+    const find = (ref: string) => byRef.get(parseTaskKey(ref) === null ? ref : taskKey(parseTaskKey(ref)!));
+    const missing = input.ids.flatMap((ref, i) => (find(ref) ? [] : [{ path: `ids.${i}`, message: 'no such task' }]));
     if (missing.length > 0) throw new NotFound('Task', missing);
-    const ordered = ids.map((id) => byId.get(id)!);
+    const ordered = [...new Map(input.ids.map((ref) => [find(ref)!.id, find(ref)!])).values()];
     if ('delete' in input) {
       await removeTasks(trx, actor, ordered, now);
       return { items: [], deleted: ordered.length };

@@ -34,8 +34,14 @@ export function findTaskByNumber(db: Db, orgId: string, number: number) {
   return db.selectFrom('tasks').selectAll().where('org_id', '=', orgId).where('number', '=', number).executeTakeFirst();
 }
 
-export function findTasks(db: Db, orgId: string, ids: string[]) {
-  return db.selectFrom('tasks').selectAll().where('org_id', '=', orgId).where('id', 'in', ids).execute();
+/** The tasks with these ids or numbers (keys T-n), in one query. */
+export function findTasks(db: Db, orgId: string, ids: string[], numbers: number[] = []) {
+  return db
+    .selectFrom('tasks')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where((eb) => eb.or([eb('id', 'in', ids.length ? ids : ['']), eb('number', 'in', numbers.length ? numbers : [-1])]))
+    .execute();
 }
 
 /** Writes the new state only if nobody changed the task since `version` was read. */

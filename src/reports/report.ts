@@ -177,36 +177,46 @@ export const USUAL_LOAD_WEEKS = 4;
 export const DWELL_STATUSES = ['open', 'in_progress', 'waiting', 'blocked'] as const satisfies readonly Status[];
 export type DwellStatus = (typeof DWELL_STATUSES)[number];
 
-export interface StatusChange {
-  at: number;
-  to: string;
+/** Status changes of one kind (from → to) since the window began, summed over a group of tasks. */
+export interface StatusFlow {
+  from: string | null;
+  to: string | null;
+  /** Changes from the window's start until now. */
+  sinceStart: number;
+  /** Changes inside the window. */
+  inWindow: number;
+  /** Σ (window end − change instant) over the changes inside the window. */
+  remainingMs: number;
 }
 
-function isDwellStatus(status: string): status is DwellStatus {
-  return (DWELL_STATUSES as readonly string[]).includes(status);
+export interface DwellFigures {
+  status: DwellStatus;
+  totalMs: number;
+  entered: number;
+  stays: number;
+  averageStayMs: number | null;
 }
 
 /**
- * Time one task spent in each unresolved status inside the window, from its
- * status changes in order: each status runs until the next change (the
- * current one until the window's end, which is never after now).
+ * Exact time spent in each status inside the window, from aggregates alone.
+ * Every change at instant a ends a stay in `from` and starts one in `to`, so
+ * inside [start, end) it adds (end − a) to `to` and takes (end − a) from
+ * `from`; the tasks already in a status when the window began add the whole
+ * window. That count is today's count with the changes since then undone.
+ * No task's history has to leave the database, however many there are.
  */
-export function statusDwell(changes: readonly StatusChange[], window: Window): Map<DwellStatus, number> {
-  const dwell = new Map<DwellStatus, number>();
-  changes.forEach((change, i) => {
-    if (!isDwellStatus(change.to)) return;
-    const start = Math.max(change.at, window.from);
-    const end = Math.min(changes[i + 1]?.at ?? window.to, window.to);
-    if (end > start) dwell.set(change.to, (dwell.get(change.to) ?? 0) + end - start);
+export function dwellFigures(current: ReadonlyMap<string, number>, flows: readonly StatusFlow[], window: Window): DwellFigures[] {
+  return DWELL_STATUSES.map((status) => {
+    const into = flows.filter((f) => f.to === status);
+    const outOf = flows.filter((f) => f.from === status);
+    const atStart = (current.get(status) ?? 0) - sumOf(into, (f) => f.sinceStart) + sumOf(outOf, (f) => f.sinceStart);
+    const totalMs = atStart * (window.to - window.from) + sumOf(into, (f) => f.remainingMs) - sumOf(outOf, (f) => f.remainingMs);
+    const entered = sumOf(into, (f) => f.inWindow);
+    const stays = atStart + entered;
+    return { status, totalMs, entered, stays, averageStayMs: stays > 0 ? Math.round(totalMs / stays) : null };
   });
-  return dwell;
 }
 
-/** How many times a task entered each status inside the window. */
-export function statusEntries(changes: readonly StatusChange[], window: Window): Map<DwellStatus, number> {
-  const entries = new Map<DwellStatus, number>();
-  for (const change of changes) {
-    if (isDwellStatus(change.to) && change.at >= window.from && change.at < window.to) entries.set(change.to, (entries.get(change.to) ?? 0) + 1);
-  }
-  return entries;
+function sumOf<T>(items: readonly T[], value: (item: T) => number): number {
+  return items.reduce((total, item) => total + value(item), 0);
 }

@@ -146,14 +146,14 @@ function agingTable(v: AgingView): Table {
 
 function bottlenecksTable(v: BottlenecksView): Table {
   type Row = BottlenecksView['statuses'][number];
-  const dwell = (section: string, id: string | null, name: string | null, s: Row): Cell[] => [section, id, name, s.status, s.totalMs, s.tasks, s.entered, s.averageMs, s.medianMs, s.p90Ms, null, null];
+  const dwell = (section: string, id: string | null, name: string | null, s: Row): Cell[] => [section, id, name, s.status, s.totalMs, s.entered, s.stays, s.averageStayMs, null, null];
   return {
-    columns: ['section', 'id', 'name', 'status', 'totalMs', 'tasks', 'entered', 'averageMs', 'medianMs', 'p90Ms', 'count', 'overdue'],
+    columns: ['section', 'id', 'name', 'status', 'totalMs', 'entered', 'stays', 'averageStayMs', 'count', 'overdue'],
     rows: [
       ...v.statuses.map((s) => dwell('all', null, null, s)),
       ...v.byTeam.flatMap((t) => t.statuses.map((s) => dwell('team', t.teamId, t.name, s))),
       ...v.byLinkType.flatMap((l) => l.statuses.map((s) => dwell('linkType', l.linkType, null, s))),
-      ...v.pileUps.map((p) => ['pileUp', p.teamId, p.name, p.status, null, null, null, null, null, null, p.count, p.overdue]),
+      ...v.pileUps.map((p) => ['pileUp', p.teamId, p.name, p.status, null, null, null, null, p.count, p.overdue]),
     ],
   };
 }

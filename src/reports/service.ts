@@ -17,16 +17,14 @@ import {
   type CompletionStats,
   countsPerBucket,
   DAY,
-  durationStats,
-  DWELL_STATUSES,
+  type DwellFigures,
+  dwellFigures,
   type DwellStatus,
   groupBy,
   type Interval,
   PRIORITY_WEIGHT,
   rate,
-  type StatusChange,
-  statusDwell,
-  statusEntries,
+  type StatusFlow,
   USUAL_LOAD_WEEKS,
   type Window,
 } from './report.ts';
@@ -298,88 +296,55 @@ function entry(map: Map<string | null, AgeCounts>, key: string | null): AgeCount
 
 // --- 6. bottlenecks --------------------------------------------------------------------------------
 
-/** Per-task dwell times in each status, collected for one group (all tasks, a team, a link type). */
-class DwellTally {
-  private readonly perTask = new Map<DwellStatus, number[]>(DWELL_STATUSES.map((st) => [st, []]));
-  private readonly entered = new Map<DwellStatus, number>();
-
-  add(dwell: Map<DwellStatus, number>, entries: Map<DwellStatus, number>): void {
-    for (const [status, ms] of dwell) this.perTask.get(status)!.push(ms);
-    for (const [status, n] of entries) this.entered.set(status, (this.entered.get(status) ?? 0) + n);
-  }
-
-  /** Tasks that sat in one status for the whole window. */
-  addSteady(status: DwellStatus, tasks: number, windowMs: number): void {
-    const list = this.perTask.get(status)!;
-    for (let i = 0; i < tasks; i++) list.push(windowMs);
-  }
-
-  rows() {
-    return DWELL_STATUSES.map((status) => {
-      const times = this.perTask.get(status)!;
-      const totalMs = times.reduce((sum, ms) => sum + ms, 0);
-      const { medianMs, p90Ms } = durationStats(times);
-      return { status, totalMs, tasks: times.length, entered: this.entered.get(status) ?? 0, averageMs: times.length ? Math.round(totalMs / times.length) : null, medianMs, p90Ms };
-    });
-  }
-}
-
-function tallyOf<K>(map: Map<K, DwellTally>, key: K): DwellTally {
-  let tally = map.get(key);
-  if (!tally) map.set(key, (tally = new DwellTally()));
-  return tally;
-}
-
 export async function bottlenecksReport(deps: Deps, actor: Actor, query: WindowQuery): Promise<BottlenecksView> {
   const s = await setting(deps, actor, query);
   const window = windowOf(query, s.now);
   // Nothing has happened after now: the current status runs until now, not until the window's end.
-  const walked = { from: window.from, to: Math.min(window.to, s.now) };
-  const all = new DwellTally();
-  const byTeam = new Map<string | null, DwellTally>();
-  const byLinkType = new Map<string, DwellTally>();
-  if (walked.to > walked.from) await tallyDwell(deps, s.scope, walked, { all, byTeam, byLinkType });
-  const piles = await store.pileUps(deps.db, s.scope, s.now);
+  const walked = { from: Math.min(window.from, s.now), to: Math.min(window.to, s.now) };
+  const [byTeamNow, byLinkTypeNow, teamFlows, linkFlows] = await Promise.all([
+    store.pileUps(deps.db, s.scope, s.now),
+    store.openByStatusAndLinkType(deps.db, s.scope),
+    store.statusFlowsByTeam(deps.db, s.scope, walked, s.now),
+    store.statusFlowsByLinkType(deps.db, s.scope, walked, s.now),
+  ]);
+  const teams = dwellByKey(byTeamNow.map((r) => ({ key: r.team_id, status: r.status, count: r.count })), teamFlows, walked);
+  const linkTypes = dwellByKey(byLinkTypeNow.map((r) => ({ key: r.record_type, status: r.status, count: r.count })), linkFlows, walked);
   return {
     ...s.header,
     window: windowView(window),
-    statuses: all.rows(),
-    byTeam: [...byTeam].map(([id, tally]) => ({ teamId: id, name: nameOf(s.names, id), statuses: tally.rows() })).sort(byWeightThenName(() => 0)),
-    byLinkType: [...byLinkType].map(([type, tally]) => ({ linkType: type, statuses: tally.rows() })).sort((a, b) => a.linkType.localeCompare(b.linkType)),
-    pileUps: piles
+    statuses: dwellFigures(
+      countsByStatus(byTeamNow.map((r) => ({ status: r.status, count: r.count }))),
+      teamFlows.map(flowOf),
+      walked,
+    ),
+    byTeam: [...teams].map(([id, statuses]) => ({ teamId: id, name: nameOf(s.names, id), statuses })).sort(byWeightThenName(() => 0)),
+    byLinkType: [...linkTypes].map(([type, statuses]) => ({ linkType: type as string, statuses })).sort((a, b) => a.linkType.localeCompare(b.linkType)),
+    pileUps: byTeamNow
       .map((p) => ({ teamId: p.team_id, name: nameOf(s.names, p.team_id), status: p.status as DwellStatus, count: Number(p.count), overdue: Number(p.overdue), oldestCreatedAt: iso(Number(p.oldest)) }))
       .sort((a, b) => b.overdue - a.overdue || b.count - a.count || (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff') || a.status.localeCompare(b.status)),
   };
 }
 
-async function tallyDwell(
-  deps: Deps,
-  scope: store.TaskScope,
-  window: Window,
-  tallies: { all: DwellTally; byTeam: Map<string | null, DwellTally>; byLinkType: Map<string, DwellTally> },
-): Promise<void> {
-  const [steady, steadyLinks, changes, links] = await Promise.all([
-    store.steadyTasks(deps.db, scope, window),
-    store.steadyTasksByLinkType(deps.db, scope, window),
-    store.statusChanges(deps.db, scope, window),
-    store.changingTaskLinkTypes(deps.db, scope, window),
-  ]);
-  const windowMs = window.to - window.from;
-  for (const row of steady) {
-    tallies.all.addSteady(row.status as DwellStatus, Number(row.count), windowMs);
-    tallyOf(tallies.byTeam, row.team_id).addSteady(row.status as DwellStatus, Number(row.count), windowMs);
-  }
-  for (const row of steadyLinks) tallyOf(tallies.byLinkType, row.record_type).addSteady(row.status as DwellStatus, Number(row.count), windowMs);
-  const linkTypes = groupBy(links, (l) => l.id);
-  for (const [taskId, history] of groupBy(changes, (c) => c.id)) {
-    const steps: StatusChange[] = history.map((h) => ({ at: Number(h.at), to: h.to_value ?? '' }));
-    const dwell = statusDwell(steps, window);
-    const entries = statusEntries(steps, window);
-    if (dwell.size === 0 && entries.size === 0) continue;
-    tallies.all.add(dwell, entries);
-    tallyOf(tallies.byTeam, history[0]!.team_id).add(dwell, entries);
-    for (const link of linkTypes.get(taskId) ?? []) tallyOf(tallies.byLinkType, link.record_type).add(dwell, entries);
-  }
+type FlowRow = { from_value: string | null; to_value: string | null; key: string | null; since_start: number; in_window: number; remaining_ms: number };
+
+function flowOf(row: FlowRow): StatusFlow {
+  return { from: row.from_value, to: row.to_value, sinceStart: Number(row.since_start), inWindow: Number(row.in_window), remainingMs: Number(row.remaining_ms) };
+}
+
+function countsByStatus(rows: { status: string; count: number }[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(row.status, (counts.get(row.status) ?? 0) + Number(row.count));
+  return counts;
+}
+
+/** Dwell figures per group (a team, a link type), from its open tasks now and its status flows. */
+function dwellByKey(now: { key: string | null; status: string; count: number }[], flows: FlowRow[], window: Window): Map<string | null, DwellFigures[]> {
+  const nowByKey = groupBy(now, (r) => r.key);
+  const flowsByKey = groupBy(flows, (f) => f.key);
+  const keys = new Set([...nowByKey.keys(), ...flowsByKey.keys()]);
+  return new Map(
+    [...keys].map((key) => [key, dwellFigures(countsByStatus(nowByKey.get(key) ?? []), (flowsByKey.get(key) ?? []).map(flowOf), window)]),
+  );
 }
 
 // --- 7. automation ------------------------------------------------------------------------------------

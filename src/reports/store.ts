@@ -41,7 +41,7 @@ const when = (condition: ReturnType<typeof sql>) => sql<number>`coalesce(sum(cas
 
 export async function openCounts(db: Db, scope: TaskScope, now: number, endOfToday: number) {
   const row = await scoped(db, scope)
-    .where('tasks.active', '=', 1)
+    .where('tasks.active', '=', sql.lit(1))
     .select([
       count.as('open'),
       when(sql`tasks.due_sort < ${now}`).as('overdue'),
@@ -52,7 +52,7 @@ export async function openCounts(db: Db, scope: TaskScope, now: number, endOfTod
 }
 
 function overdueTasks(db: Db, scope: TaskScope, now: number) {
-  return scoped(db, scope).where('tasks.active', '=', 1).where('tasks.due_sort', '<', now);
+  return scoped(db, scope).where('tasks.active', '=', sql.lit(1)).where('tasks.due_sort', '<', now);
 }
 
 export function overdueByAssignee(db: Db, scope: TaskScope, now: number) {
@@ -93,7 +93,7 @@ export function oldestOverdue(db: Db, scope: TaskScope, now: number, limit: numb
 /** Open work per person and priority: the counts a workload is weighed from. */
 export function openLoad(db: Db, scope: TaskScope, now: number, endOfWeek: number) {
   return scoped(db, scope)
-    .where('tasks.active', '=', 1)
+    .where('tasks.active', '=', sql.lit(1))
     .select([
       'tasks.assignee_id',
       'tasks.priority',
@@ -119,7 +119,7 @@ export function openByAge(db: Db, scope: TaskScope, now: number) {
   const olderThan = (days: number) => now - days * DAY;
   const between = (newest: number, oldest: number) => when(sql`tasks.created_at <= ${olderThan(newest)} and tasks.created_at > ${olderThan(oldest)}`);
   return scoped(db, scope)
-    .where('tasks.active', '=', 1)
+    .where('tasks.active', '=', sql.lit(1))
     .select([
       'tasks.assignee_id',
       'tasks.team_id',
@@ -168,60 +168,73 @@ export function completedPerSlot(db: Db, scope: TaskScope, window: Window) {
 
 // --- status dwell ------------------------------------------------------------------------
 
-/**
- * Unresolved tasks untouched since before the window: they sat in their
- * current status through all of it (updated_at moves with every change, so
- * none of their history falls inside).
- */
-export function steadyTasks(db: Db, scope: TaskScope, window: Window) {
+/** Unresolved tasks now, per status and linked record type (a task linked to several types counts in each). */
+export function openByStatusAndLinkType(db: Db, scope: TaskScope) {
   return scoped(db, scope)
-    .where('tasks.active', '=', 1)
-    .where('tasks.updated_at', '<', window.from)
-    .select(['tasks.status', 'tasks.team_id', count.as('count')])
-    .groupBy(['tasks.status', 'tasks.team_id'])
-    .execute();
-}
-
-export function steadyTasksByLinkType(db: Db, scope: TaskScope, window: Window) {
-  return scoped(db, scope)
-    .where('tasks.active', '=', 1)
-    .where('tasks.updated_at', '<', window.from)
-    .innerJoin('task_links', (join) => join.onRef('task_links.task_id', '=', 'tasks.id').on('task_links.org_id', '=', scope.orgId))
+    .where('tasks.active', '=', sql.lit(1))
+    .innerJoin('task_links', (join) => join.onRef('task_links.task_id', '=', 'tasks.id'))
     .select(['tasks.status', 'task_links.record_type', sql<number>`count(distinct tasks.id)`.as('count')])
     .groupBy(['tasks.status', 'task_links.record_type'])
     .execute();
 }
 
-/** Tasks that may have changed status inside the window. */
-function changingTasks(db: Db, scope: TaskScope, window: Window) {
-  return scoped(db, scope).where('tasks.updated_at', '>=', window.from).where('tasks.created_at', '<', window.to);
-}
-
-/** The status changes of every task that may have moved inside the window, in order per task. */
-export function statusChanges(db: Db, scope: TaskScope, window: Window) {
-  return changingTasks(db, scope, window)
-    .innerJoin('task_history', (join) =>
-      join.onRef('task_history.task_id', '=', 'tasks.id').on('task_history.org_id', '=', scope.orgId).on('task_history.field', '=', 'status'),
-    )
-    .select(['tasks.id', 'tasks.team_id', 'task_history.at', 'task_history.to_value'])
-    .orderBy('tasks.id')
-    .orderBy('task_history.at')
-    .orderBy('task_history.id')
+/**
+ * Status changes since the window began, summed per (from, to) and the
+ * task's team: a range of the status-history index, never one row per change.
+ */
+export function statusFlowsByTeam(db: Db, scope: TaskScope, window: Window, now: number) {
+  return statusChangesSince(db, scope, window.from, now)
+    .innerJoin('tasks', 'tasks.id', 'task_history.task_id')
+    .where((eb) => scopeOfJoinedTasks(eb, scope))
+    .select(['task_history.from_value', 'task_history.to_value', 'tasks.team_id as key', ...flowSums(window)])
+    .groupBy(['task_history.from_value', 'task_history.to_value', 'tasks.team_id'])
     .execute();
 }
 
-export function changingTaskLinkTypes(db: Db, scope: TaskScope, window: Window) {
-  return changingTasks(db, scope, window)
-    .innerJoin('task_links', (join) => join.onRef('task_links.task_id', '=', 'tasks.id').on('task_links.org_id', '=', scope.orgId))
-    .select(['tasks.id', 'task_links.record_type'])
-    .distinct()
+export function statusFlowsByLinkType(db: Db, scope: TaskScope, window: Window, now: number) {
+  let query = statusChangesSince(db, scope, window.from, now).innerJoin('task_links', 'task_links.task_id', 'task_history.task_id');
+  if (narrowed(scope)) query = query.innerJoin('tasks', 'tasks.id', 'task_history.task_id').where((eb) => scopeOfJoinedTasks(eb, scope));
+  return query
+    .select(['task_history.from_value', 'task_history.to_value', 'task_links.record_type as key', ...flowSums(window)])
+    .groupBy(['task_history.from_value', 'task_history.to_value', 'task_links.record_type'])
     .execute();
+}
+
+function statusChangesSince(db: Db, scope: TaskScope, from: number, now: number) {
+  return db
+    .selectFrom('task_history')
+    .where('task_history.org_id', '=', scope.orgId)
+    .where('task_history.field', '=', 'status')
+    .where('task_history.at', '>=', from)
+    .where('task_history.at', '<', now);
+}
+
+function flowSums(window: Window) {
+  return [
+    count.as('since_start'),
+    when(sql`task_history.at < ${window.to}`).as('in_window'),
+    sql<number>`coalesce(sum(case when task_history.at < ${window.to} then ${window.to} - task_history.at else 0 end), 0)`.as('remaining_ms'),
+  ];
+}
+
+function narrowed(scope: TaskScope): boolean {
+  return scope.teamId !== undefined || scope.assigneeId !== undefined || scope.source !== undefined || scope.linkType !== undefined;
+}
+
+/** The scope's filters, on a query that joined tasks to something else. */
+function scopeOfJoinedTasks(eb: ExpressionBuilder<Database, 'tasks'>, scope: TaskScope) {
+  const conditions = [eb('tasks.org_id', '=', scope.orgId)];
+  if (scope.teamId !== undefined) conditions.push(eb('tasks.team_id', '=', scope.teamId));
+  if (scope.assigneeId !== undefined) conditions.push(eb('tasks.assignee_id', scope.assigneeId === null ? 'is' : '=', scope.assigneeId));
+  if (scope.source !== undefined) conditions.push(eb('tasks.source_kind', '=', scope.source));
+  if (scope.linkType !== undefined) conditions.push(eb.exists(linkOfType(eb, scope.orgId, scope.linkType)));
+  return eb.and(conditions);
 }
 
 /** Where unresolved work sits now: per team and status. */
 export function pileUps(db: Db, scope: TaskScope, now: number) {
   return scoped(db, scope)
-    .where('tasks.active', '=', 1)
+    .where('tasks.active', '=', sql.lit(1))
     .select(['tasks.team_id', 'tasks.status', count.as('count'), when(sql`tasks.due_sort < ${now}`).as('overdue'), sql<number>`min(tasks.created_at)`.as('oldest')])
     .groupBy(['tasks.team_id', 'tasks.status'])
     .execute();

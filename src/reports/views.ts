@@ -142,11 +142,9 @@ export const agingView = z
 const dwellRow = z.object({
   status: z.enum(DWELL_STATUSES),
   totalMs: z.number().int().describe('time all tasks together spent in this status inside the window'),
-  tasks: z.number().int().describe('tasks that spent some of the window in this status'),
   entered: z.number().int().describe('times a task moved into this status inside the window'),
-  averageMs: ms,
-  medianMs: ms,
-  p90Ms: ms,
+  stays: z.number().int().describe('stays in this status that overlap the window: tasks already in it when the window began, plus entered'),
+  averageStayMs: ms.describe('totalMs / stays: how long a stay lasts inside the window'),
 });
 
 export const bottlenecksView = z
@@ -160,7 +158,7 @@ export const bottlenecksView = z
       .array(z.object({ ...team, status: z.enum(STATUSES), count: z.number().int(), overdue: z.number().int(), oldestCreatedAt: z.string() }))
       .describe('where unresolved work sits now, by team and status, most overdue first'),
   })
-  .describe('Time in each status, walked from every task\'s status history and clipped to the window (which never runs past now), per team (the task\'s current team) and per linked record type.');
+  .describe('Exact time in each status from the status history, clipped to the window (which never runs past now), per team (the task\'s current team) and per linked record type (a task linked to several types counts in each).');
 
 const ruleRow = z.object({
   ruleId: z.string(),

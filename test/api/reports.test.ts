@@ -280,45 +280,28 @@ forEachDatabase('reports API', (ctx) => {
     expect(before.body.buckets.map((b: any) => b.count)).toEqual([1, 0, 1, 0, 0]);
   });
 
-  it('walks the status history for time spent in each status, clipped to the window and to now', async () => {
+  it('measures time spent in each status from the history, clipped to the window and to now', async () => {
     const bottlenecks = await report(`bottlenecks?${WEEK}`);
-    const dwell = (status: string, totalH: number, tasks: number, entered: number, averageMs: number | null, medianMs: number | null, p90Ms: number | null) => ({
+    const dwell = (status: string, totalH: number, entered: number, stays: number) => ({
       status,
       totalMs: totalH * HOUR,
-      tasks,
       entered,
-      averageMs,
-      medianMs,
-      p90Ms,
+      stays,
+      averageStayMs: stays ? Math.round((totalH * HOUR) / stays) : null,
     });
     expect(bottlenecks.window).toEqual({ from: '2026-03-16T00:00:00.000Z', to: '2026-03-21T00:00:00.000Z' });
-    // Open: A 25h, B 2h+6h, C 4h, D 24h, E 28h, F 100h, G 3h, and J and K all 108h from Mon 00:00 to now.
-    expect(bottlenecks.statuses).toEqual([
-      dwell('open', 408, 9, 8, 163_200_000, 25 * HOUR, 108 * HOUR),
-      dwell('in_progress', 25, 2, 2, 12.5 * HOUR, 12.5 * HOUR, 78_120_000),
-      dwell('waiting', 48, 1, 1, 48 * HOUR, 48 * HOUR, 48 * HOUR),
-      dwell('blocked', 72, 1, 1, 72 * HOUR, 72 * HOUR, 72 * HOUR),
+    // Open: A 25h, B 2h + 6h, C 4h, D 24h, E 28h, F 100h, G 3h, and J and K all 108h from Mon 00:00 to now (Fri 12:00).
+    expect(bottlenecks.statuses).toEqual([dwell('open', 408, 8, 10), dwell('in_progress', 25, 2, 2), dwell('waiting', 48, 1, 1), dwell('blocked', 72, 1, 1)]);
+    expect(bottlenecks.byTeam).toEqual([
+      { teamId: o.field, name: 'Field', statuses: [dwell('open', 4 + 24 + 28, 3, 3), dwell('in_progress', 24, 1, 1), dwell('waiting', 0, 0, 0), dwell('blocked', 72, 1, 1)] },
+      { teamId: o.office, name: 'Office', statuses: [dwell('open', 25 + 8 + 3 + 108, 4, 5), dwell('in_progress', 1, 1, 1), dwell('waiting', 48, 1, 1), dwell('blocked', 0, 0, 0)] },
+      { teamId: null, name: null, statuses: [dwell('open', 100 + 108, 1, 2), dwell('in_progress', 0, 0, 0), dwell('waiting', 0, 0, 0), dwell('blocked', 0, 0, 0)] },
     ]);
-    const field = bottlenecks.byTeam.find((t: any) => t.teamId === o.field);
-    expect(field).toEqual({
-      teamId: o.field,
-      name: 'Field',
-      statuses: [
-        dwell('open', 56, 3, 3, 67_200_000, 24 * HOUR, 97_920_000),
-        dwell('in_progress', 24, 1, 1, 24 * HOUR, 24 * HOUR, 24 * HOUR),
-        dwell('waiting', 0, 0, 0, null, null, null),
-        dwell('blocked', 72, 1, 1, 72 * HOUR, 72 * HOUR, 72 * HOUR),
-      ],
-    });
-    expect(bottlenecks.byTeam.map((t: any) => t.name)).toEqual(['Field', 'Office', null]);
-    const lead = bottlenecks.byLinkType.find((l: any) => l.linkType === 'lead');
-    expect(lead.statuses.map((s: any) => [s.status, s.totalMs / HOUR, s.tasks])).toEqual([
-      ['open', 33, 2],
-      ['in_progress', 1, 1],
-      ['waiting', 48, 1],
-      ['blocked', 0, 0],
+    expect(bottlenecks.byLinkType).toEqual([
+      { linkType: 'client', statuses: [dwell('open', 24, 1, 1), dwell('in_progress', 0, 0, 0), dwell('waiting', 0, 0, 0), dwell('blocked', 0, 0, 0)] },
+      { linkType: 'job', statuses: [dwell('open', 4 + 24, 2, 2), dwell('in_progress', 24, 1, 1), dwell('waiting', 0, 0, 0), dwell('blocked', 72, 1, 1)] },
+      { linkType: 'lead', statuses: [dwell('open', 25 + 8, 3, 3), dwell('in_progress', 1, 1, 1), dwell('waiting', 48, 1, 1), dwell('blocked', 0, 0, 0)] },
     ]);
-    expect(bottlenecks.byLinkType.map((l: any) => l.linkType)).toEqual(['client', 'job', 'lead']);
     expect(bottlenecks.pileUps).toEqual([
       { teamId: null, name: null, status: 'open', count: 2, overdue: 1, oldestCreatedAt: '2026-02-10T08:00:00.000Z' },
       { teamId: o.field, name: 'Field', status: 'in_progress', count: 1, overdue: 1, oldestCreatedAt: '2026-03-16T08:00:00.000Z' },
@@ -327,17 +310,25 @@ forEachDatabase('reports API', (ctx) => {
     ]);
   });
 
-  it('clips status dwell to a window that starts mid-wait', async () => {
-    // Tue 00:00 to Wed 12:00: B waits Tue 00:00–Wed 10:00 (34h), then is open 2h; C is blocked all 36h.
-    const res = await report(`bottlenecks?from=2026-03-17T00:00:00Z&to=2026-03-18T12:00:00Z&linkType=lead`);
-    expect(res.statuses.map((s: any) => [s.status, s.totalMs / HOUR, s.tasks, s.entered])).toEqual([
-      ['open', 2 + 9, 2, 1],
+  it('clips status dwell to a window that starts mid-wait and ends before now', async () => {
+    // Tue 00:00 to Wed 12:00: A is open until Tue 09:00 then in progress 1h; B waits until Wed 10:00 (34h), then is open 2h.
+    const leads = await report(`bottlenecks?from=2026-03-17T00:00:00Z&to=2026-03-18T12:00:00Z&linkType=lead`);
+    expect(leads.statuses.map((s: any) => [s.status, s.totalMs / HOUR, s.entered, s.stays])).toEqual([
+      ['open', 9 + 2, 1, 2],
       ['in_progress', 1, 1, 1],
-      ['waiting', 34, 1, 0],
+      ['waiting', 34, 0, 1],
       ['blocked', 0, 0, 0],
     ]);
     const field = await report(`bottlenecks?from=2026-03-17T00:00:00Z&to=2026-03-18T12:00:00Z&team=${o.field}`);
-    expect(field.statuses.find((s: any) => s.status === 'blocked')).toMatchObject({ totalMs: 36 * HOUR, tasks: 1, entered: 0 });
+    expect(field.statuses.find((s: any) => s.status === 'blocked')).toEqual({ status: 'blocked', totalMs: 36 * HOUR, entered: 0, stays: 1, averageStayMs: 36 * HOUR });
+    const ann = await report(`bottlenecks?from=2026-03-17T00:00:00Z&to=2026-03-18T12:00:00Z&assignee=${o.ann}`);
+    // A, B and F (open the whole 36h).
+    expect(ann.statuses.map((s: any) => [s.status, s.totalMs / HOUR])).toEqual([
+      ['open', 9 + 2 + 36],
+      ['in_progress', 1],
+      ['waiting', 34],
+      ['blocked', 0],
+    ]);
   });
 
   it('counts created against completed per local day, with the running balance', async () => {
@@ -452,7 +443,7 @@ forEachDatabase('reports API: empty ranges, time zones and CSV quoting', (ctx) =
     ]);
     expect((await get('aging')).total).toBe(0);
     const bottlenecks = await get('bottlenecks');
-    expect(bottlenecks.statuses.every((s: any) => s.totalMs === 0 && s.tasks === 0 && s.medianMs === null)).toBe(true);
+    expect(bottlenecks.statuses.every((s: any) => s.totalMs === 0 && s.stays === 0 && s.averageStayMs === null)).toBe(true);
     expect(bottlenecks.pileUps).toEqual([]);
     expect(await get('automation')).toMatchObject({ bySource: [], rules: [] });
     const throughput = await get('throughput?from=2026-03-18T00:00:00Z&to=2026-03-20T00:00:00Z');

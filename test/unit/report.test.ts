@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageBucket, bucketIndex, calendarBuckets, completionStats, countsPerBucket, DAY, HOUR, percentile, SLOT_MS, statusDwell, statusEntries } from '../../src/reports/report.ts';
+import { ageBucket, bucketIndex, calendarBuckets, completionStats, countsPerBucket, DAY, DWELL_STATUSES, dwellFigures, HOUR, percentile, SLOT_MS, type StatusFlow, type Window } from '../../src/reports/report.ts';
 
 describe('percentile', () => {
   it('interpolates between the two nearest ranks, like percentile_cont', () => {
@@ -71,22 +71,84 @@ describe('ageBucket', () => {
   });
 });
 
-describe('statusDwell', () => {
-  const changes = [
-    { at: 0, to: 'open' },
-    { at: 10, to: 'waiting' },
-    { at: 40, to: 'blocked' },
-    { at: 50, to: 'open' },
-    { at: 60, to: 'done' },
-    { at: 70, to: 'open' },
+type Change = { at: number; from: string | null; to: string };
+
+/** The obvious way, one task at a time: each status runs until the next change, or until now. */
+function walkedDwell(tasks: Change[][], window: Window): Map<string, number> {
+  const dwell = new Map<string, number>();
+  for (const changes of tasks) {
+    changes.forEach((change, i) => {
+      const start = Math.max(change.at, window.from);
+      const end = Math.min(changes[i + 1]?.at ?? window.to, window.to);
+      if (end > start) dwell.set(change.to, (dwell.get(change.to) ?? 0) + end - start);
+    });
+  }
+  return dwell;
+}
+
+/** What the SQL aggregates hand over: today's counts and the flows since the window began. */
+function aggregates(tasks: Change[][], window: Window, now: number) {
+  const current = new Map<string, number>();
+  const flows = new Map<string, StatusFlow>();
+  for (const changes of tasks) {
+    const status = changes[changes.length - 1]!.to;
+    current.set(status, (current.get(status) ?? 0) + 1);
+    for (const c of changes.filter((c) => c.at >= window.from && c.at < now)) {
+      const flow = flows.get(`${c.from}>${c.to}`) ?? { from: c.from, to: c.to, sinceStart: 0, inWindow: 0, remainingMs: 0 };
+      flow.sinceStart += 1;
+      if (c.at < window.to) {
+        flow.inWindow += 1;
+        flow.remainingMs += window.to - c.at;
+      }
+      flows.set(`${c.from}>${c.to}`, flow);
+    }
+  }
+  return { current, flows: [...flows.values()] };
+}
+
+describe('dwellFigures', () => {
+  const task: Change[] = [
+    { at: 0, from: null, to: 'open' },
+    { at: 10, from: 'open', to: 'waiting' },
+    { at: 40, from: 'waiting', to: 'blocked' },
+    { at: 50, from: 'blocked', to: 'open' },
+    { at: 60, from: 'open', to: 'done' },
+    { at: 70, from: 'done', to: 'open' },
   ];
 
-  it('runs each status until the next change, the last one until the window ends', () => {
-    expect(Object.fromEntries(statusDwell(changes, { from: 0, to: 100 }))).toEqual({ open: 10 + 10 + 30, waiting: 30, blocked: 10 });
+  it('clips each stay to the window and counts no time in done', () => {
+    const window = { from: 20, to: 65 };
+    const { current, flows } = aggregates([task], window, 100);
+    expect(dwellFigures(current, flows, window)).toEqual([
+      { status: 'open', totalMs: 10, entered: 1, stays: 1, averageStayMs: 10 },
+      { status: 'in_progress', totalMs: 0, entered: 0, stays: 0, averageStayMs: null },
+      { status: 'waiting', totalMs: 20, entered: 0, stays: 1, averageStayMs: 20 },
+      { status: 'blocked', totalMs: 10, entered: 1, stays: 1, averageStayMs: 10 },
+    ]);
   });
 
-  it('clips to the window and counts no time in done', () => {
-    expect(Object.fromEntries(statusDwell(changes, { from: 20, to: 65 }))).toEqual({ waiting: 20, blocked: 10, open: 10 });
-    expect(Object.fromEntries(statusEntries(changes, { from: 20, to: 65 }))).toEqual({ blocked: 1, open: 1 });
+  it('agrees with walking every history, for many random histories and windows', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const statuses = ['open', 'in_progress', 'waiting', 'blocked', 'done', 'cancelled'];
+    for (let round = 0; round < 50; round++) {
+      const now = 1000;
+      const tasks: Change[][] = Array.from({ length: 20 }, () => {
+        let at = Math.floor(rand() * 900);
+        const changes: Change[] = [{ at, from: null, to: 'open' }];
+        while (rand() < 0.7 && at < now - 1) {
+          at += 1 + Math.floor(rand() * Math.min(200, now - 1 - at));
+          const to = statuses.filter((st) => st !== changes[changes.length - 1]!.to)[Math.floor(rand() * 5)]!;
+          changes.push({ at, from: changes[changes.length - 1]!.to, to });
+        }
+        return changes;
+      });
+      const from = Math.floor(rand() * now);
+      const window = { from, to: from + Math.floor(rand() * (now - from)) + 1 };
+      const { current, flows } = aggregates(tasks, window, now);
+      const walked = walkedDwell(tasks, window);
+      for (const figures of dwellFigures(current, flows, window)) expect(figures.totalMs, `round ${round} ${figures.status}`).toBe(walked.get(figures.status) ?? 0);
+      expect(DWELL_STATUSES).toHaveLength(4);
+    }
   });
 });

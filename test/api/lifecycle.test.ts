@@ -1,0 +1,74 @@
+// The real command-line server as a user runs it: start, serve, stop on SIGTERM.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { client } from '../support/http.ts';
+import { PASSWORD } from '../support/harness.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'finishline-lifecycle-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function start(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['bin/finishline.js', 'serve'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'app.db')}`, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error('the server did not start');
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+describe('finishline serve', () => {
+  it('creates and migrates its SQLite file, then stops cleanly on SIGTERM keeping every acknowledged write', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    let child = await start(port);
+    const signup = await client(base).post('/api/v1/signup', { orgName: 'Lifecycle Plumbing', timezone: 'Europe/London', name: 'Lee', email: 'lee@example.test', password: PASSWORD });
+    expect(signup.status).toBe(201);
+    const api = client(base, signup.body.token);
+
+    const exited = exitOf(child);
+    const writes = Array.from({ length: 40 }, (_, i) => api.post('/api/v1/tasks', { title: `In flight ${i}` }).catch(() => null));
+    await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGTERM');
+    const results = await Promise.all(writes);
+    expect(await exited).toBe(0);
+    const acknowledged = results.filter((r) => r?.status === 201).map((r) => r!.body.key as string);
+    for (const r of results) if (r) expect([201, 503]).toContain(r.status);
+
+    child = await start(port);
+    try {
+      const after = await api.get('/api/v1/tasks?limit=200');
+      expect(after.status).toBe(200);
+      const stored = new Set(after.body.items.map((t: { key: string }) => t.key));
+      for (const key of acknowledged) expect(stored.has(key), key).toBe(true);
+    } finally {
+      const stopped = exitOf(child);
+      child.kill('SIGTERM');
+      expect(await stopped).toBe(0);
+    }
+  });
+});

@@ -374,6 +374,11 @@ export function takeTaskNumber(trx: Deps['db'], orgId: string): Promise<number> 
   return store.nextTaskNumber(trx, orgId);
 }
 
+/** `count` consecutive task numbers for a bulk load; returns the first. */
+export function reserveTaskNumbers(trx: Deps['db'], orgId: string, count: number): Promise<number> {
+  return store.nextTaskNumbers(trx, orgId, count);
+}
+
 async function issueToken(
   trx: Deps['db'],
   t: { orgId: string; userId: string; kind: 'session' | 'api'; name: string; now: number; ttlMs: number | null },

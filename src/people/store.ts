@@ -30,6 +30,17 @@ export async function nextTaskNumber(db: Db, orgId: string): Promise<number> {
   return row.task_seq;
 }
 
+/** Takes `count` task numbers at once (bulk loads); returns the first. */
+export async function nextTaskNumbers(db: Db, orgId: string, count: number): Promise<number> {
+  const row = await db
+    .updateTable('orgs')
+    .set((eb) => ({ task_seq: eb('task_seq', '+', count) }))
+    .where('id', '=', orgId)
+    .returning('task_seq')
+    .executeTakeFirstOrThrow();
+  return row.task_seq - count + 1;
+}
+
 export function insertUser(db: Db, row: UserRow) {
   return db.insertInto('users').values(row).execute();
 }

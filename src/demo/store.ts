@@ -1,0 +1,98 @@
+// Bulk loads for the demo (and benchmarks): many tasks at once, straight into
+// the task tables in one transaction per batch — through the raw
+// better-sqlite3 handle on SQLite, as multi-row inserts on PostgreSQL. Rows
+// are built in full by the caller; no events are appended for them.
+import type SqliteDatabase from 'better-sqlite3';
+import { type Insertable, sql } from 'kysely';
+import type { OpenDatabase } from '../platform/db/database.ts';
+import type { TaskHistoryTable, TaskLinksTable, TasksTable } from '../platform/db/schema.ts';
+
+export type BulkTask = Insertable<TasksTable>;
+export type BulkLink = Insertable<TaskLinksTable>;
+export type BulkHistory = Insertable<TaskHistoryTable>;
+
+export interface TaskBatch {
+  tasks: BulkTask[];
+  links: BulkLink[];
+  history: BulkHistory[];
+}
+
+const TABLES = ['tasks', 'task_links', 'task_history'] as const;
+type Table = (typeof TABLES)[number];
+
+export async function insertTaskBatch(database: OpenDatabase, batch: TaskBatch): Promise<void> {
+  const rows: Record<Table, object[]> = { tasks: batch.tasks, task_links: batch.links, task_history: batch.history };
+  if (database.sqlite) {
+    insertWithSqlite(database.sqlite, rows);
+    return;
+  }
+  await database.db.transaction().execute(async (trx) => {
+    for (const table of TABLES) {
+      const all = rows[table];
+      if (all.length === 0) continue;
+      // PostgreSQL takes at most 65,535 parameters a statement.
+      const perStatement = Math.floor(60_000 / Object.keys(all[0]!).length);
+      for (let i = 0; i < all.length; i += perStatement) {
+        await trx.insertInto(table).values(all.slice(i, i + perStatement) as never).execute();
+      }
+    }
+  });
+}
+
+/**
+ * Runs a big load with the task tables' secondary indexes dropped, then builds
+ * them again from their own definitions: one sort per index instead of a
+ * B-tree insert per row per index. Primary keys and constraints stay.
+ */
+export async function withoutTaskIndexes<T>(database: OpenDatabase, load: () => Promise<T>): Promise<T> {
+  const indexes = await secondaryIndexes(database);
+  for (const index of indexes) await sql`drop index ${sql.id(index.name)}`.execute(database.db);
+  try {
+    return await load();
+  } finally {
+    for (const index of indexes) await sql.raw(index.definition).execute(database.db);
+  }
+}
+
+async function secondaryIndexes(database: OpenDatabase): Promise<{ name: string; definition: string }[]> {
+  if (database.dialect === 'sqlite') {
+    const rows = await sql<{ name: string; definition: string }>`
+      select name, sql as definition from sqlite_master
+      where type = 'index' and sql is not null and tbl_name in (${sql.join([...TABLES])})`.execute(database.db);
+    return rows.rows;
+  }
+  const rows = await sql<{ name: string; definition: string }>`
+    select i.relname as name, pg_get_indexdef(i.oid) as definition
+    from pg_index x
+    join pg_class i on i.oid = x.indexrelid
+    join pg_class t on t.oid = x.indrelid
+    join pg_namespace n on n.oid = t.relnamespace
+    where n.nspname = current_schema() and t.relname in (${sql.join([...TABLES])})
+      and not exists (select 1 from pg_constraint c where c.conindid = i.oid)`.execute(database.db);
+  return rows.rows;
+}
+
+const statements = new WeakMap<SqliteDatabase.Database, Map<string, SqliteDatabase.Statement>>();
+
+function insertWithSqlite(sqlite: SqliteDatabase.Database, rows: Record<Table, object[]>): void {
+  const cache = statements.get(sqlite) ?? new Map<string, SqliteDatabase.Statement>();
+  statements.set(sqlite, cache);
+  const statementFor = (table: Table, columns: string[]) => {
+    const key = `${table}(${columns.join(',')})`;
+    let statement = cache.get(key);
+    if (!statement) {
+      statement = sqlite.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`);
+      cache.set(key, statement);
+    }
+    return statement;
+  };
+  sqlite.transaction(() => {
+    for (const table of TABLES) {
+      const all = rows[table];
+      if (all.length === 0) continue;
+      const columns = Object.keys(all[0]!);
+      const statement = statementFor(table, columns);
+      for (const row of all) statement.run(columns.map((c) => (row as Record<string, unknown>)[c]));
+    }
+  })();
+}

@@ -1,0 +1,69 @@
+import { expect, it } from 'vitest';
+import { loadDemo } from '../../src/demo/service.ts';
+import { forEachDatabase } from '../support/harness.ts';
+import { type Client, client } from '../support/http.ts';
+
+async function all(api: Client, path: string): Promise<any[]> {
+  const items: any[] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const res: any = await api.get(`${path}${sep}limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+    expect(res.status, res.text).toBe(200);
+    items.push(...res.body.items);
+    cursor = res.body.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+forEachDatabase('demo business', (ctx) => {
+  it('loads a consistent plumbing business whose every task link resolves, with the configured counts', async () => {
+    const result = await loadDemo(ctx.server.database, { seed: 7, scale: 250, clock: ctx.clock, batchSize: 100, rebuildIndexesFrom: 200 });
+    expect(result.counts).toMatchObject({ people: 11, teams: 3, contacts: 40, clients: 24, pipelines: 2, leads: 34, jobs: 36, services: 16, tasks: 340 });
+    expect(result.bulk.tasks).toBe(250);
+
+    const session = await client(ctx.baseUrl).post('/api/v1/sessions', result.login);
+    expect(session.status, session.text).toBe(201);
+    const api = client(ctx.baseUrl, session.body.token);
+
+    expect(await all(api, '/api/v1/users')).toHaveLength(result.counts.people);
+    expect(await all(api, '/api/v1/teams')).toHaveLength(result.counts.teams);
+    for (const plural of ['contacts', 'clients', 'pipelines', 'leads', 'jobs', 'services'] as const) {
+      expect(await all(api, `/api/v1/${plural}`), plural).toHaveLength(result.counts[plural]);
+    }
+    const pipelines = await all(api, '/api/v1/pipelines');
+    const sales = pipelines.find((p) => p.isDefault);
+    const leads = await all(api, `/api/v1/leads?pipeline=${sales.id}`);
+    expect(new Set(leads.map((l) => l.stage))).toEqual(new Set(['new', 'contacted', 'quoted', 'won', 'lost']));
+    const jobs = await all(api, '/api/v1/jobs');
+    expect(new Set(jobs.map((j) => j.status))).toEqual(new Set(['scheduled', 'in_progress', 'completed', 'incomplete', 'cancelled', 'missed']));
+
+    const tasks = await all(api, '/api/v1/tasks?status=all&sort=created');
+    expect(tasks).toHaveLength(result.counts.tasks);
+    expect(new Set(tasks.map((t) => t.status))).toEqual(new Set(['open', 'in_progress', 'waiting', 'blocked', 'done', 'cancelled']));
+    expect(tasks.filter((t) => t.overdue).length).toBeGreaterThan(0);
+    expect(new Set(tasks.map((t) => t.key)).size).toBe(tasks.length);
+    const links = tasks.flatMap((t) => t.links);
+    expect(links.length).toBeGreaterThan(tasks.length);
+    expect(links.filter((l) => l.name === null)).toEqual([]);
+
+    const busiest = leads[0];
+    const linked = await all(api, `/api/v1/tasks?status=all&link=lead:${busiest.id}`);
+    const page = (await api.get(`/api/v1/leads/${busiest.id}`)).body;
+    expect(page.tasks.counts.open + page.tasks.counts.done).toBeLessThanOrEqual(linked.length);
+    expect(page.tasks.open.map((t: any) => t.id).sort()).toEqual(linked.filter((t) => t.status !== 'done' && t.status !== 'cancelled').map((t) => t.id).sort());
+  });
+
+  it('gives the same business for the same seed, beside the first one', async () => {
+    const first = await loadDemo(ctx.server.database, { seed: 11, scale: 40, clock: ctx.clock });
+    const second = await loadDemo(ctx.server.database, { seed: 11, scale: 40, clock: ctx.clock });
+    expect(second.orgId).not.toBe(first.orgId);
+    expect(second.login.email).not.toBe(first.login.email);
+    const titles = async (login: { email: string; password: string }) => {
+      const session = await client(ctx.baseUrl).post('/api/v1/sessions', login);
+      const tasks = await all(client(ctx.baseUrl, session.body.token), '/api/v1/tasks?status=all&sort=created');
+      return tasks.map((t) => `${t.key} ${t.title} ${t.status} ${t.priority} ${t.dueAt}`).sort();
+    };
+    expect(await titles(second.login)).toEqual(await titles(first.login));
+  });
+});

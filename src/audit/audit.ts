@@ -21,7 +21,6 @@ export const AUDIT_ACTIONS = [
   'rule.created',
   'rule.changed',
   'rule.deleted',
-  'playbook.installed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -7,6 +7,7 @@ import { Conflict, Invalid, NotFound, Stale } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import { appendEvent, eventIdTaken, eventsOfTypes, findEvent, type StoredEvent } from '../platform/outbox.ts';
 import { decodeCursor, encodeCursor, iso, pageOf } from '../platform/pagination.ts';
+import { recordAudit } from '../audit/service.ts';
 import * as people from '../people/service.ts';
 import { type Action, type RuleInput, type RuleView, type UpdateRuleInput, RUN_OUTCOMES } from './rule.ts';
 import { type Playbook, PLAYBOOKS } from './playbooks.ts';
@@ -71,6 +72,8 @@ export async function createRule(deps: Deps, actor: Actor, input: RuleInput, pla
       version: 1,
     };
     await store.insertRule(trx, row);
+    const data = { name: input.name, event: input.trigger.event, enabled: input.enabled, playbook: playbookKey };
+    await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'rule.created', subject: { type: 'rule', id: row.id }, data }, now);
     return presentRule(row);
   });
 }
@@ -94,6 +97,8 @@ export async function updateRule(deps: Deps, actor: Actor, id: string, input: Up
       version: row.version + 1,
     };
     if (!(await store.updateRule(trx, actor.orgId, id, row.version, set))) throw new Stale(row.version + 1);
+    const fields = Object.keys(input).filter((k) => input[k as keyof UpdateRuleInput] !== undefined);
+    await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'rule.changed', subject: { type: 'rule', id }, data: { name: row.name, fields } }, now);
     return presentRule({ ...row, ...set });
   });
 }
@@ -104,6 +109,7 @@ export async function deleteRule(deps: Deps, actor: Actor, id: string, ifVersion
     const row = await loadRule(trx, actor.orgId, id);
     if (ifVersion !== undefined && ifVersion !== row.version) throw new Stale(row.version);
     await store.deleteRule(trx, actor.orgId, id);
+    await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'rule.deleted', subject: { type: 'rule', id }, data: { name: row.name } }, deps.clock.now());
   });
 }
 

@@ -74,3 +74,28 @@ forEachDatabase('audit log', (ctx) => {
     expect((await org.api.get('/api/v1/audit?action=nonsense')).status).toBe(400);
   });
 });
+
+forEachDatabase('audit log of exports and automation', (ctx) => {
+  it('records every CSV export, and rule changes, with who did them', async () => {
+    const org = await ctx.signup();
+    const manager = await ctx.addUser(org, 'manager');
+    await ctx.createTask(org.api, { title: 'Exported task' });
+    const tasksCsv = await manager.api.get('/api/v1/tasks?format=csv&status=all');
+    expect(tasksCsv.status).toBe(200);
+    const reportCsv = await manager.api.get('/api/v1/reports/overdue?format=csv');
+    expect(reportCsv.status).toBe(200);
+    const rule = await manager.api.post('/api/v1/rules', { name: 'Chase invoices', trigger: { event: 'invoice.overdue' }, actions: [{ type: 'create_task', title: 'Chase {{data.amount}}' }] });
+    expect(rule.status).toBe(201);
+    expect((await manager.api.patch(`/api/v1/rules/${rule.body.id}`, { enabled: false })).status).toBe(200);
+    expect((await manager.api.delete(`/api/v1/rules/${rule.body.id}`)).status).toBeLessThan(300);
+
+    const log = (await org.api.get('/api/v1/audit?limit=200')).body.items.filter((e: any) => e.actorId === manager.id);
+    expect(log.map((e: any) => e.action)).toEqual(['rule.deleted', 'rule.changed', 'rule.created', 'data.exported', 'data.exported', 'session.created']);
+    expect(log[4]).toMatchObject({ subject: { type: 'export', id: '/api/v1/tasks' }, data: { query: { format: 'csv', status: 'all' } } });
+    expect(log[3].subject.id).toBe('/api/v1/reports/overdue');
+    expect(log[1]).toMatchObject({ subject: { type: 'rule', id: rule.body.id }, data: { name: 'Chase invoices', fields: ['enabled'] } });
+    // Reading JSON is not an export.
+    await manager.api.get('/api/v1/tasks');
+    expect((await org.api.get('/api/v1/audit?action=data.exported')).body.items).toHaveLength(2);
+  });
+});

@@ -6,8 +6,8 @@ import { migrateToLatest } from './platform/db/migrations.ts';
 import { systemClock } from './platform/clock.ts';
 import { createApiTokenFor } from './people/service.ts';
 import { buildServer } from './server.ts';
-import { demoCommand } from './demo/command.ts';
 import { automation, automationConfigFromEnv } from './automation/runner.ts';
+import { ensureWebAppBuilt } from './platform/http/webapp.ts';
 
 const HELP = `finishline — task management for home-service businesses
 
@@ -17,7 +17,6 @@ Commands:
   serve                         run the web app and API (PORT, default 3000)
   migrate                       bring the database schema up to date
   worker                        run only the automation worker and time triggers (no HTTP)
-  demo [--scale N] [--seed S]   load a demo plumbing business (N more tasks in bulk) and print its login
   token create --email E --name N
                                 create an API token for the user with email E
   help                          show this text
@@ -31,6 +30,7 @@ Configuration (environment):
 
 async function serve(): Promise<void> {
   const config = readConfig();
+  await ensureWebAppBuilt(config.webDist);
   const server = await buildServer({ ...config, webDist: config.webDist, automation: automationConfigFromEnv(process.env, config.tickMs) });
   await server.app.listen({ port: config.port, host: config.host });
   let stopping = false;
@@ -95,8 +95,6 @@ async function main(argv: string[]): Promise<void> {
       return migrate();
     case 'worker':
       return worker();
-    case 'demo':
-      return demoCommand(rest);
     case 'token':
       return token(rest);
     case 'help':

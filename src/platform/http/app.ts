@@ -1,8 +1,5 @@
 // The Fastify app every route is served by: schemas, auth, errors, ETags,
 // idempotency, rate limits, OpenAPI — the conventions of SPEC §4, in one place.
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
@@ -16,7 +13,8 @@ import { registerIdempotency } from './idempotency.ts';
 import { answerClientError } from './clientError.ts';
 import { collectRoutes } from './routeTable.ts';
 import { registerWellFormedText } from './wellFormedText.ts';
-import { handleError, problem, sendProblem } from './problem.ts';
+import { handleError } from './problem.ts';
+import { registerWebApp } from './webapp.ts';
 
 export type App = FastifyInstance;
 
@@ -85,19 +83,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
 
-  registerWebApp(app, options.webDist);
+  await registerWebApp(app, options.webDist);
   return app;
-}
-
-/** Serves the built web app, with index.html for every page path so the client router works. */
-function registerWebApp(app: FastifyInstance, webDist: string | undefined): void {
-  const index = webDist ? join(webDist, 'index.html') : undefined;
-  app.setNotFoundHandler(async (request, reply) => {
-    if (request.url.startsWith('/api/') || request.method !== 'GET' || !index || !existsSync(index)) {
-      return sendProblem(reply, problem(404, `No route ${request.method} ${request.url.split('?')[0]}`));
-    }
-    return reply.type('text/html; charset=utf-8').send(await readFile(index, 'utf8'));
-  });
 }
 
 export function typed(app: FastifyInstance) {

@@ -1,0 +1,63 @@
+// Serves the built web app (web/dist): hashed assets cached for good, index.html for
+// every page path so the client router works, and a Content-Security-Policy the app passes.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { problem, sendProblem } from './problem.ts';
+
+/** No inline scripts, no third-party origins: everything the app needs comes from here. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export async function registerWebApp(app: FastifyInstance, webDist: string | undefined): Promise<void> {
+  const index = webDist ? join(webDist, 'index.html') : undefined;
+  if (webDist && existsSync(webDist)) {
+    await app.register(fastifyStatic, {
+      root: webDist,
+      prefix: '/',
+      // One route per built file (no catch-all), so every other path reaches the index.html fallback below.
+      wildcard: false,
+      index: false,
+      setHeaders: (res, path) => {
+        const immutable = path.includes(`${join(webDist, 'assets')}`);
+        res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+        if (path.endsWith('.html')) res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+      },
+    });
+  }
+  const sendIndex = async (reply: FastifyReply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .header('Cache-Control', 'no-cache')
+      .header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+      .send(await readFile(index!, 'utf8'));
+  app.setNotFoundHandler(async (request, reply) => {
+    if (request.url.startsWith('/api/') || request.method !== 'GET' || !index || !existsSync(index)) {
+      return sendProblem(reply, problem(404, `No route ${request.method} ${request.url.split('?')[0]}`));
+    }
+    return sendIndex(reply);
+  });
+}
+
+/** Builds web/dist with Vite when it is missing, so `npm start` works even if the install step did not build it. */
+export async function ensureWebAppBuilt(webDist: string, log: (message: string) => void = console.log): Promise<void> {
+  if (existsSync(join(webDist, 'index.html'))) return;
+  const configFile = new URL('../../../web/vite.config.ts', import.meta.url).pathname;
+  log(`The web app is not built yet (${webDist}); building it now…`);
+  const { build } = await import('vite');
+  await build({ configFile, logLevel: 'warn', build: { outDir: webDist } });
+}

@@ -1,0 +1,161 @@
+// The web app in a real browser against a real server: from sign-up to a
+// completed task, through quick add, My work, the board and the task drawer.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { browserSkipReason, reportPageErrors, screenshot, startWebApp, type WebApp } from '../support/browser.ts';
+
+const skip = browserSkipReason();
+const PASSWORD = 'a long enough password';
+/** How long to wait for the page to show something (a wait, not a timing assertion). */
+const T = { timeout: 10_000 };
+
+describe.skipIf(skip !== null)(skip ? `web app (skipped: ${skip})` : 'web app', () => {
+  let web: WebApp;
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    web = await startWebApp();
+    context = await web.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    reportPageErrors(page, errors);
+  });
+  afterAll(async () => {
+    await web?.close();
+  });
+
+  it('shows the API’s message next to the field it names when sign-up is refused', async () => {
+    await page.goto('/');
+    await page.getByLabel('Business name').fill('Acme Plumbing');
+    await page.getByLabel('Your name').fill('Olive Owner');
+    await page.getByLabel('Work email').fill('olive@acme.test');
+    await page.getByLabel('Password').fill('short');
+    await screenshot(page, 'sign-up');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const passwordField = page.locator('.field', { has: page.locator('input[name="password"]') });
+    await expect.poll(() => passwordField.locator('.field-error').textContent(), T).toBe('must be at least 12 characters');
+    await expect.poll(() => page.locator('input[name="password"]').getAttribute('aria-invalid'), T).toBe('true');
+    // Only the field the API named is marked.
+    await expect.poll(() => page.locator('.field-error').count(), T).toBe(1);
+    await screenshot(page, 'sign-up-error');
+  });
+
+  it('signs up and lands on an empty My work', async () => {
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'My work' }).waitFor();
+    await page.getByText('All clear').waitFor();
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === 'fl_session')?.httpOnly).toBe(true);
+  });
+
+  it('quick-adds a task in natural language (c) and shows it in My work under its day', async () => {
+    const lead = await api(page, 'POST', '/api/v1/leads', { title: 'Dana Jones' });
+    await page.keyboard.press('c');
+    const input = page.getByLabel('What needs doing?');
+    await input.fill('Call Dana tomorrow 9am !high @olive #lead-dana');
+    await expect.poll(() => page.locator('.quick-add-preview').textContent(), T).toContain('Call Dana');
+    await expect.poll(() => page.locator('.quick-add-preview').textContent(), T).toContain('Tomorrow');
+    await screenshot(page, 'quick-add');
+    await input.press('Enter');
+    const row = page.locator('.work-upcoming .task-row', { hasText: 'Call Dana' });
+    await row.waitFor();
+    await expect.poll(() => row.textContent(), T).toContain('Tomorrow 09:00');
+    await expect.poll(() => page.getByTestId('count-upcoming').textContent(), T).toBe('1');
+    await expect.poll(() => page.getByTestId('count-overdue').textContent(), T).toBe('0');
+
+    const task = await api(page, 'GET', '/api/v1/tasks/T-1');
+    const tomorrow9 = new Date();
+    tomorrow9.setDate(tomorrow9.getDate() + 1);
+    tomorrow9.setHours(9, 0, 0, 0);
+    expect(task).toMatchObject({ title: 'Call Dana', priority: 'high', dueAt: tomorrow9.toISOString(), links: [{ type: 'lead', id: lead.id, name: 'Dana Jones' }], status: 'open' });
+    expect(task.assigneeId).not.toBeNull();
+    await screenshot(page, 'my-work');
+  });
+
+  it('drags the task across the board, then completes it there', async () => {
+    await page.getByRole('link', { name: 'Board' }).click();
+    const card = page.locator('.card-slot[data-task-key="T-1"]');
+    await card.waitFor();
+    await expect.poll(() => page.getByTestId('column-count-open').textContent(), T).toBe('1');
+    const target = page.locator('section.column[data-status="in_progress"]');
+    await dragTo(page, card, target);
+    await expect.poll(() => page.getByTestId('column-count-in_progress').textContent(), T).toBe('1');
+    await expect.poll(() => page.getByTestId('column-count-open').textContent(), T).toBe('0');
+    await expect.poll(async () => (await api(page, 'GET', '/api/v1/tasks/T-1')).status, T).toBe('in_progress');
+    await screenshot(page, 'board');
+
+    await card.getByRole('button', { name: 'Complete T-1' }).click();
+    await expect.poll(() => page.getByTestId('column-count-done').textContent(), T).toBe('1');
+    await expect.poll(() => page.locator('.toast').textContent(), T).toContain('Completed T-1');
+    await expect.poll(async () => (await api(page, 'GET', '/api/v1/tasks/T-1')).status, T).toBe('done');
+  });
+
+  it('opens the task drawer with its history, and undoes a completion', async () => {
+    await page.locator('.card-slot[data-task-key="T-1"]').click();
+    const drawer = page.getByRole('complementary', { name: 'Task T-1' });
+    await drawer.getByLabel('Title').waitFor();
+    await expect.poll(() => drawer.locator('.timeline').textContent(), T).toContain('changed status from Open to In progress');
+    await expect.poll(() => drawer.locator('.timeline').textContent(), T).toContain('changed status from In progress to Done');
+    await drawer.getByLabel('Comment').fill('Dana wants a morning slot');
+    await drawer.getByRole('button', { name: 'Comment' }).click();
+    await expect.poll(() => drawer.locator('.comment-body').textContent(), T).toBe('Dana wants a morning slot');
+    await screenshot(page, 'task-drawer');
+    await drawer.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('moves through My work with j/k and completes with x, with Undo', async () => {
+    await page.getByRole('link', { name: 'My work' }).click();
+    for (const title of ['Order a valve friday', 'Send the quote today 23:59']) {
+      await page.keyboard.press('c');
+      await page.getByLabel('What needs doing?').fill(`${title} @olive`);
+      await page.keyboard.press('Enter');
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+    }
+    await page.locator('.task-row', { hasText: 'Order a valve' }).waitFor();
+    await page.keyboard.press('j');
+    await expect.poll(() => page.locator('.task-row.focused').textContent(), T).toContain('Send the quote');
+    await page.keyboard.press('j');
+    await expect.poll(() => page.locator('.task-row.focused').textContent(), T).toContain('Order a valve');
+    await page.keyboard.press('x');
+    await expect.poll(() => page.locator('.toast', { hasText: 'Completed' }).textContent(), T).toContain('Order a valve');
+    await page.locator('.toast', { hasText: 'Completed' }).getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(async () => (await api(page, 'GET', '/api/v1/tasks/T-2')).status, T).toBe('open');
+    await page.keyboard.press('k');
+    await expect.poll(() => page.locator('.task-row.focused').textContent(), T).toContain('Send the quote');
+    await page.keyboard.press('Enter');
+    await page.getByRole('complementary', { name: 'Task T-3' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('complementary').waitFor({ state: 'detached' });
+  });
+
+  it('renders without console errors and under the Content-Security-Policy', async () => {
+    const response = await page.request.get('/');
+    expect(response.headers()['content-security-policy']).toContain("script-src 'self'");
+    expect(errors).toEqual([]);
+  });
+});
+
+/** Drags with the mouse in small steps, the way a person does (dnd-kit waits for movement before it starts). */
+async function dragTo(page: Page, from: ReturnType<Page['locator']>, to: ReturnType<Page['locator']>): Promise<void> {
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 10, a.y + a.height / 2, { steps: 3 });
+  await page.mouse.move(b.x + b.width / 2, b.y + 80, { steps: 12 });
+  await page.mouse.up();
+}
+
+/** Calls the API as the signed-in browser user (its cookies, its CSRF token). */
+async function api(page: Page, method: string, path: string, body?: unknown): Promise<any> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const csrf = /(?:^|;\s*)fl_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
+      const response = await fetch(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': decodeURIComponent(csrf) }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return response.status === 204 ? null : response.json();
+    },
+    { method, path, body },
+  );
+}

@@ -1,0 +1,35 @@
+// The web app's entry: the query cache, the app, and the service worker that makes it installable and offline-ready.
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import { ApiError } from './api/client.ts';
+import './styles.css';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 5_000,
+      retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+      refetchOnWindowFocus: true,
+    },
+  },
+});
+
+// The last signed-in user, so the app opens without signal; the server still has the last word.
+const lastMe = localStorage.getItem('finishline.me');
+if (lastMe) queryClient.setQueryData(['me'], JSON.parse(lastMe), { updatedAt: 0 });
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <App />
+    </QueryClientProvider>
+  </StrictMode>,
+);
+
+if ('serviceWorker' in navigator && window.isSecureContext) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js').catch((error: unknown) => console.warn('Service worker not registered:', error));
+  });
+}

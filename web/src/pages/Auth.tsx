@@ -1,0 +1,100 @@
+// Sign up (a new business and its owner) and log in. The API checks every field;
+// its message is shown under the field it names.
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link, useLocation } from 'wouter';
+import { api, ApiError, describeError } from '../api/client.ts';
+import { keys } from '../tasks/queries.ts';
+
+type Errors = Record<string, string>;
+
+function fieldErrors(error: unknown): { fields: Errors; general: string | null } {
+  if (error instanceof ApiError && error.problem.errors?.length) {
+    return { fields: Object.fromEntries(error.problem.errors.map((e) => [e.path, e.message])), general: null };
+  }
+  return { fields: {}, general: describeError(error) };
+}
+
+function Input({ name, label, errors, ...rest }: { name: string; label: string; errors: Errors } & React.InputHTMLAttributes<HTMLInputElement>) {
+  const id = `field-${name}`;
+  return (
+    <div className={`field ${errors[name] ? 'has-error' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} name={name} aria-invalid={errors[name] ? true : undefined} aria-describedby={errors[name] ? `${id}-error` : undefined} {...rest} />
+      {errors[name] && <p className="field-error" id={`${id}-error`} role="alert">{errors[name]}</p>}
+    </div>
+  );
+}
+
+function useAuthSubmit(path: string) {
+  const qc = useQueryClient();
+  const [, navigate] = useLocation();
+  const [errors, setErrors] = useState<Errors>({});
+  const [general, setGeneral] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = Object.fromEntries(new FormData(event.currentTarget)) as Record<string, string>;
+    setBusy(true);
+    try {
+      await api.post(path, form);
+      setErrors({});
+      await qc.resetQueries({ queryKey: keys.me });
+      navigate('/');
+    } catch (error) {
+      const found = fieldErrors(error);
+      setErrors(found.fields);
+      setGeneral(found.general);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { errors, general, busy, submit };
+}
+
+export function SignUp() {
+  const { errors, general, busy, submit } = useAuthSubmit('/api/v1/signup');
+  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return (
+    <AuthFrame title="Start with Finishline" subtitle="Every task owned, dated and done.">
+      <form className="form" onSubmit={submit} noValidate>
+        <Input name="orgName" label="Business name" placeholder="Acme Plumbing" autoComplete="organization" errors={errors} />
+        <Input name="name" label="Your name" autoComplete="name" errors={errors} />
+        <Input name="email" label="Work email" type="email" autoComplete="email" errors={errors} />
+        <Input name="password" label="Password" type="password" autoComplete="new-password" placeholder="At least 12 characters" errors={errors} />
+        <Input name="timezone" label="Time zone" defaultValue={timezone} errors={errors} />
+        {general && <p className="field-error" role="alert">{general}</p>}
+        <button type="submit" className="button button-primary button-block" disabled={busy}>Create account</button>
+      </form>
+      <p className="muted auth-switch">Already have an account? <Link href="/login">Log in</Link></p>
+    </AuthFrame>
+  );
+}
+
+export function LogIn() {
+  const { errors, general, busy, submit } = useAuthSubmit('/api/v1/sessions');
+  return (
+    <AuthFrame title="Welcome back" subtitle="Log in to your business.">
+      <form className="form" onSubmit={submit} noValidate>
+        <Input name="email" label="Email" type="email" autoComplete="email" errors={errors} />
+        <Input name="password" label="Password" type="password" autoComplete="current-password" errors={errors} />
+        {general && <p className="field-error" role="alert">{general}</p>}
+        <button type="submit" className="button button-primary button-block" disabled={busy}>Log in</button>
+      </form>
+      <p className="muted auth-switch">New here? <Link href="/signup">Create an account</Link></p>
+    </AuthFrame>
+  );
+}
+
+function AuthFrame({ title, subtitle, children }: { title: string; subtitle: string; children: React.ReactNode }) {
+  return (
+    <main className="auth">
+      <div className="auth-card">
+        <div className="brand"><img src="/icon.svg" alt="" width={28} height={28} /> Finishline</div>
+        <h1>{title}</h1>
+        <p className="muted">{subtitle}</p>
+        {children}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,138 @@
+// The signed-in app: navigation, the page, the task drawer, quick add, and what is live or waiting to sync.
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, Route, Switch, useLocation } from 'wouter';
+import { api, describeError } from '../api/client.ts';
+import type { Org, User } from '../api/types.ts';
+import { useQueuedChanges } from '../offline/queue.ts';
+import { Board } from '../pages/Board.tsx';
+import { List } from '../pages/List.tsx';
+import { MyWork } from '../pages/MyWork.tsx';
+import { Settings } from '../pages/Settings.tsx';
+import { QuickAdd } from '../quickadd/QuickAdd.tsx';
+import { Avatar } from '../tasks/bits.tsx';
+import { TaskDrawer } from '../tasks/TaskDrawer.tsx';
+import { useTaskDrawer } from './drawerRoute.ts';
+import { useShortcut } from './keyboard.ts';
+import { useLiveUpdates } from './live.ts';
+import { Modal } from './Modal.tsx';
+import { useOnline } from './online.ts';
+import { showToast } from './toasts.tsx';
+
+const NAV = [
+  { href: '/', label: 'My work', icon: '◎', key: 'm' },
+  { href: '/board', label: 'Board', icon: '▥', key: 'b' },
+  { href: '/tasks', label: 'Tasks', icon: '☰', key: 't' },
+  { href: '/settings', label: 'Settings', icon: '⚙', key: 's' },
+];
+
+export function Shell({ user, org }: { user: User; org: Org }) {
+  useLiveUpdates();
+  const [location, navigate] = useLocation();
+  const [quickAdd, setQuickAdd] = useState(false);
+  const [help, setHelp] = useState(false);
+  const [goPending, setGoPending] = useState(false);
+  const drawer = useTaskDrawer();
+  const qc = useQueryClient();
+  const online = useOnline();
+  const queued = useQueuedChanges();
+
+  useShortcut((event) => {
+    if (goPending) {
+      setGoPending(false);
+      const target = NAV.find((n) => n.key === event.key);
+      if (target) navigate(target.href);
+      return;
+    }
+    if (event.key === 'c') {
+      event.preventDefault();
+      setQuickAdd(true);
+    } else if (event.key === 'g') {
+      setGoPending(true);
+      window.setTimeout(() => setGoPending(false), 1500);
+    } else if (event.key === '?') {
+      setHelp(true);
+    }
+  });
+
+  const logOut = async () => {
+    try {
+      await api.delete('/api/v1/sessions/current');
+    } catch (error) {
+      showToast(`Could not log out: ${describeError(error)}`, { tone: 'error' });
+      return;
+    }
+    qc.clear();
+    localStorage.removeItem('finishline.me');
+    navigate('/login');
+    window.location.reload();
+  };
+
+  return (
+    <div className={`app ${drawer.openKey ? 'with-drawer' : ''}`}>
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand"><img src="/icon.svg" alt="" width={22} height={22} /> <span>{org.name}</span></div>
+        <button type="button" className="new-task" onClick={() => setQuickAdd(true)}>
+          <span>+ New task</span> <kbd>C</kbd>
+        </button>
+        <ul className="nav">
+          {NAV.map((item) => (
+            <li key={item.href}>
+              <Link href={item.href} className={`nav-link ${location === item.href ? 'active' : ''}`} aria-current={location === item.href ? 'page' : undefined}>
+                <span className="nav-icon" aria-hidden="true">{item.icon}</span>
+                <span className="nav-label">{item.label}</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+        <div className="sidebar-foot">
+          <Avatar user={user} />
+          <span className="me-name">{user.name}</span>
+          <button type="button" className="link-button" onClick={() => void logOut()}>Log out</button>
+        </div>
+      </nav>
+      <main className="main">
+        {(!online || queued.length > 0) && (
+          <div className={`sync-banner ${online ? 'syncing' : 'offline'}`} role="status">
+            {online ? `Syncing ${queued.length} change${queued.length === 1 ? '' : 's'}…` : `Offline${queued.length ? ` — ${queued.length} change${queued.length === 1 ? '' : 's'} will sync when you are back online` : ' — changes will sync when you are back online'}`}
+          </div>
+        )}
+        <Switch>
+          <Route path="/" component={MyWork} />
+          <Route path="/board" component={Board} />
+          <Route path="/tasks" component={List} />
+          <Route path="/settings" component={Settings} />
+          <Route>
+            <div className="page"><h1>Not found</h1><p><Link href="/">Back to My work</Link></p></div>
+          </Route>
+        </Switch>
+      </main>
+      <TaskDrawer />
+      <button type="button" className="fab" aria-label="New task" onClick={() => setQuickAdd(true)}>+</button>
+      {quickAdd && <QuickAdd onClose={() => setQuickAdd(false)} onCreated={(key) => drawer.open(key)} />}
+      {help && <ShortcutHelp onClose={() => setHelp(false)} />}
+    </div>
+  );
+}
+
+function ShortcutHelp({ onClose }: { onClose: () => void }) {
+  const rows: [string, string][] = [
+    ['c', 'New task (quick add)'],
+    ['j / k', 'Next / previous task'],
+    ['Enter', 'Open the task'],
+    ['e', 'Edit the task'],
+    ['x', 'Complete / reopen'],
+    ['/', 'Search (task list)'],
+    ['g then m, b, t, s', 'Go to My work, Board, Tasks, Settings'],
+    ['Esc', 'Close'],
+  ];
+  return (
+    <Modal title="Keyboard shortcuts" onClose={onClose}>
+      <dl className="shortcuts">
+        {rows.map(([keys, what]) => (
+          <div key={keys}><dt><kbd>{keys}</kbd></dt><dd>{what}</dd></div>
+        ))}
+      </dl>
+    </Modal>
+  );
+}

@@ -1,0 +1,338 @@
+// The task, open beside the page: every field editable in place, its records,
+// checklist, provenance, and one timeline of changes and comments.
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { api, ApiError, describeError } from '../api/client.ts';
+import { type ChecklistItem, PRIORITIES, PRIORITY_LABEL, STATUS_LABEL, STATUSES, type Task, type TaskChanges, type User } from '../api/types.ts';
+import { useTaskDrawer } from '../shell/drawerRoute.ts';
+import { formatInstant, fromLocalInput, timeAgo, toLocalInput } from '../shell/format.ts';
+import { ReasonDialog, type ReasonRequest } from '../shell/ReasonDialog.tsx';
+import { showToast } from '../shell/toasts.tsx';
+import { Avatar } from './bits.tsx';
+import { useDeleteTasks, useToggleDone, useUpdateTask } from './mutations.ts';
+import { keys, useComments, useHistory, useTask, useTeams } from './queries.ts';
+import { useUserMap } from './useUserMap.ts';
+
+type FieldErrors = Record<string, string>;
+
+export function TaskDrawer() {
+  const drawer = useTaskDrawer();
+  if (!drawer.openKey) return null;
+  return <DrawerFrame key={drawer.openKey} idOrKey={drawer.openKey} editing={drawer.editing} onClose={drawer.close} />;
+}
+
+function DrawerFrame({ idOrKey, editing, onClose }: { idOrKey: string; editing: boolean; onClose: () => void }) {
+  const task = useTask(idOrKey);
+  useEffect(() => {
+    const listener = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && !document.querySelector('[role="dialog"][aria-modal="true"]')) onClose();
+    };
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
+  }, [onClose]);
+  return (
+    <aside className="drawer" aria-label={`Task ${idOrKey}`}>
+      <div className="drawer-bar">
+        <span className="task-key">{task.data?.key ?? idOrKey}</span>
+        <span className="spacer" />
+        <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>✕</button>
+      </div>
+      {task.isPending ? (
+        <p className="muted pad">Loading…</p>
+      ) : task.isError ? (
+        <p className="error pad">{task.error instanceof ApiError && task.error.status === 404 ? `${idOrKey} does not exist (or was deleted).` : describeError(task.error)}</p>
+      ) : (
+        <TaskDetail task={task.data} editing={editing} onClose={onClose} />
+      )}
+    </aside>
+  );
+}
+
+function TaskDetail({ task, editing, onClose }: { task: Task; editing: boolean; onClose: () => void }) {
+  const update = useUpdateTask();
+  const toggleDone = useToggleDone();
+  const deleteTasks = useDeleteTasks();
+  const users = useUserMap();
+  const teams = useTeams();
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [stale, setStale] = useState(false);
+  const [reason, setReason] = useState<ReasonRequest | null>(null);
+  const titleRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (editing) titleRef.current?.focus();
+  }, [editing]);
+
+  const save = (changes: TaskChanges) => {
+    setErrors({});
+    setStale(false);
+    update.mutate(
+      {
+        task,
+        changes,
+        onFieldErrors: (error) => setErrors(Object.fromEntries((error.problem.errors ?? []).map((e) => [e.path.split('.')[0]!, e.message]))),
+      },
+      { onError: (error) => error instanceof ApiError && error.status === 412 && setStale(true) },
+    );
+  };
+
+  const changeStatus = async (status: Task['status']) => {
+    if (status === 'waiting' || status === 'blocked') {
+      const given = await new Promise<string | null>((resolve) => setReason({ status, taskKey: task.key, resolve }));
+      setReason(null);
+      if (given) save(status === 'waiting' ? { status, waitingOn: given } : { status, blockedReason: given });
+      return;
+    }
+    if (status === 'done' || (task.status === 'done' && status === 'open')) return toggleDone(task);
+    save({ status });
+  };
+
+  return (
+    <div className="detail">
+      {stale && (
+        <p className="banner banner-warn" role="alert">
+          Someone else changed this task while you were editing it, so your last change was not saved. This is their latest version.
+        </p>
+      )}
+      <Field error={errors.title}>
+        <input
+          ref={titleRef}
+          key={`title-${task.version}`}
+          className="detail-title"
+          aria-label="Title"
+          defaultValue={task.title}
+          onBlur={(e) => e.target.value !== task.title && save({ title: e.target.value })}
+          onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
+        />
+      </Field>
+
+      <div className="detail-grid">
+        <label>Status</label>
+        <Field error={errors.status}>
+          <select aria-label="Status" value={task.status} onChange={(e) => void changeStatus(e.target.value as Task['status'])}>
+            {STATUSES.map((s) => <option key={s} value={s}>{STATUS_LABEL[s]}</option>)}
+          </select>
+        </Field>
+        {task.status === 'waiting' && (
+          <>
+            <label>Waiting on</label>
+            <Field error={errors.waitingOn}>
+              <input key={`w-${task.version}`} aria-label="Waiting on" defaultValue={task.waitingOn ?? ''} onBlur={(e) => e.target.value !== (task.waitingOn ?? '') && save({ waitingOn: e.target.value || null })} />
+            </Field>
+          </>
+        )}
+        {task.status === 'blocked' && (
+          <>
+            <label>Blocked because</label>
+            <Field error={errors.blockedReason}>
+              <input key={`b-${task.version}`} aria-label="Blocked because" defaultValue={task.blockedReason ?? ''} onBlur={(e) => e.target.value !== (task.blockedReason ?? '') && save({ blockedReason: e.target.value || null })} />
+            </Field>
+          </>
+        )}
+        <label>Priority</label>
+        <Field error={errors.priority}>
+          <select aria-label="Priority" value={task.priority} onChange={(e) => save({ priority: e.target.value as Task['priority'] })}>
+            {PRIORITIES.map((p) => <option key={p} value={p}>{PRIORITY_LABEL[p]}</option>)}
+          </select>
+        </Field>
+        <label>Assignee</label>
+        <Field error={errors.assigneeId}>
+          <select aria-label="Assignee" value={task.assigneeId ?? ''} onChange={(e) => save({ assigneeId: e.target.value || null })}>
+            <option value="">Unowned</option>
+            {[...users.values()].map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+          </select>
+        </Field>
+        <label>Team</label>
+        <Field error={errors.teamId}>
+          <select aria-label="Team" value={task.teamId ?? ''} onChange={(e) => save({ teamId: e.target.value || null })}>
+            <option value="">No team</option>
+            {(teams.data ?? []).map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+          </select>
+        </Field>
+        <label>Due</label>
+        <Field error={errors.dueAt}>
+          <input type="datetime-local" aria-label="Due" key={`due-${task.version}`} defaultValue={toLocalInput(task.dueAt)} onBlur={(e) => {
+            const next = fromLocalInput(e.target.value);
+            if (next !== task.dueAt) save({ dueAt: next });
+          }} />
+        </Field>
+      </div>
+
+      <Field error={errors.description}>
+        <textarea
+          key={`d-${task.version}`}
+          className="detail-description"
+          aria-label="Description"
+          placeholder="Add a description…"
+          defaultValue={task.description}
+          onBlur={(e) => e.target.value !== task.description && save({ description: e.target.value })}
+        />
+      </Field>
+
+      <Checklist task={task} error={errors.checklist} onChange={(checklist) => save({ checklist })} />
+      <LinkedRecords task={task} />
+      <Provenance task={task} users={users} />
+
+      <div className="detail-actions">
+        <button type="button" className="button button-primary" onClick={() => toggleDone(task)}>{task.status === 'done' ? 'Reopen' : 'Complete'}</button>
+        <button type="button" className="button button-danger" onClick={() => { deleteTasks([task]); onClose(); }}>Delete</button>
+      </div>
+
+      <Activity task={task} users={users} />
+      {reason && <ReasonDialog request={reason} />}
+    </div>
+  );
+}
+
+function Field({ error, children }: { error?: string; children: React.ReactNode }) {
+  return (
+    <div className={`field-wrap ${error ? 'has-error' : ''}`}>
+      {children}
+      {error && <p className="field-error" role="alert">{error}</p>}
+    </div>
+  );
+}
+
+function Checklist({ task, error, onChange }: { task: Task; error?: string; onChange: (items: ChecklistItem[] | (ChecklistItem | string)[]) => void }) {
+  const [adding, setAdding] = useState('');
+  const done = task.checklist.filter((i) => i.done).length;
+  const add = (event: FormEvent) => {
+    event.preventDefault();
+    if (!adding.trim()) return;
+    onChange([...task.checklist, adding.trim()]);
+    setAdding('');
+  };
+  return (
+    <section className="detail-section" aria-label="Checklist">
+      <h3>Checklist {task.checklist.length > 0 && <span className="count">{done}/{task.checklist.length}</span>}</h3>
+      {task.checklist.length > 0 && <progress max={task.checklist.length} value={done} />}
+      <ul className="checklist">
+        {task.checklist.map((item) => (
+          <li key={item.id} className={item.done ? 'checked' : ''}>
+            <label>
+              <input type="checkbox" checked={item.done} onChange={() => onChange(task.checklist.map((i) => (i.id === item.id ? { ...i, done: !i.done } : i)))} />
+              <span>{item.text}</span>
+            </label>
+            <button type="button" className="icon-button" aria-label={`Remove "${item.text}"`} onClick={() => onChange(task.checklist.filter((i) => i.id !== item.id))}>✕</button>
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={add} className="checklist-add">
+        <input aria-label="New checklist item" placeholder="Add an item…" value={adding} onChange={(e) => setAdding(e.target.value)} />
+      </form>
+      {error && <p className="field-error" role="alert">{error}</p>}
+    </section>
+  );
+}
+
+function LinkedRecords({ task }: { task: Task }) {
+  if (task.links.length === 0) return null;
+  return (
+    <section className="detail-section" aria-label="Linked records">
+      <h3>Records</h3>
+      <ul className="records">
+        {task.links.map((link) => (
+          <li key={`${link.type}:${link.id}`} className={`record ${link.archived ? 'record-archived' : ''}`}>
+            <span className="chip chip-link">{link.type}</span>
+            <span className="record-name">{link.name ?? link.id}</span>
+            <span className="record-facts muted">
+              {[link.phone, link.address, link.archived ? 'archived' : null, link.name === null ? 'not in Finishline' : null].filter(Boolean).join(' · ')}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Provenance({ task, users }: { task: Task; users: Map<string, User> }) {
+  const creator = task.createdById ? users.get(task.createdById)?.name : null;
+  let text: string;
+  switch (task.source.kind) {
+    case 'rule':
+      text = `Created automatically by rule ${task.source.ruleId ?? '?'}${task.source.eventId ? ` in answer to event ${task.source.eventId}` : ''}`;
+      break;
+    case 'recurrence':
+      text = 'Created as the next occurrence of a recurring task';
+      break;
+    case 'api':
+      text = `Created through the API${creator ? ` with ${creator}'s token` : ''}`;
+      break;
+    default:
+      text = `Created by ${creator ?? 'someone'}`;
+  }
+  return (
+    <p className={`provenance ${task.source.kind === 'rule' ? 'provenance-auto' : ''}`}>
+      {text}, {formatInstant(task.createdAt)}.{task.recurrence ? ` Repeats: ${task.recurrence}.` : ''}
+    </p>
+  );
+}
+
+const FIELD_NAMES: Record<string, string> = { status: 'status', assigneeId: 'assignee', teamId: 'team', dueAt: 'due date', priority: 'priority' };
+
+function Activity({ task, users }: { task: Task; users: Map<string, User> }) {
+  const history = useHistory(task.id);
+  const comments = useComments(task.id);
+  const qc = useQueryClient();
+  const [body, setBody] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const teams = useTeams();
+  const show = (field: string, value: string | null) => {
+    if (value === null) return 'nothing';
+    if (field === 'assigneeId') return users.get(value)?.name ?? value;
+    if (field === 'teamId') return teams.data?.find((t) => t.id === value)?.name ?? value;
+    if (field === 'dueAt') return formatInstant(value);
+    if (field === 'status') return STATUS_LABEL[value as Task['status']] ?? value;
+    return value;
+  };
+  const entries = useMemo(() => {
+    const describe = (field: string, from: string | null, to: string | null) => {
+      const name = FIELD_NAMES[field] ?? field;
+      if (field === 'status' && from === null) return 'created this task';
+      if (from === null) return `set the ${name} to ${show(field, to)}`;
+      if (to === null) return `cleared the ${name} (was ${show(field, from)})`;
+      return `changed ${name} from ${show(field, from)} to ${show(field, to)}`;
+    };
+    const changes = (history.data?.items ?? []).map((h) => ({ at: h.at, id: h.id, who: h.actorId, kind: 'change' as const, text: describe(h.field, h.from, h.to) }));
+    const said = (comments.data?.items ?? []).map((c) => ({ at: c.createdAt, id: c.id, who: c.authorId as string | null, kind: 'comment' as const, text: c.body }));
+    return [...changes, ...said].sort((a, b) => a.at.localeCompare(b.at));
+  }, [history.data, comments.data, users, teams.data]);
+  const send = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      await api.post(`/api/v1/tasks/${task.id}/comments`, { body });
+      setBody('');
+      void qc.invalidateQueries({ queryKey: keys.comments(task.id) });
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.fieldError('body')) setError(failure.fieldError('body')!);
+      else showToast(`Comment not sent: ${describeError(failure)}`, { tone: 'error' });
+    }
+  };
+  return (
+    <section className="detail-section" aria-label="Activity">
+      <h3>Activity</h3>
+      <ol className="timeline">
+        {entries.map((entry) => {
+          const who = entry.who ? users.get(entry.who) : null;
+          return (
+            <li key={entry.id} className={`timeline-${entry.kind}`}>
+              <Avatar user={who ?? { name: entry.who ? '?' : 'Automation' }} size={18} />
+              <div>
+                <span className="who">{who?.name ?? (entry.who ? 'Someone' : 'Automation')}</span>{' '}
+                {entry.kind === 'comment' ? <p className="comment-body">{entry.text}</p> : <span className="muted">{entry.text}</span>}{' '}
+                <time className="muted" dateTime={entry.at} title={formatInstant(entry.at)}>{timeAgo(entry.at)}</time>
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+      <form className="comment-form" onSubmit={send} noValidate>
+        <textarea aria-label="Comment" placeholder="Write a comment…" value={body} onChange={(e) => setBody(e.target.value)} onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) void send(e as unknown as FormEvent);
+        }} />
+        {error && <p className="field-error" role="alert">{error}</p>}
+        <button type="submit" className="button">Comment</button>
+      </form>
+    </section>
+  );
+}

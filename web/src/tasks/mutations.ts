@@ -1,0 +1,280 @@
+// Changing tasks: optimistic in every cached list at once, rolled back with a clear
+// message when the server says no (a 412 when someone else changed the task first),
+// queued when offline, and undoable for complete, bulk edits and delete.
+import { type QueryClient, type QueryKey, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import { api, ApiError, csrfToken, describeError, NetworkError, request } from '../api/client.ts';
+import type { BulkChanges, NewTask, Page, Task, TaskChanges } from '../api/types.ts';
+import { isOffline, queueChange } from '../offline/queue.ts';
+import { showToast } from '../shell/toasts.tsx';
+import { hiddenTaskIds, keys } from './queries.ts';
+
+type Snapshot = [QueryKey, unknown][];
+
+function snapshot(qc: QueryClient): Snapshot {
+  return [...qc.getQueriesData({ queryKey: keys.taskLists }), ...qc.getQueriesData({ queryKey: ['task'] })];
+}
+
+function restore(qc: QueryClient, saved: Snapshot): void {
+  for (const [key, data] of saved) qc.setQueryData(key, data);
+}
+
+/** Replaces (or, with null, removes) one task wherever it is cached. */
+export function updateCachedTask(qc: QueryClient, id: string, update: (task: Task) => Task | null): void {
+  qc.setQueriesData<Page<Task>>({ queryKey: keys.taskLists }, (page) =>
+    page && { ...page, items: page.items.flatMap((t) => (t.id === id ? (update(t) ?? []) : [t])) },
+  );
+  qc.setQueriesData<Task>({ queryKey: ['task'] }, (task) => (task && task.id === id ? (update(task) ?? task) : task));
+}
+
+function cachedVersion(qc: QueryClient, id: string): number | undefined {
+  for (const [, data] of qc.getQueriesData<Task | Page<Task>>({ queryKey: ['task'] })) if (data && 'id' in data && data.id === id) return data.version;
+  for (const [, data] of qc.getQueriesData<Page<Task>>({ queryKey: keys.taskLists })) {
+    const found = data?.items.find((t) => t.id === id);
+    if (found) return found.version;
+  }
+  return undefined;
+}
+
+const FINAL = new Set(['done', 'cancelled']);
+
+/** What the task will look like once the server has the change: shown at once. */
+export function applyLocally(task: Task, changes: TaskChanges, now = Date.now()): Task {
+  const next = { ...task, ...changes } as Task;
+  if (changes.status !== undefined) next.completedAt = changes.status === 'done' ? new Date(now).toISOString() : null;
+  if (changes.status !== undefined && changes.status !== 'waiting') next.waitingOn = changes.waitingOn ?? null;
+  if (changes.status !== undefined && changes.status !== 'blocked') next.blockedReason = changes.blockedReason ?? null;
+  if (changes.checklist) next.checklist = changes.checklist.map((item, i) => (typeof item === 'string' ? { id: `new-${i}`, text: item, done: false } : { id: item.id ?? `new-${i}`, text: item.text, done: item.done ?? false }));
+  next.overdue = next.dueAt !== null && Date.parse(next.dueAt) < now && !FINAL.has(next.status);
+  return next;
+}
+
+export function messageFor(error: unknown, task: Pick<Task, 'key'>): string {
+  if (error instanceof ApiError && error.status === 412) {
+    return `${task.key} was changed by someone else, so your change was not saved. You are now seeing their version.`;
+  }
+  if (error instanceof ApiError && error.status === 404) return `${task.key} no longer exists.`;
+  return `Could not change ${task.key}: ${describeError(error)}`;
+}
+
+export interface UpdateVariables {
+  task: Pick<Task, 'id' | 'key' | 'version'>;
+  changes: TaskChanges;
+  /** When given, field errors go to the form that sent them rather than to a toast. */
+  onFieldErrors?: (error: ApiError) => void;
+}
+
+export function useUpdateTask() {
+  const qc = useQueryClient();
+  return useMutation({
+    // One task write at a time, so each If-Match carries the version the previous write returned.
+    scope: { id: 'task-writes' },
+    networkMode: 'always',
+    mutationFn: async ({ task, changes }: UpdateVariables): Promise<Task | null> => {
+      if (isOffline()) {
+        queueChange(task, changes);
+        return null;
+      }
+      const version = cachedVersion(qc, task.id) ?? task.version;
+      try {
+        return (await request<Task>('PATCH', `/api/v1/tasks/${encodeURIComponent(task.id)}`, changes, { 'if-match': `"${version}"` })).data;
+      } catch (error) {
+        if (!(error instanceof NetworkError)) throw error;
+        queueChange(task, changes);
+        return null;
+      }
+    },
+    onMutate: async ({ task, changes }) => {
+      await qc.cancelQueries({ queryKey: keys.taskLists });
+      await qc.cancelQueries({ queryKey: ['task'] });
+      const saved = snapshot(qc);
+      updateCachedTask(qc, task.id, (t) => applyLocally(t, changes));
+      return { saved };
+    },
+    onSuccess: (updated) => {
+      if (updated) updateCachedTask(qc, updated.id, () => updated);
+    },
+    onError: (error, { task, onFieldErrors }, context) => {
+      if (context) restore(qc, context.saved);
+      if (onFieldErrors && error instanceof ApiError && error.problem.errors?.length) onFieldErrors(error);
+      else showToast(messageFor(error, task), { tone: 'error' });
+      void qc.invalidateQueries({ queryKey: keys.taskLists });
+      void qc.invalidateQueries({ queryKey: ['task'] });
+    },
+    onSettled: (_data, _error, { task }) => {
+      void qc.invalidateQueries({ queryKey: keys.history(task.id) });
+    },
+  });
+}
+
+/** Complete (or reopen) with one keystroke or click, with Undo. */
+export function useToggleDone() {
+  const update = useUpdateTask();
+  return useCallback(
+    (task: Task) => {
+      if (task.status === 'done') {
+        update.mutate({ task, changes: { status: 'open' } });
+        showToast(`Reopened ${task.key}`);
+        return;
+      }
+      const before = { status: task.status, waitingOn: task.waitingOn, blockedReason: task.blockedReason };
+      update.mutate({ task, changes: { status: 'done' } });
+      showToast(`Completed ${task.key} · ${task.title}`, {
+        action: {
+          label: 'Undo',
+          run: () => {
+            update.mutate({ task, changes: { status: 'open' } });
+            if (before.status !== 'open') update.mutate({ task, changes: before });
+          },
+        },
+      });
+    },
+    [update],
+  );
+}
+
+export function useCreateTask() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: NewTask) => api.post<Task>('/api/v1/tasks', body),
+    onSuccess: (task) => {
+      qc.setQueryData(keys.task(task.key), task);
+      void qc.invalidateQueries({ queryKey: keys.taskLists });
+    },
+  });
+}
+
+const BULK_LIMIT = 500;
+
+async function bulk(ids: string[], body: { set: BulkChanges } | { delete: true }): Promise<Task[]> {
+  const changed: Task[] = [];
+  for (let i = 0; i < ids.length; i += BULK_LIMIT) {
+    const reply = await api.post<{ items: Task[] }>('/api/v1/tasks/bulk', { ids: ids.slice(i, i + BULK_LIMIT), ...body });
+    changed.push(...reply.items);
+  }
+  return changed;
+}
+
+type BulkField = keyof BulkChanges;
+
+/** The bulk calls that put every task back as it was: one per distinct previous value. */
+export function undoPlan(tasks: Task[], set: BulkChanges): { ids: string[]; set: BulkChanges }[] {
+  const fields = Object.keys(set) as BulkField[];
+  const plan: { ids: string[]; set: BulkChanges }[] = [];
+  const changesStatus = set.status !== undefined;
+  const reopening = changesStatus && FINAL.has(set.status!);
+  if (reopening) plan.push({ ids: tasks.map((t) => t.id), set: { status: 'open' } });
+  const groups = new Map<string, { ids: string[]; set: BulkChanges }>();
+  for (const task of tasks) {
+    const previous: BulkChanges = {};
+    for (const field of fields) {
+      if (field === 'waitingOn' || field === 'blockedReason') continue;
+      (previous as Record<string, unknown>)[field] = task[field];
+    }
+    if (changesStatus) {
+      if (task.status === 'waiting') previous.waitingOn = task.waitingOn;
+      if (task.status === 'blocked') previous.blockedReason = task.blockedReason;
+      if (reopening && task.status === 'open') delete previous.status;
+    }
+    if (Object.keys(previous).length === 0) continue;
+    const key = JSON.stringify(previous);
+    const group = groups.get(key) ?? { ids: [], set: previous };
+    group.ids.push(task.id);
+    groups.set(key, group);
+  }
+  return [...plan, ...groups.values()];
+}
+
+export function useBulkEdit() {
+  const qc = useQueryClient();
+  const run = useCallback(
+    async (tasks: Task[], set: BulkChanges, label: string) => {
+      const saved = snapshot(qc);
+      for (const task of tasks) updateCachedTask(qc, task.id, (t) => applyLocally(t, set as TaskChanges));
+      try {
+        const changed = await bulk(tasks.map((t) => t.id), { set });
+        for (const task of changed) updateCachedTask(qc, task.id, () => task);
+        showToast(`${label} · ${tasks.length} task${tasks.length === 1 ? '' : 's'}`, {
+          action: {
+            label: 'Undo',
+            run: async () => {
+              try {
+                for (const step of undoPlan(tasks, set)) await bulk(step.ids, { set: step.set });
+                showToast('Undone');
+              } catch (error) {
+                showToast(`Could not undo: ${describeError(error)}`, { tone: 'error' });
+              }
+              void qc.invalidateQueries({ queryKey: keys.taskLists });
+            },
+          },
+        });
+      } catch (error) {
+        restore(qc, saved);
+        showToast(`Nothing was changed: ${describeError(error)}`, { tone: 'error' });
+      }
+      void qc.invalidateQueries({ queryKey: keys.taskLists });
+    },
+    [qc],
+  );
+  return run;
+}
+
+// Deletes wait a few seconds before they are sent, so Undo brings back the very same task.
+const DELETE_DELAY_MS = 6000;
+const pendingDeletes = new Map<string, { ids: string[]; timer: number }>();
+
+function sendDelete(ids: string[], keepalive = false): Promise<Response> {
+  const headers = { 'content-type': 'application/json', 'x-csrf-token': csrfToken() };
+  return fetch('/api/v1/tasks/bulk', { method: 'POST', credentials: 'same-origin', keepalive, headers, body: JSON.stringify({ ids, delete: true }) });
+}
+
+if (typeof window !== 'undefined') {
+  window.addEventListener('pagehide', () => {
+    for (const [token, pending] of pendingDeletes) {
+      window.clearTimeout(pending.timer);
+      void sendDelete(pending.ids, true);
+      pendingDeletes.delete(token);
+    }
+  });
+}
+
+export function useDeleteTasks() {
+  const qc = useQueryClient();
+  return useCallback(
+    (tasks: Pick<Task, 'id' | 'key'>[]) => {
+      const ids = tasks.map((t) => t.id);
+      ids.forEach((id) => hiddenTaskIds.add(id));
+      for (const id of ids) updateCachedTask(qc, id, () => null);
+      const token = `${Date.now()}-${ids[0]}`;
+      const unhide = () => ids.forEach((id) => hiddenTaskIds.delete(id));
+      const timer = window.setTimeout(async () => {
+        pendingDeletes.delete(token);
+        try {
+          for (let i = 0; i < ids.length; i += BULK_LIMIT) {
+            const response = await sendDelete(ids.slice(i, i + BULK_LIMIT));
+            if (!response.ok) throw new ApiError(await response.json());
+          }
+        } catch (error) {
+          showToast(`Could not delete: ${describeError(error)}`, { tone: 'error' });
+        }
+        unhide();
+        void qc.invalidateQueries({ queryKey: keys.taskLists });
+      }, DELETE_DELAY_MS);
+      pendingDeletes.set(token, { ids, timer });
+      const what = tasks.length === 1 ? tasks[0]!.key : `${tasks.length} tasks`;
+      showToast(`Deleted ${what}`, {
+        ms: DELETE_DELAY_MS,
+        action: {
+          label: 'Undo',
+          run: () => {
+            window.clearTimeout(timer);
+            pendingDeletes.delete(token);
+            unhide();
+            void qc.invalidateQueries({ queryKey: keys.taskLists });
+          },
+        },
+      });
+    },
+    [qc],
+  );
+}

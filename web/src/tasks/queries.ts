@@ -1,0 +1,86 @@
+// Reading tasks, people and the organisation, cached by TanStack Query.
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { api, query, request } from '../api/client.ts';
+import type { Org, Page, Task, TaskComment, TaskHistoryEntry, Team, User } from '../api/types.ts';
+
+export type TaskFilter = Record<string, string | undefined>;
+
+export const keys = {
+  me: ['me'] as const,
+  users: ['users'] as const,
+  teams: ['teams'] as const,
+  org: ['org'] as const,
+  taskLists: ['tasks'] as const,
+  taskList: (filter: TaskFilter) => ['tasks', filter] as const,
+  task: (idOrKey: string) => ['task', idOrKey] as const,
+  history: (id: string) => ['task-history', id] as const,
+  comments: (id: string) => ['task-comments', id] as const,
+};
+
+export function useMe() {
+  return useQuery({ queryKey: keys.me, queryFn: () => api.get<{ user: User; org: Org }>('/api/v1/me'), retry: false, staleTime: 60_000 });
+}
+
+/** Tasks deleted a moment ago whose delete is still waiting for Undo: never shown. */
+export const hiddenTaskIds = new Set<string>();
+
+function withoutHidden(page: Page<Task>): Page<Task> {
+  return hiddenTaskIds.size === 0 ? page : { ...page, items: page.items.filter((t) => !hiddenTaskIds.has(t.id)) };
+}
+
+export function useTaskList(filter: TaskFilter) {
+  return useQuery({
+    queryKey: keys.taskList(filter),
+    queryFn: () => api.get<Page<Task>>(`/api/v1/tasks${query({ limit: '200', ...filter })}`),
+    placeholderData: keepPreviousData,
+    select: withoutHidden,
+  });
+}
+
+/** Every task matching a filter, page after page (for "select all matching"). */
+export async function allMatchingTasks(filter: TaskFilter): Promise<Task[]> {
+  const all: Task[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api.get<Page<Task>>(`/api/v1/tasks${query({ ...filter, limit: '200', cursor })}`);
+    all.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return all;
+}
+
+export function useTask(idOrKey: string | null) {
+  return useQuery({
+    queryKey: keys.task(idOrKey ?? ''),
+    queryFn: async () => (await request<Task>('GET', `/api/v1/tasks/${encodeURIComponent(idOrKey!)}`)).data,
+    enabled: idOrKey !== null,
+  });
+}
+
+export function useHistory(id: string | undefined) {
+  return useQuery({
+    queryKey: keys.history(id ?? ''),
+    queryFn: () => api.get<Page<TaskHistoryEntry>>(`/api/v1/tasks/${id}/history`),
+    enabled: id !== undefined,
+  });
+}
+
+export function useComments(id: string | undefined) {
+  return useQuery({
+    queryKey: keys.comments(id ?? ''),
+    queryFn: () => api.get<Page<TaskComment>>(`/api/v1/tasks/${id}/comments?limit=200`),
+    enabled: id !== undefined,
+  });
+}
+
+export function useUsers() {
+  return useQuery({ queryKey: keys.users, queryFn: () => api.get<Page<User>>('/api/v1/users?limit=200').then((p) => p.items), staleTime: 60_000 });
+}
+
+export function useTeams() {
+  return useQuery({ queryKey: keys.teams, queryFn: () => api.get<Page<Team>>('/api/v1/teams?limit=200').then((p) => p.items), staleTime: 60_000 });
+}
+
+export function useOrg() {
+  return useQuery({ queryKey: keys.org, queryFn: () => api.get<Org>('/api/v1/org') });
+}

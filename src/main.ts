@@ -6,6 +6,7 @@ import { migrateToLatest } from './platform/db/migrations.ts';
 import { systemClock } from './platform/clock.ts';
 import { createApiTokenFor } from './people/service.ts';
 import { buildServer } from './server.ts';
+import { demoCommand } from './demo/command.ts';
 import { automation, automationConfigFromEnv } from './automation/runner.ts';
 import { ensureWebAppBuilt } from './platform/http/webapp.ts';
 
@@ -17,6 +18,7 @@ Commands:
   serve                         run the web app and API (PORT, default 3000)
   migrate                       bring the database schema up to date
   worker                        run only the automation worker and time triggers (no HTTP)
+  demo [--scale N] [--seed S]   load a demo plumbing business (N more tasks in bulk) and print its login
   token create --email E --name N
                                 create an API token for the user with email E
   help                          show this text
@@ -95,6 +97,8 @@ async function main(argv: string[]): Promise<void> {
       return migrate();
     case 'worker':
       return worker();
+    case 'demo':
+      return demoCommand(rest);
     case 'token':
       return token(rest);
     case 'help':

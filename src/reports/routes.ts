@@ -159,7 +159,7 @@ function bottlenecksTable(v: BottlenecksView): Table {
 }
 
 function automationTable(v: AutomationView): Table {
-  const columns = ['ruleId', 'created', 'open', 'completed', 'cancelled', 'autoClosed', 'completionRate', 'autoCloseRate', 'withDueDate', 'onTime', 'onTimeRate', 'alwaysMissed'] as const;
+  const columns = ['ruleId', 'name', 'enabled', 'created', 'open', 'completed', 'cancelled', 'autoClosed', 'completionRate', 'autoCloseRate', 'withDueDate', 'onTime', 'onTimeRate', 'alwaysMissed', 'silent'] as const;
   return { columns: [...columns], rows: v.rules.map((rule) => columns.map((c) => rule[c])) };
 }
 

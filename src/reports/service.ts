@@ -3,6 +3,8 @@
 import type { Actor, Deps } from '../platform/context.ts';
 import { Invalid, NotFound } from '../platform/errors.ts';
 import { iso } from '../platform/pagination.ts';
+import { AUTOMATION_ACTOR_ID } from '../automation/actions.ts';
+import * as automation from '../automation/service.ts';
 import * as people from '../people/service.ts';
 import { type Priority, type SOURCE_KINDS, taskKey } from '../tasks/task.ts';
 import {
@@ -349,22 +351,31 @@ function dwellByKey(now: { key: string | null; status: string; count: number }[]
 
 // --- 7. automation ------------------------------------------------------------------------------------
 
+type RuleSummary = { name: string; enabled: boolean; createsTasks: boolean };
+
 export async function automationReport(deps: Deps, actor: Actor, query: WindowQuery): Promise<AutomationView> {
   const s = await setting(deps, actor, query);
   const window = windowOf(query, s.now);
-  const [sources, outcomes, autoClosed] = await Promise.all([
+  const [sources, outcomes, autoClosed, rules] = await Promise.all([
     store.createdBySource(deps.db, s.scope, window),
     store.ruleOutcomes(deps.db, s.scope, window),
-    store.autoClosedByRule(deps.db, s.scope, window),
+    store.autoClosedByRule(deps.db, s.scope, window, AUTOMATION_ACTOR_ID),
+    rulesOf(deps, actor),
   ]);
   const autoClosedOf = new Map(autoClosed.map((r) => [r.source_rule_id, Number(r.count)]));
-  const rules = outcomes.map((r) => {
-    const [created, completed, cancelled, withDueDate, onTime] = [r.created, r.completed, r.cancelled, r.with_due_date, r.on_time].map(Number) as [number, number, number, number, number];
-    const auto = autoClosedOf.get(r.source_rule_id) ?? 0;
+  const outcomeOf = new Map(outcomes.map((r) => [r.source_rule_id, r]));
+  const ruleIds = new Set([...rules.keys(), ...outcomeOf.keys()]);
+  const rows = [...ruleIds].map((ruleId) => {
+    const r = outcomeOf.get(ruleId);
+    const [created, open, completed, cancelled, withDueDate, onTime] = (r ? [r.created, r.open, r.completed, r.cancelled, r.with_due_date, r.on_time] : [0, 0, 0, 0, 0, 0]).map(Number) as [number, number, number, number, number, number];
+    const auto = autoClosedOf.get(ruleId) ?? 0;
+    const rule = rules.get(ruleId);
     return {
-      ruleId: r.source_rule_id,
+      ruleId,
+      name: rule?.name ?? null,
+      enabled: rule?.enabled ?? null,
       created,
-      open: Number(r.open),
+      open,
       completed,
       cancelled,
       autoClosed: auto,
@@ -374,6 +385,7 @@ export async function automationReport(deps: Deps, actor: Actor, query: WindowQu
       onTime,
       onTimeRate: rate(onTime, withDueDate),
       alwaysMissed: withDueDate > 0 && onTime === 0,
+      silent: rule !== undefined && rule.enabled && rule.createsTasks && created === 0,
     };
   });
   return {
@@ -382,11 +394,26 @@ export async function automationReport(deps: Deps, actor: Actor, query: WindowQu
     bySource: sources
       .map((r) => ({ source: r.source_kind as SourceKind, created: Number(r.created), completed: Number(r.completed) }))
       .sort((a, b) => b.created - a.created || a.source.localeCompare(b.source)),
-    rules: rules.sort((a, b) => b.created - a.created || a.ruleId.localeCompare(b.ruleId)),
+    rules: rows.sort((a, b) => b.created - a.created || (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff') || a.ruleId.localeCompare(b.ruleId)),
     notes: [
-      'Counts come from the tasks each rule created (source.ruleId). Rules that never fired, and runs that created no task, will be listed once rule runs are logged.',
+      'Figures come from the tasks each rule created inside the window (source.ruleId); silent marks an enabled rule with a create_task action that created none.',
+      'Runs that created no task (conditions not met, duplicates skipped, failures) are in GET /api/v1/automation/runs and are not counted here yet.',
     ],
   };
+}
+
+/** Every rule of the organisation, by id, through the automation service. */
+async function rulesOf(deps: Deps, actor: Actor): Promise<Map<string, RuleSummary>> {
+  const rules = new Map<string, RuleSummary>();
+  let cursor: string | undefined;
+  do {
+    const page = await automation.listRules(deps, actor, { limit: 200, cursor });
+    for (const rule of page.items) {
+      rules.set(rule.id, { name: rule.name, enabled: rule.enabled, createsTasks: rule.actions.some((a) => a.type === 'create_task') });
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return rules;
 }
 
 // --- 8. throughput -------------------------------------------------------------------------------------

@@ -270,15 +270,15 @@ export function ruleOutcomes(db: Db, scope: TaskScope, window: Window) {
     .execute();
 }
 
-/** Rule-made tasks, now closed, whose closing change had no person behind it. */
-export function autoClosedByRule(db: Db, scope: TaskScope, window: Window) {
+/** Rule-made tasks, now closed, whose closing change was made by the system (no actor, or the automation's). */
+export function autoClosedByRule(db: Db, scope: TaskScope, window: Window, systemActorId: string) {
   return createdIn(db, { ...scope, source: 'rule' }, window)
     .where('tasks.active', '=', 0)
     .innerJoin('task_history', (join) =>
       join.onRef('task_history.task_id', '=', 'tasks.id').on('task_history.org_id', '=', scope.orgId).on('task_history.field', '=', 'status'),
     )
     .where('task_history.to_value', 'in', ['done', 'cancelled'])
-    .where('task_history.actor_id', 'is', null)
+    .where((eb) => eb.or([eb('task_history.actor_id', 'is', null), eb('task_history.actor_id', '=', systemActorId)]))
     .select(['tasks.source_rule_id', sql<number>`count(distinct tasks.id)`.as('count')])
     .groupBy('tasks.source_rule_id')
     .$narrowType<{ source_rule_id: string }>()

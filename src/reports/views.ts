@@ -162,6 +162,8 @@ export const bottlenecksView = z
 
 const ruleRow = z.object({
   ruleId: z.string(),
+  name: z.string().nullable().describe('null when the rule has since been deleted'),
+  enabled: z.boolean().nullable(),
   created: z.number().int(),
   open: z.number().int(),
   completed: z.number().int(),
@@ -173,6 +175,7 @@ const ruleRow = z.object({
   onTime: z.number().int(),
   onTimeRate: z.number().nullable(),
   alwaysMissed: z.boolean().describe('every completed task of this rule with a due date was late'),
+  silent: z.boolean().describe('an enabled rule with a create_task action that created no task inside the window'),
 });
 
 export const automationView = z
@@ -183,7 +186,7 @@ export const automationView = z
     rules: z.array(ruleRow),
     notes: z.array(z.string()),
   })
-  .describe('Tasks created inside the window, by the rule that made them (source.ruleId). Rule runs that made no task are not counted yet.');
+  .describe('Every rule, with the tasks it created inside the window (source.ruleId): how many were completed, closed by automation, and on time.');
 
 export const throughputView = z
   .object({

@@ -493,6 +493,45 @@ forEachDatabase('reports API: empty ranges, time zones and CSV quoting', (ctx) =
     expect(summary).toMatchObject({ timezone: 'America/New_York', open: 2, dueToday: 1 });
   });
 
+  it('follows each rule: tasks created, completed, closed by automation, on time, and rules that stay silent', async () => {
+    ctx.clock.set('2026-03-02T09:00:00Z');
+    const org = await ctx.signup('Rule Co');
+    const addRule = async (body: Record<string, unknown>) => {
+      const res = await org.api.post('/api/v1/rules', body);
+      expect(res.status, res.text).toBe(201);
+      return res.body.id as string;
+    };
+    const callBack = await addRule({ name: 'Call new leads', trigger: { event: 'lead.created' }, actions: [{ type: 'create_task', title: 'Call {{record.title}}', due: 'PT2H' }] });
+    const stop = await addRule({ name: 'Stop calling once contacted', trigger: { event: 'lead.stage_changed' }, actions: [{ type: 'close_tasks', status: 'done', fromRules: [callBack] }] });
+    const chase = await addRule({ name: 'Chase overdue invoices', trigger: { event: 'invoice.overdue' }, actions: [{ type: 'create_task', title: 'Chase' }] });
+    const leads: string[] = [];
+    for (const title of ['Ann', 'Bob', 'Cy']) leads.push((await org.api.post('/api/v1/leads', { title })).body.id);
+    await ctx.server.automation.drain();
+    const tasks = (await org.api.get('/api/v1/tasks?limit=200')).body.items;
+    expect(tasks).toHaveLength(3);
+    ctx.clock.set('2026-03-02T10:00:00Z');
+    await patch(org.api, tasks.find((t: any) => t.title === 'Call Ann').key, { status: 'done' });
+    ctx.clock.set('2026-03-02T12:00:00Z');
+    const moved = await org.api.patch(`/api/v1/leads/${leads[1]}`, { stage: 'contacted' });
+    expect(moved.status, moved.text).toBe(200);
+    await ctx.server.automation.drain();
+    const manual = await ctx.createTask(org.api, { title: 'By hand' });
+    expect(manual.source.kind).toBe('manual');
+
+    const report = (await org.api.get('/api/v1/reports/automation?from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z')).body;
+    expect(report.bySource).toEqual([
+      { source: 'rule', created: 3, completed: 2 },
+      { source: 'manual', created: 1, completed: 0 },
+    ]);
+    const none = { created: 0, open: 0, completed: 0, cancelled: 0, autoClosed: 0, completionRate: null, autoCloseRate: null, withDueDate: 0, onTime: 0, onTimeRate: null, alwaysMissed: false };
+    expect(report.rules).toEqual([
+      // Bob's call was closed by the stage change at 12:00, an hour past its due time.
+      { ruleId: callBack, name: 'Call new leads', enabled: true, created: 3, open: 1, completed: 2, cancelled: 0, autoClosed: 1, completionRate: 0.6667, autoCloseRate: 0.5, withDueDate: 2, onTime: 1, onTimeRate: 0.5, alwaysMissed: false, silent: false },
+      { ruleId: chase, name: 'Chase overdue invoices', enabled: true, ...none, silent: true },
+      { ruleId: stop, name: 'Stop calling once contacted', enabled: true, ...none, silent: false },
+    ]);
+  });
+
   it('quotes commas, quotes and newlines in titles in CSV', async () => {
     ctx.clock.set('2026-03-02T09:00:00Z');
     const org = await ctx.signup('Quote Co');

@@ -359,7 +359,7 @@ forEachDatabase('reports API', (ctx) => {
       { source: 'api', created: 1, completed: 0 },
     ]);
     expect(automation.rules).toEqual([]);
-    expect(automation.notes).toHaveLength(1);
+    expect(automation.notes).toHaveLength(2);
   });
 
   it('exports every report as CSV with a header row', async () => {

@@ -74,3 +74,63 @@ export function reportPageErrors(page: Page, errors: string[]): void {
     if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(`console: ${message.text()}`);
   });
 }
+
+export const PASSWORD = 'a long enough password';
+
+export interface ApiUser {
+  token: string;
+  email: string;
+  user: { id: string; name: string };
+  /** Calls the API with this user's bearer token, from the test process (not the browser). */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+}
+
+function apiUser(baseUrl: string, token: string, email: string, user: ApiUser['user']): ApiUser {
+  return {
+    token,
+    email,
+    user,
+    async call(method, path, body, headers = {}) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null };
+    },
+  };
+}
+
+/** Signs up a business through the API; its owner can then log in from a browser with PASSWORD. */
+export async function signupOwner(baseUrl: string, orgName: string, name = 'Olive Owner'): Promise<ApiUser> {
+  const email = `owner-${Math.random().toString(36).slice(2, 8)}@example.test`;
+  const response = await fetch(`${baseUrl}/api/v1/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ orgName, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, name, email, password: PASSWORD }),
+  });
+  const body = (await response.json()) as any;
+  if (response.status !== 201) throw new Error(`signup failed: ${JSON.stringify(body)}`);
+  return apiUser(baseUrl, body.token, email, body.user);
+}
+
+/** Adds a person to the owner's business and logs them in through the API. */
+export async function addPerson(baseUrl: string, owner: ApiUser, name: string, role = 'member'): Promise<ApiUser> {
+  const email = `${name.split(' ')[0]!.toLowerCase()}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+  const created = await owner.call('POST', '/api/v1/users', { name, email, role, password: PASSWORD });
+  if (created.status !== 201) throw new Error(`adding ${name} failed: ${JSON.stringify(created.body)}`);
+  const session = await fetch(`${baseUrl}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+  const body = (await session.json()) as any;
+  return apiUser(baseUrl, body.token, email, created.body);
+}
+
+/** Logs in through the log-in page and waits for My work. */
+export async function logIn(page: Page, email: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'My work' }).waitFor();
+}
+

@@ -13,6 +13,8 @@ declare module 'fastify' {
 }
 
 const HEADER = 'idempotency-key';
+/** A claim still unanswered after this long was left by a process that died mid-request: a retry takes it over. */
+export const ABANDONED_CLAIM_MS = 30_000;
 
 export function registerIdempotency(app: FastifyInstance, db: Db, clock: Clock): void {
   app.decorateRequest('idempotency', null);
@@ -37,7 +39,11 @@ export function registerIdempotency(app: FastifyInstance, db: Db, clock: Clock):
     if (previous.request_hash !== requestHash) {
       throw new Conflict('This Idempotency-Key was already used for a different request', [{ path: 'Idempotency-Key', message: 'was used with another body' }]);
     }
-    if (previous.status_code === null) throw new Conflict('A request with this Idempotency-Key is still in progress; retry shortly');
+    if (previous.status_code === null) {
+      if (!(await takeOverAbandoned(db, clock, previous))) throw new Conflict('A request with this Idempotency-Key is still in progress; retry shortly');
+      request.idempotency = { scope, key };
+      return;
+    }
     reply
       .code(previous.status_code)
       .header('Idempotent-Replayed', 'true')
@@ -58,4 +64,19 @@ export function registerIdempotency(app: FastifyInstance, db: Db, clock: Clock):
     }
     return payload;
   });
+}
+
+/** Takes over a claim whose request never answered (its process died), so the client's retry is not refused forever. */
+async function takeOverAbandoned(db: Db, clock: Clock, claim: { scope: string; key: string; created_at: number }): Promise<boolean> {
+  const now = clock.now();
+  if (Number(claim.created_at) > now - ABANDONED_CLAIM_MS) return false;
+  const taken = await db
+    .updateTable('idempotency_keys')
+    .set({ created_at: now })
+    .where('scope', '=', claim.scope)
+    .where('key', '=', claim.key)
+    .where('status_code', 'is', null)
+    .where('created_at', '=', claim.created_at)
+    .executeTakeFirst();
+  return Number(taken.numUpdatedRows) === 1;
 }

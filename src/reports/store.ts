@@ -41,7 +41,7 @@ const when = (condition: ReturnType<typeof sql>) => sql<number>`coalesce(sum(cas
 
 export async function openCounts(db: Db, scope: TaskScope, now: number, endOfToday: number) {
   const row = await scoped(db, scope)
-    .where('tasks.active', '=', sql.lit(1))
+    .where('tasks.active', '=', 1)
     .select([
       count.as('open'),
       when(sql`tasks.due_sort < ${now}`).as('overdue'),
@@ -52,7 +52,7 @@ export async function openCounts(db: Db, scope: TaskScope, now: number, endOfTod
 }
 
 function overdueTasks(db: Db, scope: TaskScope, now: number) {
-  return scoped(db, scope).where('tasks.active', '=', sql.lit(1)).where('tasks.due_sort', '<', now);
+  return scoped(db, scope).where('tasks.active', '=', 1).where('tasks.due_sort', '<', now);
 }
 
 export function overdueByAssignee(db: Db, scope: TaskScope, now: number) {
@@ -93,7 +93,7 @@ export function oldestOverdue(db: Db, scope: TaskScope, now: number, limit: numb
 /** Open work per person and priority: the counts a workload is weighed from. */
 export function openLoad(db: Db, scope: TaskScope, now: number, endOfWeek: number) {
   return scoped(db, scope)
-    .where('tasks.active', '=', sql.lit(1))
+    .where('tasks.active', '=', 1)
     .select([
       'tasks.assignee_id',
       'tasks.priority',
@@ -119,7 +119,7 @@ export function openByAge(db: Db, scope: TaskScope, now: number) {
   const olderThan = (days: number) => now - days * DAY;
   const between = (newest: number, oldest: number) => when(sql`tasks.created_at <= ${olderThan(newest)} and tasks.created_at > ${olderThan(oldest)}`);
   return scoped(db, scope)
-    .where('tasks.active', '=', sql.lit(1))
+    .where('tasks.active', '=', 1)
     .select([
       'tasks.assignee_id',
       'tasks.team_id',
@@ -171,7 +171,7 @@ export function completedPerSlot(db: Db, scope: TaskScope, window: Window) {
 /** Unresolved tasks now, per status and linked record type (a task linked to several types counts in each). */
 export function openByStatusAndLinkType(db: Db, scope: TaskScope) {
   return scoped(db, scope)
-    .where('tasks.active', '=', sql.lit(1))
+    .where('tasks.active', '=', 1)
     .innerJoin('task_links', (join) => join.onRef('task_links.task_id', '=', 'tasks.id'))
     .select(['tasks.status', 'task_links.record_type', sql<number>`count(distinct tasks.id)`.as('count')])
     .groupBy(['tasks.status', 'task_links.record_type'])
@@ -183,8 +183,10 @@ export function openByStatusAndLinkType(db: Db, scope: TaskScope) {
  * task's team: a range of the status-history index, never one row per change.
  */
 export function statusFlowsByTeam(db: Db, scope: TaskScope, window: Window, now: number) {
+  // CROSS JOIN keeps SQLite walking the history range first (PostgreSQL plans it as any join).
   return statusChangesSince(db, scope, window.from, now)
-    .innerJoin('tasks', 'tasks.id', 'task_history.task_id')
+    .crossJoin('tasks')
+    .whereRef('tasks.id', '=', 'task_history.task_id')
     .where((eb) => scopeOfJoinedTasks(eb, scope))
     .select(['task_history.from_value', 'task_history.to_value', 'tasks.team_id as key', ...flowSums(window)])
     .groupBy(['task_history.from_value', 'task_history.to_value', 'tasks.team_id'])
@@ -192,8 +194,8 @@ export function statusFlowsByTeam(db: Db, scope: TaskScope, window: Window, now:
 }
 
 export function statusFlowsByLinkType(db: Db, scope: TaskScope, window: Window, now: number) {
-  let query = statusChangesSince(db, scope, window.from, now).innerJoin('task_links', 'task_links.task_id', 'task_history.task_id');
-  if (narrowed(scope)) query = query.innerJoin('tasks', 'tasks.id', 'task_history.task_id').where((eb) => scopeOfJoinedTasks(eb, scope));
+  let query = statusChangesSince(db, scope, window.from, now).crossJoin('task_links').whereRef('task_links.task_id', '=', 'task_history.task_id');
+  if (narrowed(scope)) query = query.crossJoin('tasks').whereRef('tasks.id', '=', 'task_history.task_id').where((eb) => scopeOfJoinedTasks(eb, scope));
   return query
     .select(['task_history.from_value', 'task_history.to_value', 'task_links.record_type as key', ...flowSums(window)])
     .groupBy(['task_history.from_value', 'task_history.to_value', 'task_links.record_type'])
@@ -234,7 +236,7 @@ function scopeOfJoinedTasks(eb: ExpressionBuilder<Database, 'tasks'>, scope: Tas
 /** Where unresolved work sits now: per team and status. */
 export function pileUps(db: Db, scope: TaskScope, now: number) {
   return scoped(db, scope)
-    .where('tasks.active', '=', sql.lit(1))
+    .where('tasks.active', '=', 1)
     .select(['tasks.team_id', 'tasks.status', count.as('count'), when(sql`tasks.due_sort < ${now}`).as('overdue'), sql<number>`min(tasks.created_at)`.as('oldest')])
     .groupBy(['tasks.team_id', 'tasks.status'])
     .execute();

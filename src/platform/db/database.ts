@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Dialect, Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from './schema.ts';
 
@@ -40,8 +40,31 @@ export function openDatabase(url: string): OpenDatabase {
     return { db, dialect, close: () => db.destroy() };
   }
   const sqlite = openSqliteFile(url.slice('sqlite:'.length));
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: immediateSqliteDialect({ database: sqlite }) });
   return { db, dialect, sqlite, close: () => db.destroy() };
+}
+
+/**
+ * SQLite transactions that take the write lock when they begin. A deferred
+ * transaction that reads, then writes, fails with SQLITE_BUSY_SNAPSHOT when
+ * another process wrote in between, and busy_timeout cannot help it; one that
+ * begins IMMEDIATE waits its turn instead (several server processes, or a
+ * worker, over one WAL file).
+ */
+function immediateSqliteDialect(config: SqliteDialectConfig): Dialect {
+  const base = new SqliteDialect(config);
+  return {
+    createAdapter: () => base.createAdapter(),
+    createDriver: () => new ImmediateSqliteDriver(config),
+    createQueryCompiler: () => base.createQueryCompiler(),
+    createIntrospector: (db) => base.createIntrospector(db),
+  };
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 function openSqliteFile(path: string): SqliteDatabase.Database {

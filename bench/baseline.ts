@@ -1,0 +1,50 @@
+// The bare stack the benchmark compares Finishline against: Fastify and
+// better-sqlite3 running the same indexed queries and inserts, with no auth,
+// validation, history, events or serialisation schemas.
+import SqliteDatabase from 'better-sqlite3';
+import Fastify from 'fastify';
+
+const db = new SqliteDatabase(process.env.BENCH_DB!);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+db.pragma('cache_size = -65536');
+db.pragma('mmap_size = 268435456');
+
+const myOpenTasks = db.prepare(
+  'select * from tasks where org_id = ? and assignee_id = ? and active = 1 order by due_sort, id limit 50',
+);
+const teamOverdue = db.prepare(
+  'select * from tasks where org_id = ? and team_id = ? and active = 1 and due_at < ? order by due_sort, id limit 50',
+);
+const search = db.prepare(
+  "select * from tasks where org_id = ? and active = 1 and (lower(title) like ? escape '\\' or lower(description) like ? escape '\\') order by due_sort, id limit 50",
+);
+const recordTasks = db.prepare(
+  'select * from tasks where org_id = ? and active = 1 and id in (select task_id from task_links where org_id = ? and record_type = ? and record_id = ?) order by due_sort, id limit 50',
+);
+const insert = db.prepare(
+  `insert into tasks (id, org_id, number, title, description, status, active, priority, priority_rank, due_at, due_sort,
+     assignee_id, team_id, links, checklist, source_kind, created_by_id, created_at, updated_at, version)
+   values (?, ?, ?, ?, '', 'open', 1, 'normal', 2, null, 8640000000000000, ?, null, '[]', '[]', 'api', ?, ?, ?, 1)`,
+);
+let number = 2_000_000_000;
+
+const app = Fastify({ logger: false });
+const q = (request: { query: unknown }) => request.query as Record<string, string>;
+app.get('/list', async (request) => myOpenTasks.all(q(request).org, q(request).assignee));
+app.get('/overdue', async (request) => teamOverdue.all(q(request).org, q(request).team, Date.now()));
+app.get('/search', async (request) => {
+  const pattern = `%${q(request).q!.toLowerCase()}%`;
+  return search.all(q(request).org, pattern, pattern);
+});
+app.get('/record', async (request) => recordTasks.all(q(request).org, q(request).org, q(request).type, q(request).id));
+app.post('/insert', async (request, reply) => {
+  const body = request.body as { title: string };
+  const now = Date.now();
+  number += 1;
+  insert.run(`bench${number}`, process.env.BENCH_ORG, number, body.title, process.env.BENCH_USER, process.env.BENCH_USER, now, now);
+  return reply.code(201).send({ id: `bench${number}` });
+});
+
+await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+console.log('ready');

@@ -1,0 +1,194 @@
+// The benchmark's business: an organisation of 200 people in 20 teams with N
+// tasks spread over two years, each with the history a real one would have
+// (created, assigned, moved through waiting or blocked, completed or not), and
+// links to records. Generated once per size into bench/.cache/, deterministic
+// from a seed, with bulk inserts in large transactions and indexes built after.
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type SqliteDatabase from 'better-sqlite3';
+import { SingleBar } from 'cli-progress';
+import { systemClock } from '../src/platform/clock.ts';
+import { openDatabase } from '../src/platform/db/database.ts';
+import { migrateToLatest } from '../src/platform/db/migrations.ts';
+import { createApiTokenFor } from '../src/people/service.ts';
+
+export interface BenchDataset {
+  path: string;
+  orgId: string;
+  /** The person the "my tasks" figures are measured for, and their API token. */
+  userId: string;
+  token: string;
+  teamId: string;
+  record: { type: string; id: string };
+  tasks: number;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const SPAN_DAYS = 730;
+export const BENCH_ORG = 'org_bench';
+const USERS = 200;
+const TEAMS = 20;
+const RECORDS = 50_000;
+const BENCH_USER = 'u_0';
+const BENCH_USER_EMAIL = 'person0@bench.test';
+
+/** Opens (and if needed first generates) the dataset of `tasks` tasks at `path`. */
+export async function ensureDataset(path: string, tasks: number): Promise<BenchDataset> {
+  if (!existsSync(path)) await generate(path, tasks);
+  const database = openDatabase(`sqlite:${path}`);
+  await migrateToLatest(database.db, database.dialect);
+  const token = await createApiTokenFor({ db: database.db, dialect: database.dialect, clock: systemClock }, BENCH_USER_EMAIL, 'bench');
+  await database.close();
+  return { path, orgId: BENCH_ORG, userId: BENCH_USER, token: token.token, teamId: 'team_0', record: { type: 'job', id: 'rec_7' }, tasks };
+}
+
+/** A small seeded generator, so every generated database is the same. */
+export function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pick<T>(rand: () => number, weighted: [T, number][]): T {
+  let r = rand();
+  for (const [value, weight] of weighted) {
+    if (r < weight) return value;
+    r -= weight;
+  }
+  return weighted[weighted.length - 1]![0];
+}
+
+async function generate(path: string, tasks: number): Promise<void> {
+  mkdirSync(dirname(path), { recursive: true });
+  const building = `${path}.building`;
+  for (const suffix of ['', '-wal', '-shm']) rmSync(building + suffix, { force: true });
+  const database = openDatabase(`sqlite:${building}`);
+  await migrateToLatest(database.db, database.dialect);
+  const sqlite = database.sqlite!;
+  const started = performance.now();
+  const indexes = dropIndexes(sqlite, ['tasks', 'task_history', 'task_links']);
+  const now = Math.floor(Date.now() / HOUR) * HOUR;
+  seedPeople(sqlite, now, tasks);
+  loadTasks(sqlite, now, tasks);
+  console.log('building indexes…');
+  for (const statement of indexes) sqlite.exec(statement);
+  sqlite.exec('analyze');
+  await database.close();
+  renameSync(building, path);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`generated ${tasks.toLocaleString()} tasks in ${seconds.toFixed(1)} s (${Math.round(tasks / seconds).toLocaleString()} tasks/s)`);
+}
+
+/** Drops the tables' secondary indexes and returns the statements that rebuild them. */
+function dropIndexes(sqlite: SqliteDatabase.Database, tables: string[]): string[] {
+  const rows = sqlite
+    .prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${tables.map(() => '?').join(',')})`)
+    .all(...tables) as { name: string; sql: string }[];
+  for (const row of rows) sqlite.exec(`drop index "${row.name}"`);
+  return rows.map((r) => r.sql);
+}
+
+function seedPeople(sqlite: SqliteDatabase.Database, now: number, tasks: number): void {
+  const start = now - SPAN_DAYS * DAY - DAY;
+  sqlite
+    .prepare(`insert into orgs (id, name, timezone, business_hours, holidays, task_seq, created_at, updated_at, version) values (?, 'Bench Plumbing', 'Europe/London', ?, '[]', ?, ?, ?, 1)`)
+    .run(BENCH_ORG, JSON.stringify({ mon: [['08:00', '17:00']], tue: [['08:00', '17:00']], wed: [['08:00', '17:00']], thu: [['08:00', '17:00']], fri: [['08:00', '17:00']], sat: [], sun: [] }), tasks, start, start);
+  const user = sqlite.prepare(
+    `insert into users (id, org_id, email, name, role, password_hash, working_hours, time_off, active, created_at, updated_at, version) values (?, ?, ?, ?, ?, null, null, '[]', 1, ?, ?, 1)`,
+  );
+  user.run('u_owner', BENCH_ORG, 'owner@bench.test', 'Olive Owner', 'owner', start, start);
+  // The measured person is an admin so the benchmark can issue their API token.
+  for (let i = 0; i < USERS; i++) user.run(`u_${i}`, BENCH_ORG, `person${i}@bench.test`, `Person ${i}`, i === 0 ? 'admin' : 'member', start, start);
+  const team = sqlite.prepare(`insert into teams (id, org_id, name, manager_id, created_at, updated_at, version) values (?, ?, ?, null, ?, ?, 1)`);
+  const member = sqlite.prepare(`insert into team_members (org_id, team_id, user_id) values (?, ?, ?)`);
+  for (let i = 0; i < TEAMS; i++) team.run(`team_${i}`, BENCH_ORG, `Team ${i}`, start, start);
+  for (let i = 0; i < USERS; i++) member.run(BENCH_ORG, `team_${i % TEAMS}`, `u_${i}`);
+}
+
+const TITLES = [
+  'Call the customer back',
+  'Send the quote',
+  'Chase the unpaid invoice',
+  'Order the boiler part',
+  'Confirm the booking',
+  'Follow up the missed appointment',
+  'Book the annual service',
+  'Prepare the gas safety certificate',
+  'Ask for a review',
+  'Collect the keys',
+];
+const PRIORITIES: [string, number][] = [['urgent', 0.05], ['high', 0.2], ['normal', 0.6], ['low', 0.15]];
+const RANK: Record<string, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+const LINK_TYPES: [string, number][] = [['lead', 0.3], ['job', 0.4], ['client', 0.15], ['contact', 0.1], ['service', 0.05]];
+const SOURCES: [string, number][] = [['manual', 0.5], ['api', 0.15], ['rule', 0.3], ['recurrence', 0.05]];
+
+/** One task's life: the statuses it went through and when, cut off at now. */
+function lifeOf(rand: () => number, created: number, now: number): { at: number; to: string }[] {
+  const duration = -Math.log(1 - rand()) * 2 * DAY;
+  const at = (fraction: number) => created + Math.round(duration * fraction);
+  const final = rand() < 0.9 ? 'done' : 'cancelled';
+  const stale = rand() < 0.02;
+  const path = pick<{ at: number; to: string }[]>(rand, [
+    [[{ at: created, to: 'open' }, { at: at(0.4), to: 'waiting' }, { at: at(0.7), to: 'open' }, { at: at(1), to: final }], 0.15],
+    [[{ at: created, to: 'open' }, { at: at(0.4), to: 'blocked' }, { at: at(0.7), to: 'in_progress' }, { at: at(1), to: final }], 0.05],
+    [[{ at: created, to: 'open' }, { at: at(0.5), to: 'in_progress' }, { at: at(1), to: final }], 0.6],
+    [[{ at: created, to: 'open' }, { at: at(1), to: final }], 0.2],
+  ]);
+  const lived = path.filter((step) => step.at <= now);
+  return stale && lived.length > 1 ? lived.slice(0, -1) : lived;
+}
+
+function loadTasks(sqlite: SqliteDatabase.Database, now: number, tasks: number): void {
+  const rand = random(42);
+  const insertTask = sqlite.prepare(
+    `insert into tasks (id, org_id, number, title, description, status, active, priority, priority_rank, due_at, due_sort, assignee_id, team_id,
+       links, checklist, waiting_on, blocked_reason, source_kind, source_rule_id, source_event_id, recurrence, created_by_id, created_at, updated_at, completed_at, version)
+     values (?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, null, null, 'u_owner', ?, ?, ?, ?)`,
+  );
+  const insertHistory = sqlite.prepare(`insert into task_history (id, org_id, task_id, actor_id, at, field, from_value, to_value) values (?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertLink = sqlite.prepare(`insert into task_links (org_id, task_id, record_type, record_id) values (?, ?, ?, ?)`);
+  const start = now - SPAN_DAYS * DAY;
+  let historyId = 0;
+  const load = sqlite.transaction((from: number, to: number) => {
+    for (let n = from; n < to; n++) {
+      const id = `t${String(n).padStart(8, '0')}`;
+      const created = start + Math.floor(((n + rand()) / tasks) * SPAN_DAYS * DAY);
+      const priority = pick(rand, PRIORITIES);
+      const assignee = rand() < 0.9 ? `u_${Math.floor(rand() * USERS)}` : null;
+      const team = rand() < 0.8 ? `team_${Math.floor(rand() * TEAMS)}` : null;
+      const due = rand() < 0.8 ? created + Math.round((2 + rand() * 118) * HOUR) : null;
+      const source = pick(rand, SOURCES);
+      const rule = source === 'rule' ? `rule_${Math.floor(rand() * 20)}` : null;
+      const life = lifeOf(rand, created, now);
+      const last = life[life.length - 1]!;
+      const active = last.to === 'done' || last.to === 'cancelled' ? 0 : 1;
+      const links = rand() < 0.6 ? [{ type: pick(rand, LINK_TYPES), id: `rec_${Math.floor(rand() * RECORDS)}` }] : [];
+      const title = `${TITLES[Math.floor(rand() * TITLES.length)]} (${n + 1})`;
+      insertTask.run(
+        id, BENCH_ORG, n + 1, title, last.to, active, priority, RANK[priority], due, due ?? 8_640_000_000_000_000,
+        assignee, team, JSON.stringify(links), last.to === 'waiting' ? 'Customer' : null, last.to === 'blocked' ? 'Parts' : null,
+        source, rule, created, last.at, last.to === 'done' ? last.at : null, life.length,
+      );
+      const history = (at: number, field: string, fromValue: string | null, toValue: string | null) =>
+        insertHistory.run(`h${String(historyId++).padStart(9, '0')}`, BENCH_ORG, id, 'u_owner', at, field, fromValue, toValue);
+      history(created, 'status', null, 'open');
+      if (assignee) history(created, 'assigneeId', null, assignee);
+      if (team) history(created, 'teamId', null, team);
+      if (due !== null) history(created, 'dueAt', null, new Date(due).toISOString());
+      history(created, 'priority', null, priority);
+      life.slice(1).forEach((step, i) => history(step.at, 'status', life[i]!.to, step.to));
+      for (const link of links) insertLink.run(BENCH_ORG, id, link.type, link.id);
+    }
+  });
+  const bar = new SingleBar({ format: 'generating tasks [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left', hideCursor: true });
+  bar.start(tasks, 0);
+  for (let from = 0; from < tasks; from += 20_000) {
+    load(from, Math.min(tasks, from + 20_000));
+    bar.update(Math.min(tasks, from + 20_000));
+  }
+  bar.stop();
+}

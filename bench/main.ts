@@ -1,0 +1,120 @@
+// `npm run bench`: Finishline against the bare stack, in the same run, on the
+// same data. Prints a table and, last, one JSON line of every figure and ratio.
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type BenchDataset, ensureDataset } from './dataset.ts';
+import { type Child, type Figures, load, ratio, startProcess } from './measure.ts';
+
+const CACHE = new URL('./.cache/', import.meta.url).pathname;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Scenario {
+  name: string;
+  finishline: (d: BenchDataset) => { path: string; method?: 'GET' | 'POST'; body?: string };
+  baseline: (d: BenchDataset) => { path: string; method?: 'GET' | 'POST'; body?: string };
+  goal?: { ratio?: number; p99Ms?: number };
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'list_my_tasks',
+    finishline: () => ({ path: '/api/v1/tasks?assignee=me&limit=50' }),
+    baseline: (d) => ({ path: `/list?org=${d.orgId}&assignee=${d.userId}` }),
+    goal: { ratio: 0.6, p99Ms: 10 },
+  },
+  {
+    name: 'create_task',
+    finishline: () => ({ path: '/api/v1/tasks', method: 'POST', body: JSON.stringify({ title: 'Call the customer back', priority: 'high' }) }),
+    baseline: () => ({ path: '/insert', method: 'POST', body: JSON.stringify({ title: 'Call the customer back' }) }),
+    goal: { ratio: 0.4 },
+  },
+  {
+    name: 'team_overdue',
+    finishline: (d) => ({ path: `/api/v1/tasks?team=${d.teamId}&overdue=true&limit=50` }),
+    baseline: (d) => ({ path: `/overdue?org=${d.orgId}&team=${d.teamId}` }),
+  },
+  {
+    name: 'text_search',
+    finishline: () => ({ path: `/api/v1/tasks?q=boiler&limit=50` }),
+    baseline: (d) => ({ path: `/search?org=${d.orgId}&q=boiler` }),
+  },
+  {
+    name: 'record_tasks',
+    finishline: (d) => ({ path: `/api/v1/tasks?link=${d.record.type}:${d.record.id}&limit=50` }),
+    baseline: (d) => ({ path: `/record?org=${d.orgId}&type=${d.record.type}&id=${d.record.id}` }),
+  },
+];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2).filter((a) => a !== '--'),
+    options: { quick: { type: 'boolean' }, tasks: { type: 'string' }, seconds: { type: 'string' }, only: { type: 'string' } },
+  });
+  const tasks = Number(values.tasks ?? (values.quick ? 100_000 : 1_000_000));
+  const seconds = Number(values.seconds ?? (values.quick ? 5 : 10));
+  const dataset = await ensureDataset(join(CACHE, `tasks-${tasks}.db`), tasks);
+  // Each server gets its own copy, so neither one's writes slow the other down.
+  const runDb = join(CACHE, `run-${process.pid}.db`);
+  const baseDb = join(CACHE, `base-${process.pid}.db`);
+  copyFileSync(dataset.path, runDb);
+  copyFileSync(dataset.path, baseDb);
+
+  const figures: Record<string, number> = { tasks };
+  const rows: string[][] = [];
+  const [appPort, basePort] = await Promise.all([freePort(), freePort()]);
+  const children: Child[] = [];
+  try {
+    children.push(await startProcess(['bin/finishline.js', 'serve'], { PORT: String(appPort), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${runDb}`, LOG_LEVEL: 'warn', FINISHLINE_TICK_MS: '1000' }, `http://127.0.0.1:${appPort}/healthz`));
+    children.push(await startProcess(['--import', 'tsx', 'bench/baseline.ts'], { PORT: String(basePort), BENCH_DB: baseDb, BENCH_ORG: dataset.orgId, BENCH_USER: dataset.userId }, `http://127.0.0.1:${basePort}/list?org=x&assignee=y`));
+    const auth = { authorization: `Bearer ${dataset.token}`, 'content-type': 'application/json' };
+    for (const scenario of SCENARIOS.filter((s) => !values.only || values.only.split(',').includes(s.name))) {
+      const run = async (base: string, target: { path: string; method?: 'GET' | 'POST'; body?: string }, connections: number, headers: Record<string, string>) =>
+        load({ url: `${base}${target.path}`, method: target.method, body: target.body, headers, connections, seconds });
+      const app = `http://127.0.0.1:${appPort}`;
+      const bare = `http://127.0.0.1:${basePort}`;
+      const appAt50 = await run(app, scenario.finishline(dataset), 50, auth);
+      const baseAt50 = await run(bare, scenario.baseline(dataset), 50, { 'content-type': 'application/json' });
+      const appAt10 = await run(app, scenario.finishline(dataset), 10, auth);
+      const baseAt10 = await run(bare, scenario.baseline(dataset), 10, { 'content-type': 'application/json' });
+      record(figures, rows, scenario, appAt50, baseAt50, appAt10, baseAt10);
+    }
+  } finally {
+    for (const child of children) await child.stop();
+    for (const file of [runDb, baseDb]) for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) rmSync(file + suffix);
+  }
+  printTable(rows);
+  console.log(JSON.stringify(figures));
+}
+
+function record(figures: Record<string, number>, rows: string[][], s: Scenario, app50: Figures, base50: Figures, app10: Figures, base10: Figures): void {
+  const r = ratio(app50.rps, base50.rps);
+  figures[`${s.name}_rps`] = app50.rps;
+  figures[`${s.name}_baseline_rps`] = base50.rps;
+  figures[`${s.name}_ratio`] = r;
+  figures[`${s.name}_p99_ms`] = app10.p99;
+  figures[`${s.name}_baseline_p99_ms`] = base10.p99;
+  figures[`${s.name}_errors`] = app50.errors + app50.non2xx + app10.errors + app10.non2xx;
+  const goal = [s.goal?.ratio !== undefined ? `ratio ≥ ${s.goal.ratio} ${r >= s.goal.ratio ? 'ok' : 'MISSED'}` : '', s.goal?.p99Ms !== undefined ? `p99 ≤ ${s.goal.p99Ms} ms ${app10.p99 <= s.goal.p99Ms ? 'ok' : 'MISSED'}` : '']
+    .filter(Boolean)
+    .join(', ');
+  rows.push([s.name, String(app50.rps), String(base50.rps), r.toFixed(2), `${app10.p99}`, `${base10.p99}`, String(figures[`${s.name}_errors`]), goal]);
+}
+
+function printTable(rows: string[][]): void {
+  const header = ['scenario', 'req/s @50', 'bare req/s', 'ratio', 'p99 ms @10', 'bare p99', 'errors', 'goal'];
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  for (const row of all) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
+}
+
+await main();

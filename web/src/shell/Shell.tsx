@@ -1,15 +1,12 @@
 // The signed-in app: navigation, the page, the task drawer, quick add, and what is live or waiting to sync.
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { api, describeError } from '../api/client.ts';
 import type { Org, User } from '../api/types.ts';
 import { useQueuedChanges } from '../offline/queue.ts';
-import { Board } from '../pages/Board.tsx';
 import { List } from '../pages/List.tsx';
 import { MyWork } from '../pages/MyWork.tsx';
-import { Settings } from '../pages/Settings.tsx';
-import { QuickAdd } from '../quickadd/QuickAdd.tsx';
 import { Avatar } from '../tasks/bits.tsx';
 import { TaskDrawer } from '../tasks/TaskDrawer.tsx';
 import { useTaskDrawer } from './drawerRoute.ts';
@@ -18,6 +15,15 @@ import { useLiveUpdates } from './live.ts';
 import { Modal } from './Modal.tsx';
 import { useOnline } from './online.ts';
 import { showToast } from './toasts.tsx';
+
+// The board (drag and drop), quick add (the date parser) and settings load on first use,
+// and in the background once the app is idle, so they work offline too.
+const loadBoard = () => import('../pages/Board.tsx').then((m) => ({ default: m.Board }));
+const loadQuickAdd = () => import('../quickadd/QuickAdd.tsx').then((m) => ({ default: m.QuickAdd }));
+const loadSettings = () => import('../pages/Settings.tsx').then((m) => ({ default: m.Settings }));
+const Board = lazy(loadBoard);
+const QuickAdd = lazy(loadQuickAdd);
+const Settings = lazy(loadSettings);
 
 const NAV = [
   { href: '/', label: 'My work', icon: '◎', key: 'm' },
@@ -36,6 +42,11 @@ export function Shell({ user, org }: { user: User; org: Org }) {
   const qc = useQueryClient();
   const online = useOnline();
   const queued = useQueuedChanges();
+  useEffect(() => {
+    const preload = () => void Promise.all([loadQuickAdd(), loadBoard(), loadSettings()]);
+    const handle = window.setTimeout(preload, 300);
+    return () => window.clearTimeout(handle);
+  }, []);
 
   useShortcut((event) => {
     if (goPending) {
@@ -97,6 +108,7 @@ export function Shell({ user, org }: { user: User; org: Org }) {
             {online ? `Syncing ${queued.length} change${queued.length === 1 ? '' : 's'}…` : `Offline${queued.length ? ` — ${queued.length} change${queued.length === 1 ? '' : 's'} will sync when you are back online` : ' — changes will sync when you are back online'}`}
           </div>
         )}
+        <Suspense fallback={<p className="muted pad">Loading…</p>}>
         <Switch>
           <Route path="/" component={MyWork} />
           <Route path="/board" component={Board} />
@@ -106,10 +118,15 @@ export function Shell({ user, org }: { user: User; org: Org }) {
             <div className="page"><h1>Not found</h1><p><Link href="/">Back to My work</Link></p></div>
           </Route>
         </Switch>
+        </Suspense>
       </main>
       <TaskDrawer />
       <button type="button" className="fab" aria-label="New task" onClick={() => setQuickAdd(true)}>+</button>
-      {quickAdd && <QuickAdd onClose={() => setQuickAdd(false)} onCreated={(key) => drawer.open(key)} />}
+      {quickAdd && (
+        <Suspense fallback={null}>
+          <QuickAdd onClose={() => setQuickAdd(false)} onCreated={(key) => drawer.open(key)} />
+        </Suspense>
+      )}
       {help && <ShortcutHelp onClose={() => setHelp(false)} />}
     </div>
   );

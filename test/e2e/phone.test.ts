@@ -1,0 +1,98 @@
+// A technician's phone, 390 px wide: the app fits, installs (manifest and
+// service worker), and a checklist tick and a completion made without signal
+// are kept and sent once the phone is back online.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { addPerson, type ApiUser, browserSkipReason, logIn, reportPageErrors, screenshot, signupOwner, startWebApp, type WebApp } from '../support/browser.ts';
+
+const skip = browserSkipReason();
+/** How long to wait for the page to show something (a wait, not a timing assertion). */
+const T = { timeout: 10_000 };
+
+describe.skipIf(skip !== null)(skip ? `web app on a phone (skipped: ${skip})` : 'web app on a phone', () => {
+  let web: WebApp;
+  let owner: ApiUser;
+  let tech: ApiUser;
+  let phone: BrowserContext;
+  let page: Page;
+  let task: any;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    web = await startWebApp();
+    owner = await signupOwner(web.baseUrl, 'Sparkle Cleaning');
+    tech = await addPerson(web.baseUrl, owner, 'Tina Technician');
+    const today = new Date();
+    today.setHours(23, 0, 0, 0);
+    task = (await owner.call('POST', '/api/v1/tasks', {
+      title: 'Deep clean at 14 Elm Street',
+      assigneeId: tech.user.id,
+      dueAt: today.toISOString(),
+      priority: 'high',
+      checklist: ['Photos before', 'Kitchen degrease', 'Photos after'],
+    })).body;
+    await owner.call('POST', '/api/v1/tasks', { title: 'Restock the van', assigneeId: tech.user.id });
+    phone = await web.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    page = await phone.newPage();
+    reportPageErrors(page, errors);
+  });
+  afterAll(async () => {
+    await web?.close();
+  });
+
+  it('fits a 390 px screen: My work with no sideways scrolling and the navigation at the bottom', async () => {
+    await logIn(page, tech.email);
+    await page.locator('.task-row', { hasText: 'Deep clean' }).waitFor(T);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const nav = (await page.getByRole('navigation', { name: 'Main' }).boundingBox())!;
+    expect(nav.y + nav.height).toBeGreaterThan(800);
+    await page.getByRole('button', { name: 'New task' }).waitFor();
+    await screenshot(page, 'phone-my-work');
+  });
+
+  it('is installable: a manifest with icons and an active service worker', async () => {
+    const manifest = await (await page.request.get('/manifest.webmanifest')).json();
+    expect(manifest).toMatchObject({ name: 'Finishline', display: 'standalone', start_url: '/' });
+    expect(manifest.icons.map((i: { sizes: string }) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+    for (const icon of manifest.icons) expect((await page.request.get(icon.src)).status()).toBe(200);
+    const active = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state);
+    expect(['activating', 'activated']).toContain(active);
+  });
+
+  it('ticks a checklist item and completes the task offline, then syncs when back online', async () => {
+    await page.locator('.task-row', { hasText: 'Deep clean' }).click();
+    const drawer = page.getByRole('complementary', { name: `Task ${task.key}` });
+    await drawer.getByText('Kitchen degrease').waitFor(T);
+    await phone.setOffline(true);
+    await drawer.getByText('Photos before').click();
+    await drawer.getByText('Kitchen degrease').click();
+    await drawer.getByRole('button', { name: 'Complete' }).click();
+    await page.getByRole('status').filter({ hasText: '1 change will sync' }).waitFor(T);
+    await screenshot(page, 'phone-offline');
+    // Nothing has reached the server yet.
+    const before = (await owner.call('GET', `/api/v1/tasks/${task.id}`)).body;
+    expect(before.status).toBe('open');
+    expect(before.checklist.map((i: { done: boolean }) => i.done)).toEqual([false, false, false]);
+
+    await phone.setOffline(false);
+    await page.locator('.toast', { hasText: 'Back online' }).waitFor(T);
+    await expect.poll(async () => (await owner.call('GET', `/api/v1/tasks/${task.id}`)).body.status, T).toBe('done');
+    const after = (await owner.call('GET', `/api/v1/tasks/${task.id}`)).body;
+    expect(after.checklist.map((i: { done: boolean }) => i.done)).toEqual([true, true, false]);
+    await page.getByRole('status').filter({ hasText: 'will sync' }).waitFor({ state: 'detached', ...T });
+    await drawer.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('shows the board one column at a time and the task drawer full screen', async () => {
+    await page.getByRole('link', { name: 'Board' }).click();
+    await page.locator('section.column[data-status="open"] .card-slot').first().waitFor(T);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'phone-board');
+    await page.locator('.card-slot', { hasText: 'Restock the van' }).click();
+    const drawer = page.getByRole('complementary');
+    await drawer.getByLabel('Title').waitFor(T);
+    expect((await drawer.boundingBox())!.width).toBe(390);
+    await screenshot(page, 'phone-task');
+    expect(errors).toEqual([]);
+  });
+});

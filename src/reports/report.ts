@@ -57,10 +57,14 @@ export interface CompletionStats extends DurationStats {
 
 /** Time to complete is completedAt − createdAt; on time is completedAt ≤ dueAt. */
 export function completionStats(completions: readonly Completion[]): CompletionStats {
-  const durations = completions.map((c) => c.completedAt - c.createdAt);
-  const dated = completions.filter((c) => c.dueAt !== null);
-  const onTime = dated.filter((c) => c.completedAt <= c.dueAt!).length;
-  return { ...durationStats(durations), withDueDate: dated.length, onTime, onTimeRate: rate(onTime, dated.length) };
+  return timingStats(completions.map((c) => ({ ms: c.completedAt - c.createdAt, onTime: c.dueAt === null ? null : c.completedAt <= c.dueAt })));
+}
+
+/** The same figures from each completion's duration and on-time flag (null: it had no due date). */
+export function timingStats(timings: readonly { ms: number; onTime: boolean | null }[]): CompletionStats {
+  const dated = timings.filter((t) => t.onTime !== null);
+  const onTime = dated.filter((t) => t.onTime).length;
+  return { ...durationStats(timings.map((t) => t.ms)), withDueDate: dated.length, onTime, onTimeRate: rate(onTime, dated.length) };
 }
 
 /** part / whole rounded to 4 decimals, or null when there is no whole. */

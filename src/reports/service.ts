@@ -17,6 +17,7 @@ import {
   type Completion,
   completionStats,
   type CompletionStats,
+  timingStats,
   countsPerBucket,
   DAY,
   type DwellFigures,
@@ -125,8 +126,9 @@ export async function summaryReport(deps: Deps, actor: Actor, query: WindowQuery
   const s = await setting(deps, actor, query);
   const window = windowOf(query, s.now);
   const { endOfToday } = calendarEdges(s.now, s.timezone);
-  const [counts, done] = await Promise.all([store.openCounts(deps.db, s.scope, s.now, endOfToday), store.completions(deps.db, s.scope, window)]);
-  return { ...s.header, window: windowView(window), ...counts, ...statsView(completionStats(done.map(completionOf))) };
+  const [counts, times] = await Promise.all([store.openCounts(deps.db, s.scope, s.now, endOfToday), store.completionTimes(deps.db, s.scope, window)]);
+  const timings = times.map((t) => ({ ms: Number(t.ms), onTime: t.on_time === null ? null : Number(t.on_time) === 1 }));
+  return { ...s.header, window: windowView(window), ...counts, ...statsView(timingStats(timings)) };
 }
 
 function completionOf(row: { created_at: number; completed_at: number; due_at: number | null }): Completion {

@@ -145,6 +145,18 @@ export function completions(db: Db, scope: TaskScope, window: Window) {
     .execute();
 }
 
+/** Just the time to complete and whether it was on time (null: no due date), for every completion in the window. */
+export function completionTimes(db: Db, scope: TaskScope, window: Window) {
+  return scoped(db, scope)
+    .where('tasks.completed_at', '>=', window.from)
+    .where('tasks.completed_at', '<', window.to)
+    .select([
+      sql<number>`tasks.completed_at - tasks.created_at`.as('ms'),
+      sql<number | null>`case when tasks.due_at is null then null when tasks.completed_at <= tasks.due_at then 1 else 0 end`.as('on_time'),
+    ])
+    .execute();
+}
+
 /** Tasks created (or completed) per UTC quarter-hour slot inside the window. */
 export function createdPerSlot(db: Db, scope: TaskScope, window: Window) {
   const slot = sql<number>`tasks.created_at / ${sql.lit(SLOT_MS)}`;

@@ -23,7 +23,14 @@ export async function demoCommand(args: string[]): Promise<void> {
     await migrateToLatest(database.db, database.dialect);
     console.log(`Loading the demo business into ${database.dialect === 'sqlite' ? databaseUrl : 'PostgreSQL'} (seed ${options.seed})…`);
     const bar = new cliProgress.SingleBar(
-      { format: 'tasks |{bar}| {percentage}% | {value}/{total} | {rate} tasks/s | eta {eta_formatted}', hideCursor: true, etaBuffer: 20 },
+      {
+        format: 'tasks |{bar}| {percentage}% | {value}/{total} | {rate} tasks/s | eta {eta_formatted}',
+        hideCursor: true,
+        etaBuffer: 20,
+        // Without a terminal (CI, a log file), a line every few seconds instead of a redrawn bar.
+        noTTYOutput: true,
+        notTTYSchedule: 5000,
+      },
       cliProgress.Presets.shades_classic,
     );
     const started = performance.now();

@@ -1,7 +1,6 @@
 // The CRM records tasks belong to — contacts, clients, pipelines, leads, jobs,
 // services: their schemas, output shapes and the pure rules of stages and job statuses.
 import { z } from 'zod';
-import type { FieldError } from '../platform/errors.ts';
 import { Invalid } from '../platform/errors.ts';
 
 export const RECORD_TYPES = ['contact', 'client', 'lead', 'job', 'service', 'pipeline'] as const;
@@ -309,9 +308,4 @@ export function jobChange(before: { start: number | null; status: JobStatus }, a
     scheduled: after.start !== null && after.start !== before.start,
     status: before.status !== after.status ? { from: before.status, to: after.status } : null,
   };
-}
-
-/** Field errors for references that were not found, named by where they were sent. */
-export function missingRefs(path: string, wanted: string[], found: Set<string>, what: string): FieldError[] {
-  return wanted.flatMap((id, i) => (found.has(id) ? [] : [{ path: `${path}.${i}`, message: `no such ${what}` }]));
 }

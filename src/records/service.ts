@@ -23,7 +23,6 @@ import {
   type JobStatus,
   type LinkableType,
   type LinkSummary,
-  missingRefs,
   NO_DATE,
   type RecordListQuery,
   type RecordType,
@@ -183,34 +182,37 @@ async function checkPeople(trx: Db, orgId: string, path: string, userIds: string
   if (errors.length > 0) throw new NotFound('User', errors);
 }
 
+/** Records a record points to (a lead's contact, a job's client…), each with the field it was sent in. */
 interface Ref {
-  path: string;
   type: RecordType;
-  ids: string[];
-  /** The ids sent as a list (path.N), not a single field. */
-  list?: boolean;
+  items: { id: string; path: string }[];
 }
 
-/** Records a record points to (a lead's contact, a job's client…) must exist here and not be archived. */
+/** A single reference being set: not cleared, not left as it was. */
+function refTo(type: RecordType, path: string, value: string | null | undefined, current: string | null = null): Ref {
+  return { type, items: value !== undefined && value !== null && value !== current ? [{ id: value, path }] : [] };
+}
+
+/** A list of references (path.N), leaving out those already held. */
+function refsTo(type: RecordType, path: string, ids: string[], held: string[] = []): Ref {
+  const kept = new Set(held);
+  return { type, items: ids.flatMap((id, i) => (kept.has(id) ? [] : [{ id, path: `${path}.${i}` }])) };
+}
+
+/** Each referenced record must exist in this organisation (else 404) and not be archived (else 400). */
 async function checkRefs(trx: Db, orgId: string, refs: Ref[]): Promise<void> {
   const missing: FieldError[] = [];
   const archived: FieldError[] = [];
   for (const ref of refs) {
-    if (ref.ids.length === 0) continue;
-    const found = await store.existingRecords(trx, ref.type, orgId, ref.ids);
-    ref.ids.forEach((id, i) => {
-      const path = ref.list ? `${ref.path}.${i}` : ref.path;
+    if (ref.items.length === 0) continue;
+    const found = await store.existingRecords(trx, ref.type, orgId, ref.items.map((item) => item.id));
+    for (const { id, path } of ref.items) {
       if (!found.has(id)) missing.push({ path, message: `no such ${ref.type}` });
       else if (found.get(id)) archived.push({ path, message: `the ${ref.type} is archived` });
-    });
+    }
   }
   if (missing.length > 0) throw new NotFound('Referenced record', missing);
   if (archived.length > 0) throw new Invalid(archived.map((e) => `${e.path}: ${e.message}`).join('; '), archived);
-}
-
-/** A single reference that is being set (not cleared, not left as it was). */
-function settingRef(value: string | null | undefined, current: string | null): string[] {
-  return value !== undefined && value !== null && value !== current ? [value] : [];
 }
 
 /** Loads a live record for a change, honouring If-Match. */
@@ -278,7 +280,7 @@ async function changeContact(trx: Db, actor: Actor, id: string, input: UpdateCon
 export function createClient(deps: Deps, actor: Actor, input: CreateClientInput) {
   return inTransaction(deps, async (trx, now) => {
     await checkOwner(trx, actor.orgId, input.ownerId);
-    await checkRefs(trx, actor.orgId, [{ path: 'contactIds', type: 'contact', ids: input.contactIds, list: true }]);
+    await checkRefs(trx, actor.orgId, [refsTo('contact', 'contactIds', input.contactIds)]);
     const row: store.ClientRow = { ...newRow(actor, input.ownerId, now), name: input.name, contact_ids: JSON.stringify(input.contactIds), address: input.address, notes: input.notes };
     await store.insertRecord(trx, 'client', row);
     await emit(trx, actor, { type: 'client', id: row.id }, 'client.created', { name: row.name, ownerId: row.owner_id, contactIds: input.contactIds }, now);
@@ -293,18 +295,7 @@ export function updateClient(deps: Deps, actor: Actor, id: string, input: Update
 async function changeClient(trx: Db, actor: Actor, id: string, input: UpdateClientInput, now: number, ifVersion?: number) {
   const row = await loadForChange(trx, actor, 'client', id, ifVersion);
   await checkOwner(trx, actor.orgId, input.ownerId);
-  if (input.contactIds) {
-    const current = new Set(JSON.parse(row.contact_ids) as string[]);
-    const added = input.contactIds.map((contactId, i) => ({ contactId, i })).filter(({ contactId }) => !current.has(contactId));
-    try {
-      await checkRefs(trx, actor.orgId, [{ path: 'contactIds', type: 'contact', ids: added.map((a) => a.contactId), list: true }]);
-    } catch (error) {
-      // Name each bad contact by where it was sent, not by its place among the new ones.
-      const e = error as NotFound | Invalid;
-      e.errors?.forEach((fe) => (fe.path = `contactIds.${added[Number(fe.path.split('.')[1])]!.i}`));
-      throw error;
-    }
-  }
+  if (input.contactIds) await checkRefs(trx, actor.orgId, [refsTo('contact', 'contactIds', input.contactIds, JSON.parse(row.contact_ids) as string[])]);
   const { ownerId, contactIds, ...fields } = input;
   const set = defined({ ...fields, owner_id: ownerId, contact_ids: contactIds ? JSON.stringify(contactIds) : undefined });
   const saved = await saveChange(trx, actor, 'client', row, set, now);
@@ -380,7 +371,7 @@ async function pipelineFor(trx: Db, actor: Actor, pipelineId: string | undefined
 export function createLead(deps: Deps, actor: Actor, input: CreateLeadInput) {
   return inTransaction(deps, async (trx, now) => {
     await checkOwner(trx, actor.orgId, input.ownerId);
-    await checkRefs(trx, actor.orgId, [{ path: 'contactId', type: 'contact', ids: input.contactId ? [input.contactId] : [] }]);
+    await checkRefs(trx, actor.orgId, [refTo('contact', 'contactId', input.contactId)]);
     const pipeline = await pipelineFor(trx, actor, input.pipelineId, now);
     const stage = stageIn(JSON.parse(pipeline.stages) as Stage[], input.stage);
     const row: store.LeadRow = {
@@ -415,7 +406,7 @@ export function updateLead(deps: Deps, actor: Actor, id: string, input: UpdateLe
 export async function changeLead(trx: Db, actor: Actor, id: string, input: UpdateLeadInput, now: number, ifVersion?: number): Promise<store.LeadRow> {
   const row = await loadForChange(trx, actor, 'lead', id, ifVersion);
   await checkOwner(trx, actor.orgId, input.ownerId);
-  await checkRefs(trx, actor.orgId, [{ path: 'contactId', type: 'contact', ids: settingRef(input.contactId, row.contact_id) }]);
+  await checkRefs(trx, actor.orgId, [refTo('contact', 'contactId', input.contactId, row.contact_id)]);
   const pipeline = input.pipelineId !== undefined && input.pipelineId !== row.pipeline_id ? await pipelineFor(trx, actor, input.pipelineId, now) : null;
   let stage = row.stage;
   if (pipeline) {
@@ -462,7 +453,7 @@ export function createJob(deps: Deps, actor: Actor, input: CreateJobInput) {
   return inTransaction(deps, async (trx, now) => {
     await checkOwner(trx, actor.orgId, input.ownerId);
     await checkPeople(trx, actor.orgId, 'technicianIds', input.technicianIds);
-    await checkRefs(trx, actor.orgId, [{ path: 'clientId', type: 'client', ids: input.clientId ? [input.clientId] : [] }]);
+    await checkRefs(trx, actor.orgId, [refTo('client', 'clientId', input.clientId)]);
     checkSchedule(input.scheduledStart, input.scheduledEnd);
     const row: store.JobRow = {
       ...newRow(actor, input.ownerId, now),
@@ -495,7 +486,7 @@ export async function changeJob(trx: Db, actor: Actor, id: string, input: Update
     const current = new Set(JSON.parse(row.technician_ids) as string[]);
     await checkPeople(trx, actor.orgId, 'technicianIds', input.technicianIds.filter((t) => !current.has(t)));
   }
-  await checkRefs(trx, actor.orgId, [{ path: 'clientId', type: 'client', ids: settingRef(input.clientId, row.client_id) }]);
+  await checkRefs(trx, actor.orgId, [refTo('client', 'clientId', input.clientId, row.client_id)]);
   const start = input.scheduledStart !== undefined ? input.scheduledStart : row.scheduled_start;
   const end = input.scheduledEnd !== undefined ? input.scheduledEnd : row.scheduled_end;
   checkSchedule(start, end);
@@ -538,10 +529,7 @@ async function emitJobChange(trx: Db, actor: Actor, job: store.JobRow, change: R
 export function createService(deps: Deps, actor: Actor, input: CreateServiceInput) {
   return inTransaction(deps, async (trx, now) => {
     await checkOwner(trx, actor.orgId, input.ownerId);
-    await checkRefs(trx, actor.orgId, [
-      { path: 'clientId', type: 'client', ids: input.clientId ? [input.clientId] : [] },
-      { path: 'jobId', type: 'job', ids: input.jobId ? [input.jobId] : [] },
-    ]);
+    await checkRefs(trx, actor.orgId, [refTo('client', 'clientId', input.clientId), refTo('job', 'jobId', input.jobId)]);
     const row: store.ServiceRow = {
       ...newRow(actor, input.ownerId, now),
       title: input.title,
@@ -566,10 +554,7 @@ export function updateService(deps: Deps, actor: Actor, id: string, input: Updat
 export async function changeService(trx: Db, actor: Actor, id: string, input: UpdateServiceInput, now: number, ifVersion?: number): Promise<store.ServiceRow> {
   const row = await loadForChange(trx, actor, 'service', id, ifVersion);
   await checkOwner(trx, actor.orgId, input.ownerId);
-  await checkRefs(trx, actor.orgId, [
-    { path: 'clientId', type: 'client', ids: settingRef(input.clientId, row.client_id) },
-    { path: 'jobId', type: 'job', ids: settingRef(input.jobId, row.job_id) },
-  ]);
+  await checkRefs(trx, actor.orgId, [refTo('client', 'clientId', input.clientId, row.client_id), refTo('job', 'jobId', input.jobId, row.job_id)]);
   const { ownerId, clientId, jobId, nextDueAt, ...fields } = input;
   const set = defined({
     ...fields,
@@ -646,5 +631,3 @@ async function setArchived<T extends RecordType>(trx: Db, actor: Actor, type: T,
   await emit(trx, actor, { type, id: row.id }, event, { version }, now);
   return { ...row, archived_at: archivedAt, updated_at: now, version };
 }
-
-export { missingRefs };

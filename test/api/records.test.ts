@@ -101,6 +101,11 @@ forEachDatabase('records API', (ctx) => {
     const job = await rival.api.post('/api/v1/jobs', { title: 'Poached', clientId: client.id, technicianIds: [org.user.id] });
     expect(job.status).toBe(404);
     expect(paths(job)).toEqual(['technicianIds.0']);
+    const rivalContact = await ctx.createRecord(rival.api, 'contacts');
+    const withContacts = await ctx.createRecord(org.api, 'clients', { contactIds: [contact.id] });
+    const mixed = await org.api.patch(`/api/v1/clients/${withContacts.id}`, { contactIds: [contact.id, rivalContact.id] });
+    expect(mixed.status).toBe(404);
+    expect(mixed.body.errors).toEqual([{ path: 'contactIds.1', message: 'no such contact' }]);
   });
 
   it('lets any member create and change records, but only managers archive them or shape pipelines', async () => {

@@ -40,7 +40,7 @@ export function openDatabase(url: string): OpenDatabase {
     return { db, dialect, close: () => db.destroy() };
   }
   const sqlite = openSqliteFile(url.slice('sqlite:'.length));
-  const db = new Kysely<Database>({ dialect: immediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: immediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect, sqlite, close: () => db.destroy() };
 }
 
@@ -51,6 +51,29 @@ export function openDatabase(url: string): OpenDatabase {
  * begins IMMEDIATE waits its turn instead (several server processes, or a
  * worker, over one WAL file).
  */
+/**
+ * Kysely prepares every query anew, and on a list page preparing costs as much
+ * as running: keep the most recent prepared statements (SQLite recompiles one
+ * by itself if the schema changes under it).
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database, max = 1000): SqliteDialectConfig['database'] {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (statement) {
+        cache.delete(sql);
+      } else {
+        statement = sqlite.prepare(sql);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, statement);
+      return statement;
+    },
+  } as SqliteDialectConfig['database'];
+}
+
 function immediateSqliteDialect(config: SqliteDialectConfig): Dialect {
   const base = new SqliteDialect(config);
   return {

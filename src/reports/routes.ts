@@ -146,14 +146,15 @@ function agingTable(v: AgingView): Table {
 
 function bottlenecksTable(v: BottlenecksView): Table {
   type Row = BottlenecksView['statuses'][number];
-  const dwell = (section: string, id: string | null, name: string | null, s: Row): Cell[] => [section, id, name, s.status, s.totalMs, s.entered, s.stays, s.averageStayMs, null, null];
+  const dwell = (section: string, id: string | null, name: string | null, s: Row): Cell[] => [section, id, name, s.status, s.totalMs, s.entered, s.stays, s.averageStayMs, null, null, null];
   return {
-    columns: ['section', 'id', 'name', 'status', 'totalMs', 'entered', 'stays', 'averageStayMs', 'count', 'overdue'],
+    columns: ['section', 'id', 'name', 'status', 'totalMs', 'entered', 'stays', 'averageStayMs', 'count', 'overdue', 'leads'],
     rows: [
       ...v.statuses.map((s) => dwell('all', null, null, s)),
       ...v.byTeam.flatMap((t) => t.statuses.map((s) => dwell('team', t.teamId, t.name, s))),
       ...v.byLinkType.flatMap((l) => l.statuses.map((s) => dwell('linkType', l.linkType, null, s))),
-      ...v.pileUps.map((p) => ['pileUp', p.teamId, p.name, p.status, null, null, null, null, p.count, p.overdue]),
+      ...v.pileUps.map((p) => ['pileUp', p.teamId, p.name, p.status, null, null, null, null, p.count, p.overdue, null]),
+      ...v.leadStages.map((l) => ['leadStage', l.pipelineId, l.stage, null, null, null, null, null, l.openTasks, l.overdueTasks, l.leads]),
     ],
   };
 }

@@ -6,6 +6,7 @@ import { iso } from '../platform/pagination.ts';
 import { AUTOMATION_ACTOR_ID } from '../automation/actions.ts';
 import * as automation from '../automation/service.ts';
 import * as people from '../people/service.ts';
+import * as records from '../records/service.ts';
 import { type Priority, type SOURCE_KINDS, taskKey } from '../tasks/task.ts';
 import {
   AGE_BUCKETS,
@@ -311,6 +312,7 @@ export async function bottlenecksReport(deps: Deps, actor: Actor, query: WindowQ
     store.statusFlowsByTeam(deps.db, s.scope, walked, s.now),
     store.statusFlowsByLinkType(deps.db, s.scope, walked, s.now),
   ]);
+  const leadStages = await leadStagesOf(deps, actor, s.scope, s.now);
   const teams = dwellByKey(byTeamNow.map((r) => ({ key: r.team_id, status: r.status, count: r.count })), teamFlows, walked);
   const linkTypes = dwellByKey(byLinkTypeNow.map((r) => ({ key: r.record_type, status: r.status, count: r.count })), linkFlows, walked);
   return {
@@ -326,7 +328,27 @@ export async function bottlenecksReport(deps: Deps, actor: Actor, query: WindowQ
     pileUps: byTeamNow
       .map((p) => ({ teamId: p.team_id, name: nameOf(s.names, p.team_id), status: p.status as DwellStatus, count: Number(p.count), overdue: Number(p.overdue), oldestCreatedAt: iso(Number(p.oldest)) }))
       .sort((a, b) => b.overdue - a.overdue || b.count - a.count || (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff') || a.status.localeCompare(b.status)),
+    leadStages,
   };
+}
+
+const LEAD_STAGE_LOOKUPS = 500;
+
+/** Where lead follow-ups pile up: unresolved tasks by their lead's current stage, read through the records service. */
+async function leadStagesOf(deps: Deps, actor: Actor, scope: store.TaskScope, now: number) {
+  const work = await store.openWorkByLead(deps.db, scope, now, LEAD_STAGE_LOOKUPS);
+  const stages = new Map<string, { pipelineId: string; stage: string; leads: number; openTasks: number; overdueTasks: number }>();
+  for (const row of work) {
+    const lead = await records.findRecordView(deps.db, actor.orgId, 'lead', row.record_id);
+    if (!lead) continue;
+    const key = `${lead.pipelineId}\u0000${lead.stage}`;
+    const entry = stages.get(key) ?? { pipelineId: lead.pipelineId, stage: lead.stage, leads: 0, openTasks: 0, overdueTasks: 0 };
+    entry.leads += 1;
+    entry.openTasks += Number(row.open);
+    entry.overdueTasks += Number(row.overdue);
+    stages.set(key, entry);
+  }
+  return [...stages.values()].sort((a, b) => b.overdueTasks - a.overdueTasks || b.openTasks - a.openTasks || a.stage.localeCompare(b.stage));
 }
 
 type FlowRow = { from_value: string | null; to_value: string | null; key: string | null; since_start: number; in_window: number; remaining_ms: number };

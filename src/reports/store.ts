@@ -254,6 +254,22 @@ export function pileUps(db: Db, scope: TaskScope, now: number) {
     .execute();
 }
 
+/** Leads with unresolved tasks, most overdue work first: the ids the lead-stage pile-up looks up. */
+export function openWorkByLead(db: Db, scope: TaskScope, now: number, limit: number) {
+  return scoped(db, scope)
+    .where('tasks.active', '=', 1)
+    .crossJoin('task_links')
+    .whereRef('task_links.task_id', '=', 'tasks.id')
+    .where('task_links.record_type', '=', 'lead')
+    .select(['task_links.record_id', count.as('open'), when(sql`tasks.due_sort < ${now}`).as('overdue')])
+    .groupBy('task_links.record_id')
+    .orderBy('overdue', 'desc')
+    .orderBy('open', 'desc')
+    .orderBy('task_links.record_id')
+    .limit(limit)
+    .execute();
+}
+
 // --- automation ------------------------------------------------------------------------------
 
 function createdIn(db: Db, scope: TaskScope, window: Window) {

@@ -530,6 +530,13 @@ forEachDatabase('reports API: empty ranges, time zones and CSV quoting', (ctx) =
       { ruleId: chase, name: 'Chase overdue invoices', enabled: true, ...none, silent: true },
       { ruleId: stop, name: 'Stop calling once contacted', enabled: true, ...none, silent: false },
     ]);
+
+    // Cy's call (due 11:00) is still open on a lead in the first stage; Bob's lead moved on and its call was closed.
+    const bottlenecks = (await org.api.get('/api/v1/reports/bottlenecks')).body;
+    const pipeline = (await org.api.get(`/api/v1/leads/${leads[2]}`)).body.pipelineId;
+    expect(bottlenecks.leadStages).toEqual([{ pipelineId: pipeline, stage: 'new', leads: 1, openTasks: 1, overdueTasks: 1 }]);
+    const csv = (await org.api.get('/api/v1/reports/bottlenecks?format=csv')).text;
+    expect(csv.trim().split('\n').at(-1)).toBe(`leadStage,${pipeline},new,,,,,,1,1,1`);
   });
 
   it('quotes commas, quotes and newlines in titles in CSV', async () => {

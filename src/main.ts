@@ -1,5 +1,7 @@
 // The `finishline` command line: serve, migrate, token create.
 import { spawn } from 'node:child_process';
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { readConfig } from './config.ts';
 import { openDatabase } from './platform/db/database.ts';
@@ -16,7 +18,7 @@ const HELP = `finishline — task management for home-service businesses
 Usage: finishline <command> [options]
 
 Commands:
-  serve                         run the web app and API (PORT, default 3000)
+  serve [--workers N|auto]      run the web app and API (PORT, default 3000) in N processes (default 1)
   migrate                       bring the database schema up to date
   worker                        run only the automation worker and time triggers (no HTTP)
   demo [--scale N] [--seed S]   load a demo plumbing business (N more tasks in bulk) and print its login
@@ -33,10 +35,21 @@ Configuration (environment):
   LOG_LEVEL            fatal, error, warn, info (default), debug, silent
 `;
 
-async function serve(): Promise<void> {
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { workers: { type: 'string', default: '1' } } });
+  const workers = values.workers === 'auto' ? availableParallelism() : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1) throw new UsageError('--workers must be a whole number of processes, or auto (one per core)');
   const config = readConfig();
-  await ensureWebAppBuilt(config.webDist);
-  const server = await buildServer({ ...config, webDist: config.webDist, automation: automationConfigFromEnv(process.env, config.tickMs) });
+  if (cluster.isPrimary) await ensureWebAppBuilt(config.webDist);
+  if (cluster.isPrimary && workers > 1) return superviseWorkers(workers, config.databaseUrl);
+  // Under --workers, one process (index 0) runs the automation loop and time
+  // triggers, so they fire once however many processes serve HTTP.
+  const runsAutomation = !cluster.isWorker || process.env.FINISHLINE_WORKER_INDEX === '0';
+  const server = await buildServer({
+    ...config,
+    webDist: config.webDist,
+    automation: { ...automationConfigFromEnv(process.env, config.tickMs), loop: runsAutomation },
+  });
   await server.app.listen({ port: config.port, host: config.host });
   let stopping = false;
   const stop = async (signal: string) => {
@@ -48,6 +61,36 @@ async function serve(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** The primary of `serve --workers N`: migrates once, keeps N server processes up, stops them all on SIGTERM. */
+async function superviseWorkers(count: number, databaseUrl: string): Promise<void> {
+  const database = openDatabase(databaseUrl);
+  await migrateToLatest(database.db, database.dialect);
+  await database.close();
+  let stopping = false;
+  const fork = (index: number) => {
+    const worker = cluster.fork({ FINISHLINE_WORKER_INDEX: String(index) });
+    worker.on('exit', (code) => {
+      if (stopping) return;
+      console.error(`server process ${index} exited (${code}); starting another`);
+      setTimeout(() => fork(index), 500);
+    });
+  };
+  for (let index = 0; index < count; index++) fork(index);
+  console.log(`serving with ${count} processes`);
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    const running = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+    await Promise.all(running.map((w) => new Promise<void>((resolve) => {
+      w.once('exit', () => resolve());
+      w.process.kill('SIGTERM');
+    })));
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
 }
 
 /** The automation worker alone: any number may run against one PostgreSQL database. */
@@ -103,7 +146,7 @@ async function main(argv: string[]): Promise<void> {
   const [command = 'help', ...rest] = argv;
   switch (command) {
     case 'serve':
-      return serve();
+      return serve(rest);
     case 'migrate':
       return migrate();
     case 'worker':

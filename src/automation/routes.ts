@@ -79,6 +79,14 @@ export function automationRoutes(app: FastifyInstance, deps: Deps, hooks: { wake
     schema: { tags: ['automation'], summary: 'The run log: one entry per (event, rule), newest first', querystring: runsQuery, response: { 200: pageOfSchema(runView), ...problems(403) } },
   }, async (request) => automation.listRuns(deps, callerOf(request), request.query));
 
+  r.get('/api/v1/automation/status', {
+    schema: {
+      tags: ['automation'],
+      summary: 'How automation keeps up: events not yet handled, timers not yet fired, runs by outcome',
+      response: { 200: z.object({ pendingEvents: z.number(), pendingTimers: z.number(), runs: z.record(z.enum(RUN_OUTCOMES), z.number()) }), ...problems(403) },
+    },
+  }, async (request) => automation.automationStatus(deps, callerOf(request)));
+
   r.get('/api/v1/automation/notices', {
     schema: { tags: ['automation'], summary: 'Notices rules left for me (notify, escalate), newest first', querystring: pageQuery, response: { 200: pageOfSchema(noticeView), ...problems() } },
   }, async (request) => automation.listNotices(deps, callerOf(request), request.query));
@@ -103,5 +111,18 @@ export function automationRoutes(app: FastifyInstance, deps: Deps, hooks: { wake
     const { event, created } = await automation.postEvent(deps, callerOf(request), request.body);
     if (created) hooks.wake();
     return reply.code(202).send(event);
+  });
+
+  r.post('/api/v1/events/batch', {
+    schema: {
+      tags: ['automation'],
+      summary: 'Up to 500 outside events in one call, all recorded or none; each idempotent on its id',
+      body: z.strictObject({ events: z.array(eventBody).min(1).max(500) }),
+      response: { 202: z.object({ ids: z.array(z.string()), created: z.number() }), ...problems(403, 409) },
+    },
+  }, async (request, reply) => {
+    const result = await automation.postEvents(deps, callerOf(request), request.body.events);
+    if (result.created > 0) hooks.wake();
+    return reply.code(202).send(result);
   });
 }

@@ -18,25 +18,29 @@ import { executeRun, OrgCache, ruleOf } from './worker.ts';
 export const TIMER_KINDS = ['task.due_soon', 'task.overdue', 'task.wake', 'job.missed', 'rule.delayed'] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
-const TASK_TIMERS: TimerKind[] = ['task.due_soon', 'task.overdue', 'task.wake'];
-
 function timerKey(kind: TimerKind, subjectId: string, extra = ''): string {
   return `${kind}|${subjectId}${extra ? `|${extra}` : ''}`;
 }
 
 /** Re-plans a task's timers from its current due date, status and wake-up time. */
-export async function planTaskTimers(db: Db, orgId: string, taskId: string, dueSoonLeadMs: number): Promise<void> {
+export async function planTaskTimers(db: Db, orgId: string, taskId: string, dueSoonLeadMs: number, isNew = false): Promise<void> {
   const subject = { type: 'task', id: taskId };
   const task = await tasks.taskTimes(db, orgId, taskId);
-  if (!task || task.status === 'done' || task.status === 'cancelled') return store.cancelTimers(db, orgId, subject, TASK_TIMERS);
-  const plan = async (kind: TimerKind, basis: number | null, fireAt: number | null) => {
-    if (basis === null || fireAt === null) return store.cancelTimers(db, orgId, subject, [kind]);
-    await store.planTimer(db, { orgId, key: timerKey(kind, taskId), kind, subject, basis, fireAt }, newId());
-  };
-  await plan('task.due_soon', task.dueAt, task.dueAt === null ? null : task.dueAt - dueSoonLeadMs);
-  // Overdue means strictly past the due date.
-  await plan('task.overdue', task.dueAt, task.dueAt === null ? null : task.dueAt + 1);
-  await plan('task.wake', task.status === 'waiting' ? task.waitingUntil : null, task.status === 'waiting' ? task.waitingUntil : null);
+  const live = task && task.status !== 'done' && task.status !== 'cancelled' ? task : null;
+  const dueAt = live?.dueAt ?? null;
+  const wakeAt = live?.status === 'waiting' ? live.waitingUntil : null;
+  const wanted: [TimerKind, number | null, number | null][] = [
+    ['task.due_soon', dueAt, dueAt === null ? null : dueAt - dueSoonLeadMs],
+    // Overdue means strictly past the due date.
+    ['task.overdue', dueAt, dueAt === null ? null : dueAt + 1],
+    ['task.wake', wakeAt, wakeAt],
+  ];
+  const drop = wanted.filter(([, basis]) => basis === null).map(([kind]) => kind);
+  // A task just created has no timers to drop: the common case costs one read.
+  if (drop.length > 0 && !isNew) await store.cancelTimers(db, orgId, subject, drop);
+  for (const [kind, basis, fireAt] of wanted) {
+    if (basis !== null && fireAt !== null) await store.planTimer(db, { orgId, key: timerKey(kind, taskId), kind, subject, basis, fireAt }, newId());
+  }
 }
 
 /** A scheduled job gets a missed-appointment timer at its start plus the grace period. */

@@ -5,7 +5,7 @@ import { isUniqueViolation } from '../platform/db/database.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { Conflict, Invalid, NotFound, Stale } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
-import { appendEvent, eventIdTaken, eventsOfTypes, findEvent, type StoredEvent } from '../platform/outbox.ts';
+import { appendEvent, countPendingEvents, eventIdTaken, eventOwners, eventsOfTypes, findEvent, type StoredEvent } from '../platform/outbox.ts';
 import { decodeCursor, encodeCursor, iso, pageOf } from '../platform/pagination.ts';
 import { recordAudit } from '../audit/service.ts';
 import * as people from '../people/service.ts';
@@ -170,6 +170,17 @@ export async function listRuns(deps: Deps, actor: Actor, query: store.RunFilter 
   return { items: items.map(presentRun), nextCursor };
 }
 
+/** How automation is keeping up: events not yet handled, timers not yet fired, runs by outcome. */
+export async function automationStatus(deps: Deps, actor: Actor) {
+  requireManager(actor);
+  const [pendingEvents, pendingTimers, runs] = await Promise.all([
+    countPendingEvents(deps.db, actor.orgId),
+    store.countPendingTimers(deps.db, actor.orgId),
+    store.countRunsByOutcome(deps.db, actor.orgId),
+  ]);
+  return { pendingEvents, pendingTimers, runs: Object.fromEntries(RUN_OUTCOMES.map((o) => [o, runs[o] ?? 0])) as Record<(typeof RUN_OUTCOMES)[number], number> };
+}
+
 export async function listNotices(deps: Deps, actor: Actor, page: { limit: number; cursor?: string }) {
   const before = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : undefined;
   const rows = await store.listNotices(deps.db, actor.orgId, actor.userId, { limit: page.limit + 1, before });
@@ -215,6 +226,37 @@ export async function postEvent(deps: Deps, actor: Actor, input: ExternalEventIn
     if (!existing) throw new Conflict('This event id is already used; send a different id', [{ path: 'id', message: 'is already used' }]);
     return { event: presentEvent(existing), created: false };
   }
+}
+
+/**
+ * Many events in one transaction (an integration catching up): each is
+ * idempotent on its id like a single post; an id another organisation used is
+ * a 409 naming it, and then none of the batch is recorded.
+ */
+export async function postEvents(deps: Deps, actor: Actor, inputs: ExternalEventInput[]) {
+  requireManager(actor);
+  const errors = inputs.flatMap((e, i) => (e.type.startsWith('task.') ? [{ path: `events.${i}.type`, message: 'task events come from Finishline\'s own tasks' }] : []));
+  if (errors.length > 0) throw new Invalid('Task events cannot be posted', errors);
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (trx) => {
+    const owners = await eventOwners(trx, inputs.flatMap((e) => (e.id ? [e.id] : [])));
+    const taken = inputs.flatMap((e, i) => (e.id && owners.has(e.id) && owners.get(e.id) !== actor.orgId ? [{ path: `events.${i}.id`, message: 'is already used' }] : []));
+    if (taken.length > 0) throw new Conflict('Some event ids are already used; send different ids', taken);
+    let created = 0;
+    const ids: string[] = [];
+    for (const input of inputs) {
+      if (input.id && owners.has(input.id)) {
+        ids.push(input.id);
+        continue;
+      }
+      const occurredAt = input.occurredAt ?? now;
+      const id = await appendEvent(trx, { id: input.id, orgId: actor.orgId, type: input.type, subject: input.subject, data: input.data, actorId: actor.userId, occurredAt });
+      if (input.id) owners.set(input.id, actor.orgId);
+      ids.push(id);
+      created++;
+    }
+    return { ids, created };
+  });
 }
 
 // --- dry run ----------------------------------------------------------------

@@ -207,3 +207,27 @@ export function listNotices(db: Db, orgId: string, userId: string, page: { limit
   if (page.before) query = query.where('id', '<', page.before);
   return query.orderBy('id', 'desc').limit(page.limit).execute();
 }
+
+// --- health -----------------------------------------------------------------
+
+/** Runs per outcome for one organisation. */
+export async function countRunsByOutcome(db: Db, orgId: string): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('automation_runs')
+    .select(['outcome', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('org_id', '=', orgId)
+    .groupBy('outcome')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.outcome, Number(r.count)]));
+}
+
+/** Timers of this organisation planned and not yet fired. */
+export async function countPendingTimers(db: Db, orgId: string): Promise<number> {
+  const row = await db
+    .selectFrom('automation_timers')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('org_id', '=', orgId)
+    .where('fired_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}

@@ -8,14 +8,14 @@ import { isUniqueViolation } from '../platform/db/database.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
-import { claimEvents, markProcessed, type StoredEvent, withChainDepth } from '../platform/outbox.ts';
+import { claimEvents, markProcessed, releaseClaims, type StoredEvent, withChainDepth } from '../platform/outbox.ts';
 import * as people from '../people/service.ts';
 import * as tasks from '../tasks/service.ts';
 import { automationActor, resolveTasks, type RunContext, runAction, scopeOf } from './actions.ts';
 import type { Calendar } from './businessHours.ts';
 import { durationMs } from './businessHours.ts';
 import { recordFields } from './records.ts';
-import { allHold, chainTooDeep, MAX_CHAIN_DEPTH, type Rule, type RunOutcome, type RuleDefinition } from './rule.ts';
+import { allHold, chainTooDeep, MAX_CHAIN_DEPTH, needsRecord, type Rule, type RunOutcome, type RuleDefinition } from './rule.ts';
 import { planJobTimers, planRuleTimer, planTaskTimers } from './scheduler.ts';
 import * as store from './store.ts';
 
@@ -62,9 +62,17 @@ export async function runWorkerOnce(deps: Deps, options: WorkerOptions): Promise
   const events = await claimEvents(deps.db, { worker: options.workerId, now, until: now + options.claimMs, limit: options.batchSize, postgres: deps.dialect === 'postgres' });
   if (events.length === 0) return 0;
   const cache = new OrgCache(deps);
-  for (const event of events) await handleEvent(deps, options, cache, event);
-  await markProcessed(deps.db, events.map((e) => e.seq), deps.clock.now());
-  return events.length;
+  // Stop well before the claim runs out, so no other process takes over events this one is still handling.
+  const stopAt = Date.now() + options.claimMs * 0.75;
+  const handled: number[] = [];
+  for (const event of events) {
+    if (handled.length > 0 && Date.now() > stopAt) break;
+    await handleEvent(deps, options, cache, event);
+    handled.push(event.seq);
+  }
+  await markProcessed(deps.db, handled, deps.clock.now());
+  await releaseClaims(deps.db, options.workerId, events.slice(handled.length).map((e) => e.seq));
+  return handled.length;
 }
 
 export async function handleEvent(deps: Deps, options: WorkerOptions, cache: OrgCache, event: StoredEvent): Promise<void> {
@@ -79,12 +87,12 @@ export async function handleEvent(deps: Deps, options: WorkerOptions, cache: Org
 /** What every event means for its subject's timers and dependents, whatever the rules say. Idempotent. */
 async function keepSubjectInStep(deps: Deps, options: WorkerOptions, event: StoredEvent): Promise<void> {
   const { subject } = event;
-  if (subject.type === 'task' && event.type.startsWith('task.')) {
+  if (subject.type === 'task' && (event.type === 'task.created' || event.type === 'task.updated' || event.type === 'task.deleted')) {
+    await planTaskTimers(deps.db, event.orgId, subject.id, options.dueSoonLeadMs, event.type === 'task.created');
+  }
+  if (subject.type === 'task' && event.type === 'task.completed') {
     await deps.db.transaction().execute((trx) =>
-      withChainDepth(event.depth, async () => {
-        await planTaskTimers(trx, event.orgId, subject.id, options.dueSoonLeadMs);
-        if (event.type === 'task.completed') await tasks.openUnblockedDependents(trx, automationActor(event.orgId), subject.id, deps.clock.now());
-      }),
+      withChainDepth(event.depth, () => tasks.openUnblockedDependents(trx, automationActor(event.orgId), subject.id, deps.clock.now())),
     );
   }
   if (subject.type === 'job' && (event.type === 'job.scheduled' || event.type === 'job.created' || event.type === 'job.status_changed')) {
@@ -118,6 +126,7 @@ export async function executeRun(deps: Deps, cache: OrgCache, rule: Rule, event:
   const calendar = await cache.calendarOf(event.orgId);
   // A dry run is already inside the transaction it will roll back.
   if (mode.mode === 'dry') return withChainDepth(event.depth + 1, () => decide(deps.db, deps, calendar, rule, event, mode, deps.clock.now()));
+  if (mode.mode === 'live' && (await conditionsFail(deps, rule, event))) return logSkipped(deps, rule, event, runId, started);
   try {
     return await deps.db.transaction().execute((trx) =>
       withChainDepth(event.depth + 1, async () => {
@@ -142,6 +151,19 @@ export async function executeRun(deps: Deps, cache: OrgCache, rule: Rule, event:
     await recordFailure(deps, rule, event, runId, failed, started);
     return failed;
   }
+}
+
+/** Most events fail most rules' conditions: that is decided, and logged, in one write rather than a transaction. */
+async function conditionsFail(deps: Deps, rule: Rule, event: StoredEvent): Promise<boolean> {
+  if (rule.trigger.event !== event.type || resolvingSteps(rule, event.type).length > 0) return false;
+  const record = needsRecord(rule.trigger.where, []) ? await subjectFields(deps.db, deps, event) : null;
+  return !allHold(rule.trigger.where, scopeOf(event, record));
+}
+
+async function logSkipped(deps: Deps, rule: Rule, event: StoredEvent, runId: string, started: number): Promise<RunResult | null> {
+  const result: RunResult = { outcome: 'skipped', created: [], changed: [], notices: [], notes: ['the conditions do not hold'], error: null };
+  const row: store.RunRow = { id: runId, org_id: event.orgId, rule_id: rule.id, event_id: event.id, event_type: event.type, depth: event.depth, outcome: 'skipped', at: deps.clock.now(), duration_ms: 0, created_task_ids: '[]', changed_task_ids: '[]', error: null, detail: null };
+  return (await store.claimRun(deps.db, { ...row, ...logOf(result, started) } as store.RunRow)) ? result : null;
 }
 
 async function resumeDelayed(trx: Db, deps: Deps, event: StoredEvent, rule: Rule, timerId: string): Promise<string | null> {

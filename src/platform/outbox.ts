@@ -100,6 +100,12 @@ export async function markProcessed(db: Db, seqs: number[], now: number): Promis
   await db.updateTable('events').set({ processed_at: now, claimed_by: null, claimed_until: null }).where('seq', 'in', seqs).execute();
 }
 
+/** Hands claimed events back (a worker that stopped early), so the next claim takes them at once. */
+export async function releaseClaims(db: Db, worker: string, seqs: number[]): Promise<void> {
+  if (seqs.length === 0) return;
+  await db.updateTable('events').set({ claimed_by: null, claimed_until: null }).where('seq', 'in', seqs).where('claimed_by', '=', worker).where('processed_at', 'is', null).execute();
+}
+
 export async function eventsForSubject(db: Db, orgId: string, subject: Subject): Promise<StoredEvent[]> {
   const rows = await db
     .selectFrom('events')
@@ -175,4 +181,22 @@ export async function eventsOfTypes(db: Db, orgId: string, types: string[], sinc
     .limit(limit)
     .execute();
   return rows.map(toStoredEvent);
+}
+
+/** How many of an organisation's events no consumer has finished with yet. */
+export async function countPendingEvents(db: Db, orgId: string): Promise<number> {
+  const row = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('processed_at', 'is', null)
+    .where('org_id', '=', orgId)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** Which of these event ids exist already, and in which organisation. */
+export async function eventOwners(db: Db, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('events').select(['id', 'org_id']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.org_id]));
 }

@@ -20,9 +20,9 @@ function freePort(): Promise<number> {
   });
 }
 
-async function start(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['bin/finishline.js', 'serve'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'app.db')}`, LOG_LEVEL: 'warn' },
+async function start(port: number, args: string[] = [], file = 'app.db'): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['bin/finishline.js', 'serve', ...args], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, file)}`, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (let i = 0; i < 200; i++) {
@@ -69,6 +69,28 @@ describe('finishline serve', () => {
       const stopped = exitOf(child);
       child.kill('SIGTERM');
       expect(await stopped).toBe(0);
+    }
+  });
+
+  it('serves from several processes over one SQLite file with --workers, writes from all of them kept apart', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const child = await start(port, ['--workers', '2'], 'workers.db');
+    const exited = exitOf(child);
+    try {
+      const signup = await client(base).post('/api/v1/signup', { orgName: 'Two Process Plumbing', timezone: 'Europe/London', name: 'Wes', email: 'wes@example.test', password: PASSWORD });
+      expect(signup.status).toBe(201);
+      const api = client(base, signup.body.token);
+      const pids = new Set<number>();
+      for (let i = 0; i < 20; i++) pids.add((await fetch(`${base}/healthz`, { headers: { connection: 'close' } }).then((r) => r.json())).pid);
+      expect(pids.size).toBe(2);
+      const created = await Promise.all(Array.from({ length: 60 }, (_, i) => api.post('/api/v1/tasks', { title: `From either process ${i}` }, { connection: 'close' })));
+      expect(created.map((r) => r.status)).toEqual(Array(60).fill(201));
+      expect(new Set(created.map((r) => r.body.key)).size).toBe(60);
+      expect((await api.get('/api/v1/tasks?limit=200')).body.items).toHaveLength(60);
+    } finally {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
     }
   });
 });

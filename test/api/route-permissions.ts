@@ -112,8 +112,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /api/v1/rules/:id/dry-run': { allowed: 'manager', request: async (kit) => ({ path: `/api/v1/rules/${(await kit.make('/api/v1/rules', matrixRule())).id}/dry-run`, body: { days: 7 } }) },
   'GET /api/v1/automation/runs': { allowed: 'manager', request: fixed('/api/v1/automation/runs') },
   'GET /api/v1/automation/notices': { allowed: 'member', request: fixed('/api/v1/automation/notices') },
+  'GET /api/v1/automation/status': { allowed: 'manager', request: fixed('/api/v1/automation/status') },
   'GET /api/v1/playbooks': { allowed: 'member', request: fixed('/api/v1/playbooks') },
   'POST /api/v1/playbooks/:key/install': { allowed: 'manager', shared: true, request: fixed('/api/v1/playbooks/cleaning/install', {}) },
+  'POST /api/v1/events/batch': { allowed: 'manager', request: () => ({ path: '/api/v1/events/batch', body: { events: [{ type: 'invoice.paid', subject: { type: 'invoice', id: `inv-${unique()}` } }] } }) },
   'POST /api/v1/events': { allowed: 'manager', request: () => ({ path: '/api/v1/events', body: { type: 'invoice.overdue', subject: { type: 'invoice', id: `inv-${unique()}` }, data: { amount: 120 } } }) },
   // reports
   ...report('summary'),

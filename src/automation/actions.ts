@@ -77,7 +77,7 @@ export async function runAction(ctx: RunContext, action: Action, index: number):
 function linksFor(ctx: RunContext): Link[] {
   const { subject } = ctx.event;
   if ((LINK_TYPES as readonly string[]).includes(subject.type)) return [{ type: subject.type as Link['type'], id: subject.id }];
-  if (subject.type === 'task' && ctx.scope.record) return (ctx.scope.record.links as Link[] | undefined) ?? [];
+  if (subject.type === 'task' && ctx.scope.record) return ((ctx.scope.record.links as Link[] | undefined) ?? []).map((l) => ({ type: l.type, id: l.id }));
   return [];
 }
 

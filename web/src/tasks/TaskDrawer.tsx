@@ -57,7 +57,7 @@ function TaskDetail({ task, editing, onClose }: { task: Task; editing: boolean; 
   const [errors, setErrors] = useState<FieldErrors>({});
   const [stale, setStale] = useState(false);
   const [reason, setReason] = useState<ReasonRequest | null>(null);
-  const titleRef = useRef<HTMLInputElement>(null);
+  const titleRef = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
     if (editing) titleRef.current?.focus();
   }, [editing]);
@@ -94,14 +94,20 @@ function TaskDetail({ task, editing, onClose }: { task: Task; editing: boolean; 
         </p>
       )}
       <Field error={errors.title}>
-        <input
+        <textarea
           ref={titleRef}
           key={`title-${task.version}`}
           className="detail-title"
           aria-label="Title"
+          rows={1}
           defaultValue={task.title}
           onBlur={(e) => e.target.value !== task.title && save({ title: e.target.value })}
-          onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              e.currentTarget.blur();
+            }
+          }}
         />
       </Field>
 

@@ -7,7 +7,7 @@ import { api, ApiError, csrfToken, describeError, NetworkError, request } from '
 import type { BulkChanges, NewTask, Page, Task, TaskChanges } from '../api/types.ts';
 import { isOffline, queueChange } from '../offline/queue.ts';
 import { showToast } from '../shell/toasts.tsx';
-import { hiddenTaskIds, keys } from './queries.ts';
+import { keys, setTasksHidden } from './queries.ts';
 
 type Snapshot = [QueryKey, unknown][];
 
@@ -243,10 +243,10 @@ export function useDeleteTasks() {
   return useCallback(
     (tasks: Pick<Task, 'id' | 'key'>[]) => {
       const ids = tasks.map((t) => t.id);
-      ids.forEach((id) => hiddenTaskIds.add(id));
+      setTasksHidden(ids, true);
       for (const id of ids) updateCachedTask(qc, id, () => null);
       const token = `${Date.now()}-${ids[0]}`;
-      const unhide = () => ids.forEach((id) => hiddenTaskIds.delete(id));
+      const unhide = () => setTasksHidden(ids, false);
       const timer = window.setTimeout(async () => {
         pendingDeletes.delete(token);
         try {

@@ -1,5 +1,6 @@
 // Reading tasks, people and the organisation, cached by TanStack Query.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useSyncExternalStore } from 'react';
 import { api, query, request } from '../api/client.ts';
 import type { Org, Page, Task, TaskComment, TaskHistoryEntry, Team, User } from '../api/types.ts';
 
@@ -22,18 +23,39 @@ export function useMe() {
 }
 
 /** Tasks deleted a moment ago whose delete is still waiting for Undo: never shown. */
-export const hiddenTaskIds = new Set<string>();
+const hiddenTaskIds = new Set<string>();
+const hiddenListeners = new Set<() => void>();
 
-function withoutHidden(page: Page<Task>): Page<Task> {
-  return hiddenTaskIds.size === 0 ? page : { ...page, items: page.items.filter((t) => !hiddenTaskIds.has(t.id)) };
+// A new function each time the hidden set changes: TanStack Query re-runs `select`
+// only when the data or the function changes, and an Undo may not change the data.
+function makeWithoutHidden(): (page: Page<Task>) => Page<Task> {
+  const hidden = new Set(hiddenTaskIds);
+  return (page) => (hidden.size === 0 ? page : { ...page, items: page.items.filter((t) => !hidden.has(t.id)) });
+}
+let withoutHidden = makeWithoutHidden();
+
+export function setTasksHidden(ids: string[], hidden: boolean): void {
+  for (const id of ids) {
+    if (hidden) hiddenTaskIds.add(id);
+    else hiddenTaskIds.delete(id);
+  }
+  withoutHidden = makeWithoutHidden();
+  hiddenListeners.forEach((l) => l());
 }
 
 export function useTaskList(filter: TaskFilter) {
+  const select = useSyncExternalStore(
+    (listener) => {
+      hiddenListeners.add(listener);
+      return () => hiddenListeners.delete(listener);
+    },
+    () => withoutHidden,
+  );
   return useQuery({
     queryKey: keys.taskList(filter),
     queryFn: () => api.get<Page<Task>>(`/api/v1/tasks${query({ limit: '200', ...filter })}`),
     placeholderData: keepPreviousData,
-    select: withoutHidden,
+    select,
   });
 }
 

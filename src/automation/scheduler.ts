@@ -7,6 +7,7 @@ import type { Db } from '../platform/db/schema.ts';
 import { newId } from '../platform/ids.ts';
 import { appendEvent, findEvent, type StoredEvent } from '../platform/outbox.ts';
 import { iso } from '../platform/pagination.ts';
+import { signalDueServices } from '../records/service.ts';
 import * as tasks from '../tasks/service.ts';
 import { automationActor } from './actions.ts';
 import './events.ts';
@@ -68,7 +69,9 @@ export async function tickScheduler(deps: Deps, options: SchedulerOptions): Prom
   const due = await store.dueTimers(deps.db, deps.clock.now(), options.batchSize);
   const cache = new OrgCache(deps);
   for (const timer of due) await fireTimer(deps, cache, timer);
-  return due.length;
+  // Service plans coming due: service.due once per due date, from the services' own indexed scan.
+  const services = await signalDueServices(deps, options.batchSize);
+  return due.length + services;
 }
 
 async function fireTimer(deps: Deps, cache: OrgCache, timer: store.TimerRow): Promise<void> {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { forEachDatabase, type Org } from '../support/harness.ts';
 import type { Client } from '../support/http.ts';
@@ -21,20 +22,12 @@ forEachDatabase('automation on CRM records', (ctx) => {
   it('calls new website leads back: conditions on record.*, the record owner, links to the lead (the README example)', async () => {
     const org = await ctx.signup();
     const sales = await ctx.addUser(org, 'member', 'Sam Sales');
-    await addRule(org.api, {
-      name: 'Call new website leads back',
-      enabled: true,
-      trigger: { event: 'lead.created', where: [{ field: 'record.source', op: 'eq', value: 'website' }], delay: 'PT0S' },
-      actions: [{
-        type: 'create_task',
-        title: 'Call {{record.title}} back',
-        priority: 'high',
-        due: 'PT2H',
-        businessHours: true,
-        assign: { strategy: 'record_owner' },
-        checklist: ['Confirm the address', 'Offer a visit slot'],
-      }],
-    });
+    // The README's example, exactly as written there.
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const example = /<!-- automation-rule -->\s*```json\n([\s\S]*?)```/.exec(readme);
+    expect(example, 'README.md has an automation-rule block').not.toBeNull();
+    const created = await org.api.post('/api/v1/rules', JSON.parse(example![1]!));
+    expect(created.status, created.text).toBe(201);
     const web = await make(org.api, '/api/v1/leads', { title: 'Dana Boiler', source: 'website', ownerId: sales.id });
     await make(org.api, '/api/v1/leads', { title: 'Phone-in', source: 'phone', ownerId: sales.id });
     await drain();

@@ -65,10 +65,20 @@ async function loadRecord<T extends RecordType>(db: Db, type: T, orgId: string, 
 export async function listRecords<T extends RecordType>(deps: Deps, actor: Actor, type: T, query: RecordListQuery) {
   if (type === 'pipeline') await deps.db.transaction().execute((trx) => ensureDefaultPipeline(trx, actor, deps.clock.now()));
   const sort = store.sortColumn(query.sort);
-  const after = query.cursor ? decodeCursor(query.cursor, 2) : undefined;
+  const after = query.cursor ? cursorAfter(query.cursor, query.sort, sort.column) : undefined;
   const rows = await store.listRecords(deps.db, deps.dialect, type, actor.orgId, filterOf(actor, type, query), sort, { limit: query.limit + 1, after });
-  const { items, nextCursor } = pageOf(rows, query.limit, (row) => encodeCursor([(row as unknown as Record<string, string | number>)[sort.column]!, row.id]));
+  const { items, nextCursor } = pageOf(rows, query.limit, (row) => encodeCursor([query.sort, (row as unknown as Record<string, string | number>)[sort.column]!, row.id]));
   return { items: items.map((row) => presentRecord(type, row)), nextCursor };
+}
+
+/** The (sort value, id) a cursor continues after; a cursor handed out for another order is refused, not misread. */
+function cursorAfter(cursor: string, sort: string, column: string): (string | number)[] {
+  const [cursorSort, value, id] = decodeCursor(cursor, 3);
+  const textual = column === 'name' || column === 'title';
+  if (cursorSort !== sort || typeof id !== 'string' || typeof value !== (textual ? 'string' : 'number')) {
+    throw Invalid.field('cursor', `is not a cursor this list handed out for sort=${sort}`);
+  }
+  return [value as string | number, id];
 }
 
 function filterOf(actor: Actor, type: RecordType, query: RecordListQuery): store.RecordFilter {

@@ -170,6 +170,9 @@ forEachDatabase('records API', (ctx) => {
     expect(wildcard.body.items).toEqual([]);
     const newest = await org.api.get('/api/v1/contacts?sort=-created&limit=1');
     expect(newest.body.items[0].name).toBe('Eve Ennis');
+    const otherOrder = await org.api.get(`/api/v1/contacts?sort=name&cursor=${newest.body.nextCursor}`);
+    expect(otherOrder.status).toBe(400);
+    expect(paths(otherOrder)).toEqual(['cursor']);
 
     const tech = await ctx.addUser(org, 'member');
     const client = await ctx.createRecord(org.api, 'clients');

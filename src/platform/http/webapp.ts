@@ -32,6 +32,8 @@ export async function registerWebApp(app: FastifyInstance, webDist: string | und
       // One route per built file (no catch-all), so every other path reaches the index.html fallback below.
       wildcard: false,
       index: false,
+      // The headers below decide caching: hashed assets for good, everything else revalidated.
+      cacheControl: false,
       setHeaders: (res, path) => {
         const immutable = path.includes(`${join(webDist, 'assets')}`);
         res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
@@ -46,7 +48,7 @@ export async function registerWebApp(app: FastifyInstance, webDist: string | und
       .header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
       .send(await readFile(index!, 'utf8'));
   app.setNotFoundHandler(async (request, reply) => {
-    if (request.url.startsWith('/api/') || request.method !== 'GET' || !index || !existsSync(index)) {
+    if (request.url.startsWith('/api/') || (request.method !== 'GET' && request.method !== 'HEAD') || !index || !existsSync(index)) {
       return sendProblem(reply, problem(404, `No route ${request.method} ${request.url.split('?')[0]}`));
     }
     return sendIndex(reply);

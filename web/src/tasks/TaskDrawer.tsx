@@ -126,6 +126,23 @@ function TaskDetail({ task, editing, onClose }: { task: Task; editing: boolean; 
             </Field>
           </>
         )}
+        {task.status === 'waiting' && (
+          <>
+            <label>Back on</label>
+            <Field error={errors.waitingUntil}>
+              <input type="datetime-local" aria-label="Waiting until" key={`wu-${task.version}`} defaultValue={toLocalInput(task.waitingUntil)} onBlur={(e) => {
+                const next = fromLocalInput(e.target.value);
+                if (next !== task.waitingUntil) save({ waitingUntil: next });
+              }} />
+            </Field>
+          </>
+        )}
+        {task.blockedBy.length > 0 && (
+          <>
+            <label>Blocked by</label>
+            <span className="muted">{task.blockedBy.length} task{task.blockedBy.length === 1 ? '' : 's'} to finish first</span>
+          </>
+        )}
         {task.status === 'blocked' && (
           <>
             <label>Blocked because</label>
@@ -160,6 +177,7 @@ function TaskDetail({ task, editing, onClose }: { task: Task; editing: boolean; 
             const next = fromLocalInput(e.target.value);
             if (next !== task.dueAt) save({ dueAt: next });
           }} />
+          {task.sla?.paused && <p className="muted small">The clock is paused while this task waits on the customer.</p>}
         </Field>
       </div>
 

@@ -10,6 +10,7 @@ export function applyLocally(task: Task, changes: TaskChanges, now = Date.now())
   if (changes.status !== undefined) next.completedAt = changes.status === 'done' ? new Date(now).toISOString() : null;
   if (changes.status !== undefined && changes.status !== 'waiting') next.waitingOn = changes.waitingOn ?? null;
   if (changes.status !== undefined && changes.status !== 'blocked') next.blockedReason = changes.blockedReason ?? null;
+  if (changes.status !== undefined && changes.status !== 'waiting') next.waitingUntil = null;
   if (changes.checklist) next.checklist = changes.checklist.map((item, i) => (typeof item === 'string' ? { id: `new-${i}`, text: item, done: false } : { id: item.id ?? `new-${i}`, text: item.text, done: item.done ?? false }));
   next.overdue = next.dueAt !== null && Date.parse(next.dueAt) < now && !FINAL.has(next.status);
   return next;

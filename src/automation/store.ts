@@ -58,6 +58,17 @@ export async function claimRun(db: Db, row: RunRow): Promise<boolean> {
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
+/** Logs finished runs in one statement; a run a previous delivery already logged is left as it is. */
+export async function logRuns(db: Db, rows: RunRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto('automation_runs')
+      .values(rows.slice(i, i + 500))
+      .onConflict((oc) => oc.columns(['event_id', 'rule_id']).doNothing())
+      .execute();
+  }
+}
+
 export function findRunOf(db: Db, eventId: string, ruleId: string) {
   return db.selectFrom('automation_runs').selectAll().where('event_id', '=', eventId).where('rule_id', '=', ruleId).executeTakeFirst();
 }

@@ -38,13 +38,14 @@ export function ruleOf(row: store.RuleRow): Rule {
 
 /** Per-batch caches: an organisation's enabled rules and calendar are read once per batch. */
 export class OrgCache {
-  private rules = new Map<string, Promise<Rule[]>>();
+  private rules = new Map<string, Promise<Map<string, Rule[]>>>();
   private calendars = new Map<string, Promise<Calendar>>();
   constructor(private readonly deps: Deps) {}
-  rulesOf(orgId: string): Promise<Rule[]> {
-    let rules = this.rules.get(orgId);
-    if (!rules) this.rules.set(orgId, (rules = store.enabledRules(this.deps.db, orgId).then((rows) => rows.map(ruleOf))));
-    return rules;
+  /** The enabled rules an event of this type triggers or resolves, in a stable order. */
+  async rulesFor(orgId: string, eventType: string): Promise<Rule[]> {
+    let byType = this.rules.get(orgId);
+    if (!byType) this.rules.set(orgId, (byType = store.enabledRules(this.deps.db, orgId).then(indexByEvent)));
+    return (await byType).get(eventType) ?? [];
   }
   calendarOf(orgId: string): Promise<Calendar> {
     let calendar = this.calendars.get(orgId);
@@ -54,6 +55,15 @@ export class OrgCache {
     }
     return calendar;
   }
+}
+
+function indexByEvent(rows: store.RuleRow[]): Map<string, Rule[]> {
+  const byType = new Map<string, Rule[]>();
+  for (const rule of rows.map(ruleOf)) {
+    const types = new Set([rule.trigger.event, ...rule.actions.flatMap((a) => (a.type === 'create_task' && a.resolveWhen ? [a.resolveWhen.event] : []))]);
+    for (const type of types) byType.set(type, [...(byType.get(type) ?? []), rule]);
+  }
+  return byType;
 }
 
 /** Claims one batch of events and handles it. Returns how many events it handled (0: nothing pending). */
@@ -77,11 +87,28 @@ export async function runWorkerOnce(deps: Deps, options: WorkerOptions): Promise
 
 export async function handleEvent(deps: Deps, options: WorkerOptions, cache: OrgCache, event: StoredEvent): Promise<void> {
   await keepSubjectInStep(deps, options, event);
-  for (const rule of await cache.rulesOf(event.orgId)) {
-    const resolves = resolvingSteps(rule, event.type);
-    if (rule.trigger.event !== event.type && resolves.length === 0) continue;
-    await executeRun(deps, cache, rule, event, { mode: 'live' });
+  const rules = await cache.rulesFor(event.orgId, event.type);
+  if (rules.length === 0) return;
+  // Most rules an event triggers do not match its conditions: those runs are decided here and logged in one write.
+  let record: Record<string, unknown> | null | undefined;
+  const skipped: store.RunRow[] = [];
+  const acting: Rule[] = [];
+  for (const rule of rules) {
+    if (rule.trigger.event === event.type && resolvingSteps(rule, event.type).length === 0) {
+      if (record === undefined && needsRecord(rule.trigger.where, [])) record = await subjectFields(deps.db, deps, event);
+      if (!allHold(rule.trigger.where, scopeOf(event, record ?? null))) {
+        skipped.push({ ...runRow(rule, event, newId(), deps.clock.now()), outcome: 'skipped', detail: 'the conditions do not hold' });
+        continue;
+      }
+    }
+    acting.push(rule);
   }
+  await store.logRuns(deps.db, skipped);
+  for (const rule of acting) await executeRun(deps, cache, rule, event, { mode: 'live' });
+}
+
+function runRow(rule: Rule, event: StoredEvent, id: string, now: number): store.RunRow {
+  return { id, org_id: event.orgId, rule_id: rule.id, event_id: event.id, event_type: event.type, depth: event.depth, outcome: 'running', at: now, duration_ms: 0, created_task_ids: '[]', changed_task_ids: '[]', error: null, detail: null };
 }
 
 /** What every event means for its subject's timers and dependents, whatever the rules say. Idempotent. */
@@ -126,12 +153,11 @@ export async function executeRun(deps: Deps, cache: OrgCache, rule: Rule, event:
   const calendar = await cache.calendarOf(event.orgId);
   // A dry run is already inside the transaction it will roll back.
   if (mode.mode === 'dry') return withChainDepth(event.depth + 1, () => decide(deps.db, deps, calendar, rule, event, mode, deps.clock.now()));
-  if (mode.mode === 'live' && (await conditionsFail(deps, rule, event))) return logSkipped(deps, rule, event, runId, started);
   try {
     return await deps.db.transaction().execute((trx) =>
       withChainDepth(event.depth + 1, async () => {
         const now = deps.clock.now();
-        const slot: store.RunRow = { id: runId, org_id: event.orgId, rule_id: rule.id, event_id: event.id, event_type: event.type, depth: event.depth, outcome: 'running', at: now, duration_ms: 0, created_task_ids: '[]', changed_task_ids: '[]', error: null, detail: null };
+        const slot = runRow(rule, event, runId, now);
         let id = runId;
         if (mode.mode === 'live' && !(await store.claimRun(trx, slot))) return null;
         if (mode.mode === 'delayed') {
@@ -151,19 +177,6 @@ export async function executeRun(deps: Deps, cache: OrgCache, rule: Rule, event:
     await recordFailure(deps, rule, event, runId, failed, started);
     return failed;
   }
-}
-
-/** Most events fail most rules' conditions: that is decided, and logged, in one write rather than a transaction. */
-async function conditionsFail(deps: Deps, rule: Rule, event: StoredEvent): Promise<boolean> {
-  if (rule.trigger.event !== event.type || resolvingSteps(rule, event.type).length > 0) return false;
-  const record = needsRecord(rule.trigger.where, []) ? await subjectFields(deps.db, deps, event) : null;
-  return !allHold(rule.trigger.where, scopeOf(event, record));
-}
-
-async function logSkipped(deps: Deps, rule: Rule, event: StoredEvent, runId: string, started: number): Promise<RunResult | null> {
-  const result: RunResult = { outcome: 'skipped', created: [], changed: [], notices: [], notes: ['the conditions do not hold'], error: null };
-  const row: store.RunRow = { id: runId, org_id: event.orgId, rule_id: rule.id, event_id: event.id, event_type: event.type, depth: event.depth, outcome: 'skipped', at: deps.clock.now(), duration_ms: 0, created_task_ids: '[]', changed_task_ids: '[]', error: null, detail: null };
-  return (await store.claimRun(deps.db, { ...row, ...logOf(result, started) } as store.RunRow)) ? result : null;
 }
 
 async function resumeDelayed(trx: Db, deps: Deps, event: StoredEvent, rule: Rule, timerId: string): Promise<string | null> {

@@ -130,6 +130,25 @@ describe.skipIf(skip !== null)(skip ? `web app (skipped: ${skip})` : 'web app', 
     await page.getByRole('complementary').waitFor({ state: 'detached' });
   });
 
+  it('shows due dates on the calendar, and moves one by dragging it to another day', async () => {
+    await page.getByRole('link', { name: 'Calendar' }).click();
+    const chip = page.locator('.calendar-task[data-task-key="T-3"]');
+    await chip.waitFor(T);
+    const cells = page.locator('.calendar-day');
+    const days = await cells.evaluateAll((els) => els.map((el) => el.getAttribute('data-day')!));
+    const fromDay = (await chip.evaluate((el) => el.closest('.calendar-day')!.getAttribute('data-day')))!;
+    const at = days.indexOf(fromDay);
+    const toDay = days[at + 1 < days.length ? at + 1 : at - 1]!;
+    const before = (await api(page, 'GET', '/api/v1/tasks/T-3')).dueAt as string;
+    await dragTo(page, chip, page.locator(`.calendar-day[data-day="${toDay}"]`));
+    await page.locator(`.calendar-day[data-day="${toDay}"] .calendar-task[data-task-key="T-3"]`).waitFor(T);
+    await expect.poll(async () => (await api(page, 'GET', '/api/v1/tasks/T-3')).dueAt, T).not.toBe(before);
+    const moved = new Date((await api(page, 'GET', '/api/v1/tasks/T-3')).dueAt);
+    expect([moved.getHours(), moved.getMinutes()]).toEqual([new Date(before).getHours(), new Date(before).getMinutes()]);
+    expect(Math.abs(moved.getTime() - Date.parse(before))).toBeGreaterThanOrEqual(23 * 3600_000);
+    await screenshot(page, 'calendar');
+  });
+
   it('renders without console errors and under the Content-Security-Policy', async () => {
     const response = await page.request.get('/');
     expect(response.headers()['content-security-policy']).toContain("script-src 'self'");

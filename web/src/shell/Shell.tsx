@@ -21,14 +21,17 @@ import { showToast } from './toasts.tsx';
 const loadBoard = () => import('../pages/Board.tsx').then((m) => ({ default: m.Board }));
 const loadQuickAdd = () => import('../quickadd/QuickAdd.tsx').then((m) => ({ default: m.QuickAdd }));
 const loadSettings = () => import('../pages/Settings.tsx').then((m) => ({ default: m.Settings }));
+const loadCalendar = () => import('../pages/Calendar.tsx').then((m) => ({ default: m.Calendar }));
 const Board = lazy(loadBoard);
 const QuickAdd = lazy(loadQuickAdd);
 const Settings = lazy(loadSettings);
+const Calendar = lazy(loadCalendar);
 
 const NAV = [
   { href: '/', label: 'My work', icon: '◎', key: 'm' },
   { href: '/board', label: 'Board', icon: '▥', key: 'b' },
   { href: '/tasks', label: 'Tasks', icon: '☰', key: 't' },
+  { href: '/calendar', label: 'Calendar', icon: '▦', key: 'c' },
   { href: '/settings', label: 'Settings', icon: '⚙', key: 's' },
 ];
 
@@ -43,7 +46,7 @@ export function Shell({ user, org }: { user: User; org: Org }) {
   const online = useOnline();
   const queued = useQueuedChanges();
   useEffect(() => {
-    const preload = () => void Promise.all([loadQuickAdd(), loadBoard(), loadSettings()]);
+    const preload = () => void Promise.all([loadQuickAdd(), loadBoard(), loadSettings(), loadCalendar()]);
     const handle = window.setTimeout(preload, 300);
     return () => window.clearTimeout(handle);
   }, []);
@@ -114,6 +117,7 @@ export function Shell({ user, org }: { user: User; org: Org }) {
           <Route path="/board" component={Board} />
           <Route path="/tasks" component={List} />
           <Route path="/settings" component={Settings} />
+          <Route path="/calendar" component={Calendar} />
           <Route>
             <div className="page"><h1>Not found</h1><p><Link href="/">Back to My work</Link></p></div>
           </Route>
@@ -140,7 +144,7 @@ function ShortcutHelp({ onClose }: { onClose: () => void }) {
     ['e', 'Edit the task'],
     ['x', 'Complete / reopen'],
     ['/', 'Search (task list)'],
-    ['g then m, b, t, s', 'Go to My work, Board, Tasks, Settings'],
+    ['g then m, b, t, c, s', 'Go to My work, Board, Tasks, Calendar, Settings'],
     ['Esc', 'Close'],
   ];
   return (

@@ -14,7 +14,7 @@ const filters = {
   format: z.enum(['json', 'csv']).default('json').describe('csv: the same figures as a table with a header row'),
 };
 const window = {
-  from: instant.optional().describe('start of the window (inclusive); default: 30 days before to'),
+  from: instant.optional().describe('start of the window (inclusive); default: 30 days before to; at most 366 days before it'),
   to: instant.optional().describe('end of the window (exclusive); default: now'),
 };
 

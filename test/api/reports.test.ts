@@ -412,7 +412,7 @@ forEachDatabase('reports API', (ctx) => {
       ['summary?from=2026-03-20T00:00:00Z&to=2026-03-19T00:00:00Z', ['from']],
       ['completion?linkType=invoice&source=robot', ['linkType', 'source']],
       ['throughput?interval=month', ['interval']],
-      ['throughput?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z', ['interval']],
+      ['bottlenecks?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z', ['from']],
       ['overdue?limit=0', ['limit']],
       ['overdue?from=2026-03-01T00:00:00Z', ['from']],
       ['aging?colour=red', ['colour']],

@@ -1,6 +1,7 @@
 // Bulk loads for the demo (and benchmarks): many tasks at once, straight into
 // the task tables in one transaction per batch — through the raw
-// better-sqlite3 handle on SQLite, as multi-row inserts on PostgreSQL. Rows
+// better-sqlite3 handle on SQLite, on PostgreSQL as one multi-row insert per
+// table per batch (`insert … select * from unnest($1::text[], …)`). Rows
 // are built in full by the caller; no events are appended for them.
 import type SqliteDatabase from 'better-sqlite3';
 import { type Insertable, sql } from 'kysely';
@@ -26,17 +27,32 @@ export async function insertTaskBatch(database: OpenDatabase, batch: TaskBatch):
     insertWithSqlite(database.sqlite, rows);
     return;
   }
+  const types = await columnTypes(database);
   await database.db.transaction().execute(async (trx) => {
     for (const table of TABLES) {
-      const all = rows[table];
+      const all = rows[table] as Record<string, unknown>[];
       if (all.length === 0) continue;
-      // PostgreSQL takes at most 65,535 parameters a statement.
-      const perStatement = Math.floor(60_000 / Object.keys(all[0]!).length);
-      for (let i = 0; i < all.length; i += perStatement) {
-        await trx.insertInto(table).values(all.slice(i, i + perStatement) as never).execute();
-      }
+      // One array parameter per column, unnested into rows: a statement of any
+      // length with a handful of parameters, which PostgreSQL parses once.
+      const columns = Object.keys(all[0]!);
+      const arrays = columns.map((column) => sql`${all.map((row) => row[column] ?? null)}::${sql.raw(types.get(`${table}.${column}`)!)}[]`);
+      await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select * from unnest(${sql.join(arrays)})`.execute(trx);
     }
   });
+}
+
+const typeCache = new WeakMap<OpenDatabase, Map<string, string>>();
+
+/** `table.column` → its PostgreSQL type name, for the unnest casts. */
+async function columnTypes(database: OpenDatabase): Promise<Map<string, string>> {
+  const cached = typeCache.get(database);
+  if (cached) return cached;
+  const rows = await sql<{ table_name: string; column_name: string; data_type: string }>`
+    select table_name, column_name, data_type from information_schema.columns
+    where table_schema = current_schema() and table_name in (${sql.join([...TABLES])})`.execute(database.db);
+  const types = new Map(rows.rows.map((r) => [`${r.table_name}.${r.column_name}`, r.data_type]));
+  typeCache.set(database, types);
+  return types;
 }
 
 /**

@@ -46,6 +46,8 @@ forEachDatabase('demo business', (ctx) => {
     const links = tasks.flatMap((t) => t.links);
     expect(links.length).toBeGreaterThan(tasks.length);
     expect(links.filter((l) => l.name === null)).toEqual([]);
+    // Each title names the record it is about: what was written in bulk reads back as written.
+    expect(tasks.filter((t) => !t.title.includes(t.links[0].name)).map((t) => t.title)).toEqual([]);
 
     const busiest = leads[0];
     const linked = await all(api, `/api/v1/tasks?status=all&link=lead:${busiest.id}`);

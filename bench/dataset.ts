@@ -31,7 +31,7 @@ const USERS = 200;
 const TEAMS = 20;
 const RECORDS = 50_000;
 const BENCH_USER = 'u_0';
-const BENCH_USER_EMAIL = 'person0@bench.test';
+export const BENCH_USER_EMAIL = 'person0@bench.test';
 
 /** Opens (and if needed first generates) the dataset of `tasks` tasks at `path`. */
 export async function ensureDataset(path: string, tasks: number): Promise<BenchDataset> {

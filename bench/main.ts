@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BenchDataset, ensureDataset } from './dataset.ts';
 import { type Child, type Figures, load, ratio, startProcess } from './measure.ts';
+import { benchReports } from './reports.ts';
 
 const CACHE = new URL('./.cache/', import.meta.url).pathname;
 
@@ -93,6 +94,14 @@ async function main(): Promise<void> {
     for (const file of [runDb, baseDb]) for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) rmSync(file + suffix);
   }
   printTable(rows);
+  if (!values.only || values.only.split(',').includes('reports')) {
+    copyFileSync(dataset.path, runDb);
+    try {
+      await benchReports(runDb, values.quick ? 3 : 5, figures);
+    } finally {
+      for (const suffix of ['', '-wal', '-shm']) if (existsSync(runDb + suffix)) rmSync(runDb + suffix);
+    }
+  }
   console.log(JSON.stringify(figures));
 }
 

@@ -6,6 +6,7 @@
 import { ManualClock, systemClock, type Clock } from '../platform/clock.ts';
 import type { Actor, Deps } from '../platform/context.ts';
 import type { OpenDatabase } from '../platform/db/database.ts';
+import type { Db } from '../platform/db/schema.ts';
 import { Conflict } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import { createUserBody, teamBody } from '../people/person.ts';
@@ -383,7 +384,7 @@ async function addBulkTasks(database: OpenDatabase, biz: Business, options: Demo
   // Its own dice, so the base business is the same whatever the scale.
   const dice = new Dice(options.seed * 7919 + 1);
   const people = biz.people.filter((p) => p.team !== null);
-  const load = async () => {
+  const load = async (within?: Db) => {
     options.onProgress?.(0, total);
     for (let done = 0; done < total; ) {
       const count = Math.min(batchSize, total - done);
@@ -391,7 +392,7 @@ async function addBulkTasks(database: OpenDatabase, biz: Business, options: Demo
       const links: BulkLink[] = [];
       const history: BulkHistory[] = [];
       for (let i = 0; i < count; i++) bulkTask(biz, dice, people, first + done + i, tasks, links, history);
-      await insertTaskBatch(database, { tasks, links, history });
+      await insertTaskBatch(database, { tasks, links, history }, within);
       done += count;
       options.onProgress?.(done, total);
     }

@@ -6,7 +6,7 @@
 import type SqliteDatabase from 'better-sqlite3';
 import { type Insertable, sql } from 'kysely';
 import type { OpenDatabase } from '../platform/db/database.ts';
-import type { TaskHistoryTable, TaskLinksTable, TasksTable } from '../platform/db/schema.ts';
+import type { Db, TaskHistoryTable, TaskLinksTable, TasksTable } from '../platform/db/schema.ts';
 
 export type BulkTask = Insertable<TasksTable>;
 export type BulkLink = Insertable<TaskLinksTable>;
@@ -21,14 +21,16 @@ export interface TaskBatch {
 const TABLES = ['tasks', 'task_links', 'task_history'] as const;
 type Table = (typeof TABLES)[number];
 
-export async function insertTaskBatch(database: OpenDatabase, batch: TaskBatch): Promise<void> {
+/** Inserts one batch: in its own transaction, or inside `within` when the caller holds one (withoutTaskIndexes). */
+export async function insertTaskBatch(database: OpenDatabase, batch: TaskBatch, within?: Db): Promise<void> {
   const rows: Record<Table, object[]> = { tasks: batch.tasks, task_links: batch.links, task_history: batch.history };
   if (database.sqlite) {
+    // Inside an open transaction better-sqlite3 makes this a savepoint.
     insertWithSqlite(database.sqlite, rows);
     return;
   }
   const types = await columnTypes(database);
-  await database.db.transaction().execute(async (trx) => {
+  const insert = async (trx: Db) => {
     for (const table of TABLES) {
       const all = rows[table] as Record<string, unknown>[];
       if (all.length === 0) continue;
@@ -38,7 +40,9 @@ export async function insertTaskBatch(database: OpenDatabase, batch: TaskBatch):
       const arrays = columns.map((column) => sql`${all.map((row) => row[column] ?? null)}::${sql.raw(types.get(`${table}.${column}`)!)}[]`);
       await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select * from unnest(${sql.join(arrays)})`.execute(trx);
     }
-  });
+  };
+  if (within) await insert(within);
+  else await database.db.transaction().execute(insert);
 }
 
 const typeCache = new WeakMap<OpenDatabase, Map<string, string>>();
@@ -58,23 +62,26 @@ async function columnTypes(database: OpenDatabase): Promise<Map<string, string>>
 /**
  * Runs a big load with the task tables' secondary indexes dropped, then builds
  * them again from their own definitions: one sort per index instead of a
- * B-tree insert per row per index. Primary keys and constraints stay.
+ * B-tree insert per row per index. Primary keys and constraints stay. It is
+ * all one transaction (DDL is transactional on both engines), so a load that
+ * fails or is killed leaves the tables, indexes included, as they were; on
+ * PostgreSQL other sessions wait for the task tables until it commits.
  */
-export async function withoutTaskIndexes<T>(database: OpenDatabase, load: () => Promise<T>): Promise<T> {
-  const indexes = await secondaryIndexes(database);
-  for (const index of indexes) await sql`drop index ${sql.id(index.name)}`.execute(database.db);
-  try {
-    return await load();
-  } finally {
-    for (const index of indexes) await sql.raw(index.definition).execute(database.db);
-  }
+export async function withoutTaskIndexes<T>(database: OpenDatabase, load: (trx: Db) => Promise<T>): Promise<T> {
+  return database.db.transaction().execute(async (trx) => {
+    const indexes = await secondaryIndexes(trx, database.dialect);
+    for (const index of indexes) await sql`drop index ${sql.id(index.name)}`.execute(trx);
+    const result = await load(trx);
+    for (const index of indexes) await sql.raw(index.definition).execute(trx);
+    return result;
+  });
 }
 
-async function secondaryIndexes(database: OpenDatabase): Promise<{ name: string; definition: string }[]> {
-  if (database.dialect === 'sqlite') {
+async function secondaryIndexes(db: Db, dialect: OpenDatabase['dialect']): Promise<{ name: string; definition: string }[]> {
+  if (dialect === 'sqlite') {
     const rows = await sql<{ name: string; definition: string }>`
       select name, sql as definition from sqlite_master
-      where type = 'index' and sql is not null and tbl_name in (${sql.join([...TABLES])})`.execute(database.db);
+      where type = 'index' and sql is not null and tbl_name in (${sql.join([...TABLES])})`.execute(db);
     return rows.rows;
   }
   const rows = await sql<{ name: string; definition: string }>`
@@ -84,7 +91,7 @@ async function secondaryIndexes(database: OpenDatabase): Promise<{ name: string;
     join pg_class t on t.oid = x.indrelid
     join pg_namespace n on n.oid = t.relnamespace
     where n.nspname = current_schema() and t.relname in (${sql.join([...TABLES])})
-      and not exists (select 1 from pg_constraint c where c.conindid = i.oid)`.execute(database.db);
+      and not exists (select 1 from pg_constraint c where c.conindid = i.oid)`.execute(db);
   return rows.rows;
 }
 

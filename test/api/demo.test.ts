@@ -1,5 +1,10 @@
-import { expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../../src/demo/service.ts';
+import { ManualClock } from '../../src/platform/clock.ts';
+import { buildServer, type Server } from '../../src/server.ts';
 import { forEachDatabase } from '../support/harness.ts';
 import { type Client, client } from '../support/http.ts';
 
@@ -55,15 +60,31 @@ forEachDatabase('demo business', (ctx) => {
     expect(page.tasks.counts.open + page.tasks.counts.done).toBeLessThanOrEqual(linked.length);
     expect(page.tasks.open.map((t: any) => t.id).sort()).toEqual(linked.filter((t) => t.status !== 'done' && t.status !== 'cancelled').map((t) => t.id).sort());
   });
+});
+
+// What a seed decides does not depend on the engine, so this runs once, on SQLite.
+describe('demo seed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'finishline-demo-'));
+  const clock = new ManualClock(Date.parse('2026-03-02T09:00:00Z'));
+  let server: Server;
+  let baseUrl: string;
+  beforeAll(async () => {
+    server = await buildServer({ databaseUrl: `sqlite:${join(dir, 'demo.db')}`, logLevel: 'silent', sessionTtlMs: 3600_000, clock });
+    baseUrl = await server.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('gives the same business for the same seed, beside the first one', async () => {
-    const first = await loadDemo(ctx.server.database, { seed: 11, scale: 40, clock: ctx.clock });
-    const second = await loadDemo(ctx.server.database, { seed: 11, scale: 40, clock: ctx.clock });
+    const first = await loadDemo(server.database, { seed: 11, scale: 40, clock });
+    const second = await loadDemo(server.database, { seed: 11, scale: 40, clock });
     expect(second.orgId).not.toBe(first.orgId);
     expect(second.login.email).not.toBe(first.login.email);
     const titles = async (login: { email: string; password: string }) => {
-      const session = await client(ctx.baseUrl).post('/api/v1/sessions', login);
-      const tasks = await all(client(ctx.baseUrl, session.body.token), '/api/v1/tasks?status=all&sort=created');
+      const session = await client(baseUrl).post('/api/v1/sessions', login);
+      const tasks = await all(client(baseUrl, session.body.token), '/api/v1/tasks?status=all&sort=created');
       return tasks.map((t) => `${t.key} ${t.title} ${t.status} ${t.priority} ${t.dueAt}`).sort();
     };
     expect(await titles(second.login)).toEqual(await titles(first.login));

@@ -111,8 +111,12 @@ async function markMissed(trx: Db, timer: store.TimerRow, now: number): Promise<
 async function fireDelayedRule(deps: Deps, cache: OrgCache, timer: store.TimerRow): Promise<void> {
   const [ruleRow, event] = await Promise.all([store.findRule(deps.db, timer.org_id, timer.rule_id ?? ''), findEvent(deps.db, timer.org_id, timer.event_id ?? '')]);
   if (!ruleRow || !event || ruleRow.enabled !== 1) {
+    // The rule was disabled (or the event is gone) while the run waited: it ends as skipped, and says why.
     await deps.db.transaction().execute(async (trx) => {
-      if (await store.lockTimer(trx, deps.dialect, timer.id)) await store.markFired(trx, timer.id, deps.clock.now());
+      if (!(await store.lockTimer(trx, deps.dialect, timer.id))) return;
+      await store.markFired(trx, timer.id, deps.clock.now());
+      const run = timer.event_id && timer.rule_id ? await store.findRunOf(trx, timer.event_id, timer.rule_id) : undefined;
+      if (run?.outcome === 'scheduled') await store.finishRun(trx, run.id, { outcome: 'skipped', detail: ruleRow ? 'the rule was disabled before it ran' : 'the event is gone' });
     });
     return;
   }

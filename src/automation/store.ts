@@ -39,6 +39,13 @@ export async function updateRule(db: Db, orgId: string, id: string, version: num
 
 export async function deleteRule(db: Db, orgId: string, id: string): Promise<void> {
   await db.deleteFrom('automation_timers').where('org_id', '=', orgId).where('rule_id', '=', id).where('fired_at', 'is', null).execute();
+  await db
+    .updateTable('automation_runs')
+    .set({ outcome: 'skipped', detail: 'the rule was deleted before it ran' })
+    .where('org_id', '=', orgId)
+    .where('rule_id', '=', id)
+    .where('outcome', '=', 'scheduled')
+    .execute();
   await db.deleteFrom('rules').where('org_id', '=', orgId).where('id', '=', id).execute();
 }
 

@@ -273,6 +273,26 @@ forEachDatabase('automation over time', (ctx) => {
     expect(runs).toHaveLength(2);
   });
 
+  it('runs a delayed rule once, after its delay, and logs it as skipped if the rule was disabled meanwhile', async () => {
+    const org = await ctx.signup();
+    const later = await addRule(org.api, { trigger: { event: 'quote.sent', delay: 'PT2H' }, actions: [{ type: 'create_task', title: 'Follow up quote {{data.number}}' }] });
+    const disabled = await addRule(org.api, { trigger: { event: 'quote.sent', delay: 'PT2H' }, actions: [{ type: 'create_task', title: 'Never' }] });
+    await org.api.post('/api/v1/events', { type: 'quote.sent', subject: { type: 'quote', id: 'q1' }, data: { number: 'Q-1' } });
+    await drain();
+    const runs = async (ruleId: string) => (await org.api.get(`/api/v1/automation/runs?ruleId=${ruleId}`)).body.items;
+    expect((await runs(later.id)).map((r: any) => r.outcome)).toEqual(['scheduled']);
+    await org.api.patch(`/api/v1/rules/${disabled.id}`, { enabled: false });
+    ctx.clock.advance(2 * HOUR - 1000);
+    await drain();
+    expect((await org.api.get('/api/v1/tasks')).body.items).toEqual([]);
+    ctx.clock.advance(1000);
+    await drain();
+    await drain();
+    expect((await org.api.get('/api/v1/tasks')).body.items.map((t: any) => t.title)).toEqual(['Follow up quote Q-1']);
+    expect((await runs(later.id)).map((r: any) => r.outcome)).toEqual(['success']);
+    expect((await runs(disabled.id)).map((r: any) => [r.outcome, r.detail])).toEqual([['skipped', 'the rule was disabled before it ran']]);
+  });
+
   it('returns a waiting task to open on its waitingUntil, and pauses its SLA while it waits', async () => {
     const org = await ctx.signup();
     const task = await ctx.createTask(org.api, { title: 'Quote', dueAt: new Date(ctx.clock.now() + 4 * HOUR).toISOString() });

@@ -83,6 +83,23 @@ describe.skipIf(skip !== null)(skip ? `web app on a phone (skipped: ${skip})` : 
     await drawer.getByRole('button', { name: 'Close' }).click();
   });
 
+  it('opens without signal after a reload, with the last work on screen', async () => {
+    // Wait until the service worker holds the page and every script it loaded.
+    const kept = () =>
+      page.evaluate(async () => {
+        const keys = await (await caches.open('finishline-shell-v1')).keys();
+        return keys.map((r) => new URL(r.url).pathname).filter((p) => p === '/' || /^\/assets\/(index|Board|QuickAdd)-/.test(p)).length;
+      });
+    await expect.poll(kept, T).toBeGreaterThanOrEqual(5);
+    await phone.setOffline(true);
+    await page.reload();
+    await page.getByRole('heading', { name: 'My work' }).waitFor(T);
+    await page.locator('.task-row', { hasText: 'Restock the van' }).waitFor(T);
+    await page.getByRole('status').filter({ hasText: 'Offline' }).waitFor(T);
+    await screenshot(page, 'phone-offline-start');
+    await phone.setOffline(false);
+  });
+
   it('shows the board one column at a time and the task drawer full screen', async () => {
     await page.getByRole('link', { name: 'Board' }).click();
     await page.locator('section.column[data-status="open"] .card-slot').first().waitFor(T);

@@ -15,6 +15,13 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+// The page lists the hashed scripts and styles it loaded (see keepLoadedAssets).
+self.addEventListener('message', (event) => {
+  const urls = event.data && event.data.type === 'keep-assets' && Array.isArray(event.data.urls) ? event.data.urls : [];
+  const assets = urls.filter((url) => typeof url === 'string' && url.startsWith('/assets/'));
+  if (assets.length > 0) event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(assets)));
+});
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);

@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { Route, Switch } from 'wouter';
 import { ApiError, onSignedOut } from './api/client.ts';
+import { forgetQueryCache } from './offline/cache.ts';
 import { LogIn, SignUp } from './pages/Auth.tsx';
 import { Shell } from './shell/Shell.tsx';
 import { Toasts } from './shell/toasts.tsx';
@@ -12,11 +13,10 @@ export function App() {
   const me = useMe();
   const qc = useQueryClient();
   useEffect(() => onSignedOut(() => void qc.invalidateQueries({ queryKey: keys.me })), [qc]);
-  useEffect(() => {
-    if (me.data) localStorage.setItem('finishline.me', JSON.stringify(me.data));
-  }, [me.data]);
-
   const signedOut = me.error instanceof ApiError && me.error.status === 401;
+  useEffect(() => {
+    if (signedOut) forgetQueryCache();
+  }, [signedOut]);
   let content: React.ReactNode;
   if (signedOut || (me.isError && !me.data)) {
     content = (

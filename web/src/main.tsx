@@ -4,6 +4,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { ApiError } from './api/client.ts';
+import { persistQueryCache, restoreQueryCache } from './offline/cache.ts';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -16,9 +17,8 @@ const queryClient = new QueryClient({
   },
 });
 
-// The last signed-in user, so the app opens without signal; the server still has the last word.
-const lastMe = localStorage.getItem('finishline.me');
-if (lastMe) queryClient.setQueryData(['me'], JSON.parse(lastMe), { updatedAt: 0 });
+restoreQueryCache(queryClient);
+persistQueryCache(queryClient);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

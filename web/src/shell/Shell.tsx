@@ -4,6 +4,7 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { api, describeError } from '../api/client.ts';
 import type { Org, User } from '../api/types.ts';
+import { forgetQueryCache, keepLoadedAssets } from '../offline/cache.ts';
 import { useQueuedChanges } from '../offline/queue.ts';
 import { List } from '../pages/List.tsx';
 import { MyWork } from '../pages/MyWork.tsx';
@@ -26,14 +27,18 @@ const Board = lazy(loadBoard);
 const QuickAdd = lazy(loadQuickAdd);
 const Settings = lazy(loadSettings);
 const Calendar = lazy(loadCalendar);
+const Reports = lazy(() => import('../pages/Reports.tsx').then((m) => ({ default: m.Reports })));
 
 const NAV = [
   { href: '/', label: 'My work', icon: '◎', key: 'm' },
   { href: '/board', label: 'Board', icon: '▥', key: 'b' },
   { href: '/tasks', label: 'Tasks', icon: '☰', key: 't' },
   { href: '/calendar', label: 'Calendar', icon: '▦', key: 'c' },
+  { href: '/reports', label: 'Reports', icon: '◔', key: 'r', managers: true },
   { href: '/settings', label: 'Settings', icon: '⚙', key: 's' },
 ];
+/** Pages for managers and above (the API refuses members there anyway). */
+const isManager = (user: User) => user.role !== 'member';
 
 export function Shell({ user, org }: { user: User; org: Org }) {
   useLiveUpdates();
@@ -46,7 +51,7 @@ export function Shell({ user, org }: { user: User; org: Org }) {
   const online = useOnline();
   const queued = useQueuedChanges();
   useEffect(() => {
-    const preload = () => void Promise.all([loadQuickAdd(), loadBoard(), loadSettings(), loadCalendar()]);
+    const preload = () => void Promise.all([loadQuickAdd(), loadBoard(), loadSettings(), loadCalendar()]).then(keepLoadedAssets);
     const handle = window.setTimeout(preload, 300);
     return () => window.clearTimeout(handle);
   }, []);
@@ -77,7 +82,7 @@ export function Shell({ user, org }: { user: User; org: Org }) {
       return;
     }
     qc.clear();
-    localStorage.removeItem('finishline.me');
+    forgetQueryCache();
     navigate('/login');
     window.location.reload();
   };
@@ -90,7 +95,7 @@ export function Shell({ user, org }: { user: User; org: Org }) {
           <span>+ New task</span> <kbd>C</kbd>
         </button>
         <ul className="nav">
-          {NAV.map((item) => (
+          {NAV.filter((item) => !('managers' in item) || isManager(user)).map((item) => (
             <li key={item.href}>
               <Link href={item.href} className={`nav-link ${location === item.href ? 'active' : ''}`} aria-current={location === item.href ? 'page' : undefined}>
                 <span className="nav-icon" aria-hidden="true">{item.icon}</span>
@@ -118,6 +123,7 @@ export function Shell({ user, org }: { user: User; org: Org }) {
           <Route path="/tasks" component={List} />
           <Route path="/settings" component={Settings} />
           <Route path="/calendar" component={Calendar} />
+          <Route path="/reports" component={Reports} />
           <Route>
             <div className="page"><h1>Not found</h1><p><Link href="/">Back to My work</Link></p></div>
           </Route>

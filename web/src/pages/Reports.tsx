@@ -419,18 +419,18 @@ function AutomationReport({ filter }: { filter: ReportFilter }) {
             {a.rules.every((r) => r.created === 0) ? (
               <Empty>No rule created a task in this period.</Empty>
             ) : (
-            <BarChart
-              horizontal
-              stacked
-              label="Tasks created by each rule: completed, cancelled, still open"
-              height={Math.max(140, a.rules.length * 30 + 50)}
-              labels={a.rules.map((r) => (r.silent ? `${r.name ?? 'Deleted rule'} (silent)` : (r.name ?? 'Deleted rule')))}
-              series={[
-                { label: 'Completed', values: a.rules.map((r) => r.completed), color: COLORS.ok },
-                { label: 'Cancelled', values: a.rules.map((r) => r.cancelled), color: COLORS.grey },
-                { label: 'Still open', values: a.rules.map((r) => r.open), color: COLORS.accent },
-              ]}
-            />
+              <BarChart
+                horizontal
+                stacked
+                label="Tasks created by each rule: completed, cancelled, still open"
+                height={Math.max(140, a.rules.length * 30 + 50)}
+                labels={a.rules.map((r) => (r.silent ? `${r.name ?? 'Deleted rule'} (silent)` : (r.name ?? 'Deleted rule')))}
+                series={[
+                  { label: 'Completed', values: a.rules.map((r) => r.completed), color: COLORS.ok },
+                  { label: 'Cancelled', values: a.rules.map((r) => r.cancelled), color: COLORS.grey },
+                  { label: 'Still open', values: a.rules.map((r) => r.open), color: COLORS.accent },
+                ]}
+              />
             )}
             <table className="table report-table">
               <thead><tr><th>Rule</th><th className="num">Created</th><th className="num">Completed</th><th className="num">Closed by automation</th><th className="num">On time</th><th /></tr></thead>

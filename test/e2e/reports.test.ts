@@ -1,0 +1,138 @@
+// The reports page in a real browser, on the demo business: charts drawn, filters applied, each CSV downloadable with the same filters.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDemo } from '../../src/demo/service.ts';
+import { addPerson, browserSkipReason, logIn, reportPageErrors, screenshot, signupOwner, startWebApp, type WebApp } from '../support/browser.ts';
+
+const skip = browserSkipReason();
+/** How long to wait for the page to show something (a wait, not a timing assertion). */
+const T = { timeout: 15_000 };
+const REPORTS = ['summary', 'throughput', 'overdue', 'completion', 'workload', 'aging', 'bottlenecks', 'automation'];
+
+async function logInAs(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'My work' }).waitFor(T);
+}
+
+describe.skipIf(skip !== null)(skip ? `reports page (skipped: ${skip})` : 'reports page', () => {
+  let web: WebApp;
+  let login: { email: string; password: string };
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    web = await startWebApp();
+    ({ login } = await loadDemo(web.server.database, { seed: 7, scale: 0 }));
+  });
+  afterAll(async () => {
+    await web?.close();
+  });
+
+  it('draws every report as a chart, with summary tiles, for the owner', async () => {
+    const context = await web.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    reportPageErrors(page, errors);
+    await logInAs(page, login.email, login.password);
+    // A playbook's rules, so the automation report has rules to show.
+    const installed = await page.evaluate(async () => {
+      const csrf = decodeURIComponent(/(?:^|;\s*)fl_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '');
+      const playbooks = await fetch('/api/v1/playbooks').then((r) => r.json());
+      const response = await fetch(`/api/v1/playbooks/${playbooks.items[0].key}/install`, { method: 'POST', headers: { 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: '{}' });
+      return response.status;
+    });
+    expect(installed).toBe(200);
+    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.getByRole('heading', { name: 'Reports' }).waitFor(T);
+
+    for (const name of ['throughput', 'overdue', 'completion', 'workload', 'aging', 'bottlenecks', 'automation']) {
+      await page.locator(`[data-report="${name}"] canvas`).waitFor(T);
+    }
+    const overdueTile = page.getByTestId('tile-overdue');
+    const apiSummary = await page.evaluate(() => fetch('/api/v1/reports/summary').then((r) => r.json()));
+    await expect.poll(() => overdueTile.locator('.tile-value').textContent(), T).toBe(String(apiSummary.overdue));
+    expect(apiSummary.overdue).toBeGreaterThan(0);
+    // The demo has someone carrying more than they usually get through, and the page says so.
+    const workload = await page.evaluate(() => fetch('/api/v1/reports/workload').then((r) => r.json()));
+    const overloaded = workload.people.filter((p: { overloaded: boolean }) => p.overloaded).length;
+    await expect.poll(() => page.locator('[data-report="workload"] .row-flag').count(), T).toBe(overloaded);
+    await page.evaluate(() => document.fonts.ready);
+    await screenshot(page, 'reports-1400');
+    await page.locator('[data-report="automation"]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'reports-1400-automation');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('downloads each report as CSV with the filters on the page', async () => {
+    const context = await web.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    reportPageErrors(page, errors);
+    await logInAs(page, login.email, login.password);
+    await page.goto('/reports');
+    await page.locator('[data-report="throughput"] canvas').waitFor(T);
+
+    const people = await page.evaluate(() => fetch('/api/v1/users?limit=200').then((r) => r.json()));
+    const person = people.items.find((u: { role: string }) => u.role === 'member');
+    await page.getByLabel('Person', { exact: true }).selectOption(person.id);
+    await page.getByLabel('Period', { exact: true }).selectOption('90');
+
+    for (const name of REPORTS) {
+      const link = page.getByRole('link', { name: `Download ${name} as CSV` });
+      await expect.poll(() => link.getAttribute('href'), T).toContain(`assignee=${person.id}`);
+      const href = (await link.getAttribute('href'))!;
+      expect(href.startsWith(`/api/v1/reports/${name}?`)).toBe(true);
+      expect(href).toContain('format=csv');
+      // The link works with the browser's own session, the way a click downloads it.
+      const answer = await page.evaluate(async (url) => {
+        const response = await fetch(url);
+        return { status: response.status, type: response.headers.get('content-type'), disposition: response.headers.get('content-disposition'), text: await response.text() };
+      }, href);
+      expect(answer.status, `${name}: ${answer.text}`).toBe(200);
+      expect(answer.type).toContain('text/csv');
+      expect(answer.disposition).toContain(`${name}.csv`);
+      expect(answer.text.split('\n').length).toBeGreaterThan(1);
+    }
+    const windowed = await page.getByRole('link', { name: 'Download completion as CSV' }).getAttribute('href');
+    const from = new URL(windowed!, web.baseUrl).searchParams.get('from')!;
+    const days = (Date.now() - Date.parse(from)) / 86_400_000;
+    expect(days).toBeGreaterThan(88);
+    expect(days).toBeLessThan(91);
+
+    // A click downloads the file.
+    const [download] = await Promise.all([page.waitForEvent('download', T), page.getByRole('link', { name: 'Download workload as CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe('workload.csv');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('fits a phone at 390 px', async () => {
+    const context = await web.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    reportPageErrors(page, errors);
+    await logInAs(page, login.email, login.password);
+    await page.goto('/reports');
+    await page.locator('[data-report="throughput"] canvas').waitFor(T);
+    await page.getByTestId('tile-overdue').waitFor(T);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, 'reports-390');
+    await page.locator('[data-report="workload"]').scrollIntoViewIfNeeded();
+    await page.locator('[data-report="workload"] canvas').waitFor(T);
+    await screenshot(page, 'reports-390-workload');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('is not in the navigation of a member, whom the API refuses', async () => {
+    const owner = await signupOwner(web.baseUrl, 'Small Co');
+    const member = await addPerson(web.baseUrl, owner, 'Mia Member');
+    const context = await web.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    await logIn(page, member.email);
+    await page.getByRole('link', { name: 'Tasks' }).waitFor(T);
+    expect(await page.getByRole('link', { name: 'Reports' }).count()).toBe(0);
+    await context.close();
+  });
+});

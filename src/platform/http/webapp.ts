@@ -60,6 +60,11 @@ export async function ensureWebAppBuilt(webDist: string, log: (message: string) 
   if (existsSync(join(webDist, 'index.html'))) return;
   const configFile = new URL('../../../web/vite.config.ts', import.meta.url).pathname;
   log(`The web app is not built yet (${webDist}); building it now…`);
-  const { build } = await import('vite');
-  await build({ configFile, logLevel: 'warn', build: { outDir: webDist } });
+  try {
+    const { build } = await import('vite');
+    await build({ configFile, logLevel: 'warn', build: { outDir: webDist } });
+  } catch (error) {
+    // Without the build tools (an install without dev dependencies) the API still serves.
+    log(`The web app could not be built (${(error as Error).message}); serving the API only. Run "npm run build" to add it.`);
+  }
 }

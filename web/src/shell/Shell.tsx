@@ -28,12 +28,25 @@ const QuickAdd = lazy(loadQuickAdd);
 const Settings = lazy(loadSettings);
 const Calendar = lazy(loadCalendar);
 const Reports = lazy(() => import('../pages/Reports.tsx').then((m) => ({ default: m.Reports })));
+const Leads = lazy(() => import('../pages/Leads.tsx').then((m) => ({ default: m.Leads })));
+const loadRecordList = () => import('../pages/RecordList.tsx');
+const loadRecordDetail = () => import('../pages/RecordDetail.tsx');
+const Clients = lazy(() => loadRecordList().then((m) => ({ default: m.Clients })));
+const Jobs = lazy(() => loadRecordList().then((m) => ({ default: m.Jobs })));
+const Services = lazy(() => loadRecordList().then((m) => ({ default: m.Services })));
+const Contacts = lazy(() => loadRecordList().then((m) => ({ default: m.Contacts })));
+const LeadDetail = lazy(() => loadRecordDetail().then((m) => ({ default: m.LeadDetail })));
+const ClientDetail = lazy(() => loadRecordDetail().then((m) => ({ default: m.ClientDetail })));
+const JobDetail = lazy(() => loadRecordDetail().then((m) => ({ default: m.JobDetail })));
+const ServiceDetail = lazy(() => loadRecordDetail().then((m) => ({ default: m.ServiceDetail })));
+const ContactDetail = lazy(() => loadRecordDetail().then((m) => ({ default: m.ContactDetail })));
 
 const NAV = [
   { href: '/', label: 'My work', icon: '◎', key: 'm' },
   { href: '/board', label: 'Board', icon: '▥', key: 'b' },
   { href: '/tasks', label: 'Tasks', icon: '☰', key: 't' },
   { href: '/calendar', label: 'Calendar', icon: '▦', key: 'c' },
+  { href: '/leads', label: 'Records', icon: '◇', key: 'l' },
   { href: '/reports', label: 'Reports', icon: '◔', key: 'r', managers: true },
   { href: '/settings', label: 'Settings', icon: '⚙', key: 's' },
 ];
@@ -124,6 +137,16 @@ export function Shell({ user, org }: { user: User; org: Org }) {
           <Route path="/settings" component={Settings} />
           <Route path="/calendar" component={Calendar} />
           <Route path="/reports" component={Reports} />
+          <Route path="/leads" component={Leads} />
+          <Route path="/clients" component={Clients} />
+          <Route path="/jobs" component={Jobs} />
+          <Route path="/services" component={Services} />
+          <Route path="/contacts" component={Contacts} />
+          <Route path="/leads/:id" component={LeadDetail} />
+          <Route path="/clients/:id" component={ClientDetail} />
+          <Route path="/jobs/:id" component={JobDetail} />
+          <Route path="/services/:id" component={ServiceDetail} />
+          <Route path="/contacts/:id" component={ContactDetail} />
           <Route>
             <div className="page"><h1>Not found</h1><p><Link href="/">Back to My work</Link></p></div>
           </Route>

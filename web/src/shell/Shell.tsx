@@ -29,6 +29,7 @@ const Settings = lazy(loadSettings);
 const Calendar = lazy(loadCalendar);
 const Reports = lazy(() => import('../pages/Reports.tsx').then((m) => ({ default: m.Reports })));
 const Leads = lazy(() => import('../pages/Leads.tsx').then((m) => ({ default: m.Leads })));
+const Automation = lazy(() => import('../pages/Automation.tsx').then((m) => ({ default: m.Automation })));
 const loadRecordList = () => import('../pages/RecordList.tsx');
 const loadRecordDetail = () => import('../pages/RecordDetail.tsx');
 const Clients = lazy(() => loadRecordList().then((m) => ({ default: m.Clients })));
@@ -48,6 +49,7 @@ const NAV = [
   { href: '/calendar', label: 'Calendar', icon: '▦', key: 'c' },
   { href: '/leads', label: 'Records', icon: '◇', key: 'l' },
   { href: '/reports', label: 'Reports', icon: '◔', key: 'r', managers: true },
+  { href: '/automation', label: 'Automation', icon: '⚡', key: 'a', managers: true },
   { href: '/settings', label: 'Settings', icon: '⚙', key: 's' },
 ];
 /** Pages for managers and above (the API refuses members there anyway). */
@@ -137,6 +139,7 @@ export function Shell({ user, org }: { user: User; org: Org }) {
           <Route path="/settings" component={Settings} />
           <Route path="/calendar" component={Calendar} />
           <Route path="/reports" component={Reports} />
+          <Route path="/automation" component={Automation} />
           <Route path="/leads" component={Leads} />
           <Route path="/clients" component={Clients} />
           <Route path="/jobs" component={Jobs} />

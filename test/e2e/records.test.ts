@@ -128,6 +128,7 @@ describe.skipIf(skip !== null)(skip ? `record pages (skipped: ${skip})` : 'recor
     const jobs = await api(page, 'GET', '/api/v1/jobs?limit=200&status=scheduled');
     const job = jobs.items.find((j: { scheduledStart: string | null }) => j.scheduledStart);
     await page.getByRole('link', { name: 'Jobs' }).click();
+    await page.getByLabel('Which jobs').selectOption('all');
     await page.getByLabel('Search jobs').fill(job.title);
     await page.locator('.record-row', { hasText: job.title }).first().click();
     await page.getByRole('heading', { name: job.title }).waitFor(T);

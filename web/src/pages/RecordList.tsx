@@ -17,13 +17,22 @@ export const Contacts = () => <RecordList kind="contact" />;
 
 function RecordList({ kind }: { kind: ListKind }) {
   const [q, setQ] = useState('');
-  const list = useRecordList(kind, { q: q.trim() || undefined, sort: SORT[kind] });
+  // Jobs read soonest first from today, the way a technician plans the day; "All" shows the past too, latest first.
+  const [upcoming, setUpcoming] = useState(true);
+  const jobFilter = kind !== 'job' ? {} : upcoming ? { scheduledAfter: startOfToday(), sort: 'scheduled' } : { sort: '-scheduled' };
+  const list = useRecordList(kind, { q: q.trim() || undefined, sort: SORT[kind], ...jobFilter });
   const items = list.data?.items ?? [];
   const label = `${KIND_LABEL[kind]}s`;
   return (
     <div className="page">
       <PageHeader title={label}>
         <input type="search" aria-label={`Search ${label.toLowerCase()}`} placeholder={`Search ${label.toLowerCase()}…`} value={q} onChange={(e) => setQ(e.target.value)} />
+        {kind === 'job' && (
+          <select aria-label="Which jobs" value={upcoming ? 'upcoming' : 'all'} onChange={(e) => setUpcoming(e.target.value === 'upcoming')}>
+            <option value="upcoming">From today</option>
+            <option value="all">All, latest first</option>
+          </select>
+        )}
       </PageHeader>
       <RecordTabs />
       {list.error && <p className="error pad">{describeError(list.error)}</p>}
@@ -33,7 +42,7 @@ function RecordList({ kind }: { kind: ListKind }) {
         <ul className="record-rows" aria-busy={list.isFetching}>
           {items.map((record) => (
             <li key={record.id}>
-              <Link href={`/${PLURAL[kind]}/${record.id}`} className="record-row">
+              <Link href={`/${PLURAL[kind]}/${record.id}`} className={`record-row record-row-${kind}`}>
                 <Row kind={kind} record={record} />
               </Link>
             </li>
@@ -43,6 +52,11 @@ function RecordList({ kind }: { kind: ListKind }) {
       {list.data?.nextCursor && <p className="muted pad small">Showing the first {items.length}; search to narrow down.</p>}
     </div>
   );
+}
+
+function startOfToday(): string {
+  const now = new Date();
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate()).toISOString();
 }
 
 function Row({ kind, record }: { kind: ListKind; record: Client | Job | Service | Contact }) {

@@ -91,6 +91,9 @@ describe.skipIf(skip !== null)(skip ? `web app on a phone (skipped: ${skip})` : 
         return keys.map((r) => new URL(r.url).pathname).filter((p) => p === '/' || /^\/assets\/(index|Board|QuickAdd)-/.test(p)).length;
       });
     await expect.poll(kept, T).toBeGreaterThanOrEqual(5);
+    // …and until this browser holds a copy of My work.
+    const saved = () => page.evaluate(() => JSON.parse(localStorage.getItem('finishline.query-cache') ?? '{"state":{"queries":[]}}').state.queries.some((q: { queryKey: unknown[] }) => q.queryKey[0] === 'tasks'));
+    await expect.poll(saved, T).toBe(true);
     await phone.setOffline(true);
     await page.reload();
     await page.getByRole('heading', { name: 'My work' }).waitFor(T);

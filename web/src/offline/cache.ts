@@ -18,6 +18,8 @@ export function restoreQueryCache(qc: QueryClient): void {
 
 function save(qc: QueryClient): void {
   const state = dehydrate(qc, { shouldDehydrateQuery: (q) => q.state.status === 'success' && KEPT.has(String(q.queryKey[0])) });
+  // A moment with nothing loaded (a reset, a page between fetches) must not wipe the last good copy.
+  if (state.queries.length === 0) return;
   try {
     localStorage.setItem(STORAGE_KEY, JSON.stringify({ at: Date.now(), state }));
   } catch {

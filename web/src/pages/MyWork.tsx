@@ -39,7 +39,7 @@ export function MyWork() {
 
   return (
     <div className="page">
-      <PageHeader title="My work" subtitle={list.data ? `${ordered.length} open task${ordered.length === 1 ? '' : 's'}` : undefined} />
+      <PageHeader title="My work" subtitle={list.data ? openCount(ordered) : undefined} />
       {list.isPending ? (
         <p className="muted pad">Loading…</p>
       ) : list.isError ? (
@@ -76,4 +76,10 @@ export function MyWork() {
       )}
     </div>
   );
+}
+
+/** A task completed a moment ago stays in view (struck through) until the list refreshes; it is not counted. */
+function openCount(tasks: Task[]): string {
+  const open = tasks.filter((t) => t.status !== 'done' && t.status !== 'cancelled').length;
+  return `${open} open task${open === 1 ? '' : 's'}`;
 }

@@ -340,7 +340,9 @@ function planTasks(biz: Business): Step[] {
     const overdue = forced ? forced.overdue : dice.chance(0.3);
     const dueAt = overdue && status !== 'done' && status !== 'cancelled' ? between(dice, at + HOUR, now - HOUR) : dice.chance(0.15) ? null : now + dice.int(2, 240) * HOUR;
     const members = membersOf(biz, template.team);
-    const assignee = dice.chance(0.85) ? dice.pick(members) : null;
+    const picked = dice.chance(0.85) ? dice.pick(members) : null;
+    // The owner signs in first: give them every eighth task so My work has something in each section.
+    const assignee = i % 8 === 0 ? { id: biz.owner.userId, actor: biz.owner } : picked;
     const links = [{ type: template.record, id: '' }, ...record.also];
     const priority = dice.weighted(PRIORITY_WEIGHTS);
     const key = { value: '' };

@@ -35,14 +35,20 @@ describe.skipIf(skip !== null)(skip ? `reports page (skipped: ${skip})` : 'repor
     const page = await context.newPage();
     reportPageErrors(page, errors);
     await logInAs(page, login.email, login.password);
-    // A playbook's rules, so the automation report has rules to show.
+    // A playbook's rules, and a rule that has made a task, so the automation report has something to draw.
     const installed = await page.evaluate(async () => {
       const csrf = decodeURIComponent(/(?:^|;\s*)fl_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '');
+      const post = (path: string, body: unknown) => fetch(path, { method: 'POST', headers: { 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const playbooks = await fetch('/api/v1/playbooks').then((r) => r.json());
-      const response = await fetch(`/api/v1/playbooks/${playbooks.items[0].key}/install`, { method: 'POST', headers: { 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: '{}' });
-      return response.status;
+      const install = await post(`/api/v1/playbooks/${playbooks.items[0].key}/install`, {});
+      const rule = await post('/api/v1/rules', { name: 'Call new leads back', trigger: { event: 'lead.created' }, actions: [{ type: 'create_task', title: 'Call {{record.title}} back', priority: 'high', due: 'PT2H' }] });
+      const lead = await post('/api/v1/leads', { title: 'Boiler service — Reyes', source: 'website' });
+      return [install.status, rule.status, lead.status];
     });
-    expect(installed).toBe(200);
+    expect(installed).toEqual([200, 201, 201]);
+    await expect
+      .poll(() => page.evaluate(() => fetch('/api/v1/reports/automation').then((r) => r.json()).then((a) => a.rules.reduce((n: number, r: { created: number }) => n + r.created, 0))), T)
+      .toBe(1);
     await page.getByRole('link', { name: 'Reports' }).click();
     await page.getByRole('heading', { name: 'Reports' }).waitFor(T);
 

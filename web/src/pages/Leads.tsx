@@ -1,5 +1,5 @@
 // Leads as a pipeline board: a column per stage with counts and value; drag a lead to move it to another stage.
-import { DndContext, type DragEndEvent, DragOverlay, KeyboardSensor, PointerSensor, useDraggable, useDroppable, useSensor, useSensors } from '@dnd-kit/core';
+import { type CollisionDetection, DndContext, type DragEndEvent, DragOverlay, KeyboardSensor, PointerSensor, pointerWithin, rectIntersection, useDraggable, useDroppable, useSensor, useSensors } from '@dnd-kit/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useLocation } from 'wouter';
@@ -10,6 +10,12 @@ import { RecordTabs } from '../records/RecordTabs.tsx';
 import { timeAgo } from '../shell/format.ts';
 import { PageHeader } from '../shell/PageHeader.tsx';
 import { showToast } from '../shell/toasts.tsx';
+
+/** The stage under the pointer takes the lead (the keyboard, which has no pointer, goes by overlap). */
+const stageUnderPointer: CollisionDetection = (args) => {
+  const hits = pointerWithin(args);
+  return hits.length > 0 ? hits : rectIntersection(args);
+};
 
 export function Leads() {
   const pipelines = usePipelines();
@@ -47,7 +53,7 @@ export function Leads() {
       </PageHeader>
       <RecordTabs />
       {(leads.error || pipelines.error) && <p className="error pad">{describeError(leads.error ?? pipelines.error)}</p>}
-      <DndContext sensors={sensors} onDragStart={(e) => setDragging((e.active.data.current?.lead as Lead) ?? null)} onDragCancel={() => setDragging(null)} onDragEnd={onDragEnd}>
+      <DndContext sensors={sensors} collisionDetection={stageUnderPointer} onDragStart={(e) => setDragging((e.active.data.current?.lead as Lead) ?? null)} onDragCancel={() => setDragging(null)} onDragEnd={onDragEnd}>
         <div className="board pipeline">
           {(pipeline?.stages ?? []).map((stage) => (
             <StageColumn key={stage.key} stageKey={stage.key} name={stage.name} leads={byStage.get(stage.key) ?? []} />

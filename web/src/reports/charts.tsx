@@ -72,7 +72,7 @@ export function BarChart({ labels, series, horizontal, stacked, format = String,
       order: s.line ? 0 : 1,
     })),
   } as unknown as ChartData<'bar'>;
-  const valueAxis = { beginAtZero: true, stacked, ticks: { callback: (v: number | string) => format(Number(v)), maxTicksLimit: 6 }, grid: { color: '#f0f0f3' } };
+  const valueAxis = { beginAtZero: true, stacked, ticks: { callback: (v: number | string) => format(Number(v)), maxTicksLimit: 6, ...(format === String ? { precision: 0 } : {}) }, grid: { color: '#f0f0f3' } };
   const categoryAxis = { stacked, grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0 } };
   const options: ChartOptions<'bar'> = {
     indexAxis: horizontal ? 'y' : 'x',

@@ -28,7 +28,8 @@ const QuickAdd = lazy(loadQuickAdd);
 const Settings = lazy(loadSettings);
 const Calendar = lazy(loadCalendar);
 const Reports = lazy(() => import('../pages/Reports.tsx').then((m) => ({ default: m.Reports })));
-const Leads = lazy(() => import('../pages/Leads.tsx').then((m) => ({ default: m.Leads })));
+const loadLeads = () => import('../pages/Leads.tsx');
+const Leads = lazy(() => loadLeads().then((m) => ({ default: m.Leads })));
 const Automation = lazy(() => import('../pages/Automation.tsx').then((m) => ({ default: m.Automation })));
 const loadRecordList = () => import('../pages/RecordList.tsx');
 const loadRecordDetail = () => import('../pages/RecordDetail.tsx');
@@ -66,7 +67,7 @@ export function Shell({ user, org }: { user: User; org: Org }) {
   const online = useOnline();
   const queued = useQueuedChanges();
   useEffect(() => {
-    const preload = () => void Promise.all([loadQuickAdd(), loadBoard(), loadSettings(), loadCalendar()]).then(keepLoadedAssets);
+    const preload = () => void Promise.all([loadQuickAdd(), loadBoard(), loadSettings(), loadCalendar(), loadLeads(), loadRecordList(), loadRecordDetail()]).then(keepLoadedAssets);
     const handle = window.setTimeout(preload, 300);
     return () => window.clearTimeout(handle);
   }, []);

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BenchDataset, ensureDataset } from './dataset.ts';
-import { type Child, type Figures, load, ratio, startProcess } from './measure.ts';
+import { type Child, type Figures, load, ratio, runScript, startProcess } from './measure.ts';
 import { benchReports } from './reports.ts';
 
 const CACHE = new URL('./.cache/', import.meta.url).pathname;
@@ -101,6 +101,11 @@ async function main(): Promise<void> {
     } finally {
       for (const suffix of ['', '-wal', '-shm']) if (existsSync(runDb + suffix)) rmSync(runDb + suffix);
     }
+  }
+  if (!values.only || values.only.split(',').includes('automation')) {
+    console.log('');
+    const automation = await runScript(['bench/automation.ts', ...(values.quick ? ['--events', '1000', '--timers', '100000'] : [])]);
+    for (const [key, value] of Object.entries(automation)) if (typeof value === 'number') figures[`automation_${key}`] = value;
   }
   console.log(JSON.stringify(figures));
 }

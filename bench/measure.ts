@@ -69,3 +69,24 @@ export async function startProcess(args: string[], env: Record<string, string>, 
 export function ratio(value: number, baseline: number): number {
   return baseline === 0 ? 0 : Math.round((value / baseline) * 100) / 100;
 }
+
+/** Runs a benchmark script as its own process, echoing what it prints; returns its last line (its JSON figures). */
+export function runScript(args: string[]): Promise<Record<string, number>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      process.stdout.write(chunk);
+    });
+    child.once('exit', (code) => {
+      const last = output.trim().split('\n').pop() ?? '';
+      if (code !== 0) return reject(new Error(`${args.join(' ')} exited with ${code}`));
+      try {
+        resolve(JSON.parse(last) as Record<string, number>);
+      } catch {
+        reject(new Error(`${args.join(' ')} did not end with a JSON line`));
+      }
+    });
+  });
+}

@@ -195,36 +195,6 @@ async function createEvents(s: Schema, dialect: DialectName): Promise<void> {
   await s.createIndex('events_subject').on('events').columns(['org_id', 'subject_type', 'subject_id', 'seq']).execute();
 }
 
-/** The audit log (audit/) and the per-account login throttle (people/). */
-function audit(): Migration {
-  return {
-    async up(db: Kysely<unknown>) {
-      const s = db.schema;
-      await s
-        .createTable('audit_log')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('org_id', 'text', (c) => c.notNull())
-        .addColumn('actor_id', 'text')
-        .addColumn('action', 'text', (c) => c.notNull())
-        .addColumn('subject_type', 'text')
-        .addColumn('subject_id', 'text')
-        .addColumn('data', 'text', (c) => c.notNull().defaultTo('{}'))
-        .addColumn('ip', 'text')
-        .addColumn('at', 'bigint', (c) => c.notNull())
-        .execute();
-      await s.createIndex('audit_log_org').on('audit_log').columns(['org_id', 'id']).execute();
-      await s.createIndex('audit_log_org_action').on('audit_log').columns(['org_id', 'action', 'id']).execute();
-
-      await s
-        .createTable('login_throttle')
-        .addColumn('email', 'text', (c) => c.primaryKey())
-        .addColumn('failures', 'integer', (c) => c.notNull())
-        .addColumn('window_start', 'bigint', (c) => c.notNull())
-        .execute();
-    },
-  };
-}
-
 /** CRM records (records/): pipelines, contacts, clients, leads and their history, jobs, services. */
 function records(): Migration {
   return {
@@ -431,6 +401,36 @@ function automation(): Migration {
       await s.alterTable('events').addColumn('depth', 'integer', (c) => c.notNull().defaultTo(0)).execute();
       // A dry run replays an organisation's events of one type over a time range.
       await s.createIndex('events_org_type').on('events').columns(['org_id', 'type', 'occurred_at']).execute();
+    },
+  };
+}
+
+/** The audit log (audit/) and the per-account login throttle (people/). */
+function audit(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      const s = db.schema;
+      await s
+        .createTable('audit_log')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('subject_type', 'text')
+        .addColumn('subject_id', 'text')
+        .addColumn('data', 'text', (c) => c.notNull().defaultTo('{}'))
+        .addColumn('ip', 'text')
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .execute();
+      await s.createIndex('audit_log_org').on('audit_log').columns(['org_id', 'id']).execute();
+      await s.createIndex('audit_log_org_action').on('audit_log').columns(['org_id', 'action', 'id']).execute();
+
+      await s
+        .createTable('login_throttle')
+        .addColumn('email', 'text', (c) => c.primaryKey())
+        .addColumn('failures', 'integer', (c) => c.notNull())
+        .addColumn('window_start', 'bigint', (c) => c.notNull())
+        .execute();
     },
   };
 }

@@ -252,14 +252,7 @@ export const serviceView = z.object({
   nextDueAt: z.string().nullable(),
 });
 
-export const leadHistoryView = z.object({
-  id: z.string(),
-  at: z.string(),
-  actorId: z.string().nullable(),
-  field: z.string(),
-  from: z.string().nullable(),
-  to: z.string().nullable(),
-});
+export { historyEntryView as leadHistoryView } from '../platform/http/schemas.ts';
 
 /** What a task shows of each record it links to, so a list needs no extra calls. */
 export const linkSummary = z.object({

@@ -194,14 +194,7 @@ export const taskView = z.object({
 });
 export type TaskView = z.infer<typeof taskView>;
 
-export const historyView = z.object({
-  id: z.string(),
-  at: z.string(),
-  actorId: z.string().nullable(),
-  field: z.string(),
-  from: z.string().nullable(),
-  to: z.string().nullable(),
-});
+export { historyEntryView as historyView } from '../platform/http/schemas.ts';
 
 export const commentView = z.object({
   id: z.string(),

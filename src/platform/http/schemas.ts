@@ -27,3 +27,13 @@ export function pageOfSchema<T extends z.ZodType>(item: T) {
 }
 
 export const idParams = z.strictObject({ id: z.string().min(1).max(100) });
+
+/** One change kept in a history (a task's, a lead's): who, when, which field, from and to. */
+export const historyEntryView = z.object({
+  id: z.string(),
+  at: z.string(),
+  actorId: z.string().nullable(),
+  field: z.string(),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+});

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { type BenchDataset, ensureDataset } from './dataset.ts';
 import { type Child, type Figures, load, ratio, runScript, startProcess } from './measure.ts';
 import { benchReports } from './reports.ts';
+import { initialBundle } from './bundle.ts';
 
 const CACHE = new URL('./.cache/', import.meta.url).pathname;
 
@@ -100,6 +101,15 @@ async function main(): Promise<void> {
       await benchReports(runDb, values.quick ? 3 : 5, figures);
     } finally {
       for (const suffix of ['', '-wal', '-shm']) if (existsSync(runDb + suffix)) rmSync(runDb + suffix);
+    }
+  }
+  if (!values.only || values.only.split(',').includes('web')) {
+    const webDist = new URL('../web/dist/', import.meta.url).pathname;
+    if (existsSync(webDist)) {
+      const bundle = initialBundle(webDist);
+      figures.web_initial_js_gzip_kb = bundle.jsGzipKb;
+      figures.web_initial_css_gzip_kb = bundle.cssGzipKb;
+      console.log(`\nweb app, first load: ${bundle.jsGzipKb} KB of JavaScript and ${bundle.cssGzipKb} KB of CSS, gzipped (goal: JavaScript ≤ 200 KB)`);
     }
   }
   if (!values.only || values.only.split(',').includes('automation')) {

@@ -67,9 +67,19 @@ export function Shell({ user, org }: { user: User; org: Org }) {
   const online = useOnline();
   const queued = useQueuedChanges();
   useEffect(() => {
-    const preload = () => void Promise.all([loadQuickAdd(), loadBoard(), loadSettings(), loadCalendar(), loadLeads(), loadRecordList(), loadRecordDetail()]).then(keepLoadedAssets);
+    // Fetch the pages a phone may open without signal, and keep what arrived. A
+    // fetch that fails (the signal dropped) is not an error: it is tried again
+    // when the signal comes back, and the page still loads on demand meanwhile.
+    const preload = () =>
+      void Promise.allSettled([loadQuickAdd(), loadBoard(), loadSettings(), loadCalendar(), loadLeads(), loadRecordList(), loadRecordDetail()])
+        .then(keepLoadedAssets)
+        .catch(() => {});
     const handle = window.setTimeout(preload, 300);
-    return () => window.clearTimeout(handle);
+    window.addEventListener('online', preload);
+    return () => {
+      window.clearTimeout(handle);
+      window.removeEventListener('online', preload);
+    };
   }, []);
 
   useShortcut((event) => {

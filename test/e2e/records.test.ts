@@ -3,19 +3,11 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../../src/demo/service.ts';
-import { browserSkipReason, reportPageErrors, screenshot, startWebApp, type WebApp } from '../support/browser.ts';
+import { browserSkipReason, logIn, reportPageErrors, screenshot, startWebApp, type WebApp } from '../support/browser.ts';
 
 const skip = browserSkipReason();
 /** How long to wait for the page to show something (a wait, not a timing assertion). */
 const T = { timeout: 15_000 };
-
-async function logInAs(page: Page, email: string, password: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('heading', { name: 'My work' }).waitFor(T);
-}
 
 /** Calls the API from the page, with its session cookie and CSRF header. */
 async function api(page: Page, method: string, path: string, body?: unknown): Promise<any> {
@@ -52,7 +44,7 @@ describe.skipIf(skip !== null)(skip ? `record pages (skipped: ${skip})` : 'recor
     const context = await web.newContext({ viewport: { width: 1400, height: 900 } });
     page = await context.newPage();
     reportPageErrors(page, errors);
-    await logInAs(page, login.email, login.password);
+    await logIn(page, login.email, login.password);
   });
   afterAll(async () => {
     await web?.close();
@@ -143,7 +135,7 @@ describe.skipIf(skip !== null)(skip ? `record pages (skipped: ${skip})` : 'recor
     const context = await web.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const phone = await context.newPage();
     reportPageErrors(phone, errors);
-    await logInAs(phone, login.email, login.password);
+    await logIn(phone, login.email, login.password);
     await phone.goto('/leads');
     await phone.locator('.card-slot').first().waitFor(T);
     await screenshot(phone, 'leads-390');

@@ -1,5 +1,4 @@
 // The reports page in a real browser, on the demo business: charts drawn, filters applied, each CSV downloadable with the same filters.
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../../src/demo/service.ts';
 import { addPerson, browserSkipReason, logIn, reportPageErrors, screenshot, signupOwner, startWebApp, type WebApp } from '../support/browser.ts';
@@ -8,14 +7,6 @@ const skip = browserSkipReason();
 /** How long to wait for the page to show something (a wait, not a timing assertion). */
 const T = { timeout: 15_000 };
 const REPORTS = ['summary', 'throughput', 'overdue', 'completion', 'workload', 'aging', 'bottlenecks', 'automation'];
-
-async function logInAs(page: Page, email: string, password: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('heading', { name: 'My work' }).waitFor(T);
-}
 
 describe.skipIf(skip !== null)(skip ? `reports page (skipped: ${skip})` : 'reports page', () => {
   let web: WebApp;
@@ -34,7 +25,7 @@ describe.skipIf(skip !== null)(skip ? `reports page (skipped: ${skip})` : 'repor
     const context = await web.newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
     reportPageErrors(page, errors);
-    await logInAs(page, login.email, login.password);
+    await logIn(page, login.email, login.password);
     // A playbook's rules, and a rule that has made a task, so the automation report has something to draw.
     const installed = await page.evaluate(async () => {
       const csrf = decodeURIComponent(/(?:^|;\s*)fl_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '');
@@ -75,7 +66,7 @@ describe.skipIf(skip !== null)(skip ? `reports page (skipped: ${skip})` : 'repor
     const context = await web.newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
     reportPageErrors(page, errors);
-    await logInAs(page, login.email, login.password);
+    await logIn(page, login.email, login.password);
     await page.goto('/reports');
     await page.locator('[data-report="throughput"] canvas').waitFor(T);
 
@@ -117,7 +108,7 @@ describe.skipIf(skip !== null)(skip ? `reports page (skipped: ${skip})` : 'repor
     const context = await web.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const page = await context.newPage();
     reportPageErrors(page, errors);
-    await logInAs(page, login.email, login.password);
+    await logIn(page, login.email, login.password);
     await page.goto('/reports');
     await page.locator('[data-report="throughput"] canvas').waitFor(T);
     await page.getByTestId('tile-overdue').waitFor(T);

@@ -126,10 +126,10 @@ export async function addPerson(baseUrl: string, owner: ApiUser, name: string, r
 }
 
 /** Logs in through the log-in page and waits for My work. */
-export async function logIn(page: Page, email: string): Promise<void> {
+export async function logIn(page: Page, email: string, password = PASSWORD): Promise<void> {
   await page.goto('/login');
   await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('heading', { name: 'My work' }).waitFor();
 }

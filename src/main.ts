@@ -11,6 +11,7 @@ import { createApiTokenFor } from './people/service.ts';
 import { buildServer } from './server.ts';
 import { demoCommand } from './demo/command.ts';
 import { automation, automationConfigFromEnv } from './automation/runner.ts';
+import { eventConsumers } from './consumers.ts';
 import { ensureWebAppBuilt } from './platform/http/webapp.ts';
 
 const HELP = `finishline — task management for home-service businesses
@@ -98,7 +99,7 @@ async function worker(): Promise<void> {
   const config = readConfig();
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db, database.dialect);
-  const loop = automation({ db: database.db, dialect: database.dialect, clock: systemClock }, { ...automationConfigFromEnv(process.env, config.tickMs), onError: (error) => console.error(error) });
+  const loop = automation({ db: database.db, dialect: database.dialect, clock: systemClock }, { ...automationConfigFromEnv(process.env, config.tickMs), consumers: eventConsumers(config), onError: (error) => console.error(error) });
   loop.start();
   console.log(`automation worker ${loop.options.workerId} running, tick ${config.tickMs} ms`);
   const stop = async () => {

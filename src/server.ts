@@ -15,9 +15,10 @@ import { taskRoutes } from './tasks/routes.ts';
 import { automationRoutes } from './automation/routes.ts';
 import { type Automation, automation as startAutomation, type AutomationConfig } from './automation/runner.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { type ConsumerOptions, eventConsumers } from './consumers.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
-export interface ServerOptions extends Pick<Config, 'databaseUrl' | 'logLevel' | 'sessionTtlMs'> {
+export interface ServerOptions extends Pick<Config, 'databaseUrl' | 'logLevel' | 'sessionTtlMs'>, ConsumerOptions {
   clock?: Clock;
   webDist?: string;
   loginRateLimit?: { max: number; timeWindow: number };
@@ -57,7 +58,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   recordRoutes(app, deps);
   reportRoutes(app, deps);
   registerStream(app, deps.db);
-  const automation = startAutomation(deps, { tickMs: 5000, ...options.automation, onError: (error) => app.log.error({ err: error }, 'automation round failed') });
+  const automation = startAutomation(deps, { tickMs: 5000, consumers: eventConsumers(options), ...options.automation, onError: (error) => app.log.error({ err: error }, 'automation round failed') });
   automationRoutes(app, deps, automation);
   // A write usually means new events: run the rules promptly rather than at the next tick.
   app.addHook('onResponse', async (request, reply) => {

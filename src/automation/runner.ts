@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import type { Deps } from '../platform/context.ts';
 import { randomBytes } from 'node:crypto';
+import type { EventConsumer } from '../platform/outbox.ts';
 import { tickScheduler } from './scheduler.ts';
 import { runWorkerOnce, type WorkerOptions } from './worker.ts';
 
@@ -12,6 +13,8 @@ export interface AutomationConfig {
   batchSize?: number;
   dueSoonLeadMs?: number;
   appointmentGraceMs?: number;
+  /** What else acts on every event and every tick (notifications, webhooks). */
+  consumers?: EventConsumer[];
   /** Called with an error the loop survived (logged by the server). */
   onError?: (error: unknown) => void;
 }
@@ -34,18 +37,25 @@ export function automation(deps: Deps, config: AutomationConfig): Automation {
     batchSize: config.batchSize ?? 100,
     dueSoonLeadMs: config.dueSoonLeadMs ?? 3_600_000,
     appointmentGraceMs: config.appointmentGraceMs ?? 30 * 60_000,
+    consumers: config.consumers ?? [],
   };
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
   let again = false;
   let stopped = true;
 
+  const tickConsumers = async () => {
+    let done = 0;
+    for (const consumer of options.consumers) done += (await consumer.tick?.(deps)) ?? 0;
+    return done;
+  };
+
   const drain = async (maxRounds = 1000) => {
     let events = 0;
     let timers = 0;
     for (let round = 0; round < maxRounds; round++) {
       const handled = await runWorkerOnce(deps, options);
-      const fired = handled === 0 ? await tickScheduler(deps, { batchSize: options.batchSize }) : 0;
+      const fired = handled === 0 ? (await tickScheduler(deps, { batchSize: options.batchSize })) + (await tickConsumers()) : 0;
       events += handled;
       timers += fired;
       if (handled === 0 && fired === 0) break;

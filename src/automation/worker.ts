@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../platform/db/database.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
-import { claimEvents, markProcessed, releaseClaims, type StoredEvent, withChainDepth } from '../platform/outbox.ts';
+import { claimEvents, type EventConsumer, markProcessed, releaseClaims, type StoredEvent, withChainDepth } from '../platform/outbox.ts';
 import * as people from '../people/service.ts';
 import * as tasks from '../tasks/service.ts';
 import { automationActor, resolveTasks, type RunContext, runAction, scopeOf } from './actions.ts';
@@ -29,6 +29,8 @@ export interface WorkerOptions {
   dueSoonLeadMs: number;
   /** A scheduled job not started this long after its start is a missed appointment. */
   appointmentGraceMs: number;
+  /** Called for every event after the rules (notifications, webhooks). */
+  consumers: EventConsumer[];
 }
 
 export function ruleOf(row: store.RuleRow): Rule {
@@ -87,6 +89,11 @@ export async function runWorkerOnce(deps: Deps, options: WorkerOptions): Promise
 
 export async function handleEvent(deps: Deps, options: WorkerOptions, cache: OrgCache, event: StoredEvent): Promise<void> {
   await keepSubjectInStep(deps, options, event);
+  await runRules(deps, cache, event);
+  for (const consumer of options.consumers) await consumer.handle(deps, event);
+}
+
+async function runRules(deps: Deps, cache: OrgCache, event: StoredEvent): Promise<void> {
   const rules = await cache.rulesFor(event.orgId, event.type);
   if (rules.length === 0) return;
   // Most rules an event triggers do not match its conditions: those runs are decided here and logged in one write.

@@ -5,6 +5,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'kysely';
 import { newId } from './ids.ts';
 import type { Db } from './db/schema.ts';
+import type { Deps } from './context.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface DomainEvents {}
@@ -37,6 +38,19 @@ export interface StoredEvent {
   actorId: string | null;
   occurredAt: number;
   depth: number;
+}
+
+/**
+ * Something besides the rules that acts on events (notifications, webhooks).
+ * The automation worker calls `handle` once per event it claims, after the
+ * rules, and `tick` every round. An event whose batch fails is claimed again,
+ * so `handle` must be idempotent (key what it writes on the event id).
+ */
+export interface EventConsumer {
+  name: string;
+  handle(deps: Deps, event: StoredEvent): Promise<void>;
+  /** Work of its own that comes due with time (retries, digests); returns how much it did (0: nothing due). */
+  tick?(deps: Deps): Promise<number>;
 }
 
 /**

@@ -10,6 +10,8 @@ import { systemClock } from './platform/clock.ts';
 import { createApiTokenFor } from './people/service.ts';
 import { buildServer } from './server.ts';
 import { demoCommand } from './demo/command.ts';
+import { exportCommand, importCommand } from './backup/command.ts';
+import { BackupRefused } from './backup/service.ts';
 import { automation, automationConfigFromEnv } from './automation/runner.ts';
 import { eventConsumers } from './consumers.ts';
 import { ensureWebAppBuilt } from './platform/http/webapp.ts';
@@ -25,6 +27,9 @@ Commands:
   demo [--scale N] [--seed S]   load a demo plumbing business (N more tasks in bulk) and print its login
   bench [--quick] [--tasks N] [--seconds S] [--only a,b]
                                 measure the API against the bare stack (1,000,000 tasks; --quick: 100,000)
+  export [--out FILE] [--org ID]
+                                write a JSON backup of every table (or one organisation's rows), with a progress bar
+  import FILE                   restore a JSON backup into an empty database (refused if it holds an organisation)
   token create --email E --name N
                                 create an API token for the user with email E
   help                          show this text
@@ -156,6 +161,10 @@ async function main(argv: string[]): Promise<void> {
       return demoCommand(rest);
     case 'token':
       return token(rest);
+    case 'export':
+      return exportCommand(rest);
+    case 'import':
+      return importCommand(rest);
     case 'bench':
       return bench(rest);
     case 'help':
@@ -169,6 +178,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error instanceof UsageError ? error.message : error);
+  console.error(error instanceof UsageError || error instanceof BackupRefused ? error.message : error);
   process.exit(error instanceof UsageError ? 2 : 1);
 });

@@ -18,9 +18,16 @@ export const AUDIT_ACTIONS = [
   'token.created',
   'token.revoked',
   'data.exported',
+  'data.imported',
+  'data.restored',
   'rule.created',
   'rule.changed',
   'rule.deleted',
+  'webhook.created',
+  'webhook.changed',
+  'webhook.deleted',
+  'webhook.secret_rotated',
+  'webhook.disabled',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

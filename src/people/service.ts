@@ -157,6 +157,13 @@ export async function getOrg(deps: Deps, actor: Actor) {
   return presentOrg(org);
 }
 
+/** The organisation's IANA time zone, read inside the caller's transaction (recurrence counts on its wall clock). */
+export async function orgTimezone(db: Deps['db'], orgId: string): Promise<string> {
+  const org = await store.findOrg(db, orgId);
+  if (!org) throw new NotFound('Organisation');
+  return org.timezone;
+}
+
 export async function updateOrg(deps: Deps, actor: Actor, input: UpdateOrgInput, ifVersion?: number) {
   requireRole(actor, 'admin');
   return deps.db.transaction().execute(async (trx) => {

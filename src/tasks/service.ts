@@ -6,10 +6,12 @@ import { Forbidden, Invalid, NotFound, Stale } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import { appendEvent } from '../platform/outbox.ts';
 import { decodeCursor, encodeCursor, iso, pageOf } from '../platform/pagination.ts';
-import { checkAssignable, takeTaskNumber } from '../people/service.ts';
+import { checkAssignable, orgTimezone, takeTaskNumber } from '../people/service.ts';
 import { roleAtLeast } from '../people/person.ts';
 import { checkLinks, linkKey, linkSummaries } from '../records/service.ts';
 import type { LinkSummary } from '../records/records.ts';
+import { nextOccurrence } from '../recurrence/recurrence.ts';
+import * as recurrence from '../recurrence/service.ts';
 import './events.ts';
 import * as store from './store.ts';
 import {
@@ -45,10 +47,12 @@ export interface TaskSource {
 }
 
 /** A task's API shape; `summaries` (from presentTasks) tells what each linked record is called. */
-export function presentTask(row: store.TaskRow, now: number, summaries: Map<string, LinkSummary> = new Map()): TaskView {
+export function presentTask(row: store.TaskRow, now: number, summaries: Map<string, LinkSummary> = new Map(), series: Map<string, recurrence.SeriesView> = new Map()): TaskView {
   const source: TaskView['source'] = { kind: row.source_kind as SourceKind };
   if (row.source_rule_id) source.ruleId = row.source_rule_id;
   if (row.source_event_id) source.eventId = row.source_event_id;
+  const place = series.get(row.id) ?? null;
+  if (row.source_kind === 'recurrence' && place?.previousTaskId) source.previousTaskId = place.previousTaskId;
   const status = row.status as Status;
   return {
     id: row.id,
@@ -67,6 +71,7 @@ export function presentTask(row: store.TaskRow, now: number, summaries: Map<stri
     blockedReason: row.blocked_reason,
     source,
     recurrence: row.recurrence,
+    series: place,
     waitingUntil: iso(row.waiting_until),
     blockedBy: JSON.parse(row.blocked_by) as string[],
     sla: presentSla(row, status, now),
@@ -119,7 +124,8 @@ function stateColumns(state: TaskState) {
 /** Tasks with a summary of each record they link to, fetched for all of them in one query (no N+1). */
 export async function presentTasks(db: Db, orgId: string, rows: store.TaskRow[], now: number): Promise<TaskView[]> {
   const summaries = await linkSummaries(db, orgId, rows.flatMap((row) => JSON.parse(row.links) as Link[]));
-  return rows.map((row) => presentTask(row, now, summaries));
+  const series = await recurrence.seriesViews(db, orgId, rows.filter((r) => r.recurrence !== null || r.source_kind === 'recurrence').map((r) => r.id));
+  return rows.map((row) => presentTask(row, now, summaries, series));
 }
 
 async function presentOne(db: Db, row: store.TaskRow, now: number): Promise<TaskView> {
@@ -141,7 +147,7 @@ export interface AutomationKeys {
 }
 
 /** Creates a task inside the caller's transaction (automation creates tasks inside its own). */
-export async function insertNewTask(trx: Db, actor: Actor, input: CreateTaskInput, source: TaskSource, now: number, keys?: AutomationKeys): Promise<store.TaskRow> {
+export async function insertNewTask(trx: Db, actor: Actor, input: CreateTaskInput, source: TaskSource, now: number, keys?: AutomationKeys, previous?: PreviousOccurrence): Promise<store.TaskRow> {
   await checkAssignable({ db: trx }, actor.orgId, input);
   await checkLinks(trx, actor.orgId, input.links);
   const waitsFor = await unfinishedPredecessors(trx, actor.orgId, input.blockedBy);
@@ -168,7 +174,7 @@ export async function insertNewTask(trx: Db, actor: Actor, input: CreateTaskInpu
     source_kind: source.kind,
     source_rule_id: source.ruleId ?? null,
     source_event_id: source.eventId ?? null,
-    recurrence: null,
+    recurrence: input.recurrence ?? null,
     created_by_id: actor.userId,
     created_at: now,
     updated_at: now,
@@ -185,6 +191,7 @@ export async function insertNewTask(trx: Db, actor: Actor, input: CreateTaskInpu
   if (next.dueAt !== null) created.push({ field: 'dueAt', from: null, to: iso(next.dueAt) });
   created.push({ field: 'priority', from: null, to: next.priority });
   await store.insertHistory(trx, historyRows(row, created, actor.userId, now));
+  if (row.recurrence) await recurrence.placeNewTask(trx, await repeatingOf(trx, row), now, previous);
   const subject = { type: 'task', id: row.id };
   await appendEvent(trx, { orgId: actor.orgId, type: 'task.created', subject, data: { key: taskKey(number), title: row.title, source }, actorId: actor.userId, occurredAt: now });
   if (next.assigneeId || next.teamId) {
@@ -236,6 +243,7 @@ export async function changeTask(trx: Db, actor: Actor, row: store.TaskRow, inpu
     ...(input.description !== undefined && { description: input.description }),
     ...(input.links !== undefined && { links: JSON.stringify(input.links) }),
     ...(input.checklist !== undefined && { checklist: JSON.stringify(normaliseChecklist(input.checklist, newId)) }),
+    ...(input.recurrence !== undefined && { recurrence: input.recurrence }),
   };
   // A finished task no longer holds its rule's "one open task per record" place.
   const dedupe = isFinal(next.status) ? { dedupe_key: null } : {};
@@ -251,6 +259,10 @@ export async function changeTask(trx: Db, actor: Actor, row: store.TaskRow, inpu
   if (input.links !== undefined) await store.replaceLinks(trx, actor.orgId, row.id, input.links);
   await store.insertHistory(trx, historyRows(row, tracked, actor.userId, now));
   await appendChangeEvents(trx, actor, updated, before, next, Object.keys(input), now);
+  if (input.recurrence !== undefined || (input.dueAt !== undefined && updated.recurrence)) {
+    await recurrence.replace(trx, { ...(await repeatingOf(trx, updated)), rule: updated.recurrence }, input.recurrence !== undefined && input.recurrence !== row.recurrence, now);
+  }
+  if (updated.recurrence && next.status === 'done' && before.status !== 'done') await createNextOccurrence(trx, actor, updated, now);
   return updated;
 }
 
@@ -393,6 +405,45 @@ function presentComment(row: { id: string; task_id: string; author_id: string; b
 
 function historyRows(task: store.TaskRow, changes: FieldChange[], actorId: string, now: number): store.HistoryRow[] {
   return changes.map((c) => ({ id: newId(), org_id: task.org_id, task_id: task.id, actor_id: actorId, at: now, field: c.field, from_value: c.from, to_value: c.to }));
+}
+
+// --- recurring tasks ----------------------------------------------------------
+
+/** The occurrence a new one follows in its series. */
+export interface PreviousOccurrence {
+  seriesId: string;
+  previousId: string;
+  anchorAt: number;
+}
+
+async function repeatingOf(trx: Db, row: store.TaskRow) {
+  return { orgId: row.org_id, taskId: row.id, rule: row.recurrence ?? '', dueAt: row.due_at, zone: await orgTimezone(trx, row.org_id) };
+}
+
+/**
+ * Completing (done) a repeating task makes its next occurrence in the same
+ * transaction: the same work, due at the rule's next occurrence after this
+ * one's due date (after now, without one), checklist unticked. Once per
+ * (series, occurrence): completing it again after a reopen makes nothing new.
+ * Cancelling makes no next occurrence: it ends the series.
+ */
+async function createNextOccurrence(trx: Db, actor: Actor, row: store.TaskRow, now: number): Promise<void> {
+  const place = await recurrence.findPlace(trx, row.org_id, row.id);
+  const series = { seriesId: place?.seriesId ?? row.id, previousId: row.id, anchorAt: place?.anchorAt ?? row.due_at ?? now };
+  const dueAt = nextOccurrence({ rule: row.recurrence!, anchor: series.anchorAt }, row.due_at ?? now, await orgTimezone(trx, row.org_id));
+  if (dueAt === null || (await recurrence.occurrenceExists(trx, row.org_id, series.seriesId, dueAt))) return;
+  // An archived record is not linked afresh: the next occurrence keeps the links that are still live.
+  const summaries = await linkSummaries(trx, row.org_id, JSON.parse(row.links) as Link[]);
+  const links = (JSON.parse(row.links) as Link[]).filter((l) => summaries.get(linkKey(l))?.archived === false);
+  const checklist = (JSON.parse(row.checklist) as ChecklistItem[]).map((item) => ({ text: item.text, done: false }));
+  const input: CreateTaskInput = {
+    ...{ title: row.title, description: row.description, status: 'open', priority: row.priority as Priority, dueAt },
+    ...{ assigneeId: row.assignee_id, teamId: row.team_id, links, checklist, recurrence: row.recurrence },
+    ...{ waitingOn: null, blockedReason: null, waitingUntil: null, blockedBy: [] },
+  };
+  // The series goes on as it was set up, whoever completes this occurrence (a member may finish a task they could not have assigned).
+  const continuing: Actor = { ...actor, role: roleAtLeast(actor.role, 'manager') ? actor.role : 'manager' };
+  await insertNewTask(trx, continuing, input, { kind: 'recurrence' }, now, undefined, series);
 }
 
 // --- what automation does to tasks, inside its own transaction ----------------

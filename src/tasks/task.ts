@@ -5,6 +5,7 @@ import type { Actor } from '../platform/context.ts';
 import { Conflict, type FieldError, Forbidden, Invalid } from '../platform/errors.ts';
 import { roleAtLeast } from '../people/person.ts';
 import { linkSummary } from '../records/records.ts';
+import { recurrenceRule } from '../recurrence/recurrence.ts';
 
 export const STATUSES = ['open', 'in_progress', 'waiting', 'blocked', 'done', 'cancelled'] as const;
 export const FINAL_STATUSES = ['done', 'cancelled'] as const;
@@ -78,6 +79,7 @@ export const createTaskBody = z.strictObject({
   blockedReason: reason.nullable().default(null),
   waitingUntil: instant.nullable().default(null),
   blockedBy: z.array(z.string().min(1).max(100)).max(20).default([]),
+  recurrence: recurrenceRule.nullable().optional(),
 });
 
 export const updateTaskBody = z.strictObject({
@@ -93,6 +95,7 @@ export const updateTaskBody = z.strictObject({
   waitingOn: reason.nullable().optional(),
   blockedReason: reason.nullable().optional(),
   waitingUntil: instant.nullable().optional(),
+  recurrence: recurrenceRule.nullable().optional(),
 });
 
 export const bulkSet = z
@@ -181,8 +184,17 @@ export const taskView = z.object({
   checklist: z.array(z.object({ id: z.string(), text: z.string(), done: z.boolean() })),
   waitingOn: z.string().nullable(),
   blockedReason: z.string().nullable(),
-  source: z.object({ kind: z.enum(SOURCE_KINDS), ruleId: z.string().optional(), eventId: z.string().optional() }),
-  recurrence: z.string().nullable(),
+  source: z.object({
+    kind: z.enum(SOURCE_KINDS),
+    ruleId: z.string().optional(),
+    eventId: z.string().optional(),
+    previousTaskId: z.string().optional().describe('for a task made by recurrence: the occurrence whose completion made it'),
+  }),
+  recurrence: z.string().nullable().describe('the RRULE it repeats by: completing it (done) makes the next occurrence; cancelling it ends the series'),
+  series: z
+    .object({ id: z.string(), previousTaskId: z.string().nullable(), nextDueAt: z.string().nullable() })
+    .nullable()
+    .describe('for a repeating task: its series (the first task’s id), the occurrence before it, and when the next occurrence will be due — null when the rule has none left, so this one ends the series'),
   waitingUntil: z.string().nullable(),
   blockedBy: z.array(z.string()),
   sla: z.object({ dueAt: z.string(), remainingMs: z.number(), paused: z.boolean() }).nullable().describe('time left to the due date; paused while the task is waiting'),

@@ -463,6 +463,56 @@ function reports(): Migration {
   };
 }
 
+/**
+ * Recurring tasks, maintenance plans and calendar feeds (recurrence/, plans/,
+ * calendar/): where each task stands in its series (one next occurrence per
+ * series and occurrence, by a unique key), each service's plan, and each
+ * person's secret feed address, stored only as a hash.
+ */
+function recurrenceCalendar(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      const s = db.schema;
+      await s
+        .createTable('task_series')
+        .addColumn('task_id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('series_id', 'text', (c) => c.notNull())
+        .addColumn('previous_id', 'text')
+        .addColumn('occurrence_at', 'bigint')
+        .addColumn('anchor_at', 'bigint', (c) => c.notNull())
+        .addColumn('next_at', 'bigint')
+        .execute();
+      await s.createIndex('task_series_occurrence').unique().on('task_series').columns(['org_id', 'series_id', 'occurrence_at']).execute();
+
+      await s
+        .createTable('service_plans')
+        .addColumn('service_id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('recurrence', 'text', (c) => c.notNull())
+        .addColumn('lead_time', 'text', (c) => c.notNull())
+        .addColumn('anchor_at', 'bigint', (c) => c.notNull())
+        .addColumn('title', 'text')
+        .addColumn('assignee_id', 'text')
+        .addColumn('team_id', 'text')
+        .addColumn('task_for', 'bigint')
+        .addColumn('task_id', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await s.createIndex('service_plans_task').on('service_plans').columns(['org_id', 'task_id']).execute();
+
+      await s
+        .createTable('calendar_feeds')
+        .addColumn('user_id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect),
@@ -470,6 +520,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0003_automation': automation(),
     '0004_reports': reports(),
     '0005_audit': audit(),
+    '0008_recurrence_calendar': recurrenceCalendar(),
   };
 }
 

@@ -34,6 +34,10 @@ export interface Database {
   audit_log: AuditLogTable;
   login_throttle: LoginThrottleTable;
   // platform/
+  // recurrence/, plans/, calendar/
+  task_series: TaskSeriesTable;
+  service_plans: ServicePlansTable;
+  calendar_feeds: CalendarFeedsTable;
   events: EventsTable;
   idempotency_keys: IdempotencyKeysTable;
 }
@@ -362,4 +366,45 @@ export interface LoginThrottleTable {
   email: string;
   failures: number;
   window_start: number;
+}
+
+/** Where a recurring task stands in its series: (series, occurrence) is unique, so each next occurrence is made once. */
+export interface TaskSeriesTable {
+  task_id: string;
+  org_id: string;
+  /** The id of the series' first task. */
+  series_id: string;
+  /** The occurrence whose completion made this one. */
+  previous_id: string | null;
+  /** The due date this occurrence was made for (null for a first task without one). */
+  occurrence_at: number | null;
+  /** The series' start (its DTSTART): COUNT counts from it. */
+  anchor_at: number;
+  /** When the next occurrence will be due; null when the rule has none left. */
+  next_at: number | null;
+}
+
+/** A service's maintenance plan: its task is made lead_time before each next_due_at, once per date (task_for). */
+export interface ServicePlansTable {
+  service_id: string;
+  org_id: string;
+  recurrence: string;
+  lead_time: string;
+  anchor_at: number;
+  title: string | null;
+  assignee_id: string | null;
+  team_id: string | null;
+  /** The service's next_due_at the plan last made a task for. */
+  task_for: number | null;
+  task_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A person's secret iCal address: only the SHA-256 of its token is kept. */
+export interface CalendarFeedsTable {
+  user_id: string;
+  org_id: string;
+  token_hash: string;
+  created_at: number;
 }

@@ -1,0 +1,112 @@
+import { expect, it } from 'vitest';
+import { forEachDatabase, type Org } from '../support/harness.ts';
+
+forEachDatabase('recurring tasks and maintenance plans', (ctx) => {
+  const drain = () => ctx.server.automation.drain();
+  const allTasks = async (org: Org, status = 'all') => (await org.api.get(`/api/v1/tasks?status=${status}&limit=200`)).body.items as any[];
+  const complete = async (org: Org, key: string) => {
+    const res = await org.api.patch(`/api/v1/tasks/${key}`, { status: 'done' });
+    expect(res.status, res.text).toBe(200);
+    return res.body;
+  };
+
+  it('makes exactly one next occurrence when a repeating task is done, with the same work and the next due date', async () => {
+    const org = await ctx.signup();
+    const tech = await ctx.addUser(org, 'member');
+    const team = (await org.api.post('/api/v1/teams', { name: 'Field', memberIds: [tech.id] })).body;
+    const client = await ctx.createRecord(org.api, 'clients');
+    // Monday 2 March 2026, 09:00 in London; every Monday.
+    const first = await ctx.createTask(org.api, {
+      title: 'Check the van',
+      description: 'Tyres, oil, stock',
+      priority: 'high',
+      dueAt: '2026-03-02T09:00:00Z',
+      assigneeId: tech.id,
+      teamId: team.id,
+      links: [{ type: 'client', id: client.id }],
+      checklist: ['Tyres', { text: 'Oil', done: true }],
+      recurrence: 'RRULE:FREQ=WEEKLY;BYDAY=MO',
+    });
+    expect(first).toMatchObject({ recurrence: 'FREQ=WEEKLY;BYDAY=MO', series: { id: first.id, previousTaskId: null, nextDueAt: '2026-03-09T09:00:00.000Z' } });
+
+    // The assignee (a member) completes it.
+    const done = await complete(tech as unknown as Org, first.key);
+    expect(done.status).toBe('done');
+    const tasks = await allTasks(org);
+    expect(tasks).toHaveLength(2);
+    const next = tasks.find((t) => t.id !== first.id);
+    expect(next).toMatchObject({
+      title: 'Check the van',
+      description: 'Tyres, oil, stock',
+      priority: 'high',
+      status: 'open',
+      dueAt: '2026-03-09T09:00:00.000Z',
+      assigneeId: tech.id,
+      teamId: team.id,
+      recurrence: 'FREQ=WEEKLY;BYDAY=MO',
+      source: { kind: 'recurrence', previousTaskId: first.id },
+      series: { id: first.id, previousTaskId: first.id, nextDueAt: '2026-03-16T09:00:00.000Z' },
+    });
+    expect(next.links.map((l: any) => l.id)).toEqual([client.id]);
+    expect(next.checklist.map((i: any) => [i.text, i.done])).toEqual([['Tyres', false], ['Oil', false]]);
+    const history = (await org.api.get(`/api/v1/tasks/${next.key}/history`)).body.items;
+    expect(history.map((h: any) => h.field)).toContain('status');
+
+    // Reopen and complete again: still one next occurrence.
+    expect((await org.api.patch(`/api/v1/tasks/${first.key}`, { status: 'open' })).status).toBe(200);
+    await complete(org, first.key);
+    expect(await allTasks(org)).toHaveLength(2);
+
+    // The new one announced itself like any task.
+    await drain();
+    const created = (await org.api.get(`/api/v1/tasks/${next.key}`)).body;
+    expect(created.id).toBe(next.id);
+  });
+
+  it('keeps 09:00 local across the clocks going forward, and stops when the rule has no occurrence left', async () => {
+    const org = await ctx.signup();
+    // Monday 23 March 09:00 GMT; British summer time starts on the 29th.
+    const first = await ctx.createTask(org.api, { title: 'Weekly safety check', dueAt: '2026-03-23T09:00:00Z', recurrence: 'FREQ=WEEKLY;COUNT=2' });
+    await complete(org, first.key);
+    const second = (await allTasks(org, 'open'))[0];
+    expect(second.dueAt).toBe('2026-03-30T08:00:00.000Z');
+    // COUNT=2 is reached: allowed, and said so.
+    expect(second.series.nextDueAt).toBeNull();
+    await complete(org, second.key);
+    expect(await allTasks(org, 'open')).toEqual([]);
+  });
+
+  it('makes no next occurrence when a repeating task is cancelled, or once its rule is removed', async () => {
+    const org = await ctx.signup();
+    const cancelled = await ctx.createTask(org.api, { title: 'Stock take', dueAt: '2026-03-02T17:00:00Z', recurrence: 'FREQ=DAILY' });
+    expect((await org.api.patch(`/api/v1/tasks/${cancelled.key}`, { status: 'cancelled' })).status).toBe(200);
+    const stopped = await ctx.createTask(org.api, { title: 'Water the plants', dueAt: '2026-03-02T17:00:00Z', recurrence: 'FREQ=DAILY' });
+    const cleared = await org.api.patch(`/api/v1/tasks/${stopped.key}`, { recurrence: null });
+    expect(cleared.body).toMatchObject({ recurrence: null, series: null });
+    await complete(org, stopped.key);
+    expect(await allTasks(org)).toHaveLength(2);
+  });
+
+  it('starts repeating when a rule is set later, from the task’s due date', async () => {
+    const org = await ctx.signup();
+    const task = await ctx.createTask(org.api, { title: 'Invoice run', dueAt: '2026-01-31T10:00:00Z' });
+    const set = await org.api.patch(`/api/v1/tasks/${task.key}`, { recurrence: 'FREQ=MONTHLY;BYMONTHDAY=-1' });
+    expect(set.status, set.text).toBe(200);
+    expect(set.body.series).toEqual({ id: task.id, previousTaskId: null, nextDueAt: '2026-02-28T10:00:00.000Z' });
+    await complete(org, task.key);
+    expect((await allTasks(org, 'open'))[0].dueAt).toBe('2026-02-28T10:00:00.000Z');
+  });
+
+  it('refuses a rule that is not an RRULE with a 400 naming recurrence', async () => {
+    const org = await ctx.signup();
+    for (const recurrence of ['every monday', 'FREQ=FORTNIGHTLY', 'FREQ=DAILY;COUNT=0', 42]) {
+      const res = await org.api.post('/api/v1/tasks', { title: 'Bad rule', recurrence });
+      expect(res.status, String(recurrence)).toBe(400);
+      expect(res.body.errors.map((e: any) => e.path)).toContain('recurrence');
+    }
+    const task = await ctx.createTask(org.api, { title: 'Fine' });
+    const res = await org.api.patch(`/api/v1/tasks/${task.key}`, { recurrence: 'FREQ=WEEKLY;BYDAY=XX' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].path).toBe('recurrence');
+  });
+});

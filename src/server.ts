@@ -15,6 +15,7 @@ import { taskRoutes } from './tasks/routes.ts';
 import { automationRoutes } from './automation/routes.ts';
 import { type Automation, automation as startAutomation, type AutomationConfig } from './automation/runner.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { importRoutes } from './imports/routes.ts';
 import { type ConsumerOptions, eventConsumers } from './consumers.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
@@ -56,6 +57,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   auditRoutes(app, deps);
   taskRoutes(app, deps);
   recordRoutes(app, deps);
+  importRoutes(app, deps);
   reportRoutes(app, deps);
   registerStream(app, deps.db);
   const automation = startAutomation(deps, { tickMs: 5000, consumers: eventConsumers(options), ...options.automation, onError: (error) => app.log.error({ err: error }, 'automation round failed') });

@@ -263,13 +263,16 @@ function defined<T extends object>(values: T): Partial<T> {
 // --- contacts ---------------------------------------------------------------
 
 export function createContact(deps: Deps, actor: Actor, input: CreateContactInput) {
-  return inTransaction(deps, async (trx, now) => {
-    await checkOwner(trx, actor.orgId, input.ownerId);
-    const row: store.ContactRow = { ...newRow(actor, input.ownerId, now), name: input.name, phone: input.phone, email: input.email, address: input.address, notes: input.notes };
-    await store.insertRecord(trx, 'contact', row);
-    await emit(trx, actor, { type: 'contact', id: row.id }, 'contact.created', { name: row.name, ownerId: row.owner_id }, now);
-    return presentRecord('contact', row);
-  });
+  return inTransaction(deps, (trx, now) => createContactIn(trx, actor, input, now));
+}
+
+/** Creates a contact inside the caller's transaction (a CSV import creates many in one). */
+export async function createContactIn(trx: Db, actor: Actor, input: CreateContactInput, now: number) {
+  await checkOwner(trx, actor.orgId, input.ownerId);
+  const row: store.ContactRow = { ...newRow(actor, input.ownerId, now), name: input.name, phone: input.phone, email: input.email, address: input.address, notes: input.notes };
+  await store.insertRecord(trx, 'contact', row);
+  await emit(trx, actor, { type: 'contact', id: row.id }, 'contact.created', { name: row.name, ownerId: row.owner_id }, now);
+  return presentRecord('contact', row);
 }
 
 export function updateContact(deps: Deps, actor: Actor, id: string, input: UpdateContactInput, ifVersion?: number) {
@@ -288,14 +291,17 @@ async function changeContact(trx: Db, actor: Actor, id: string, input: UpdateCon
 // --- clients ----------------------------------------------------------------
 
 export function createClient(deps: Deps, actor: Actor, input: CreateClientInput) {
-  return inTransaction(deps, async (trx, now) => {
-    await checkOwner(trx, actor.orgId, input.ownerId);
-    await checkRefs(trx, actor.orgId, [refsTo('contact', 'contactIds', input.contactIds)]);
-    const row: store.ClientRow = { ...newRow(actor, input.ownerId, now), name: input.name, contact_ids: JSON.stringify(input.contactIds), address: input.address, notes: input.notes };
-    await store.insertRecord(trx, 'client', row);
-    await emit(trx, actor, { type: 'client', id: row.id }, 'client.created', { name: row.name, ownerId: row.owner_id, contactIds: input.contactIds }, now);
-    return presentRecord('client', row);
-  });
+  return inTransaction(deps, (trx, now) => createClientIn(trx, actor, input, now));
+}
+
+/** Creates a client inside the caller's transaction. */
+export async function createClientIn(trx: Db, actor: Actor, input: CreateClientInput, now: number) {
+  await checkOwner(trx, actor.orgId, input.ownerId);
+  await checkRefs(trx, actor.orgId, [refsTo('contact', 'contactIds', input.contactIds)]);
+  const row: store.ClientRow = { ...newRow(actor, input.ownerId, now), name: input.name, contact_ids: JSON.stringify(input.contactIds), address: input.address, notes: input.notes };
+  await store.insertRecord(trx, 'client', row);
+  await emit(trx, actor, { type: 'client', id: row.id }, 'client.created', { name: row.name, ownerId: row.owner_id, contactIds: input.contactIds }, now);
+  return presentRecord('client', row);
 }
 
 export function updateClient(deps: Deps, actor: Actor, id: string, input: UpdateClientInput, ifVersion?: number) {
@@ -379,33 +385,36 @@ async function pipelineFor(trx: Db, actor: Actor, pipelineId: string | undefined
 // --- leads ------------------------------------------------------------------
 
 export function createLead(deps: Deps, actor: Actor, input: CreateLeadInput) {
-  return inTransaction(deps, async (trx, now) => {
-    await checkOwner(trx, actor.orgId, input.ownerId);
-    await checkRefs(trx, actor.orgId, [refTo('contact', 'contactId', input.contactId)]);
-    const pipeline = await pipelineFor(trx, actor, input.pipelineId, now);
-    const stage = stageIn(JSON.parse(pipeline.stages) as Stage[], input.stage);
-    const row: store.LeadRow = {
-      ...newRow(actor, input.ownerId, now),
-      title: input.title,
-      contact_id: input.contactId,
-      pipeline_id: pipeline.id,
-      stage,
-      value: input.value,
-      source: input.source,
-    };
-    await store.insertRecord(trx, 'lead', row);
-    await store.insertLeadHistory(trx, [leadHistoryRow(row, actor, now, 'stage', null, stage)]);
-    await emit(trx, actor, { type: 'lead', id: row.id }, 'lead.created', {
-      title: row.title,
-      pipelineId: row.pipeline_id,
-      stage,
-      source: row.source,
-      value: row.value,
-      contactId: row.contact_id,
-      ownerId: row.owner_id,
-    }, now);
-    return presentRecord('lead', row);
-  });
+  return inTransaction(deps, (trx, now) => createLeadIn(trx, actor, input, now));
+}
+
+/** Creates a lead inside the caller's transaction. */
+export async function createLeadIn(trx: Db, actor: Actor, input: CreateLeadInput, now: number) {
+  await checkOwner(trx, actor.orgId, input.ownerId);
+  await checkRefs(trx, actor.orgId, [refTo('contact', 'contactId', input.contactId)]);
+  const pipeline = await pipelineFor(trx, actor, input.pipelineId, now);
+  const stage = stageIn(JSON.parse(pipeline.stages) as Stage[], input.stage);
+  const row: store.LeadRow = {
+    ...newRow(actor, input.ownerId, now),
+    title: input.title,
+    contact_id: input.contactId,
+    pipeline_id: pipeline.id,
+    stage,
+    value: input.value,
+    source: input.source,
+  };
+  await store.insertRecord(trx, 'lead', row);
+  await store.insertLeadHistory(trx, [leadHistoryRow(row, actor, now, 'stage', null, stage)]);
+  await emit(trx, actor, { type: 'lead', id: row.id }, 'lead.created', {
+    title: row.title,
+    pipelineId: row.pipeline_id,
+    stage,
+    source: row.source,
+    value: row.value,
+    contactId: row.contact_id,
+    ownerId: row.owner_id,
+  }, now);
+  return presentRecord('lead', row);
 }
 
 export function updateLead(deps: Deps, actor: Actor, id: string, input: UpdateLeadInput, ifVersion?: number) {

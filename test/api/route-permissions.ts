@@ -102,6 +102,11 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   ...records('leads', () => ({ title: 'Boiler quote' })),
   ...records('jobs', () => ({ title: 'Fix the boiler' })),
   ...records('services', () => ({ title: 'Annual boiler service' })),
+  // CSV import (JSON {csv} here; text/csv bodies in imports.test.ts)
+  'POST /api/v1/imports/contacts': { allowed: 'manager', request: fixed('/api/v1/imports/contacts', { csv: 'name,phone\nPat Customer,0113 496 0000\n' }) },
+  'POST /api/v1/imports/clients': { allowed: 'manager', request: fixed('/api/v1/imports/clients', { csv: 'name\nPat’s Bakery\n' }) },
+  'POST /api/v1/imports/leads': { allowed: 'manager', request: fixed('/api/v1/imports/leads', { csv: 'title,value\nBoiler quote,1200\n' }) },
+  'POST /api/v1/imports/tasks': { allowed: 'manager', request: fixed('/api/v1/imports/tasks', { csv: 'title,priority\nMatrix task,high\n' }) },
   'GET /api/v1/leads/:id/history': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/leads/${(await kit.make('/api/v1/leads', { title: 'Boiler quote' })).id}/history` }) },
   // automation
   'GET /api/v1/rules': { allowed: 'manager', request: fixed('/api/v1/rules') },

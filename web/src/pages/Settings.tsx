@@ -7,6 +7,7 @@ import { PageHeader } from '../shell/PageHeader.tsx';
 import { showToast } from '../shell/toasts.tsx';
 import { Avatar } from '../tasks/bits.tsx';
 import { keys, useMe, useOrg, useTeams, useUsers } from '../tasks/queries.ts';
+import { ImportSettings } from '../imports/ImportSettings.tsx';
 
 type Errors = Record<string, string>;
 const ROLES = ['owner', 'admin', 'manager', 'member'] as const;
@@ -39,6 +40,7 @@ export function Settings() {
       <People canEdit={isAdmin} myRole={role} />
       <Teams canEdit={isAdmin} />
       {me.data && <TimeOff user={me.data.user} />}
+      {(isAdmin || role === 'manager') && <ImportSettings />}
     </div>
   );
 }

@@ -1,0 +1,119 @@
+// Settings → Import from CSV (managers and above): choose what to import and a
+// file, check it (a dry run), see each problem by row and column or how many
+// rows will be created, then import — every row or none.
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import type { z } from 'zod';
+import type { IMPORT_KINDS, importResult } from '../../../src/imports/import.ts';
+import { ApiError, describeError, request } from '../api/client.ts';
+import { showToast } from '../shell/toasts.tsx';
+import './imports.css';
+
+type Kind = (typeof IMPORT_KINDS)[number];
+type Result = z.infer<typeof importResult>;
+interface RowProblem {
+  row: number;
+  column: string | null;
+  reason: string;
+}
+
+const KINDS: { kind: Kind; label: string; columns: string }[] = [
+  { kind: 'tasks', label: 'Tasks', columns: 'title, description, status, priority, due, assignee (email or name), team, links (lead:<id>), checklist, waiting on, blocked reason' },
+  { kind: 'contacts', label: 'Contacts', columns: 'name, phone, email, address, notes, owner' },
+  { kind: 'clients', label: 'Clients', columns: 'name, contacts (ids separated by ;), address, notes, owner' },
+  { kind: 'leads', label: 'Leads', columns: 'title, contact (id), pipeline, stage, value, source, owner' },
+];
+
+type Outcome = { state: 'checked'; created: number } | { state: 'problems'; rows: RowProblem[]; detail: string } | { state: 'imported'; created: number } | { state: 'failed'; message: string };
+
+export function ImportSettings() {
+  const queryClient = useQueryClient();
+  const [kind, setKind] = useState<Kind>('tasks');
+  const [file, setFile] = useState<File | null>(null);
+  const [fileError, setFileError] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const send = async (dryRun: boolean) => {
+    if (!file) {
+      setFileError('Choose a CSV file first');
+      return;
+    }
+    setBusy(true);
+    try {
+      const csv = await file.text();
+      const { data } = await request<Result>('POST', `/api/v1/imports/${kind}?dryRun=${dryRun}`, { csv });
+      if (dryRun) setOutcome({ state: 'checked', created: data.created });
+      else {
+        setOutcome({ state: 'imported', created: data.created });
+        showToast(`Imported ${data.created} ${kind}`);
+        void queryClient.invalidateQueries();
+      }
+    } catch (error) {
+      const rows = error instanceof ApiError ? (error.problem as { rows?: RowProblem[] }).rows : undefined;
+      if (rows?.length) setOutcome({ state: 'problems', rows, detail: describeErrorTitle(error) });
+      else setOutcome({ state: 'failed', message: describeError(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const check = (event: FormEvent) => {
+    event.preventDefault();
+    void send(true);
+  };
+  const columns = KINDS.find((k) => k.kind === kind)!.columns;
+
+  return (
+    <section className="settings-section import-section" aria-label="Import from CSV">
+      <h2>Import from CSV</h2>
+      <p className="muted">A header row names the columns (any order; case and spaces do not matter), then one row per record. Every row is imported, or none is.</p>
+      <form onSubmit={check} className="import-form">
+        <label>
+          What to import
+          <select value={kind} onChange={(e) => { setKind(e.target.value as Kind); setOutcome(null); }} aria-label="What to import">
+            {KINDS.map((k) => <option key={k.kind} value={k.kind}>{k.label}</option>)}
+          </select>
+        </label>
+        <label>
+          CSV file
+          <input
+            type="file"
+            accept=".csv,text/csv"
+            aria-label="CSV file"
+            aria-describedby={fileError ? 'import-file-error' : undefined}
+            onChange={(e) => { setFile(e.target.files?.[0] ?? null); setFileError(null); setOutcome(null); }}
+          />
+        </label>
+        {fileError && <p className="field-error" role="alert" id="import-file-error">{fileError}</p>}
+        <p className="muted import-columns">Columns: {columns}.</p>
+        <button type="submit" disabled={busy}>Check file</button>
+      </form>
+      {outcome?.state === 'checked' && (
+        <div className="import-ready" role="status">
+          <p>The file is fine: {outcome.created} {kind} will be created.</p>
+          <button type="button" disabled={busy} onClick={() => void send(false)}>Import {outcome.created} {kind}</button>
+        </div>
+      )}
+      {outcome?.state === 'imported' && <p role="status" className="import-done">Imported {outcome.created} {kind}.</p>}
+      {outcome?.state === 'failed' && <p className="field-error" role="alert">{outcome.message}</p>}
+      {outcome?.state === 'problems' && (
+        <div role="alert" className="import-problems">
+          <p className="field-error">{outcome.detail} Fix the file and check it again.</p>
+          <table aria-label="Problems in the file">
+            <thead><tr><th scope="col">Row</th><th scope="col">Column</th><th scope="col">Problem</th></tr></thead>
+            <tbody>
+              {outcome.rows.map((r, i) => (
+                <tr key={i}><td>{r.row}</td><td>{r.column ?? '—'}</td><td>{r.reason}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function describeErrorTitle(error: unknown): string {
+  return error instanceof ApiError ? `${error.message}.` : describeError(error);
+}

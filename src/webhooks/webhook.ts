@@ -1,0 +1,151 @@
+// The outbound webhook: what a subscription takes (URL, event types), what a
+// delivery carries, and the pure decisions of delivering — which events a
+// subscription wants, how long to wait before the next attempt, when to give up.
+import { z } from 'zod';
+import { eventType } from '../automation/rule.ts';
+
+export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'dead'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** Sent only by "Send test", never to a subscription's event list. */
+export const TEST_EVENT = 'webhook.test';
+
+export const ALL_EVENTS = '*';
+
+export interface DeliveryPolicy {
+  /** Attempts before a delivery is dead (8: the first, then seven retries). */
+  maxAttempts: number;
+  /** The first retry waits this long; each one after waits twice as long as the one before, plus up to 20%. */
+  retryBaseMs: number;
+  /** Dead deliveries in a row (no success between) that disable the subscription. */
+  disableAfterDead: number;
+  /** How long a receiver has to answer one attempt. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_POLICY: DeliveryPolicy = { maxAttempts: 8, retryBaseMs: 60_000, disableAfterDead: 3, timeoutMs: 10_000 };
+
+export function webhookPolicy(overrides: Partial<DeliveryPolicy> = {}): DeliveryPolicy {
+  return { ...DEFAULT_POLICY, ...overrides };
+}
+
+const MAX_RETRY_DELAY_MS = 24 * 3600_000;
+
+const webhookUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '' && url.username === '' && url.password === '';
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// URL without a user name or password, e.g. https://example.com/hooks/finishline');
+
+const subscribedEvents = z
+  .array(z.union([z.literal(ALL_EVENTS), eventType]))
+  .min(1, 'must name at least one event type, or "*" for all')
+  .max(100)
+  .refine((list) => !list.includes(ALL_EVENTS) || list.length === 1, '"*" already means every event: give it alone');
+
+export const createWebhookBody = z.strictObject({
+  url: webhookUrl,
+  events: subscribedEvents,
+  description: z.string().trim().max(500).default(''),
+  active: z.boolean().default(true),
+});
+export type CreateWebhookInput = z.infer<typeof createWebhookBody>;
+
+export const updateWebhookBody = z.strictObject({
+  url: webhookUrl.optional(),
+  events: subscribedEvents.optional(),
+  description: z.string().trim().max(500).optional(),
+  active: z.boolean().optional().describe('false pauses deliveries; true resumes them and forgets past failures'),
+});
+export type UpdateWebhookInput = z.infer<typeof updateWebhookBody>;
+
+export const deliveriesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).max(500).optional(),
+  status: z.enum(DELIVERY_STATUSES).optional(),
+});
+export type DeliveriesQuery = z.infer<typeof deliveriesQuery>;
+
+export const webhookView = z.object({
+  id: z.string(),
+  url: z.string(),
+  description: z.string(),
+  events: z.array(z.string()),
+  active: z.boolean(),
+  disabledAt: z.string().nullable(),
+  disabledReason: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+});
+export type WebhookView = z.infer<typeof webhookView>;
+
+export const webhookWithSecretView = webhookView.extend({
+  secret: z.string().describe('signs every delivery; shown only now — keep it in the receiver'),
+});
+
+export const deliveryView = z.object({
+  id: z.string(),
+  webhookId: z.string(),
+  eventId: z.string(),
+  eventType: z.string(),
+  ruleId: z.string().nullable(),
+  status: z.enum(DELIVERY_STATUSES),
+  attempts: z.number(),
+  nextAttemptAt: z.string().nullable(),
+  responseStatus: z.number().nullable(),
+  error: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  createdAt: z.string(),
+  lastAttemptAt: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
+});
+export type DeliveryView = z.infer<typeof deliveryView>;
+
+/** The JSON body a receiver gets: the event as it was when it happened. */
+export interface DeliveryPayload {
+  id: string;
+  type: string;
+  occurredAt: string;
+  subject: { type: string; id: string };
+  data: Record<string, unknown>;
+}
+
+export function wantsEvent(events: readonly string[], type: string): boolean {
+  if (type === TEST_EVENT) return false;
+  return events.includes(ALL_EVENTS) || events.includes(type);
+}
+
+/** The wait before attempt `attempt + 1` after `attempt` failed ones: base × 2^(attempt−1), plus up to 20% so receivers coming back up are not hit all at once. */
+export function retryDelay(attempt: number, baseMs: number, random: () => number = Math.random): number {
+  const plain = Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(plain * (1 + 0.2 * random()));
+}
+
+export type AttemptResult = { ok: true; status: number } | { ok: false; status: number | null; error: string };
+
+/** A 2xx answer is delivered; anything else (another status, a timeout, no connection) is a failed attempt. */
+export function outcomeOf(status: number): AttemptResult {
+  if (status >= 200 && status < 300) return { ok: true, status };
+  return { ok: false, status, error: `The receiver answered ${status}` };
+}
+
+export type NextStep = { status: 'succeeded' } | { status: 'pending'; retryAt: number } | { status: 'dead' };
+
+/** After an attempt: delivered, try again later, or give up. */
+export function nextStep(result: AttemptResult, attempts: number, now: number, policy: DeliveryPolicy, random?: () => number): NextStep {
+  if (result.ok) return { status: 'succeeded' };
+  if (attempts >= policy.maxAttempts) return { status: 'dead' };
+  return { status: 'pending', retryAt: now + retryDelay(attempts, policy.retryBaseMs, random) };
+}
+
+export function shouldDisable(deadInARow: number, policy: DeliveryPolicy): boolean {
+  return deadInARow >= policy.disableAfterDead;
+}

@@ -8,6 +8,12 @@ export interface Config {
   /** Where the built web app lives; served at / when present. */
   webDist: string;
   sessionTtlMs: number;
+  /** SMTP server for email (smtp://user:pass@host:port); email is off when unset. */
+  smtpUrl?: string;
+  /** The From address of Finishline's email. */
+  mailFrom: string;
+  /** Where people open Finishline: the links in email point there. */
+  publicUrl: string;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -19,6 +25,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     webDist: env.FINISHLINE_WEB_DIST ?? new URL('../web/dist', import.meta.url).pathname,
     sessionTtlMs: integer(env.FINISHLINE_SESSION_TTL_HOURS, 24 * 14, 'FINISHLINE_SESSION_TTL_HOURS') * 3600_000,
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.FINISHLINE_MAIL_FROM || 'Finishline <finishline@localhost>',
+    publicUrl: env.FINISHLINE_PUBLIC_URL || 'http://localhost:3000',
   };
 }
 

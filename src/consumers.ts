@@ -2,10 +2,17 @@
 // something (notifications, email, webhooks) adds its consumer here, and the
 // automation worker — in the server or alone (`finishline worker`) — runs them.
 import type { EventConsumer } from './platform/outbox.ts';
+import { notificationConsumer } from './notifications/consumer.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ConsumerOptions {}
+export interface ConsumerOptions {
+  /** Email (notifications and the morning digest) goes out through this SMTP server; off when unset. */
+  smtpUrl?: string;
+  mailFrom?: string;
+  /** Links in email point here (default http://localhost:3000). */
+  publicUrl?: string;
+}
 
-export function eventConsumers(_options: ConsumerOptions): EventConsumer[] {
-  return [];
+export function eventConsumers(options: ConsumerOptions): EventConsumer[] {
+  const mail = options.smtpUrl ? { smtpUrl: options.smtpUrl, from: options.mailFrom ?? 'Finishline <finishline@localhost>', publicUrl: options.publicUrl ?? 'http://localhost:3000' } : undefined;
+  return [notificationConsumer({ mail })];
 }

@@ -15,6 +15,7 @@ import { taskRoutes } from './tasks/routes.ts';
 import { automationRoutes } from './automation/routes.ts';
 import { type Automation, automation as startAutomation, type AutomationConfig } from './automation/runner.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { notificationRoutes } from './notifications/routes.ts';
 import { importRoutes } from './imports/routes.ts';
 import { type ConsumerOptions, eventConsumers } from './consumers.ts';
 import packageJson from '../package.json' with { type: 'json' };
@@ -59,6 +60,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   recordRoutes(app, deps);
   importRoutes(app, deps);
   reportRoutes(app, deps);
+  notificationRoutes(app, deps);
   registerStream(app, deps.db);
   const automation = startAutomation(deps, { tickMs: 5000, consumers: eventConsumers(options), ...options.automation, onError: (error) => app.log.error({ err: error }, 'automation round failed') });
   automationRoutes(app, deps, automation);

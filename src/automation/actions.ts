@@ -3,9 +3,9 @@
 import type { Actor, Deps } from '../platform/context.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { NotFound } from '../platform/errors.ts';
-import { newId } from '../platform/ids.ts';
 import type { StoredEvent } from '../platform/outbox.ts';
 import { iso } from '../platform/pagination.ts';
+import * as notifications from '../notifications/service.ts';
 import * as people from '../people/service.ts';
 import * as tasks from '../tasks/service.ts';
 import { LINK_TYPES, type Link, type Priority, type TaskView } from '../tasks/task.ts';
@@ -220,7 +220,7 @@ async function escalate(ctx: RunContext, action: Extract<Action, { type: 'escala
     ...(to && { assigneeId: to }),
     ...(action.raisePriority && { priority: raisePriority(task.priority) }),
   });
-  if (action.notify && to) await addNotice(ctx, to, `Escalated to you: ${task.key} ${task.title}${task.dueAt ? ` (due ${task.dueAt})` : ''}`, id);
+  if (action.notify && to) await addNotice(ctx, to, `Escalated to you: ${task.key} ${task.title}${task.dueAt ? ` (due ${task.dueAt})` : ''}`, task, 'escalated');
   if (!updated && !to) ctx.notes.push('nothing to escalate');
 }
 
@@ -251,7 +251,7 @@ export async function resolveTasks(ctx: RunContext, index: number): Promise<void
   }
 }
 
-// --- records and notices --------------------------------------------------------
+// --- records and notifications --------------------------------------------------------
 
 async function updateRecord(ctx: RunContext, action: Extract<Action, { type: 'update_record' }>): Promise<void> {
   const { subject } = ctx.event;
@@ -272,7 +272,7 @@ async function notify(ctx: RunContext, action: Extract<Action, { type: 'notify' 
   const aboutTask = lastCreated ?? (subjectTaskId(ctx) ? (ctx.scope.record as unknown as TaskView) : undefined);
   const recipients = await recipientsOf(ctx, action.to, aboutTask);
   if (recipients.length === 0) ctx.notes.push('notify: nobody to tell');
-  for (const userId of recipients) await addNotice(ctx, userId, message, aboutTask?.id ?? null);
+  for (const userId of recipients) await addNotice(ctx, userId, message, aboutTask ?? null, 'rule');
 }
 
 async function recipientsOf(ctx: RunContext, to: Extract<Action, { type: 'notify' }>['to'], task: TaskView | undefined): Promise<string[]> {
@@ -288,8 +288,10 @@ async function recipientsOf(ctx: RunContext, to: Extract<Action, { type: 'notify
   return (await people.getTeam(deps, ctx.actor, to.teamId)).memberIds;
 }
 
-async function addNotice(ctx: RunContext, userId: string, message: string, taskId: string | null): Promise<void> {
-  await store.insertNotice(ctx.trx, { id: newId(), org_id: ctx.actor.orgId, user_id: userId, message, task_id: taskId, rule_id: ctx.rule.id, event_id: ctx.event.id, created_at: ctx.now });
+/** A notification (kind rule or escalated), in the run's transaction: one per (event, rule, person). */
+async function addNotice(ctx: RunContext, userId: string, message: string, task: { id: string; key: string } | null, kind: 'rule' | 'escalated'): Promise<void> {
+  const source = { orgId: ctx.actor.orgId, userId, kind, sourceKey: `${ctx.event.id}:${ctx.rule.id}`, actorId: ctx.actor.userId, message };
+  await notifications.notifyIn(ctx.trx, { ...source, task: task && { id: task.id, key: task.key } }, ctx.now);
   ctx.notices.push({ userId, message });
 }
 

@@ -8,6 +8,7 @@ import { newId } from '../platform/ids.ts';
 import { appendEvent, countPendingEvents, eventIdTaken, eventOwners, eventsOfTypes, findEvent, type StoredEvent } from '../platform/outbox.ts';
 import { decodeCursor, encodeCursor, iso, pageOf } from '../platform/pagination.ts';
 import { recordAudit } from '../audit/service.ts';
+import * as notifications from '../notifications/service.ts';
 import * as people from '../people/service.ts';
 import { type Action, type RuleInput, type RuleView, type UpdateRuleInput, RUN_OUTCOMES } from './rule.ts';
 import { type Playbook, PLAYBOOKS } from './playbooks.ts';
@@ -181,12 +182,14 @@ export async function automationStatus(deps: Deps, actor: Actor) {
   return { pendingEvents, pendingTimers, runs: Object.fromEntries(RUN_OUTCOMES.map((o) => [o, runs[o] ?? 0])) as Record<(typeof RUN_OUTCOMES)[number], number> };
 }
 
+/** What rules told me (notify, escalate): my notifications of kinds rule and escalated, as they always read here. */
 export async function listNotices(deps: Deps, actor: Actor, page: { limit: number; cursor?: string }) {
-  const before = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : undefined;
-  const rows = await store.listNotices(deps.db, actor.orgId, actor.userId, { limit: page.limit + 1, before });
-  const { items, nextCursor } = pageOf(rows, page.limit, (r) => encodeCursor([r.id]));
+  const { items, nextCursor } = await notifications.listRuleNotices(deps, actor, page);
   return {
-    items: items.map((r) => ({ id: r.id, userId: r.user_id, message: r.message, taskId: r.task_id, ruleId: r.rule_id, eventId: r.event_id, createdAt: iso(r.created_at) })),
+    items: items.map((r) => {
+      const [eventId, ruleId] = r.source_key.split(':');
+      return { id: r.id, userId: r.user_id, message: r.message, taskId: r.task_id, ruleId: ruleId || null, eventId: eventId || null, createdAt: iso(r.created_at) };
+    }),
     nextCursor,
   };
 }

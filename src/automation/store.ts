@@ -1,4 +1,4 @@
-// Every query about rules, their runs, time triggers, round-robin turns and notices.
+// Every query about rules, their runs, time triggers and round-robin turns.
 import { type Selectable, sql } from 'kysely';
 import type { DialectName } from '../platform/db/database.ts';
 import type { AutomationRunsTable, AutomationTimersTable, Db, RulesTable } from '../platform/db/schema.ts';
@@ -211,19 +211,29 @@ export async function nextTurn(db: Db, orgId: string, teamId: string): Promise<n
   return Number(row.turn);
 }
 
-// --- notices --------------------------------------------------------------
-
+/**
+ * @deprecated Notices are notifications now (0006): call notifications/service.ts
+ * notifyIn, which honours preferences and tells the person live. This writes a
+ * plain in-app notification of kind rule, for callers written before it.
+ */
 export async function insertNotice(
   db: Db,
   row: { id: string; org_id: string; user_id: string; message: string; task_id: string | null; rule_id: string | null; event_id: string | null; created_at: number },
 ): Promise<void> {
-  await db.insertInto('automation_notices').values({ ...row, delivered_at: null }).execute();
-}
-
-export function listNotices(db: Db, orgId: string, userId: string, page: { limit: number; before?: string }) {
-  let query = db.selectFrom('automation_notices').selectAll().where('org_id', '=', orgId).where('user_id', '=', userId);
-  if (page.before) query = query.where('id', '<', page.before);
-  return query.orderBy('id', 'desc').limit(page.limit).execute();
+  await db
+    .insertInto('notifications')
+    .values({
+      id: row.id,
+      org_id: row.org_id,
+      user_id: row.user_id,
+      kind: 'rule',
+      source_key: `${row.event_id ?? row.id}:${row.rule_id ?? ''}`,
+      task_id: row.task_id,
+      message: row.message,
+      created_at: row.created_at,
+    })
+    .onConflict((oc) => oc.columns(['source_key', 'user_id', 'kind']).doNothing())
+    .execute();
 }
 
 // --- health -----------------------------------------------------------------

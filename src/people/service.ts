@@ -164,6 +164,11 @@ export async function orgTimezone(db: Deps['db'], orgId: string): Promise<string
   return org.timezone;
 }
 
+/** Every organisation's id and time zone (the daily digest runs in each one's morning). */
+export async function organisationZones(deps: Pick<Deps, 'db'>): Promise<{ id: string; timezone: string }[]> {
+  return store.orgZones(deps.db);
+}
+
 export async function updateOrg(deps: Deps, actor: Actor, input: UpdateOrgInput, ifVersion?: number) {
   requireRole(actor, 'admin');
   return deps.db.transaction().execute(async (trx) => {

@@ -15,6 +15,11 @@ export function findOrg(db: Db, orgId: string) {
   return db.selectFrom('orgs').selectAll().where('id', '=', orgId).executeTakeFirst();
 }
 
+/** Every organisation's id and time zone, for work done in each one's local time (the daily digest). */
+export function orgZones(db: Db) {
+  return db.selectFrom('orgs').select(['id', 'timezone']).orderBy('id').execute();
+}
+
 export async function updateOrg(db: Db, orgId: string, set: Partial<OrgRow>): Promise<void> {
   await db.updateTable('orgs').set(set).where('id', '=', orgId).execute();
 }

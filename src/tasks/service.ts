@@ -496,6 +496,17 @@ export async function openUnblockedDependents(trx: Db, actor: Actor, taskId: str
   return opened;
 }
 
+/** The tasks that list this one in blockedBy (notifications tell their assignees it is done). */
+export async function tasksWaitingOn(db: Db, orgId: string, taskId: string, now: number): Promise<TaskView[]> {
+  return (await store.findDependents(db, orgId, taskId)).map((row) => presentTask(row, now));
+}
+
+/** One comment by its id, or undefined when it is gone. */
+export async function findComment(db: Db, orgId: string, commentId: string) {
+  const row = await store.findComment(db, orgId, commentId);
+  return row && presentComment(row);
+}
+
 /** What the scheduler plans timers from: a task's status, due date and wake-up time, or undefined when it is gone. */
 export async function taskTimes(db: Db, orgId: string, id: string) {
   const row = await store.findTask(db, orgId, id);

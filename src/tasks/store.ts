@@ -75,6 +75,10 @@ export async function insertComment(db: Db, row: { id: string; org_id: string; t
   await db.insertInto('task_comments').values(row).execute();
 }
 
+export function findComment(db: Db, orgId: string, id: string) {
+  return db.selectFrom('task_comments').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+}
+
 export function listComments(db: Db, orgId: string, taskId: string, page: { limit: number; after?: string }) {
   let query = db.selectFrom('task_comments').selectAll().where('org_id', '=', orgId).where('task_id', '=', taskId);
   if (page.after) query = query.where('id', '>', page.after);

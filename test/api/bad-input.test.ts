@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
 import type { RouteEntry } from '../../src/platform/http/routeTable.ts';
 import { edgeString, FUZZ_RUNS, malformedBody, malformedQuery, oddHeaders, SQL_LOOKING } from '../support/bad-input.ts';
+import { notifyIn } from '../../src/notifications/service.ts';
 import { forEachDatabase, type Org, PASSWORD, type TestContext } from '../support/harness.ts';
 import { type Kit, ROUTE_RULES, type Request, UNGUARDED } from './route-permissions.ts';
 
@@ -49,13 +50,17 @@ forEachDatabase('bad input', (ctx) => {
         expect(res.status, res.text).toBeLessThan(300);
         return res.body;
       },
+      async notify(userId) {
+        const id = await notifyIn(ctx.server.deps.db, { orgId: home.id, userId, kind: 'rule', sourceKey: `fuzz-${Math.random()}`, task: null, actorId: null, message: 'Fuzz notice' }, ctx.clock.now());
+        return id!;
+      },
     };
     const routes = ctx.server.app.routeTable.filter((r) => r.method !== 'HEAD' && r.url.startsWith('/api/') && !UNGUARDED.test(r.url));
     const samples: Sample[] = [];
     for (const route of routes) {
       const rule = ROUTE_RULES[`${route.method} ${route.url}`];
       if (!rule || rule.endsSession || rule.stream) continue; // the route matrix names what is missing
-      samples.push({ route, request: await rule.request(kit) });
+      samples.push({ route, request: await rule.request(kit, { id: home.user.id }) });
     }
     withBody = samples.filter((s) => s.request.body !== undefined);
     reads = samples.filter((s) => s.route.method === 'GET');

@@ -3,8 +3,9 @@
 // each route × another organisation's ids gets 404.
 import { beforeAll, expect, it } from 'vitest';
 import type { RouteEntry } from '../../src/platform/http/routeTable.ts';
+import { notifyIn } from '../../src/notifications/service.ts';
 import { forEachDatabase, type Org, PASSWORD, type TestContext } from '../support/harness.ts';
-import { type Kit, ROUTE_RULES, type RouteRule, UNGUARDED } from './route-permissions.ts';
+import { type Caller, type Kit, ROUTE_RULES, type RouteRule, UNGUARDED } from './route-permissions.ts';
 
 type Role = 'owner' | 'admin' | 'manager' | 'member';
 const RANK: Record<string, number> = { public: -1, member: 0, manager: 1, admin: 2, owner: 3 };
@@ -31,6 +32,7 @@ forEachDatabase('route matrix', (ctx) => {
   let kit: Kit;
   const tokens = {} as Record<Role, string>;
   const emails = {} as Record<Role, string>;
+  const callers = {} as Record<Role, Caller>;
 
   beforeAll(async () => {
     routes = ctx.server.app.routeTable.filter((r) => r.method !== 'HEAD' && r.url.startsWith('/api/') && !UNGUARDED.test(r.url));
@@ -38,10 +40,12 @@ forEachDatabase('route matrix', (ctx) => {
     rival = await ctx.signup('Rival Heating');
     tokens.owner = home.token;
     emails.owner = home.user.email;
+    callers.owner = { id: home.user.id };
     for (const role of ['admin', 'manager', 'member'] as const) {
       const person = await ctx.addUser(home, role);
       tokens[role] = person.token;
       emails[role] = person.user.email;
+      callers[role] = { id: person.id };
     }
     const loginUser = await ctx.addUser(home, 'member');
     kit = {
@@ -54,6 +58,12 @@ forEachDatabase('route matrix', (ctx) => {
         const res = await ctx.client(tokens.owner).post(path, body);
         expect(res.status, `${path}: ${res.text}`).toBeLessThan(300);
         return res.body;
+      },
+      async notify(userId) {
+        const sourceKey = `matrix-${Math.random().toString(36).slice(2)}`;
+        const id = await notifyIn(ctx.server.deps.db, { orgId: home.id, userId, kind: 'rule', sourceKey, task: null, actorId: null, message: 'Matrix notice' }, ctx.clock.now());
+        expect(id).not.toBeNull();
+        return id!;
       },
     };
   });
@@ -88,7 +98,7 @@ forEachDatabase('route matrix', (ctx) => {
     const wrong: string[] = [];
     for (const route of routes) {
       const rule = ruleOf(route);
-      const request = await rule.request(kit);
+      const request = await rule.request(kit, callers.owner);
       const res = await call(ctx, route.method, request.path, null, request.body, rule.stream);
       const expected = rule.allowed === 'public' ? res.status >= 200 && res.status < 300 : res.status === 401;
       if (!expected) wrong.push(`${keyOf(route)} → ${res.status} ${res.text.slice(0, 200)}`);
@@ -101,7 +111,7 @@ forEachDatabase('route matrix', (ctx) => {
     for (const route of routes) {
       const rule = ruleOf(route);
       for (const role of ['member', 'manager', 'admin', 'owner'] as const) {
-        const request = await rule.request(kit);
+        const request = await rule.request(kit, callers[role]);
         const res = await call(ctx, route.method, request.path, await sessionFor(role, rule), request.body, rule.stream);
         await afterwards(role, rule);
         const permitted = RANK[role]! >= RANK[rule.allowed]!;
@@ -116,7 +126,7 @@ forEachDatabase('route matrix', (ctx) => {
     const wrong: string[] = [];
     for (const route of routes.filter((r) => r.url.includes('/:') && !ruleOf(r).shared)) {
       const rule = ruleOf(route);
-      const request = await rule.request(kit);
+      const request = await rule.request(kit, callers.owner);
       const res = await call(ctx, route.method, request.path, rival.token, request.body, rule.stream);
       if (res.status !== 404) wrong.push(`${keyOf(route)} → ${res.status} ${res.text.slice(0, 200)}`);
     }
@@ -128,7 +138,7 @@ forEachDatabase('route matrix', (ctx) => {
     for (const route of routes.filter((r) => r.method === 'GET' && !r.url.includes('/:'))) {
       const rule = ruleOf(route);
       if (rule.stream) continue;
-      const request = await rule.request(kit);
+      const request = await rule.request(kit, callers.owner);
       const res = await call(ctx, 'GET', request.path, rival.token, undefined);
       expect(res.status, `${keyOf(route)}: ${res.text.slice(0, 200)}`).toBeLessThan(300);
       if (res.text.includes(home.user.id) || res.text.includes(home.id)) leaks.push(keyOf(route));

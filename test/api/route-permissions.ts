@@ -17,6 +17,13 @@ export interface Kit {
   make(path: string, body: unknown): Promise<any>;
   /** An email and password that log in (a member of this organisation). */
   login: { email: string; password: string };
+  /** Gives this person of the organisation a notification (as an event they are told of would) and returns its id. */
+  notify(userId: string): Promise<string>;
+}
+
+/** Who makes the request: a route about the caller's own things (their notifications) makes them for this person. */
+export interface Caller {
+  id: string;
 }
 
 export interface Request {
@@ -27,7 +34,7 @@ export interface Request {
 export interface RouteRule {
   allowed: Allowed;
   /** A request that a permitted caller makes successfully (2xx), with everything it needs made fresh. */
-  request: (kit: Kit) => Promise<Request> | Request;
+  request: (kit: Kit, caller: Caller) => Promise<Request> | Request;
   /** Ends the caller's own session(s): the matrix gives it a session of its own. */
   endsSession?: boolean;
   /** A never-ending event stream: only the status of the answer is looked at. */
@@ -122,6 +129,13 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /api/v1/playbooks/:key/install': { allowed: 'manager', shared: true, request: fixed('/api/v1/playbooks/cleaning/install', {}) },
   'POST /api/v1/events/batch': { allowed: 'manager', request: () => ({ path: '/api/v1/events/batch', body: { events: [{ type: 'invoice.paid', subject: { type: 'invoice', id: `inv-${unique()}` } }] } }) },
   'POST /api/v1/events': { allowed: 'manager', request: () => ({ path: '/api/v1/events', body: { type: 'invoice.overdue', subject: { type: 'invoice', id: `inv-${unique()}` }, data: { amount: 120 } } }) },
+  // notifications: each person's own
+  'GET /api/v1/notifications': { allowed: 'member', request: fixed('/api/v1/notifications?unread=true') },
+  'GET /api/v1/notifications/unread-count': { allowed: 'member', request: fixed('/api/v1/notifications/unread-count') },
+  'POST /api/v1/notifications/:id/read': { allowed: 'member', request: async (kit, caller) => ({ path: `/api/v1/notifications/${await kit.notify(caller.id)}/read` }) },
+  'POST /api/v1/notifications/read-all': { allowed: 'member', request: fixed('/api/v1/notifications/read-all') },
+  'GET /api/v1/notifications/preferences': { allowed: 'member', request: fixed('/api/v1/notifications/preferences') },
+  'PUT /api/v1/notifications/preferences': { allowed: 'member', request: fixed('/api/v1/notifications/preferences', { due_soon: { inApp: false } }) },
   // reports
   ...report('summary'),
   ...report('overdue'),

@@ -28,11 +28,14 @@ export interface Database {
   automation_runs: AutomationRunsTable;
   automation_timers: AutomationTimersTable;
   automation_turns: AutomationTurnsTable;
-  automation_notices: AutomationNoticesTable;
   task_dependencies: TaskDependenciesTable;
   // audit/
   audit_log: AuditLogTable;
   login_throttle: LoginThrottleTable;
+  // notifications/
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
+  notification_digests: NotificationDigestsTable;
   // platform/
   // recurrence/, plans/, calendar/
   task_series: TaskSeriesTable;
@@ -200,18 +203,6 @@ export interface AutomationTurnsTable {
   org_id: string;
   team_id: string;
   turn: number;
-}
-
-export interface AutomationNoticesTable {
-  id: string;
-  org_id: string;
-  user_id: string;
-  message: string;
-  task_id: string | null;
-  rule_id: string | null;
-  event_id: string | null;
-  created_at: number;
-  delivered_at: number | null;
 }
 
 export interface TaskLinksTable {
@@ -406,5 +397,53 @@ export interface CalendarFeedsTable {
   user_id: string;
   org_id: string;
   token_hash: string;
+  created_at: number;
+}
+
+export interface NotificationsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  kind: string;
+  /** What caused it (an event id, or event and rule): with user and kind, unique. */
+  source_key: string;
+  task_id: string | null;
+  task_key: string | null;
+  actor_id: string | null;
+  message: string;
+  /** 0: the person turned this kind off in the app, and it is kept only for its email. */
+  in_app: Generated<number>;
+  created_at: number;
+  read_at: number | null;
+  /** null: no email; pending, sent, or expired (mail was off too long). */
+  email_state: string | null;
+  email_attempts: Generated<number>;
+  email_next_at: number | null;
+  email_claimed_until: number | null;
+  email_sent_at: number | null;
+  email_error: string | null;
+}
+
+export interface NotificationPreferencesTable {
+  org_id: string;
+  user_id: string;
+  kind: string;
+  in_app: number;
+  email: number;
+  updated_at: number;
+}
+
+export interface NotificationDigestsTable {
+  org_id: string;
+  user_id: string;
+  /** The organisation's calendar date the digest is for (YYYY-MM-DD). */
+  local_date: string;
+  /** pending, sent, skipped (turned off) or empty (nothing to tell). */
+  state: string;
+  attempts: number;
+  next_at: number;
+  claimed_until: number | null;
+  sent_at: number | null;
+  error: string | null;
   created_at: number;
 }

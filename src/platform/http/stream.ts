@@ -8,6 +8,7 @@ import { callerOf } from './auth.ts';
 
 interface Subscriber {
   orgId: string;
+  userId: string;
   reply: FastifyReply;
   /** The last event this subscriber was sent, so a resumed stream never repeats one. */
   sentSeq: number;
@@ -48,7 +49,7 @@ export class LiveFeed {
         batch = await eventsAfter(this.db, this.lastSeq, REPLAY_LIMIT);
         for (const event of batch) {
           this.lastSeq = event.seq;
-          for (const s of this.subscribers) if (s.orgId === event.orgId && event.seq > s.sentSeq) send(s, event);
+          for (const s of this.subscribers) if (visibleTo(s, event) && event.seq > s.sentSeq) send(s, event);
         }
       } while (batch.length === REPLAY_LIMIT && this.lastSeq !== null);
     } catch {
@@ -64,6 +65,16 @@ export class LiveFeed {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
   }
+}
+
+/**
+ * Everything in the organisation is shown to its people, except what is one
+ * person's own (a notification: its subject is that user), shown to them alone.
+ */
+function visibleTo(subscriber: Subscriber, event: StoredEvent): boolean {
+  if (subscriber.orgId !== event.orgId) return false;
+  if (event.type.startsWith('notification.')) return event.subject.type === 'user' && event.subject.id === subscriber.userId;
+  return true;
 }
 
 function send(subscriber: Subscriber, event: StoredEvent): void {
@@ -95,9 +106,9 @@ export function registerStream(app: FastifyInstance, db: Db, pollMs = 250): Live
       'X-Accel-Buffering': 'no',
     });
     reply.raw.write(': connected\nretry: 2000\n\n');
-    const subscriber: Subscriber = { orgId: caller.orgId, reply, sentSeq: 0 };
+    const subscriber: Subscriber = { orgId: caller.orgId, userId: caller.userId, reply, sentSeq: 0 };
     if (Number.isInteger(lastEventId) && lastEventId > 0) {
-      for (const event of await eventsAfter(db, lastEventId, REPLAY_LIMIT, caller.orgId)) send(subscriber, event);
+      for (const event of await eventsAfter(db, lastEventId, REPLAY_LIMIT, caller.orgId)) if (visibleTo(subscriber, event)) send(subscriber, event);
     }
     const unsubscribe = await feed.subscribe(subscriber);
     const heartbeat = setInterval(() => reply.raw.write(': heartbeat\n\n'), HEARTBEAT_MS);

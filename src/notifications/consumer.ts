@@ -1,0 +1,237 @@
+// Turns task events into notifications for the people they concern, and —
+// every worker round, outside any transaction — sends the email they ask for
+// and each person's morning digest.
+import type { Actor, Deps } from '../platform/context.ts';
+import { NotFound } from '../platform/errors.ts';
+import type { EventConsumer, StoredEvent } from '../platform/outbox.ts';
+import { iso } from '../platform/pagination.ts';
+import * as people from '../people/service.ts';
+import * as tasks from '../tasks/service.ts';
+import { listQuery, type TaskView } from '../tasks/task.ts';
+import { digestEmail, type MailConfig, type Mailer, notificationEmail, smtpMailer } from './mail.ts';
+import { digestDateAt, endOfLocalDay, type Mentionable, mentionedPeople, type NotificationKind, preferencesWith, retryDelayMs } from './notification.ts';
+import { type NewNotification, notifyIn } from './service.ts';
+import * as store from './store.ts';
+
+/** Reads made on behalf of notifications see the whole organisation. */
+function readerOf(orgId: string, userId = 'notifications'): Actor {
+  return { userId, orgId, role: 'owner' };
+}
+
+const FINAL = new Set(['done', 'cancelled']);
+/** Email not sent within a day (mail was off or down) is dropped: the digest and the app have it. */
+const EMAIL_EXPIRY_MS = 24 * 3600_000;
+const LEASE_MS = 5 * 60_000;
+const BATCH = 50;
+
+export interface NotificationConsumerOptions {
+  /** Email is off when absent. */
+  mail?: MailConfig;
+}
+
+export function notificationConsumer(options: NotificationConsumerOptions = {}): EventConsumer {
+  const mail = options.mail;
+  const mailer = mail ? smtpMailer(mail) : undefined;
+  const planned = new Map<string, string>();
+  return {
+    name: 'notifications',
+    handle: (deps, event) => handleEvent(deps, event),
+    async tick(deps) {
+      if (!mail || !mailer) return 0;
+      const sent = await sendDueEmails(deps, mail, mailer);
+      await planDigests(deps, planned);
+      return sent + (await sendDueDigests(deps, mail, mailer));
+    },
+  };
+}
+
+// --- events → notifications ---------------------------------------------------
+
+async function handleEvent(deps: Deps, event: StoredEvent): Promise<void> {
+  if (event.subject.type !== 'task') return;
+  const notices = await noticesFor(deps, event);
+  if (notices.length === 0) return;
+  await deps.db.transaction().execute(async (trx) => {
+    for (const notice of notices) await notifyIn(trx, notice, event.occurredAt);
+  });
+}
+
+async function noticesFor(deps: Deps, event: StoredEvent): Promise<NewNotification[]> {
+  switch (event.type) {
+    case 'task.assigned':
+      return assigned(deps, event);
+    case 'task.commented':
+      return mentioned(deps, event);
+    case 'task.due_soon':
+      return aboutAssignee(deps, event, 'due_soon', (t) => `${t.key} ${t.title} is due soon`);
+    case 'task.overdue':
+      return aboutAssignee(deps, event, 'overdue', (t) => `${t.key} ${t.title} is overdue`);
+    case 'task.completed':
+      return unblocked(deps, event);
+    default:
+      return [];
+  }
+}
+
+async function taskOf(deps: Deps, event: StoredEvent): Promise<TaskView | null> {
+  return tasks.getTask(deps, readerOf(event.orgId), event.subject.id).catch((error: unknown) => {
+    if (error instanceof NotFound) return null;
+    throw error;
+  });
+}
+
+async function nameOf(deps: Deps, orgId: string, userId: string | null): Promise<string> {
+  if (!userId) return 'Someone';
+  if (userId === 'automation') return 'Automation';
+  const user = await people.getUser(deps, readerOf(orgId), userId).catch(() => null);
+  return user?.name ?? 'Someone';
+}
+
+function notice(event: StoredEvent, task: TaskView, userId: string, kind: NotificationKind, message: string, sourceKey = event.id): NewNotification {
+  return { orgId: event.orgId, userId, kind, sourceKey, task: { id: task.id, key: task.key }, actorId: event.actorId, message };
+}
+
+/** Assigned to you, by someone else. */
+async function assigned(deps: Deps, event: StoredEvent): Promise<NewNotification[]> {
+  const to = event.data.toAssigneeId as string | null;
+  if (!to || to === event.actorId || to === event.data.fromAssigneeId) return [];
+  const task = await taskOf(deps, event);
+  if (!task) return [];
+  return [notice(event, task, to, 'assigned', `${await nameOf(deps, event.orgId, event.actorId)} assigned you ${task.key} ${task.title}`)];
+}
+
+/** @name in a comment: the organisation's active people it names, never its author. */
+async function mentioned(deps: Deps, event: StoredEvent): Promise<NewNotification[]> {
+  const comment = await tasks.findComment(deps.db, event.orgId, event.data.commentId as string);
+  if (!comment || !comment.body.includes('@')) return [];
+  const ids = mentionedPeople(comment.body, await everyone(deps, event.orgId), comment.authorId);
+  if (ids.length === 0) return [];
+  const task = await taskOf(deps, event);
+  if (!task) return [];
+  const author = await nameOf(deps, event.orgId, comment.authorId);
+  const quote = comment.body.length > 140 ? `${comment.body.slice(0, 139)}…` : comment.body;
+  return ids.map((id) => notice(event, task, id, 'mentioned', `${author} mentioned you on ${task.key} ${task.title}: “${quote}”`));
+}
+
+async function everyone(deps: Deps, orgId: string): Promise<Mentionable[]> {
+  const found: Mentionable[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await people.listUsers(deps, readerOf(orgId), { limit: 200, cursor });
+    found.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return found;
+}
+
+async function aboutAssignee(deps: Deps, event: StoredEvent, kind: NotificationKind, message: (task: TaskView) => string): Promise<NewNotification[]> {
+  const task = await taskOf(deps, event);
+  if (!task?.assigneeId || FINAL.has(task.status)) return [];
+  return [notice(event, task, task.assigneeId, kind, message(task))];
+}
+
+/** A task you wait on was done: the assignees of the tasks that list it in blockedBy. */
+async function unblocked(deps: Deps, event: StoredEvent): Promise<NewNotification[]> {
+  const task = await taskOf(deps, event);
+  if (!task) return [];
+  const waiting = await tasks.tasksWaitingOn(deps.db, event.orgId, task.id, deps.clock.now());
+  return waiting
+    .filter((d) => d.assigneeId && d.assigneeId !== event.actorId && !FINAL.has(d.status))
+    .map((d) => ({
+      ...notice(event, d, d.assigneeId!, 'unblocked', `${task.key} ${task.title} is done: ${d.key} ${d.title} no longer waits on it`, `${event.id}:${d.id}`),
+    }));
+}
+
+// --- email of single notifications ------------------------------------------------
+
+async function sendDueEmails(deps: Deps, mail: MailConfig, mailer: Mailer): Promise<number> {
+  const now = deps.clock.now();
+  let settled = 0;
+  for (const row of await store.dueEmails(deps.db, now, BATCH)) {
+    if (!(await store.claimEmail(deps.db, row.id, now, now + LEASE_MS))) continue;
+    if (now - row.created_at > EMAIL_EXPIRY_MS) {
+      await store.settleEmail(deps.db, row.id, { email_state: 'expired' });
+      settled++;
+      continue;
+    }
+    const user = await people.getUser(deps, readerOf(row.org_id), row.user_id).catch(() => null);
+    if (!user?.active) {
+      await store.settleEmail(deps.db, row.id, { email_state: 'skipped' });
+      settled++;
+      continue;
+    }
+    try {
+      await mailer.send(notificationEmail(mail, user, { kind: row.kind as NotificationKind, message: row.message, taskKey: row.task_key }));
+      await store.settleEmail(deps.db, row.id, { email_state: 'sent', email_sent_at: deps.clock.now(), email_error: null });
+      settled++;
+    } catch (error) {
+      const attempts = row.email_attempts + 1;
+      await store.settleEmail(deps.db, row.id, { email_attempts: attempts, email_next_at: now + retryDelayMs(attempts), email_error: describe(error) });
+    }
+  }
+  return settled;
+}
+
+function describe(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).slice(0, 500);
+}
+
+// --- the morning digest -------------------------------------------------------------
+
+/**
+ * Once an organisation's morning has come, gives each of its active people a
+ * digest row for the local date (pending, or skipped when they turned it off).
+ * `planned` remembers the organisations already done for their date.
+ */
+async function planDigests(deps: Deps, planned: Map<string, string>): Promise<void> {
+  const now = deps.clock.now();
+  for (const org of await people.organisationZones(deps)) {
+    const date = digestDateAt(now, org.timezone);
+    if (!date || planned.get(org.id) === date) continue;
+    const done = await store.digestedUsers(deps.db, org.id, date);
+    for (const user of await everyone(deps, org.id)) {
+      if (!user.active || done.has(user.id)) continue;
+      const wants = preferencesWith(await store.savedPreferences(deps.db, org.id, user.id)).digest.email;
+      await store.insertDigest(deps.db, { org_id: org.id, user_id: user.id, local_date: date, state: wants ? 'pending' : 'skipped', attempts: 0, next_at: now, created_at: now });
+    }
+    planned.set(org.id, date);
+  }
+}
+
+async function sendDueDigests(deps: Deps, mail: MailConfig, mailer: Mailer): Promise<number> {
+  const now = deps.clock.now();
+  let settled = 0;
+  for (const row of await store.dueDigests(deps.db, now, BATCH)) {
+    if (!(await store.claimDigest(deps.db, row.user_id, row.local_date, now, now + LEASE_MS))) continue;
+    const user = await people.getUser(deps, readerOf(row.org_id), row.user_id).catch(() => null);
+    const content = user?.active ? await digestOf(deps, row.org_id, row.user_id, row.local_date) : null;
+    if (!user || !content) {
+      await store.settleDigest(deps.db, row.user_id, row.local_date, { state: user?.active ? 'empty' : 'skipped' });
+      settled++;
+      continue;
+    }
+    try {
+      await mailer.send(digestEmail(mail, user, content));
+      await store.settleDigest(deps.db, row.user_id, row.local_date, { state: 'sent', sent_at: deps.clock.now(), error: null });
+      settled++;
+    } catch (error) {
+      const attempts = row.attempts + 1;
+      await store.settleDigest(deps.db, row.user_id, row.local_date, { attempts, next_at: now + retryDelayMs(attempts), error: describe(error) });
+    }
+  }
+  return settled;
+}
+
+/** A person's overdue work, what is due by the end of their day, and their unread notifications; null when all are empty. */
+async function digestOf(deps: Deps, orgId: string, userId: string, localDate: string) {
+  const now = deps.clock.now();
+  const org = await people.getOrg(deps, readerOf(orgId));
+  const query = listQuery.parse({ assignee: userId, dueBefore: iso(endOfLocalDay(now, org.timezone)), limit: '100' });
+  const { items } = await tasks.listTasks(deps, readerOf(orgId, userId), query);
+  const brief = (t: TaskView) => ({ key: t.key, title: t.title, dueAt: t.dueAt });
+  const overdue = items.filter((t) => t.dueAt !== null && Date.parse(t.dueAt) < now).map(brief);
+  const dueToday = items.filter((t) => t.dueAt !== null && Date.parse(t.dueAt) >= now).map(brief);
+  const unread = (await store.unreadOf(deps.db, orgId, userId, 20)).map((n) => ({ message: n.message, taskKey: n.task_key }));
+  if (overdue.length + dueToday.length + unread.length === 0) return null;
+  return { localDate, overdue, dueToday, unread };
+}

@@ -1,0 +1,157 @@
+// Every query about notifications, their email delivery, preferences and digests.
+import type { Insertable, Selectable } from 'kysely';
+import type { Db, NotificationDigestsTable, NotificationsTable } from '../platform/db/schema.ts';
+
+export type NotificationRow = Selectable<NotificationsTable>;
+export type DigestRow = Selectable<NotificationDigestsTable>;
+
+// --- notifications ------------------------------------------------------------
+
+/** Inserts unless this (source, person, kind) is there already; true when it was new. */
+export async function insertNotification(db: Db, row: Insertable<NotificationsTable>): Promise<boolean> {
+  const inserted = await db
+    .insertInto('notifications')
+    .values(row)
+    .onConflict((oc) => oc.columns(['source_key', 'user_id', 'kind']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export function listNotifications(db: Db, orgId: string, userId: string, page: { limit: number; before?: string; unread?: boolean }) {
+  let query = db.selectFrom('notifications').selectAll().where('org_id', '=', orgId).where('user_id', '=', userId).where('in_app', '=', 1);
+  if (page.unread) query = query.where('read_at', 'is', null);
+  if (page.before) query = query.where('id', '<', page.before);
+  return query.orderBy('id', 'desc').limit(page.limit).execute();
+}
+
+export function listNotificationsOfKinds(db: Db, orgId: string, userId: string, kinds: string[], page: { limit: number; before?: string }) {
+  let query = db.selectFrom('notifications').selectAll().where('org_id', '=', orgId).where('user_id', '=', userId).where('kind', 'in', kinds);
+  if (page.before) query = query.where('id', '<', page.before);
+  return query.orderBy('id', 'desc').limit(page.limit).execute();
+}
+
+export async function countUnread(db: Db, orgId: string, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('org_id', '=', orgId)
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+export function findNotification(db: Db, orgId: string, userId: string, id: string) {
+  return db.selectFrom('notifications').selectAll().where('org_id', '=', orgId).where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function markRead(db: Db, orgId: string, userId: string, id: string, now: number): Promise<void> {
+  await db.updateTable('notifications').set({ read_at: now }).where('org_id', '=', orgId).where('user_id', '=', userId).where('id', '=', id).where('read_at', 'is', null).execute();
+}
+
+export async function markAllRead(db: Db, orgId: string, userId: string, now: number): Promise<number> {
+  const result = await db.updateTable('notifications').set({ read_at: now }).where('org_id', '=', orgId).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** A person's unread notifications, newest first, for their digest. */
+export function unreadOf(db: Db, orgId: string, userId: string, limit: number) {
+  return db
+    .selectFrom('notifications')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+// --- email of single notifications ---------------------------------------------
+
+export function dueEmails(db: Db, now: number, limit: number) {
+  return db
+    .selectFrom('notifications')
+    .selectAll()
+    .where('email_state', '=', 'pending')
+    .where('email_next_at', '<=', now)
+    .where((eb) => eb.or([eb('email_claimed_until', 'is', null), eb('email_claimed_until', '<', now)]))
+    .orderBy('email_next_at')
+    .limit(limit)
+    .execute();
+}
+
+/** Takes a pending email for `until`; false when another process holds it or it is no longer pending. */
+export async function claimEmail(db: Db, id: string, now: number, until: number): Promise<boolean> {
+  const result = await db
+    .updateTable('notifications')
+    .set({ email_claimed_until: until })
+    .where('id', '=', id)
+    .where('email_state', '=', 'pending')
+    .where((eb) => eb.or([eb('email_claimed_until', 'is', null), eb('email_claimed_until', '<', now)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function settleEmail(db: Db, id: string, set: Partial<Pick<NotificationRow, 'email_state' | 'email_attempts' | 'email_next_at' | 'email_sent_at' | 'email_error'>>): Promise<void> {
+  await db.updateTable('notifications').set({ ...set, email_claimed_until: null }).where('id', '=', id).execute();
+}
+
+// --- preferences ------------------------------------------------------------------
+
+export function savedPreferences(db: Db, orgId: string, userId: string) {
+  return db.selectFrom('notification_preferences').select(['kind', 'in_app', 'email']).where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+}
+
+export async function savePreference(db: Db, row: { org_id: string; user_id: string; kind: string; in_app: number; email: number; updated_at: number }): Promise<void> {
+  await db
+    .insertInto('notification_preferences')
+    .values(row)
+    .onConflict((oc) => oc.columns(['user_id', 'kind']).doUpdateSet({ in_app: row.in_app, email: row.email, updated_at: row.updated_at }))
+    .execute();
+}
+
+// --- digests ------------------------------------------------------------------------
+
+/** Who in an organisation already has a digest row for this date. */
+export async function digestedUsers(db: Db, orgId: string, localDate: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('notification_digests').select('user_id').where('org_id', '=', orgId).where('local_date', '=', localDate).execute();
+  return new Set(rows.map((r) => r.user_id));
+}
+
+export async function insertDigest(db: Db, row: Insertable<NotificationDigestsTable>): Promise<void> {
+  await db
+    .insertInto('notification_digests')
+    .values(row)
+    .onConflict((oc) => oc.columns(['user_id', 'local_date']).doNothing())
+    .execute();
+}
+
+export function dueDigests(db: Db, now: number, limit: number) {
+  return db
+    .selectFrom('notification_digests')
+    .selectAll()
+    .where('state', '=', 'pending')
+    .where('next_at', '<=', now)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+    .orderBy('next_at')
+    .limit(limit)
+    .execute();
+}
+
+export async function claimDigest(db: Db, userId: string, localDate: string, now: number, until: number): Promise<boolean> {
+  const result = await db
+    .updateTable('notification_digests')
+    .set({ claimed_until: until })
+    .where('user_id', '=', userId)
+    .where('local_date', '=', localDate)
+    .where('state', '=', 'pending')
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function settleDigest(db: Db, userId: string, localDate: string, set: Partial<Pick<DigestRow, 'state' | 'attempts' | 'next_at' | 'sent_at' | 'error'>>): Promise<void> {
+  await db.updateTable('notification_digests').set({ ...set, claimed_until: null }).where('user_id', '=', userId).where('local_date', '=', localDate).execute();
+}

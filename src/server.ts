@@ -8,6 +8,7 @@ import { migrateToLatest } from './platform/db/migrations.ts';
 import { createApp } from './platform/http/app.ts';
 import { registerStream } from './platform/http/stream.ts';
 import { peopleRoutes } from './people/routes.ts';
+import { planRoutes } from './plans/routes.ts';
 import { recordRoutes } from './records/routes.ts';
 import { authenticate } from './people/service.ts';
 import { reportRoutes } from './reports/routes.ts';
@@ -15,12 +16,15 @@ import { taskRoutes } from './tasks/routes.ts';
 import { automationRoutes } from './automation/routes.ts';
 import { type Automation, automation as startAutomation, type AutomationConfig } from './automation/runner.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { calendarRoutes } from './calendar/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { importRoutes } from './imports/routes.ts';
 import { type ConsumerOptions, eventConsumers } from './consumers.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 export interface ServerOptions extends Pick<Config, 'databaseUrl' | 'logLevel' | 'sessionTtlMs'>, ConsumerOptions {
+  /** Where the web app is reached from outside (FINISHLINE_PUBLIC_URL): calendar feed addresses and task links start with it. */
+  publicUrl?: string;
   clock?: Clock;
   webDist?: string;
   loginRateLimit?: { max: number; timeWindow: number };
@@ -56,8 +60,10 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     accountLoginLimit: options.accountLoginLimit,
   });
   auditRoutes(app, deps);
+  calendarRoutes(app, deps, { publicUrl: options.publicUrl ?? process.env.FINISHLINE_PUBLIC_URL ?? 'http://localhost:3000' });
   taskRoutes(app, deps);
   recordRoutes(app, deps);
+  planRoutes(app, deps);
   importRoutes(app, deps);
   reportRoutes(app, deps);
   notificationRoutes(app, deps);

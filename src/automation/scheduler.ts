@@ -5,8 +5,9 @@
 import type { Deps } from '../platform/context.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { newId } from '../platform/ids.ts';
-import { appendEvent, findEvent, type StoredEvent } from '../platform/outbox.ts';
+import { appendEvent, findEvent, type StoredEvent, withChainDepth } from '../platform/outbox.ts';
 import { iso } from '../platform/pagination.ts';
+import * as plans from '../plans/service.ts';
 import { signalDueServices } from '../records/service.ts';
 import * as tasks from '../tasks/service.ts';
 import { automationActor } from './actions.ts';
@@ -16,7 +17,7 @@ import type { Rule } from './rule.ts';
 import * as store from './store.ts';
 import { executeRun, OrgCache, ruleOf } from './worker.ts';
 
-export const TIMER_KINDS = ['task.due_soon', 'task.overdue', 'task.wake', 'job.missed', 'rule.delayed'] as const;
+export const TIMER_KINDS = ['task.due_soon', 'task.overdue', 'task.wake', 'job.missed', 'rule.delayed', 'service.plan_task'] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
 function timerKey(kind: TimerKind, subjectId: string, extra = ''): string {
@@ -52,6 +53,31 @@ export async function planJobTimers(db: Db, orgId: string, jobId: string, graceM
   await store.planTimer(db, { orgId, key: timerKey('job.missed', jobId), kind: 'job.missed', subject, basis: job.scheduledStart, fireAt: job.scheduledStart + graceMs }, newId());
 }
 
+/** The events after which a service's plan timer is planned again (its date, its plan, or whether it is live changed). */
+const SERVICE_PLAN_EVENTS = new Set(['service.created', 'service.updated', 'service.archived', 'service.restored', 'service.plan_changed']);
+
+/**
+ * Keeps maintenance plans in step with events: a service's plan timer (its
+ * task is made at nextDueAt less the lead time, once per date) follows the
+ * service, and completing a plan's task moves the service's date on. Idempotent.
+ */
+export async function keepServicePlanInStep(deps: Deps, event: StoredEvent): Promise<void> {
+  const { subject } = event;
+  if (subject.type === 'service' && SERVICE_PLAN_EVENTS.has(event.type)) {
+    const subjectRef = { type: 'service', id: subject.id };
+    // A changed plan may have a new lead time for the same date: its unfired timer is planned afresh.
+    if (event.type === 'service.plan_changed') await store.cancelTimers(deps.db, event.orgId, subjectRef, ['service.plan_task']);
+    const time = await plans.planTaskTime(deps.db, event.orgId, subject.id);
+    if (!time) return store.cancelTimers(deps.db, event.orgId, subjectRef, ['service.plan_task']);
+    await store.planTimer(deps.db, { orgId: event.orgId, key: timerKey('service.plan_task', subject.id), kind: 'service.plan_task', subject: subjectRef, basis: time.dueAt, fireAt: time.makeAt }, newId());
+  }
+  if (subject.type === 'task' && event.type === 'task.completed') {
+    await deps.db.transaction().execute((trx) =>
+      withChainDepth(event.depth, () => plans.advanceAfterTask(trx, automationActor(event.orgId), subject.id, deps.clock.now())),
+    );
+  }
+}
+
 export async function planRuleTimer(db: Db, rule: Rule, event: StoredEvent, fireAt: number): Promise<void> {
   await store.planTimer(
     db,
@@ -84,6 +110,7 @@ async function fireTimer(deps: Deps, cache: OrgCache, timer: store.TimerRow): Pr
     if (timer.kind === 'task.due_soon' || timer.kind === 'task.overdue') await signalTaskTime(trx, locked, now);
     if (timer.kind === 'task.wake') await wakeTask(trx, locked, now);
     if (timer.kind === 'job.missed') await markMissed(trx, locked, now);
+    if (timer.kind === 'service.plan_task') await plans.makePlanTask(trx, automationActor(timer.org_id), timer.subject_id, locked.basis ?? -1, now);
   });
 }
 

@@ -16,7 +16,7 @@ import type { Calendar } from './businessHours.ts';
 import { durationMs } from './businessHours.ts';
 import { recordFields } from './records.ts';
 import { allHold, chainTooDeep, MAX_CHAIN_DEPTH, needsRecord, type Rule, type RunOutcome, type RuleDefinition } from './rule.ts';
-import { planJobTimers, planRuleTimer, planTaskTimers } from './scheduler.ts';
+import { keepServicePlanInStep, planJobTimers, planRuleTimer, planTaskTimers } from './scheduler.ts';
 import * as store from './store.ts';
 
 export interface WorkerOptions {
@@ -121,6 +121,7 @@ function runRow(rule: Rule, event: StoredEvent, id: string, now: number): store.
 /** What every event means for its subject's timers and dependents, whatever the rules say. Idempotent. */
 async function keepSubjectInStep(deps: Deps, options: WorkerOptions, event: StoredEvent): Promise<void> {
   const { subject } = event;
+  await keepServicePlanInStep(deps, event);
   if (subject.type === 'task' && (event.type === 'task.created' || event.type === 'task.updated' || event.type === 'task.deleted')) {
     await planTaskTimers(deps.db, event.orgId, subject.id, options.dueSoonLeadMs, event.type === 'task.created');
   }

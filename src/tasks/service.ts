@@ -507,6 +507,13 @@ export async function findComment(db: Db, orgId: string, commentId: string) {
   return row && presentComment(row);
 }
 
+/** A person's unfinished tasks that have a due date, soonest first (at most `limit`): what their calendar feed lists. */
+export async function dueTasksOf(deps: Deps, orgId: string, userId: string, limit: number): Promise<TaskView[]> {
+  const active = STATUSES.filter((status) => !isFinal(status));
+  const rows = await store.listTasks(deps.db, deps.dialect, orgId, { assigneeId: userId, statuses: active, dueBefore: NO_DUE_DATE }, { key: 'due', descending: false }, { limit });
+  return presentTasks(deps.db, orgId, rows, deps.clock.now());
+}
+
 /** What the scheduler plans timers from: a task's status, due date and wake-up time, or undefined when it is gone. */
 export async function taskTimes(db: Db, orgId: string, id: string) {
   const row = await store.findTask(db, orgId, id);

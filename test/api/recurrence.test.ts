@@ -109,4 +109,73 @@ forEachDatabase('recurring tasks and maintenance plans', (ctx) => {
     expect(res.status).toBe(400);
     expect(res.body.errors[0].path).toBe('recurrence');
   });
+  it('makes a service plan’s task once, lead time before the due date, and moves the date on when it is done', async () => {
+    const signedUp = await ctx.signup();
+    // Time moves on by a year here: an API token outlives the sessions.
+    const token = (await signedUp.api.post('/api/v1/tokens', { name: 'Plan test' })).body.token;
+    const org = { ...signedUp, api: ctx.client(token) };
+    const tech = await ctx.addUser(org, 'member');
+    const client = await ctx.createRecord(org.api, 'clients');
+    // Due 1 April 2026 at 10:00 London time (BST): its task is made 14 days before, 18 March 10:00 GMT.
+    const service = await ctx.createRecord(org.api, 'services', { title: 'Annual boiler service', kind: 'maintenance_plan', clientId: client.id, nextDueAt: '2026-04-01T09:00:00Z' });
+    const put = (body: unknown) => org.api.request('PUT', `/api/v1/services/${service.id}/plan`, { body });
+    const set = await put({ recurrence: 'FREQ=YEARLY', assigneeId: tech.id });
+    expect(set.status, set.text).toBe(200);
+    expect(set.body).toMatchObject({ serviceId: service.id, recurrence: 'FREQ=YEARLY', taskLeadTime: 'P14D', taskTitle: 'Maintenance plan: Annual boiler service', nextDueAt: '2026-04-01T09:00:00.000Z', nextTaskAt: '2026-03-18T10:00:00.000Z', lastTaskId: null });
+    expect((await org.api.get(`/api/v1/services/${service.id}/plan`)).body).toEqual(set.body);
+
+    await drain();
+    ctx.clock.set(Date.parse('2026-03-18T09:59:00Z'));
+    await drain();
+    expect(await allTasks(org)).toEqual([]);
+
+    ctx.clock.set(Date.parse('2026-03-18T10:00:01Z'));
+    await drain();
+    await drain();
+    const made = await allTasks(org);
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatchObject({ title: 'Maintenance plan: Annual boiler service', dueAt: '2026-04-01T09:00:00.000Z', assigneeId: tech.id, status: 'open', source: { kind: 'recurrence' } });
+    expect(made[0].links.map((l: any) => `${l.type}:${l.id}`)).toEqual([`service:${service.id}`, `client:${client.id}`]);
+
+    // Setting the same plan again (or a drain later) makes no second task for that date.
+    expect((await put({ recurrence: 'FREQ=YEARLY', assigneeId: tech.id })).status).toBe(200);
+    await drain();
+    expect(await allTasks(org)).toHaveLength(1);
+
+    await complete(org, made[0].key);
+    await drain();
+    expect((await org.api.get(`/api/v1/services/${service.id}`)).body.nextDueAt).toBe('2027-04-01T09:00:00.000Z');
+    // Reopened and completed again, the date does not move twice.
+    await org.api.patch(`/api/v1/tasks/${made[0].key}`, { status: 'open' });
+    await complete(org, made[0].key);
+    await drain();
+    expect((await org.api.get(`/api/v1/services/${service.id}`)).body.nextDueAt).toBe('2027-04-01T09:00:00.000Z');
+    const plan = (await org.api.get(`/api/v1/services/${service.id}/plan`)).body;
+    expect(plan).toMatchObject({ nextDueAt: '2027-04-01T09:00:00.000Z', nextTaskAt: '2027-03-18T10:00:00.000Z', lastTaskId: made[0].id });
+
+    // The next year's task appears in time.
+    ctx.clock.set(Date.parse('2027-03-18T10:00:01Z'));
+    await drain();
+    await drain();
+    expect((await allTasks(org, 'open')).map((t) => t.dueAt)).toEqual(['2027-04-01T09:00:00.000Z']);
+  });
+
+  it('refuses a plan without a rule or a due date to start from, and answers 404 for another organisation’s service', async () => {
+    const org = await ctx.signup();
+    const undated = await ctx.createRecord(org.api, 'services', { title: 'Gutter clean' });
+    const put = (id: string, body: unknown, api = org.api) => api.request('PUT', `/api/v1/services/${id}/plan`, { body });
+    const noDate = await put(undated.id, { recurrence: 'FREQ=YEARLY' });
+    expect(noDate.status).toBe(400);
+    expect(noDate.body.errors[0].path).toBe('recurrence');
+    const dated = await ctx.createRecord(org.api, 'services', { title: 'Gutter clean', nextDueAt: '2026-06-01T09:00:00Z' });
+    const bad = await put(dated.id, { recurrence: 'yearly', taskLeadTime: '2 weeks' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: any) => e.path).sort()).toEqual(['recurrence', 'taskLeadTime']);
+    expect((await org.api.get(`/api/v1/services/${dated.id}/plan`)).status).toBe(404);
+    const rival = await ctx.signup('Rival Co');
+    expect((await put(dated.id, { recurrence: 'FREQ=YEARLY' }, rival.api)).status).toBe(404);
+    expect((await put(dated.id, { recurrence: 'FREQ=YEARLY' })).status).toBe(200);
+    expect((await org.api.delete(`/api/v1/services/${dated.id}/plan`)).status).toBe(204);
+    expect((await org.api.get(`/api/v1/services/${dated.id}/plan`)).status).toBe(404);
+  });
 });

@@ -41,6 +41,8 @@ export interface RouteRule {
   stream?: boolean;
   /** The path names something every organisation shares (a playbook's key), not one organisation's record. */
   shared?: boolean;
+  /** The path is its own credential (a calendar feed's secret address): whoever holds it may read, whatever their organisation. */
+  capability?: boolean;
 }
 
 const unique = () => randomBytes(4).toString('hex');
@@ -68,6 +70,13 @@ function records(plural: string, create: () => unknown, writers: Allowed = 'memb
 const task = (kit: Kit) => kit.make('/api/v1/tasks', { title: `Matrix task ${unique()}` });
 const person = (role = 'member') => ({ name: 'Matrix Person', email: `matrix-${unique()}@example.test`, role, password: PASSWORD });
 const matrixRule = () => ({ name: `Matrix rule ${unique()}`, trigger: { event: 'invoice.overdue' }, actions: [{ type: 'create_task', title: 'Chase {{data.amount}}' }] });
+const dated = (kit: Kit) => kit.make('/api/v1/services', { title: 'Annual boiler service', nextDueAt: '2027-01-15T09:00:00Z' });
+async function planned(kit: Kit) {
+  const service = await dated(kit);
+  const res = await kit.owner.request('PUT', `/api/v1/services/${service.id}/plan`, { body: { recurrence: 'FREQ=YEARLY' } });
+  expect(res.status, res.text).toBe(200);
+  return service;
+}
 const report = (name: string): Record<string, RouteRule> => ({ [`GET /api/v1/reports/${name}`]: { allowed: 'manager', request: fixed(`/api/v1/reports/${name}`) } });
 
 export const ROUTE_RULES: Record<string, RouteRule> = {
@@ -114,6 +123,9 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /api/v1/imports/clients': { allowed: 'manager', request: fixed('/api/v1/imports/clients', { csv: 'name\nPat’s Bakery\n' }) },
   'POST /api/v1/imports/leads': { allowed: 'manager', request: fixed('/api/v1/imports/leads', { csv: 'title,value\nBoiler quote,1200\n' }) },
   'POST /api/v1/imports/tasks': { allowed: 'manager', request: fixed('/api/v1/imports/tasks', { csv: 'title,priority\nMatrix task,high\n' }) },
+  'GET /api/v1/services/:id/plan': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/services/${(await planned(kit)).id}/plan` }) },
+  'PUT /api/v1/services/:id/plan': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/services/${(await dated(kit)).id}/plan`, body: { recurrence: 'FREQ=YEARLY' } }) },
+  'DELETE /api/v1/services/:id/plan': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/services/${(await planned(kit)).id}/plan` }) },
   'GET /api/v1/leads/:id/history': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/leads/${(await kit.make('/api/v1/leads', { title: 'Boiler quote' })).id}/history` }) },
   // automation
   'GET /api/v1/rules': { allowed: 'manager', request: fixed('/api/v1/rules') },
@@ -136,6 +148,11 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /api/v1/notifications/read-all': { allowed: 'member', request: fixed('/api/v1/notifications/read-all') },
   'GET /api/v1/notifications/preferences': { allowed: 'member', request: fixed('/api/v1/notifications/preferences') },
   'PUT /api/v1/notifications/preferences': { allowed: 'member', request: fixed('/api/v1/notifications/preferences', { due_soon: { inApp: false } }) },
+  // calendar feed
+  'GET /api/v1/me/calendar-feed': { allowed: 'member', request: fixed('/api/v1/me/calendar-feed') },
+  'POST /api/v1/me/calendar-feed': { allowed: 'member', request: fixed('/api/v1/me/calendar-feed', {}) },
+  'DELETE /api/v1/me/calendar-feed': { allowed: 'member', request: fixed('/api/v1/me/calendar-feed') },
+  'GET /api/v1/calendar/:file': { allowed: 'public', capability: true, request: async (kit) => ({ path: new URL((await kit.make('/api/v1/me/calendar-feed', {})).url).pathname }) },
   // reports
   ...report('summary'),
   ...report('overdue'),

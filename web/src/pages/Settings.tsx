@@ -7,6 +7,7 @@ import { PageHeader } from '../shell/PageHeader.tsx';
 import { showToast } from '../shell/toasts.tsx';
 import { Avatar } from '../tasks/bits.tsx';
 import { keys, useMe, useOrg, useTeams, useUsers } from '../tasks/queries.ts';
+import { NotificationSettings } from '../notifications/NotificationSettings.tsx';
 import { ImportSettings } from '../imports/ImportSettings.tsx';
 
 type Errors = Record<string, string>;
@@ -40,6 +41,7 @@ export function Settings() {
       <People canEdit={isAdmin} myRole={role} />
       <Teams canEdit={isAdmin} />
       {me.data && <TimeOff user={me.data.user} />}
+      <NotificationSettings />
       {(isAdmin || role === 'manager') && <ImportSettings />}
     </div>
   );

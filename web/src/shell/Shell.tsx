@@ -8,6 +8,7 @@ import { forgetQueryCache, keepLoadedAssets } from '../offline/cache.ts';
 import { useQueuedChanges } from '../offline/queue.ts';
 import { List } from '../pages/List.tsx';
 import { MyWork } from '../pages/MyWork.tsx';
+import { NotificationBell } from '../notifications/NotificationBell.tsx';
 import { Avatar } from '../tasks/bits.tsx';
 import { TaskDrawer } from '../tasks/TaskDrawer.tsx';
 import { useTaskDrawer } from './drawerRoute.ts';
@@ -27,6 +28,7 @@ const Board = lazy(loadBoard);
 const QuickAdd = lazy(loadQuickAdd);
 const Settings = lazy(loadSettings);
 const Calendar = lazy(loadCalendar);
+const NotificationsPage = lazy(() => import('../notifications/NotificationsPage.tsx').then((m) => ({ default: m.NotificationsPage })));
 const Reports = lazy(() => import('../pages/Reports.tsx').then((m) => ({ default: m.Reports })));
 const loadLeads = () => import('../pages/Leads.tsx');
 const Leads = lazy(() => loadLeads().then((m) => ({ default: m.Leads })));
@@ -117,6 +119,7 @@ export function Shell({ user, org }: { user: User; org: Org }) {
     <div className={`app ${drawer.openKey ? 'with-drawer' : ''}`}>
       <nav className="sidebar" aria-label="Main">
         <div className="brand"><img src="/icon.svg" alt="" width={22} height={22} /> <span>{org.name}</span></div>
+        <NotificationBell />
         <button type="button" className="new-task" onClick={() => setQuickAdd(true)}>
           <span>+ New task</span> <kbd>C</kbd>
         </button>
@@ -148,6 +151,7 @@ export function Shell({ user, org }: { user: User; org: Org }) {
           <Route path="/board" component={Board} />
           <Route path="/tasks" component={List} />
           <Route path="/settings" component={Settings} />
+          <Route path="/notifications" component={NotificationsPage} />
           <Route path="/calendar" component={Calendar} />
           <Route path="/reports" component={Reports} />
           <Route path="/automation" component={Automation} />

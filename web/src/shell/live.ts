@@ -14,6 +14,7 @@ function refresh(qc: QueryClient): void {
   void qc.invalidateQueries({ queryKey: ['task'] });
   void qc.invalidateQueries({ queryKey: ['task-history'] });
   void qc.invalidateQueries({ queryKey: ['task-comments'] });
+  void qc.invalidateQueries({ queryKey: ['notifications'] });
 }
 
 /** The events the stream names after the task change they report (src/tasks/events.ts). */
@@ -54,6 +55,8 @@ export function useLiveUpdates(): void {
       });
       // Each event is named by its type (task.updated, …), so each needs its own listener.
       for (const type of TASK_EVENTS) stream.addEventListener(type, () => refreshSoon(qc));
+      // Only my own notifications reach my stream (src/platform/http/stream.ts): the bell and the list follow them.
+      for (const type of ['notification.created', 'notification.read']) stream.addEventListener(type, () => void qc.invalidateQueries({ queryKey: ['notifications'] }));
     } else {
       startPolling();
     }

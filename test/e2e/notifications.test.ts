@@ -1,0 +1,70 @@
+// Notifications in the browser: a task assigned in one browser raises the
+// other person's bell without a reload; they open the list, follow it to the
+// task and mark it read; their choices live in Settings → Notifications.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { addPerson, type ApiUser, browserSkipReason, logIn, reportPageErrors, screenshot, signupOwner, startWebApp, type WebApp } from '../support/browser.ts';
+
+const skip = browserSkipReason();
+/** How long to wait for the page to show something (a wait, not a timing assertion). */
+const T = { timeout: 10_000 };
+
+describe.skipIf(skip !== null)(skip ? `notifications in the web app (skipped: ${skip})` : 'notifications in the web app', () => {
+  let web: WebApp;
+  let olive: ApiUser;
+  let tom: ApiUser;
+  let office: Page;
+  let field: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    web = await startWebApp();
+    olive = await signupOwner(web.baseUrl, 'Acme Plumbing');
+    tom = await addPerson(web.baseUrl, olive, 'Tom Tech');
+    office = await (await web.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    field = await (await web.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    reportPageErrors(office, errors);
+    reportPageErrors(field, errors);
+    await logIn(office, olive.email);
+    await logIn(field, tom.email);
+  });
+  afterAll(async () => {
+    await web?.close();
+  });
+
+  it('raises the assignee’s bell live when someone else assigns them a task, and only theirs', async () => {
+    await field.getByRole('link', { name: 'Notifications, none unread' }).waitFor(T);
+    await office.keyboard.press('c');
+    await office.getByLabel('What needs doing?').fill('Fix the boiler tomorrow 9am @tom');
+    await office.keyboard.press('Enter');
+    await field.getByRole('link', { name: 'Notifications, 1 unread' }).waitFor(T);
+    expect(await field.getByTestId('unread-count').textContent()).toBe('1');
+    await screenshot(field, 'notifications-bell');
+    // The one who assigned it is not told.
+    await office.getByRole('link', { name: 'Notifications, none unread' }).waitFor(T);
+  });
+
+  it('lists the notification with a link to the task, and marks it read', async () => {
+    await field.getByRole('link', { name: 'Notifications, 1 unread' }).click();
+    await field.getByRole('heading', { name: 'Notifications' }).waitFor(T);
+    const item = field.getByRole('listitem', { name: /^Unread: Olive Owner assigned you T-1 Fix the boiler/ });
+    await item.waitFor(T);
+    expect(await item.getByRole('link', { name: 'Open T-1' }).getAttribute('href')).toBe('/tasks?task=T-1');
+    await screenshot(field, 'notifications-list');
+    await item.getByRole('button', { name: /^Mark read/ }).click();
+    await field.getByRole('link', { name: 'Notifications, none unread' }).waitFor(T);
+    await field.getByRole('listitem', { name: /^Olive Owner assigned you T-1/ }).waitFor(T);
+    expect((await tom.call('GET', '/api/v1/notifications/unread-count')).body).toEqual({ unread: 0 });
+  });
+
+  it('keeps each person’s choices in Settings → Notifications', async () => {
+    await field.getByRole('link', { name: 'Settings' }).click();
+    const email = field.getByRole('checkbox', { name: 'My task is overdue: email' });
+    await email.waitFor(T);
+    expect(await email.isChecked()).toBe(false);
+    await email.check();
+    await expect.poll(async () => (await tom.call('GET', '/api/v1/notifications/preferences')).body.overdue, T).toEqual({ inApp: true, email: true });
+    await screenshot(field, 'notifications-settings');
+    expect(errors).toEqual([]);
+  });
+});

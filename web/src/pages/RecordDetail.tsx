@@ -31,6 +31,7 @@ import { showToast } from '../shell/toasts.tsx';
 import { DueLabel, PriorityMark, StatusIcon } from '../tasks/bits.tsx';
 import { keys, useMe } from '../tasks/queries.ts';
 import { useUserMap } from '../tasks/useUserMap.ts';
+import { ServicePlan } from '../plans/ServicePlan.tsx';
 
 export const LeadDetail = () => <RecordDetail kind="lead" />;
 export const ClientDetail = () => <RecordDetail kind="client" />;
@@ -65,6 +66,7 @@ function RecordDetail({ kind }: { kind: RecordKind }) {
         </div>
         <aside className="record-side">
           <Facts kind={kind} record={data} />
+          {kind === 'service' && <ServicePlan serviceId={data.id} />}
         </aside>
       </div>
     </div>

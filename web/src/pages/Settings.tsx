@@ -9,6 +9,7 @@ import { Avatar } from '../tasks/bits.tsx';
 import { keys, useMe, useOrg, useTeams, useUsers } from '../tasks/queries.ts';
 import { NotificationSettings } from '../notifications/NotificationSettings.tsx';
 import { ImportSettings } from '../imports/ImportSettings.tsx';
+import { CalendarFeedSettings } from '../calendar/CalendarFeedSettings.tsx';
 
 type Errors = Record<string, string>;
 const ROLES = ['owner', 'admin', 'manager', 'member'] as const;
@@ -41,6 +42,7 @@ export function Settings() {
       <People canEdit={isAdmin} myRole={role} />
       <Teams canEdit={isAdmin} />
       {me.data && <TimeOff user={me.data.user} />}
+      <CalendarFeedSettings />
       <NotificationSettings />
       {(isAdmin || role === 'manager') && <ImportSettings />}
     </div>

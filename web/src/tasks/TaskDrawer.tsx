@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, describeError } from '../api/client.ts';
 import { type ChecklistItem, PRIORITIES, PRIORITY_LABEL, STATUS_LABEL, STATUSES, type Task, type TaskChanges, type User } from '../api/types.ts';
+import { RepeatControl } from '../recurrence/RepeatControl.tsx';
 import { useTaskDrawer } from '../shell/drawerRoute.ts';
 import { formatInstant, fromLocalInput, timeAgo, toLocalInput } from '../shell/format.ts';
 import { ReasonDialog, type ReasonRequest } from '../shell/ReasonDialog.tsx';
@@ -179,6 +180,8 @@ function TaskDetail({ task, editing, onClose }: { task: Task; editing: boolean; 
           }} />
           {task.sla?.paused && <p className="muted small">The clock is paused while this task waits on the customer.</p>}
         </Field>
+        <label>Repeat</label>
+        <RepeatControl key={`repeat-${task.version}`} task={task} error={errors.recurrence} onChange={(recurrence) => save({ recurrence })} />
       </div>
 
       <Field error={errors.description}>

@@ -3,6 +3,8 @@
 // automation worker — in the server or alone (`finishline worker`) — runs them.
 import type { EventConsumer } from './platform/outbox.ts';
 import { notificationConsumer } from './notifications/consumer.ts';
+import { webhookConsumer } from './webhooks/consumer.ts';
+import { type DeliveryPolicy, webhookPolicy } from './webhooks/webhook.ts';
 
 export interface ConsumerOptions {
   /** Email (notifications and the morning digest) goes out through this SMTP server; off when unset. */
@@ -10,9 +12,11 @@ export interface ConsumerOptions {
   mailFrom?: string;
   /** Links in email point here (default http://localhost:3000). */
   publicUrl?: string;
+  /** Webhook delivery: attempts, retry base delay, when to disable, request timeout (defaults in webhooks/webhook.ts). */
+  webhooks?: Partial<DeliveryPolicy>;
 }
 
 export function eventConsumers(options: ConsumerOptions): EventConsumer[] {
   const mail = options.smtpUrl ? { smtpUrl: options.smtpUrl, from: options.mailFrom ?? 'Finishline <finishline@localhost>', publicUrl: options.publicUrl ?? 'http://localhost:3000' } : undefined;
-  return [notificationConsumer({ mail })];
+  return [webhookConsumer(webhookPolicy(options.webhooks)), notificationConsumer({ mail })];
 }

@@ -14,6 +14,7 @@ import { exportCommand, importCommand } from './backup/command.ts';
 import { BackupRefused } from './backup/service.ts';
 import { automation, automationConfigFromEnv } from './automation/runner.ts';
 import { eventConsumers } from './consumers.ts';
+import { webhookPolicyFromEnv } from './webhooks/webhook.ts';
 import { ensureWebAppBuilt } from './platform/http/webapp.ts';
 
 const HELP = `finishline — task management for home-service businesses
@@ -54,6 +55,7 @@ async function serve(args: string[]): Promise<void> {
   const server = await buildServer({
     ...config,
     webDist: config.webDist,
+    webhooks: webhookPolicyFromEnv(process.env),
     automation: { ...automationConfigFromEnv(process.env, config.tickMs), loop: runsAutomation },
   });
   await server.app.listen({ port: config.port, host: config.host });
@@ -104,7 +106,7 @@ async function worker(): Promise<void> {
   const config = readConfig();
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db, database.dialect);
-  const loop = automation({ db: database.db, dialect: database.dialect, clock: systemClock }, { ...automationConfigFromEnv(process.env, config.tickMs), consumers: eventConsumers(config), onError: (error) => console.error(error) });
+  const loop = automation({ db: database.db, dialect: database.dialect, clock: systemClock }, { ...automationConfigFromEnv(process.env, config.tickMs), consumers: eventConsumers({ ...config, webhooks: webhookPolicyFromEnv(process.env) }), onError: (error) => console.error(error) });
   loop.start();
   console.log(`automation worker ${loop.options.workerId} running, tick ${config.tickMs} ms`);
   const stop = async () => {

@@ -20,6 +20,8 @@ import { calendarRoutes } from './calendar/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { importRoutes } from './imports/routes.ts';
 import { type ConsumerOptions, eventConsumers } from './consumers.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
+import { webhookPolicy } from './webhooks/webhook.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 export interface ServerOptions extends Pick<Config, 'databaseUrl' | 'logLevel' | 'sessionTtlMs'>, ConsumerOptions {
@@ -70,6 +72,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   registerStream(app, deps.db);
   const automation = startAutomation(deps, { tickMs: 5000, consumers: eventConsumers(options), ...options.automation, onError: (error) => app.log.error({ err: error }, 'automation round failed') });
   automationRoutes(app, deps, automation);
+  webhookRoutes(app, deps, webhookPolicy(options.webhooks));
   // A write usually means new events: run the rules promptly rather than at the next tick.
   app.addHook('onResponse', async (request, reply) => {
     if (request.method !== 'GET' && reply.statusCode < 400) automation.wake();

@@ -7,6 +7,7 @@ import type { StoredEvent } from '../platform/outbox.ts';
 import { iso } from '../platform/pagination.ts';
 import * as notifications from '../notifications/service.ts';
 import * as people from '../people/service.ts';
+import * as webhooks from '../webhooks/service.ts';
 import * as tasks from '../tasks/service.ts';
 import { LINK_TYPES, type Link, type Priority, type TaskView } from '../tasks/task.ts';
 import type { Calendar } from './businessHours.ts';
@@ -68,6 +69,8 @@ export async function runAction(ctx: RunContext, action: Action, index: number):
       return updateRecord(ctx, action);
     case 'notify':
       return notify(ctx, action);
+    case 'webhook':
+      return queueWebhook(ctx, action, index);
   }
 }
 
@@ -293,6 +296,15 @@ async function addNotice(ctx: RunContext, userId: string, message: string, task:
   const source = { orgId: ctx.actor.orgId, userId, kind, sourceKey: `${ctx.event.id}:${ctx.rule.id}`, actorId: ctx.actor.userId, message };
   await notifications.notifyIn(ctx.trx, { ...source, task: task && { id: task.id, key: task.key } }, ctx.now);
   ctx.notices.push({ userId, message });
+}
+
+/** Queues the event for the webhook, with the run (the worker sends it after the rules); once per (event, rule, step). */
+async function queueWebhook(ctx: RunContext, action: Extract<Action, { type: 'webhook' }>, index: number): Promise<void> {
+  const outcome = await webhooks.queueRuleDelivery(ctx.trx, { event: ctx.event, webhookId: action.webhookId, ruleId: ctx.rule.id, step: index, now: ctx.now });
+  if (outcome === 'queued') ctx.notes.push(`webhook ${action.webhookId}: delivery queued`);
+  if (outcome === 'already_queued') ctx.notes.push(`webhook ${action.webhookId}: already queued for this event`);
+  if (outcome === 'no_such_webhook') ctx.notes.push(`webhook ${action.webhookId} no longer exists: nothing sent`);
+  if (outcome === 'webhook_off') ctx.notes.push(`webhook ${action.webhookId} is turned off: nothing sent`);
 }
 
 export function scopeOf(event: StoredEvent, record: Record<string, unknown> | null): Scope {

@@ -29,7 +29,7 @@ const BUILT_IN_NAMESPACES = new Set(KNOWN_EVENTS.map((e) => e.split('.')[0]!));
 
 export const OPERATORS = ['eq', 'neq', 'in', 'gt', 'lt', 'exists'] as const;
 export const STRATEGIES = ['user', 'record_owner', 'round_robin', 'least_loaded'] as const;
-export const ACTION_TYPES = ['create_task', 'assign', 'set_priority', 'escalate', 'close_tasks', 'update_record', 'notify'] as const;
+export const ACTION_TYPES = ['create_task', 'assign', 'set_priority', 'escalate', 'close_tasks', 'update_record', 'notify', 'webhook'] as const;
 export const RECORD_KINDS = ['contact', 'client', 'lead', 'job', 'service'] as const;
 /** A chain of automated events deeper than this is a cycle (or close enough): it is stopped and logged. */
 export const MAX_CHAIN_DEPTH = 8;
@@ -133,7 +133,10 @@ const notify = z.strictObject({
   message: template(2000).min(1),
 });
 
-export const action = z.discriminatedUnion('type', [createTask, assign, setPriority, escalate, closeTasks, updateRecord, notify], {
+/** Sends the event to one of the organisation's webhooks (its URL and secret stay in the subscription). */
+const webhook = z.strictObject({ type: z.literal('webhook'), webhookId: id });
+
+export const action = z.discriminatedUnion('type', [createTask, assign, setPriority, escalate, closeTasks, updateRecord, notify, webhook], {
   error: (issue) => `unknown action "${String((issue.input as { type?: unknown })?.type ?? issue.input)}": use one of ${ACTION_TYPES.join(', ')}`,
 });
 export type Action = z.infer<typeof action>;

@@ -10,6 +10,7 @@ import { decodeCursor, encodeCursor, iso, pageOf } from '../platform/pagination.
 import { recordAudit } from '../audit/service.ts';
 import * as notifications from '../notifications/service.ts';
 import * as people from '../people/service.ts';
+import * as webhooks from '../webhooks/service.ts';
 import { type Action, type RuleInput, type RuleView, type UpdateRuleInput, RUN_OUTCOMES } from './rule.ts';
 import { type Playbook, PLAYBOOKS } from './playbooks.ts';
 import * as store from './store.ts';
@@ -117,7 +118,7 @@ export async function deleteRule(deps: Deps, actor: Actor, id: string, ifVersion
 /** Users and teams a rule names must be this organisation's: a 400 naming the field otherwise. */
 async function checkReferences(db: Db, deps: Deps, actor: Actor, actions: Action[]): Promise<void> {
   const scoped = { ...deps, db };
-  const refs: { path: string; kind: 'user' | 'team'; id: string }[] = [];
+  const refs: { path: string; kind: 'user' | 'team' | 'webhook'; id: string }[] = [];
   actions.forEach((a, i) => {
     const at = `actions.${i}`;
     if ((a.type === 'create_task' || a.type === 'assign') && a.assign) {
@@ -130,12 +131,14 @@ async function checkReferences(db: Db, deps: Deps, actor: Actor, actions: Action
       if ('userId' in a.to) refs.push({ path: `${at}.to.userId`, kind: 'user', id: a.to.userId });
       else refs.push({ path: `${at}.to.teamId`, kind: 'team', id: a.to.teamId });
     }
+    if (a.type === 'webhook') refs.push({ path: `${at}.webhookId`, kind: 'webhook', id: a.webhookId });
   });
   const errors: { path: string; message: string }[] = [];
   for (const ref of refs) {
     try {
       if (ref.kind === 'user') await people.getUser(scoped, actor, ref.id);
-      else await people.getTeam(scoped, actor, ref.id);
+      else if (ref.kind === 'team') await people.getTeam(scoped, actor, ref.id);
+      else if (!(await webhooks.webhookExists(db, actor.orgId, ref.id))) throw new NotFound('Webhook');
     } catch (error) {
       if (!(error instanceof NotFound)) throw error;
       errors.push({ path: ref.path, message: `no such ${ref.kind}` });

@@ -29,6 +29,22 @@ export function webhookPolicy(overrides: Partial<DeliveryPolicy> = {}): Delivery
   return { ...DEFAULT_POLICY, ...overrides };
 }
 
+/** FINISHLINE_WEBHOOK_ATTEMPTS, FINISHLINE_WEBHOOK_RETRY_BASE_MS, FINISHLINE_WEBHOOK_TIMEOUT_MS: what is set overrides the default. */
+export function webhookPolicyFromEnv(env: NodeJS.ProcessEnv): Partial<DeliveryPolicy> {
+  const policy: Partial<DeliveryPolicy> = {};
+  const read = (name: string, key: keyof DeliveryPolicy, min: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, got "${raw}"`);
+    policy[key] = value;
+  };
+  read('FINISHLINE_WEBHOOK_ATTEMPTS', 'maxAttempts', 1);
+  read('FINISHLINE_WEBHOOK_RETRY_BASE_MS', 'retryBaseMs', 0);
+  read('FINISHLINE_WEBHOOK_TIMEOUT_MS', 'timeoutMs', 100);
+  return policy;
+}
+
 const MAX_RETRY_DELAY_MS = 24 * 3600_000;
 
 const webhookUrl = z

@@ -41,6 +41,8 @@ export interface Database {
   task_series: TaskSeriesTable;
   service_plans: ServicePlansTable;
   calendar_feeds: CalendarFeedsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   events: EventsTable;
   idempotency_keys: IdempotencyKeysTable;
 }
@@ -446,4 +448,51 @@ export interface NotificationDigestsTable {
   sent_at: number | null;
   error: string | null;
   created_at: number;
+}
+
+/** webhooks/: an organisation's subscriptions; the secret signs every delivery, so it is kept as given out. */
+export interface WebhooksTable {
+  id: string;
+  org_id: string;
+  url: string;
+  description: string;
+  /** JSON list of event types, or ["*"]. */
+  events: string;
+  secret: string;
+  active: number;
+  /** Deliveries that used up every attempt since the last success; the subscription is disabled at the limit. */
+  dead_in_a_row: number;
+  disabled_at: number | null;
+  disabled_reason: string | null;
+  created_by_id: string | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+/** webhooks/: the delivery log, and the queue of what is still to send (status pending). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  org_id: string;
+  webhook_id: string;
+  /** The event id for a subscription's delivery; event id, rule and step for a rule's; unique per webhook. */
+  dedupe_key: string;
+  event_id: string;
+  /** Deliveries of one webhook go out in this order. */
+  event_seq: number;
+  event_type: string;
+  rule_id: string | null;
+  /** The exact JSON body sent (and signed) on every attempt. */
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  leased_by: string | null;
+  leased_until: number | null;
+  response_status: number | null;
+  error: string | null;
+  duration_ms: number | null;
+  created_at: number;
+  last_attempt_at: number | null;
+  delivered_at: number | null;
 }

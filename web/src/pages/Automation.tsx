@@ -29,6 +29,7 @@ import { EmptyState, PageHeader } from '../shell/PageHeader.tsx';
 import { showToast } from '../shell/toasts.tsx';
 import { useTeams, useUsers } from '../tasks/queries.ts';
 import { useUserMap } from '../tasks/useUserMap.ts';
+import { WebhookActionPicker } from '../webhooks/WebhookActionPicker.tsx';
 
 type Run = z.infer<typeof runView>;
 interface Playbook { key: string; name: string; description: string; rules: { key: string; name: string; trigger: string }[] }
@@ -122,6 +123,7 @@ function actionLabel(action: Record<string, unknown>): string {
     case 'update_record': return `update the ${String(action.record)}`;
     case 'close_tasks': return 'close its open tasks';
     case 'set_priority': return `set priority ${String(action.priority)}`;
+    case 'webhook': return 'send to a webhook';
     default: return String(action.type).replace(/_/g, ' ');
   }
 }
@@ -318,6 +320,7 @@ function RuleBuilder({ rule, onDone }: { rule: RuleView | null; onDone: () => vo
           </div>
         ))}
         <button type="button" className="link-button" onClick={() => set({ tasks: [...form.tasks, emptyTask()] })}>+ Add another task</button>
+        <WebhookActionPicker onAdd={(webhookId) => set({ otherActions: [...form.otherActions, { type: 'webhook', webhookId }] })} />
       </div>
 
       {save.error && <p className="error" role="alert">{describeError(save.error)}</p>}

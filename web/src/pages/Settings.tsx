@@ -7,6 +7,7 @@ import { PageHeader } from '../shell/PageHeader.tsx';
 import { showToast } from '../shell/toasts.tsx';
 import { Avatar } from '../tasks/bits.tsx';
 import { keys, useMe, useOrg, useTeams, useUsers } from '../tasks/queries.ts';
+import { WebhookSettings } from '../webhooks/WebhookSettings.tsx';
 import { NotificationSettings } from '../notifications/NotificationSettings.tsx';
 import { ImportSettings } from '../imports/ImportSettings.tsx';
 import { CalendarFeedSettings } from '../calendar/CalendarFeedSettings.tsx';
@@ -42,6 +43,7 @@ export function Settings() {
       <People canEdit={isAdmin} myRole={role} />
       <Teams canEdit={isAdmin} />
       {me.data && <TimeOff user={me.data.user} />}
+      {isAdmin && <WebhookSettings />}
       <CalendarFeedSettings />
       <NotificationSettings />
       {(isAdmin || role === 'manager') && <ImportSettings />}

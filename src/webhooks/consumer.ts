@@ -1,0 +1,15 @@
+// The webhooks' part of the automation worker: every event queues a delivery
+// for each subscription that wants it; every round sends what has come due.
+import type { EventConsumer } from '../platform/outbox.ts';
+import { DEFAULT_POLICY, type DeliveryPolicy } from './webhook.ts';
+import { deliverDue, queueEventDeliveries } from './service.ts';
+
+export function webhookConsumer(policy: DeliveryPolicy = DEFAULT_POLICY): EventConsumer {
+  return {
+    name: 'webhooks',
+    async handle(deps, event) {
+      await queueEventDeliveries(deps, event);
+    },
+    tick: (deps) => deliverDue(deps, policy),
+  };
+}

@@ -1,0 +1,92 @@
+// Settings → Webhooks in a real browser: an admin adds a webhook for a local
+// receiver, sees its secret once, sends a test and finds it in the delivery log.
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyWebhookSignature } from '../../src/webhooks/signature.ts';
+import { type ApiUser, browserSkipReason, logIn, reportPageErrors, screenshot, signupOwner, startWebApp, type WebApp } from '../support/browser.ts';
+
+const skip = browserSkipReason();
+/** How long to wait for the page to show something (a wait, not a timing assertion). */
+const T = { timeout: 15_000 };
+
+describe.skipIf(skip !== null)(skip ? `webhook settings (skipped: ${skip})` : 'webhook settings', () => {
+  let web: WebApp;
+  let owner: ApiUser;
+  let page: Page;
+  let receiverUrl: string;
+  const received: { headers: IncomingHttpHeaders; raw: string }[] = [];
+  const errors: string[] = [];
+  const receiver = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({ headers: request.headers, raw: Buffer.concat(chunks).toString('utf8') });
+      response.writeHead(204).end();
+    });
+  });
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/finishline`;
+    web = await startWebApp();
+    owner = await signupOwner(web.baseUrl, 'Hook & Sons Plumbing');
+    const context = await web.newContext({ viewport: { width: 1400, height: 1000 } });
+    page = await context.newPage();
+    reportPageErrors(page, errors);
+    await logIn(page, owner.email);
+  });
+  afterAll(async () => {
+    await web?.close();
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  });
+
+  it('adds a webhook, shows its secret once, and sends a signed test to the receiver', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const section = page.getByRole('region', { name: 'Webhooks' });
+    await section.getByText('No webhooks yet.').waitFor(T);
+
+    const form = section.getByRole('form', { name: 'Add a webhook' });
+    await form.getByLabel('URL').fill('ftp://not-a-web-address');
+    await form.getByRole('button', { name: 'Add webhook' }).click();
+    await form.getByRole('alert').getByText(/http:\/\/ or https:\/\//).waitFor(T);
+
+    await form.getByLabel('URL').fill(receiverUrl);
+    await form.getByLabel('All events').uncheck();
+    await form.getByLabel(/A job is created/).check();
+    await form.getByLabel(/A task is completed/).check();
+    await form.getByRole('button', { name: 'Add webhook' }).click();
+    const secretBox = section.getByRole('textbox', { name: 'Signing secret' });
+    await secretBox.waitFor(T);
+    const secret = await secretBox.inputValue();
+    expect(secret).toMatch(/^whsec_/);
+    await expect(section.getByRole('button', { name: 'Copy' }).isVisible()).resolves.toBe(true);
+    await screenshot(page, 'webhooks-added-1400');
+    await section.getByRole('button', { name: 'Done' }).click();
+    await secretBox.waitFor({ state: 'detached', ...T });
+
+    const row = section.getByRole('listitem', { name: `Webhook ${receiverUrl}` });
+    await row.getByText('job.created, task.completed').waitFor(T);
+    await row.getByRole('button', { name: 'Send test' }).click();
+    const log = row.getByRole('table', { name: 'Recent deliveries' });
+    await log.getByRole('cell', { name: 'succeeded' }).waitFor(T);
+    await log.getByRole('cell', { name: 'webhook.test' }).waitFor(T);
+    await log.getByRole('cell', { name: '204' }).waitFor(T);
+    await screenshot(page, 'webhooks-test-sent-1400');
+
+    expect(received).toHaveLength(1);
+    const [got] = received;
+    expect(got!.headers['finishline-event']).toBe('webhook.test');
+    expect(verifyWebhookSignature(secret, got!.headers['finishline-signature'] as string, got!.raw)).toEqual({ valid: true });
+    expect(JSON.parse(got!.raw)).toMatchObject({ type: 'webhook.test' });
+
+    // Turned off from the list, it says so.
+    await row.getByRole('button', { name: 'Turn off' }).click();
+    await row.getByText('Off', { exact: true }).waitFor(T);
+    await row.getByRole('button', { name: 'Turn on' }).waitFor(T);
+    const listed = (await owner.call('GET', '/api/v1/webhooks')).body.items;
+    expect(listed).toMatchObject([{ url: receiverUrl, active: false, events: ['job.created', 'task.completed'] }]);
+    expect(errors).toEqual([]);
+  });
+});

@@ -5,7 +5,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BenchDataset, ensureDataset } from './dataset.ts';
-import { type Child, type Figures, load, ratio, runScript, startProcess } from './measure.ts';
+import { alternate, type Child, type Figures, ratio, runScript, startProcess } from './measure.ts';
+import { benchScaleOut } from './scaleout.ts';
 import { benchReports } from './reports.ts';
 import { initialBundle } from './bundle.ts';
 
@@ -60,7 +61,7 @@ const SCENARIOS: Scenario[] = [
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2).filter((a) => a !== '--'),
-    options: { quick: { type: 'boolean' }, tasks: { type: 'string' }, seconds: { type: 'string' }, only: { type: 'string' } },
+    options: { quick: { type: 'boolean' }, tasks: { type: 'string' }, seconds: { type: 'string' }, only: { type: 'string' }, 'scale-out': { type: 'boolean' }, 'postgres-url': { type: 'string' } },
   });
   const tasks = Number(values.tasks ?? (values.quick ? 100_000 : 1_000_000));
   const seconds = Number(values.seconds ?? (values.quick ? 5 : 10));
@@ -80,15 +81,13 @@ async function main(): Promise<void> {
     children.push(await startProcess(['--import', 'tsx', 'bench/baseline.ts'], { PORT: String(basePort), BENCH_DB: baseDb, BENCH_ORG: dataset.orgId, BENCH_USER: dataset.userId }, `http://127.0.0.1:${basePort}/list?org=x&assignee=y`));
     const auth = { authorization: `Bearer ${dataset.token}`, 'content-type': 'application/json' };
     for (const scenario of SCENARIOS.filter((s) => !values.only || values.only.split(',').includes(s.name))) {
-      const run = async (base: string, target: { path: string; method?: 'GET' | 'POST'; body?: string }, connections: number, headers: Record<string, string>) =>
-        load({ url: `${base}${target.path}`, method: target.method, body: target.body, headers, connections, seconds });
-      const app = `http://127.0.0.1:${appPort}`;
-      const bare = `http://127.0.0.1:${basePort}`;
-      const appAt50 = await run(app, scenario.finishline(dataset), 50, auth);
-      const baseAt50 = await run(bare, scenario.baseline(dataset), 50, { 'content-type': 'application/json' });
-      const appAt10 = await run(app, scenario.finishline(dataset), 10, auth);
-      const baseAt10 = await run(bare, scenario.baseline(dataset), 10, { 'content-type': 'application/json' });
-      record(figures, rows, scenario, appAt50, baseAt50, appAt10, baseAt10);
+      const target = (base: string, t: { path: string; method?: 'GET' | 'POST'; body?: string }, headers: Record<string, string>) => ({ url: `${base}${t.path}`, method: t.method, body: t.body, headers });
+      const app = target(`http://127.0.0.1:${appPort}`, scenario.finishline(dataset), auth);
+      const bare = target(`http://127.0.0.1:${basePort}`, scenario.baseline(dataset), { 'content-type': 'application/json' });
+      // Finishline and the bare route take turns, so a change in the machine's load falls on both.
+      const [appAt50, baseAt50] = await alternate([app, bare], seconds, 50);
+      const [appAt10, baseAt10] = await alternate([app, bare], seconds, 10);
+      record(figures, rows, scenario, appAt50!, baseAt50!, appAt10!, baseAt10!);
     }
   } finally {
     for (const child of children) await child.stop();
@@ -102,6 +101,14 @@ async function main(): Promise<void> {
     } finally {
       for (const suffix of ['', '-wal', '-shm']) if (existsSync(runDb + suffix)) rmSync(runDb + suffix);
     }
+  }
+  const scaleOut = values['scale-out'] || values.only?.split(',').includes('scale_out') || (!values.quick && !values.only);
+  if (scaleOut) {
+    console.log('');
+    await benchScaleOut(
+      { dataset, seconds: seconds * 2, connections: 50, postgresAdminUrl: values['postgres-url'] ?? process.env.FINISHLINE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', freePort, workDir: CACHE },
+      figures,
+    );
   }
   if (!values.only || values.only.split(',').includes('web')) {
     const webDist = new URL('../web/dist/', import.meta.url).pathname;

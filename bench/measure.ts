@@ -3,7 +3,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 
 export interface Load {
-  url: string;
+  /** Several URLs spread the connections over them (several server processes). */
+  url: string | string[];
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
@@ -19,9 +20,33 @@ export interface Figures {
   non2xx: number;
 }
 
+/**
+ * Loads each target for `seconds` in total, in alternating rounds (a, b, a, b…),
+ * so that the machine's drifting load falls on every target alike; returns each
+ * one's mean requests per second and its worst percentiles.
+ */
+export async function alternate(targets: Omit<Load, 'connections' | 'seconds'>[], seconds: number, connections: number): Promise<Figures[]> {
+  const rounds = Math.max(1, Math.round(seconds / 3));
+  const slice = Math.max(1, Math.round(seconds / rounds));
+  const totals = targets.map(() => ({ rps: 0, p50: 0, p99: 0, errors: 0, non2xx: 0 }));
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, target] of targets.entries()) {
+      const figures = await load({ ...target, connections, seconds: slice });
+      const total = totals[i]!;
+      total.rps += figures.rps / rounds;
+      total.p50 = Math.max(total.p50, figures.p50);
+      total.p99 = Math.max(total.p99, figures.p99);
+      total.errors += figures.errors;
+      total.non2xx += figures.non2xx;
+    }
+  }
+  return totals.map((t) => ({ ...t, rps: Math.round(t.rps) }));
+}
+
 export async function load(options: Load): Promise<Figures> {
   const result = await autocannon({
-    url: options.url,
+    // autocannon takes several URLs and spreads its connections over them; its types name only one.
+    url: options.url as string,
     method: options.method ?? 'GET',
     headers: options.headers,
     body: options.body,

@@ -83,7 +83,16 @@ export function automationRoutes(app: FastifyInstance, deps: Deps, hooks: { wake
     schema: {
       tags: ['automation'],
       summary: 'How automation keeps up: events not yet handled, timers not yet fired, runs by outcome',
-      response: { 200: z.object({ pendingEvents: z.number(), pendingTimers: z.number(), runs: z.record(z.enum(RUN_OUTCOMES), z.number()) }), ...problems(403) },
+      response: {
+        200: z.object({
+          pendingEvents: z.number(),
+          pendingTimers: z.number(),
+          runs: z.record(z.enum(RUN_OUTCOMES), z.number()),
+          evaluated: z.number().describe('events checked against a rule, summed over the rules that exist now'),
+          missed: z.number().describe('of those, checks where the conditions did not hold (no run logged)'),
+        }),
+        ...problems(403),
+      },
     },
   }, async (request) => automation.automationStatus(deps, callerOf(request)));
 

@@ -206,6 +206,15 @@ export const ruleView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number(),
+  stats: z
+    .object({
+      evaluated: z.number().int().describe('events of its trigger type it was checked against'),
+      matched: z.number().int().describe('of those, how many met its conditions (each one a logged run)'),
+      missed: z.number().int().describe('how many did not (no run logged)'),
+      lastEvaluatedAt: z.string().nullable(),
+      lastFiredAt: z.string().nullable().describe('the last time an event met its conditions'),
+    })
+    .describe('counted since the rule was created, updated once per worker batch'),
 });
 export type RuleView = z.infer<typeof ruleView>;
 
@@ -251,8 +260,7 @@ function compare(a: unknown, b: unknown): number | null {
   return null;
 }
 
-export function conditionHolds(c: Condition, scope: Scope): boolean {
-  const actual = valueAt(scope, c.field);
+export function conditionHolds(c: Condition, scope: Scope, actual: unknown = valueAt(scope, c.field)): boolean {
   switch (c.op) {
     case 'eq':
       return actual === c.value;
@@ -275,6 +283,20 @@ export function conditionHolds(c: Condition, scope: Scope): boolean {
 
 export function allHold(conditions: readonly Condition[], scope: Scope): boolean {
   return conditions.every((c) => conditionHolds(c, scope));
+}
+
+/** allHold with each field path split once: the worker checks every event against every rule of its type. */
+export function compileConditions(conditions: readonly Condition[]): (scope: Scope) => boolean {
+  const compiled = conditions.map((c) => ({ c, parts: c.field.split('.') }));
+  const at = (scope: Scope, parts: string[]): unknown => {
+    let value: unknown = scope;
+    for (const part of parts) {
+      if (value === null || typeof value !== 'object') return undefined;
+      value = (value as Record<string, unknown>)[part];
+    }
+    return value;
+  };
+  return (scope) => compiled.every(({ c, parts }) => conditionHolds(c, scope, at(scope, parts)));
 }
 
 /** Does this rule take this event at all (before its conditions are looked at)? */

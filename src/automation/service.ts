@@ -18,7 +18,14 @@ import { executeRun, OrgCache, ruleOf } from './worker.ts';
 
 const requireManager = (actor: Actor) => people.requireRole(actor, 'manager');
 
-export function presentRule(row: store.RuleRow): RuleView {
+export function presentStats(stats: store.RuleStatsRow | undefined): RuleView['stats'] {
+  const evaluated = Number(stats?.evaluated ?? 0);
+  const missed = Number(stats?.missed ?? 0);
+  const at = (instant: number | null | undefined) => (instant === null || instant === undefined ? null : iso(Number(instant)));
+  return { evaluated, matched: evaluated - missed, missed, lastEvaluatedAt: at(stats?.last_evaluated_at), lastFiredAt: at(stats?.last_fired_at) };
+}
+
+export function presentRule(row: store.RuleRow, stats?: store.RuleStatsRow): RuleView {
   const rule = ruleOf(row);
   return {
     id: row.id,
@@ -31,6 +38,7 @@ export function presentRule(row: store.RuleRow): RuleView {
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     version: row.version,
+    stats: presentStats(stats),
   };
 }
 
@@ -41,12 +49,15 @@ export async function listRules(deps: Deps, actor: Actor, page: { limit: number;
   const after = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : undefined;
   const rows = await store.listRules(deps.db, actor.orgId, { limit: page.limit + 1, after });
   const { items, nextCursor } = pageOf(rows, page.limit, (r) => encodeCursor([r.id]));
-  return { items: items.map(presentRule), nextCursor };
+  const stats = new Map((await store.ruleStats(deps.db, actor.orgId, items.map((r) => r.id))).map((s) => [s.rule_id, s]));
+  return { items: items.map((r) => presentRule(r, stats.get(r.id))), nextCursor };
 }
 
 export async function getRule(deps: Deps, actor: Actor, id: string) {
   requireManager(actor);
-  return presentRule(await loadRule(deps.db, actor.orgId, id));
+  const row = await loadRule(deps.db, actor.orgId, id);
+  const [stats] = await store.ruleStats(deps.db, actor.orgId, [id]);
+  return presentRule(row, stats);
 }
 
 async function loadRule(db: Db, orgId: string, id: string): Promise<store.RuleRow> {
@@ -101,7 +112,8 @@ export async function updateRule(deps: Deps, actor: Actor, id: string, input: Up
     if (!(await store.updateRule(trx, actor.orgId, id, row.version, set))) throw new Stale(row.version + 1);
     const fields = Object.keys(input).filter((k) => input[k as keyof UpdateRuleInput] !== undefined);
     await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'rule.changed', subject: { type: 'rule', id }, data: { name: row.name, fields } }, now);
-    return presentRule({ ...row, ...set });
+    const [stats] = await store.ruleStats(trx, actor.orgId, [id]);
+    return presentRule({ ...row, ...set }, stats);
   });
 }
 
@@ -174,15 +186,35 @@ export async function listRuns(deps: Deps, actor: Actor, query: store.RunFilter 
   return { items: items.map(presentRun), nextCursor };
 }
 
-/** How automation is keeping up: events not yet handled, timers not yet fired, runs by outcome. */
+/** How automation is keeping up: events not yet handled, timers not yet fired, runs by outcome, rule checks and misses (rules existing now). */
 export async function automationStatus(deps: Deps, actor: Actor) {
   requireManager(actor);
-  const [pendingEvents, pendingTimers, runs] = await Promise.all([
+  const [pendingEvents, pendingTimers, runs, stats] = await Promise.all([
     countPendingEvents(deps.db, actor.orgId),
     store.countPendingTimers(deps.db, actor.orgId),
     store.countRunsByOutcome(deps.db, actor.orgId),
+    store.ruleStats(deps.db, actor.orgId),
   ]);
-  return { pendingEvents, pendingTimers, runs: Object.fromEntries(RUN_OUTCOMES.map((o) => [o, runs[o] ?? 0])) as Record<(typeof RUN_OUTCOMES)[number], number> };
+  const sum = (column: 'evaluated' | 'missed') => stats.reduce((n, s) => n + Number(s[column]), 0);
+  return {
+    pendingEvents,
+    pendingTimers,
+    runs: Object.fromEntries(RUN_OUTCOMES.map((o) => [o, runs[o] ?? 0])) as Record<(typeof RUN_OUTCOMES)[number], number>,
+    evaluated: sum('evaluated'),
+    missed: sum('missed'),
+  };
+}
+
+/** Runs per rule and outcome logged inside [from, to) (the automation report counts them beside the tasks). */
+export async function runCountsByRule(deps: Deps, actor: Actor, window: { from: number; to: number }): Promise<Map<string, Record<(typeof RUN_OUTCOMES)[number], number>>> {
+  requireManager(actor);
+  const byRule = new Map<string, Record<(typeof RUN_OUTCOMES)[number], number>>();
+  for (const row of await store.runCountsByRule(deps.db, actor.orgId, window)) {
+    let counts = byRule.get(row.rule_id);
+    if (!counts) byRule.set(row.rule_id, (counts = Object.fromEntries(RUN_OUTCOMES.map((o) => [o, 0])) as Record<(typeof RUN_OUTCOMES)[number], number>));
+    counts[row.outcome as (typeof RUN_OUTCOMES)[number]] = Number(row.count);
+  }
+  return byRule;
 }
 
 /** What rules told me (notify, escalate): my notifications of kinds rule and escalated, as they always read here. */

@@ -1,7 +1,7 @@
 // Every query about rules, their runs, time triggers and round-robin turns.
 import { type Selectable, sql } from 'kysely';
 import type { DialectName } from '../platform/db/database.ts';
-import type { AutomationRunsTable, AutomationTimersTable, Db, RulesTable } from '../platform/db/schema.ts';
+import type { AutomationRunsTable, AutomationTimersTable, Db, RulesTable, RuleStatsTable } from '../platform/db/schema.ts';
 
 export type RuleRow = Selectable<RulesTable>;
 export type RunRow = Selectable<AutomationRunsTable>;
@@ -46,7 +46,72 @@ export async function deleteRule(db: Db, orgId: string, id: string): Promise<voi
     .where('rule_id', '=', id)
     .where('outcome', '=', 'scheduled')
     .execute();
+  await db.deleteFrom('rule_stats').where('org_id', '=', orgId).where('rule_id', '=', id).execute();
   await db.deleteFrom('rules').where('org_id', '=', orgId).where('id', '=', id).execute();
+}
+
+// --- per-rule counters --------------------------------------------------------
+
+export type RuleStatsRow = Selectable<RuleStatsTable>;
+
+/** What one worker batch adds to each rule's counters. */
+export interface RuleTally {
+  orgId: string;
+  ruleId: string;
+  evaluated: number;
+  missed: number;
+  lastEvaluatedAt: number;
+  lastFiredAt: number | null;
+}
+
+const later = (column: 'last_evaluated_at' | 'last_fired_at') =>
+  sql<number | null>`case when ${sql.ref(`rule_stats.${column}`)} is null or ${sql.ref(`excluded.${column}`)} > ${sql.ref(`rule_stats.${column}`)} then ${sql.ref(`excluded.${column}`)} else ${sql.ref(`rule_stats.${column}`)} end`;
+
+/** Adds a batch's tallies to the counters: one statement for every rule the batch touched. */
+export async function addRuleStats(db: Db, tallies: RuleTally[]): Promise<void> {
+  for (let i = 0; i < tallies.length; i += 500) {
+    await db
+      .insertInto('rule_stats')
+      .values(
+        tallies.slice(i, i + 500).map((t) => ({
+          org_id: t.orgId,
+          rule_id: t.ruleId,
+          evaluated: t.evaluated,
+          missed: t.missed,
+          last_evaluated_at: t.lastEvaluatedAt,
+          last_fired_at: t.lastFiredAt,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['org_id', 'rule_id']).doUpdateSet({
+          evaluated: sql`${sql.ref('rule_stats.evaluated')} + ${sql.ref('excluded.evaluated')}`,
+          missed: sql`${sql.ref('rule_stats.missed')} + ${sql.ref('excluded.missed')}`,
+          last_evaluated_at: later('last_evaluated_at'),
+          last_fired_at: later('last_fired_at'),
+        }),
+      )
+      .execute();
+  }
+}
+
+/** The counters of these rules (all of the organisation's when no ids are given). */
+export function ruleStats(db: Db, orgId: string, ruleIds?: string[]): Promise<RuleStatsRow[]> {
+  let query = db.selectFrom('rule_stats').selectAll().where('org_id', '=', orgId);
+  if (ruleIds) {
+    if (ruleIds.length === 0) return Promise.resolve([]);
+    query = query.where('rule_id', 'in', ruleIds);
+  }
+  return query.execute();
+}
+
+/** Runs per rule and outcome for one organisation, optionally only those logged inside [from, to). */
+export function runCountsByRule(db: Db, orgId: string, window?: { from: number; to: number }) {
+  let query = db
+    .selectFrom('automation_runs')
+    .select(['rule_id', 'outcome', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('org_id', '=', orgId);
+  if (window) query = query.where('at', '>=', window.from).where('at', '<', window.to);
+  return query.groupBy(['rule_id', 'outcome']).execute();
 }
 
 // --- runs -----------------------------------------------------------------
@@ -65,15 +130,9 @@ export async function claimRun(db: Db, row: RunRow): Promise<boolean> {
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
-/** Logs finished runs in one statement; a run a previous delivery already logged is left as it is. */
-export async function logRuns(db: Db, rows: RunRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) {
-    await db
-      .insertInto('automation_runs')
-      .values(rows.slice(i, i + 500))
-      .onConflict((oc) => oc.columns(['event_id', 'rule_id']).doNothing())
-      .execute();
-  }
+/** Gives back a slot claimed for a run that did nothing worth logging (its conditions did not hold). */
+export async function dropRun(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('automation_runs').where('id', '=', id).execute();
 }
 
 export function findRunOf(db: Db, eventId: string, ruleId: string) {

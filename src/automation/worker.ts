@@ -1,7 +1,9 @@
 // The automation worker: claims outbox events in order, keeps each task's
 // timers and dependencies in step, matches enabled rules and runs them — one
-// transaction and one logged run per (event, rule), so a re-delivered event
-// changes nothing.
+// transaction and one logged run per (event, rule) whose conditions hold, so a
+// re-delivered event changes nothing. Rules whose conditions do not hold are
+// only counted (rule_stats), once per batch, in the transaction that marks the
+// batch processed.
 import { performance } from 'node:perf_hooks';
 import type { Deps } from '../platform/context.ts';
 import { isUniqueViolation } from '../platform/db/database.ts';
@@ -15,7 +17,7 @@ import { automationActor, resolveTasks, type RunContext, runAction, scopeOf } fr
 import type { Calendar } from './businessHours.ts';
 import { durationMs } from './businessHours.ts';
 import { recordFields } from './records.ts';
-import { allHold, chainTooDeep, MAX_CHAIN_DEPTH, needsRecord, type Rule, type RunOutcome, type RuleDefinition } from './rule.ts';
+import { allHold, chainTooDeep, compileConditions, MAX_CHAIN_DEPTH, needsRecord, type Rule, type RunOutcome, type RuleDefinition, type Scope } from './rule.ts';
 import { keepServicePlanInStep, planJobTimers, planRuleTimer, planTaskTimers } from './scheduler.ts';
 import * as store from './store.ts';
 
@@ -59,6 +61,26 @@ export class OrgCache {
   }
 }
 
+/** What the worker asks of a rule for every event of its type, worked out once per batch. */
+interface RuleFacts {
+  holds: (scope: Scope) => boolean;
+  needsRecord: boolean;
+  /** Event types on which one of its steps may close the tasks it made (resolveWhen). */
+  resolvesOn: Set<string>;
+}
+
+const factsOf = new WeakMap<Rule, RuleFacts>();
+
+function ruleFacts(rule: Rule): RuleFacts {
+  let facts = factsOf.get(rule);
+  if (!facts) {
+    const resolvesOn = new Set(rule.actions.flatMap((a) => (a.type === 'create_task' && a.resolveWhen ? [a.resolveWhen.event] : [])));
+    facts = { holds: compileConditions(rule.trigger.where), needsRecord: needsRecord(rule.trigger.where, []), resolvesOn };
+    factsOf.set(rule, facts);
+  }
+  return facts;
+}
+
 function indexByEvent(rows: store.RuleRow[]): Map<string, Rule[]> {
   const byType = new Map<string, Rule[]>();
   for (const rule of rows.map(ruleOf)) {
@@ -68,49 +90,90 @@ function indexByEvent(rows: store.RuleRow[]): Map<string, Rule[]> {
   return byType;
 }
 
+/**
+ * What a batch found for each rule, event by event: counted into rule_stats
+ * only for the events the batch itself marks processed, so an event handled
+ * twice (a claim taken over) is counted once.
+ */
+export class RuleTallies {
+  private byEvent = new Map<number, { orgId: string; ruleId: string; held: boolean; at: number }[]>();
+  note(event: StoredEvent, rule: Rule, held: boolean, at: number): void {
+    let checks = this.byEvent.get(event.seq);
+    if (!checks) this.byEvent.set(event.seq, (checks = []));
+    checks.push({ orgId: event.orgId, ruleId: rule.id, held, at });
+  }
+  /** The sums per rule over these events. */
+  of(seqs: readonly number[]): store.RuleTally[] {
+    const byRule = new Map<string, store.RuleTally>();
+    for (const seq of seqs) {
+      for (const check of this.byEvent.get(seq) ?? []) {
+        let tally = byRule.get(check.ruleId);
+        if (!tally) byRule.set(check.ruleId, (tally = { orgId: check.orgId, ruleId: check.ruleId, evaluated: 0, missed: 0, lastEvaluatedAt: check.at, lastFiredAt: null }));
+        tally.evaluated += 1;
+        tally.lastEvaluatedAt = Math.max(tally.lastEvaluatedAt, check.at);
+        if (check.held) tally.lastFiredAt = Math.max(tally.lastFiredAt ?? check.at, check.at);
+        else tally.missed += 1;
+      }
+    }
+    return [...byRule.values()];
+  }
+}
+
 /** Claims one batch of events and handles it. Returns how many events it handled (0: nothing pending). */
 export async function runWorkerOnce(deps: Deps, options: WorkerOptions): Promise<number> {
   const now = deps.clock.now();
   const events = await claimEvents(deps.db, { worker: options.workerId, now, until: now + options.claimMs, limit: options.batchSize, postgres: deps.dialect === 'postgres' });
   if (events.length === 0) return 0;
   const cache = new OrgCache(deps);
+  const tallies = new RuleTallies();
   // Stop well before the claim runs out, so no other process takes over events this one is still handling.
   const stopAt = Date.now() + options.claimMs * 0.75;
   const handled: number[] = [];
   for (const event of events) {
     if (handled.length > 0 && Date.now() > stopAt) break;
-    await handleEvent(deps, options, cache, event);
+    await handleEvent(deps, options, cache, event, tallies);
     handled.push(event.seq);
   }
-  await markProcessed(deps.db, handled, deps.clock.now());
+  await finishBatch(deps, handled, tallies);
   await releaseClaims(deps.db, options.workerId, events.slice(handled.length).map((e) => e.seq));
   return handled.length;
 }
 
-export async function handleEvent(deps: Deps, options: WorkerOptions, cache: OrgCache, event: StoredEvent): Promise<void> {
+/** Marks handled events processed and adds their tallies to the counters, in one transaction: an event another process finished first adds nothing. */
+export async function finishBatch(deps: Deps, handled: number[], tallies: RuleTallies): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const marked = await markProcessed(trx, handled, deps.clock.now());
+    await store.addRuleStats(trx, tallies.of(marked));
+  });
+}
+
+export async function handleEvent(deps: Deps, options: WorkerOptions, cache: OrgCache, event: StoredEvent, tallies?: RuleTallies): Promise<void> {
   await keepSubjectInStep(deps, options, event);
-  await runRules(deps, cache, event);
+  await runRules(deps, cache, event, tallies);
   for (const consumer of options.consumers) await consumer.handle(deps, event);
 }
 
-async function runRules(deps: Deps, cache: OrgCache, event: StoredEvent): Promise<void> {
+async function runRules(deps: Deps, cache: OrgCache, event: StoredEvent, tallies?: RuleTallies): Promise<void> {
   const rules = await cache.rulesFor(event.orgId, event.type);
   if (rules.length === 0) return;
-  // Most rules an event triggers do not match its conditions: those runs are decided here and logged in one write.
+  // Most rules an event triggers do not meet its conditions: those are decided here, counted, and cost no write.
   let record: Record<string, unknown> | null | undefined;
-  const skipped: store.RunRow[] = [];
+  let scope = scopeOf(event, null);
+  const now = deps.clock.now();
   const acting: Rule[] = [];
   for (const rule of rules) {
-    if (rule.trigger.event === event.type && resolvingSteps(rule, event.type).length === 0) {
-      if (record === undefined && needsRecord(rule.trigger.where, [])) record = await subjectFields(deps.db, deps, event);
-      if (!allHold(rule.trigger.where, scopeOf(event, record ?? null))) {
-        skipped.push({ ...runRow(rule, event, newId(), deps.clock.now()), outcome: 'skipped', detail: 'the conditions do not hold' });
-        continue;
+    if (rule.trigger.event === event.type) {
+      const facts = ruleFacts(rule);
+      if (record === undefined && facts.needsRecord) {
+        record = await subjectFields(deps.db, deps, event);
+        scope = scopeOf(event, record);
       }
+      const held = facts.holds(scope);
+      tallies?.note(event, rule, held, now);
+      if (!held && !facts.resolvesOn.has(event.type)) continue;
     }
     acting.push(rule);
   }
-  await store.logRuns(deps.db, skipped);
   for (const rule of acting) await executeRun(deps, cache, rule, event, { mode: 'live' });
 }
 
@@ -174,7 +237,9 @@ export async function executeRun(deps: Deps, cache: OrgCache, rule: Rule, event:
           id = resumed;
         }
         const result = await decide(trx, deps, calendar, rule, event, mode, now);
-        await store.finishRun(trx, id, logOf(result, started));
+        // A live run that found nothing to do (a resolve event that closed nothing) leaves no entry: the counters have it.
+        if (mode.mode === 'live' && result.outcome === 'skipped' && result.changed.length === 0) await store.dropRun(trx, id);
+        else await store.finishRun(trx, id, logOf(result, started));
         return result;
       }),
     );

@@ -109,9 +109,20 @@ export async function claimEvents(
   });
 }
 
-export async function markProcessed(db: Db, seqs: number[], now: number): Promise<void> {
-  if (seqs.length === 0) return;
-  await db.updateTable('events').set({ processed_at: now, claimed_by: null, claimed_until: null }).where('seq', 'in', seqs).execute();
+/**
+ * Marks events processed; returns the seqs this call marked (not those another
+ * process marked first), so what is counted alongside it is counted once.
+ */
+export async function markProcessed(db: Db, seqs: number[], now: number): Promise<number[]> {
+  if (seqs.length === 0) return [];
+  const rows = await db
+    .updateTable('events')
+    .set({ processed_at: now, claimed_by: null, claimed_until: null })
+    .where('seq', 'in', seqs)
+    .where('processed_at', 'is', null)
+    .returning('seq')
+    .execute();
+  return rows.map((r) => Number(r.seq));
 }
 
 /** Hands claimed events back (a worker that stopped early), so the next claim takes them at once. */

@@ -179,6 +179,15 @@ const ruleRow = z.object({
   onTimeRate: z.number().nullable(),
   alwaysMissed: z.boolean().describe('every completed task of this rule with a due date was late'),
   silent: z.boolean().describe('an enabled rule with a create_task action that created no task inside the window'),
+  evaluated: z.number().int().describe('events of its trigger type checked against it, since it was created'),
+  matched: z.number().int().describe('of those, events that met its conditions'),
+  missed: z.number().int().describe('of those, events that did not (no run logged)'),
+  fired: z.number().int().describe('runs logged inside the window whose conditions held: succeeded, duplicate, scheduled, failed or stopped'),
+  succeeded: z.number().int(),
+  duplicates: z.number().int().describe('runs that found the task already open and created nothing'),
+  failed: z.number().int(),
+  neverFired: z.boolean().describe('an enabled rule no event has met the conditions of'),
+  alwaysMisses: z.boolean().describe('events came, and every one of them missed its conditions'),
 });
 
 export const automationView = z

@@ -648,6 +648,28 @@ function webhooks(): Migration {
   };
 }
 
+/**
+ * Per-rule counters (automation/): how many events each rule was checked
+ * against and how many missed its conditions. The run log keeps only runs that
+ * did or tried something; these count the rest, one upsert per worker batch.
+ */
+function ruleStats(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('rule_stats')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('rule_id', 'text', (c) => c.notNull())
+        .addColumn('evaluated', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('missed', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_evaluated_at', 'bigint')
+        .addColumn('last_fired_at', 'bigint')
+        .addPrimaryKeyConstraint('rule_stats_pk', ['org_id', 'rule_id'])
+        .execute();
+    },
+  };
+}
+
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect),
@@ -658,6 +680,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0007_webhooks': webhooks(),
     '0006_notifications': notifications(),
     '0008_recurrence_calendar': recurrenceCalendar(),
+    '0009_rule_stats': ruleStats(),
   };
 }
 

@@ -26,6 +26,7 @@ export interface Database {
   // automation/
   rules: RulesTable;
   automation_runs: AutomationRunsTable;
+  rule_stats: RuleStatsTable;
   automation_timers: AutomationTimersTable;
   automation_turns: AutomationTurnsTable;
   task_dependencies: TaskDependenciesTable;
@@ -183,6 +184,18 @@ export interface AutomationRunsTable {
   changed_task_ids: string;
   error: string | null;
   detail: string | null;
+}
+
+/** Per-rule counters, added to once per worker batch in the transaction that marks the batch processed. */
+export interface RuleStatsTable {
+  org_id: string;
+  rule_id: string;
+  /** Events of the rule's trigger type it was checked against. */
+  evaluated: number;
+  /** Of those, how many did not meet its conditions (no run logged). */
+  missed: number;
+  last_evaluated_at: number | null;
+  last_fired_at: number | null;
 }
 
 export interface AutomationTimersTable {

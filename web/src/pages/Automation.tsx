@@ -23,6 +23,7 @@ import {
   type TaskAction,
   toRuleBody,
 } from '../automation/ruleForm.ts';
+import { RuleStats } from '../automation/RuleStats.tsx';
 import { useTaskDrawer } from '../shell/drawerRoute.ts';
 import { formatDue, formatInstant, timeAgo } from '../shell/format.ts';
 import { EmptyState, PageHeader } from '../shell/PageHeader.tsx';
@@ -102,6 +103,7 @@ function RuleList({ onEdit }: { onEdit: (rule: RuleView) => void }) {
             <div className="rule-text">
               <div className="rule-name">{rule.name} {rule.playbook && <span className="chip">playbook</span>}</div>
               <div className="rule-when muted">When {lowerFirst(describeTrigger(rule))} → {rule.actions.map(actionLabel).join(', ')}</div>
+              <RuleStats stats={rule.stats} />
             </div>
             <div className="rule-buttons">
               <button type="button" className="button" onClick={() => setTrying(trying === rule.id ? null : rule.id)} aria-expanded={trying === rule.id}>Dry run</button>

@@ -19,8 +19,9 @@ export async function insertNotification(db: Db, row: Insertable<NotificationsTa
 }
 
 export function listNotifications(db: Db, orgId: string, userId: string, page: { limit: number; before?: string; unread?: boolean }) {
-  let query = db.selectFrom('notifications').selectAll().where('org_id', '=', orgId).where('user_id', '=', userId).where('in_app', '=', 1);
-  if (page.unread) query = query.where('read_at', 'is', null);
+  let query = db.selectFrom('notifications').selectAll().where('org_id', '=', orgId).where('user_id', '=', userId);
+  // A notification kept only for its email is read from the start, so "unread" alone implies in_app, and the partial index notifications_unread serves it.
+  query = page.unread ? query.where('read_at', 'is', null) : query.where('in_app', '=', 1);
   if (page.before) query = query.where('id', '<', page.before);
   return query.orderBy('id', 'desc').limit(page.limit).execute();
 }

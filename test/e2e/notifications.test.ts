@@ -57,6 +57,19 @@ describe.skipIf(skip !== null)(skip ? `notifications in the web app (skipped: ${
     expect((await tom.call('GET', '/api/v1/notifications/unread-count')).body).toEqual({ unread: 0 });
   });
 
+  it('shows the bell in the bottom bar on a phone', async () => {
+    await olive.call('POST', '/api/v1/tasks', { title: 'Check the radiator', assigneeId: tom.user.id });
+    const phone = await (await web.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
+    reportPageErrors(phone, errors);
+    await logIn(phone, tom.email);
+    const bell = phone.getByRole('link', { name: 'Notifications, 1 unread' });
+    await bell.waitFor(T);
+    const box = (await bell.boundingBox())!;
+    expect(box.y).toBeGreaterThan(844 / 2);
+    await screenshot(phone, 'notifications-phone');
+    await phone.close();
+  });
+
   it('keeps each person’s choices in Settings → Notifications', async () => {
     await field.getByRole('link', { name: 'Settings' }).click();
     const email = field.getByRole('checkbox', { name: 'My task is overdue: email' });

@@ -9,7 +9,7 @@ import { callerOf } from '../platform/http/auth.ts';
 import { ifMatchVersion, withEtag } from '../platform/http/etag.ts';
 import { pageOfSchema, pageQuery, problems } from '../platform/http/schemas.ts';
 import * as tasks from './service.ts';
-import { bulkBody, commentBody, commentView, createTaskBody, historyView, listQuery, type TaskView, taskView, updateTaskBody } from './task.ts';
+import { bulkBody, commentBody, commentView, countsQuery, countsView, createTaskBody, historyView, listQuery, type TaskView, taskView, updateTaskBody } from './task.ts';
 
 const CSV_COLUMNS: { header: string; value: (t: TaskView) => string | number | null }[] = [
   { header: 'key', value: (t) => t.key },
@@ -47,6 +47,15 @@ export function taskRoutes(app: FastifyInstance, deps: Deps): void {
     const csv = Readable.from(rows()).pipe(stringify({ header: true, columns: CSV_COLUMNS.map((c) => c.header) }));
     return reply.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="tasks.csv"').send(csv as never);
   });
+
+  r.get('/api/v1/tasks/counts', {
+    schema: {
+      tags: ['tasks'],
+      summary: 'Exact counts per status of the tasks matching the list filters (status too: default every status not done or cancelled, or all)',
+      querystring: countsQuery,
+      response: { 200: countsView, ...problems() },
+    },
+  }, async (request) => tasks.countTasks(deps, callerOf(request), request.query));
 
   r.post('/api/v1/tasks', {
     schema: { tags: ['tasks'], summary: 'Create a task', body: createTaskBody, response: { 201: taskView, ...problems(403, 404, 409) } },

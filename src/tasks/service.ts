@@ -18,6 +18,7 @@ import {
   applyChange,
   type BulkInput,
   type ChecklistItem,
+  type CountsQuery,
   type CreateTaskInput,
   type FieldChange,
   isFinal,
@@ -342,6 +343,14 @@ export async function listTasks(deps: Deps, actor: Actor, query: Omit<ListQuery,
   return { items: await presentTasks(deps.db, actor.orgId, items, now), nextCursor };
 }
 
+/** Exact counts per status of the tasks a list with these filters would show (every status named, 0 when none). */
+export async function countTasks(deps: Deps, actor: Actor, query: CountsQuery) {
+  const { groupBy, ...filters } = query;
+  const counted = await store.countTasksByStatus(deps.db, deps.dialect, actor.orgId, filterOf(actor, filters, deps.clock.now()));
+  const counts = Object.fromEntries(STATUSES.map((status) => [status, counted.get(status) ?? 0])) as Record<Status, number>;
+  return { groupBy, counts, total: [...counted.values()].reduce((a, b) => a + b, 0) };
+}
+
 /** A record's open tasks (soonest due first, at most 50) and how many of its tasks are open, done and overdue. */
 export async function tasksOfRecord(deps: Deps, actor: Actor, link: Link) {
   const now = deps.clock.now();
@@ -361,7 +370,7 @@ export async function* allTasks(deps: Deps, actor: Actor, query: Omit<ListQuery,
   } while (cursor);
 }
 
-function filterOf(actor: Actor, query: Omit<ListQuery, 'format'>, now: number): store.TaskFilter {
+function filterOf(actor: Actor, query: Omit<ListQuery, 'format' | 'sort' | 'limit' | 'cursor'>, now: number): store.TaskFilter {
   const statuses: Status[] | undefined =
     query.status === 'all' ? undefined : (query.status ?? ['open', 'in_progress', 'waiting', 'blocked']);
   const filter: store.TaskFilter = { statuses, priorities: query.priority, dueBefore: query.dueBefore, dueAfter: query.dueAfter, link: query.link, text: query.q, teamId: query.team };

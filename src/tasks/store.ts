@@ -1,7 +1,7 @@
 // Every query about tasks, their links, history and comments.
-import { type Insertable, type Selectable, sql } from 'kysely';
+import { type Insertable, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import type { DialectName } from '../platform/db/database.ts';
-import type { Db, TaskHistoryTable, TasksTable } from '../platform/db/schema.ts';
+import type { Database, Db, TaskHistoryTable, TasksTable } from '../platform/db/schema.ts';
 import { containsText } from '../platform/db/text.ts';
 import type { Link, LinkType, Priority, SortKey, Status } from './task.ts';
 
@@ -125,16 +125,9 @@ export function sortColumns(key: SortKey) {
   return SORT_COLUMNS[key];
 }
 
-/** One page of an organisation's tasks, keyset-paginated on the sort columns (no OFFSET, no gaps). */
-export function listTasks(
-  db: Db,
-  dialect: DialectName,
-  orgId: string,
-  filter: TaskFilter,
-  sort: { key: SortKey; descending: boolean },
-  page: { limit: number; after?: (string | number | null)[] },
-) {
-  let query = db.selectFrom('tasks').selectAll().where('tasks.org_id', '=', orgId);
+/** The organisation's tasks that pass the filter: what the list pages through and the counts count. */
+function matching<O>(from: SelectQueryBuilder<Database, 'tasks', O>, dialect: DialectName, orgId: string, filter: TaskFilter): SelectQueryBuilder<Database, 'tasks', O> {
+  let query = from.where('tasks.org_id', '=', orgId);
   if (filter.assigneeId !== undefined) query = query.where('assignee_id', filter.assigneeId === null ? 'is' : '=', filter.assigneeId);
   if (filter.teamId !== undefined) query = query.where('team_id', '=', filter.teamId);
   if (filter.statuses) {
@@ -161,6 +154,29 @@ export function listTasks(
     const text = filter.text;
     query = query.where((eb) => eb.or([containsText(eb, dialect, 'title', text), containsText(eb, dialect, 'description', text)]));
   }
+  return query;
+}
+
+/** Counts per status of the tasks that pass the filter: read from a tasks_counts_* index alone unless a text or link filter needs the rows. */
+export function countByStatusQuery(db: Db, dialect: DialectName, orgId: string, filter: TaskFilter) {
+  return matching(db.selectFrom('tasks').select(['status', (eb) => eb.fn.countAll<number>().as('count')]), dialect, orgId, filter).groupBy('status');
+}
+
+export async function countTasksByStatus(db: Db, dialect: DialectName, orgId: string, filter: TaskFilter): Promise<Map<Status, number>> {
+  const rows = await countByStatusQuery(db, dialect, orgId, filter).execute();
+  return new Map(rows.map((r) => [r.status as Status, Number(r.count)]));
+}
+
+/** One page of an organisation's tasks, keyset-paginated on the sort columns (no OFFSET, no gaps). */
+export function listTasks(
+  db: Db,
+  dialect: DialectName,
+  orgId: string,
+  filter: TaskFilter,
+  sort: { key: SortKey; descending: boolean },
+  page: { limit: number; after?: (string | number | null)[] },
+) {
+  let query = matching(db.selectFrom('tasks').selectAll(), dialect, orgId, filter);
   const columns = SORT_COLUMNS[sort.key];
   const direction = sort.descending ? 'desc' : 'asc';
   if (page.after) {

@@ -110,9 +110,12 @@ export const bulkSet = z
   })
   .refine((set) => Object.keys(set).length > 0, 'must change at least one field');
 
+/** The most tasks one bulk change takes: a "select all matching" of a busy team's backlog, in one transaction. */
+export const BULK_MAX = 2000;
+
 export const bulkBody = z.union([
-  z.strictObject({ ids: z.array(z.string().min(1)).min(1).max(500), set: bulkSet }),
-  z.strictObject({ ids: z.array(z.string().min(1)).min(1).max(500), delete: z.literal(true) }),
+  z.strictObject({ ids: z.array(z.string().min(1)).min(1).max(BULK_MAX), set: bulkSet }),
+  z.strictObject({ ids: z.array(z.string().min(1)).min(1).max(BULK_MAX), delete: z.literal(true) }),
 ]);
 
 export const commentBody = z.strictObject({ body: z.string().trim().min(1, 'must not be empty').max(10_000) });
@@ -166,6 +169,18 @@ export const listQuery = z.strictObject({
   format: z.enum(['json', 'csv']).default('json'),
 });
 export type ListQuery = z.infer<typeof listQuery>;
+
+/** The list's filters (status too, with the same default), counted instead of listed. */
+export const countsQuery = listQuery
+  .omit({ sort: true, limit: true, cursor: true, format: true })
+  .extend({ groupBy: z.enum(['status']).default('status').describe('what to count by; status is the only grouping so far') });
+export type CountsQuery = z.infer<typeof countsQuery>;
+
+export const countsView = z.object({
+  groupBy: z.literal('status'),
+  counts: z.record(z.enum(STATUSES), z.number().int()).describe('every status, 0 when none match'),
+  total: z.number().int(),
+});
 
 // --- output ---------------------------------------------------------------
 

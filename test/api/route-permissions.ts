@@ -105,6 +105,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   // tasks
   'GET /api/v1/tasks': { allowed: 'member', request: fixed('/api/v1/tasks') },
   'POST /api/v1/tasks': { allowed: 'member', request: () => ({ path: '/api/v1/tasks', body: { title: 'Matrix task' } }) },
+  'GET /api/v1/tasks/counts': { allowed: 'member', request: fixed('/api/v1/tasks/counts?groupBy=status&status=all') },
   'POST /api/v1/tasks/bulk': { allowed: 'member', request: async (kit) => ({ path: '/api/v1/tasks/bulk', body: { ids: [(await task(kit)).id], set: { priority: 'high' } } }) },
   'GET /api/v1/tasks/:id': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/tasks/${(await task(kit)).id}` }) },
   'PATCH /api/v1/tasks/:id': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/tasks/${(await task(kit)).id}`, body: { priority: 'high' } }) },

@@ -19,6 +19,7 @@ import { auditRoutes } from './audit/routes.ts';
 import { calendarRoutes } from './calendar/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { importRoutes } from './imports/routes.ts';
+import { backupRoutes } from './backup/routes.ts';
 import { type ConsumerOptions, eventConsumers } from './consumers.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 import { webhookPolicy } from './webhooks/webhook.ts';
@@ -67,6 +68,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   recordRoutes(app, deps);
   planRoutes(app, deps);
   importRoutes(app, deps);
+  backupRoutes(app, deps, database);
   reportRoutes(app, deps);
   notificationRoutes(app, deps);
   registerStream(app, deps.db);

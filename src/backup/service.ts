@@ -32,6 +32,9 @@ export interface ExportOptions extends BackupProgress {
   orgId: string | null;
   now: number;
   batchSize?: number;
+  /** Who asked for it (the API); null from the command line. */
+  actorId?: string | null;
+  ip?: string | null;
 }
 
 export interface BackupSummary {
@@ -83,7 +86,7 @@ export async function exportBackup(database: OpenDatabase, out: Writable, option
   const rows = Object.values(counts).reduce((a, b) => a + b, 0);
   await database.db.transaction().execute(async (trx) => {
     for (const orgId of orgIds) {
-      await recordAudit(trx, { orgId, actorId: null, action: 'data.exported', subject: { type: 'backup', id: options.orgId ?? 'all' }, data: { format: 'json', tables: tables.length, rows } }, options.now);
+      await recordAudit(trx, { orgId, actorId: options.actorId ?? null, action: 'data.exported', subject: { type: 'backup', id: options.orgId ?? 'all' }, data: { format: 'json', tables: tables.length, rows }, ip: options.ip ?? null }, options.now);
     }
   });
   return { tables: tables.length, rows, counts, orgIds };

@@ -215,7 +215,27 @@ describe('JSON backup and restore', () => {
     } finally {
       await fresh.drop();
     }
-  }, 60_000);
+  }, 240_000);
+
+  it("streams an organisation's own backup to its admins over the API, and to no one else", async () => {
+    const base = `http://127.0.0.1:${(server.app.server.address() as { port: number }).port}`;
+    const session = await client(base).post('/api/v1/sessions', { email: 'zoe@other.test', password: 'a long enough password' });
+    const owner = client(base, session.body.token);
+    const res = await owner.get('/api/v1/export');
+    expect(res.status, res.text).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('attachment');
+    const doc = res.body as BackupDocument;
+    expect(doc.orgId).toBe(secondOrgId);
+    for (const table of doc.tables) for (const row of table.rows) expect(table.name === 'orgs' ? row.id : row.org_id).toBe(secondOrgId);
+    expect(doc.tables.find((t) => t.name === 'tasks')!.rows.map((r) => r.title)).toEqual(['Only in Other Co']);
+    const audit = await owner.get('/api/v1/audit?action=data.exported');
+    expect(audit.body.items[0]).toMatchObject({ actorId: session.body.user.id, subject: { type: 'backup', id: secondOrgId } });
+
+    const member = await owner.post('/api/v1/users', { name: 'Mo Member', email: 'mo@other.test', role: 'member', password: 'a long enough password' });
+    expect(member.status, member.text).toBe(201);
+    const memberSession = await client(base).post('/api/v1/sessions', { email: 'mo@other.test', password: 'a long enough password' });
+    expect((await client(base, memberSession.body.token).get('/api/v1/export')).status).toBe(403);
+  });
 
   it('refuses a file cut off in the middle, writing nothing', async () => {
     const cut = join(dir, 'cut.json');

@@ -125,6 +125,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /api/v1/imports/clients': { allowed: 'manager', request: fixed('/api/v1/imports/clients', { csv: 'name\nPat’s Bakery\n' }) },
   'POST /api/v1/imports/leads': { allowed: 'manager', request: fixed('/api/v1/imports/leads', { csv: 'title,value\nBoiler quote,1200\n' }) },
   'POST /api/v1/imports/tasks': { allowed: 'manager', request: fixed('/api/v1/imports/tasks', { csv: 'title,priority\nMatrix task,high\n' }) },
+  'GET /api/v1/export': { allowed: 'admin', request: fixed('/api/v1/export') },
   'GET /api/v1/services/:id/plan': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/services/${(await planned(kit)).id}/plan` }) },
   'PUT /api/v1/services/:id/plan': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/services/${(await dated(kit)).id}/plan`, body: { recurrence: 'FREQ=YEARLY' } }) },
   'DELETE /api/v1/services/:id/plan': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/services/${(await planned(kit)).id}/plan` }) },

@@ -167,6 +167,8 @@ async function sendDueEmails(deps: Deps, mail: MailConfig, mailer: Mailer): Prom
     } catch (error) {
       const attempts = row.email_attempts + 1;
       await store.settleEmail(deps.db, row.id, { email_attempts: attempts, email_next_at: now + retryDelayMs(attempts), email_error: describe(error) });
+      // The server is likely down or slow: leave the rest for the next round rather than hold the worker on timeouts.
+      break;
     }
   }
   return settled;
@@ -217,6 +219,7 @@ async function sendDueDigests(deps: Deps, mail: MailConfig, mailer: Mailer): Pro
     } catch (error) {
       const attempts = row.attempts + 1;
       await store.settleDigest(deps.db, row.user_id, row.local_date, { attempts, next_at: now + retryDelayMs(attempts), error: describe(error) });
+      break;
     }
   }
   return settled;

@@ -139,10 +139,44 @@ export interface Authenticated extends Actor {
   tokenKind: string;
 }
 
+/** A sign-in this server checked recently, and the organisation's auth epoch when it did. */
+interface SignedIn {
+  caller: Authenticated;
+  epoch: number;
+  expiresAt: number | null;
+  checkedAt: number;
+}
+
+/** How long a cached sign-in is used before its token is looked up again, whatever the epoch says. */
+export const SIGN_IN_CACHE_MS = 10_000;
+const SIGN_IN_CACHE_MAX = 10_000;
+// One cache per database handle: a process may serve several databases (tests do).
+const signInCaches = new WeakMap<Deps['db'], Map<string, SignedIn>>();
+
+/**
+ * The caller behind a bearer token or session cookie. A token looked up in the
+ * last few seconds is taken from this server's cache after one primary-key read
+ * of its organisation's auth epoch, which every revocation, log-out, role change
+ * and deactivation counts up in its own transaction — so a token revoked
+ * through any server process stops working at its next request here.
+ */
 export async function authenticate(deps: Deps, secret: string): Promise<Authenticated | null> {
-  const row = await store.findLiveToken(deps.db, sha256(secret), deps.clock.now());
+  const hash = sha256(secret);
+  const now = deps.clock.now();
+  let cache = signInCaches.get(deps.db);
+  if (!cache) signInCaches.set(deps.db, (cache = new Map()));
+  const cached = cache.get(hash);
+  if (cached) {
+    const fresh = performance.now() - cached.checkedAt < SIGN_IN_CACHE_MS && (cached.expiresAt === null || cached.expiresAt > now);
+    if (fresh && (await store.authEpoch(deps.db, cached.caller.orgId)) === cached.epoch) return { ...cached.caller };
+    cache.delete(hash);
+  }
+  const row = await store.findLiveToken(deps.db, hash, now);
   if (!row || row.active !== 1) return null;
-  return { userId: row.user_id, orgId: row.org_id, role: row.role as Role, tokenId: row.id, tokenKind: row.kind };
+  const caller: Authenticated = { userId: row.user_id, orgId: row.org_id, role: row.role as Role, tokenId: row.id, tokenKind: row.kind };
+  if (cache.size >= SIGN_IN_CACHE_MAX) cache.clear();
+  cache.set(hash, { caller, epoch: row.epoch, expiresAt: row.expires_at === null ? null : Number(row.expires_at), checkedAt: performance.now() });
+  return { ...caller };
 }
 
 export async function me(deps: Deps, actor: Actor) {

@@ -1,5 +1,6 @@
 // Every query about organisations, users, teams and tokens.
 import { type Selectable, sql } from 'kysely';
+import { QueryShapes } from '../platform/db/database.ts';
 import type { Db, OrgsTable, TeamsTable, TokensTable, UsersTable } from '../platform/db/schema.ts';
 
 export type OrgRow = Selectable<OrgsTable>;
@@ -78,6 +79,8 @@ export async function existingTeamIds(db: Db, orgId: string, ids: string[]): Pro
 
 export async function updateUser(db: Db, orgId: string, userId: string, set: Partial<UserRow>): Promise<void> {
   await db.updateTable('users').set(set).where('org_id', '=', orgId).where('id', '=', userId).execute();
+  // A new role or a deactivation changes what the user's signed-in tokens may do.
+  if (set.role !== undefined || set.active !== undefined) await bumpAuthEpoch(db, orgId);
 }
 
 export function insertTeam(db: Db, row: TeamRow) {
@@ -129,16 +132,41 @@ export function insertToken(db: Db, row: TokenRow) {
   return db.insertInto('tokens').values(row).execute();
 }
 
-/** The live token with this hash, with its user's role — what every request's auth needs, in one query. */
-export function findLiveToken(db: Db, tokenHash: string, now: number) {
-  return db
-    .selectFrom('tokens')
-    .innerJoin('users', 'users.id', 'tokens.user_id')
-    .select(['tokens.id', 'tokens.kind', 'tokens.org_id', 'tokens.user_id', 'users.role', 'users.active'])
-    .where('tokens.token_hash', '=', tokenHash)
-    .where('tokens.revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('tokens.expires_at', 'is', null), eb('tokens.expires_at', '>', now)]))
-    .executeTakeFirst();
+const shapes = new QueryShapes();
+
+/**
+ * The live token with this hash, with its user's role and the organisation's
+ * auth epoch (read in the same statement, so a revocation after it shows as a
+ * newer epoch) — what a request's auth needs, in one query.
+ */
+export async function findLiveToken(db: Db, tokenHash: string, now: number) {
+  const rows = await shapes.run(db, 'findLiveToken', [tokenHash, now], () =>
+    db
+      .selectFrom('tokens')
+      .innerJoin('users', 'users.id', 'tokens.user_id')
+      .leftJoin('auth_epochs', 'auth_epochs.org_id', 'tokens.org_id')
+      .select(['tokens.id', 'tokens.kind', 'tokens.org_id', 'tokens.user_id', 'tokens.expires_at', 'users.role', 'users.active', 'auth_epochs.epoch'])
+      .where('tokens.token_hash', '=', tokenHash)
+      .where('tokens.revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('tokens.expires_at', 'is', null), eb('tokens.expires_at', '>', now)])),
+  );
+  const row = rows[0];
+  return row && { ...row, epoch: Number(row.epoch ?? 0) };
+}
+
+/** How many changes that end sign-ins the organisation has had (0 before the first). */
+export async function authEpoch(db: Db, orgId: string): Promise<number> {
+  const rows = await shapes.run(db, 'authEpoch', [orgId], () => db.selectFrom('auth_epochs').select('epoch').where('org_id', '=', orgId));
+  return Number(rows[0]?.epoch ?? 0);
+}
+
+/** Counts one more change that ends sign-ins, inside the caller's transaction: every server's cached sign-ins of the organisation are looked up again. */
+export async function bumpAuthEpoch(db: Db, orgId: string): Promise<void> {
+  await db
+    .insertInto('auth_epochs')
+    .values({ org_id: orgId, epoch: 1 })
+    .onConflict((oc) => oc.column('org_id').doUpdateSet((eb) => ({ epoch: eb('auth_epochs.epoch', '+', 1) })))
+    .execute();
 }
 
 export function listTokens(db: Db, orgId: string, kind: string) {
@@ -153,18 +181,20 @@ export async function revokeToken(db: Db, orgId: string, tokenId: string, now: n
     .where('id', '=', tokenId)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
+  if (Number(result.numUpdatedRows) > 0) await bumpAuthEpoch(db, orgId);
   return Number(result.numUpdatedRows);
 }
 
 export async function revokeSessionsOf(db: Db, orgId: string, userId: string, now: number): Promise<void> {
-  await db
+  const result = await db
     .updateTable('tokens')
     .set({ revoked_at: now })
     .where('org_id', '=', orgId)
     .where('user_id', '=', userId)
     .where('kind', '=', 'session')
     .where('revoked_at', 'is', null)
-    .execute();
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) > 0) await bumpAuthEpoch(db, orgId);
 }
 
 /** Failed logins of this email within the current window. */

@@ -2,7 +2,7 @@
 // (id, org_id, owner_id, created_at, updated_at, version, archived_at), so one
 // set of queries serves all six; what differs per type is named in the maps below.
 import { type Insertable, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
-import type { DialectName } from '../platform/db/database.ts';
+import { type DialectName, QueryShapes } from '../platform/db/database.ts';
 import type {
   ClientsTable,
   ContactsTable,
@@ -164,54 +164,72 @@ export interface SummaryRow {
  * contact's phone and address, a service its client's address.
  */
 export async function linkedRecords(db: Db, orgId: string, links: { type: LinkableType; id: string }[]): Promise<SummaryRow[]> {
-  const idsOf = (type: LinkableType) => [...new Set(links.filter((l) => l.type === type).map((l) => l.id))];
-  const none = sql<string | null>`cast(null as text)`;
-  const branches = [];
-  const contacts = idsOf('contact');
-  if (contacts.length) {
-    branches.push(
-      db.selectFrom('contacts').where('org_id', '=', orgId).where('id', 'in', contacts)
-        .select([sql.lit('contact').as('type'), 'id', 'name', 'phone', 'address', 'archived_at']),
-    );
-  }
-  const clients = idsOf('client');
-  if (clients.length) {
-    branches.push(
-      db.selectFrom('clients').where('org_id', '=', orgId).where('id', 'in', clients)
-        .select([sql.lit('client').as('type'), 'id', 'name', none.as('phone'), 'address', 'archived_at']),
-    );
-  }
-  const leads = idsOf('lead');
-  if (leads.length) {
-    branches.push(
-      db.selectFrom('leads')
-        .leftJoin('contacts', (join) => join.onRef('contacts.id', '=', 'leads.contact_id').on('contacts.org_id', '=', orgId))
-        .where('leads.org_id', '=', orgId).where('leads.id', 'in', leads)
-        .select([sql.lit('lead').as('type'), 'leads.id', 'leads.title as name', 'contacts.phone', 'contacts.address', 'leads.archived_at']),
-    );
-  }
-  const jobs = idsOf('job');
-  if (jobs.length) {
-    branches.push(
-      db.selectFrom('jobs').where('org_id', '=', orgId).where('id', 'in', jobs)
-        .select([sql.lit('job').as('type'), 'id', 'title as name', none.as('phone'), 'address', 'archived_at']),
-    );
-  }
-  const services = idsOf('service');
-  if (services.length) {
-    branches.push(
-      db.selectFrom('services')
-        .leftJoin('clients', (join) => join.onRef('clients.id', '=', 'services.client_id').on('clients.org_id', '=', orgId))
-        .where('services.org_id', '=', orgId).where('services.id', 'in', services)
-        .select([sql.lit('service').as('type'), 'services.id', 'services.title as name', none.as('phone'), 'clients.address', 'services.archived_at']),
-    );
-  }
-  // Each branch selects the same six columns; Kysely is told so, so it lets them be unioned.
-  const [first, ...rest] = branches as unknown as SelectQueryBuilder<Database, 'contacts', SummaryRow>[];
-  if (!first) return [];
-  let query = first;
-  for (const branch of rest) query = query.unionAll(branch);
-  return (await query.execute()) as SummaryRow[];
+  // Padded to a power of two, so a few SQL texts serve every page and each is compiled once (QueryShapes).
+  const idsOf = (type: LinkableType) => paddedToPowerOfTwo([...new Set(links.filter((l) => l.type === type).map((l) => l.id))]);
+  const [contacts, clients, leads, jobs, services] = (['contact', 'client', 'lead', 'job', 'service'] as const).map(idsOf) as [string[], string[], string[], string[], string[]];
+  if (contacts.length + clients.length + leads.length + jobs.length + services.length === 0) return [];
+  const build = () => {
+    const none = sql<string | null>`cast(null as text)`;
+    const branches = [];
+    if (contacts.length) {
+      branches.push(
+        db.selectFrom('contacts').where('org_id', '=', orgId).where('id', 'in', contacts)
+          .select([sql.lit('contact').as('type'), 'id', 'name', 'phone', 'address', 'archived_at']),
+      );
+    }
+    if (clients.length) {
+      branches.push(
+        db.selectFrom('clients').where('org_id', '=', orgId).where('id', 'in', clients)
+          .select([sql.lit('client').as('type'), 'id', 'name', none.as('phone'), 'address', 'archived_at']),
+      );
+    }
+    if (leads.length) {
+      branches.push(
+        db.selectFrom('leads')
+          .leftJoin('contacts', (join) => join.onRef('contacts.id', '=', 'leads.contact_id').on('contacts.org_id', '=', orgId))
+          .where('leads.org_id', '=', orgId).where('leads.id', 'in', leads)
+          .select([sql.lit('lead').as('type'), 'leads.id', 'leads.title as name', 'contacts.phone', 'contacts.address', 'leads.archived_at']),
+      );
+    }
+    if (jobs.length) {
+      branches.push(
+        db.selectFrom('jobs').where('org_id', '=', orgId).where('id', 'in', jobs)
+          .select([sql.lit('job').as('type'), 'id', 'title as name', none.as('phone'), 'address', 'archived_at']),
+      );
+    }
+    if (services.length) {
+      branches.push(
+        db.selectFrom('services')
+          .leftJoin('clients', (join) => join.onRef('clients.id', '=', 'services.client_id').on('clients.org_id', '=', orgId))
+          .where('services.org_id', '=', orgId).where('services.id', 'in', services)
+          .select([sql.lit('service').as('type'), 'services.id', 'services.title as name', none.as('phone'), 'clients.address', 'services.archived_at']),
+      );
+    }
+    // Each branch selects the same six columns; Kysely is told so, so it lets them be unioned.
+    const [first, ...rest] = branches as unknown as SelectQueryBuilder<Database, 'contacts', SummaryRow>[];
+    let query = first!;
+    for (const branch of rest) query = query.unionAll(branch);
+    return query;
+  };
+  // The values in the order the branches bind them: a join on the organisation first where there is one.
+  const params = [
+    ...(contacts.length ? [orgId, ...contacts] : []),
+    ...(clients.length ? [orgId, ...clients] : []),
+    ...(leads.length ? [orgId, orgId, ...leads] : []),
+    ...(jobs.length ? [orgId, ...jobs] : []),
+    ...(services.length ? [orgId, orgId, ...services] : []),
+  ];
+  const shape = `linkedRecords:${contacts.length},${clients.length},${leads.length},${jobs.length},${services.length}`;
+  return (await summaryShapes.run(db, shape, params, build)) as SummaryRow[];
+}
+
+const summaryShapes = new QueryShapes();
+
+/** The ids, the last one repeated up to the next power of two (an IN list does not mind). */
+function paddedToPowerOfTwo(ids: string[]): string[] {
+  let size = 1;
+  while (size < ids.length) size *= 2;
+  return ids.length === 0 ? ids : [...ids, ...Array<string>(size - ids.length).fill(ids[ids.length - 1]!)];
 }
 
 export function nameColumn(type: RecordType): string {

@@ -1,8 +1,8 @@
 // Every query about tasks, their links, history and comments.
 import { type Insertable, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
-import type { DialectName } from '../platform/db/database.ts';
+import { type DialectName, QueryShapes } from '../platform/db/database.ts';
 import type { Database, Db, TaskHistoryTable, TasksTable } from '../platform/db/schema.ts';
-import { containsText } from '../platform/db/text.ts';
+import { containsText, escapeLike } from '../platform/db/text.ts';
 import type { Link, LinkType, Priority, SortKey, Status } from './task.ts';
 
 export type TaskRow = Selectable<TasksTable>;
@@ -176,16 +176,84 @@ export function listTasks(
   sort: { key: SortKey; descending: boolean },
   page: { limit: number; after?: (string | number | null)[] },
 ) {
-  let query = matching(db.selectFrom('tasks').selectAll(), dialect, orgId, filter);
-  const columns = SORT_COLUMNS[sort.key];
-  const direction = sort.descending ? 'desc' : 'asc';
-  if (page.after) {
-    const after = page.after;
-    // Row-value comparison (a, b) > (x, y): one index range on both engines.
-    query = query.where(sql<boolean>`(${sql.join(columns.map((c) => sql.ref(c)))}) ${sql.raw(sort.descending ? '<' : '>')} (${sql.join(after)})`);
+  const build = () => {
+    let query = matching(db.selectFrom('tasks').selectAll(), dialect, orgId, filter);
+    const columns = SORT_COLUMNS[sort.key];
+    const direction = sort.descending ? 'desc' : 'asc';
+    if (page.after) {
+      const after = page.after;
+      // Row-value comparison (a, b) > (x, y): one index range on both engines.
+      query = query.where(sql<boolean>`(${sql.join(columns.map((c) => sql.ref(c)))}) ${sql.raw(sort.descending ? '<' : '>')} (${sql.join(after)})`);
+    }
+    for (const column of columns) query = query.orderBy(column, direction);
+    return query.limit(page.limit);
+  };
+  const shape = listShape(orgId, filter, sort, page);
+  return shape ? listShapes.run(db, shape.key, shape.params, build) : build().execute();
+}
+
+const listShapes = new QueryShapes();
+const SHAPED_FILTERS = new Set(['assigneeId', 'teamId', 'statuses', 'overdueAt', 'priorities', 'dueBefore', 'dueAfter', 'link', 'text']);
+
+/**
+ * What makes one list query's SQL differ from another's (which filters, how
+ * many values in each list, the sort, a cursor) and its values in the order
+ * they are bound — so the SQL is compiled once per shape (QueryShapes checks
+ * the order against Kysely's the first time). A filter this does not know
+ * yet is simply compiled every time.
+ */
+function listShape(orgId: string, filter: TaskFilter, sort: { key: SortKey; descending: boolean }, page: { limit: number; after?: (string | number | null)[] }) {
+  const given = Object.entries(filter).filter(([, value]) => value !== undefined);
+  if (given.some(([name]) => !SHAPED_FILTERS.has(name))) return null;
+  const key: string[] = [];
+  const params: unknown[] = [orgId];
+  if (filter.assigneeId !== undefined) {
+    key.push(filter.assigneeId === null ? 'unassigned' : 'assignee');
+    if (filter.assigneeId !== null) params.push(filter.assigneeId);
   }
-  for (const column of columns) query = query.orderBy(column, direction);
-  return query.limit(page.limit).execute();
+  if (filter.teamId !== undefined) {
+    key.push('team');
+    params.push(filter.teamId);
+  }
+  if (filter.statuses) {
+    const finals = filter.statuses.filter((s) => s === 'done' || s === 'cancelled').length;
+    const active = finals === 0 ? 1 : finals === filter.statuses.length ? 0 : null;
+    key.push(`statuses${filter.statuses.length}:${active ?? 'mixed'}`);
+    if (active !== null) params.push(active);
+    params.push(...filter.statuses);
+  }
+  if (filter.overdueAt !== undefined) {
+    key.push('overdue');
+    params.push(1, filter.overdueAt);
+  }
+  if (filter.priorities) {
+    key.push(`priorities${filter.priorities.length}`);
+    params.push(...filter.priorities);
+  }
+  if (filter.dueBefore !== undefined) {
+    key.push('dueBefore');
+    params.push(filter.dueBefore);
+  }
+  if (filter.dueAfter !== undefined) {
+    key.push('dueAfter');
+    params.push(filter.dueAfter);
+  }
+  if (filter.link) {
+    key.push('link');
+    params.push(orgId, filter.link.type, filter.link.id);
+  }
+  if (filter.text) {
+    const pattern = `%${escapeLike(filter.text.toLowerCase())}%`;
+    key.push('text');
+    params.push(pattern, pattern);
+  }
+  key.push(`sort:${sort.key}:${sort.descending ? 'desc' : 'asc'}`);
+  if (page.after) {
+    key.push(`after${page.after.length}`);
+    params.push(...page.after);
+  }
+  params.push(page.limit);
+  return { key: key.join(','), params };
 }
 
 // --- what automation asks of tasks ------------------------------------------

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, type DatabaseConnection, type Dialect, Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
+import { type Compilable, CompiledQuery, type DatabaseConnection, type Dialect, Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from './schema.ts';
 
@@ -101,6 +101,44 @@ function openSqliteFile(path: string): SqliteDatabase.Database {
   sqlite.pragma('mmap_size = 268435456');
   sqlite.pragma('temp_store = MEMORY');
   return sqlite;
+}
+
+/**
+ * Hot queries of one shape compiled to SQL once instead of on every request
+ * (Kysely builds and compiles a query each time, which on a list page costs
+ * as much as running it). `run(db, key, params, build)` executes the SQL
+ * remembered for `key` with `params`; the first time, it compiles `build()`
+ * and remembers it only if Kysely's own parameters are exactly `params`, so a
+ * caller that lists them wrongly is slower, never wrong. `key` must name
+ * everything that changes the SQL text (which filters, how many values in an
+ * IN list), never the values.
+ */
+export class QueryShapes {
+  // Per dialect adapter (shared by a database handle and its transactions), since the SQL differs.
+  readonly #compiled = new WeakMap<object, Map<string, CompiledQuery | null>>();
+  readonly #max: number;
+
+  constructor(max = 500) {
+    this.#max = max;
+  }
+
+  async run<R>(db: Db, key: string, params: readonly unknown[], build: () => Compilable<R>): Promise<R[]> {
+    const adapter = db.getExecutor().adapter;
+    let shapes = this.#compiled.get(adapter);
+    if (!shapes) this.#compiled.set(adapter, (shapes = new Map()));
+    const known = shapes.get(key);
+    if (known) return (await db.executeQuery<R>({ ...known, parameters: params })).rows;
+    const compiled = build().compile();
+    if (known === undefined) {
+      if (shapes.size >= this.#max) shapes.clear();
+      shapes.set(key, sameValues(compiled.parameters, params) ? compiled : null);
+    }
+    return (await db.executeQuery<R>(compiled)).rows;
+  }
+}
+
+function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
 }
 
 /** True when the error is a unique-constraint violation, on either engine. */

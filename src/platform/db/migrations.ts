@@ -1,6 +1,6 @@
 // Schema migrations, in order. The same list runs on SQLite and PostgreSQL;
 // the only dialect difference is how an auto-increment key is spelled.
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, type QueryExecutorProvider, sql } from 'kysely';
 import type { DialectName } from './database.ts';
 import type { Db } from './schema.ts';
 
@@ -463,133 +463,6 @@ function reports(): Migration {
   };
 }
 
-/**
- * Recurring tasks, maintenance plans and calendar feeds (recurrence/, plans/,
- * calendar/): where each task stands in its series (one next occurrence per
- * series and occurrence, by a unique key), each service's plan, and each
- * person's secret feed address, stored only as a hash.
- */
-function recurrenceCalendar(): Migration {
-  return {
-    async up(db: Kysely<unknown>) {
-      const s = db.schema;
-      await s
-        .createTable('task_series')
-        .addColumn('task_id', 'text', (c) => c.primaryKey())
-        .addColumn('org_id', 'text', (c) => c.notNull())
-        .addColumn('series_id', 'text', (c) => c.notNull())
-        .addColumn('previous_id', 'text')
-        .addColumn('occurrence_at', 'bigint')
-        .addColumn('anchor_at', 'bigint', (c) => c.notNull())
-        .addColumn('next_at', 'bigint')
-        .execute();
-      await s.createIndex('task_series_occurrence').unique().on('task_series').columns(['org_id', 'series_id', 'occurrence_at']).execute();
-
-      await s
-        .createTable('service_plans')
-        .addColumn('service_id', 'text', (c) => c.primaryKey())
-        .addColumn('org_id', 'text', (c) => c.notNull())
-        .addColumn('recurrence', 'text', (c) => c.notNull())
-        .addColumn('lead_time', 'text', (c) => c.notNull())
-        .addColumn('anchor_at', 'bigint', (c) => c.notNull())
-        .addColumn('title', 'text')
-        .addColumn('assignee_id', 'text')
-        .addColumn('team_id', 'text')
-        .addColumn('task_for', 'bigint')
-        .addColumn('task_id', 'text')
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .execute();
-      await s.createIndex('service_plans_task').on('service_plans').columns(['org_id', 'task_id']).execute();
-
-      await s
-        .createTable('calendar_feeds')
-        .addColumn('user_id', 'text', (c) => c.primaryKey())
-        .addColumn('org_id', 'text', (c) => c.notNull())
-        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .execute();
-    },
-  };
-}
-
-/**
- * Notifications (notifications/): what each person is told, in the app and by
- * email, their choices per kind, and the daily digest sent to each of them.
- * Rule notices (automation_notices) become notifications of kind rule or escalated.
- */
-function notifications(): Migration {
-  return {
-    async up(db: Kysely<unknown>) {
-      const s = db.schema;
-      await s
-        .createTable('notifications')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('org_id', 'text', (c) => c.notNull())
-        .addColumn('user_id', 'text', (c) => c.notNull())
-        .addColumn('kind', 'text', (c) => c.notNull())
-        .addColumn('source_key', 'text', (c) => c.notNull())
-        .addColumn('task_id', 'text')
-        .addColumn('task_key', 'text')
-        .addColumn('actor_id', 'text')
-        .addColumn('message', 'text', (c) => c.notNull())
-        .addColumn('in_app', 'integer', (c) => c.notNull().defaultTo(1))
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('read_at', 'bigint')
-        .addColumn('email_state', 'text')
-        .addColumn('email_attempts', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('email_next_at', 'bigint')
-        .addColumn('email_claimed_until', 'bigint')
-        .addColumn('email_sent_at', 'bigint')
-        .addColumn('email_error', 'text')
-        .execute();
-      // A re-delivered event finds its notification already there: one per (event, person, kind).
-      await s.createIndex('notifications_source').unique().on('notifications').columns(['source_key', 'user_id', 'kind']).execute();
-      await s.createIndex('notifications_user').on('notifications').columns(['org_id', 'user_id', 'in_app', 'id']).execute();
-      await s.createIndex('notifications_unread').on('notifications').columns(['org_id', 'user_id', 'id']).where(sql.ref('read_at'), 'is', null).execute();
-      await s.createIndex('notifications_email_due').on('notifications').column('email_next_at').where(sql.ref('email_state'), '=', 'pending').execute();
-
-      await s
-        .createTable('notification_preferences')
-        .addColumn('org_id', 'text', (c) => c.notNull())
-        .addColumn('user_id', 'text', (c) => c.notNull())
-        .addColumn('kind', 'text', (c) => c.notNull())
-        .addColumn('in_app', 'integer', (c) => c.notNull())
-        .addColumn('email', 'integer', (c) => c.notNull())
-        .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .addPrimaryKeyConstraint('notification_preferences_pk', ['user_id', 'kind'])
-        .execute();
-
-      await s
-        .createTable('notification_digests')
-        .addColumn('org_id', 'text', (c) => c.notNull())
-        .addColumn('user_id', 'text', (c) => c.notNull())
-        .addColumn('local_date', 'text', (c) => c.notNull())
-        .addColumn('state', 'text', (c) => c.notNull())
-        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('next_at', 'bigint', (c) => c.notNull())
-        .addColumn('claimed_until', 'bigint')
-        .addColumn('sent_at', 'bigint')
-        .addColumn('error', 'text')
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        // One digest per person per local date, however many processes look.
-        .addPrimaryKeyConstraint('notification_digests_pk', ['user_id', 'local_date'])
-        .execute();
-      await s.createIndex('notification_digests_org_date').on('notification_digests').columns(['org_id', 'local_date']).execute();
-      await s.createIndex('notification_digests_due').on('notification_digests').column('next_at').where(sql.ref('state'), '=', 'pending').execute();
-
-      await sql`
-        insert into notifications (id, org_id, user_id, kind, source_key, task_id, message, in_app, created_at, read_at, email_attempts)
-        select id, org_id, user_id,
-               case when message like 'Escalated to you%' then 'escalated' else 'rule' end,
-               coalesce(event_id, id) || ':' || coalesce(rule_id, '') || ':' || id,
-               task_id, message, 1, created_at, delivered_at, 0
-        from automation_notices`.execute(db);
-      await s.dropTable('automation_notices').execute();
-    },
-  };
-}
-
 /** Outbound webhooks (webhooks/): subscriptions and their delivery log, which is also the retry queue. */
 function webhooks(): Migration {
   return {
@@ -686,6 +559,206 @@ function boardCounts(): Migration {
   };
 }
 
+/**
+ * Notifications (notifications/): what each person is told, in the app and by
+ * email, their choices per kind, and the daily digest sent to each of them.
+ * Rule notices (automation_notices) become notifications of kind rule or escalated.
+ */
+function notifications(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      const s = db.schema;
+      await s
+        .createTable('notifications')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('source_key', 'text', (c) => c.notNull())
+        .addColumn('task_id', 'text')
+        .addColumn('task_key', 'text')
+        .addColumn('actor_id', 'text')
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('in_app', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('read_at', 'bigint')
+        .addColumn('email_state', 'text')
+        .addColumn('email_attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('email_next_at', 'bigint')
+        .addColumn('email_claimed_until', 'bigint')
+        .addColumn('email_sent_at', 'bigint')
+        .addColumn('email_error', 'text')
+        .execute();
+      // A re-delivered event finds its notification already there: one per (event, person, kind).
+      await s.createIndex('notifications_source').unique().on('notifications').columns(['source_key', 'user_id', 'kind']).execute();
+      await s.createIndex('notifications_user').on('notifications').columns(['org_id', 'user_id', 'in_app', 'id']).execute();
+      await s.createIndex('notifications_unread').on('notifications').columns(['org_id', 'user_id', 'id']).where(sql.ref('read_at'), 'is', null).execute();
+      await s.createIndex('notifications_email_due').on('notifications').column('email_next_at').where(sql.ref('email_state'), '=', 'pending').execute();
+
+      await s
+        .createTable('notification_preferences')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('in_app', 'integer', (c) => c.notNull())
+        .addColumn('email', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('notification_preferences_pk', ['user_id', 'kind'])
+        .execute();
+
+      await s
+        .createTable('notification_digests')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('local_date', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_at', 'bigint', (c) => c.notNull())
+        .addColumn('claimed_until', 'bigint')
+        .addColumn('sent_at', 'bigint')
+        .addColumn('error', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        // One digest per person per local date, however many processes look.
+        .addPrimaryKeyConstraint('notification_digests_pk', ['user_id', 'local_date'])
+        .execute();
+      await s.createIndex('notification_digests_org_date').on('notification_digests').columns(['org_id', 'local_date']).execute();
+      await s.createIndex('notification_digests_due').on('notification_digests').column('next_at').where(sql.ref('state'), '=', 'pending').execute();
+
+      await sql`
+        insert into notifications (id, org_id, user_id, kind, source_key, task_id, message, in_app, created_at, read_at, email_attempts)
+        select id, org_id, user_id,
+               case when message like 'Escalated to you%' then 'escalated' else 'rule' end,
+               coalesce(event_id, id) || ':' || coalesce(rule_id, '') || ':' || id,
+               task_id, message, 1, created_at, delivered_at, 0
+        from automation_notices`.execute(db);
+      await s.dropTable('automation_notices').execute();
+    },
+  };
+}
+
+/**
+ * The status-flow rollup the bottlenecks report reads instead of the history
+ * (see src/reports/rollup.ts): one row per organisation, UTC day, team, linked
+ * record type and (from, to) status, filled from the history that exists; and
+ * the unresolved-work index with the task id, so the reports' joins to links
+ * read no table rows.
+ */
+function reportRollups(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('report_status_flows')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('day', 'integer', (c) => c.notNull())
+        .addColumn('team_key', 'text', (c) => c.notNull())
+        .addColumn('link_type', 'text', (c) => c.notNull())
+        .addColumn('from_status', 'text', (c) => c.notNull())
+        .addColumn('to_status', 'text', (c) => c.notNull())
+        .addColumn('changes', 'integer', (c) => c.notNull())
+        .addColumn('offset_ms', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('report_status_flows_pk', ['org_id', 'day', 'team_key', 'link_type', 'from_status', 'to_status'])
+        .execute();
+      await fillReportRollups(db);
+      // Unresolved work joined to its links (by record type, lead, status) needs each task's id: in the index, not the table.
+      await db.schema.dropIndex('tasks_report_open').execute();
+      await db.schema
+        .createIndex('tasks_report_open')
+        .on('tasks')
+        .columns(['org_id', 'active', 'due_sort', 'assignee_id', 'team_id', 'priority', 'status', 'created_at', 'updated_at', 'id'])
+        .execute();
+    },
+  };
+}
+
+/**
+ * (Re)builds the status-flow rollup from task_history — of one organisation,
+ * or of all: what the migration backfills, and what bulk loads that write
+ * history directly (demo, benchmark) call afterwards.
+ */
+export async function fillReportRollups(db: QueryExecutorProvider, orgId?: string): Promise<void> {
+  const ofOrg = orgId === undefined ? sql.raw('') : sql`and h.org_id = ${orgId}`;
+  if (orgId !== undefined) await sql`delete from report_status_flows where org_id = ${orgId}`.execute(db);
+  const day = sql`h.at / 86400000`;
+  const columns = sql`h.org_id, ${day}, coalesce(t.team_id, ''), coalesce(h.from_value, ''), coalesce(h.to_value, '')`;
+  await sql`
+    insert into report_status_flows (org_id, day, team_key, from_status, to_status, link_type, changes, offset_ms)
+    select ${columns}, '', count(*), sum(h.at % 86400000)
+    from task_history h join tasks t on t.id = h.task_id and t.org_id = h.org_id
+    where h.field = 'status' ${ofOrg}
+    group by ${columns}`.execute(db);
+  // A task linked to several records of one type counts once for that type.
+  await sql`
+    insert into report_status_flows (org_id, day, team_key, from_status, to_status, link_type, changes, offset_ms)
+    select ${columns}, l.record_type, count(*), sum(h.at % 86400000)
+    from task_history h join tasks t on t.id = h.task_id and t.org_id = h.org_id
+      join (select distinct org_id, task_id, record_type from task_links) l on l.task_id = h.task_id and l.org_id = h.org_id
+    where h.field = 'status' ${ofOrg}
+    group by ${columns}, l.record_type`.execute(db);
+}
+
+/**
+ * Recurring tasks, maintenance plans and calendar feeds (recurrence/, plans/,
+ * calendar/): where each task stands in its series (one next occurrence per
+ * series and occurrence, by a unique key), each service's plan, and each
+ * person's secret feed address, stored only as a hash.
+ */
+function recurrenceCalendar(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      const s = db.schema;
+      await s
+        .createTable('task_series')
+        .addColumn('task_id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('series_id', 'text', (c) => c.notNull())
+        .addColumn('previous_id', 'text')
+        .addColumn('occurrence_at', 'bigint')
+        .addColumn('anchor_at', 'bigint', (c) => c.notNull())
+        .addColumn('next_at', 'bigint')
+        .execute();
+      await s.createIndex('task_series_occurrence').unique().on('task_series').columns(['org_id', 'series_id', 'occurrence_at']).execute();
+
+      await s
+        .createTable('service_plans')
+        .addColumn('service_id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('recurrence', 'text', (c) => c.notNull())
+        .addColumn('lead_time', 'text', (c) => c.notNull())
+        .addColumn('anchor_at', 'bigint', (c) => c.notNull())
+        .addColumn('title', 'text')
+        .addColumn('assignee_id', 'text')
+        .addColumn('team_id', 'text')
+        .addColumn('task_for', 'bigint')
+        .addColumn('task_id', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await s.createIndex('service_plans_task').on('service_plans').columns(['org_id', 'task_id']).execute();
+
+      await s
+        .createTable('calendar_feeds')
+        .addColumn('user_id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
+/** A per-organisation counter of changes that end sign-ins: what a server's cache of signed-in tokens is checked against. */
+function authEpochs(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('auth_epochs')
+        .addColumn('org_id', 'text', (c) => c.primaryKey())
+        .addColumn('epoch', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect),
@@ -693,11 +766,13 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0003_automation': automation(),
     '0004_reports': reports(),
     '0005_audit': audit(),
-    '0007_webhooks': webhooks(),
     '0006_notifications': notifications(),
+    '0009_rule_stats': ruleStats(),
+    '0007_webhooks': webhooks(),
     '0008_recurrence_calendar': recurrenceCalendar(),
     '0010_board_counts': boardCounts(),
-    '0009_rule_stats': ruleStats(),
+    '0010_report_rollups': reportRollups(),
+    '0011_auth_epochs': authEpochs(),
   };
 }
 

@@ -10,6 +10,7 @@ export interface Database {
   teams: TeamsTable;
   team_members: TeamMembersTable;
   tokens: TokensTable;
+  auth_epochs: AuthEpochsTable;
   // tasks/
   tasks: TasksTable;
   task_links: TaskLinksTable;
@@ -30,6 +31,8 @@ export interface Database {
   automation_timers: AutomationTimersTable;
   automation_turns: AutomationTurnsTable;
   task_dependencies: TaskDependenciesTable;
+  // reports/
+  report_status_flows: ReportStatusFlowsTable;
   // audit/
   audit_log: AuditLogTable;
   login_throttle: LoginThrottleTable;
@@ -38,12 +41,13 @@ export interface Database {
   notification_preferences: NotificationPreferencesTable;
   notification_digests: NotificationDigestsTable;
   // platform/
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+
   // recurrence/, plans/, calendar/
   task_series: TaskSeriesTable;
   service_plans: ServicePlansTable;
   calendar_feeds: CalendarFeedsTable;
-  webhooks: WebhooksTable;
-  webhook_deliveries: WebhookDeliveriesTable;
   events: EventsTable;
   idempotency_keys: IdempotencyKeysTable;
 }
@@ -105,6 +109,12 @@ export interface TokensTable {
   expires_at: number | null;
   last_used_at: number | null;
   revoked_at: number | null;
+}
+
+/** Counts every change that can end a sign-in (revocation, log-out, role or deactivation) per organisation, so cached sign-ins are checked cheaply. */
+export interface AuthEpochsTable {
+  org_id: string;
+  epoch: number;
 }
 
 export interface TasksTable {
@@ -225,6 +235,25 @@ export interface TaskLinksTable {
   task_id: string;
   record_type: string;
   record_id: string;
+}
+
+/**
+ * Status changes summed per organisation, UTC day, the task's team and linked
+ * record type, and (from, to): kept in the same transaction as task_history.
+ * link_type '' is every task once; a type is each task linked to it once.
+ * '' also stands for no team and for the from of a task's first status.
+ */
+export interface ReportStatusFlowsTable {
+  org_id: string;
+  /** floor(at / 86,400,000): the UTC day of the changes. */
+  day: number;
+  team_key: string;
+  link_type: string;
+  from_status: string;
+  to_status: string;
+  changes: number;
+  /** Σ (at − day × 86,400,000): each change's instant inside its day. */
+  offset_ms: number;
 }
 
 export interface TaskHistoryTable {
@@ -374,45 +403,51 @@ export interface LoginThrottleTable {
   window_start: number;
 }
 
-/** Where a recurring task stands in its series: (series, occurrence) is unique, so each next occurrence is made once. */
-export interface TaskSeriesTable {
-  task_id: string;
+/** webhooks/: an organisation's subscriptions; the secret signs every delivery, so it is kept as given out. */
+export interface WebhooksTable {
+  id: string;
   org_id: string;
-  /** The id of the series' first task. */
-  series_id: string;
-  /** The occurrence whose completion made this one. */
-  previous_id: string | null;
-  /** The due date this occurrence was made for (null for a first task without one). */
-  occurrence_at: number | null;
-  /** The series' start (its DTSTART): COUNT counts from it. */
-  anchor_at: number;
-  /** When the next occurrence will be due; null when the rule has none left. */
-  next_at: number | null;
-}
-
-/** A service's maintenance plan: its task is made lead_time before each next_due_at, once per date (task_for). */
-export interface ServicePlansTable {
-  service_id: string;
-  org_id: string;
-  recurrence: string;
-  lead_time: string;
-  anchor_at: number;
-  title: string | null;
-  assignee_id: string | null;
-  team_id: string | null;
-  /** The service's next_due_at the plan last made a task for. */
-  task_for: number | null;
-  task_id: string | null;
+  url: string;
+  description: string;
+  /** JSON list of event types, or ["*"]. */
+  events: string;
+  secret: string;
+  active: number;
+  /** Deliveries that used up every attempt since the last success; the subscription is disabled at the limit. */
+  dead_in_a_row: number;
+  disabled_at: number | null;
+  disabled_reason: string | null;
+  created_by_id: string | null;
   created_at: number;
   updated_at: number;
+  version: number;
 }
 
-/** A person's secret iCal address: only the SHA-256 of its token is kept. */
-export interface CalendarFeedsTable {
-  user_id: string;
+/** webhooks/: the delivery log, and the queue of what is still to send (status pending). */
+export interface WebhookDeliveriesTable {
+  id: string;
   org_id: string;
-  token_hash: string;
+  webhook_id: string;
+  /** The event id for a subscription's delivery; event id, rule and step for a rule's; unique per webhook. */
+  dedupe_key: string;
+  event_id: string;
+  /** Deliveries of one webhook go out in this order. */
+  event_seq: number;
+  event_type: string;
+  rule_id: string | null;
+  /** The exact JSON body sent (and signed) on every attempt. */
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  leased_by: string | null;
+  leased_until: number | null;
+  response_status: number | null;
+  error: string | null;
+  duration_ms: number | null;
   created_at: number;
+  last_attempt_at: number | null;
+  delivered_at: number | null;
 }
 
 export interface NotificationsTable {
@@ -463,49 +498,43 @@ export interface NotificationDigestsTable {
   created_at: number;
 }
 
-/** webhooks/: an organisation's subscriptions; the secret signs every delivery, so it is kept as given out. */
-export interface WebhooksTable {
-  id: string;
+/** Where a recurring task stands in its series: (series, occurrence) is unique, so each next occurrence is made once. */
+export interface TaskSeriesTable {
+  task_id: string;
   org_id: string;
-  url: string;
-  description: string;
-  /** JSON list of event types, or ["*"]. */
-  events: string;
-  secret: string;
-  active: number;
-  /** Deliveries that used up every attempt since the last success; the subscription is disabled at the limit. */
-  dead_in_a_row: number;
-  disabled_at: number | null;
-  disabled_reason: string | null;
-  created_by_id: string | null;
-  created_at: number;
-  updated_at: number;
-  version: number;
+  /** The id of the series' first task. */
+  series_id: string;
+  /** The occurrence whose completion made this one. */
+  previous_id: string | null;
+  /** The due date this occurrence was made for (null for a first task without one). */
+  occurrence_at: number | null;
+  /** The series' start (its DTSTART): COUNT counts from it. */
+  anchor_at: number;
+  /** When the next occurrence will be due; null when the rule has none left. */
+  next_at: number | null;
 }
 
-/** webhooks/: the delivery log, and the queue of what is still to send (status pending). */
-export interface WebhookDeliveriesTable {
-  id: string;
+/** A service's maintenance plan: its task is made lead_time before each next_due_at, once per date (task_for). */
+export interface ServicePlansTable {
+  service_id: string;
   org_id: string;
-  webhook_id: string;
-  /** The event id for a subscription's delivery; event id, rule and step for a rule's; unique per webhook. */
-  dedupe_key: string;
-  event_id: string;
-  /** Deliveries of one webhook go out in this order. */
-  event_seq: number;
-  event_type: string;
-  rule_id: string | null;
-  /** The exact JSON body sent (and signed) on every attempt. */
-  payload: string;
-  status: string;
-  attempts: number;
-  next_attempt_at: number;
-  leased_by: string | null;
-  leased_until: number | null;
-  response_status: number | null;
-  error: string | null;
-  duration_ms: number | null;
+  recurrence: string;
+  lead_time: string;
+  anchor_at: number;
+  title: string | null;
+  assignee_id: string | null;
+  team_id: string | null;
+  /** The service's next_due_at the plan last made a task for. */
+  task_for: number | null;
+  task_id: string | null;
   created_at: number;
-  last_attempt_at: number | null;
-  delivered_at: number | null;
+  updated_at: number;
+}
+
+/** A person's secret iCal address: only the SHA-256 of its token is kept. */
+export interface CalendarFeedsTable {
+  user_id: string;
+  org_id: string;
+  token_hash: string;
+  created_at: number;
 }

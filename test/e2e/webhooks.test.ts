@@ -89,4 +89,22 @@ describe.skipIf(skip !== null)(skip ? `webhook settings (skipped: ${skip})` : 'w
     expect(listed).toMatchObject([{ url: receiverUrl, active: false, events: ['job.created', 'task.completed'] }]);
     expect(errors).toEqual([]);
   });
+
+  it('adds a webhook step to a rule in the rule builder', async () => {
+    const [hook] = (await owner.call('GET', '/api/v1/webhooks')).body.items;
+    expect((await owner.call('PATCH', `/api/v1/webhooks/${hook.id}`, { active: true })).status).toBe(200);
+    await page.getByRole('link', { name: 'Automation' }).click();
+    await page.getByRole('button', { name: '+ New rule' }).click();
+    const form = page.getByRole('form', { name: 'New rule' });
+    await form.getByLabel('Rule name').fill('Tell the office system about new jobs');
+    await form.getByLabel('Event', { exact: true }).selectOption('job.created');
+    await form.getByLabel('Title').fill('Prepare {{record.title}}');
+    await form.getByLabel('Also send the event to a webhook').selectOption(hook.id);
+    await form.getByText('Also: send to a webhook').waitFor(T);
+    await form.getByRole('button', { name: 'Create rule' }).click();
+    await page.locator('.rule', { hasText: 'Tell the office system about new jobs' }).waitFor(T);
+    const [rule] = (await owner.call('GET', '/api/v1/rules')).body.items;
+    expect(rule.actions).toContainEqual({ type: 'webhook', webhookId: hook.id });
+    expect(errors).toEqual([]);
+  });
 });

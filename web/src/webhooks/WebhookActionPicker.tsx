@@ -17,6 +17,8 @@ export function WebhookActionPicker({ onAdd }: { onAdd: (webhookId: string) => v
     queryKey: ['webhooks'],
     queryFn: async () => (await request<{ items: Webhook[] }>('GET', '/api/v1/webhooks?limit=200')).data.items,
     retry: false,
+    // Turned on or off elsewhere a moment ago: the builder reads the list afresh.
+    refetchOnMount: 'always',
   });
   const usable = (hooks.data ?? []).filter((h) => h.active);
   if (usable.length === 0) return null;

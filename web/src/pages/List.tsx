@@ -8,6 +8,7 @@ import { useListKeyboard, useShortcut } from '../shell/keyboard.ts';
 import { EmptyState, PageHeader } from '../shell/PageHeader.tsx';
 import { showToast } from '../shell/toasts.tsx';
 import { useBulkEdit, useDeleteTasks, useToggleDone } from '../tasks/mutations.ts';
+import { useTaskCounts } from '../board/columns.ts';
 import { allMatchingTasks, type TaskFilter, useTaskList, useTeams } from '../tasks/queries.ts';
 import { useSavedViews } from '../tasks/savedViews.ts';
 import { toggleSelection } from '../tasks/selection.ts';
@@ -24,6 +25,9 @@ export function List() {
   const filter: TaskFilter = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? undefined]).filter(([, v]) => v));
   const filterKey = FILTER_KEYS.map((k) => `${k}=${filter[k] ?? ''}`).join('&');
   const list = useTaskList(filter);
+  const { sort: _sort, ...countFilter } = filter;
+  const counts = useTaskCounts(countFilter);
+  const matching = counts.data?.total;
   const users = useUserMap();
   const teams = useTeams();
   const drawer = useTaskDrawer();
@@ -89,7 +93,7 @@ export function List() {
 
   return (
     <div className="page page-wide">
-      <PageHeader title="Tasks" subtitle={list.data ? `${tasks.length}${list.data.nextCursor ? '+' : ''} matching` : undefined}>
+      <PageHeader title="Tasks" subtitle={list.data ? `${matching ?? `${tasks.length}${list.data.nextCursor ? '+' : ''}`} matching` : undefined}>
         <a className="button" href={`/api/v1/tasks${viewSearch ? `?${viewSearch}&` : '?'}format=csv`} download>Export CSV</a>
       </PageHeader>
 
@@ -152,7 +156,7 @@ export function List() {
         <div className="list-head">
           <input type="checkbox" aria-label="Select all shown" checked={allShownSelected} onChange={selectAllShown} />
           {allShownSelected && list.data?.nextCursor && !allMatching && (
-            <button type="button" className="link-button" onClick={() => void selectAllMatching()}>Select all matching</button>
+            <button type="button" className="link-button" onClick={() => void selectAllMatching()}>Select all {matching ?? ''} matching</button>
           )}
           {allMatching && <span className="muted">All {selected.size} matching tasks selected</span>}
         </div>

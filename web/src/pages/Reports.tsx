@@ -1,6 +1,7 @@
 // Reports for managers: what is slipping, who is loaded, where work waits — each as a chart, a table and a CSV download.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
+import { type ReactNode, useMemo } from 'react';
+import { useLocation, useSearch } from 'wouter';
 import type { z } from 'zod';
 import type {
   agingView,
@@ -15,7 +16,7 @@ import type {
 import { api, describeError, query } from '../api/client.ts';
 import { STATUS_LABEL, type Status } from '../api/types.ts';
 import { BarChart, COLORS, LineChart } from '../reports/charts.tsx';
-import { defaultFilter, formatDuration, formatHours, formatRate, type RangeKey, type ReportFilter, windowOf } from '../reports/format.ts';
+import { filterFromSearch, formatDuration, formatHours, formatRate, type RangeKey, type ReportFilter, searchWithFilter, windowOf } from '../reports/format.ts';
 import { PageHeader } from '../shell/PageHeader.tsx';
 import { useTaskDrawer } from '../shell/drawerRoute.ts';
 import { formatDue } from '../shell/format.ts';
@@ -67,10 +68,16 @@ function useReport<T>(name: ReportName, filter: ReportFilter) {
 }
 
 export function Reports() {
-  const [filter, setFilter] = useState<ReportFilter>(() => defaultFilter());
+  // The filters live in the address: a report can be shared as a link, and Back undoes a change of filter.
+  const search = useSearch();
+  const [location, navigate] = useLocation();
+  const filter = useMemo(() => filterFromSearch(search), [search]);
   const users = useUsers();
   const teams = useTeams();
-  const set = (changes: Partial<ReportFilter>) => setFilter((f) => ({ ...f, ...changes }));
+  const set = (changes: Partial<ReportFilter>) => {
+    const next = searchWithFilter(search, { ...filter, ...changes });
+    navigate(next ? `${location}?${next}` : location);
+  };
   const summary = useReport<Summary>('summary', filter);
 
   return (

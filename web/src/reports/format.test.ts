@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultFilter, formatDuration, formatRate, windowOf } from './format.ts';
+import { defaultFilter, filterFromSearch, formatDuration, formatRate, searchWithFilter, windowOf } from './format.ts';
 
 describe('report figures', () => {
   it('reads durations in minutes, hours or days', () => {
@@ -29,5 +29,17 @@ describe('report figures', () => {
     expect(new Date(past.to!)).toEqual(new Date(2026, 2, 1));
     const today = windowOf({ ...defaultFilter(now), range: 'custom', fromDate: '2026-03-01', toDate: '2026-03-15' }, now);
     expect(today.to).toBeUndefined();
+  });
+
+  it('keeps the filters in the page address, leaving out the defaults and keeping an open task', () => {
+    const now = new Date(2026, 2, 15, 14, 30);
+    expect(filterFromSearch('', now)).toEqual(defaultFilter(now));
+    const custom = { ...defaultFilter(now), range: 'custom' as const, fromDate: '2026-01-01', toDate: '2026-01-31', team: 't1', assignee: 'u1' };
+    const search = searchWithFilter('task=T-4', custom, now);
+    expect(Object.fromEntries(new URLSearchParams(search))).toEqual({ task: 'T-4', range: 'custom', from: '2026-01-01', to: '2026-01-31', team: 't1', person: 'u1' });
+    expect(filterFromSearch(search, now)).toEqual(custom);
+    expect(searchWithFilter(search, defaultFilter(now), now)).toBe('task=T-4');
+    // A hand-edited address falls back to the defaults rather than breaking the page.
+    expect(filterFromSearch('range=forever&from=yesterday', now)).toEqual(defaultFilter(now));
   });
 });

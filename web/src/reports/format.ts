@@ -39,6 +39,38 @@ export function defaultFilter(now = new Date()): ReportFilter {
   return { range: '30', fromDate: localDate(from), toDate: localDate(now), team: '', assignee: '' };
 }
 
+const RANGES: RangeKey[] = ['7', '30', '90', '365', 'custom'];
+const isDate = (value: string | null): value is string => value !== null && /^\d{4}-\d{2}-\d{2}$/.test(value);
+
+/** The filter a page address names (`?range=90&team=…&person=…`, `from`/`to` for custom dates); what it leaves out is the default. */
+export function filterFromSearch(search: string, now = new Date()): ReportFilter {
+  const params = new URLSearchParams(search);
+  const base = defaultFilter(now);
+  const range = params.get('range') as RangeKey | null;
+  const from = params.get('from');
+  const to = params.get('to');
+  return {
+    range: range && RANGES.includes(range) ? range : base.range,
+    fromDate: isDate(from) ? from : base.fromDate,
+    toDate: isDate(to) ? to : base.toDate,
+    team: params.get('team') ?? '',
+    assignee: params.get('person') ?? '',
+  };
+}
+
+/** The page address for a filter: the address's other parameters (an open task) kept, defaults left out. */
+export function searchWithFilter(search: string, filter: ReportFilter, now = new Date()): string {
+  const params = new URLSearchParams(search);
+  const base = defaultFilter(now);
+  const put = (key: string, value: string, unless: string) => (value && value !== unless ? params.set(key, value) : params.delete(key));
+  put('range', filter.range, base.range);
+  put('from', filter.range === 'custom' ? filter.fromDate : '', '');
+  put('to', filter.range === 'custom' ? filter.toDate : '', '');
+  put('team', filter.team, '');
+  put('person', filter.assignee, '');
+  return params.toString();
+}
+
 /** The API's `from`/`to` instants for a filter: a preset counts back whole local days from today. */
 export function windowOf(filter: ReportFilter, now = new Date()): { from?: string; to?: string } {
   if (filter.range !== 'custom') {

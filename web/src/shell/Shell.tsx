@@ -5,6 +5,7 @@ import { Link, Route, Switch, useLocation } from 'wouter';
 import { api, describeError } from '../api/client.ts';
 import type { Org, User } from '../api/types.ts';
 import { forgetQueryCache, keepLoadedAssets } from '../offline/cache.ts';
+import { SyncConflicts } from '../offline/Conflicts.tsx';
 import { useQueuedChanges } from '../offline/queue.ts';
 import { List } from '../pages/List.tsx';
 import { MyWork } from '../pages/MyWork.tsx';
@@ -12,7 +13,7 @@ import { NotificationBell } from '../notifications/NotificationBell.tsx';
 import { Avatar } from '../tasks/bits.tsx';
 import { TaskDrawer } from '../tasks/TaskDrawer.tsx';
 import { useTaskDrawer } from './drawerRoute.ts';
-import { useShortcut } from './keyboard.ts';
+import { type GoTo, shortcutList, useShortcut } from './keyboard.ts';
 import { useLiveUpdates } from './live.ts';
 import { Modal } from './Modal.tsx';
 import { useOnline } from './online.ts';
@@ -87,7 +88,7 @@ export function Shell({ user, org }: { user: User; org: Org }) {
   useShortcut((event) => {
     if (goPending) {
       setGoPending(false);
-      const target = NAV.find((n) => n.key === event.key);
+      const target = NAV.find((n) => n.key === event.key && (!('managers' in n) || isManager(user)));
       if (target) navigate(target.href);
       return;
     }
@@ -145,6 +146,7 @@ export function Shell({ user, org }: { user: User; org: Org }) {
             {online ? `Syncing ${queued.length} change${queued.length === 1 ? '' : 's'}…` : `Offline${queued.length ? ` — ${queued.length} change${queued.length === 1 ? '' : 's'} will sync when you are back online` : ' — changes will sync when you are back online'}`}
           </div>
         )}
+        <SyncConflicts />
         <Suspense fallback={<p className="muted pad">Loading…</p>}>
         <Switch>
           <Route path="/" component={MyWork} />
@@ -178,22 +180,13 @@ export function Shell({ user, org }: { user: User; org: Org }) {
           <QuickAdd onClose={() => setQuickAdd(false)} onCreated={(key) => drawer.open(key)} />
         </Suspense>
       )}
-      {help && <ShortcutHelp onClose={() => setHelp(false)} />}
+      {help && <ShortcutHelp pages={NAV.filter((item) => !('managers' in item) || isManager(user))} onClose={() => setHelp(false)} />}
     </div>
   );
 }
 
-function ShortcutHelp({ onClose }: { onClose: () => void }) {
-  const rows: [string, string][] = [
-    ['c', 'New task (quick add)'],
-    ['j / k', 'Next / previous task'],
-    ['Enter', 'Open the task'],
-    ['e', 'Edit the task'],
-    ['x', 'Complete / reopen'],
-    ['/', 'Search (task list)'],
-    ['g then m, b, t, c, s', 'Go to My work, Board, Tasks, Calendar, Settings'],
-    ['Esc', 'Close'],
-  ];
+function ShortcutHelp({ pages, onClose }: { pages: GoTo[]; onClose: () => void }) {
+  const rows = shortcutList(pages);
   return (
     <Modal title="Keyboard shortcuts" onClose={onClose}>
       <dl className="shortcuts">

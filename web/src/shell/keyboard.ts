@@ -72,3 +72,24 @@ export function useListKeyboard(tasks: Task[], actions: ListKeys, enabled = true
   });
   return { focusedId, setFocusedId };
 }
+
+/** A page that `g` then its key opens. */
+export interface GoTo {
+  key: string;
+  label: string;
+}
+
+/** Every shortcut the app answers to, as the help (press ?) lists them: one `g` line per page the person can open. */
+export function shortcutList(pages: GoTo[]): [keys: string, what: string][] {
+  return [
+    ['c', 'New task (quick add)'],
+    ['j / k  or  ↓ / ↑', 'Next / previous task (My work, task list)'],
+    ['Enter', 'Open the task'],
+    ['e', 'Edit the task'],
+    ['x', 'Complete / reopen'],
+    ['/', 'Search (task list)'],
+    ...pages.map((page): [string, string] => [`g then ${page.key}`, `Go to ${page.label}`]),
+    ['?', 'These shortcuts'],
+    ['Esc', 'Close the drawer or dialog'],
+  ];
+}

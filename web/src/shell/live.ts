@@ -11,6 +11,7 @@ function refresh(qc: QueryClient): void {
   // Never refetch over a change that is still on its way (it would flicker back): look again shortly.
   if (qc.isMutating() > 0) return refreshSoon(qc);
   void qc.invalidateQueries({ queryKey: ['tasks'] });
+  void qc.invalidateQueries({ queryKey: ['task-counts'] });
   void qc.invalidateQueries({ queryKey: ['task'] });
   void qc.invalidateQueries({ queryKey: ['task-history'] });
   void qc.invalidateQueries({ queryKey: ['task-comments'] });
@@ -61,8 +62,9 @@ export function useLiveUpdates(): void {
       startPolling();
     }
     const backOnline = async () => {
-      const { sent, failed } = await flushQueue();
+      const { sent, failed, conflicts } = await flushQueue();
       if (sent > 0) showToast(`Back online: ${sent} change${sent === 1 ? '' : 's'} synced`);
+      if (conflicts > 0) showToast(`${conflicts} change${conflicts === 1 ? '' : 's'} clashed with newer ones: choose which to keep`, { tone: 'error' });
       for (const message of failed) showToast(`Not synced — ${message}`, { tone: 'error' });
       refresh(qc);
     };

@@ -1,7 +1,7 @@
 // Changing tasks: optimistic in every cached list at once, rolled back with a clear
 // message when the server says no (a 412 when someone else changed the task first),
 // queued when offline, and undoable for complete, bulk edits and delete.
-import { type QueryClient, type QueryKey, useMutation, useQueryClient } from '@tanstack/react-query';
+import { type InfiniteData, type QueryClient, type QueryKey, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { api, ApiError, csrfToken, describeError, NetworkError, request } from '../api/client.ts';
 import type { BulkChanges, NewTask, Page, Task, TaskChanges } from '../api/types.ts';
@@ -20,18 +20,25 @@ function restore(qc: QueryClient, saved: Snapshot): void {
   for (const [key, data] of saved) qc.setQueryData(key, data);
 }
 
+/** A cached list: one page, or the pages loaded so far of a paged list (the board's columns). */
+type CachedList = Page<Task> | InfiniteData<Page<Task>>;
+
+function pagesOf(list: CachedList | undefined): Page<Task>[] {
+  if (!list) return [];
+  return 'pages' in list ? list.pages : [list];
+}
+
 /** Replaces (or, with null, removes) one task wherever it is cached. */
 export function updateCachedTask(qc: QueryClient, id: string, update: (task: Task) => Task | null): void {
-  qc.setQueriesData<Page<Task>>({ queryKey: keys.taskLists }, (page) =>
-    page && { ...page, items: page.items.flatMap((t) => (t.id === id ? (update(t) ?? []) : [t])) },
-  );
+  const inPage = (page: Page<Task>): Page<Task> => ({ ...page, items: page.items.flatMap((t) => (t.id === id ? (update(t) ?? []) : [t])) });
+  qc.setQueriesData<CachedList>({ queryKey: keys.taskLists }, (list) => list && ('pages' in list ? { ...list, pages: list.pages.map(inPage) } : inPage(list)));
   qc.setQueriesData<Task>({ queryKey: ['task'] }, (task) => (task && task.id === id ? (update(task) ?? task) : task));
 }
 
 function cachedVersion(qc: QueryClient, id: string): number | undefined {
   for (const [, data] of qc.getQueriesData<Task | Page<Task>>({ queryKey: ['task'] })) if (data && 'id' in data && data.id === id) return data.version;
-  for (const [, data] of qc.getQueriesData<Page<Task>>({ queryKey: keys.taskLists })) {
-    const found = data?.items.find((t) => t.id === id);
+  for (const [, data] of qc.getQueriesData<CachedList>({ queryKey: keys.taskLists })) {
+    const found = pagesOf(data).flatMap((page) => page.items).find((t) => t.id === id);
     if (found) return found.version;
   }
   return undefined;
@@ -59,16 +66,16 @@ export function useUpdateTask() {
     scope: { id: 'task-writes' },
     networkMode: 'always',
     mutationFn: async ({ task, changes }: UpdateVariables): Promise<Task | null> => {
+      const version = cachedVersion(qc, task.id) ?? task.version;
       if (isOffline()) {
-        queueChange(task, changes);
+        queueChange({ ...task, version }, changes);
         return null;
       }
-      const version = cachedVersion(qc, task.id) ?? task.version;
       try {
         return (await request<Task>('PATCH', `/api/v1/tasks/${encodeURIComponent(task.id)}`, changes, { 'if-match': `"${version}"` })).data;
       } catch (error) {
         if (!(error instanceof NetworkError)) throw error;
-        queueChange(task, changes);
+        queueChange({ ...task, version }, changes);
         return null;
       }
     },
@@ -132,15 +139,12 @@ export function useCreateTask() {
   });
 }
 
-const BULK_LIMIT = 500;
+/** The server's BULK_MAX (src/tasks/task.ts): every bulk change is one request, so all of it or none. */
+export const BULK_LIMIT = 2000;
 
 async function bulk(ids: string[], body: { set: BulkChanges } | { delete: true }): Promise<Task[]> {
-  const changed: Task[] = [];
-  for (let i = 0; i < ids.length; i += BULK_LIMIT) {
-    const reply = await api.post<{ items: Task[] }>('/api/v1/tasks/bulk', { ids: ids.slice(i, i + BULK_LIMIT), ...body });
-    changed.push(...reply.items);
-  }
-  return changed;
+  if (ids.length > BULK_LIMIT) throw new Error(`at most ${BULK_LIMIT} tasks can be changed at once; narrow the filters`);
+  return (await api.post<{ items: Task[] }>('/api/v1/tasks/bulk', { ids, ...body })).items;
 }
 
 export function useBulkEdit() {

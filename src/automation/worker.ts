@@ -102,7 +102,7 @@ export class RuleTallies {
     if (!checks) this.byEvent.set(event.seq, (checks = []));
     checks.push({ orgId: event.orgId, ruleId: rule.id, held, at });
   }
-  /** The sums per rule over these events. */
+  /** The sums per rule over these events, ordered by organisation and rule. */
   of(seqs: readonly number[]): store.RuleTally[] {
     const byRule = new Map<string, store.RuleTally>();
     for (const seq of seqs) {
@@ -115,7 +115,8 @@ export class RuleTallies {
         else tally.missed += 1;
       }
     }
-    return [...byRule.values()];
+    // One order for every process, so two batches adding to the same rules never wait on each other in a cycle.
+    return [...byRule.values()].sort((a, b) => (a.orgId === b.orgId ? (a.ruleId < b.ruleId ? -1 : 1) : a.orgId < b.orgId ? -1 : 1));
   }
 }
 

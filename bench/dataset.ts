@@ -9,7 +9,7 @@ import type SqliteDatabase from 'better-sqlite3';
 import { SingleBar } from 'cli-progress';
 import { systemClock } from '../src/platform/clock.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
-import { migrateToLatest } from '../src/platform/db/migrations.ts';
+import { fillReportRollups, migrateToLatest } from '../src/platform/db/migrations.ts';
 import { createApiTokenFor } from '../src/people/service.ts';
 
 export interface BenchDataset {
@@ -76,6 +76,8 @@ async function generate(path: string, tasks: number): Promise<void> {
   loadTasks(sqlite, now, tasks);
   console.log('building indexes…');
   for (const statement of indexes) sqlite.exec(statement);
+  console.log('filling the reports rollup…');
+  await fillReportRollups(database.db, BENCH_ORG);
   sqlite.exec('analyze');
   await database.close();
   renameSync(building, path);

@@ -50,6 +50,7 @@ import {
   type TeamKey,
   WAITING_ON,
 } from './business.ts';
+import { fillReportRollups } from '../platform/db/migrations.ts';
 import { type BulkHistory, type BulkLink, type BulkTask, insertTaskBatch, withoutTaskIndexes } from './store.ts';
 
 /** How big the demo business is, before `scale`. */
@@ -402,6 +403,8 @@ async function addBulkTasks(database: OpenDatabase, biz: Business, options: Demo
   // Past this size, building the indexes once at the end beats keeping them up to date row by row.
   if (total >= (options.rebuildIndexesFrom ?? INDEX_REBUILD_FROM)) await withoutTaskIndexes(database, load);
   else await load();
+  // The rows went in around the task service: the reports' rollup is rebuilt from their history.
+  await fillReportRollups(database.db, biz.owner.orgId);
   const ms = Math.round(performance.now() - started);
   return { tasks: total, ms, perSecond: Math.round(total / Math.max(ms / 1000, 0.001)) };
 }

@@ -67,6 +67,44 @@ export function timingStats(timings: readonly { ms: number; onTime: boolean | nu
   return { ...durationStats(timings.map((t) => t.ms)), withDueDate: dated.length, onTime, onTimeRate: rate(onTime, dated.length) };
 }
 
+/**
+ * Completion figures for many groupings of the same completions: the
+ * durations are sorted once, and each grouping walks them in that order, so
+ * every group's durations arrive sorted and no group is sorted again.
+ */
+export class TimingTable {
+  private readonly order: Uint32Array;
+
+  constructor(
+    private readonly ms: readonly number[],
+    private readonly onTime: readonly (boolean | null)[],
+  ) {
+    this.order = new Uint32Array(ms.length).map((_, i) => i).sort((a, b) => ms[a]! - ms[b]!);
+  }
+
+  /** Each group's figures, keyed by keyOf(row index). */
+  statsBy<K>(keyOf: (index: number) => K): Map<K, CompletionStats> {
+    const groups = new Map<K, { sorted: number[]; withDueDate: number; onTime: number }>();
+    for (const i of this.order) {
+      const key = keyOf(i);
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { sorted: [], withDueDate: 0, onTime: 0 }));
+      group.sorted.push(this.ms[i]!);
+      const onTime = this.onTime[i];
+      if (onTime !== null && onTime !== undefined) {
+        group.withDueDate += 1;
+        if (onTime) group.onTime += 1;
+      }
+    }
+    return new Map(
+      [...groups].map(([key, g]) => [
+        key,
+        { count: g.sorted.length, medianMs: percentile(g.sorted, 0.5), p90Ms: percentile(g.sorted, 0.9), withDueDate: g.withDueDate, onTime: g.onTime, onTimeRate: rate(g.onTime, g.withDueDate) },
+      ]),
+    );
+  }
+}
+
 /** part / whole rounded to 4 decimals, or null when there is no whole. */
 export function rate(part: number, whole: number): number | null {
   return whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000;
@@ -210,6 +248,8 @@ export interface DwellFigures {
  * No task's history has to leave the database, however many there are.
  */
 export function dwellFigures(current: ReadonlyMap<string, number>, flows: readonly StatusFlow[], window: Window): DwellFigures[] {
+  // A window with no time in it (wholly after now) holds no stays at all.
+  if (window.to <= window.from) return DWELL_STATUSES.map((status) => ({ status, totalMs: 0, entered: 0, stays: 0, averageStayMs: null }));
   return DWELL_STATUSES.map((status) => {
     const into = flows.filter((f) => f.to === status);
     const outOf = flows.filter((f) => f.from === status);

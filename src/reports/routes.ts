@@ -1,7 +1,7 @@
 // HTTP routes for the reports: JSON by default, ?format=csv for a spreadsheet.
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Deps } from '../platform/context.ts';
 import { typed } from '../platform/http/app.ts';
 import { callerOf } from '../platform/http/auth.ts';
@@ -38,6 +38,8 @@ import {
 type Cell = string | number | boolean | null;
 type Table = { columns: string[]; rows: Cell[][] };
 
+const csvTable = z.string().describe('?format=csv: one table, comma-separated, with a header row (UTF-8, sent as an attachment)');
+
 const CSV_NOTE = ' With ?format=csv, the same figures as one table (text/csv, header row).';
 
 export function reportRoutes(app: FastifyInstance, deps: Deps): void {
@@ -47,7 +49,16 @@ export function reportRoutes(app: FastifyInstance, deps: Deps): void {
     summary,
     description: `${summary}. Managers and above.${CSV_NOTE}`,
     querystring,
-    response: { 200: view, ...problems(403, 404) },
+    response: {
+      200: {
+        description: 'The report; with ?format=csv, the same figures as one table',
+        content: {
+          'application/json': { schema: view },
+          'text/csv': { schema: csvTable },
+        },
+      },
+      ...problems(403, 404),
+    },
   });
 
   r.get('/api/v1/reports/summary', { schema: schema('Open, overdue and due-today work now; completions, on-time rate, median and p90 time to complete in the window', summaryQuery, summaryView) },

@@ -1,6 +1,7 @@
 // The reports' use cases: each checks the role, resolves the window and the
 // filters, runs its queries and shapes the answer. Nothing here writes.
 import type { Actor, Deps } from '../platform/context.ts';
+import type { Db } from '../platform/db/schema.ts';
 import { Invalid, NotFound } from '../platform/errors.ts';
 import { iso } from '../platform/pagination.ts';
 import { AUTOMATION_ACTOR_ID } from '../automation/actions.ts';
@@ -11,13 +12,10 @@ import { type Priority, type SOURCE_KINDS, taskKey } from '../tasks/task.ts';
 import {
   AGE_BUCKETS,
   type AgeBucketKey,
-  bucketIndex,
   calendarBuckets,
   calendarEdges,
-  type Completion,
   completionStats,
   type CompletionStats,
-  timingStats,
   countsPerBucket,
   DAY,
   type DwellFigures,
@@ -25,6 +23,9 @@ import {
   type DwellStatus,
   groupBy,
   type Interval,
+  TimingTable,
+  timingStats,
+  bucketIndex,
   PRIORITY_WEIGHT,
   rate,
   type StatusFlow,
@@ -133,10 +134,6 @@ export async function summaryReport(deps: Deps, actor: Actor, query: WindowQuery
   return { ...s.header, window: windowView(window), ...counts, ...statsView(timingStats(timings)) };
 }
 
-function completionOf(row: { created_at: number; completed_at: number; due_at: number | null }): Completion {
-  return { createdAt: row.created_at, completedAt: row.completed_at, dueAt: row.due_at };
-}
-
 // --- 2. overdue ----------------------------------------------------------------------------
 
 export async function overdueReport(deps: Deps, actor: Actor, query: ReportFilters & { limit: number }): Promise<OverdueView> {
@@ -176,22 +173,25 @@ export async function completionReport(deps: Deps, actor: Actor, query: WindowQu
   const window = windowOf(query, s.now);
   const rows = await store.completions(deps.db, s.scope, window);
   const weeks = calendarBuckets(window, s.timezone, 'week');
-  const statsOf = (group: typeof rows) => statsView(completionStats(group.map(completionOf)));
+  // Every duration is sorted once; each grouping then reads its groups' durations already in order.
+  const timings = new TimingTable(rows.map((r) => Number(r.ms)), rows.map((r) => (r.on_time === null ? null : Number(r.on_time) === 1)));
   const byCompleted = byWeightThenName<{ name: string | null; completed: number }>((r) => r.completed);
-  const sources = [...groupBy(rows, (r) => `${r.source_kind}\u0000${r.source_rule_id ?? ''}`).values()].map((group) => ({
-    source: group[0]!.source_kind as SourceKind,
-    ruleId: group[0]!.source_rule_id,
-    ...statsOf(group),
-  }));
-  const weekOf = groupBy(rows, (r) => bucketIndex(weeks, r.completed_at));
+  const sources = timings.statsBy((i) => `${rows[i]!.source_kind}\u0000${rows[i]!.source_rule_id ?? ''}`);
+  const weekly = timings.statsBy((i) => bucketIndex(weeks, Number(rows[i]!.completed_at)));
+  const none = statsView(completionStats([]));
   return {
     ...s.header,
     window: windowView(window),
-    overall: statsOf(rows),
-    byPerson: [...groupBy(rows, (r) => r.assignee_id)].map(([id, group]) => ({ assigneeId: id, name: nameOf(s.names, id), ...statsOf(group) })).sort(byCompleted),
-    byTeam: [...groupBy(rows, (r) => r.team_id)].map(([id, group]) => ({ teamId: id, name: nameOf(s.names, id), ...statsOf(group) })).sort(byCompleted),
-    bySource: sources.sort((a, b) => b.completed - a.completed || a.source.localeCompare(b.source) || (a.ruleId ?? '').localeCompare(b.ruleId ?? '')),
-    byWeek: weeks.map((week, i) => ({ week: week.label, start: iso(week.start), ...statsOf(weekOf.get(i) ?? []) })),
+    overall: statsView(timings.statsBy(() => 0).get(0) ?? completionStats([])),
+    byPerson: [...timings.statsBy((i) => rows[i]!.assignee_id)].map(([id, stats]) => ({ assigneeId: id, name: nameOf(s.names, id), ...statsView(stats) })).sort(byCompleted),
+    byTeam: [...timings.statsBy((i) => rows[i]!.team_id)].map(([id, stats]) => ({ teamId: id, name: nameOf(s.names, id), ...statsView(stats) })).sort(byCompleted),
+    bySource: [...sources]
+      .map(([key, stats]) => {
+        const [source, ruleId] = key.split('\u0000') as [string, string];
+        return { source: source as SourceKind, ruleId: ruleId === '' ? null : ruleId, ...statsView(stats) };
+      })
+      .sort((a, b) => b.completed - a.completed || a.source.localeCompare(b.source) || (a.ruleId ?? '').localeCompare(b.ruleId ?? '')),
+    byWeek: weeks.map((week, i) => ({ week: week.label, start: iso(week.start), ...(weekly.has(i) ? statsView(weekly.get(i)!) : none) })),
   };
 }
 
@@ -297,11 +297,10 @@ export async function bottlenecksReport(deps: Deps, actor: Actor, query: WindowQ
   const window = windowOf(query, s.now);
   // Nothing has happened after now: the current status runs until now, not until the window's end.
   const walked = { from: Math.min(window.from, s.now), to: Math.min(window.to, s.now) };
-  const [byTeamNow, byLinkTypeNow, teamFlows, linkFlows] = await Promise.all([
+  const [byTeamNow, byLinkTypeNow, { byTeam: teamFlows, byLinkType: linkFlows }] = await Promise.all([
     store.pileUps(deps.db, s.scope, s.now),
     store.openByStatusAndLinkType(deps.db, s.scope),
-    store.statusFlowsByTeam(deps.db, s.scope, walked, s.now),
-    store.statusFlowsByLinkType(deps.db, s.scope, walked, s.now),
+    statusFlows(deps.db, s.scope, walked, s.now),
   ]);
   const leadStages = await leadStagesOf(deps, actor, s.scope, s.now);
   const teams = dwellByKey(byTeamNow.map((r) => ({ key: r.team_id, status: r.status, count: r.count })), teamFlows, walked);
@@ -343,6 +342,68 @@ async function leadStagesOf(deps: Deps, actor: Actor, scope: store.TaskScope, no
 }
 
 type FlowRow = { from_value: string | null; to_value: string | null; key: string | null; since_start: number; in_window: number; remaining_ms: number };
+
+/**
+ * The status changes since the window began, per team and per linked record
+ * type. Whole UTC days come from the rollup (report_status_flows), the partial
+ * days at either edge from the history, so the figures are exact for any
+ * window and time zone. The rollup is kept per team and record type only: a
+ * person, source or record-type filter reads the history for the whole window.
+ */
+async function statusFlows(db: Db, scope: store.TaskScope, walked: Window, now: number): Promise<{ byTeam: FlowRow[]; byLinkType: FlowRow[] }> {
+  if (scope.assigneeId !== undefined || scope.source !== undefined || scope.linkType !== undefined) {
+    const [byTeam, byLinkType] = await Promise.all([store.statusFlowsByTeam(db, scope, walked, now), store.statusFlowsByLinkType(db, scope, walked, now)]);
+    return { byTeam, byLinkType };
+  }
+  const sinceStart = await changesIn(db, scope, { from: walked.from, to: now });
+  const inWindow = walked.to === now ? sinceStart : await changesIn(db, scope, walked);
+  const rows = (dimension: 'team' | 'link'): FlowRow[] =>
+    [...new Set([...sinceStart.keys(), ...inWindow.keys()])]
+      .filter((k) => k.startsWith(`${dimension}\u0000`))
+      .map((k) => {
+        const counted = (sinceStart.get(k) ?? inWindow.get(k))!;
+        const inside = inWindow.get(k);
+        return { key: counted.key, from_value: counted.from, to_value: counted.to, since_start: sinceStart.get(k)?.changes ?? 0, in_window: inside?.changes ?? 0, remaining_ms: inside?.remainingMs ?? 0 };
+      });
+  return { byTeam: rows('team'), byLinkType: rows('link') };
+}
+
+type Changes = { key: string | null; from: string | null; to: string | null; changes: number; remainingMs: number };
+
+/** Status changes at instants [from, to), per team and per record type: how many, and Σ (to − instant). */
+async function changesIn(db: Db, scope: store.TaskScope, range: Window): Promise<Map<string, Changes>> {
+  const totals = new Map<string, Changes>();
+  const add = (dimension: 'team' | 'link', key: string | null, from: string | null, to: string | null, changes: number, remainingMs: number) => {
+    const id = `${dimension}\u0000${key ?? ''}\u0000${from ?? ''}\u0000${to ?? ''}`;
+    const entry = totals.get(id) ?? { key, from, to, changes: 0, remainingMs: 0 };
+    entry.changes += changes;
+    entry.remainingMs += remainingMs;
+    totals.set(id, entry);
+  };
+  const fromHistory = async (part: Window) => {
+    if (part.from >= part.to) return;
+    // Walking [from, to) with the window ending at `range.to`: every change counts, and Σ is to range.to.
+    const window = { from: part.from, to: range.to };
+    const [byTeam, byLinkType] = await Promise.all([store.statusFlowsByTeam(db, scope, window, part.to), store.statusFlowsByLinkType(db, scope, window, part.to)]);
+    for (const r of byTeam) add('team', r.key, r.from_value, r.to_value, Number(r.since_start), Number(r.remaining_ms));
+    for (const r of byLinkType) add('link', r.key, r.from_value, r.to_value, Number(r.since_start), Number(r.remaining_ms));
+  };
+  const fromDay = Math.ceil(range.from / DAY);
+  const toDay = Math.floor(range.to / DAY);
+  if (fromDay >= toDay) {
+    await fromHistory(range);
+    return totals;
+  }
+  await fromHistory({ from: range.from, to: fromDay * DAY });
+  await fromHistory({ from: toDay * DAY, to: range.to });
+  for (const r of await store.rolledUpFlows(db, scope.orgId, scope.teamId, { fromDay, toDay }, range.to)) {
+    const from = r.from_status === '' ? null : r.from_status;
+    const to = r.to_status === '' ? null : r.to_status;
+    if (r.link_type === '') add('team', r.team_key === '' ? null : r.team_key, from, to, Number(r.changes), Number(r.remaining_ms));
+    else add('link', r.link_type, from, to, Number(r.changes), Number(r.remaining_ms));
+  }
+  return totals;
+}
 
 function flowOf(row: FlowRow): StatusFlow {
   return { from: row.from_value, to: row.to_value, sinceStart: Number(row.since_start), inWindow: Number(row.in_window), remainingMs: Number(row.remaining_ms) };

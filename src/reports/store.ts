@@ -1,7 +1,7 @@
 // Every query the reports run. Counts and group-bys happen here, in SQL;
 // what needs the org's calendar or a percentile comes back as narrow rows.
-import { type ExpressionBuilder, sql } from 'kysely';
-import type { Database, Db } from '../platform/db/schema.ts';
+import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
+import type { Database, Db, ReportStatusFlowsTable } from '../platform/db/schema.ts';
 import type { LinkType } from '../tasks/task.ts';
 import { DAY, SLOT_MS, type Window } from './report.ts';
 
@@ -56,11 +56,11 @@ function overdueTasks(db: Db, scope: TaskScope, now: number) {
 }
 
 export function overdueByAssignee(db: Db, scope: TaskScope, now: number) {
-  return overdueTasks(db, scope, now).select(['tasks.assignee_id as key', count.as('count')]).groupBy('tasks.assignee_id').execute();
+  return overdueTasks(db, scope, now).select([unordered('tasks.assignee_id').as('key'), count.as('count')]).groupBy(unordered('tasks.assignee_id')).execute();
 }
 
 export function overdueByTeam(db: Db, scope: TaskScope, now: number) {
-  return overdueTasks(db, scope, now).select(['tasks.team_id as key', count.as('count')]).groupBy('tasks.team_id').execute();
+  return overdueTasks(db, scope, now).select([unordered('tasks.team_id').as('key'), count.as('count')]).groupBy(unordered('tasks.team_id')).execute();
 }
 
 export function overdueByLinkType(db: Db, scope: TaskScope, now: number) {
@@ -95,13 +95,13 @@ export function openLoad(db: Db, scope: TaskScope, now: number, endOfWeek: numbe
   return scoped(db, scope)
     .where('tasks.active', '=', 1)
     .select([
-      'tasks.assignee_id',
-      'tasks.priority',
+      unordered('tasks.assignee_id').as('assignee_id'),
+      unordered('tasks.priority').$castTo<string>().as('priority'),
       count.as('open'),
       when(sql`tasks.due_sort < ${now}`).as('overdue'),
       when(sql`tasks.due_sort >= ${now} and tasks.due_sort < ${endOfWeek}`).as('due_this_week'),
     ])
-    .groupBy(['tasks.assignee_id', 'tasks.priority'])
+    .groupBy([unordered('tasks.assignee_id'), unordered('tasks.priority')])
     .execute();
 }
 
@@ -109,8 +109,8 @@ export function completedLoad(db: Db, scope: TaskScope, window: Window) {
   return scoped(db, scope)
     .where('tasks.completed_at', '>=', window.from)
     .where('tasks.completed_at', '<', window.to)
-    .select(['tasks.assignee_id', 'tasks.priority', count.as('completed')])
-    .groupBy(['tasks.assignee_id', 'tasks.priority'])
+    .select([unordered('tasks.assignee_id').as('assignee_id'), unordered('tasks.priority').$castTo<string>().as('priority'), count.as('completed')])
+    .groupBy([unordered('tasks.assignee_id'), unordered('tasks.priority')])
     .execute();
 }
 
@@ -121,26 +121,38 @@ export function openByAge(db: Db, scope: TaskScope, now: number) {
   return scoped(db, scope)
     .where('tasks.active', '=', 1)
     .select([
-      'tasks.assignee_id',
-      'tasks.team_id',
+      unordered('tasks.assignee_id').as('assignee_id'),
+      unordered('tasks.team_id').as('team_id'),
       when(sql`tasks.created_at > ${olderThan(1)}`).as('under1d'),
       between(1, 3).as('d1to3'),
       between(3, 7).as('d3to7'),
       between(7, 30).as('d7to30'),
       when(sql`tasks.created_at <= ${olderThan(30)}`).as('over30d'),
     ])
-    .groupBy(['tasks.assignee_id', 'tasks.team_id'])
+    .groupBy([unordered('tasks.assignee_id'), unordered('tasks.team_id')])
     .execute();
 }
 
 // --- completions ----------------------------------------------------------------------
 
-/** Tasks completed inside the window (completed_at is set only while a task is done). */
+/**
+ * Tasks completed inside the window (completed_at is set only while a task is
+ * done): the groups each falls in, its time to complete, and whether it was
+ * on time (null: no due date) — numbers worked out here, not in JavaScript.
+ */
 export function completions(db: Db, scope: TaskScope, window: Window) {
   return scoped(db, scope)
     .where('tasks.completed_at', '>=', window.from)
     .where('tasks.completed_at', '<', window.to)
-    .select(['tasks.assignee_id', 'tasks.team_id', 'tasks.source_kind', 'tasks.source_rule_id', 'tasks.created_at', 'tasks.completed_at', 'tasks.due_at'])
+    .select([
+      'tasks.assignee_id',
+      'tasks.team_id',
+      'tasks.source_kind',
+      'tasks.source_rule_id',
+      'tasks.completed_at',
+      sql<number>`tasks.completed_at - tasks.created_at`.as('ms'),
+      sql<number | null>`case when tasks.due_at is null then null when tasks.completed_at <= tasks.due_at then 1 else 0 end`.as('on_time'),
+    ])
     .$narrowType<{ completed_at: number }>()
     .execute();
 }
@@ -185,9 +197,19 @@ export function openByStatusAndLinkType(db: Db, scope: TaskScope) {
   return scoped(db, scope)
     .where('tasks.active', '=', 1)
     .innerJoin('task_links', (join) => join.onRef('task_links.task_id', '=', 'tasks.id'))
-    .select(['tasks.status', 'task_links.record_type', sql<number>`count(distinct tasks.id)`.as('count')])
-    .groupBy(['tasks.status', 'task_links.record_type'])
+    .select([unordered('tasks.status').$castTo<string>().as('status'), 'task_links.record_type', sql<number>`count(distinct tasks.id)`.as('count')])
+    .groupBy([unordered('tasks.status'), 'task_links.record_type'])
     .execute();
+}
+
+/**
+ * A column as an expression (column || ''; null stays null) to group by: a
+ * bare column would let SQLite walk an index that starts with it over every
+ * task of the organisation, for its order, instead of the range of the tasks
+ * a report reads (unresolved ones, or a window's completions).
+ */
+function unordered(column: 'tasks.team_id' | 'tasks.status' | 'tasks.assignee_id' | 'tasks.priority') {
+  return sql<string | null>`${sql.ref(column)} || ''`;
 }
 
 /**
@@ -205,12 +227,21 @@ export function statusFlowsByTeam(db: Db, scope: TaskScope, window: Window, now:
     .execute();
 }
 
+/** Per linked record type: a task linked to several records of one type counts once for it. */
 export function statusFlowsByLinkType(db: Db, scope: TaskScope, window: Window, now: number) {
-  let query = statusChangesSince(db, scope, window.from, now).crossJoin('task_links').whereRef('task_links.task_id', '=', 'task_history.task_id');
+  let query = statusChangesSince(db, scope, window.from, now)
+    .crossJoin('task_links')
+    .whereRef('task_links.task_id', '=', 'task_history.task_id')
+    .where('task_links.org_id', '=', scope.orgId);
   if (narrowed(scope)) query = query.crossJoin('tasks').whereRef('tasks.id', '=', 'task_history.task_id').where((eb) => scopeOfJoinedTasks(eb, scope));
-  return query
-    .select(['task_history.from_value', 'task_history.to_value', 'task_links.record_type as key', ...flowSums(window)])
-    .groupBy(['task_history.from_value', 'task_history.to_value', 'task_links.record_type'])
+  const perType = query
+    .select(['task_history.id', 'task_history.at', 'task_history.from_value', 'task_history.to_value', 'task_links.record_type'])
+    .groupBy(['task_history.id', 'task_history.at', 'task_history.from_value', 'task_history.to_value', 'task_links.record_type'])
+    .as('task_history');
+  return db
+    .selectFrom(perType)
+    .select(['task_history.from_value', 'task_history.to_value', 'task_history.record_type as key', ...flowSums(window)])
+    .groupBy(['task_history.from_value', 'task_history.to_value', 'task_history.record_type'])
     .execute();
 }
 
@@ -249,8 +280,14 @@ function scopeOfJoinedTasks(eb: ExpressionBuilder<Database, 'tasks'>, scope: Tas
 export function pileUps(db: Db, scope: TaskScope, now: number) {
   return scoped(db, scope)
     .where('tasks.active', '=', 1)
-    .select(['tasks.team_id', 'tasks.status', count.as('count'), when(sql`tasks.due_sort < ${now}`).as('overdue'), sql<number>`min(tasks.created_at)`.as('oldest')])
-    .groupBy(['tasks.team_id', 'tasks.status'])
+    .select([
+      unordered('tasks.team_id').as('team_id'),
+      unordered('tasks.status').$castTo<string>().as('status'),
+      count.as('count'),
+      when(sql`tasks.due_sort < ${now}`).as('overdue'),
+      sql<number>`min(tasks.created_at)`.as('oldest'),
+    ])
+    .groupBy([unordered('tasks.team_id'), unordered('tasks.status')])
     .execute();
 }
 
@@ -312,5 +349,60 @@ export function autoClosedByRule(db: Db, scope: TaskScope, window: Window, syste
     .select(['tasks.source_rule_id', sql<number>`count(distinct tasks.id)`.as('count')])
     .groupBy('tasks.source_rule_id')
     .$narrowType<{ source_rule_id: string }>()
+    .execute();
+}
+
+// --- the status-flow rollup (rollup.ts) ---------------------------------------------------------
+
+export type StatusFlowDelta = Selectable<ReportStatusFlowsTable>;
+
+/** A task's status changes, as the rollup counts them. */
+export function statusHistoryOf(db: Db, orgId: string, taskId: string) {
+  return db
+    .selectFrom('task_history')
+    .select(['id', 'at', 'field', 'from_value', 'to_value'])
+    .where('org_id', '=', orgId)
+    .where('task_id', '=', taskId)
+    .where('field', '=', 'status')
+    .execute();
+}
+
+/** Adds each delta to its rollup row (creating it at zero first). */
+export async function addStatusFlows(db: Db, deltas: StatusFlowDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  await db
+    .insertInto('report_status_flows')
+    .values(deltas)
+    .onConflict((oc) =>
+      oc.columns(['org_id', 'day', 'team_key', 'link_type', 'from_status', 'to_status']).doUpdateSet((eb) => ({
+        changes: eb('report_status_flows.changes', '+', eb.ref('excluded.changes')),
+        offset_ms: eb('report_status_flows.offset_ms', '+', eb.ref('excluded.offset_ms')),
+      })),
+    )
+    .execute();
+}
+
+/**
+ * Status changes on the whole UTC days [fromDay, toDay), per (from, to) and
+ * the task's team (linkType '': each task once) or linked record type: how
+ * many, and Σ (until − instant) over them.
+ */
+export function rolledUpFlows(db: Db, orgId: string, teamId: string | undefined, days: { fromDay: number; toDay: number }, until: number) {
+  let query = db
+    .selectFrom('report_status_flows')
+    .where('org_id', '=', orgId)
+    .where('day', '>=', days.fromDay)
+    .where('day', '<', days.toDay);
+  if (teamId !== undefined) query = query.where('team_key', '=', teamId);
+  return query
+    .select([
+      'team_key',
+      'link_type',
+      'from_status',
+      'to_status',
+      sql<number>`sum(changes)`.as('changes'),
+      sql<number>`sum(changes * (${until} - cast(day as bigint) * ${sql.lit(DAY)}) - offset_ms)`.as('remaining_ms'),
+    ])
+    .groupBy(['team_key', 'link_type', 'from_status', 'to_status'])
     .execute();
 }

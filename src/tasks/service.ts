@@ -12,6 +12,7 @@ import { checkLinks, linkKey, linkSummaries } from '../records/service.ts';
 import type { LinkSummary } from '../records/records.ts';
 import { nextOccurrence } from '../recurrence/recurrence.ts';
 import * as recurrence from '../recurrence/service.ts';
+import { keepStatusFlows } from '../reports/rollup.ts';
 import './events.ts';
 import * as store from './store.ts';
 import {
@@ -191,7 +192,9 @@ export async function insertNewTask(trx: Db, actor: Actor, input: CreateTaskInpu
   if (next.teamId) created.push({ field: 'teamId', from: null, to: next.teamId });
   if (next.dueAt !== null) created.push({ field: 'dueAt', from: null, to: iso(next.dueAt) });
   created.push({ field: 'priority', from: null, to: next.priority });
-  await store.insertHistory(trx, historyRows(row, created, actor.userId, now));
+  const history = historyRows(row, created, actor.userId, now);
+  await store.insertHistory(trx, history);
+  await keepStatusFlows(trx, null, row, history);
   if (row.recurrence) await recurrence.placeNewTask(trx, await repeatingOf(trx, row), now, previous);
   const subject = { type: 'task', id: row.id };
   await appendEvent(trx, { orgId: actor.orgId, type: 'task.created', subject, data: { key: taskKey(number), title: row.title, source }, actorId: actor.userId, occurredAt: now });
@@ -258,7 +261,9 @@ export async function changeTask(trx: Db, actor: Actor, row: store.TaskRow, inpu
   });
   if (!written) throw new Stale(row.version + 1);
   if (input.links !== undefined) await store.replaceLinks(trx, actor.orgId, row.id, input.links);
-  await store.insertHistory(trx, historyRows(row, tracked, actor.userId, now));
+  const history = historyRows(row, tracked, actor.userId, now);
+  await store.insertHistory(trx, history);
+  await keepStatusFlows(trx, row, updated, history);
   await appendChangeEvents(trx, actor, updated, before, next, Object.keys(input), now);
   if (input.recurrence !== undefined || (input.dueAt !== undefined && updated.recurrence)) {
     await recurrence.replace(trx, { ...(await repeatingOf(trx, updated)), rule: updated.recurrence }, input.recurrence !== undefined && input.recurrence !== row.recurrence, now);
@@ -297,6 +302,7 @@ function mayDelete(actor: Actor, row: store.TaskRow): boolean {
 async function removeTasks(trx: Db, actor: Actor, rows: store.TaskRow[], now: number): Promise<void> {
   const forbidden = rows.find((row) => !mayDelete(actor, row));
   if (forbidden) throw new Forbidden(`Only a manager or its creator may delete ${taskKey(forbidden.number)}`);
+  for (const row of rows) await keepStatusFlows(trx, row, null, []);
   await store.deleteTasks(trx, actor.orgId, rows.map((r) => r.id));
   for (const row of rows) {
     await appendEvent(trx, { orgId: actor.orgId, type: 'task.deleted', subject: { type: 'task', id: row.id }, data: { key: taskKey(row.number), title: row.title }, actorId: actor.userId, occurredAt: now });

@@ -1,0 +1,82 @@
+// The status-flow rollup (report_status_flows): every status change of a task,
+// summed per UTC day under the task's team and linked record types as they are
+// now — exactly what the bottlenecks report reads instead of the history.
+//
+// It is kept in the same transaction as the history rows (tasks/service.ts
+// calls keepStatusFlows after each write), and it must always equal what
+// fillReportRollups builds from the history. A change of a task's team or of
+// its linked record types moves all its changes from the old keys to the new
+// ones; deleting a task takes them out.
+import type { Db } from '../platform/db/schema.ts';
+import { DAY } from './report.ts';
+import * as store from './store.ts';
+
+/** What the rollup needs of a task row. */
+export interface FlowTask {
+  org_id: string;
+  id: string;
+  team_id: string | null;
+  /** The links column: a JSON array of { type, id }. */
+  links: string;
+}
+
+/** What the rollup needs of a history row. */
+export interface FlowHistory {
+  id: string;
+  at: number;
+  field: string;
+  from_value?: string | null;
+  to_value?: string | null;
+}
+
+interface Keys {
+  team: string;
+  /** '' (the task itself) and each record type it is linked to, once. */
+  linkTypes: string[];
+}
+
+function keysOf(task: FlowTask): Keys {
+  const types = new Set((JSON.parse(task.links) as { type: string }[]).map((l) => l.type));
+  return { team: task.team_id ?? '', linkTypes: ['', ...[...types].sort()] };
+}
+
+const sameKeys = (a: Keys, b: Keys) => a.team === b.team && a.linkTypes.join('\u0000') === b.linkTypes.join('\u0000');
+
+/**
+ * Brings the rollup up to date with one task's write, inside the caller's
+ * transaction, after its history rows are written: `before` is the task as it
+ * was (null: just created), `after` as it is now (null: about to be deleted),
+ * `written` the history rows this write added.
+ */
+export async function keepStatusFlows(db: Db, before: FlowTask | null, after: FlowTask | null, written: readonly FlowHistory[]): Promise<void> {
+  const task = (after ?? before)!;
+  const added = written.filter((h) => h.field === 'status');
+  const oldKeys = before && keysOf(before);
+  const newKeys = after && keysOf(after);
+  const deltas = new Map<string, store.StatusFlowDelta>();
+  if (oldKeys && newKeys && sameKeys(oldKeys, newKeys)) {
+    count(deltas, task.org_id, newKeys, added, 1);
+  } else {
+    const addedIds = new Set(added.map((h) => h.id));
+    const earlier = oldKeys ? (await store.statusHistoryOf(db, task.org_id, task.id)).filter((h) => !addedIds.has(h.id)) : [];
+    if (oldKeys) count(deltas, task.org_id, oldKeys, earlier, -1);
+    if (newKeys) count(deltas, task.org_id, newKeys, [...earlier, ...added], 1);
+  }
+  await store.addStatusFlows(db, [...deltas.values()].filter((d) => d.changes !== 0 || d.offset_ms !== 0));
+}
+
+/** Adds each change (sign 1) or takes it out (sign −1) under every key, summed per rollup row. */
+function count(deltas: Map<string, store.StatusFlowDelta>, orgId: string, keys: Keys, changes: readonly FlowHistory[], sign: 1 | -1): void {
+  for (const change of changes) {
+    const day = Math.floor(change.at / DAY);
+    const offset = change.at - day * DAY;
+    for (const linkType of keys.linkTypes) {
+      const row = { org_id: orgId, day, team_key: keys.team, link_type: linkType, from_status: change.from_value ?? '', to_status: change.to_value ?? '' };
+      const key = `${row.day}\u0000${row.link_type}\u0000${row.from_status}\u0000${row.to_status}\u0000${row.team_key}`;
+      const delta = deltas.get(key) ?? { ...row, changes: 0, offset_ms: 0 };
+      delta.changes += sign;
+      delta.offset_ms += sign * offset;
+      deltas.set(key, delta);
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageBucket, bucketIndex, calendarBuckets, completionStats, countsPerBucket, DAY, DWELL_STATUSES, dwellFigures, HOUR, percentile, SLOT_MS, type StatusFlow, type Window } from '../../src/reports/report.ts';
+import { ageBucket, bucketIndex, calendarBuckets, completionStats, countsPerBucket, DAY, DWELL_STATUSES, dwellFigures, HOUR, percentile, SLOT_MS, type StatusFlow, TimingTable, type Window } from '../../src/reports/report.ts';
 
 describe('percentile', () => {
   it('interpolates between the two nearest ranks, like percentile_cont', () => {
@@ -150,5 +150,27 @@ describe('dwellFigures', () => {
       for (const figures of dwellFigures(current, flows, window)) expect(figures.totalMs, `round ${round} ${figures.status}`).toBe(walked.get(figures.status) ?? 0);
       expect(DWELL_STATUSES).toHaveLength(4);
     }
+  });
+});
+
+describe('TimingTable', () => {
+  it('gives every group the figures completionStats gives its completions, from one sort', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const rows = Array.from({ length: 500 }, () => {
+      const createdAt = Math.floor(next() * 1e9);
+      const completedAt = createdAt + Math.floor(next() * 1e7);
+      const dueAt = next() < 0.3 ? null : createdAt + Math.floor(next() * 1e7);
+      return { group: Math.floor(next() * 7), createdAt, completedAt, dueAt };
+    });
+    const table = new TimingTable(
+      rows.map((r) => r.completedAt - r.createdAt),
+      rows.map((r) => (r.dueAt === null ? null : r.completedAt <= r.dueAt)),
+    );
+    const byGroup = table.statsBy((i) => rows[i]!.group);
+    expect(byGroup.size).toBe(7);
+    for (const [group, stats] of byGroup) expect(stats).toEqual(completionStats(rows.filter((r) => r.group === group)));
+    expect(table.statsBy(() => 'all').get('all')).toEqual(completionStats(rows));
+    expect(new TimingTable([], []).statsBy(() => 0).size).toBe(0);
   });
 });

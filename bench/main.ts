@@ -8,6 +8,7 @@ import { type BenchDataset, ensureDataset } from './dataset.ts';
 import { alternate, type Child, type Figures, ratio, runScript, startProcess } from './measure.ts';
 import { benchScaleOut } from './scaleout.ts';
 import { benchReports } from './reports.ts';
+import { benchBoard } from './board.ts';
 import { initialBundle } from './bundle.ts';
 
 const CACHE = new URL('./.cache/', import.meta.url).pathname;
@@ -118,6 +119,10 @@ async function main(): Promise<void> {
       figures.web_initial_css_gzip_kb = bundle.cssGzipKb;
       console.log(`\nweb app, first load: ${bundle.jsGzipKb} KB of JavaScript and ${bundle.cssGzipKb} KB of CSS, gzipped (goal: JavaScript ≤ 200 KB)`);
     }
+  }
+  if (!values.only || values.only.split(',').includes('board')) {
+    console.log('');
+    await benchBoard(figures);
   }
   if (!values.only || values.only.split(',').includes('automation')) {
     console.log('');

@@ -1,6 +1,7 @@
 // A technician's phone, 390 px wide: the app fits, installs (manifest and
 // service worker), and a checklist tick and a completion made without signal
-// are kept and sent once the phone is back online.
+// are kept and sent once the phone is back online — or, when the office
+// changed the task meanwhile, shown beside the office's version to choose from.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { addPerson, type ApiUser, browserSkipReason, logIn, reportPageErrors, screenshot, signupOwner, startWebApp, type WebApp } from '../support/browser.ts';
@@ -35,7 +36,7 @@ describe.skipIf(skip !== null)(skip ? `web app on a phone (skipped: ${skip})` : 
     phone = await web.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     page = await phone.newPage();
     reportPageErrors(page, errors);
-  });
+  }, 300_000);
   afterAll(async () => {
     await web?.close();
   });
@@ -113,6 +114,43 @@ describe.skipIf(skip !== null)(skip ? `web app on a phone (skipped: ${skip})` : 
     await drawer.getByLabel('Title').waitFor(T);
     expect((await drawer.boundingBox())!.width).toBe(390);
     await screenshot(page, 'phone-task');
+    expect(errors).toEqual([]);
+    await drawer.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('sends an offline change with the version it was made on; when the office changed the task meanwhile, shows both and keeps the one chosen', async () => {
+    const clashes = page.getByRole('region', { name: 'Changes that clashed' });
+    /** The technician completes the task without signal while the office puts it on hold; then the signal returns. */
+    const clash = async (title: string) => {
+      const task = (await owner.call('POST', '/api/v1/tasks', { title, assigneeId: tech.user.id })).body;
+      await page.goto(`/?task=${task.key}`);
+      const drawer = page.getByRole('complementary', { name: `Task ${task.key}` });
+      await drawer.getByRole('button', { name: 'Complete' }).waitFor(T);
+      await phone.setOffline(true);
+      await drawer.getByRole('button', { name: 'Complete' }).click();
+      await page.getByRole('status').filter({ hasText: '1 change will sync' }).waitFor(T);
+      const held = await owner.call('PATCH', `/api/v1/tasks/${task.id}`, { status: 'waiting', waitingOn: 'Customer away until Friday' });
+      expect(held.status).toBe(200);
+      await phone.setOffline(false);
+      const card = clashes.getByRole('article', { name: `Conflict on ${task.key}` });
+      await card.waitFor(T);
+      // Yours beside the server's, in words; nothing was overwritten.
+      await expect.poll(() => card.getByRole('row', { name: /Status/ }).textContent(), T).toBe('StatusDoneWaiting');
+      expect((await owner.call('GET', `/api/v1/tasks/${task.id}`)).body.status).toBe('waiting');
+      return { task, card };
+    };
+
+    const porch = await clash('Fix the porch light');
+    await screenshot(page, 'phone-sync-conflict');
+    await porch.card.getByRole('button', { name: 'Keep mine' }).click();
+    await expect.poll(async () => (await owner.call('GET', `/api/v1/tasks/${porch.task.id}`)).body.status, T).toBe('done');
+    await clashes.waitFor({ state: 'detached', ...T });
+
+    const gate = await clash('Oil the gate hinge');
+    await gate.card.getByRole('button', { name: 'Take the server’s' }).click();
+    await clashes.waitFor({ state: 'detached', ...T });
+    expect((await owner.call('GET', `/api/v1/tasks/${gate.task.id}`)).body).toMatchObject({ status: 'waiting', waitingOn: 'Customer away until Friday' });
+    expect(await page.evaluate(() => localStorage.getItem('finishline.offline-conflicts'))).toBe('[]');
     expect(errors).toEqual([]);
   });
 });

@@ -120,7 +120,7 @@ forEachDatabase('route matrix', (ctx) => {
       }
     }
     expect(wrong).toEqual([]);
-    }, 300_000); // four roles × every route, each with fresh records: minutes on a busy machine
+  }, 300_000); // four roles × every route, each with fresh records: minutes on a busy machine
 
   it('answers 404 on every route given another organisation’s ids, never 403 and never the record', async () => {
     const wrong: string[] = [];

@@ -17,6 +17,14 @@ interface RowProblem {
   reason: string;
 }
 
+/** Each kind's import route, spelled out as the API document names it. */
+const IMPORT_PATHS: Record<Kind, string> = {
+  tasks: '/api/v1/imports/tasks',
+  contacts: '/api/v1/imports/contacts',
+  clients: '/api/v1/imports/clients',
+  leads: '/api/v1/imports/leads',
+};
+
 const KINDS: { kind: Kind; label: string; columns: string }[] = [
   { kind: 'tasks', label: 'Tasks', columns: 'title, description, status, priority, due, assignee (email or name), team, links (lead:<id>), checklist, waiting on, blocked reason' },
   { kind: 'contacts', label: 'Contacts', columns: 'name, phone, email, address, notes, owner' },
@@ -42,7 +50,7 @@ export function ImportSettings() {
     setBusy(true);
     try {
       const csv = await file.text();
-      const { data } = await request<Result>('POST', `/api/v1/imports/${kind}?dryRun=${dryRun}`, { csv });
+      const { data } = await request<Result>('POST', `${IMPORT_PATHS[kind]}?dryRun=${dryRun}`, { csv });
       if (dryRun) setOutcome({ state: 'checked', created: data.created });
       else {
         setOutcome({ state: 'imported', created: data.created });

@@ -14,7 +14,18 @@ export interface Config {
   mailFrom: string;
   /** Where people open Finishline: the links in email point there. */
   publicUrl: string;
+  /**
+   * Whose X-Forwarded-For / X-Forwarded-Proto to believe (FINISHLINE_TRUST_PROXY):
+   * by default only a proxy connecting from a loopback or private address, so the
+   * client address is the last one in X-Forwarded-For that such a proxy did not
+   * add; a number trusts that many proxies in front; a list names the proxies'
+   * addresses or CIDR ranges; true believes any X-Forwarded-For (its first
+   * entry, which a client can write itself); false ignores the headers.
+   */
+  trustProxy: boolean | number | string;
 }
+
+export const DEFAULT_TRUST_PROXY = 'loopback, linklocal, uniquelocal';
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
@@ -28,6 +39,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.FINISHLINE_MAIL_FROM || 'Finishline <finishline@localhost>',
     publicUrl: env.FINISHLINE_PUBLIC_URL || 'http://localhost:3000',
+    trustProxy: trustProxy(env.FINISHLINE_TRUST_PROXY),
   };
 }
 
@@ -35,5 +47,13 @@ function integer(raw: string | undefined, fallback: number, name: string): numbe
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function trustProxy(raw: string | undefined): boolean | number | string {
+  const value = raw?.trim() ?? '';
+  if (value === '') return DEFAULT_TRUST_PROXY;
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
   return value;
 }

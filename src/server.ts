@@ -1,6 +1,6 @@
 // Puts the pieces together: database, migrations, the HTTP app and every feature's routes.
 import type { FastifyInstance } from 'fastify';
-import type { Config } from './config.ts';
+import { type Config, DEFAULT_TRUST_PROXY } from './config.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Deps } from './platform/context.ts';
 import { openDatabase, type OpenDatabase } from './platform/db/database.ts';
@@ -25,11 +25,12 @@ import { webhookRoutes } from './webhooks/routes.ts';
 import { webhookPolicy } from './webhooks/webhook.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
-export interface ServerOptions extends Pick<Config, 'databaseUrl' | 'logLevel' | 'sessionTtlMs'>, ConsumerOptions {
+export interface ServerOptions extends Pick<Config, 'databaseUrl' | 'logLevel' | 'sessionTtlMs'>, Partial<Pick<Config, 'trustProxy'>>, ConsumerOptions {
   /** Where the web app is reached from outside (FINISHLINE_PUBLIC_URL): calendar feed addresses and task links start with it. */
   publicUrl?: string;
   clock?: Clock;
   webDist?: string;
+  /** Log-in attempts allowed per client address in a window (default 10 a minute), counted in the database. */
   loginRateLimit?: { max: number; timeWindow: number };
   /** Failed logins allowed per account in a window (default 10 in 15 minutes). */
   accountLoginLimit?: { max: number; windowMs: number };
@@ -56,6 +57,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     logLevel: options.logLevel,
     webDist: options.webDist,
     version: packageJson.version,
+    trustProxy: options.trustProxy ?? DEFAULT_TRUST_PROXY,
   });
   peopleRoutes(app, deps, {
     sessionTtlMs: options.sessionTtlMs,

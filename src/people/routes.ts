@@ -31,7 +31,11 @@ export interface PeopleRouteOptions {
 
 export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRouteOptions): void {
   const r = typed(app);
-  const policy = { sessionTtlMs: options.sessionTtlMs, accountLoginLimit: options.accountLoginLimit };
+  const policy = {
+    sessionTtlMs: options.sessionTtlMs,
+    accountLoginLimit: options.accountLoginLimit,
+    addressLoginLimit: { max: options.loginRateLimit.max, windowMs: options.loginRateLimit.timeWindow },
+  };
   const startSession = (request: FastifyRequest, reply: FastifyReply, token: string) =>
     setSessionCookies(reply, token, newSecret('csrf'), { secure: request.protocol === 'https', maxAgeMs: options.sessionTtlMs });
 
@@ -50,10 +54,11 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
   });
 
   r.post('/api/v1/sessions', {
-    config: { public: true, rateLimit: { ...options.loginRateLimit, keyGenerator: (request: FastifyRequest) => request.ip } },
+    config: { public: true },
     schema: {
       tags: ['people'],
       summary: 'Log in: exchange an email and password for a session token',
+      description: 'Attempts are limited per client address (10 a minute) and failures per account (10 in 15 minutes), across every server over the database: beyond either, 429 with Retry-After.',
       body: sessionBody,
       response: { 201: z.object({ token: z.string(), user: userView }), ...problems(429) },
     },

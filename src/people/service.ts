@@ -26,9 +26,12 @@ export interface SessionPolicy {
   sessionTtlMs: number;
   /** Failed logins allowed per account (email) in a window before it answers 429 (ASVS 2.2.1). */
   accountLoginLimit?: { max: number; windowMs: number };
+  /** Log-in attempts allowed per client address in a window, counted across every server process over the database. */
+  addressLoginLimit?: { max: number; windowMs: number };
 }
 
 export const DEFAULT_ACCOUNT_LOGIN_LIMIT = { max: 10, windowMs: 15 * 60_000 };
+export const DEFAULT_ADDRESS_LOGIN_LIMIT = { max: 10, windowMs: 60_000 };
 
 /** Where a login comes from: the caller's address, and the session it replaces (rotated at login). */
 export interface LoginOrigin {
@@ -82,6 +85,7 @@ export async function signup(deps: Deps, input: SignupInput, policy: SessionPoli
 
 export async function login(deps: Deps, email: string, password: string, policy: SessionPolicy, origin: LoginOrigin = {}) {
   const limit = policy.accountLoginLimit ?? DEFAULT_ACCOUNT_LOGIN_LIMIT;
+  if (origin.ip) await countAddressAttempt(deps, origin.ip, policy.addressLoginLimit ?? DEFAULT_ADDRESS_LOGIN_LIMIT, limit);
   await refuseWhileThrottled(deps, email, limit);
   const user = await store.findUserByEmail(deps.db, email);
   const ok = await verifyPassword(password, user?.password_hash ?? null);
@@ -107,6 +111,26 @@ export async function login(deps: Deps, email: string, password: string, policy:
     return issued;
   });
   return { token: token.secret, user: presentUser(user) };
+}
+
+const lastPruned = new WeakMap<Deps['db'], number>();
+
+/**
+ * Counts this attempt against the client address — in the database, so every
+ * server process and every server over it shares one count — and answers 429
+ * once the address has used up its window. Now and then (at most once a
+ * window per process) the counts of windows that ended are deleted.
+ */
+async function countAddressAttempt(deps: Deps, ip: string, limit: { max: number; windowMs: number }, accountLimit: { windowMs: number }): Promise<void> {
+  const now = deps.clock.now();
+  const counted = await store.addAddressAttempt(deps.db, ip, now, now - limit.windowMs);
+  if (now - (lastPruned.get(deps.db) ?? -Infinity) >= limit.windowMs) {
+    lastPruned.set(deps.db, now);
+    await store.pruneLoginThrottles(deps.db, now - limit.windowMs, now - accountLimit.windowMs);
+  }
+  if (counted.attempts <= limit.max) return;
+  const waitMs = counted.windowStart + limit.windowMs - now;
+  throw new TooManyAttempts('Too many log-in attempts from this address; try again later', Math.max(1, Math.ceil(waitMs / 1000)));
 }
 
 /** 429 while this account has had too many failed logins in the current window, whether or not it exists. */

@@ -222,3 +222,26 @@ export async function addLoginFailure(db: Db, email: string, now: number, window
 export async function clearLoginFailures(db: Db, email: string): Promise<void> {
   await db.deleteFrom('login_throttle').where('email', '=', email).execute();
 }
+
+/** Counts one more log-in attempt from this address, starting a new window when the last one began before `windowStart`; returns the count and when its window began. */
+export async function addAddressAttempt(db: Db, ip: string, now: number, windowStart: number): Promise<{ attempts: number; windowStart: number }> {
+  const expired = sql<boolean>`${sql.ref('login_address_throttle.window_start')} <= ${windowStart}`;
+  const row = await db
+    .insertInto('login_address_throttle')
+    .values({ ip, attempts: 1, window_start: now })
+    .onConflict((oc) =>
+      oc.column('ip').doUpdateSet({
+        attempts: sql<number>`case when ${expired} then 1 else ${sql.ref('login_address_throttle.attempts')} + 1 end`,
+        window_start: sql<number>`case when ${expired} then ${now} else ${sql.ref('login_address_throttle.window_start')} end`,
+      }),
+    )
+    .returning(['attempts', 'window_start'])
+    .executeTakeFirstOrThrow();
+  return { attempts: Number(row.attempts), windowStart: Number(row.window_start) };
+}
+
+/** Drops the counts of windows that ended: an address or account with no row starts afresh, exactly as with an expired one. */
+export async function pruneLoginThrottles(db: Db, addressWindowStart: number, accountWindowStart: number): Promise<void> {
+  await db.deleteFrom('login_address_throttle').where('window_start', '<=', addressWindowStart).execute();
+  await db.deleteFrom('login_throttle').where('window_start', '<=', accountWindowStart).execute();
+}

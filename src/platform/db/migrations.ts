@@ -759,6 +759,27 @@ function authEpochs(): Migration {
   };
 }
 
+/**
+ * Log-in attempts per client address in the current window, shared by every
+ * server process over the database (as login_throttle is per account), and an
+ * index on each throttle table's window so expired rows are pruned by range.
+ */
+function loginAddresses(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      const s = db.schema;
+      await s
+        .createTable('login_address_throttle')
+        .addColumn('ip', 'text', (c) => c.primaryKey())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('window_start', 'bigint', (c) => c.notNull())
+        .execute();
+      await s.createIndex('login_address_throttle_window').on('login_address_throttle').columns(['window_start']).execute();
+      await s.createIndex('login_throttle_window').on('login_throttle').columns(['window_start']).execute();
+    },
+  };
+}
+
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect),
@@ -773,6 +794,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0010_board_counts': boardCounts(),
     '0010_report_rollups': reportRollups(),
     '0011_auth_epochs': authEpochs(),
+    '0012_login_addresses': loginAddresses(),
   };
 }
 

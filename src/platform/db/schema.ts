@@ -36,6 +36,7 @@ export interface Database {
   // audit/
   audit_log: AuditLogTable;
   login_throttle: LoginThrottleTable;
+  login_address_throttle: LoginAddressThrottleTable;
   // notifications/
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
@@ -400,6 +401,13 @@ export interface AuditLogTable {
 export interface LoginThrottleTable {
   email: string;
   failures: number;
+  window_start: number;
+}
+
+/** people/: log-in attempts from one client address in the window that began at `window_start`. */
+export interface LoginAddressThrottleTable {
+  ip: string;
+  attempts: number;
   window_start: number;
 }
 

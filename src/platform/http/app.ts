@@ -1,7 +1,6 @@
 // The Fastify app every route is served by: schemas, auth, errors, ETags,
-// idempotency, rate limits, OpenAPI — the conventions of SPEC §4, in one place.
+// idempotency, OpenAPI — the conventions of SPEC §4, in one place.
 import fastifyCookie from '@fastify/cookie';
-import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -25,6 +24,8 @@ export interface AppOptions {
   logLevel: string;
   webDist?: string;
   version: string;
+  /** Which peers' X-Forwarded-For and X-Forwarded-Proto are believed (see Config.trustProxy). */
+  trustProxy: boolean | number | string;
 }
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -33,7 +34,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logLevel === 'silent' ? false : { level: options.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     bodyLimit: BODY_LIMIT,
-    trustProxy: true,
+    // A hop count N trusts the N nearest peers: the client is the address the Nth proxy saw.
+    trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : options.trustProxy,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     clientErrorHandler: answerClientError,
@@ -59,7 +61,6 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(fastifyCookie);
-  await app.register(fastifyRateLimit, { global: false });
   registerAuth(app, options.authenticate);
   registerIdempotency(app, options.db, options.clock);
 
@@ -88,6 +89,10 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
 
   await registerWebApp(app, options.webDist);
   return app;
+}
+
+function trustHops(count: number) {
+  return (_address: string, hop: number) => hop < count;
 }
 
 export function typed(app: FastifyInstance) {

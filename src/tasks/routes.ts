@@ -9,7 +9,7 @@ import { callerOf } from '../platform/http/auth.ts';
 import { ifMatchVersion, withEtag } from '../platform/http/etag.ts';
 import { pageOfSchema, pageQuery, problems } from '../platform/http/schemas.ts';
 import * as tasks from './service.ts';
-import { bulkBody, commentBody, commentView, countsQuery, countsView, createTaskBody, historyView, listQuery, type TaskView, taskView, updateTaskBody } from './task.ts';
+import { bulkBody, bulkView, commentBody, commentView, countsQuery, countsView, createTaskBody, historyView, listQuery, type TaskView, taskView, updateTaskBody } from './task.ts';
 
 const CSV_COLUMNS: { header: string; value: (t: TaskView) => string | number | null }[] = [
   { header: 'key', value: (t) => t.key },
@@ -68,11 +68,16 @@ export function taskRoutes(app: FastifyInstance, deps: Deps): void {
   r.post('/api/v1/tasks/bulk', {
     schema: {
       tags: ['tasks'],
-      summary: 'Change or delete many tasks in one transaction: all of them or none',
+      summary: 'Change or delete many tasks in one transaction, all of them or none: named by ids, or every task a list filter matches (at most 2,000) when it still matches the expected number',
       body: bulkBody,
-      response: { 200: z.object({ items: z.array(taskView), deleted: z.number() }), ...problems(403, 404, 409) },
+      response: { 200: bulkView, ...problems(403, 404, 409) },
     },
-  }, async (request) => tasks.bulkChange(deps, callerOf(request), request.body));
+  }, async (request) => {
+    const { ids, filter, expected } = request.body;
+    const action = tasks.bulkActionOf(request.body);
+    if (filter) return tasks.bulkChangeMatching(deps, callerOf(request), filter, expected!, action);
+    return tasks.bulkChange(deps, callerOf(request), ids!, action);
+  });
 
   r.get('/api/v1/tasks/:id', {
     schema: { tags: ['tasks'], summary: 'One task, by id or key', params: taskParams, response: { 200: taskView, ...problems(404) } },

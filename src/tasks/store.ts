@@ -8,8 +8,11 @@ import type { Link, LinkType, Priority, SortKey, Status } from './task.ts';
 export type TaskRow = Selectable<TasksTable>;
 export type HistoryRow = Insertable<TaskHistoryTable>;
 
+// The create path's inserts, compiled once per shape.
+const writes = new QueryShapes();
+
 export async function insertTask(db: Db, row: TaskRow, links: Link[]): Promise<void> {
-  await db.insertInto('tasks').values(row).execute();
+  await writes.insert(db, 'tasks', [row], () => db.insertInto('tasks').values(row));
   await insertLinks(db, row.org_id, row.id, links);
 }
 
@@ -64,7 +67,7 @@ export async function deleteTasks(db: Db, orgId: string, ids: string[]): Promise
 }
 
 export async function insertHistory(db: Db, rows: HistoryRow[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('task_history').values(rows).execute();
+  if (rows.length > 0) await writes.insert(db, 'task_history', rows, () => db.insertInto('task_history').values(rows));
 }
 
 export function listHistory(db: Db, orgId: string, taskId: string) {
@@ -165,6 +168,12 @@ export function countByStatusQuery(db: Db, dialect: DialectName, orgId: string, 
 export async function countTasksByStatus(db: Db, dialect: DialectName, orgId: string, filter: TaskFilter): Promise<Map<Status, number>> {
   const rows = await countByStatusQuery(db, dialect, orgId, filter).execute();
   return new Map(rows.map((r) => [r.status as Status, Number(r.count)]));
+}
+
+/** Up to `limit` of the tasks that pass the filter, soonest due first; on PostgreSQL locked until the transaction ends. */
+export function findMatchingTasks(db: Db, dialect: DialectName, orgId: string, filter: TaskFilter, limit: number) {
+  const query = matching(db.selectFrom('tasks').selectAll(), dialect, orgId, filter).orderBy('due_sort').orderBy('id').limit(limit);
+  return (dialect === 'postgres' ? query.forUpdate() : query).execute();
 }
 
 /** One page of an organisation's tasks, keyset-paginated on the sort columns (no OFFSET, no gaps). */

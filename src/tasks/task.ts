@@ -113,16 +113,11 @@ export const bulkSet = z
 /** The most tasks one bulk change takes: a "select all matching" of a busy team's backlog, in one transaction. */
 export const BULK_MAX = 2000;
 
-export const bulkBody = z.union([
-  z.strictObject({ ids: z.array(z.string().min(1)).min(1).max(BULK_MAX), set: bulkSet }),
-  z.strictObject({ ids: z.array(z.string().min(1)).min(1).max(BULK_MAX), delete: z.literal(true) }),
-]);
 
 export const commentBody = z.strictObject({ body: z.string().trim().min(1, 'must not be empty').max(10_000) });
 
 export type CreateTaskInput = z.infer<typeof createTaskBody>;
 export type UpdateTaskInput = z.infer<typeof updateTaskBody>;
-export type BulkInput = z.infer<typeof bulkBody>;
 
 const SORTS = ['due', 'priority', 'created', 'updated'] as const;
 export type SortKey = (typeof SORTS)[number];
@@ -169,6 +164,30 @@ export const listQuery = z.strictObject({
   format: z.enum(['json', 'csv']).default('json'),
 });
 export type ListQuery = z.infer<typeof listQuery>;
+
+/** The list's filters, as the list takes them (strings), naming the tasks of a bulk change instead of their ids. */
+export const bulkFilter = listQuery.pick({ assignee: true, team: true, status: true, overdue: true, priority: true, dueBefore: true, dueAfter: true, link: true, q: true });
+export type BulkFilter = z.infer<typeof bulkFilter>;
+
+// One object rather than a union of four, so that a bad field is named where it is (filter.status, set.priority).
+export const bulkBody = z
+  .strictObject({
+    ids: z.array(z.string().min(1)).min(1).max(BULK_MAX).optional().describe('the tasks, by id or key; or give filter and expected instead'),
+    filter: bulkFilter.optional().describe('every task the list with these filters shows (the same values as GET /api/v1/tasks takes, as strings; status defaults to every status not done or cancelled)'),
+    expected: z.number().int().min(0).optional().describe('with filter: how many tasks it matched when the user chose them; a different number at write time is a 409 and nothing changes'),
+    set: bulkSet.optional(),
+    delete: z.literal(true).optional(),
+  })
+  .superRefine((body, ctx) => {
+    if ((body.ids === undefined) === (body.filter === undefined)) ctx.addIssue({ code: 'custom', path: ['ids'], message: 'give either ids or filter (with expected), not both' });
+    if (body.filter !== undefined && body.expected === undefined) ctx.addIssue({ code: 'custom', path: ['expected'], message: 'is required with filter: how many tasks it matched when they were chosen' });
+    if (body.ids !== undefined && body.filter === undefined && body.expected !== undefined) ctx.addIssue({ code: 'custom', path: ['expected'], message: 'goes with filter, not with ids' });
+    if ((body.set === undefined) === (body.delete === undefined)) ctx.addIssue({ code: 'custom', path: ['set'], message: 'give either set or delete: true' });
+  });
+export type BulkInput = z.infer<typeof bulkBody>;
+/** What a bulk change does to each of its tasks. */
+export type BulkAction = { set: z.infer<typeof bulkSet> } | { delete: true };
+
 
 /** The list's filters (status too, with the same default), counted instead of listed. */
 export const countsQuery = listQuery
@@ -220,6 +239,27 @@ export const taskView = z.object({
   version: z.number(),
 });
 export type TaskView = z.infer<typeof taskView>;
+
+/** A task's bulk-changeable fields as they were before a bulk change: what Undo puts back. */
+export const bulkPreviousView = z.object({
+  id: z.string(),
+  key: z.string(),
+  status: z.enum(STATUSES),
+  priority: z.enum(PRIORITIES),
+  dueAt: z.string().nullable(),
+  assigneeId: z.string().nullable(),
+  teamId: z.string().nullable(),
+  waitingOn: z.string().nullable(),
+  blockedReason: z.string().nullable(),
+});
+
+export type BulkPrevious = z.infer<typeof bulkPreviousView>;
+
+export const bulkView = z.object({
+  items: z.array(taskView).describe('the changed tasks, as they are now'),
+  deleted: z.number(),
+  previous: z.array(bulkPreviousView).describe('each changed task’s fields as they were before (empty for a delete): what undoing the change puts back'),
+});
 
 export { historyEntryView as historyView } from '../platform/http/schemas.ts';
 

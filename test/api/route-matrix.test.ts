@@ -94,14 +94,22 @@ forEachDatabase('route matrix', (ctx) => {
     for (const route of routes) expect(route.public, `${keyOf(route)} is public in the server but not in the table, or the other way round`).toBe(ruleOf(route).allowed === 'public');
   });
 
+  /** The route's request and those of its other forms, each named for the report. */
+  const formsOf = (route: RouteEntry, rule: RouteRule) => [
+    { name: keyOf(route), make: rule.request },
+    ...(rule.forms ?? []).map((make, i) => ({ name: `${keyOf(route)} (form ${i + 2})`, make })),
+  ];
+
   it('answers 401 to a caller without credentials on every route but the public ones, which succeed', async () => {
     const wrong: string[] = [];
     for (const route of routes) {
       const rule = ruleOf(route);
-      const request = await rule.request(kit, callers.owner);
-      const res = await call(ctx, route.method, request.path, null, request.body, rule.stream);
-      const expected = rule.allowed === 'public' ? res.status >= 200 && res.status < 300 : res.status === 401;
-      if (!expected) wrong.push(`${keyOf(route)} → ${res.status} ${res.text.slice(0, 200)}`);
+      for (const form of formsOf(route, rule)) {
+        const request = await form.make(kit, callers.owner);
+        const res = await call(ctx, route.method, request.path, null, request.body, rule.stream);
+        const expected = rule.allowed === 'public' ? res.status >= 200 && res.status < 300 : res.status === 401;
+        if (!expected) wrong.push(`${form.name} → ${res.status} ${res.text.slice(0, 200)}`);
+      }
     }
     expect(wrong).toEqual([]);
   });
@@ -111,12 +119,14 @@ forEachDatabase('route matrix', (ctx) => {
     for (const route of routes) {
       const rule = ruleOf(route);
       for (const role of ['member', 'manager', 'admin', 'owner'] as const) {
-        const request = await rule.request(kit, callers[role]);
-        const res = await call(ctx, route.method, request.path, await sessionFor(role, rule), request.body, rule.stream);
-        await afterwards(role, rule);
-        const permitted = RANK[role]! >= RANK[rule.allowed]!;
-        const ok = permitted ? res.status >= 200 && res.status < 300 : res.status === 403;
-        if (!ok) wrong.push(`${keyOf(route)} as ${role} → ${res.status} (expected ${permitted ? '2xx' : 403}) ${res.text.slice(0, 200)}`);
+        for (const form of formsOf(route, rule)) {
+          const request = await form.make(kit, callers[role]);
+          const res = await call(ctx, route.method, request.path, await sessionFor(role, rule), request.body, rule.stream);
+          await afterwards(role, rule);
+          const permitted = RANK[role]! >= RANK[rule.allowed]!;
+          const ok = permitted ? res.status >= 200 && res.status < 300 : res.status === 403;
+          if (!ok) wrong.push(`${form.name} as ${role} → ${res.status} (expected ${permitted ? '2xx' : 403}) ${res.text.slice(0, 200)}`);
+        }
       }
     }
     expect(wrong).toEqual([]);

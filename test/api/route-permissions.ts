@@ -35,6 +35,8 @@ export interface RouteRule {
   allowed: Allowed;
   /** A request that a permitted caller makes successfully (2xx), with everything it needs made fresh. */
   request: (kit: Kit, caller: Caller) => Promise<Request> | Request;
+  /** Other forms of the same route (another shape of body), each held to the same answers as `request`. */
+  forms?: ((kit: Kit, caller: Caller) => Promise<Request> | Request)[];
   /** Ends the caller's own session(s): the matrix gives it a session of its own. */
   endsSession?: boolean;
   /** A never-ending event stream: only the status of the answer is looked at. */
@@ -106,7 +108,11 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'GET /api/v1/tasks': { allowed: 'member', request: fixed('/api/v1/tasks') },
   'POST /api/v1/tasks': { allowed: 'member', request: () => ({ path: '/api/v1/tasks', body: { title: 'Matrix task' } }) },
   'GET /api/v1/tasks/counts': { allowed: 'member', request: fixed('/api/v1/tasks/counts?groupBy=status&status=all') },
-  'POST /api/v1/tasks/bulk': { allowed: 'member', request: async (kit) => ({ path: '/api/v1/tasks/bulk', body: { ids: [(await task(kit)).id], set: { priority: 'high' } } }) },
+  'POST /api/v1/tasks/bulk': {
+    allowed: 'member',
+    request: async (kit) => ({ path: '/api/v1/tasks/bulk', body: { ids: [(await task(kit)).id], set: { priority: 'high' } } }),
+    forms: [async (kit) => ({ path: '/api/v1/tasks/bulk', body: { filter: { q: (await task(kit)).title }, expected: 1, set: { priority: 'high' } } })],
+  },
   'GET /api/v1/tasks/:id': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/tasks/${(await task(kit)).id}` }) },
   'PATCH /api/v1/tasks/:id': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/tasks/${(await task(kit)).id}`, body: { priority: 'high' } }) },
   'DELETE /api/v1/tasks/:id': { allowed: 'manager', request: async (kit) => ({ path: `/api/v1/tasks/${(await task(kit)).id}` }) },

@@ -1,5 +1,6 @@
 // "Select all matching" on the task list takes every task the filters match, not
-// just the 200 a page shows: one bulk change for all of them, and Undo for all of them.
+// just the 200 a page shows: one bulk change by the filters themselves (no fetching
+// of every id first), Undo for all of them, and a refusal when the set changed since.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { type ApiUser, browserSkipReason, logIn, reportPageErrors, screenshot, signupOwner, startWebApp, type WebApp } from '../support/browser.ts';
@@ -39,6 +40,10 @@ describe.skipIf(skip !== null)(skip ? `select all matching (skipped: ${skip})` :
   const count = async (query: string) => (await owner.call('GET', `/api/v1/tasks/counts?${query}`)).body.total as number;
 
   it('changes every matching task, beyond the 200 shown, in one bulk change, and undoes all of it', async () => {
+    const listPages: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'GET' && new URL(r.url()).pathname === '/api/v1/tasks' && r.url().includes('cursor=')) listPages.push(r.url());
+    });
     await page.goto('/tasks?q=gutters');
     await expect.poll(() => page.locator('.page-header').textContent(), T).toContain(`${MATCHING} matching`);
     await page.getByLabel('Select all shown').check();
@@ -46,19 +51,37 @@ describe.skipIf(skip !== null)(skip ? `select all matching (skipped: ${skip})` :
     await page.getByText(`All ${MATCHING} matching tasks selected`).waitFor(T);
     await page.getByRole('toolbar', { name: 'Bulk edit' }).getByText(`${MATCHING} selected`).waitFor(T);
     await screenshot(page, 'list-select-all');
-    const bulkCalls: number[] = [];
+    const bulkCalls: Record<string, unknown>[] = [];
     page.on('request', (r) => {
-      if (r.url().endsWith('/api/v1/tasks/bulk')) bulkCalls.push((JSON.parse(r.postData() ?? '{}').ids ?? []).length);
+      if (r.url().endsWith('/api/v1/tasks/bulk')) bulkCalls.push(JSON.parse(r.postData() ?? '{}'));
     });
     await page.getByLabel('Set priority').selectOption('urgent');
     await expect.poll(() => count('q=gutters&priority=urgent'), T).toBe(MATCHING);
-    // All of them in one request: one transaction, so all of them or none.
-    expect(bulkCalls).toEqual([MATCHING]);
+    // All of them in one request, named by the filters and the number shown: one transaction, so all of them or none.
+    expect(bulkCalls).toEqual([{ filter: { q: 'gutters' }, expected: MATCHING, set: { priority: 'urgent' } }]);
+    expect(listPages).toEqual([]);
     expect(await count('q=roof&priority=low')).toBe(5);
 
+    // Undo puts back what the server said each task was, by id.
     await page.locator('.toast', { hasText: 'Priority → Urgent' }).getByRole('button', { name: 'Undo' }).click();
     await expect.poll(() => count('q=gutters&priority=low'), T).toBe(MATCHING);
     expect(await count('priority=urgent')).toBe(0);
+    expect(bulkCalls.slice(1).map((call) => (call.ids as string[]).length)).toEqual([MATCHING]);
+  });
+
+  it('changes nothing when the matching tasks changed after they were selected, and says so', async () => {
+    await page.goto('/tasks?q=gutters');
+    await expect.poll(() => page.locator('.page-header').textContent(), T).toContain(`${MATCHING} matching`);
+    await page.getByLabel('Select all shown').check();
+    await page.getByRole('button', { name: `Select all ${MATCHING} matching` }).click();
+    await page.getByText(`All ${MATCHING} matching tasks selected`).waitFor(T);
+    // Someone else adds one more matching task meanwhile.
+    const added = await owner.call('POST', '/api/v1/tasks', { title: 'Clear gutters at the school', priority: 'low' });
+    expect(added.status).toBe(201);
+    await page.getByLabel('Set priority').selectOption('high');
+    await page.locator('.toast', { hasText: 'the matching tasks changed since you selected them' }).waitFor(T);
+    expect(await count('q=gutters&priority=high')).toBe(0);
+    expect(await count('q=gutters&priority=low')).toBe(MATCHING + 1);
     expect(errors).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
 // the moment a server shape changes in a way this app does not handle.
 import type { z } from 'zod';
 import type { orgView, teamView, userView } from '../../../src/people/person.ts';
-import type { bulkSet, commentView, createTaskBody, historyView, taskView, updateTaskBody } from '../../../src/tasks/task.ts';
+import type { bulkPreviousView, bulkSet, bulkView, commentView, createTaskBody, historyView, taskView, updateTaskBody } from '../../../src/tasks/task.ts';
 
 export type Task = z.infer<typeof taskView>;
 export type TaskHistoryEntry = z.infer<typeof historyView>;
@@ -12,6 +12,8 @@ export type TaskComment = z.infer<typeof commentView>;
 export type NewTask = z.input<typeof createTaskBody>;
 export type TaskChanges = z.input<typeof updateTaskBody>;
 export type BulkChanges = z.input<typeof bulkSet>;
+export type BulkResult = z.infer<typeof bulkView>;
+export type BulkPrevious = z.infer<typeof bulkPreviousView>;
 export type User = z.infer<typeof userView>;
 export type Team = z.infer<typeof teamView>;
 export type Org = z.infer<typeof orgView>;

@@ -9,7 +9,7 @@ import { EmptyState, PageHeader } from '../shell/PageHeader.tsx';
 import { showToast } from '../shell/toasts.tsx';
 import { useBulkEdit, useDeleteTasks, useToggleDone } from '../tasks/mutations.ts';
 import { useTaskCounts } from '../board/columns.ts';
-import { allMatchingTasks, type TaskFilter, useTaskList, useTeams } from '../tasks/queries.ts';
+import { type TaskFilter, useTaskList, useTeams } from '../tasks/queries.ts';
 import { useSavedViews } from '../tasks/savedViews.ts';
 import { toggleSelection } from '../tasks/selection.ts';
 import { TaskRow } from '../tasks/TaskRow.tsx';
@@ -37,13 +37,14 @@ export function List() {
   const savedViews = useSavedViews();
   const [selected, setSelected] = useState<Map<string, Task>>(new Map());
   const [anchor, setAnchor] = useState<string | null>(null);
-  const [allMatching, setAllMatching] = useState(false);
+  /** How many tasks matched when "select all matching" was chosen: what the bulk change expects to find. */
+  const [allMatching, setAllMatching] = useState<number | null>(null);
   const [selectionFor, setSelectionFor] = useState(filterKey);
   if (selectionFor !== filterKey) {
     // A new filter starts a new selection.
     setSelectionFor(filterKey);
     setSelected(new Map());
-    setAllMatching(false);
+    setAllMatching(null);
   }
 
   const tasks = useMemo(() => list.data?.items ?? [], [list.data]);
@@ -69,23 +70,26 @@ export function List() {
     const nextIds = toggleSelection(new Set(selected.keys()), ids, task.id, anchor, event.shiftKey);
     setSelected(new Map([...nextIds].map((id) => [id, selected.get(id) ?? tasks.find((t) => t.id === id)!])));
     setAnchor(task.id);
-    setAllMatching(false);
+    setAllMatching(null);
   };
   const allShownSelected = tasks.length > 0 && tasks.every((t) => selected.has(t.id));
-  const selectAllShown = () => setSelected(allShownSelected ? new Map() : new Map(tasks.map((t) => [t.id, t])));
-  const selectAllMatching = async () => {
-    const all = await allMatchingTasks(filter);
-    setSelected(new Map(all.map((t) => [t.id, t])));
-    setAllMatching(true);
+  const selectAllShown = () => {
+    setSelected(allShownSelected ? new Map() : new Map(tasks.map((t) => [t.id, t])));
+    setAllMatching(null);
   };
+  // Every task the filters match, by the filters themselves: the server changes them all in one
+  // transaction, provided they are still the number shown here.
+  const selectAllMatching = () => setAllMatching(matching ?? null);
+  const matchingTarget = allMatching !== null ? { filter: countFilter, expected: allMatching } : null;
+  const selectedCount = matchingTarget ? matchingTarget.expected : selected.size;
   const clear = () => {
     setSelected(new Map());
-    setAllMatching(false);
+    setAllMatching(null);
   };
   const applyBulk = async (set: BulkChanges, label: string) => {
     const chosen = [...selected.values()];
     clear();
-    await bulkEdit(chosen, set, label);
+    await bulkEdit(matchingTarget ? { ...matchingTarget, shown: chosen } : { tasks: chosen }, set, label);
   };
 
   const viewSearch = new URLSearchParams(FILTER_KEYS.flatMap((k) => (filter[k] ? [[k, filter[k]!]] : []))).toString();
@@ -155,10 +159,13 @@ export function List() {
       {tasks.length > 0 && (
         <div className="list-head">
           <input type="checkbox" aria-label="Select all shown" checked={allShownSelected} onChange={selectAllShown} />
-          {allShownSelected && list.data?.nextCursor && !allMatching && (
-            <button type="button" className="link-button" onClick={() => void selectAllMatching()}>Select all {matching ?? ''} matching</button>
+          {allShownSelected && list.data?.nextCursor && allMatching === null && (
+            <button type="button" className="link-button" onClick={selectAllMatching} disabled={matching === undefined}>Select all {matching ?? ''} matching</button>
           )}
-          {allMatching && <span className="muted">All {selected.size} matching tasks selected</span>}
+          {matchingTarget && <span className="muted">All {matchingTarget.expected} matching tasks selected</span>}
+          {matchingTarget && matching !== undefined && matching !== matchingTarget.expected && (
+            <span className="error" role="status">{matching} match now: <button type="button" className="link-button" onClick={selectAllMatching}>select all {matching} instead</button></span>
+          )}
         </div>
       )}
 
@@ -188,15 +195,15 @@ export function List() {
         </ul>
       )}
 
-      {selected.size > 0 && (
+      {selectedCount > 0 && (
         <BulkBar
-          count={selected.size}
+          count={selectedCount}
           users={[...users.values()]}
           onApply={(set, label) => void applyBulk(set, label)}
           onDelete={() => {
             const chosen = [...selected.values()];
             clear();
-            deleteTasks(chosen);
+            deleteTasks(chosen, matchingTarget ?? undefined);
           }}
           onClear={clear}
         />

@@ -4,7 +4,7 @@
 import { type InfiniteData, type QueryClient, type QueryKey, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { api, ApiError, csrfToken, describeError, NetworkError, request } from '../api/client.ts';
-import type { BulkChanges, NewTask, Page, Task, TaskChanges } from '../api/types.ts';
+import type { BulkChanges, BulkResult, NewTask, Page, Task, TaskChanges } from '../api/types.ts';
 import { isOffline, queueChange } from '../offline/queue.ts';
 import { showToast } from '../shell/toasts.tsx';
 import { applyLocally, undoPlan } from './optimistic.ts';
@@ -142,26 +142,37 @@ export function useCreateTask() {
 /** The server's BULK_MAX (src/tasks/task.ts): every bulk change is one request, so all of it or none. */
 export const BULK_LIMIT = 2000;
 
-async function bulk(ids: string[], body: { set: BulkChanges } | { delete: true }): Promise<Task[]> {
-  if (ids.length > BULK_LIMIT) throw new Error(`at most ${BULK_LIMIT} tasks can be changed at once; narrow the filters`);
-  return (await api.post<{ items: Task[] }>('/api/v1/tasks/bulk', { ids, ...body })).items;
+/** Which tasks a bulk change takes: these, or every task the list's filters match while they still match `expected` (the number shown). */
+export type BulkTarget = { tasks: Task[] } | { filter: Record<string, string | undefined>; expected: number; shown: Task[] };
+
+function targetBody(target: BulkTarget): { ids: string[] } | { filter: Record<string, string | undefined>; expected: number } {
+  return 'filter' in target ? { filter: target.filter, expected: target.expected } : { ids: target.tasks.map((t) => t.id) };
+}
+
+async function bulk(target: { ids: string[] } | { filter: Record<string, string | undefined>; expected: number }, body: { set: BulkChanges }): Promise<BulkResult> {
+  const count = 'ids' in target ? target.ids.length : target.expected;
+  if (count > BULK_LIMIT) throw new Error(`at most ${BULK_LIMIT} tasks can be changed at once; narrow the filters`);
+  return api.post<BulkResult>('/api/v1/tasks/bulk', { ...target, ...body });
 }
 
 export function useBulkEdit() {
   const qc = useQueryClient();
   const run = useCallback(
-    async (tasks: Task[], set: BulkChanges, label: string) => {
+    async (target: BulkTarget, set: BulkChanges, label: string) => {
       const saved = snapshot(qc);
-      for (const task of tasks) updateCachedTask(qc, task.id, (t) => applyLocally(t, set as TaskChanges));
+      const shown = 'filter' in target ? target.shown : target.tasks;
+      for (const task of shown) updateCachedTask(qc, task.id, (t) => applyLocally(t, set as TaskChanges));
       try {
-        const changed = await bulk(tasks.map((t) => t.id), { set });
-        for (const task of changed) updateCachedTask(qc, task.id, () => task);
-        showToast(`${label} · ${tasks.length} task${tasks.length === 1 ? '' : 's'}`, {
+        const result = await bulk(targetBody(target), { set });
+        for (const task of result.items) updateCachedTask(qc, task.id, () => task);
+        const n = result.items.length;
+        showToast(`${label} · ${n} task${n === 1 ? '' : 's'}`, {
           action: {
             label: 'Undo',
             run: async () => {
               try {
-                for (const step of undoPlan(tasks, set)) await bulk(step.ids, { set: step.set });
+                // The server said what each task was before; put exactly those back, by id.
+                for (const step of undoPlan(result.previous, set)) await bulk({ ids: step.ids }, { set: step.set });
                 showToast('Undone');
               } catch (error) {
                 showToast(`Could not undo: ${describeError(error)}`, { tone: 'error' });
@@ -172,7 +183,8 @@ export function useBulkEdit() {
         });
       } catch (error) {
         restore(qc, saved);
-        showToast(`Nothing was changed: ${describeError(error)}`, { tone: 'error' });
+        const changedUnderneath = error instanceof ApiError && error.status === 409 && error.problem.errors?.some((e) => e.path === 'expected');
+        showToast(changedUnderneath ? 'Nothing was changed: the matching tasks changed since you selected them. Check the list and try again.' : `Nothing was changed: ${describeError(error)}`, { tone: 'error' });
       }
       void qc.invalidateQueries({ queryKey: keys.taskLists });
     },
@@ -183,18 +195,19 @@ export function useBulkEdit() {
 
 // Deletes wait a few seconds before they are sent, so Undo brings back the very same task.
 const DELETE_DELAY_MS = 6000;
-const pendingDeletes = new Map<string, { ids: string[]; timer: number }>();
+type DeleteTarget = { ids: string[] } | { filter: Record<string, string | undefined>; expected: number };
+const pendingDeletes = new Map<string, { targets: DeleteTarget[]; timer: number }>();
 
-function sendDelete(ids: string[], keepalive = false): Promise<Response> {
+function sendDelete(target: DeleteTarget, keepalive = false): Promise<Response> {
   const headers = { 'content-type': 'application/json', 'x-csrf-token': csrfToken() };
-  return fetch('/api/v1/tasks/bulk', { method: 'POST', credentials: 'same-origin', keepalive, headers, body: JSON.stringify({ ids, delete: true }) });
+  return fetch('/api/v1/tasks/bulk', { method: 'POST', credentials: 'same-origin', keepalive, headers, body: JSON.stringify({ ...target, delete: true }) });
 }
 
 if (typeof window !== 'undefined') {
   window.addEventListener('pagehide', () => {
     for (const [token, pending] of pendingDeletes) {
       window.clearTimeout(pending.timer);
-      void sendDelete(pending.ids, true);
+      for (const target of pending.targets) void sendDelete(target, true);
       pendingDeletes.delete(token);
     }
   });
@@ -203,8 +216,10 @@ if (typeof window !== 'undefined') {
 export function useDeleteTasks() {
   const qc = useQueryClient();
   return useCallback(
-    (tasks: Pick<Task, 'id' | 'key'>[]) => {
+    /** With `matching`, every task the filters match (while they still match `expected`) rather than `tasks`, which are those shown. */
+    (tasks: Pick<Task, 'id' | 'key'>[], matching?: { filter: Record<string, string | undefined>; expected: number }) => {
       const ids = tasks.map((t) => t.id);
+      const targets: DeleteTarget[] = matching ? [matching] : Array.from({ length: Math.ceil(ids.length / BULK_LIMIT) }, (_, i) => ({ ids: ids.slice(i * BULK_LIMIT, (i + 1) * BULK_LIMIT) }));
       setTasksHidden(ids, true);
       for (const id of ids) updateCachedTask(qc, id, () => null);
       const token = `${Date.now()}-${ids[0]}`;
@@ -212,8 +227,8 @@ export function useDeleteTasks() {
       const timer = window.setTimeout(async () => {
         pendingDeletes.delete(token);
         try {
-          for (let i = 0; i < ids.length; i += BULK_LIMIT) {
-            const response = await sendDelete(ids.slice(i, i + BULK_LIMIT));
+          for (const target of targets) {
+            const response = await sendDelete(target);
             if (!response.ok) throw new ApiError(await response.json());
           }
         } catch (error) {
@@ -222,8 +237,8 @@ export function useDeleteTasks() {
         unhide();
         void qc.invalidateQueries({ queryKey: keys.taskLists });
       }, DELETE_DELAY_MS);
-      pendingDeletes.set(token, { ids, timer });
-      const what = tasks.length === 1 ? tasks[0]!.key : `${tasks.length} tasks`;
+      pendingDeletes.set(token, { targets, timer });
+      const what = matching ? `${matching.expected} tasks` : tasks.length === 1 ? tasks[0]!.key : `${tasks.length} tasks`;
       showToast(`Deleted ${what}`, {
         ms: DELETE_DELAY_MS,
         action: {

@@ -1,6 +1,6 @@
 // The pure part of optimistic updates: what a task looks like once a change is
 // accepted, and the bulk calls that put tasks back as they were (Undo).
-import type { BulkChanges, Task, TaskChanges } from '../api/types.ts';
+import type { BulkChanges, BulkPrevious, Task, TaskChanges } from '../api/types.ts';
 
 export const FINAL = new Set(['done', 'cancelled']);
 
@@ -18,8 +18,8 @@ export function applyLocally(task: Task, changes: TaskChanges, now = Date.now())
 
 type BulkField = keyof BulkChanges;
 
-/** The bulk calls that put every task back as it was: one per distinct previous value. */
-export function undoPlan(tasks: Task[], set: BulkChanges): { ids: string[]; set: BulkChanges }[] {
+/** The bulk calls that put every task back as it was (as the bulk change's answer says it was): one per distinct previous value. */
+export function undoPlan(tasks: Omit<BulkPrevious, 'key'>[], set: BulkChanges): { ids: string[]; set: BulkChanges }[] {
   const fields = Object.keys(set) as BulkField[];
   const plan: { ids: string[]; set: BulkChanges }[] = [];
   const changesStatus = set.status !== undefined;

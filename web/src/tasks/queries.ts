@@ -59,18 +59,6 @@ export function useTaskList(filter: TaskFilter) {
   });
 }
 
-/** Every task matching a filter, page after page (for "select all matching"). */
-export async function allMatchingTasks(filter: TaskFilter): Promise<Task[]> {
-  const all: Task[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await api.get<Page<Task>>(`/api/v1/tasks${query({ ...filter, limit: '200', cursor })}`);
-    all.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return all;
-}
-
 export function useTask(idOrKey: string | null) {
   return useQuery({
     queryKey: keys.task(idOrKey ?? ''),

@@ -20,11 +20,12 @@ export function webhookRoutes(app: FastifyInstance, deps: Deps, policy: Delivery
     schema: {
       tags: ['webhooks'],
       summary: 'Subscribe a URL to events ("*" for all); the answer holds the signing secret, shown this once',
+      description: 'The URL is http(s) without a user name or password. Unless FINISHLINE_WEBHOOK_ALLOW_PRIVATE=1, a URL naming a loopback, private, link-local, unique-local, carrier-grade NAT, multicast or other non-public address is refused (400 naming url), and a host name that resolves to one is refused at delivery.',
       body: createWebhookBody,
       response: { 201: webhookWithSecretView, ...problems(403) },
     },
   }, async (request, reply) => {
-    const created = await webhooks.createWebhook(deps, callerOf(request), request.body);
+    const created = await webhooks.createWebhook(deps, callerOf(request), request.body, policy);
     return reply.code(201).send(withEtag(reply, created));
   });
 
@@ -36,11 +37,12 @@ export function webhookRoutes(app: FastifyInstance, deps: Deps, policy: Delivery
     schema: {
       tags: ['webhooks'],
       summary: 'Change a webhook: URL, events, description; active false pauses it, true resumes it and resets its failure count (If-Match honoured)',
+      description: 'A new URL is checked as on creation: a non-public address is refused (400 naming url) unless FINISHLINE_WEBHOOK_ALLOW_PRIVATE=1.',
       params: idParams,
       body: updateWebhookBody,
       response: { 200: webhookView, ...problems(403, 404, 412) },
     },
-  }, async (request, reply) => withEtag(reply, await webhooks.updateWebhook(deps, callerOf(request), request.params.id, request.body, ifMatchVersion(request))));
+  }, async (request, reply) => withEtag(reply, await webhooks.updateWebhook(deps, callerOf(request), request.params.id, request.body, policy, ifMatchVersion(request))));
 
   r.delete('/api/v1/webhooks/:id', {
     schema: { tags: ['webhooks'], summary: 'Delete a webhook and its delivery log; nothing queued for it is sent', params: idParams, response: { 204: z.null(), ...problems(403, 404, 412) } },

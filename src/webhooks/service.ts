@@ -1,12 +1,14 @@
 // Use cases of outbound webhooks: subscriptions (admins), the delivery log,
 // queueing deliveries for events and rule steps, and sending what is due —
 // each attempt outside any transaction, its outcome recorded in one.
+import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
+import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import type { Actor, Deps } from '../platform/context.ts';
 import type { Db } from '../platform/db/schema.ts';
-import { NotFound, Stale } from '../platform/errors.ts';
+import { Invalid, NotFound, Stale } from '../platform/errors.ts';
 import { newId, newSecret } from '../platform/ids.ts';
 import { appendEvent, type StoredEvent } from '../platform/outbox.ts';
 import { checkVersion, decodeCursor, encodeCursor, iso, pageOf } from '../platform/pagination.ts';
@@ -14,6 +16,7 @@ import { recordAudit } from '../audit/service.ts';
 import * as people from '../people/service.ts';
 import { notifyIn } from '../notifications/service.ts';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader } from './signature.ts';
+import { addressRefusal, literalAddress, PrivateAddressRefused, publicOnlyLookup, urlRefusal } from './egress.ts';
 import {
   type AttemptResult,
   type CreateWebhookInput,
@@ -95,9 +98,17 @@ export async function getWebhook(deps: Deps, actor: Actor, id: string) {
   return presentWebhook(await loadWebhook(deps.db, actor.orgId, id));
 }
 
+/** 400 naming `url` when it points at a non-public address and those are not allowed. */
+function checkTarget(url: string, egress: Pick<DeliveryPolicy, 'allowPrivate'>): void {
+  if (egress.allowPrivate) return;
+  const refusal = urlRefusal(url);
+  if (refusal !== null) throw Invalid.field('url', refusal);
+}
+
 /** Creates a subscription; its signing secret is in this answer and never again. */
-export async function createWebhook(deps: Deps, actor: Actor, input: CreateWebhookInput) {
+export async function createWebhook(deps: Deps, actor: Actor, input: CreateWebhookInput, egress: Pick<DeliveryPolicy, 'allowPrivate'>) {
   requireAdmin(actor);
+  checkTarget(input.url, egress);
   const now = deps.clock.now();
   const row: store.WebhookRow = {
     id: newId(),
@@ -122,8 +133,9 @@ export async function createWebhook(deps: Deps, actor: Actor, input: CreateWebho
   return { ...presentWebhook(row), secret: row.secret };
 }
 
-export async function updateWebhook(deps: Deps, actor: Actor, id: string, input: UpdateWebhookInput, ifVersion?: number) {
+export async function updateWebhook(deps: Deps, actor: Actor, id: string, input: UpdateWebhookInput, egress: Pick<DeliveryPolicy, 'allowPrivate'>, ifVersion?: number) {
   requireAdmin(actor);
+  if (input.url !== undefined) checkTarget(input.url, egress);
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
     const row = await loadWebhook(trx, actor.orgId, id);
@@ -239,35 +251,59 @@ export async function queueRuleDelivery(trx: Db, input: { event: StoredEvent; we
 
 // --- sending --------------------------------------------------------------------
 
-/** One POST to the receiver: signed, with a timeout, redirects not followed. Never throws. */
-async function post(target: { url: string; secret: string }, delivery: { id: string; eventType: string; payload: string }, now: number, timeoutMs: number): Promise<AttemptResult & { durationMs: number }> {
+// Connections are kept for the next delivery to the same receiver; an idle one does not hold the process open.
+const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+
+/**
+ * One POST to the receiver: signed, with a timeout, redirects not followed.
+ * Unless private targets are allowed, a literal non-public address is refused
+ * before connecting and a host name is resolved by publicOnlyLookup, which
+ * refuses it when any of its addresses is not public. Never throws.
+ */
+async function post(target: { url: string; secret: string }, delivery: { id: string; eventType: string; payload: string }, now: number, policy: DeliveryPolicy): Promise<AttemptResult & { durationMs: number }> {
   const started = performance.now();
   const durationMs = () => Math.round(performance.now() - started);
   try {
-    const response = await fetch(target.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'Finishline-Webhooks/1',
-        [SIGNATURE_HEADER]: signatureHeader(target.secret, delivery.payload, now),
-        [EVENT_HEADER]: delivery.eventType,
-        [DELIVERY_HEADER]: delivery.id,
-      },
-      body: delivery.payload,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+    const url = new URL(target.url);
+    const literal = literalAddress(url);
+    const refusal = policy.allowPrivate || literal === null ? null : addressRefusal(literal);
+    if (literal !== null && refusal !== null) throw new PrivateAddressRefused(literal, literal, refusal);
+    const status = await new Promise<number>((resolve, reject) => {
+      const https = url.protocol === 'https:';
+      const request = (https ? httpsRequest : httpRequest)(url, {
+        method: 'POST',
+        agent: https ? agents.https : agents.http,
+        ...(!policy.allowPrivate && { lookup: publicOnlyLookup }),
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(delivery.payload),
+          'user-agent': 'Finishline-Webhooks/1',
+          [SIGNATURE_HEADER]: signatureHeader(target.secret, delivery.payload, now),
+          [EVENT_HEADER]: delivery.eventType,
+          [DELIVERY_HEADER]: delivery.id,
+        },
+        signal: AbortSignal.timeout(policy.timeoutMs),
+      });
+      request.on('response', (response: IncomingMessage) => {
+        // Only the status matters; the body is read and dropped (a 3xx is an answer like any other: never followed).
+        response.on('error', () => {});
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on('error', reject);
+      request.end(delivery.payload);
     });
-    await response.body?.cancel();
-    return { ...outcomeOf(response.status), durationMs: durationMs() };
+    return { ...outcomeOf(status), durationMs: durationMs() };
   } catch (error) {
-    return { ok: false, status: null, error: networkError(error, timeoutMs), durationMs: durationMs() };
+    return { ok: false, status: null, error: networkError(error, policy.timeoutMs), durationMs: durationMs() };
   }
 }
 
 function networkError(error: unknown, timeoutMs: number): string {
+  if (error instanceof PrivateAddressRefused) return error.message.slice(0, 500);
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `No answer within ${timeoutMs} ms`;
-  const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
-  if (cause?.code) return `Could not reach the receiver (${cause.code})`;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return `Could not reach the receiver (${code})`;
   return `Could not reach the receiver: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500);
 }
 
@@ -279,7 +315,7 @@ export async function sendTest(deps: Deps, actor: Actor, id: string, policy: Del
   const deliveryId = newId();
   const payload: DeliveryPayload = { id: newId(), type: TEST_EVENT, occurredAt: iso(now), subject: { type: 'webhook', id: hook.id }, data: { message: 'A test delivery from Finishline', url: hook.url } };
   const body = JSON.stringify(payload);
-  const result = await post(hook, { id: deliveryId, eventType: TEST_EVENT, payload: body }, now, policy.timeoutMs);
+  const result = await post(hook, { id: deliveryId, eventType: TEST_EVENT, payload: body }, now, policy);
   const row: store.DeliveryRow = {
     ...pendingRow({ seq: 0, id: payload.id, orgId: actor.orgId, type: TEST_EVENT, subject: payload.subject, data: payload.data, actorId: actor.userId, occurredAt: now, depth: 0 }, hook.id, `test:${deliveryId}`, null, now),
     id: deliveryId,
@@ -323,7 +359,7 @@ async function deliverRound(deps: Deps, policy: DeliveryPolicy, limit: number, r
   await Promise.all(
     claimed.map(async (delivery) => {
       const sentAt = deps.clock.now();
-      const result = await post(delivery, { id: delivery.id, eventType: delivery.event_type, payload: delivery.payload }, sentAt, policy.timeoutMs);
+      const result = await post(delivery, { id: delivery.id, eventType: delivery.event_type, payload: delivery.payload }, sentAt, policy);
       await recordOutcome(deps, delivery, result, sentAt, policy, random);
     }),
   );

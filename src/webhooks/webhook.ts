@@ -3,6 +3,7 @@
 // subscription wants, how long to wait before the next attempt, when to give up.
 import { z } from 'zod';
 import { eventType } from '../automation/rule.ts';
+import { ALLOW_PRIVATE_SETTING } from './egress.ts';
 
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'dead'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -21,18 +22,20 @@ export interface DeliveryPolicy {
   disableAfterDead: number;
   /** How long a receiver has to answer one attempt. */
   timeoutMs: number;
+  /** Whether subscriptions may point at loopback, private and other non-public addresses (on-premises receivers); off by default. */
+  allowPrivate: boolean;
 }
 
-export const DEFAULT_POLICY: DeliveryPolicy = { maxAttempts: 8, retryBaseMs: 60_000, disableAfterDead: 3, timeoutMs: 10_000 };
+export const DEFAULT_POLICY: DeliveryPolicy = { maxAttempts: 8, retryBaseMs: 60_000, disableAfterDead: 3, timeoutMs: 10_000, allowPrivate: false };
 
 export function webhookPolicy(overrides: Partial<DeliveryPolicy> = {}): DeliveryPolicy {
   return { ...DEFAULT_POLICY, ...overrides };
 }
 
-/** FINISHLINE_WEBHOOK_ATTEMPTS, FINISHLINE_WEBHOOK_RETRY_BASE_MS, FINISHLINE_WEBHOOK_TIMEOUT_MS: what is set overrides the default. */
+/** FINISHLINE_WEBHOOK_ATTEMPTS, FINISHLINE_WEBHOOK_RETRY_BASE_MS, FINISHLINE_WEBHOOK_TIMEOUT_MS, FINISHLINE_WEBHOOK_ALLOW_PRIVATE: what is set overrides the default. */
 export function webhookPolicyFromEnv(env: NodeJS.ProcessEnv): Partial<DeliveryPolicy> {
   const policy: Partial<DeliveryPolicy> = {};
-  const read = (name: string, key: keyof DeliveryPolicy, min: number) => {
+  const read = (name: string, key: 'maxAttempts' | 'retryBaseMs' | 'timeoutMs', min: number) => {
     const raw = env[name];
     if (raw === undefined || raw === '') return;
     const value = Number(raw);
@@ -42,6 +45,11 @@ export function webhookPolicyFromEnv(env: NodeJS.ProcessEnv): Partial<DeliveryPo
   read('FINISHLINE_WEBHOOK_ATTEMPTS', 'maxAttempts', 1);
   read('FINISHLINE_WEBHOOK_RETRY_BASE_MS', 'retryBaseMs', 0);
   read('FINISHLINE_WEBHOOK_TIMEOUT_MS', 'timeoutMs', 100);
+  const allowPrivate = env[ALLOW_PRIVATE_SETTING];
+  if (allowPrivate !== undefined && allowPrivate !== '') {
+    if (!['1', '0', 'true', 'false'].includes(allowPrivate)) throw new Error(`${ALLOW_PRIVATE_SETTING} must be 1 or 0, got "${allowPrivate}"`);
+    policy.allowPrivate = allowPrivate === '1' || allowPrivate === 'true';
+  }
   return policy;
 }
 

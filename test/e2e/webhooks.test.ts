@@ -1,5 +1,7 @@
 // Settings → Webhooks in a real browser: an admin adds a webhook for a local
-// receiver, sees its secret once, sends a test and finds it in the delivery log.
+// receiver, sees its secret once, sends a test and finds it in the delivery log;
+// on a server that keeps webhooks off private networks (the default), the form
+// shows why a local address is refused next to the URL field.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
@@ -30,7 +32,8 @@ describe.skipIf(skip !== null)(skip ? `webhook settings (skipped: ${skip})` : 'w
   beforeAll(async () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/finishline`;
-    web = await startWebApp();
+    // The receiver is on 127.0.0.1: this server allows private targets, as an on-premises install would.
+    web = await startWebApp({ webhooks: { allowPrivate: true } });
     owner = await signupOwner(web.baseUrl, 'Hook & Sons Plumbing');
     const context = await web.newContext({ viewport: { width: 1400, height: 1000 } });
     page = await context.newPage();
@@ -105,6 +108,26 @@ describe.skipIf(skip !== null)(skip ? `webhook settings (skipped: ${skip})` : 'w
     await page.locator('.rule', { hasText: 'Tell the office system about new jobs' }).waitFor(T);
     const [rule] = (await owner.call('GET', '/api/v1/rules')).body.items;
     expect(rule.actions).toContainEqual({ type: 'webhook', webhookId: hook.id });
+    expect(errors).toEqual([]);
+  });
+
+  it('shows, next to the URL, why a private address is refused on a server with the default setting', async () => {
+    const guarded = await web.anotherServer();
+    const guardedOwner = await signupOwner(guarded.baseUrl, 'Guarded Plumbing');
+    const context = await web.newContext({ baseURL: guarded.baseUrl, viewport: { width: 1400, height: 1000 } });
+    const guardedPage = await context.newPage();
+    reportPageErrors(guardedPage, errors);
+    await logIn(guardedPage, guardedOwner.email);
+    await guardedPage.getByRole('link', { name: 'Settings' }).click();
+    const form = guardedPage.getByRole('region', { name: 'Webhooks' }).getByRole('form', { name: 'Add a webhook' });
+    await form.getByLabel('URL').fill('http://169.254.169.254/latest/meta-data/');
+    await form.getByRole('button', { name: 'Add webhook' }).click();
+    const message = guardedPage.locator('#webhook-url-error');
+    await message.getByText(/must not point at 169\.254\.169\.254, a link-local address/).waitFor(T);
+    await expect(form.getByLabel('URL').getAttribute('aria-invalid')).resolves.toBe('true');
+    await screenshot(guardedPage, 'webhooks-private-refused-1400');
+    expect((await guardedOwner.call('GET', '/api/v1/webhooks')).body.items).toEqual([]);
+    await context.close();
     expect(errors).toEqual([]);
   });
 });

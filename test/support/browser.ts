@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { ensureWebAppBuilt } from '../../src/platform/http/webapp.ts';
-import { buildServer, type Server } from '../../src/server.ts';
+import { buildServer, type Server, type ServerOptions } from '../../src/server.ts';
 import { required } from './databases.ts';
 
 export const CHROMIUM = process.env.FINISHLINE_CHROMIUM ?? '/usr/bin/chromium';
@@ -26,22 +26,28 @@ export interface WebApp {
   server: Server;
   browser: Browser;
   newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+  /** Another server with these options, on a fresh SQLite database of its own, serving the same built web app; closed with the rest. */
+  anotherServer(options?: Partial<ServerOptions>): Promise<{ baseUrl: string; server: Server }>;
   close(): Promise<void>;
 }
 
 /** Builds the web app into a directory of its own (so test files running side by side never share one), then serves it. */
-export async function startWebApp(): Promise<WebApp> {
+export async function startWebApp(options: Partial<ServerOptions> = {}): Promise<WebApp> {
   const dir = mkdtempSync(join(tmpdir(), 'finishline-e2e-'));
   const webDist = join(dir, 'web');
   await ensureWebAppBuilt(webDist, () => {});
-  const server = await buildServer({
-    databaseUrl: `sqlite:${join(dir, 'e2e.db')}`,
-    logLevel: 'silent',
-    sessionTtlMs: 24 * 3600_000,
-    webDist,
-    loginRateLimit: { max: 1000, timeWindow: 60_000 },
-  });
+  const serve = (database: string, extra: Partial<ServerOptions>) =>
+    buildServer({
+      databaseUrl: `sqlite:${join(dir, database)}`,
+      logLevel: 'silent',
+      sessionTtlMs: 24 * 3600_000,
+      webDist,
+      loginRateLimit: { max: 1000, timeWindow: 60_000 },
+      ...extra,
+    });
+  const server = await serve('e2e.db', options);
   const baseUrl = await server.app.listen({ port: 0, host: '127.0.0.1' });
+  const others: Server[] = [];
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
@@ -52,9 +58,15 @@ export async function startWebApp(): Promise<WebApp> {
     server,
     browser,
     newContext: (options = {}) => browser.newContext({ baseURL: baseUrl, timezoneId, locale: 'en-GB', ...options }),
+    async anotherServer(extra = {}) {
+      const other = await serve(`e2e-${others.length + 2}.db`, extra);
+      others.push(other);
+      return { baseUrl: await other.app.listen({ port: 0, host: '127.0.0.1' }), server: other };
+    },
     async close() {
       await browser.close();
       await server.close();
+      for (const other of others) await other.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

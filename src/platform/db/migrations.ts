@@ -686,14 +686,22 @@ export async function fillReportRollups(db: QueryExecutorProvider, orgId?: strin
     from task_history h join tasks t on t.id = h.task_id and t.org_id = h.org_id
     where h.field = 'status' ${ofOrg}
     group by ${columns}`.execute(db);
-  // A task linked to several records of one type counts once for that type.
+  // A task linked to several records of one type counts once for that type:
+  // one row per (change, type) first. The history drives, each change finding
+  // its task and then its links by the links' key, the task id (a link is its
+  // task's: the task is the org check). CROSS JOIN keeps SQLite in that order;
+  // before it, and with no ANALYZE yet, SQLite scanned the links and searched
+  // the org's whole status history for each: hours at a million tasks.
   await sql`
     insert into report_status_flows (org_id, day, team_key, from_status, to_status, link_type, changes, offset_ms)
-    select ${columns}, l.record_type, count(*), sum(h.at % 86400000)
-    from task_history h join tasks t on t.id = h.task_id and t.org_id = h.org_id
-      join (select distinct org_id, task_id, record_type from task_links) l on l.task_id = h.task_id and l.org_id = h.org_id
-    where h.field = 'status' ${ofOrg}
-    group by ${columns}, l.record_type`.execute(db);
+    select org_id, day, team_key, from_status, to_status, record_type, count(*), sum(at_ms)
+    from (
+      select distinct h.id, h.org_id, ${day} as day, coalesce(t.team_id, '') as team_key, coalesce(h.from_value, '') as from_status,
+        coalesce(h.to_value, '') as to_status, l.record_type, h.at % 86400000 as at_ms
+      from task_history h cross join tasks t cross join task_links l
+      where h.field = 'status' ${ofOrg} and t.id = h.task_id and t.org_id = h.org_id and l.task_id = t.id
+    ) changes
+    group by org_id, day, team_key, from_status, to_status, record_type`.execute(db);
 }
 
 /**

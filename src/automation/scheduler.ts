@@ -3,6 +3,7 @@
 // reads one index range of what is due and fires each timer once, in the same
 // transaction that marks it fired.
 import type { Deps } from '../platform/context.ts';
+import { inTransaction } from '../platform/db/database.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { newId } from '../platform/ids.ts';
 import { appendEvent, findEvent, type StoredEvent, withChainDepth } from '../platform/outbox.ts';
@@ -72,7 +73,7 @@ export async function keepServicePlanInStep(deps: Deps, event: StoredEvent): Pro
     await store.planTimer(deps.db, { orgId: event.orgId, key: timerKey('service.plan_task', subject.id), kind: 'service.plan_task', subject: subjectRef, basis: time.dueAt, fireAt: time.makeAt }, newId());
   }
   if (subject.type === 'task' && event.type === 'task.completed') {
-    await deps.db.transaction().execute((trx) =>
+    await inTransaction(deps.db, (trx) =>
       withChainDepth(event.depth, () => plans.advanceAfterTask(trx, automationActor(event.orgId), subject.id, deps.clock.now())),
     );
   }

@@ -1,16 +1,20 @@
 // The automation worker: claims outbox events in order, keeps each task's
 // timers and dependencies in step, matches enabled rules and runs them — one
-// transaction and one logged run per (event, rule) whose conditions hold, so a
-// re-delivered event changes nothing. Rules whose conditions do not hold are
-// only counted (rule_stats), once per batch, in the transaction that marks the
-// batch processed.
+// logged run per (event, rule) whose conditions hold, so a re-delivered event
+// changes nothing. On SQLite a claimed batch is handled in groups: each group
+// of events is one transaction (every run in a savepoint of its own, so one
+// failing run undoes only itself) that also marks its events processed and
+// adds to the counters (rule_stats) of the rules it evaluated; a group closes
+// after GROUP_MS, so the write lock and the connection are never held for
+// long. On PostgreSQL every run is a transaction of its own, and the batch is
+// marked processed and counted in one more.
 import { performance } from 'node:perf_hooks';
 import type { Deps } from '../platform/context.ts';
-import { isUniqueViolation } from '../platform/db/database.ts';
+import { inTransaction, isUniqueViolation, withSavepoint } from '../platform/db/database.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
-import { claimEvents, type EventConsumer, markProcessed, releaseClaims, type StoredEvent, withChainDepth } from '../platform/outbox.ts';
+import { BatchMemo, claimEvents, type EventConsumer, markProcessed, releaseClaims, type StoredEvent, withChainDepth } from '../platform/outbox.ts';
 import * as people from '../people/service.ts';
 import * as tasks from '../tasks/service.ts';
 import { automationActor, resolveTasks, type RunContext, runAction, scopeOf } from './actions.ts';
@@ -40,21 +44,46 @@ export function ruleOf(row: store.RuleRow): Rule {
   return { id: row.id, orgId: row.org_id, name: row.name, enabled: row.enabled === 1, playbook: row.playbook_key, ...definition };
 }
 
-/** Per-batch caches: an organisation's enabled rules and calendar are read once per batch. */
+/**
+ * The rules the worker parsed last, by id: a rule read again unchanged is the
+ * same object, so its definition is parsed and its conditions compiled once,
+ * not once per batch. Any change to the row (a new version) parses it afresh.
+ */
+const parsedRules = new Map<string, { row: store.RuleRow; rule: Rule }>();
+const PARSED_RULES_MAX = 20_000;
+
+function sameRuleRow(a: store.RuleRow, b: store.RuleRow): boolean {
+  return a.version === b.version && a.org_id === b.org_id && a.enabled === b.enabled && a.name === b.name && a.playbook_key === b.playbook_key && a.definition === b.definition;
+}
+
+function parsedRule(row: store.RuleRow): Rule {
+  const known = parsedRules.get(row.id);
+  if (known && sameRuleRow(known.row, row)) return known.rule;
+  if (parsedRules.size >= PARSED_RULES_MAX) parsedRules.clear();
+  const rule = ruleOf(row);
+  parsedRules.set(row.id, { row, rule });
+  return rule;
+}
+
+/**
+ * Per-batch caches: an organisation's enabled rules and calendar are read once
+ * per batch. A read goes through the `deps` it is asked with (inside the
+ * worker's transaction, its own), or those the cache was made with.
+ */
 export class OrgCache {
   private rules = new Map<string, Promise<Map<string, Rule[]>>>();
   private calendars = new Map<string, Promise<Calendar>>();
   constructor(private readonly deps: Deps) {}
   /** The enabled rules an event of this type triggers or resolves, in a stable order. */
-  async rulesFor(orgId: string, eventType: string): Promise<Rule[]> {
+  async rulesFor(orgId: string, eventType: string, deps: Deps = this.deps): Promise<Rule[]> {
     let byType = this.rules.get(orgId);
-    if (!byType) this.rules.set(orgId, (byType = store.enabledRules(this.deps.db, orgId).then(indexByEvent)));
+    if (!byType) this.rules.set(orgId, (byType = store.enabledRules(deps.db, orgId).then(indexByEvent)));
     return (await byType).get(eventType) ?? [];
   }
-  calendarOf(orgId: string): Promise<Calendar> {
+  calendarOf(orgId: string, deps: Deps = this.deps): Promise<Calendar> {
     let calendar = this.calendars.get(orgId);
     if (!calendar) {
-      calendar = people.getOrg(this.deps, automationActor(orgId)).then((org) => ({ timezone: org.timezone, hours: org.businessHours, holidays: org.holidays }));
+      calendar = people.getOrg(deps, automationActor(orgId)).then((org) => ({ timezone: org.timezone, hours: org.businessHours, holidays: org.holidays }));
       this.calendars.set(orgId, calendar);
     }
     return calendar;
@@ -83,7 +112,7 @@ function ruleFacts(rule: Rule): RuleFacts {
 
 function indexByEvent(rows: store.RuleRow[]): Map<string, Rule[]> {
   const byType = new Map<string, Rule[]>();
-  for (const rule of rows.map(ruleOf)) {
+  for (const rule of rows.map(parsedRule)) {
     const types = new Set([rule.trigger.event, ...rule.actions.flatMap((a) => (a.type === 'create_task' && a.resolveWhen ? [a.resolveWhen.event] : []))]);
     for (const type of types) byType.set(type, [...(byType.get(type) ?? []), rule]);
   }
@@ -96,23 +125,30 @@ function indexByEvent(rows: store.RuleRow[]): Map<string, Rule[]> {
  * twice (a claim taken over) is counted once.
  */
 export class RuleTallies {
-  private byEvent = new Map<number, { orgId: string; ruleId: string; held: boolean; at: number }[]>();
+  private byEvent = new Map<number, { rules: readonly Rule[]; held: boolean[]; at: number }[]>();
   note(event: StoredEvent, rule: Rule, held: boolean, at: number): void {
+    this.noteAll(event, [rule], [held], at);
+  }
+  /** Rules checked against one event, with whether each one's conditions held. */
+  noteAll(event: StoredEvent, rules: readonly Rule[], held: boolean[], at: number): void {
     let checks = this.byEvent.get(event.seq);
     if (!checks) this.byEvent.set(event.seq, (checks = []));
-    checks.push({ orgId: event.orgId, ruleId: rule.id, held, at });
+    checks.push({ rules, held, at });
   }
   /** The sums per rule over these events, ordered by organisation and rule. */
   of(seqs: readonly number[]): store.RuleTally[] {
     const byRule = new Map<string, store.RuleTally>();
     for (const seq of seqs) {
-      for (const check of this.byEvent.get(seq) ?? []) {
-        let tally = byRule.get(check.ruleId);
-        if (!tally) byRule.set(check.ruleId, (tally = { orgId: check.orgId, ruleId: check.ruleId, evaluated: 0, missed: 0, lastEvaluatedAt: check.at, lastFiredAt: null }));
-        tally.evaluated += 1;
-        tally.lastEvaluatedAt = Math.max(tally.lastEvaluatedAt, check.at);
-        if (check.held) tally.lastFiredAt = Math.max(tally.lastFiredAt ?? check.at, check.at);
-        else tally.missed += 1;
+      for (const { rules, held, at } of this.byEvent.get(seq) ?? []) {
+        for (let i = 0; i < rules.length; i++) {
+          const rule = rules[i]!;
+          let tally = byRule.get(rule.id);
+          if (!tally) byRule.set(rule.id, (tally = { orgId: rule.orgId, ruleId: rule.id, evaluated: 0, missed: 0, lastEvaluatedAt: at, lastFiredAt: null }));
+          tally.evaluated += 1;
+          if (at > tally.lastEvaluatedAt) tally.lastEvaluatedAt = at;
+          if (held[i]) tally.lastFiredAt = tally.lastFiredAt === null || at > tally.lastFiredAt ? at : tally.lastFiredAt;
+          else tally.missed += 1;
+        }
       }
     }
     // One order for every process, so two batches adding to the same rules never wait on each other in a cycle.
@@ -120,48 +156,78 @@ export class RuleTallies {
   }
 }
 
+/** On SQLite, how long one group of events may keep its transaction open before it commits and the next group begins. */
+export const GROUP_MS = 25;
+
 /** Claims one batch of events and handles it. Returns how many events it handled (0: nothing pending). */
 export async function runWorkerOnce(deps: Deps, options: WorkerOptions): Promise<number> {
   const now = deps.clock.now();
   const events = await claimEvents(deps.db, { worker: options.workerId, now, until: now + options.claimMs, limit: options.batchSize, postgres: deps.dialect === 'postgres' });
   if (events.length === 0) return 0;
   const cache = new OrgCache(deps);
-  const tallies = new RuleTallies();
+  const memo = new BatchMemo();
   // Stop well before the claim runs out, so no other process takes over events this one is still handling.
   const stopAt = Date.now() + options.claimMs * 0.75;
-  const handled: number[] = [];
-  for (const event of events) {
-    if (handled.length > 0 && Date.now() > stopAt) break;
-    await handleEvent(deps, options, cache, event, tallies);
-    handled.push(event.seq);
+  const handleFrom = async (scoped: Deps, from: number, closeAt: number): Promise<number> => {
+    const tallies = new RuleTallies();
+    const handled: number[] = [];
+    for (const event of events.slice(from)) {
+      if (handled.length > 0 && Date.now() > closeAt) break;
+      await handleEvent(scoped, options, cache, event, tallies, memo);
+      handled.push(event.seq);
+    }
+    await finishBatch(scoped, handled, tallies);
+    return from + handled.length;
+  };
+  let next = 0;
+  if (deps.dialect === 'sqlite') {
+    // One writer at a time, and every commit costs a write of each page it changed: a group of events shares one
+    // transaction. (PostgreSQL locks rows instead: a transaction holding them across many runs would make processes
+    // wait on each other, and deadlock, so there every run commits on its own.)
+    while (next < events.length && (next === 0 || Date.now() <= stopAt)) {
+      const from = next;
+      next = await deps.db.transaction().execute((trx) => handleFrom({ ...deps, db: trx }, from, Math.min(stopAt, Date.now() + GROUP_MS)));
+    }
+  } else {
+    next = await handleFrom(deps, 0, stopAt);
   }
-  await finishBatch(deps, handled, tallies);
-  await releaseClaims(deps.db, options.workerId, events.slice(handled.length).map((e) => e.seq));
-  return handled.length;
+  await releaseClaims(deps.db, options.workerId, events.slice(next).map((e) => e.seq));
+  return next;
 }
 
-/** Marks handled events processed and adds their tallies to the counters, in one transaction: an event another process finished first adds nothing. */
+/**
+ * Marks handled events processed and adds their tallies to the counters, in
+ * one transaction (the group's, when `deps.db` is one): an event another
+ * process finished first adds nothing.
+ */
 export async function finishBatch(deps: Deps, handled: number[], tallies: RuleTallies): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     const marked = await markProcessed(trx, handled, deps.clock.now());
     await store.addRuleStats(trx, tallies.of(marked));
   });
 }
 
-export async function handleEvent(deps: Deps, options: WorkerOptions, cache: OrgCache, event: StoredEvent, tallies?: RuleTallies): Promise<void> {
+/**
+ * Everything one event asks of the worker: its subject's timers and
+ * dependents, the rules, then the consumers. Inside the worker's transaction
+ * (`deps.db` is one) every read and write goes through it.
+ */
+export async function handleEvent(deps: Deps, options: WorkerOptions, cache: OrgCache, event: StoredEvent, tallies?: RuleTallies, memo = new BatchMemo()): Promise<void> {
   await keepSubjectInStep(deps, options, event);
   await runRules(deps, cache, event, tallies);
-  for (const consumer of options.consumers) await consumer.handle(deps, event);
+  for (const consumer of options.consumers) await consumer.handle(deps, event, memo);
 }
 
 async function runRules(deps: Deps, cache: OrgCache, event: StoredEvent, tallies?: RuleTallies): Promise<void> {
-  const rules = await cache.rulesFor(event.orgId, event.type);
+  const rules = await cache.rulesFor(event.orgId, event.type, deps);
   if (rules.length === 0) return;
   // Most rules an event triggers do not meet its conditions: those are decided here, counted, and cost no write.
   let record: Record<string, unknown> | null | undefined;
   let scope = scopeOf(event, null);
   const now = deps.clock.now();
   const acting: Rule[] = [];
+  const checked: Rule[] = [];
+  const held: boolean[] = [];
   for (const rule of rules) {
     if (rule.trigger.event === event.type) {
       const facts = ruleFacts(rule);
@@ -169,12 +235,14 @@ async function runRules(deps: Deps, cache: OrgCache, event: StoredEvent, tallies
         record = await subjectFields(deps.db, deps, event);
         scope = scopeOf(event, record);
       }
-      const held = facts.holds(scope);
-      tallies?.note(event, rule, held, now);
-      if (!held && !facts.resolvesOn.has(event.type)) continue;
+      const holds = facts.holds(scope);
+      checked.push(rule);
+      held.push(holds);
+      if (!holds && !facts.resolvesOn.has(event.type)) continue;
     }
     acting.push(rule);
   }
+  if (checked.length > 0) tallies?.noteAll(event, checked, held, now);
   for (const rule of acting) await executeRun(deps, cache, rule, event, { mode: 'live' });
 }
 
@@ -190,7 +258,7 @@ async function keepSubjectInStep(deps: Deps, options: WorkerOptions, event: Stor
     await planTaskTimers(deps.db, event.orgId, subject.id, options.dueSoonLeadMs, event.type === 'task.created');
   }
   if (subject.type === 'task' && event.type === 'task.completed') {
-    await deps.db.transaction().execute((trx) =>
+    await inTransaction(deps.db, (trx) =>
       withChainDepth(event.depth, () => tasks.openUnblockedDependents(trx, automationActor(event.orgId), subject.id, deps.clock.now())),
     );
   }
@@ -215,18 +283,22 @@ export interface RunResult {
 type RunMode = { mode: 'live' } | { mode: 'delayed'; timerId: string } | { mode: 'dry' };
 
 /**
- * One rule on one event, in one transaction with its log entry. Live, it first
- * takes the (event, rule) slot — a second delivery finds it taken and does
- * nothing; delayed (its timer fired), it resumes the slot it left scheduled.
+ * One rule on one event, in one transaction with its log entry — a savepoint
+ * when `deps.db` is already a transaction (the worker's group), so a failing
+ * run undoes only itself. Live, it first takes the (event, rule) slot — a
+ * second delivery finds it taken and does nothing; delayed (its timer fired),
+ * it resumes the slot it left scheduled.
  */
 export async function executeRun(deps: Deps, cache: OrgCache, rule: Rule, event: StoredEvent, mode: RunMode, attempt = 1): Promise<RunResult | null> {
   const started = performance.now();
   const runId = newId();
-  const calendar = await cache.calendarOf(event.orgId);
+  const calendar = await cache.calendarOf(event.orgId, deps);
   // A dry run is already inside the transaction it will roll back.
   if (mode.mode === 'dry') return withChainDepth(event.depth + 1, () => decide(deps.db, deps, calendar, rule, event, mode, deps.clock.now()));
+  const db = deps.db;
+  const inRun = <T>(work: (trx: Db) => Promise<T>): Promise<T> => (db.isTransaction ? withSavepoint(db, 'automation_run', () => work(db)) : db.transaction().execute(work));
   try {
-    return await deps.db.transaction().execute((trx) =>
+    return await inRun((trx) =>
       withChainDepth(event.depth + 1, async () => {
         const now = deps.clock.now();
         const slot = runRow(rule, event, runId, now);

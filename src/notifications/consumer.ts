@@ -2,6 +2,7 @@
 // every worker round, outside any transaction — sends the email they ask for
 // and each person's morning digest.
 import type { Actor, Deps } from '../platform/context.ts';
+import { inTransaction } from '../platform/db/database.ts';
 import { NotFound } from '../platform/errors.ts';
 import type { EventConsumer, StoredEvent } from '../platform/outbox.ts';
 import { iso } from '../platform/pagination.ts';
@@ -51,7 +52,7 @@ async function handleEvent(deps: Deps, event: StoredEvent): Promise<void> {
   if (event.subject.type !== 'task') return;
   const notices = await noticesFor(deps, event);
   if (notices.length === 0) return;
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     for (const notice of notices) await notifyIn(trx, notice, event.occurredAt);
   });
 }

@@ -41,14 +41,31 @@ export interface StoredEvent {
 }
 
 /**
+ * What the events of one worker batch share: a value read once per batch
+ * (an organisation's webhook subscriptions) instead of once per event. It
+ * lives for one batch only, so what it holds is at most that old.
+ */
+export class BatchMemo {
+  private readonly values = new Map<string, unknown>();
+  get<T>(key: string, load: () => T): T {
+    if (this.values.has(key)) return this.values.get(key) as T;
+    const value = load();
+    this.values.set(key, value);
+    return value;
+  }
+}
+
+/**
  * Something besides the rules that acts on events (notifications, webhooks).
  * The automation worker calls `handle` once per event it claims, after the
- * rules, and `tick` every round. An event whose batch fails is claimed again,
- * so `handle` must be idempotent (key what it writes on the event id).
+ * rules, and `tick` every round. `handle` runs inside the worker's
+ * transaction (`deps.db` is it: every query must go through it). An event
+ * whose batch fails is claimed again, so `handle` must be idempotent (key
+ * what it writes on the event id).
  */
 export interface EventConsumer {
   name: string;
-  handle(deps: Deps, event: StoredEvent): Promise<void>;
+  handle(deps: Deps, event: StoredEvent, memo?: BatchMemo): Promise<void>;
   /** Work of its own that comes due with time (retries, digests); returns how much it did (0: nothing due). */
   tick?(deps: Deps): Promise<number>;
 }

@@ -7,8 +7,8 @@ import { deliverDue, queueEventDeliveries } from './service.ts';
 export function webhookConsumer(policy: DeliveryPolicy = DEFAULT_POLICY): EventConsumer {
   return {
     name: 'webhooks',
-    async handle(deps, event) {
-      await queueEventDeliveries(deps, event);
+    async handle(deps, event, memo) {
+      await queueEventDeliveries(deps, event, memo);
     },
     tick: (deps) => deliverDue(deps, policy),
   };

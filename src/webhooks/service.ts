@@ -10,7 +10,7 @@ import type { Actor, Deps } from '../platform/context.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { Invalid, NotFound, Stale } from '../platform/errors.ts';
 import { newId, newSecret } from '../platform/ids.ts';
-import { appendEvent, type StoredEvent } from '../platform/outbox.ts';
+import { appendEvent, BatchMemo, type StoredEvent } from '../platform/outbox.ts';
 import { checkVersion, decodeCursor, encodeCursor, iso, pageOf } from '../platform/pagination.ts';
 import { recordAudit } from '../audit/service.ts';
 import * as people from '../people/service.ts';
@@ -229,9 +229,13 @@ function pendingRow(event: StoredEvent, webhookId: string, dedupeKey: string, ru
 }
 
 /** One delivery per active subscription that wants this event; an event handed out again queues nothing new. */
-export async function queueEventDeliveries(deps: Deps, event: StoredEvent): Promise<number> {
+export async function queueEventDeliveries(deps: Deps, event: StoredEvent, memo = new BatchMemo()): Promise<number> {
   if (event.type === TEST_EVENT) return 0;
-  const hooks = (await store.activeWebhooks(deps.db, event.orgId)).filter((h) => wantsEvent(JSON.parse(h.events) as string[], event.type));
+  // The organisation's subscriptions, read and parsed once per worker batch.
+  const subscribed = await memo.get(`webhooks:${event.orgId}`, async () =>
+    (await store.activeWebhooks(deps.db, event.orgId)).map((h) => ({ id: h.id, events: JSON.parse(h.events) as string[] })),
+  );
+  const hooks = subscribed.filter((h) => wantsEvent(h.events, event.type));
   const now = deps.clock.now();
   let queued = 0;
   for (const hook of hooks) if (await store.insertDelivery(deps.db, pendingRow(event, hook.id, event.id, null, now))) queued++;

@@ -92,6 +92,27 @@ forEachDatabase('automation counters', (ctx) => {
     expect(await statsOf(org, rule.id)).toMatchObject({ evaluated: 2, matched: 1, missed: 1 });
   });
 
+  it('undoes only the failing run: its own half-made task goes, the other rule on the same event and the other events keep theirs', async () => {
+    const org = await ctx.signup();
+    const half = await addRule(org.api, {
+      name: 'Half done',
+      trigger: { event: 'lead.created' },
+      actions: [{ type: 'create_task', title: 'Half done {{record.title}}' }, { type: 'update_record', record: 'lead', set: { stage: 'no-such-stage' } }],
+    });
+    const welcome = await addRule(org.api, { name: 'Welcome', trigger: { event: 'lead.created' }, actions: [{ type: 'create_task', title: 'Welcome {{record.title}}' }] });
+    for (const title of ['Ada', 'Bo', 'Cy']) expect((await org.api.post('/api/v1/leads', { title })).status).toBe(201);
+    await drain();
+    const titles = (await org.api.get('/api/v1/tasks?status=all')).body.items.map((t: { title: string }) => t.title);
+    expect(titles.sort()).toEqual(['Welcome Ada', 'Welcome Bo', 'Welcome Cy']);
+    const runs = await runsOf(org);
+    expect(runs.filter((r) => r.ruleId === half.id).map((r) => [r.outcome, r.createdTaskIds])).toEqual([['failed', []], ['failed', []], ['failed', []]]);
+    expect(runs.filter((r) => r.ruleId === welcome.id).map((r) => r.outcome)).toEqual(['success', 'success', 'success']);
+    expect((await org.api.get('/api/v1/automation/status')).body).toMatchObject({ pendingEvents: 0, runs: { success: 3, failed: 3 } });
+    // Handled again, nothing changes: the failed runs are logged, the others have their tasks.
+    await drain();
+    expect((await org.api.get('/api/v1/tasks?status=all')).body.items).toHaveLength(3);
+  });
+
   it('reports per rule: events checked, fired, tasks created and completed, duplicates and failures, and rules that never fire or always miss', async () => {
     ctx.clock.set('2026-03-02T09:00:00Z');
     const org = await ctx.signup('Report Co');

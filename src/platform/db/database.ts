@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { type Compilable, CompiledQuery, type DatabaseConnection, type Dialect, Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
+import { type Compilable, CompiledQuery, type DatabaseConnection, type Dialect, Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from './schema.ts';
 
@@ -139,6 +139,34 @@ export class QueryShapes {
 
 function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i]);
+}
+
+/**
+ * Runs `work` in a transaction: `db` itself when it already is one (the
+ * automation worker handles a group of events in one), a new one otherwise.
+ */
+export function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}
+
+/**
+ * Runs `work` inside a savepoint of the transaction `trx`: when it throws,
+ * everything it wrote is undone, the error is passed on, and the transaction
+ * can go on (on PostgreSQL too, where a failed statement otherwise spoils it).
+ * `name` must be a plain identifier.
+ */
+export async function withSavepoint<T>(trx: Db, name: string, work: () => Promise<T>): Promise<T> {
+  await sql.raw(`savepoint ${name}`).execute(trx);
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    await sql.raw(`rollback to savepoint ${name}`).execute(trx);
+    await sql.raw(`release savepoint ${name}`).execute(trx);
+    throw error;
+  }
+  await sql.raw(`release savepoint ${name}`).execute(trx);
+  return result;
 }
 
 /** True when the error is a unique-constraint violation, on either engine. */

@@ -50,11 +50,19 @@ export function automation(deps: Deps, config: AutomationConfig): Automation {
     return done;
   };
 
-  const drain = async (maxRounds = 1000) => {
+  /**
+   * With `timed` false (a write woke the loop), the time-driven work (due
+   * timers, service plans, the consumers' ticks) runs only if the write's
+   * events were handled: a write that left nothing pending costs one read, not
+   * a scan of every timer table in a transaction of its own. The interval's
+   * rounds always run it.
+   */
+  const drain = async (maxRounds = 1000, timed = true) => {
     let events = 0;
     let timers = 0;
     for (let round = 0; round < maxRounds; round++) {
       const handled = await runWorkerOnce(deps, options);
+      if (handled === 0 && !timed && events === 0) break;
       const fired = handled === 0 ? (await tickScheduler(deps, { batchSize: options.batchSize })) + (await tickConsumers()) : 0;
       events += handled;
       timers += fired;
@@ -63,19 +71,23 @@ export function automation(deps: Deps, config: AutomationConfig): Automation {
     return { events, timers };
   };
 
-  const round = () => {
+  let againTimed = false;
+  const round = (timed: boolean) => {
     if (stopped) return;
     if (running) {
       again = true;
+      againTimed ||= timed;
       return;
     }
-    running = drain()
+    running = drain(1000, timed)
       .catch((error: unknown) => config.onError?.(error))
       .finally(() => {
         running = null;
         if (again) {
+          const next = againTimed;
           again = false;
-          setImmediate(round);
+          againTimed = false;
+          setImmediate(() => round(next));
         }
       });
   };
@@ -85,11 +97,11 @@ export function automation(deps: Deps, config: AutomationConfig): Automation {
     drain,
     start() {
       stopped = false;
-      timer = setInterval(round, Math.max(10, config.tickMs));
-      round();
+      timer = setInterval(() => round(true), Math.max(10, config.tickMs));
+      round(true);
     },
     wake() {
-      if (!stopped) setImmediate(round);
+      if (!stopped) setImmediate(() => round(false));
     },
     async stop() {
       stopped = true;

@@ -27,12 +27,14 @@ export async function updateOrg(db: Db, orgId: string, set: Partial<OrgRow>): Pr
 
 /** Takes the next task number of the organisation; the row lock serialises concurrent creators. */
 export async function nextTaskNumber(db: Db, orgId: string): Promise<number> {
-  const row = await db
-    .updateTable('orgs')
-    .set((eb) => ({ task_seq: eb('task_seq', '+', 1) }))
-    .where('id', '=', orgId)
-    .returning('task_seq')
-    .executeTakeFirstOrThrow();
+  const [row] = await shapes.run(db, 'nextTaskNumber', [1, orgId], () =>
+    db
+      .updateTable('orgs')
+      .set((eb) => ({ task_seq: eb('task_seq', '+', 1) }))
+      .where('id', '=', orgId)
+      .returning('task_seq'),
+  );
+  if (!row) throw new Error(`No organisation ${orgId} to number a task in`);
   return row.task_seq;
 }
 

@@ -3,6 +3,7 @@
 // augmenting DomainEvents, so every append is typed by its name.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'kysely';
+import { QueryShapes } from './db/database.ts';
 import { newId } from './ids.ts';
 import type { Db } from './db/schema.ts';
 import type { Deps } from './context.ts';
@@ -83,22 +84,23 @@ export function withChainDepth<T>(depth: number, work: () => Promise<T>): Promis
 
 export async function appendEvent<T extends string>(db: Db, event: NewEvent<T>): Promise<string> {
   const id = event.id ?? newId();
-  await db
-    .insertInto('events')
-    .values({
-      id,
-      org_id: event.orgId,
-      type: event.type,
-      subject_type: event.subject.type,
-      subject_id: event.subject.id,
-      data: JSON.stringify(event.data),
-      actor_id: event.actorId,
-      occurred_at: event.occurredAt,
-      depth: chainDepth.getStore() ?? 0,
-    })
-    .execute();
+  const row = {
+    id,
+    org_id: event.orgId,
+    type: event.type,
+    subject_type: event.subject.type,
+    subject_id: event.subject.id,
+    data: JSON.stringify(event.data),
+    actor_id: event.actorId,
+    occurred_at: event.occurredAt,
+    depth: chainDepth.getStore() ?? 0,
+  };
+  await pending.insert(db, 'events', [row], () => db.insertInto('events').values(row));
   return id;
 }
+
+// The outbox's hot statements (append, the empty claim), compiled once per shape.
+const pending = new QueryShapes();
 
 /**
  * Claims up to `limit` pending events, oldest first, for `worker` until
@@ -109,14 +111,20 @@ export async function claimEvents(
   options: { worker: string; now: number; until: number; limit: number; postgres: boolean },
 ): Promise<StoredEvent[]> {
   const { worker, now, until, limit } = options;
-  return db.transaction().execute(async (trx) => {
-    let pick = trx
+  const claimable = (from: Db, max: number) =>
+    from
       .selectFrom('events')
       .select('seq')
       .where('processed_at', 'is', null)
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
       .orderBy('seq')
-      .limit(limit);
+      .limit(max);
+  // Most rounds find nothing (every write wakes the loop): a plain read says so
+  // without taking the write lock for an empty transaction.
+  const peek = await pending.run(db, 'claimable', [now, 1], () => claimable(db, 1));
+  if (peek.length === 0) return [];
+  return db.transaction().execute(async (trx) => {
+    let pick = claimable(trx, limit);
     if (options.postgres) pick = pick.modifyEnd(sql`for update skip locked`);
     const seqs = (await pick.execute()).map((r) => r.seq);
     if (seqs.length === 0) return [];

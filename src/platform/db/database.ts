@@ -135,6 +135,35 @@ export class QueryShapes {
     }
     return (await db.executeQuery<R>(compiled)).rows;
   }
+
+  /** An insert of `rows` (or an upsert, as `build` says), compiled once per name, column list and row count when rowsShape can key it. */
+  async insert(db: Db, name: string, rows: readonly object[], build: () => Compilable<unknown>): Promise<void> {
+    const shape = rowsShape(rows);
+    if (shape) await this.run(db, `${name}:${shape.key}`, shape.params, build);
+    else await db.executeQuery(build().compile());
+  }
+}
+
+/**
+ * An insert's shape and parameters for QueryShapes: rows that share one
+ * column list, in one order, of plain values (Kysely would leave an undefined
+ * one out, and write an object otherwise), give the key `n:columns` and their
+ * values row by row; anything else gives null (compile it as usual).
+ */
+export function rowsShape(rows: readonly object[]): { key: string; params: unknown[] } | null {
+  const columns = Object.keys(rows[0] ?? {});
+  const params: unknown[] = [];
+  for (const row of rows) {
+    const values = Object.values(row);
+    if (values.length !== columns.length) return null;
+    let i = 0;
+    for (const column in row) if (column !== columns[i++]) return null;
+    for (const value of values) {
+      if (value === undefined || (value !== null && typeof value === 'object')) return null;
+      params.push(value);
+    }
+  }
+  return { key: `${rows.length}:${columns.join(',')}`, params };
 }
 
 function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {

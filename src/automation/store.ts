@@ -1,11 +1,14 @@
 // Every query about rules, their runs, time triggers and round-robin turns.
 import { type Selectable, sql } from 'kysely';
-import type { DialectName } from '../platform/db/database.ts';
+import { type DialectName, QueryShapes } from '../platform/db/database.ts';
 import type { AutomationRunsTable, AutomationTimersTable, Db, RulesTable, RuleStatsTable } from '../platform/db/schema.ts';
 
 export type RuleRow = Selectable<RulesTable>;
 export type RunRow = Selectable<AutomationRunsTable>;
 export type TimerRow = Selectable<AutomationTimersTable>;
+
+/** The worker's statements run for every rule run and every task event (run slots, run logs, timers), compiled once per shape. */
+const hot = new QueryShapes();
 
 // --- rules ----------------------------------------------------------------
 
@@ -122,12 +125,14 @@ export function runCountsByRule(db: Db, orgId: string, window?: { from: number; 
  * back frees the slot with everything else it did.
  */
 export async function claimRun(db: Db, row: RunRow): Promise<boolean> {
-  const result = await db
-    .insertInto('automation_runs')
-    .values(row)
-    .onConflict((oc) => oc.columns(['event_id', 'rule_id']).doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  const taken = await hot.run(db, `claimRun:${Object.keys(row).join(',')}`, Object.values(row), () =>
+    db
+      .insertInto('automation_runs')
+      .values(row)
+      .onConflict((oc) => oc.columns(['event_id', 'rule_id']).doNothing())
+      .returning('id'),
+  );
+  return taken.length === 1;
 }
 
 /** Gives back a slot claimed for a run that did nothing worth logging (its conditions did not hold). */
@@ -140,7 +145,7 @@ export function findRunOf(db: Db, eventId: string, ruleId: string) {
 }
 
 export async function finishRun(db: Db, id: string, set: Partial<RunRow>): Promise<void> {
-  await db.updateTable('automation_runs').set(set).where('id', '=', id).execute();
+  await hot.run(db, `finishRun:${Object.keys(set).join(',')}`, [...Object.values(set), id], () => db.updateTable('automation_runs').set(set).where('id', '=', id));
 }
 
 export interface RunFilter {
@@ -178,29 +183,31 @@ export interface PlannedTimer {
  * subject changes in other ways; a new basis re-arms it.
  */
 export async function planTimer(db: Db, timer: PlannedTimer, id: string): Promise<void> {
-  await db
-    .insertInto('automation_timers')
-    .values({
-      id,
-      org_id: timer.orgId,
-      key: timer.key,
-      kind: timer.kind,
-      subject_type: timer.subject.type,
-      subject_id: timer.subject.id,
-      rule_id: timer.ruleId ?? null,
-      event_id: timer.eventId ?? null,
-      basis: timer.basis,
-      fire_at: timer.fireAt,
-      fired_at: null,
-    })
-    .onConflict((oc) =>
-      oc.column('key').doUpdateSet({
-        fire_at: sql`case when ${sql.ref('automation_timers.basis')} = ${sql.ref('excluded.basis')} then ${sql.ref('automation_timers.fire_at')} else ${sql.ref('excluded.fire_at')} end`,
-        fired_at: sql`case when ${sql.ref('automation_timers.basis')} = ${sql.ref('excluded.basis')} then ${sql.ref('automation_timers.fired_at')} else null end`,
-        basis: sql.ref('excluded.basis'),
-      }),
-    )
-    .execute();
+  const row = {
+    id,
+    org_id: timer.orgId,
+    key: timer.key,
+    kind: timer.kind,
+    subject_type: timer.subject.type,
+    subject_id: timer.subject.id,
+    rule_id: timer.ruleId ?? null,
+    event_id: timer.eventId ?? null,
+    basis: timer.basis,
+    fire_at: timer.fireAt,
+    fired_at: null,
+  };
+  await hot.run(db, 'planTimer', Object.values(row), () =>
+    db
+      .insertInto('automation_timers')
+      .values(row)
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({
+          fire_at: sql`case when ${sql.ref('automation_timers.basis')} = ${sql.ref('excluded.basis')} then ${sql.ref('automation_timers.fire_at')} else ${sql.ref('excluded.fire_at')} end`,
+          fired_at: sql`case when ${sql.ref('automation_timers.basis')} = ${sql.ref('excluded.basis')} then ${sql.ref('automation_timers.fired_at')} else null end`,
+          basis: sql.ref('excluded.basis'),
+        }),
+      ),
+  );
 }
 
 /** Drops a subject's timers that have not fired (optionally only some kinds). */

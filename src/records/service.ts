@@ -56,6 +56,12 @@ export async function findRecordView<T extends RecordType>(db: Db, orgId: string
   return row ? presentRecord(type, row) : undefined;
 }
 
+/** The pipeline and stage of each lead of `ids` that exists in the organisation, by id. */
+export async function leadStages(db: Db, orgId: string, ids: string[]): Promise<Map<string, { pipelineId: string; stage: string }>> {
+  const rows = await store.leadStages(db, orgId, ids);
+  return new Map(rows.map((r) => [r.id, { pipelineId: r.pipeline_id, stage: r.stage }]));
+}
+
 async function loadRecord<T extends RecordType>(db: Db, type: T, orgId: string, id: string): Promise<store.RowOf[T]> {
   const row = await store.findRecord(db, type, orgId, id);
   if (!row) throw new NotFound(LABEL[type]);

@@ -102,6 +102,12 @@ export async function existingRecords(db: Db, type: RecordType, orgId: string, i
   return new Map(rows.map((r) => [r.id, r.archived_at !== null]));
 }
 
+/** Each of these leads' pipeline and stage, in one read (those that exist in this organisation). */
+export function leadStages(db: Db, orgId: string, ids: string[]): Promise<{ id: string; pipeline_id: string; stage: string }[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('leads').select(['id', 'pipeline_id', 'stage']).where('org_id', '=', orgId).where('id', 'in', ids).execute();
+}
+
 export interface RecordFilter {
   archived: 'false' | 'true' | 'all';
   ownerId?: string;

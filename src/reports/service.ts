@@ -138,20 +138,26 @@ export async function summaryReport(deps: Deps, actor: Actor, query: WindowQuery
 
 export async function overdueReport(deps: Deps, actor: Actor, query: ReportFilters & { limit: number }): Promise<OverdueView> {
   const s = await setting(deps, actor, query);
-  const [byAssignee, byTeam, byLink, unlinked, oldest] = await Promise.all([
-    store.overdueByAssignee(deps.db, s.scope, s.now),
-    store.overdueByTeam(deps.db, s.scope, s.now),
+  const [cells, byLink, unlinked, oldest] = await Promise.all([
+    store.overdueByAssigneeAndTeam(deps.db, s.scope, s.now),
     store.overdueByLinkType(deps.db, s.scope, s.now),
-    store.overdueUnlinked(deps.db, s.scope, s.now),
+    // Narrowed to a link type, every task in scope is linked.
+    s.scope.linkType === undefined ? store.overdueUnlinked(deps.db, s.scope, s.now) : 0,
     store.oldestOverdue(deps.db, s.scope, s.now, query.limit),
   ]);
+  const byAssignee = new Map<string | null, number>();
+  const byTeam = new Map<string | null, number>();
+  for (const cell of cells) {
+    byAssignee.set(cell.assignee_id, (byAssignee.get(cell.assignee_id) ?? 0) + Number(cell.count));
+    byTeam.set(cell.team_id, (byTeam.get(cell.team_id) ?? 0) + Number(cell.count));
+  }
   const byCount = byWeightThenName<{ name: string | null; count: number }>((r) => r.count);
   const linkTypes = [...byLink.map((r) => ({ linkType: r.key, count: Number(r.count) })), ...(unlinked > 0 ? [{ linkType: 'none', count: unlinked }] : [])];
   return {
     ...s.header,
-    total: byAssignee.reduce((sum, r) => sum + Number(r.count), 0),
-    byPerson: byAssignee.map((r) => ({ assigneeId: r.key, name: nameOf(s.names, r.key), count: Number(r.count) })).sort(byCount),
-    byTeam: byTeam.map((r) => ({ teamId: r.key, name: nameOf(s.names, r.key), count: Number(r.count) })).sort(byCount),
+    total: cells.reduce((sum, r) => sum + Number(r.count), 0),
+    byPerson: [...byAssignee].map(([key, count]) => ({ assigneeId: key, name: nameOf(s.names, key), count })).sort(byCount),
+    byTeam: [...byTeam].map(([key, count]) => ({ teamId: key, name: nameOf(s.names, key), count })).sort(byCount),
     byLinkType: linkTypes.sort((a, b) => b.count - a.count || a.linkType.localeCompare(b.linkType)),
     oldest: oldest.map((t) => ({
       id: t.id,
@@ -327,9 +333,10 @@ const LEAD_STAGE_LOOKUPS = 500;
 /** Where lead follow-ups pile up: unresolved tasks by their lead's current stage, read through the records service. */
 async function leadStagesOf(deps: Deps, actor: Actor, scope: store.TaskScope, now: number) {
   const work = await store.openWorkByLead(deps.db, scope, now, LEAD_STAGE_LOOKUPS);
+  const leads = await records.leadStages(deps.db, actor.orgId, work.map((row) => row.record_id));
   const stages = new Map<string, { pipelineId: string; stage: string; leads: number; openTasks: number; overdueTasks: number }>();
   for (const row of work) {
-    const lead = await records.findRecordView(deps.db, actor.orgId, 'lead', row.record_id);
+    const lead = leads.get(row.record_id);
     if (!lead) continue;
     const key = `${lead.pipelineId}\u0000${lead.stage}`;
     const entry = stages.get(key) ?? { pipelineId: lead.pipelineId, stage: lead.stage, leads: 0, openTasks: 0, overdueTasks: 0 };

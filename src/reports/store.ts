@@ -56,12 +56,12 @@ function overdueTasks(db: Db, scope: TaskScope, now: number) {
   return scoped(db, scope).where('tasks.active', '=', 1).where('tasks.due_sort', '<', now);
 }
 
-export function overdueByAssignee(db: Db, scope: TaskScope, now: number) {
-  return overdueTasks(db, scope, now).select([unordered('tasks.assignee_id').as('key'), count.as('count')]).groupBy(unordered('tasks.assignee_id')).execute();
-}
-
-export function overdueByTeam(db: Db, scope: TaskScope, now: number) {
-  return overdueTasks(db, scope, now).select([unordered('tasks.team_id').as('key'), count.as('count')]).groupBy(unordered('tasks.team_id')).execute();
+/** Overdue work per (person, team): one pass that both the per-person and the per-team figures are summed from. */
+export function overdueByAssigneeAndTeam(db: Db, scope: TaskScope, now: number) {
+  return overdueTasks(db, scope, now)
+    .select([unordered('tasks.assignee_id').as('assignee_id'), unordered('tasks.team_id').as('team_id'), count.as('count')])
+    .groupBy([unordered('tasks.assignee_id'), unordered('tasks.team_id')])
+    .execute();
 }
 
 export function overdueByLinkType(db: Db, scope: TaskScope, now: number) {

@@ -193,6 +193,18 @@ forEachDatabase('reports API', (ctx) => {
     expect((await report('overdue?limit=1')).oldest.map((t: any) => t.key)).toEqual([o.keys.C]);
   });
 
+  it('narrows overdue work to tasks linked to a record type, with no unlinked bucket', async () => {
+    const jobs = await report('overdue?linkType=job');
+    expect(jobs).toMatchObject({
+      total: 1,
+      byPerson: [{ assigneeId: o.ben, name: 'Ben Field', count: 1 }],
+      byTeam: [{ teamId: o.field, name: 'Field', count: 1 }],
+      byLinkType: [{ linkType: 'job', count: 1 }],
+    });
+    expect(jobs.oldest.map((t: any) => t.key)).toEqual([o.keys.C]);
+    expect(await report('overdue?linkType=lead')).toMatchObject({ total: 0, byPerson: [], byTeam: [], byLinkType: [], oldest: [] });
+  });
+
   it('measures completion time and on-time rate by person, team, source and week', async () => {
     const completion = await report(`completion?${WEEK}`);
     const both = { completed: 3, medianMs: 26 * HOUR, p90Ms: 50 * HOUR, withDueDate: 2, onTime: 1, onTimeRate: 0.5 };

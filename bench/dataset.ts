@@ -3,7 +3,7 @@
 // (created, assigned, moved through waiting or blocked, completed or not), and
 // links to records. Generated once per size into bench/.cache/, deterministic
 // from a seed, with bulk inserts in large transactions and indexes built after.
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
 import { SingleBar } from 'cli-progress';
@@ -33,14 +33,78 @@ const RECORDS = 50_000;
 const BENCH_USER = 'u_0';
 export const BENCH_USER_EMAIL = 'person0@bench.test';
 
-/** Opens (and if needed first generates) the dataset of `tasks` tasks at `path`. */
-export async function ensureDataset(path: string, tasks: number): Promise<BenchDataset> {
-  if (!existsSync(path)) await generate(path, tasks);
-  const database = openDatabase(`sqlite:${path}`);
-  await migrateToLatest(database.db, database.dialect);
+/** The open tasks the measured person has at least, at every size: a full first page of "my open tasks" and a next one. */
+export const MY_OPEN_TASKS = 60;
+
+/**
+ * A copy, at `copy`, of the dataset of `tasks` tasks cached at `cached`: the
+ * cache is generated if missing and migrated in place, and copied, while this
+ * process holds the cache's lock, so two runs at once neither build nor
+ * migrate it together nor copy it half-written. The copy gets this run's API
+ * token and, where the generated business gives the measured person fewer,
+ * MY_OPEN_TASKS open tasks (other people's, reassigned): only the copy is
+ * written, so every run and every server starts from the same data.
+ */
+export async function prepareDataset(cached: string, tasks: number, copy: string): Promise<BenchDataset> {
+  await withLock(`${cached}.lock`, async () => {
+    if (!existsSync(cached)) await generate(cached, tasks);
+    const database = openDatabase(`sqlite:${cached}`);
+    await migrateToLatest(database.db, database.dialect);
+    await database.close();
+    for (const suffix of ['-wal', '-shm']) rmSync(copy + suffix, { force: true });
+    copyFileSync(cached, copy);
+  });
+  const database = openDatabase(`sqlite:${copy}`);
   const token = await createApiTokenFor({ db: database.db, dialect: database.dialect, clock: systemClock }, BENCH_USER_EMAIL, 'bench');
+  const sqlite = database.sqlite!;
+  const open = sqlite.prepare('select count(*) as n from tasks where org_id = ? and assignee_id = ? and active = 1').get(BENCH_ORG, BENCH_USER) as { n: number };
+  if (open.n < MY_OPEN_TASKS) {
+    sqlite
+      .prepare('update tasks set assignee_id = ? where org_id = ? and id in (select id from tasks where org_id = ? and active = 1 and (assignee_id is null or assignee_id <> ?) order by id limit ?)')
+      .run(BENCH_USER, BENCH_ORG, BENCH_ORG, BENCH_USER, MY_OPEN_TASKS - open.n);
+  }
   await database.close();
-  return { path, orgId: BENCH_ORG, userId: BENCH_USER, token: token.token, teamId: 'team_0', record: { type: 'job', id: 'rec_7' }, tasks };
+  return { path: copy, orgId: BENCH_ORG, userId: BENCH_USER, token: token.token, teamId: 'team_0', record: { type: 'job', id: 'rec_7' }, tasks };
+}
+
+/** Runs `work` holding `lockPath` (a file naming the holder's pid); waits for a live holder, takes over from a dead one. */
+async function withLock<T>(lockPath: string, work: () => Promise<T>): Promise<T> {
+  mkdirSync(dirname(lockPath), { recursive: true });
+  let told = false;
+  for (;;) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const text = readFileSync(lockPath, 'utf8').trim();
+      const holder = Number(text);
+      // An empty file is a holder that has not written its pid yet.
+      if (text !== '' && (!Number.isInteger(holder) || holder <= 0 || !alive(holder))) {
+        rmSync(lockPath, { force: true });
+        continue;
+      }
+      if (!told && text !== '') console.log(`waiting for benchmark process ${holder}, which is preparing ${lockPath.replace(/\.lock$/, '')}…`);
+      told = true;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lockPath, { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** A small seeded generator, so every generated database is the same. */

@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type BenchDataset, ensureDataset } from './dataset.ts';
+import { type BenchDataset, prepareDataset } from './dataset.ts';
 import { alternate, type Child, type Figures, ratio, runScript, startProcess } from './measure.ts';
 import { benchScaleOut } from './scaleout.ts';
 import { benchReports } from './reports.ts';
@@ -66,52 +66,23 @@ async function main(): Promise<void> {
   });
   const tasks = Number(values.tasks ?? (values.quick ? 100_000 : 1_000_000));
   const seconds = Number(values.seconds ?? (values.quick ? 5 : 10));
-  const dataset = await ensureDataset(join(CACHE, `tasks-${tasks}.db`), tasks);
-  // Each server gets its own copy, so neither one's writes slow the other down.
-  const runDb = join(CACHE, `run-${process.pid}.db`);
-  const baseDb = join(CACHE, `base-${process.pid}.db`);
-  copyFileSync(dataset.path, runDb);
-  copyFileSync(dataset.path, baseDb);
-
+  const only = values.only?.split(',');
+  const wanted = (name: string) => !only || only.includes(name);
+  const scenarios = SCENARIOS.filter((s) => wanted(s.name));
+  const scaleOut = values['scale-out'] || only?.includes('scale_out') || (!values.quick && !only);
   const figures: Record<string, number> = { tasks };
-  const rows: string[][] = [];
-  const [appPort, basePort] = await Promise.all([freePort(), freePort()]);
-  const children: Child[] = [];
-  try {
-    children.push(await startProcess(['bin/finishline.js', 'serve'], { PORT: String(appPort), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${runDb}`, LOG_LEVEL: 'warn', FINISHLINE_TICK_MS: '1000' }, `http://127.0.0.1:${appPort}/healthz`));
-    children.push(await startProcess(['--import', 'tsx', 'bench/baseline.ts'], { PORT: String(basePort), BENCH_DB: baseDb, BENCH_ORG: dataset.orgId, BENCH_USER: dataset.userId }, `http://127.0.0.1:${basePort}/list?org=x&assignee=y`));
-    const auth = { authorization: `Bearer ${dataset.token}`, 'content-type': 'application/json' };
-    for (const scenario of SCENARIOS.filter((s) => !values.only || values.only.split(',').includes(s.name))) {
-      const target = (base: string, t: { path: string; method?: 'GET' | 'POST'; body?: string }, headers: Record<string, string>) => ({ url: `${base}${t.path}`, method: t.method, body: t.body, headers });
-      const app = target(`http://127.0.0.1:${appPort}`, scenario.finishline(dataset), auth);
-      const bare = target(`http://127.0.0.1:${basePort}`, scenario.baseline(dataset), { 'content-type': 'application/json' });
-      // Finishline and the bare route take turns, so a change in the machine's load falls on both.
-      const [appAt50, baseAt50] = await alternate([app, bare], seconds, 50);
-      const [appAt10, baseAt10] = await alternate([app, bare], seconds, 10);
-      record(figures, rows, scenario, appAt50!, baseAt50!, appAt10!, baseAt10!);
-    }
-  } finally {
-    for (const child of children) await child.stop();
-    for (const file of [runDb, baseDb]) for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) rmSync(file + suffix);
-  }
-  printTable(rows);
-  if (!values.only || values.only.split(',').includes('reports')) {
-    copyFileSync(dataset.path, runDb);
+  // The board and automation benches make their own data: `--only board,automation` needs no dataset.
+  if (scenarios.length > 0 || wanted('reports') || scaleOut) {
+    // This run's copy of the cached dataset: the cache itself is only written while its lock is held.
+    const source = join(CACHE, `source-${process.pid}.db`);
     try {
-      await benchReports(runDb, values.quick ? 3 : 5, figures);
+      const dataset = await prepareDataset(join(CACHE, `tasks-${tasks}.db`), tasks, source);
+      await benchDataset(dataset, scenarios, { seconds, quick: values.quick === true, reports: wanted('reports'), scaleOut, postgresUrl: values['postgres-url'] }, figures);
     } finally {
-      for (const suffix of ['', '-wal', '-shm']) if (existsSync(runDb + suffix)) rmSync(runDb + suffix);
+      removeDatabase(source);
     }
   }
-  const scaleOut = values['scale-out'] || values.only?.split(',').includes('scale_out') || (!values.quick && !values.only);
-  if (scaleOut) {
-    console.log('');
-    await benchScaleOut(
-      { dataset, seconds: seconds * 2, connections: 50, postgresAdminUrl: values['postgres-url'] ?? process.env.FINISHLINE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', freePort, workDir: CACHE },
-      figures,
-    );
-  }
-  if (!values.only || values.only.split(',').includes('web')) {
+  if (wanted('web')) {
     const webDist = new URL('../web/dist/', import.meta.url).pathname;
     if (existsSync(webDist)) {
       const bundle = initialBundle(webDist);
@@ -120,16 +91,68 @@ async function main(): Promise<void> {
       console.log(`\nweb app, first load: ${bundle.jsGzipKb} KB of JavaScript and ${bundle.cssGzipKb} KB of CSS, gzipped (goal: JavaScript ≤ 200 KB)`);
     }
   }
-  if (!values.only || values.only.split(',').includes('board')) {
+  if (wanted('board')) {
     console.log('');
     await benchBoard(figures);
   }
-  if (!values.only || values.only.split(',').includes('automation')) {
+  if (wanted('automation')) {
     console.log('');
     const automation = await runScript(['bench/automation.ts', ...(values.quick ? ['--events', '1000', '--timers', '100000'] : [])]);
     for (const [key, value] of Object.entries(automation)) if (typeof value === 'number') figures[`automation_${key}`] = value;
   }
   console.log(JSON.stringify(figures));
+}
+
+function removeDatabase(path: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+}
+
+/** The HTTP scenarios against the bare stack, then the reports and the scale-out figures, on this run's copy of the dataset. */
+async function benchDataset(
+  dataset: BenchDataset,
+  scenarios: Scenario[],
+  options: { seconds: number; quick: boolean; reports: boolean; scaleOut: boolean; postgresUrl: string | undefined },
+  figures: Record<string, number>,
+): Promise<void> {
+  const { seconds } = options;
+  // Each server gets its own copy, so neither one's writes slow the other down.
+  const runDb = join(CACHE, `run-${process.pid}.db`);
+  const baseDb = join(CACHE, `base-${process.pid}.db`);
+  const rows: string[][] = [];
+  if (scenarios.length > 0) {
+    copyFileSync(dataset.path, runDb);
+    copyFileSync(dataset.path, baseDb);
+    const [appPort, basePort] = await Promise.all([freePort(), freePort()]);
+    const children: Child[] = [];
+    try {
+      children.push(await startProcess(['bin/finishline.js', 'serve'], { PORT: String(appPort), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${runDb}`, LOG_LEVEL: 'warn', FINISHLINE_TICK_MS: '1000' }, `http://127.0.0.1:${appPort}/healthz`));
+      children.push(await startProcess(['--import', 'tsx', 'bench/baseline.ts'], { PORT: String(basePort), BENCH_DB: baseDb, BENCH_ORG: dataset.orgId, BENCH_USER: dataset.userId }, `http://127.0.0.1:${basePort}/list?org=x&assignee=y`));
+      const auth = { authorization: `Bearer ${dataset.token}`, 'content-type': 'application/json' };
+      for (const scenario of scenarios) {
+        const target = (base: string, t: { path: string; method?: 'GET' | 'POST'; body?: string }, headers: Record<string, string>) => ({ url: `${base}${t.path}`, method: t.method, body: t.body, headers });
+        const app = target(`http://127.0.0.1:${appPort}`, scenario.finishline(dataset), auth);
+        const bare = target(`http://127.0.0.1:${basePort}`, scenario.baseline(dataset), { 'content-type': 'application/json' });
+        // Finishline and the bare route take turns, so a change in the machine's load falls on both.
+        const [appAt50, baseAt50] = await alternate([app, bare], seconds, 50);
+        const [appAt10, baseAt10] = await alternate([app, bare], seconds, 10);
+        record(figures, rows, scenario, appAt50!, baseAt50!, appAt10!, baseAt10!);
+      }
+    } finally {
+      for (const child of children) await child.stop();
+      removeDatabase(runDb);
+      removeDatabase(baseDb);
+    }
+    printTable(rows);
+  }
+  // The reports only read (and add a token): they run on this run's copy itself.
+  if (options.reports) await benchReports(dataset.path, options.quick ? 3 : 5, figures);
+  if (options.scaleOut) {
+    console.log('');
+    await benchScaleOut(
+      { dataset, seconds: seconds * 2, connections: 50, postgresAdminUrl: options.postgresUrl ?? process.env.FINISHLINE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', freePort, workDir: CACHE },
+      figures,
+    );
+  }
 }
 
 function record(figures: Record<string, number>, rows: string[][], s: Scenario, app50: Figures, base50: Figures, app10: Figures, base10: Figures): void {

@@ -3,10 +3,10 @@
 // `node --import tsx bench/steps.ts` after a quick benchmark made its data.
 // "Before" is each step written the way it was: Kysely building and compiling
 // the query on every call, and the token looked up on every request.
-import { copyFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureDataset } from './dataset.ts';
+import { prepareDataset } from './dataset.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { authenticate } from '../src/people/service.ts';
@@ -14,8 +14,7 @@ import * as tasks from '../src/tasks/store.ts';
 import { sha256 } from '../src/platform/ids.ts';
 const db = join(tmpdir(), `finishline-steps-${process.pid}.db`);
 for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
-copyFileSync(new URL('./.cache/tasks-100000.db', import.meta.url).pathname, db);
-const d = await ensureDataset(db, 100000);
+const d = await prepareDataset(new URL('./.cache/tasks-100000.db', import.meta.url).pathname, 100000, db);
 const open = openDatabase(`sqlite:${db}`);
 const deps = { db: open.db, dialect: open.dialect, clock: systemClock };
 const oldAuth = async () => {

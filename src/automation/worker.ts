@@ -31,9 +31,9 @@ export interface WorkerOptions {
   /** How long a claim holds before another process may take the events over. */
   claimMs: number;
   batchSize: number;
-  /** task.due_soon fires this long before a task's due date. */
+  /** task.due_soon fires this long before a task's due date, in an organisation that has not set its own (dueSoonMinutes). */
   dueSoonLeadMs: number;
-  /** A scheduled job not started this long after its start is a missed appointment. */
+  /** A scheduled job not started this long after its start is a missed appointment, in an organisation that has not set its own (missedGraceMinutes). */
   appointmentGraceMs: number;
   /** Called for every event after the rules (notifications, webhooks). */
   consumers: EventConsumer[];
@@ -65,15 +65,35 @@ function parsedRule(row: store.RuleRow): Rule {
   return rule;
 }
 
+/** An organisation's automation timing, in milliseconds: its own settings, or the worker's defaults. */
+export interface OrgTiming {
+  dueSoonLeadMs: number;
+  appointmentGraceMs: number;
+}
+
 /**
- * Per-batch caches: an organisation's enabled rules and calendar are read once
- * per batch. A read goes through the `deps` it is asked with (inside the
- * worker's transaction, its own), or those the cache was made with.
+ * Per-batch caches: an organisation's enabled rules, calendar and timing are
+ * read once per batch. A read goes through the `deps` it is asked with (inside
+ * the worker's transaction, its own), or those the cache was made with.
  */
 export class OrgCache {
   private rules = new Map<string, Promise<Map<string, Rule[]>>>();
   private calendars = new Map<string, Promise<Calendar>>();
+  private orgs = new Map<string, ReturnType<typeof people.getOrg>>();
   constructor(private readonly deps: Deps) {}
+  private orgOf(orgId: string, deps: Deps) {
+    let org = this.orgs.get(orgId);
+    if (!org) this.orgs.set(orgId, (org = people.getOrg(deps, automationActor(orgId))));
+    return org;
+  }
+  /** When task.due_soon and a missed appointment fire in this organisation: its settings, else `defaults`. */
+  async timingOf(orgId: string, defaults: OrgTiming, deps: Deps = this.deps): Promise<OrgTiming> {
+    const org = await this.orgOf(orgId, deps);
+    return {
+      dueSoonLeadMs: org.dueSoonMinutes === null ? defaults.dueSoonLeadMs : org.dueSoonMinutes * 60_000,
+      appointmentGraceMs: org.missedGraceMinutes === null ? defaults.appointmentGraceMs : org.missedGraceMinutes * 60_000,
+    };
+  }
   /** The enabled rules an event of this type triggers or resolves, in a stable order. */
   async rulesFor(orgId: string, eventType: string, deps: Deps = this.deps): Promise<Rule[]> {
     let byType = this.rules.get(orgId);
@@ -83,7 +103,7 @@ export class OrgCache {
   calendarOf(orgId: string, deps: Deps = this.deps): Promise<Calendar> {
     let calendar = this.calendars.get(orgId);
     if (!calendar) {
-      calendar = people.getOrg(deps, automationActor(orgId)).then((org) => ({ timezone: org.timezone, hours: org.businessHours, holidays: org.holidays }));
+      calendar = this.orgOf(orgId, deps).then((org) => ({ timezone: org.timezone, hours: org.businessHours, holidays: org.holidays }));
       this.calendars.set(orgId, calendar);
     }
     return calendar;
@@ -213,7 +233,7 @@ export async function finishBatch(deps: Deps, handled: number[], tallies: RuleTa
  * (`deps.db` is one) every read and write goes through it.
  */
 export async function handleEvent(deps: Deps, options: WorkerOptions, cache: OrgCache, event: StoredEvent, tallies?: RuleTallies, memo = new BatchMemo()): Promise<void> {
-  await keepSubjectInStep(deps, options, event);
+  await keepSubjectInStep(deps, options, cache, event);
   await runRules(deps, cache, event, tallies);
   for (const consumer of options.consumers) await consumer.handle(deps, event, memo);
 }
@@ -250,12 +270,18 @@ function runRow(rule: Rule, event: StoredEvent, id: string, now: number): store.
   return { id, org_id: event.orgId, rule_id: rule.id, event_id: event.id, event_type: event.type, depth: event.depth, outcome: 'running', at: now, duration_ms: 0, created_task_ids: '[]', changed_task_ids: '[]', error: null, detail: null };
 }
 
-/** What every event means for its subject's timers and dependents, whatever the rules say. Idempotent. */
-async function keepSubjectInStep(deps: Deps, options: WorkerOptions, event: StoredEvent): Promise<void> {
+/**
+ * What every event means for its subject's timers and dependents, whatever
+ * the rules say. Idempotent. Timers follow the organisation's timing as it is
+ * when they are planned (a task's when its due date is set, a job's when it is
+ * scheduled): changing the timing does not move timers already planned.
+ */
+async function keepSubjectInStep(deps: Deps, options: WorkerOptions, cache: OrgCache, event: StoredEvent): Promise<void> {
   const { subject } = event;
   await keepServicePlanInStep(deps, event);
   if (subject.type === 'task' && (event.type === 'task.created' || event.type === 'task.updated' || event.type === 'task.deleted')) {
-    await planTaskTimers(deps.db, event.orgId, subject.id, options.dueSoonLeadMs, event.type === 'task.created');
+    const { dueSoonLeadMs } = await cache.timingOf(event.orgId, options, deps);
+    await planTaskTimers(deps.db, event.orgId, subject.id, dueSoonLeadMs, event.type === 'task.created');
   }
   if (subject.type === 'task' && event.type === 'task.completed') {
     await inTransaction(deps.db, (trx) =>
@@ -263,7 +289,8 @@ async function keepSubjectInStep(deps: Deps, options: WorkerOptions, event: Stor
     );
   }
   if (subject.type === 'job' && (event.type === 'job.scheduled' || event.type === 'job.created' || event.type === 'job.status_changed')) {
-    await planJobTimers(deps.db, event.orgId, subject.id, options.appointmentGraceMs);
+    const { appointmentGraceMs } = await cache.timingOf(event.orgId, options, deps);
+    await planJobTimers(deps.db, event.orgId, subject.id, appointmentGraceMs);
   }
 }
 

@@ -84,11 +84,18 @@ export const updateUserBody = z.strictObject({
   timeOff: timeOff.optional(),
 });
 
+/** A week: the longest due-soon warning an organisation may ask for. */
+export const MAX_DUE_SOON_MINUTES = 7 * 24 * 60;
+/** A day: the longest grace before an appointment counts as missed. */
+export const MAX_MISSED_GRACE_MINUTES = 24 * 60;
+
 export const updateOrgBody = z.strictObject({
   name: z.string().trim().min(1).max(120).optional(),
   timezone: timezone.optional(),
   businessHours: weeklyHours.optional(),
   holidays: z.array(isoDate).max(366).optional(),
+  dueSoonMinutes: z.number().int().min(0).max(MAX_DUE_SOON_MINUTES).nullable().optional().describe('minutes before a due date that task.due_soon fires; null: the server default'),
+  missedGraceMinutes: z.number().int().min(0).max(MAX_MISSED_GRACE_MINUTES).nullable().optional().describe('minutes after a job\'s scheduled start before it is a missed appointment; null: the server default'),
 });
 
 export const teamBody = z.strictObject({
@@ -119,6 +126,8 @@ export const orgView = z.object({
   timezone: z.string(),
   businessHours: weeklyHours,
   holidays: z.array(z.string()),
+  dueSoonMinutes: z.number().nullable().describe('minutes before a due date that task.due_soon fires; null: the server default (FINISHLINE_DUE_SOON_MINUTES)'),
+  missedGraceMinutes: z.number().nullable().describe('minutes after a job\'s scheduled start before it is a missed appointment; null: the server default (FINISHLINE_MISSED_GRACE_MINUTES)'),
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number(),

@@ -11,6 +11,8 @@ export function presentOrg(row: OrgRow): OrgView {
     timezone: row.timezone,
     businessHours: JSON.parse(row.business_hours) as WeeklyHours,
     holidays: JSON.parse(row.holidays) as string[],
+    dueSoonMinutes: row.due_soon_minutes,
+    missedGraceMinutes: row.missed_grace_minutes,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     version: row.version,

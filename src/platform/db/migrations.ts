@@ -788,6 +788,16 @@ function loginAddresses(): Migration {
   };
 }
 
+/** Each organisation's own automation timing: the due-soon lead and the missed-appointment grace (null: the server's default). */
+function orgAutomationTiming(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('orgs').addColumn('due_soon_minutes', 'integer').execute();
+      await db.schema.alterTable('orgs').addColumn('missed_grace_minutes', 'integer').execute();
+    },
+  };
+}
+
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect),
@@ -803,6 +813,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0010_report_rollups': reportRollups(),
     '0011_auth_epochs': authEpochs(),
     '0012_login_addresses': loginAddresses(),
+    '0013_org_automation_timing': orgAutomationTiming(),
   };
 }
 

@@ -62,6 +62,10 @@ export interface OrgsTable {
   timezone: string;
   business_hours: string;
   holidays: string;
+  /** Minutes before a task's due date that task.due_soon fires; null: the server's default (FINISHLINE_DUE_SOON_MINUTES). */
+  due_soon_minutes: number | null;
+  /** Minutes after a job's scheduled start before it is a missed appointment; null: the server's default (FINISHLINE_MISSED_GRACE_MINUTES). */
+  missed_grace_minutes: number | null;
   task_seq: number;
   created_at: number;
   updated_at: number;

@@ -51,6 +51,11 @@ export function Settings() {
   );
 }
 
+/** A minutes field: empty is the server's default (null); anything else goes to the server as typed, which says what is wrong with it. */
+function minutesOrDefault(value: string): number | null {
+  return value.trim() === '' ? null : Number(value);
+}
+
 function OrgSettings({ canEdit }: { canEdit: boolean }) {
   const org = useOrg();
   const qc = useQueryClient();
@@ -58,7 +63,7 @@ function OrgSettings({ canEdit }: { canEdit: boolean }) {
   const [holiday, setHoliday] = useState('');
   if (!org.data) return null;
   const current = org.data;
-  const update = async (changes: Partial<Pick<Org, 'name' | 'timezone' | 'businessHours' | 'holidays'>>) => {
+  const update = async (changes: Partial<Pick<Org, 'name' | 'timezone' | 'businessHours' | 'holidays' | 'dueSoonMinutes' | 'missedGraceMinutes'>>) => {
     setErrors({});
     try {
       const updated = await save<Org>('PATCH', '/api/v1/org', changes, current.version);
@@ -120,6 +125,46 @@ function OrgSettings({ canEdit }: { canEdit: boolean }) {
         </form>
       )}
       <FieldError errors={errors} path="holidays" />
+      <h3 className="sub">Automation timing</h3>
+      <p className="muted">Empty follows the server’s default. A change applies to due dates and appointments set from then on.</p>
+      <div className="detail-grid">
+        <label htmlFor="org-due-soon">Due-soon warning, minutes before the due date</label>
+        <div>
+          <input
+            id="org-due-soon"
+            type="number"
+            min={0}
+            step={1}
+            key={`d${current.version}`}
+            defaultValue={current.dueSoonMinutes ?? ''}
+            placeholder="Server default"
+            disabled={!canEdit}
+            onBlur={(e) => {
+              const minutes = minutesOrDefault(e.target.value);
+              if (minutes !== current.dueSoonMinutes) void update({ dueSoonMinutes: minutes });
+            }}
+          />
+          <FieldError errors={errors} path="dueSoonMinutes" />
+        </div>
+        <label htmlFor="org-missed-grace">Missed-appointment grace, minutes after the start</label>
+        <div>
+          <input
+            id="org-missed-grace"
+            type="number"
+            min={0}
+            step={1}
+            key={`g${current.version}`}
+            defaultValue={current.missedGraceMinutes ?? ''}
+            placeholder="Server default"
+            disabled={!canEdit}
+            onBlur={(e) => {
+              const minutes = minutesOrDefault(e.target.value);
+              if (minutes !== current.missedGraceMinutes) void update({ missedGraceMinutes: minutes });
+            }}
+          />
+          <FieldError errors={errors} path="missedGraceMinutes" />
+        </div>
+      </div>
       <FieldError errors={errors} path="_" />
     </section>
   );

@@ -171,7 +171,7 @@ function bottlenecksTable(v: BottlenecksView): Table {
 }
 
 function automationTable(v: AutomationView): Table {
-  const columns = ['ruleId', 'name', 'enabled', 'evaluated', 'matched', 'missed', 'fired', 'succeeded', 'duplicates', 'failed', 'created', 'open', 'completed', 'cancelled', 'autoClosed', 'completionRate', 'autoCloseRate', 'withDueDate', 'onTime', 'onTimeRate', 'alwaysMissed', 'silent', 'neverFired', 'alwaysMisses'] as const;
+  const columns = ['ruleId', 'name', 'enabled', 'evaluated', 'matched', 'missed', 'fired', 'succeeded', 'duplicates', 'failed', 'created', 'open', 'completed', 'cancelled', 'autoClosed', 'completionRate', 'autoCloseRate', 'withDueDate', 'onTime', 'onTimeRate', 'alwaysLate', 'silent', 'neverFired', 'alwaysMisses'] as const;
   return { columns: [...columns], rows: v.rules.map((rule) => columns.map((c) => rule[c])) };
 }
 

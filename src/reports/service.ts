@@ -471,7 +471,7 @@ export async function automationReport(deps: Deps, actor: Actor, query: WindowQu
       withDueDate,
       onTime,
       onTimeRate: rate(onTime, withDueDate),
-      alwaysMissed: withDueDate > 0 && onTime === 0,
+      alwaysLate: withDueDate > 0 && onTime === 0,
       silent: rule !== undefined && rule.enabled && rule.createsTasks && created === 0,
       evaluated: stats.evaluated,
       matched: stats.matched,

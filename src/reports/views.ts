@@ -177,7 +177,7 @@ const ruleRow = z.object({
   withDueDate: z.number().int(),
   onTime: z.number().int(),
   onTimeRate: z.number().nullable(),
-  alwaysMissed: z.boolean().describe('every completed task of this rule with a due date was late'),
+  alwaysLate: z.boolean().describe('every completed task of this rule with a due date was late'),
   silent: z.boolean().describe('an enabled rule with a create_task action that created no task inside the window'),
   evaluated: z.number().int().describe('events of its trigger type checked against it, since it was created'),
   matched: z.number().int().describe('of those, events that met its conditions'),

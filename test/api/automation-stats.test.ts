@@ -138,7 +138,7 @@ forEachDatabase('automation counters', (ctx) => {
     const tomorrow = await report('from=2026-03-03T00:00:00Z&to=2026-03-04T00:00:00Z');
     expect(tomorrow.rules.find((r: any) => r.ruleId === chase.id)).toMatchObject({ evaluated: 4, fired: 0, succeeded: 0, duplicates: 0, created: 0 });
     const csv = (await org.api.get('/api/v1/reports/automation?from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z&format=csv')).text.trim().split('\n');
-    expect(csv[0]).toBe('ruleId,name,enabled,evaluated,matched,missed,fired,succeeded,duplicates,failed,created,open,completed,cancelled,autoClosed,completionRate,autoCloseRate,withDueDate,onTime,onTimeRate,alwaysMissed,silent,neverFired,alwaysMisses');
+    expect(csv[0]).toBe('ruleId,name,enabled,evaluated,matched,missed,fired,succeeded,duplicates,failed,created,open,completed,cancelled,autoClosed,completionRate,autoCloseRate,withDueDate,onTime,onTimeRate,alwaysLate,silent,neverFired,alwaysMisses');
     expect(csv.find((line) => line.startsWith(refund.id))).toBe(`${refund.id},Refunds,true,4,0,4,0,0,0,0,0,0,0,0,0,,,0,0,,false,true,true,true`);
   });
 

@@ -535,11 +535,11 @@ forEachDatabase('reports API: empty ranges, time zones and CSV quoting', (ctx) =
       { source: 'rule', created: 3, completed: 2 },
       { source: 'manual', created: 1, completed: 0 },
     ]);
-    const none = { created: 0, open: 0, completed: 0, cancelled: 0, autoClosed: 0, completionRate: null, autoCloseRate: null, withDueDate: 0, onTime: 0, onTimeRate: null, alwaysMissed: false };
+    const none = { created: 0, open: 0, completed: 0, cancelled: 0, autoClosed: 0, completionRate: null, autoCloseRate: null, withDueDate: 0, onTime: 0, onTimeRate: null, alwaysLate: false };
     const runs = (n: number) => ({ evaluated: n, matched: n, missed: 0, fired: n, succeeded: n, duplicates: 0, failed: 0, neverFired: n === 0, alwaysMisses: false });
     expect(report.rules).toEqual([
       // Bob's call was closed by the stage change at 12:00, an hour past its due time.
-      { ruleId: callBack, name: 'Call new leads', enabled: true, created: 3, open: 1, completed: 2, cancelled: 0, autoClosed: 1, completionRate: 0.6667, autoCloseRate: 0.5, withDueDate: 2, onTime: 1, onTimeRate: 0.5, alwaysMissed: false, silent: false, ...runs(3) },
+      { ruleId: callBack, name: 'Call new leads', enabled: true, created: 3, open: 1, completed: 2, cancelled: 0, autoClosed: 1, completionRate: 0.6667, autoCloseRate: 0.5, withDueDate: 2, onTime: 1, onTimeRate: 0.5, alwaysLate: false, silent: false, ...runs(3) },
       { ruleId: chase, name: 'Chase overdue invoices', enabled: true, ...none, silent: true, ...runs(0) },
       { ruleId: stop, name: 'Stop calling once contacted', enabled: true, ...none, silent: false, ...runs(1) },
     ]);

@@ -451,7 +451,7 @@ function AutomationReport({ filter }: { filter: ReportFilter }) {
                     <td className="num"><RateBadge rate={r.onTimeRate} /></td>
                     <td>
                       {r.silent && <span className="chip" title="Enabled, but created nothing in this period">Silent</span>}
-                      {r.alwaysMissed && <span className="chip chip-blocked">Always late</span>}
+                      {r.alwaysLate && <span className="chip chip-blocked">Always late</span>}
                       {r.enabled === false && <span className="chip">Off</span>}
                     </td>
                   </tr>

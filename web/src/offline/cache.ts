@@ -10,7 +10,11 @@ const KEPT = new Set(['me', 'tasks', 'task', 'users', 'teams', 'org']);
 export function restoreQueryCache(qc: QueryClient): void {
   try {
     const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') as { at: number; state: DehydratedState } | null;
-    if (saved && Date.now() - saved.at < MAX_AGE_MS) hydrate(qc, saved.state);
+    if (saved && Date.now() - saved.at < MAX_AGE_MS) {
+      hydrate(qc, saved.state);
+      // Shown at once, but read again when first used: the copy may predate a change saved just before a reload.
+      void qc.invalidateQueries({ refetchType: 'none' });
+    }
   } catch {
     localStorage.removeItem(STORAGE_KEY);
   }

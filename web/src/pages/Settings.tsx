@@ -1,4 +1,4 @@
-// Settings: the organisation's hours and holidays, its people and roles, teams, and time off.
+// Settings: the organisation's hours and holidays, its people and roles, teams, working hours, and time off.
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, describeError, request } from '../api/client.ts';
@@ -11,6 +11,7 @@ import { WebhookSettings } from '../webhooks/WebhookSettings.tsx';
 import { NotificationSettings } from '../notifications/NotificationSettings.tsx';
 import { ImportSettings } from '../imports/ImportSettings.tsx';
 import { CalendarFeedSettings } from '../calendar/CalendarFeedSettings.tsx';
+import { WorkingHoursSettings } from '../people/WorkingHoursSettings.tsx';
 
 type Errors = Record<string, string>;
 const ROLES = ['owner', 'admin', 'manager', 'member'] as const;
@@ -42,6 +43,7 @@ export function Settings() {
       <OrgSettings canEdit={isAdmin} />
       <People canEdit={isAdmin} myRole={role} />
       <Teams canEdit={isAdmin} />
+      {me.data && <WorkingHoursSettings me={me.data.user} />}
       {me.data && <TimeOff user={me.data.user} />}
       {isAdmin && <WebhookSettings />}
       <CalendarFeedSettings />

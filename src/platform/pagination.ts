@@ -34,7 +34,34 @@ export function pageOf<T>(rows: T[], limit: number, cursorOf: (row: T) => string
 export function iso(instant: number): string;
 export function iso(instant: number | null): string | null;
 export function iso(instant: number | null): string | null {
-  return instant === null ? null : new Date(instant).toISOString();
+  if (instant === null) return null;
+  // A list page writes hundreds of instants: the date part is formatted once per
+  // UTC day and the time of day by hand (toISOString allocates a Date each time).
+  const day = Math.floor(instant / DAY_MS);
+  const date = Number.isInteger(instant) && day >= MIN_DAY && day < MAX_DAY ? dayPrefix(day) : null;
+  if (date === null) return new Date(instant).toISOString();
+  const ms = instant - day * DAY_MS;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor(ms / 60_000) % 60;
+  const s = Math.floor(ms / 1000) % 60;
+  const f = ms % 1000;
+  return `${date}${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}:${s < 10 ? '0' : ''}${s}.${f < 10 ? '00' : f < 100 ? '0' : ''}${f}Z`;
+}
+
+const DAY_MS = 86_400_000;
+// Years 1970 to 9999 (four-digit years, as toISOString writes them); anything else goes through Date.
+const MIN_DAY = 0;
+const MAX_DAY = 2_932_897;
+const dayPrefixes = new Map<number, string>();
+
+function dayPrefix(day: number): string {
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    if (dayPrefixes.size >= 4096) dayPrefixes.clear();
+    prefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    dayPrefixes.set(day, prefix);
+  }
+  return prefix;
 }
 
 export function checkVersion(current: number, expected: number | undefined): void {

@@ -1,5 +1,6 @@
 // Every query of recurring-task series (task_series).
 import type { Selectable } from 'kysely';
+import { QueryShapes } from '../platform/db/database.ts';
 import type { Db, TaskSeriesTable } from '../platform/db/schema.ts';
 
 export type SeriesRow = Selectable<TaskSeriesTable>;
@@ -8,8 +9,13 @@ export function findPlace(db: Db, orgId: string, taskId: string) {
   return db.selectFrom('task_series').selectAll().where('org_id', '=', orgId).where('task_id', '=', taskId).executeTakeFirst();
 }
 
-export function findPlaces(db: Db, orgId: string, taskIds: string[]) {
-  return db.selectFrom('task_series').selectAll().where('org_id', '=', orgId).where('task_id', 'in', taskIds).execute();
+// Every list page looks up the series of its repeating tasks: compiled once per number of tasks.
+const places = new QueryShapes();
+
+export function findPlaces(db: Db, orgId: string, taskIds: string[]): Promise<SeriesRow[]> {
+  return places.run(db, `places:${taskIds.length}`, [orgId, ...taskIds], () =>
+    db.selectFrom('task_series').selectAll().where('org_id', '=', orgId).where('task_id', 'in', taskIds),
+  );
 }
 
 export async function occurrenceExists(db: Db, orgId: string, seriesId: string, occurrenceAt: number): Promise<boolean> {

@@ -53,7 +53,13 @@ export interface TaskSource {
 }
 
 /** A task's API shape; `summaries` (from presentTasks) tells what each linked record is called. */
-export function presentTask(row: store.TaskRow, now: number, summaries: Map<string, LinkSummary> = new Map(), series: Map<string, recurrence.SeriesView> = new Map()): TaskView {
+export function presentTask(
+  row: store.TaskRow,
+  now: number,
+  summaries: Map<string, LinkSummary> = new Map(),
+  series: Map<string, recurrence.SeriesView> = new Map(),
+  links: Link[] = jsonList(row.links),
+): TaskView {
   const source: TaskView['source'] = { kind: row.source_kind as SourceKind };
   if (row.source_rule_id) source.ruleId = row.source_rule_id;
   if (row.source_event_id) source.eventId = row.source_event_id;
@@ -71,15 +77,15 @@ export function presentTask(row: store.TaskRow, now: number, summaries: Map<stri
     dueAt: iso(row.due_at),
     assigneeId: row.assignee_id,
     teamId: row.team_id,
-    links: (JSON.parse(row.links) as Link[]).map((l) => summaries.get(linkKey(l)) ?? { ...l, name: null, archived: false }),
-    checklist: JSON.parse(row.checklist) as ChecklistItem[],
+    links: links.map((l) => summaries.get(linkKey(l)) ?? { ...l, name: null, archived: false }),
+    checklist: jsonList<ChecklistItem>(row.checklist),
     waitingOn: row.waiting_on,
     blockedReason: row.blocked_reason,
     source,
     recurrence: row.recurrence,
     series: place,
     waitingUntil: iso(row.waiting_until),
-    blockedBy: JSON.parse(row.blocked_by) as string[],
+    blockedBy: jsonList<string>(row.blocked_by),
     sla: presentSla(row, status, now),
     createdById: row.created_by_id,
     createdAt: iso(row.created_at),
@@ -129,9 +135,15 @@ function stateColumns(state: TaskState) {
 
 /** Tasks with a summary of each record they link to, fetched for all of them in one query (no N+1). */
 export async function presentTasks(db: Db, orgId: string, rows: store.TaskRow[], now: number): Promise<TaskView[]> {
-  const summaries = await linkSummaries(db, orgId, rows.flatMap((row) => JSON.parse(row.links) as Link[]));
+  const links = rows.map((row) => jsonList<Link>(row.links));
+  const summaries = await linkSummaries(db, orgId, links.flat());
   const series = await recurrence.seriesViews(db, orgId, rows.filter((r) => r.recurrence !== null || r.source_kind === 'recurrence').map((r) => r.id));
-  return rows.map((row) => presentTask(row, now, summaries, series));
+  return rows.map((row, i) => presentTask(row, now, summaries, series, links[i]));
+}
+
+/** A JSON array column (links, checklist, blocked_by); most are empty, and those need no parsing. */
+function jsonList<T>(text: string): T[] {
+  return text === '[]' ? [] : (JSON.parse(text) as T[]);
 }
 
 async function presentOne(db: Db, row: store.TaskRow, now: number): Promise<TaskView> {

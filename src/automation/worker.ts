@@ -77,7 +77,7 @@ export interface OrgTiming {
  * the worker's transaction, its own), or those the cache was made with.
  */
 export class OrgCache {
-  private rules = new Map<string, Promise<Map<string, Rule[]>>>();
+  private rules = new Map<string, Promise<Map<string, EventRules>>>();
   private calendars = new Map<string, Promise<Calendar>>();
   private orgs = new Map<string, ReturnType<typeof people.getOrg>>();
   constructor(private readonly deps: Deps) {}
@@ -94,11 +94,11 @@ export class OrgCache {
       appointmentGraceMs: org.missedGraceMinutes === null ? defaults.appointmentGraceMs : org.missedGraceMinutes * 60_000,
     };
   }
-  /** The enabled rules an event of this type triggers or resolves, in a stable order. */
-  async rulesFor(orgId: string, eventType: string, deps: Deps = this.deps): Promise<Rule[]> {
+  /** The enabled rules an event of this type triggers or resolves, in a stable order, with what is checked of each. */
+  async rulesFor(orgId: string, eventType: string, deps: Deps = this.deps): Promise<EventRules> {
     let byType = this.rules.get(orgId);
     if (!byType) this.rules.set(orgId, (byType = store.enabledRules(deps.db, orgId).then(indexByEvent)));
-    return (await byType).get(eventType) ?? [];
+    return (await byType).get(eventType) ?? NO_RULES;
   }
   calendarOf(orgId: string, deps: Deps = this.deps): Promise<Calendar> {
     let calendar = this.calendars.get(orgId);
@@ -130,13 +130,42 @@ function ruleFacts(rule: Rule): RuleFacts {
   return facts;
 }
 
-function indexByEvent(rows: store.RuleRow[]): Map<string, Rule[]> {
+/**
+ * The rules of one event type, worked out once per batch: `facts[i]` is what
+ * is checked of `rules[i]` when the type triggers it (null when it only
+ * resolves on it), `resolves[i]` whether one of its steps may close tasks on
+ * it; `checked` lists the triggered ones, in order, for the counters.
+ */
+interface EventRules {
+  rules: readonly Rule[];
+  facts: readonly (RuleFacts | null)[];
+  resolves: readonly boolean[];
+  checked: readonly Rule[];
+}
+
+const NO_RULES: EventRules = { rules: [], facts: [], resolves: [], checked: [] };
+
+function indexByEvent(rows: store.RuleRow[]): Map<string, EventRules> {
   const byType = new Map<string, Rule[]>();
   for (const rule of rows.map(parsedRule)) {
     const types = new Set([rule.trigger.event, ...rule.actions.flatMap((a) => (a.type === 'create_task' && a.resolveWhen ? [a.resolveWhen.event] : []))]);
-    for (const type of types) byType.set(type, [...(byType.get(type) ?? []), rule]);
+    for (const type of types) {
+      let rules = byType.get(type);
+      if (!rules) byType.set(type, (rules = []));
+      rules.push(rule);
+    }
   }
-  return byType;
+  return new Map(
+    [...byType].map(([type, rules]) => [
+      type,
+      {
+        rules,
+        facts: rules.map((rule) => (rule.trigger.event === type ? ruleFacts(rule) : null)),
+        resolves: rules.map((rule) => ruleFacts(rule).resolvesOn.has(type)),
+        checked: rules.filter((rule) => rule.trigger.event === type),
+      },
+    ]),
+  );
 }
 
 /**
@@ -158,12 +187,21 @@ export class RuleTallies {
   /** The sums per rule over these events, ordered by organisation and rule. */
   of(seqs: readonly number[]): store.RuleTally[] {
     const byRule = new Map<string, store.RuleTally>();
+    // Events of one type share one list of rules: its tallies are looked up once.
+    const slotsOf = new Map<readonly Rule[], store.RuleTally[]>();
     for (const seq of seqs) {
       for (const { rules, held, at } of this.byEvent.get(seq) ?? []) {
+        let slots = slotsOf.get(rules);
+        if (!slots) {
+          slots = rules.map((rule) => {
+            let tally = byRule.get(rule.id);
+            if (!tally) byRule.set(rule.id, (tally = { orgId: rule.orgId, ruleId: rule.id, evaluated: 0, missed: 0, lastEvaluatedAt: at, lastFiredAt: null }));
+            return tally;
+          });
+          slotsOf.set(rules, slots);
+        }
         for (let i = 0; i < rules.length; i++) {
-          const rule = rules[i]!;
-          let tally = byRule.get(rule.id);
-          if (!tally) byRule.set(rule.id, (tally = { orgId: rule.orgId, ruleId: rule.id, evaluated: 0, missed: 0, lastEvaluatedAt: at, lastFiredAt: null }));
+          const tally = slots[i]!;
           tally.evaluated += 1;
           if (at > tally.lastEvaluatedAt) tally.lastEvaluatedAt = at;
           if (held[i]) tally.lastFiredAt = tally.lastFiredAt === null || at > tally.lastFiredAt ? at : tally.lastFiredAt;
@@ -239,28 +277,26 @@ export async function handleEvent(deps: Deps, options: WorkerOptions, cache: Org
 }
 
 async function runRules(deps: Deps, cache: OrgCache, event: StoredEvent, tallies?: RuleTallies): Promise<void> {
-  const rules = await cache.rulesFor(event.orgId, event.type, deps);
+  const { rules, facts, resolves, checked } = await cache.rulesFor(event.orgId, event.type, deps);
   if (rules.length === 0) return;
   // Most rules an event triggers do not meet its conditions: those are decided here, counted, and cost no write.
   let record: Record<string, unknown> | null | undefined;
   let scope = scopeOf(event, null);
   const now = deps.clock.now();
   const acting: Rule[] = [];
-  const checked: Rule[] = [];
   const held: boolean[] = [];
-  for (const rule of rules) {
-    if (rule.trigger.event === event.type) {
-      const facts = ruleFacts(rule);
-      if (record === undefined && facts.needsRecord) {
+  for (let i = 0; i < rules.length; i++) {
+    const ruleFacts = facts[i];
+    if (ruleFacts) {
+      if (record === undefined && ruleFacts.needsRecord) {
         record = await subjectFields(deps.db, deps, event);
         scope = scopeOf(event, record);
       }
-      const holds = facts.holds(scope);
-      checked.push(rule);
+      const holds = ruleFacts.holds(scope);
       held.push(holds);
-      if (!holds && !facts.resolvesOn.has(event.type)) continue;
+      if (!holds && !resolves[i]) continue;
     }
-    acting.push(rule);
+    acting.push(rules[i]!);
   }
   if (checked.length > 0) tallies?.noteAll(event, checked, held, now);
   for (const rule of acting) await executeRun(deps, cache, rule, event, { mode: 'live' });

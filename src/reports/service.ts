@@ -355,10 +355,12 @@ type FlowRow = { from_value: string | null; to_value: string | null; key: string
  * type. Whole UTC days come from the rollup (report_status_flows), the partial
  * days at either edge from the history, so the figures are exact for any
  * window and time zone. The rollup is kept per team and record type only: a
- * person, source or record-type filter reads the history for the whole window.
+ * person or source filter reads the history for the whole window (a person's
+ * tasks drive that read). Narrowed to a record type, byLinkType holds that
+ * type alone.
  */
 async function statusFlows(db: Db, scope: store.TaskScope, walked: Window, now: number): Promise<{ byTeam: FlowRow[]; byLinkType: FlowRow[] }> {
-  if (scope.assigneeId !== undefined || scope.source !== undefined || scope.linkType !== undefined) {
+  if (scope.assigneeId !== undefined || scope.source !== undefined) {
     const [byTeam, byLinkType] = await Promise.all([store.statusFlowsByTeam(db, scope, walked, now), store.statusFlowsByLinkType(db, scope, walked, now)]);
     return { byTeam, byLinkType };
   }
@@ -393,7 +395,7 @@ async function changesIn(db: Db, scope: store.TaskScope, range: Window): Promise
     const window = { from: part.from, to: range.to };
     const [byTeam, byLinkType] = await Promise.all([store.statusFlowsByTeam(db, scope, window, part.to), store.statusFlowsByLinkType(db, scope, window, part.to)]);
     for (const r of byTeam) add('team', r.key, r.from_value, r.to_value, Number(r.since_start), Number(r.remaining_ms));
-    for (const r of byLinkType) add('link', r.key, r.from_value, r.to_value, Number(r.since_start), Number(r.remaining_ms));
+    for (const r of byLinkType) if (scope.linkType === undefined || r.key === scope.linkType) add('link', r.key, r.from_value, r.to_value, Number(r.since_start), Number(r.remaining_ms));
   };
   const fromDay = Math.ceil(range.from / DAY);
   const toDay = Math.floor(range.to / DAY);
@@ -403,10 +405,15 @@ async function changesIn(db: Db, scope: store.TaskScope, range: Window): Promise
   }
   await fromHistory({ from: range.from, to: fromDay * DAY });
   await fromHistory({ from: toDay * DAY, to: range.to });
-  for (const r of await store.rolledUpFlows(db, scope.orgId, scope.teamId, { fromDay, toDay }, range.to)) {
+  for (const r of await store.rolledUpFlows(db, scope.orgId, scope.teamId, scope.linkType, { fromDay, toDay }, range.to)) {
     const from = r.from_status === '' ? null : r.from_status;
     const to = r.to_status === '' ? null : r.to_status;
-    if (r.link_type === '') add('team', r.team_key === '' ? null : r.team_key, from, to, Number(r.changes), Number(r.remaining_ms));
+    const team = r.team_key === '' ? null : r.team_key;
+    if (scope.linkType !== undefined) {
+      // Narrowed to a record type: its rows are the changes of the tasks linked to one, per team.
+      add('team', team, from, to, Number(r.changes), Number(r.remaining_ms));
+      add('link', r.link_type, from, to, Number(r.changes), Number(r.remaining_ms));
+    } else if (r.link_type === '') add('team', team, from, to, Number(r.changes), Number(r.remaining_ms));
     else add('link', r.link_type, from, to, Number(r.changes), Number(r.remaining_ms));
   }
   return totals;

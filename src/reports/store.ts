@@ -218,11 +218,7 @@ function unordered(column: 'tasks.team_id' | 'tasks.status' | 'tasks.assignee_id
  * task's team: a range of the status-history index, never one row per change.
  */
 export function statusFlowsByTeam(db: Db, scope: TaskScope, window: Window, now: number) {
-  // CROSS JOIN keeps SQLite walking the history range first (PostgreSQL plans it as any join).
-  return statusChangesSince(db, scope, window.from, now)
-    .crossJoin('tasks')
-    .whereRef('tasks.id', '=', 'task_history.task_id')
-    .where((eb) => scopeOfJoinedTasks(eb, scope))
+  return scopedStatusChanges(db, scope, window.from, now)
     .select(['task_history.from_value', 'task_history.to_value', 'tasks.team_id as key', ...flowSums(window)])
     .groupBy(['task_history.from_value', 'task_history.to_value', 'tasks.team_id'])
     .execute();
@@ -230,12 +226,10 @@ export function statusFlowsByTeam(db: Db, scope: TaskScope, window: Window, now:
 
 /** Per linked record type: a task linked to several records of one type counts once for it. */
 export function statusFlowsByLinkType(db: Db, scope: TaskScope, window: Window, now: number) {
-  let query = statusChangesSince(db, scope, window.from, now)
+  const perType = scopedStatusChanges(db, scope, window.from, now)
     .crossJoin('task_links')
     .whereRef('task_links.task_id', '=', 'task_history.task_id')
-    .where('task_links.org_id', '=', scope.orgId);
-  if (narrowed(scope)) query = query.crossJoin('tasks').whereRef('tasks.id', '=', 'task_history.task_id').where((eb) => scopeOfJoinedTasks(eb, scope));
-  const perType = query
+    .where('task_links.org_id', '=', scope.orgId)
     .select(['task_history.id', 'task_history.at', 'task_history.from_value', 'task_history.to_value', 'task_links.record_type'])
     .groupBy(['task_history.id', 'task_history.at', 'task_history.from_value', 'task_history.to_value', 'task_links.record_type'])
     .as('task_history');
@@ -246,13 +240,30 @@ export function statusFlowsByLinkType(db: Db, scope: TaskScope, window: Window, 
     .execute();
 }
 
-function statusChangesSince(db: Db, scope: TaskScope, from: number, now: number) {
-  return db
-    .selectFrom('task_history')
-    .where('task_history.org_id', '=', scope.orgId)
-    .where('task_history.field', '=', 'status')
-    .where('task_history.at', '>=', from)
-    .where('task_history.at', '<', now);
+/**
+ * The status changes in [from, now) of the scope's tasks, each with its task.
+ * CROSS JOIN fixes SQLite's order (PostgreSQL plans it as any join): one
+ * person's tasks are few, so they drive, each reading its own history range;
+ * otherwise the organisation's history range drives and finds each task.
+ */
+function scopedStatusChanges(db: Db, scope: TaskScope, from: number, now: number) {
+  const changes = (query: ReturnType<typeof tasksAndHistory> | ReturnType<typeof historyAndTasks>) =>
+    query
+      .where((eb) => scopeOfJoinedTasks(eb, scope))
+      .whereRef('tasks.id', '=', 'task_history.task_id')
+      .where('task_history.org_id', '=', scope.orgId)
+      .where('task_history.field', '=', 'status')
+      .where('task_history.at', '>=', from)
+      .where('task_history.at', '<', now);
+  return changes(scope.assigneeId !== undefined ? tasksAndHistory(db) : historyAndTasks(db));
+}
+
+function tasksAndHistory(db: Db) {
+  return db.selectFrom('tasks').crossJoin('task_history');
+}
+
+function historyAndTasks(db: Db) {
+  return db.selectFrom('task_history').crossJoin('tasks');
 }
 
 function flowSums(window: Window) {
@@ -261,10 +272,6 @@ function flowSums(window: Window) {
     when(sql`task_history.at < ${window.to}`).as('in_window'),
     sql<number>`coalesce(sum(case when task_history.at < ${window.to} then ${window.to} - task_history.at else 0 end), 0)`.as('remaining_ms'),
   ];
-}
-
-function narrowed(scope: TaskScope): boolean {
-  return scope.teamId !== undefined || scope.assigneeId !== undefined || scope.source !== undefined || scope.linkType !== undefined;
 }
 
 /** The scope's filters, on a query that joined tasks to something else. */
@@ -392,13 +399,14 @@ export async function addStatusFlows(db: Db, deltas: StatusFlowDelta[]): Promise
  * the task's team (linkType '': each task once) or linked record type: how
  * many, and Σ (until − instant) over them.
  */
-export function rolledUpFlows(db: Db, orgId: string, teamId: string | undefined, days: { fromDay: number; toDay: number }, until: number) {
+export function rolledUpFlows(db: Db, orgId: string, teamId: string | undefined, linkType: LinkType | undefined, days: { fromDay: number; toDay: number }, until: number) {
   let query = db
     .selectFrom('report_status_flows')
     .where('org_id', '=', orgId)
     .where('day', '>=', days.fromDay)
     .where('day', '<', days.toDay);
   if (teamId !== undefined) query = query.where('team_key', '=', teamId);
+  if (linkType !== undefined) query = query.where('link_type', '=', linkType);
   return query
     .select([
       'team_key',

@@ -153,7 +153,7 @@ export const bottlenecksView = z
     window: windowView,
     statuses: z.array(dwellRow),
     byTeam: z.array(z.object({ ...team, statuses: z.array(dwellRow) })),
-    byLinkType: z.array(z.object({ linkType: z.string(), statuses: z.array(dwellRow) })),
+    byLinkType: z.array(z.object({ linkType: z.string(), statuses: z.array(dwellRow) })).describe('narrowed to a record type (linkType), that type alone'),
     pileUps: z
       .array(z.object({ ...team, status: z.enum(STATUSES), count: z.number().int(), overdue: z.number().int(), oldestCreatedAt: z.string() }))
       .describe('where unresolved work sits now, by team and status, most overdue first'),

@@ -82,7 +82,7 @@ forEachDatabase('reports: the status-flow rollup', (ctx) => {
 
   /** Every figure of the report, worked out from each task's status history and its team and links now. */
   async function fromHistory(from: number, to: number, now: number) {
-    const tasks = await db().selectFrom('tasks').select(['id', 'team_id', 'links']).where('org_id', '=', org.id).execute();
+    const tasks = await db().selectFrom('tasks').select(['id', 'team_id', 'assignee_id', 'links']).where('org_id', '=', org.id).execute();
     const history = await db()
       .selectFrom('task_history')
       .select(['task_id', 'at', 'to_value'])
@@ -104,7 +104,13 @@ forEachDatabase('reports: the status-flow rollup', (ctx) => {
     for (const task of tasks) {
       const changes = history.filter((h) => h.task_id === task.id).map((h) => ({ at: Number(h.at), to: h.to_value! }));
       const linkTypes = [...new Set((JSON.parse(task.links) as { type: string }[]).map((l) => l.type))];
-      const keys = ['all', `team:${task.team_id ?? ''}`, ...linkTypes.map((t) => `link:${t}`)];
+      const keys = [
+        'all',
+        `team:${task.team_id ?? ''}`,
+        `person:${task.assignee_id ?? ''}`,
+        `person:${task.assignee_id ?? ''}|team:${task.team_id ?? ''}`,
+        ...linkTypes.flatMap((t) => [`link:${t}`, `link:${t}|team:${task.team_id ?? ''}`]),
+      ];
       changes.forEach((change, i) => {
         const end = changes[i + 1]?.at ?? Infinity;
         const totalMs = Math.max(0, Math.min(end, walked.to) - Math.max(change.at, walked.from));
@@ -155,7 +161,8 @@ forEachDatabase('reports: the status-flow rollup', (ctx) => {
       const res = await org.api.get(`/api/v1/reports/bottlenecks?from=${from}&to=${to}`);
       expect(res.status, res.text).toBe(200);
       const expected = await fromHistory(Date.parse(from), Date.parse(to), Date.parse(NOW));
-      expect(keyed(res.body)).toEqual(new Map([...expected].filter(([key, statuses]) => key === 'all' || busy(statuses)).sort(([a], [b]) => a.localeCompare(b))));
+      const wholeReport = ([key]: [string, Dwell[]]) => !key.includes('|') && !key.startsWith('person:');
+      expect(keyed(res.body)).toEqual(new Map([...expected].filter(wholeReport).filter(([key, statuses]) => key === 'all' || busy(statuses)).sort(([a], [b]) => a.localeCompare(b))));
     });
   }
 
@@ -168,6 +175,33 @@ forEachDatabase('reports: the status-flow rollup', (ctx) => {
     const manual = (await org.api.get(`/api/v1/reports/bottlenecks?${window}&source=manual`)).body;
     expect(keyed(manual)).toEqual(keyed(all));
   });
+
+  for (const [name, from, to] of [
+    ['whole UTC days', '2026-03-27T00:00:00Z', '2026-03-31T00:00:00Z'],
+    ['local days across the DST change', '2026-03-28T00:00:00Z', '2026-03-30T23:00:00Z'],
+  ] as const) {
+    it(`narrowed to a record type (from the rollup) or a person (from the history), gives the figures worked out from the history: ${name}`, async () => {
+      const expected = await fromHistory(Date.parse(from), Date.parse(to), Date.parse(NOW));
+      const tasks = await db().selectFrom('tasks').select(['team_id', 'assignee_id']).where('org_id', '=', org.id).execute();
+      const teamsOf = (prefix: string) => [...expected.keys()].filter((k) => k.startsWith(`${prefix}|team:`));
+      for (const type of ['job', 'lead'] as const) {
+        const res = await org.api.get(`/api/v1/reports/bottlenecks?from=${from}&to=${to}&linkType=${type}`);
+        expect(res.status, res.text).toBe(200);
+        const none = expected.get('all')!.map((d) => ({ ...d, totalMs: 0, entered: 0, stays: 0, averageStayMs: null }));
+        expect(res.body.statuses).toEqual(expected.get(`link:${type}`) ?? none);
+        expect(res.body.byLinkType.filter((l: any) => busy(l.statuses))).toEqual(expected.has(`link:${type}`) ? [{ linkType: type, statuses: expected.get(`link:${type}`) }] : []);
+        const byTeam = new Map(res.body.byTeam.filter((t: any) => busy(t.statuses)).map((t: any) => [`link:${type}|team:${t.teamId ?? ''}`, t.statuses]));
+        expect(byTeam).toEqual(new Map(teamsOf(`link:${type}`).filter((k) => busy(expected.get(k)!)).map((k) => [k, expected.get(k)])));
+      }
+      for (const person of new Set(tasks.map((t) => t.assignee_id).filter((a): a is string => a !== null))) {
+        const res = await org.api.get(`/api/v1/reports/bottlenecks?from=${from}&to=${to}&assignee=${person}`);
+        expect(res.status, res.text).toBe(200);
+        expect(res.body.statuses).toEqual(expected.get(`person:${person}`));
+        const byTeam = new Map(res.body.byTeam.filter((t: any) => busy(t.statuses)).map((t: any) => [`person:${person}|team:${t.teamId ?? ''}`, t.statuses]));
+        expect(byTeam).toEqual(new Map(teamsOf(`person:${person}`).filter((k) => busy(expected.get(k)!)).map((k) => [k, expected.get(k)])));
+      }
+    });
+  }
 
   it('answers zeros for an empty window: nothing had happened yet, or nothing after now', async () => {
     for (const window of ['from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z', 'from=2026-04-01T00:00:00Z&to=2026-04-02T00:00:00Z']) {

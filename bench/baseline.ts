@@ -9,6 +9,8 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('cache_size = -65536');
 db.pragma('mmap_size = 268435456');
+// The same checkpoint interval as the server's (src/platform/db/database.ts).
+db.pragma('wal_autocheckpoint = 10000');
 
 const myOpenTasks = db.prepare(
   'select * from tasks where org_id = ? and assignee_id = ? and active = 1 order by due_sort, id limit 50',

@@ -1,5 +1,5 @@
 // The status-flow rollup (report_status_flows): every status change of a task,
-// summed per UTC day under the task's team and linked record types as they are
+// summed per UTC day under the task's team, source and linked record types as they are
 // now — exactly what the bottlenecks report reads instead of the history.
 //
 // It is kept in the same transaction as the history rows (tasks/service.ts
@@ -16,6 +16,7 @@ export interface FlowTask {
   org_id: string;
   id: string;
   team_id: string | null;
+  source_kind: string;
   /** The links column: a JSON array of { type, id }. */
   links: string;
 }
@@ -31,16 +32,17 @@ export interface FlowHistory {
 
 interface Keys {
   team: string;
+  source: string;
   /** '' (the task itself) and each record type it is linked to, once. */
   linkTypes: string[];
 }
 
 function keysOf(task: FlowTask): Keys {
   const types = new Set((JSON.parse(task.links) as { type: string }[]).map((l) => l.type));
-  return { team: task.team_id ?? '', linkTypes: ['', ...[...types].sort()] };
+  return { team: task.team_id ?? '', source: task.source_kind, linkTypes: ['', ...[...types].sort()] };
 }
 
-const sameKeys = (a: Keys, b: Keys) => a.team === b.team && a.linkTypes.join('\u0000') === b.linkTypes.join('\u0000');
+const sameKeys = (a: Keys, b: Keys) => a.team === b.team && a.source === b.source && a.linkTypes.join('\u0000') === b.linkTypes.join('\u0000');
 
 /**
  * Brings the rollup up to date with one task's write, inside the caller's
@@ -71,8 +73,8 @@ function count(deltas: Map<string, store.StatusFlowDelta>, orgId: string, keys: 
     const day = Math.floor(change.at / DAY);
     const offset = change.at - day * DAY;
     for (const linkType of keys.linkTypes) {
-      const row = { org_id: orgId, day, team_key: keys.team, link_type: linkType, from_status: change.from_value ?? '', to_status: change.to_value ?? '' };
-      const key = `${row.day}\u0000${row.link_type}\u0000${row.from_status}\u0000${row.to_status}\u0000${row.team_key}`;
+      const row = { org_id: orgId, day, team_key: keys.team, source_key: keys.source, link_type: linkType, from_status: change.from_value ?? '', to_status: change.to_value ?? '' };
+      const key = `${row.day}\u0000${row.link_type}\u0000${row.from_status}\u0000${row.to_status}\u0000${row.team_key}\u0000${row.source_key}`;
       const delta = deltas.get(key) ?? { ...row, changes: 0, offset_ms: 0 };
       delta.changes += sign;
       delta.offset_ms += sign * offset;

@@ -354,13 +354,13 @@ type FlowRow = { from_value: string | null; to_value: string | null; key: string
  * The status changes since the window began, per team and per linked record
  * type. Whole UTC days come from the rollup (report_status_flows), the partial
  * days at either edge from the history, so the figures are exact for any
- * window and time zone. The rollup is kept per team and record type only: a
- * person or source filter reads the history for the whole window (a person's
- * tasks drive that read). Narrowed to a record type, byLinkType holds that
- * type alone.
+ * window and time zone. The rollup is kept per team, source and record type:
+ * a person filter reads the history for the whole window (the person's tasks
+ * drive that read). Narrowed to a record type, byLinkType holds that type
+ * alone.
  */
 async function statusFlows(db: Db, scope: store.TaskScope, walked: Window, now: number): Promise<{ byTeam: FlowRow[]; byLinkType: FlowRow[] }> {
-  if (scope.assigneeId !== undefined || scope.source !== undefined) {
+  if (scope.assigneeId !== undefined) {
     const [byTeam, byLinkType] = await Promise.all([store.statusFlowsByTeam(db, scope, walked, now), store.statusFlowsByLinkType(db, scope, walked, now)]);
     return { byTeam, byLinkType };
   }
@@ -405,7 +405,7 @@ async function changesIn(db: Db, scope: store.TaskScope, range: Window): Promise
   }
   await fromHistory({ from: range.from, to: fromDay * DAY });
   await fromHistory({ from: toDay * DAY, to: range.to });
-  for (const r of await store.rolledUpFlows(db, scope.orgId, scope.teamId, scope.linkType, { fromDay, toDay }, range.to)) {
+  for (const r of await store.rolledUpFlows(db, scope, { fromDay, toDay }, range.to)) {
     const from = r.from_status === '' ? null : r.from_status;
     const to = r.to_status === '' ? null : r.to_status;
     const team = r.team_key === '' ? null : r.team_key;

@@ -386,7 +386,7 @@ export async function addStatusFlows(db: Db, deltas: StatusFlowDelta[]): Promise
       .insertInto('report_status_flows')
       .values(deltas)
       .onConflict((oc) =>
-        oc.columns(['org_id', 'day', 'team_key', 'link_type', 'from_status', 'to_status']).doUpdateSet((eb) => ({
+        oc.columns(['org_id', 'day', 'team_key', 'link_type', 'source_key', 'from_status', 'to_status']).doUpdateSet((eb) => ({
           changes: eb('report_status_flows.changes', '+', eb.ref('excluded.changes')),
           offset_ms: eb('report_status_flows.offset_ms', '+', eb.ref('excluded.offset_ms')),
         })),
@@ -399,14 +399,15 @@ export async function addStatusFlows(db: Db, deltas: StatusFlowDelta[]): Promise
  * the task's team (linkType '': each task once) or linked record type: how
  * many, and Σ (until − instant) over them.
  */
-export function rolledUpFlows(db: Db, orgId: string, teamId: string | undefined, linkType: LinkType | undefined, days: { fromDay: number; toDay: number }, until: number) {
+export function rolledUpFlows(db: Db, scope: Omit<TaskScope, 'assigneeId'>, days: { fromDay: number; toDay: number }, until: number) {
   let query = db
     .selectFrom('report_status_flows')
-    .where('org_id', '=', orgId)
+    .where('org_id', '=', scope.orgId)
     .where('day', '>=', days.fromDay)
     .where('day', '<', days.toDay);
-  if (teamId !== undefined) query = query.where('team_key', '=', teamId);
-  if (linkType !== undefined) query = query.where('link_type', '=', linkType);
+  if (scope.teamId !== undefined) query = query.where('team_key', '=', scope.teamId);
+  if (scope.linkType !== undefined) query = query.where('link_type', '=', scope.linkType);
+  if (scope.source !== undefined) query = query.where('source_key', '=', scope.source);
   return query
     .select([
       'team_key',

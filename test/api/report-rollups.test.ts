@@ -53,6 +53,7 @@ forEachDatabase('reports: the status-flow rollup', (ctx) => {
     await at('2026-03-27T10:00:00Z', create('X', { teamId: teams.t1, links: [{ type: 'lead', id: lead1 }, { type: 'lead', id: lead2 }] }));
     await at('2026-03-27T15:00:00Z', create('Y', { teamId: teams.t2, links: [{ type: 'job', id: job }] }));
     await at('2026-03-27T20:00:00Z', create('Z', {}));
+    await at('2026-03-28T08:00:00Z', create('R', { teamId: teams.t2, dueAt: '2026-03-28T17:00:00Z', recurrence: 'FREQ=DAILY' }));
     await at('2026-03-28T09:00:00Z', (api) => patch(api, keys.X!, { status: 'in_progress' }));
     // V is linked to two jobs: it counts once for "job".
     await at('2026-03-28T12:00:00Z', create('V', { teamId: teams.t1, links: [{ type: 'job', id: job }, { type: 'job', id: job2 }] }));
@@ -60,6 +61,8 @@ forEachDatabase('reports: the status-flow rollup', (ctx) => {
     await at('2026-03-28T23:30:00Z', (api) => patch(api, keys.Y!, { status: 'waiting', waitingOn: 'Customer' }));
     await at('2026-03-29T00:30:00Z', (api) => patch(api, keys.X!, { status: 'blocked', blockedReason: 'Parts' }));
     await at('2026-03-29T12:00:00Z', (api) => patch(api, keys.Z!, { status: 'done' }));
+    // Completing R makes its next occurrence, a task whose source is recurrence.
+    await at('2026-03-29T14:00:00Z', (api) => patch(api, keys.R!, { status: 'done' }));
     // Y moves team and X's linked record types change: their whole history moves with them.
     await at('2026-03-29T22:30:00Z', (api) => patch(api, keys.Y!, { teamId: teams.t1 }));
     await at('2026-03-30T01:00:00Z', (api) => patch(api, keys.X!, { links: [{ type: 'job', id: job }] }));
@@ -82,7 +85,7 @@ forEachDatabase('reports: the status-flow rollup', (ctx) => {
 
   /** Every figure of the report, worked out from each task's status history and its team and links now. */
   async function fromHistory(from: number, to: number, now: number) {
-    const tasks = await db().selectFrom('tasks').select(['id', 'team_id', 'assignee_id', 'links']).where('org_id', '=', org.id).execute();
+    const tasks = await db().selectFrom('tasks').select(['id', 'team_id', 'assignee_id', 'source_kind', 'links']).where('org_id', '=', org.id).execute();
     const history = await db()
       .selectFrom('task_history')
       .select(['task_id', 'at', 'to_value'])
@@ -109,6 +112,8 @@ forEachDatabase('reports: the status-flow rollup', (ctx) => {
         `team:${task.team_id ?? ''}`,
         `person:${task.assignee_id ?? ''}`,
         `person:${task.assignee_id ?? ''}|team:${task.team_id ?? ''}`,
+        `source:${task.source_kind}`,
+        `source:${task.source_kind}|team:${task.team_id ?? ''}`,
         ...linkTypes.flatMap((t) => [`link:${t}`, `link:${t}|team:${task.team_id ?? ''}`]),
       ];
       changes.forEach((change, i) => {
@@ -143,9 +148,14 @@ forEachDatabase('reports: the status-flow rollup', (ctx) => {
   it('keeps the rollup equal to the one rebuilt from the history, after team, link and status changes and a deletion', async () => {
     const kept = await rollupRows();
     expect(kept.length).toBeGreaterThan(0);
-    // X's changes moved from Office/lead to Office/job, Y's from Field to Office; W's are gone.
+    // X's changes moved from Office/lead to Office/job.
     expect(kept.filter((r) => r.link_type === 'lead')).toEqual([]);
-    expect(kept.filter((r) => r.team_key === teams.t2)).toEqual([]);
+    // Field keeps only R's changes and its next occurrence's (source recurrence); Y's and the deleted W's are gone.
+    expect(kept.filter((r) => r.team_key === teams.t2).map((r) => [r.source_key, r.from_status, r.to_status, r.changes])).toEqual([
+      ['manual', '', 'open', 1],
+      ['manual', 'open', 'done', 1],
+      ['recurrence', '', 'open', 1],
+    ]);
     await fillReportRollups(db(), org.id);
     expect(await rollupRows()).toEqual(kept);
   });
@@ -161,26 +171,23 @@ forEachDatabase('reports: the status-flow rollup', (ctx) => {
       const res = await org.api.get(`/api/v1/reports/bottlenecks?from=${from}&to=${to}`);
       expect(res.status, res.text).toBe(200);
       const expected = await fromHistory(Date.parse(from), Date.parse(to), Date.parse(NOW));
-      const wholeReport = ([key]: [string, Dwell[]]) => !key.includes('|') && !key.startsWith('person:');
+      const wholeReport = ([key]: [string, Dwell[]]) => !key.includes('|') && !key.startsWith('person:') && !key.startsWith('source:');
       expect(keyed(res.body)).toEqual(new Map([...expected].filter(wholeReport).filter(([key, statuses]) => key === 'all' || busy(statuses)).sort(([a], [b]) => a.localeCompare(b))));
     });
   }
 
-  it('gives one team the same figures as the whole report gives it, and the history-read filters the same as the rollup', async () => {
+  it('gives one team the same figures as the whole report gives it', async () => {
     const window = 'from=2026-03-29T00:00:00Z&to=2026-03-30T23:00:00Z';
     const all = (await org.api.get(`/api/v1/reports/bottlenecks?${window}`)).body;
     const office = (await org.api.get(`/api/v1/reports/bottlenecks?${window}&team=${teams.t1}`)).body;
     expect(office.statuses).toEqual(all.byTeam.find((t: any) => t.teamId === teams.t1).statuses);
-    // A source filter reads the history for the whole window; every task here is manual, so nothing may differ.
-    const manual = (await org.api.get(`/api/v1/reports/bottlenecks?${window}&source=manual`)).body;
-    expect(keyed(manual)).toEqual(keyed(all));
   });
 
   for (const [name, from, to] of [
     ['whole UTC days', '2026-03-27T00:00:00Z', '2026-03-31T00:00:00Z'],
     ['local days across the DST change', '2026-03-28T00:00:00Z', '2026-03-30T23:00:00Z'],
   ] as const) {
-    it(`narrowed to a record type (from the rollup) or a person (from the history), gives the figures worked out from the history: ${name}`, async () => {
+    it(`narrowed to a record type or a source (from the rollup) or a person (from the history), gives the figures worked out from the history: ${name}`, async () => {
       const expected = await fromHistory(Date.parse(from), Date.parse(to), Date.parse(NOW));
       const tasks = await db().selectFrom('tasks').select(['team_id', 'assignee_id']).where('org_id', '=', org.id).execute();
       const teamsOf = (prefix: string) => [...expected.keys()].filter((k) => k.startsWith(`${prefix}|team:`));
@@ -192,6 +199,15 @@ forEachDatabase('reports: the status-flow rollup', (ctx) => {
         expect(res.body.byLinkType.filter((l: any) => busy(l.statuses))).toEqual(expected.has(`link:${type}`) ? [{ linkType: type, statuses: expected.get(`link:${type}`) }] : []);
         const byTeam = new Map(res.body.byTeam.filter((t: any) => busy(t.statuses)).map((t: any) => [`link:${type}|team:${t.teamId ?? ''}`, t.statuses]));
         expect(byTeam).toEqual(new Map(teamsOf(`link:${type}`).filter((k) => busy(expected.get(k)!)).map((k) => [k, expected.get(k)])));
+      }
+      expect(expected.has('source:recurrence')).toBe(true);
+      for (const source of ['manual', 'recurrence', 'rule'] as const) {
+        const res = await org.api.get(`/api/v1/reports/bottlenecks?from=${from}&to=${to}&source=${source}`);
+        expect(res.status, res.text).toBe(200);
+        const none = expected.get('all')!.map((d) => ({ ...d, totalMs: 0, entered: 0, stays: 0, averageStayMs: null }));
+        expect(res.body.statuses).toEqual(expected.get(`source:${source}`) ?? none);
+        const byTeam = new Map(res.body.byTeam.filter((t: any) => busy(t.statuses)).map((t: any) => [`source:${source}|team:${t.teamId ?? ''}`, t.statuses]));
+        expect(byTeam).toEqual(new Map(teamsOf(`source:${source}`).filter((k) => busy(expected.get(k)!)).map((k) => [k, expected.get(k)])));
       }
       for (const person of new Set(tasks.map((t) => t.assignee_id).filter((a): a is string => a !== null))) {
         const res = await org.api.get(`/api/v1/reports/bottlenecks?from=${from}&to=${to}&assignee=${person}`);

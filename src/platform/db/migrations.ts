@@ -658,7 +658,7 @@ function reportRollups(): Migration {
         .addColumn('offset_ms', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('report_status_flows_pk', ['org_id', 'day', 'team_key', 'link_type', 'from_status', 'to_status'])
         .execute();
-      await fillReportRollups(db);
+      // Filled by 0014_report_flow_sources, which rebuilds the table with each task's source.
       // Unresolved work joined to its links (by record type, lead, status) needs each task's id: in the index, not the table.
       await db.schema.dropIndex('tasks_report_open').execute();
       await db.schema
@@ -679,9 +679,9 @@ export async function fillReportRollups(db: QueryExecutorProvider, orgId?: strin
   const ofOrg = orgId === undefined ? sql.raw('') : sql`and h.org_id = ${orgId}`;
   if (orgId !== undefined) await sql`delete from report_status_flows where org_id = ${orgId}`.execute(db);
   const day = sql`h.at / 86400000`;
-  const columns = sql`h.org_id, ${day}, coalesce(t.team_id, ''), coalesce(h.from_value, ''), coalesce(h.to_value, '')`;
+  const columns = sql`h.org_id, ${day}, coalesce(t.team_id, ''), t.source_kind, coalesce(h.from_value, ''), coalesce(h.to_value, '')`;
   await sql`
-    insert into report_status_flows (org_id, day, team_key, from_status, to_status, link_type, changes, offset_ms)
+    insert into report_status_flows (org_id, day, team_key, source_key, from_status, to_status, link_type, changes, offset_ms)
     select ${columns}, '', count(*), sum(h.at % 86400000)
     from task_history h join tasks t on t.id = h.task_id and t.org_id = h.org_id
     where h.field = 'status' ${ofOrg}
@@ -693,15 +693,15 @@ export async function fillReportRollups(db: QueryExecutorProvider, orgId?: strin
   // before it, and with no ANALYZE yet, SQLite scanned the links and searched
   // the org's whole status history for each: hours at a million tasks.
   await sql`
-    insert into report_status_flows (org_id, day, team_key, from_status, to_status, link_type, changes, offset_ms)
-    select org_id, day, team_key, from_status, to_status, record_type, count(*), sum(at_ms)
+    insert into report_status_flows (org_id, day, team_key, source_key, from_status, to_status, link_type, changes, offset_ms)
+    select org_id, day, team_key, source_key, from_status, to_status, record_type, count(*), sum(at_ms)
     from (
-      select distinct h.id, h.org_id, ${day} as day, coalesce(t.team_id, '') as team_key, coalesce(h.from_value, '') as from_status,
+      select distinct h.id, h.org_id, ${day} as day, coalesce(t.team_id, '') as team_key, t.source_kind as source_key, coalesce(h.from_value, '') as from_status,
         coalesce(h.to_value, '') as to_status, l.record_type, h.at % 86400000 as at_ms
       from task_history h cross join tasks t cross join task_links l
       where h.field = 'status' ${ofOrg} and t.id = h.task_id and t.org_id = h.org_id and l.task_id = t.id
     ) changes
-    group by org_id, day, team_key, from_status, to_status, record_type`.execute(db);
+    group by org_id, day, team_key, source_key, from_status, to_status, record_type`.execute(db);
 }
 
 /**
@@ -788,6 +788,33 @@ function loginAddresses(): Migration {
   };
 }
 
+/**
+ * The status-flow rollup gains the task's source (manual, api, rule,
+ * recurrence), so a bottlenecks report narrowed to a source reads the rollup
+ * too. The rollup is derived from the history: rebuilt, not altered.
+ */
+function reportFlowSources(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.dropTable('report_status_flows').execute();
+      await db.schema
+        .createTable('report_status_flows')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('day', 'integer', (c) => c.notNull())
+        .addColumn('team_key', 'text', (c) => c.notNull())
+        .addColumn('source_key', 'text', (c) => c.notNull())
+        .addColumn('link_type', 'text', (c) => c.notNull())
+        .addColumn('from_status', 'text', (c) => c.notNull())
+        .addColumn('to_status', 'text', (c) => c.notNull())
+        .addColumn('changes', 'integer', (c) => c.notNull())
+        .addColumn('offset_ms', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('report_status_flows_pk', ['org_id', 'day', 'team_key', 'link_type', 'source_key', 'from_status', 'to_status'])
+        .execute();
+      await fillReportRollups(db);
+    },
+  };
+}
+
 /** Each organisation's own automation timing: the due-soon lead and the missed-appointment grace (null: the server's default). */
 function orgAutomationTiming(): Migration {
   return {
@@ -814,6 +841,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0011_auth_epochs': authEpochs(),
     '0012_login_addresses': loginAddresses(),
     '0013_org_automation_timing': orgAutomationTiming(),
+    '0014_report_flow_sources': reportFlowSources(),
   };
 }
 

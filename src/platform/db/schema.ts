@@ -253,6 +253,8 @@ export interface ReportStatusFlowsTable {
   /** floor(at / 86,400,000): the UTC day of the changes. */
   day: number;
   team_key: string;
+  /** The task's source kind (manual, api, rule, recurrence). */
+  source_key: string;
   link_type: string;
   from_status: string;
   to_status: string;

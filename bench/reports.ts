@@ -7,7 +7,7 @@ import { BENCH_ORG, BENCH_USER_EMAIL } from './dataset.ts';
 
 const DAY = 24 * 3_600_000;
 const GOAL_MS = 300;
-const REPORTS = ['summary', 'overdue', 'completion', 'workload', 'aging', 'bottlenecks', 'automation', 'throughput', 'throughput?interval=week', 'summary?team=team_1', 'overdue?linkType=lead', 'bottlenecks?assignee=u_1', 'bottlenecks?linkType=lead'];
+const REPORTS = ['summary', 'overdue', 'completion', 'workload', 'aging', 'bottlenecks', 'automation', 'throughput', 'throughput?interval=week', 'summary?team=team_1', 'overdue?linkType=lead', 'bottlenecks?assignee=u_1', 'bottlenecks?linkType=lead', 'bottlenecks?source=manual'];
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

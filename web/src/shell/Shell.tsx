@@ -1,6 +1,6 @@
 // The signed-in app: navigation, the page, the task drawer, quick add, and what is live or waiting to sync.
 import { useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { api, describeError } from '../api/client.ts';
 import type { Org, User } from '../api/types.ts';
@@ -59,6 +59,11 @@ const NAV = [
 /** Pages for managers and above (the API refuses members there anyway). */
 const isManager = (user: User) => user.role !== 'member';
 
+/** Fades the navigation bar's end while it can scroll further right (a phone's bar holds more pages than fit). */
+function markMoreRight(bar: HTMLElement): void {
+  bar.classList.toggle('more-right', bar.scrollLeft + bar.clientWidth < bar.scrollWidth - 1);
+}
+
 export function Shell({ user, org }: { user: User; org: Org }) {
   useLiveUpdates();
   const [location, navigate] = useLocation();
@@ -69,6 +74,13 @@ export function Shell({ user, org }: { user: User; org: Org }) {
   const qc = useQueryClient();
   const online = useOnline();
   const queued = useQueuedChanges();
+  const navBar = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    // On a phone the bar scrolls sideways: keep the page shown in view, and say whether more lies to the right.
+    const bar = navBar.current;
+    bar?.querySelector('.nav-link.active')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    if (bar) markMoreRight(bar);
+  }, [location]);
   useEffect(() => {
     // Fetch the pages a phone may open without signal, and keep what arrived. A
     // fetch that fails (the signal dropped) is not an error: it is tried again
@@ -119,12 +131,12 @@ export function Shell({ user, org }: { user: User; org: Org }) {
   return (
     <div className={`app ${drawer.openKey ? 'with-drawer' : ''}`}>
       <nav className="sidebar" aria-label="Main">
-        <div className="brand"><img src="/icon.svg" alt="" width={22} height={22} /> <span>{org.name}</span></div>
+        <div className="brand"><img src="/icon.svg" alt="" width={22} height={22} /> <span title={org.name}>{org.name}</span></div>
         <NotificationBell />
         <button type="button" className="new-task" onClick={() => setQuickAdd(true)}>
           <span>+ New task</span> <kbd>C</kbd>
         </button>
-        <ul className="nav">
+        <ul className="nav" ref={navBar} onScroll={(e) => markMoreRight(e.currentTarget)}>
           {NAV.filter((item) => !('managers' in item) || isManager(user)).map((item) => (
             <li key={item.href}>
               <Link href={item.href} className={`nav-link ${location === item.href ? 'active' : ''}`} aria-current={location === item.href ? 'page' : undefined}>

@@ -1,0 +1,80 @@
+// The main pages on the demo business, at a desktop's width and a phone's (390 px):
+// each page loads without errors and never scrolls sideways on the phone, and a
+// screenshot of each is saved to test-artifacts/. With FINISHLINE_SCREENSHOTS=docs
+// those the README shows are also written to docs/screenshots/:
+//   FINISHLINE_SCREENSHOTS=docs npx vitest run test/e2e/screenshots.test.ts
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { loadDemo } from '../../src/demo/service.ts';
+import { ARTIFACTS, browserSkipReason, logIn, reportPageErrors, screenshot, startWebApp, type WebApp } from '../support/browser.ts';
+
+const skip = browserSkipReason();
+const T = { timeout: 20_000 };
+const DOCS = new URL('../../docs/screenshots/', import.meta.url).pathname;
+const TO_DOCS = process.env.FINISHLINE_SCREENSHOTS === 'docs';
+/** The pictures the README shows or links to. */
+const IN_DOCS = new Set(['my-work', 'board', 'tasks', 'reports', 'my-work-phone', 'board-phone']);
+
+/** Each page, its heading (null: the month, for the calendar), and what shows that its data is on screen (not only its frame). */
+const PAGES: { name: string; path: string; heading: string | null; ready: (page: Page) => Promise<void> }[] = [
+  { name: 'my-work', path: '/', heading: 'My work', ready: (page) => page.locator('.task-list li').first().waitFor(T) },
+  { name: 'board', path: '/board', heading: 'Board', ready: (page) => page.locator('.card').first().waitFor(T) },
+  { name: 'tasks', path: '/tasks', heading: 'Tasks', ready: (page) => page.locator('.task-list li').first().waitFor(T) },
+  { name: 'calendar', path: '/calendar', heading: null, ready: (page) => page.locator('.calendar').first().waitFor(T) },
+  { name: 'reports', path: '/reports', heading: 'Reports', ready: (page) => page.locator('canvas').first().waitFor(T) },
+  { name: 'leads', path: '/leads', heading: 'Leads', ready: (page) => page.getByRole('main').locator('a[href^="/leads/"]').first().waitFor(T) },
+  { name: 'automation', path: '/automation', heading: 'Automation', ready: (page) => page.getByRole('main').waitFor(T) },
+  { name: 'settings', path: '/settings', heading: 'Settings', ready: (page) => page.getByRole('heading', { name: 'Working hours' }).waitFor(T) },
+];
+
+const SCREENS: { suffix: string; options: BrowserContextOptions }[] = [
+  { suffix: '', options: { viewport: { width: 1440, height: 860 } } },
+  { suffix: '-phone', options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } },
+];
+
+describe.skipIf(skip !== null)(skip ? `screenshots (skipped: ${skip})` : 'screenshots of the main pages', () => {
+  let web: WebApp;
+  let login: { email: string; password: string };
+
+  beforeAll(async () => {
+    web = await startWebApp();
+    ({ login } = await loadDemo(web.server.database, { seed: 7, scale: 0 }));
+    if (TO_DOCS) mkdirSync(DOCS, { recursive: true });
+  }, 180_000);
+  afterAll(async () => {
+    await web?.close();
+  });
+
+  for (const screen of SCREENS) {
+    it(`shows every main page of the demo business${screen.suffix ? ' on a 390 px phone, never scrolling sideways' : ' on a desktop'}`, async () => {
+      const context = await web.newContext(screen.options);
+      const page = await context.newPage();
+      const errors: string[] = [];
+      reportPageErrors(page, errors);
+      await logIn(page, login.email, login.password);
+      const wide: string[] = [];
+      for (const { name, path, heading, ready } of PAGES) {
+        await page.goto(path);
+        await (heading ? page.getByRole('heading', { name: heading, exact: true, level: 1 }) : page.locator('h1')).waitFor(T);
+        await ready(page);
+        // Fonts and charts settle after the data arrives: a pause before the picture, not a timing check.
+        await page.waitForTimeout(400);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (screen.suffix && width > 390) wide.push(`${path} is ${width} px wide`);
+        const file = `${name}${screen.suffix}`;
+        await screenshot(page, file);
+        if (TO_DOCS && IN_DOCS.has(file)) copyFileSync(join(ARTIFACTS, `${file}.png`), join(DOCS, `${file}.png`));
+      }
+      expect(wide).toEqual([]);
+      // Every page of the navigation can be reached, on a phone by scrolling its bar sideways.
+      for (const name of ['Settings', 'Reports', 'My work']) {
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+        await page.waitForURL((url) => url.pathname === PAGES.find((p) => p.heading === name)!.path, T);
+      }
+      expect(errors).toEqual([]);
+      await context.close();
+    }, 180_000);
+  }
+});

@@ -82,6 +82,30 @@ describe.skipIf(skip !== null)(skip ? `select all matching (skipped: ${skip})` :
     await page.locator('.toast', { hasText: 'the matching tasks changed since you selected them' }).waitFor(T);
     expect(await count('q=gutters&priority=high')).toBe(0);
     expect(await count('q=gutters&priority=low')).toBe(MATCHING + 1);
+  });
+
+  it('deletes every matching task by the filters after the moment Undo has, and Undo keeps them all', async () => {
+    const deletes: Record<string, unknown>[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/v1/tasks/bulk') && r.postData()?.includes('"delete"')) deletes.push(JSON.parse(r.postData()!));
+    });
+    const selectAll = async () => {
+      await page.goto('/tasks?q=gutters');
+      await expect.poll(() => page.locator('.page-header').textContent(), T).toContain(`${MATCHING + 1} matching`);
+      await page.getByLabel('Select all shown').check();
+      await page.getByRole('button', { name: `Select all ${MATCHING + 1} matching` }).click();
+      await page.getByRole('toolbar', { name: 'Bulk edit' }).getByText(`${MATCHING + 1} selected`).waitFor(T);
+    };
+    await selectAll();
+    await page.getByRole('toolbar', { name: 'Bulk edit' }).getByRole('button', { name: 'Delete' }).click();
+    await page.locator('.toast', { hasText: `Deleted ${MATCHING + 1} tasks` }).getByRole('button', { name: 'Undo' }).click();
+    await selectAll();
+    expect(deletes).toEqual([]);
+
+    await page.getByRole('toolbar', { name: 'Bulk edit' }).getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => count('q=gutters&status=all'), T).toBe(0);
+    expect(deletes).toEqual([{ filter: { q: 'gutters' }, expected: MATCHING + 1, delete: true }]);
+    expect(await count('q=roof')).toBe(5);
     expect(errors).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 // Use cases for organisations, people, teams, sessions and API tokens.
 // Each write is one transaction.
+import ipaddr from 'ipaddr.js';
 import type { Actor, Deps, Role } from '../platform/context.ts';
 import { Conflict, Forbidden, NotFound, TooManyAttempts, Unauthorized } from '../platform/errors.ts';
 import { newId, newSecret, sha256 } from '../platform/ids.ts';
@@ -125,7 +126,7 @@ const lastPruned = new WeakMap<Deps['db'], number>();
  */
 async function countAddressAttempt(deps: Deps, ip: string, limit: { max: number; windowMs: number }, accountLimit: { windowMs: number }): Promise<void> {
   const now = deps.clock.now();
-  const counted = await store.addAddressAttempt(deps.db, ip, now, now - limit.windowMs);
+  const counted = await store.addAddressAttempt(deps.db, addressKey(ip), now, now - limit.windowMs);
   if (now - (lastPruned.get(deps.db) ?? -Infinity) >= limit.windowMs) {
     lastPruned.set(deps.db, now);
     await store.pruneLoginThrottles(deps.db, now - limit.windowMs, now - accountLimit.windowMs);
@@ -133,6 +134,18 @@ async function countAddressAttempt(deps: Deps, ip: string, limit: { max: number;
   if (counted.attempts <= limit.max) return;
   const waitMs = counted.windowStart + limit.windowMs - now;
   throw new TooManyAttempts('Too many log-in attempts from this address; try again later', Math.max(1, Math.ceil(waitMs / 1000)));
+}
+
+/**
+ * What an address is counted under: an IPv6 address by its /64 — one
+ * customer's network, from which a client can take any of 2^64 addresses —
+ * and an IPv4 address (or one mapped into IPv6) by itself.
+ */
+export function addressKey(ip: string): string {
+  if (!ipaddr.isValid(ip)) return ip;
+  const address = ipaddr.process(ip);
+  if (address.kind() === 'ipv4') return address.toString();
+  return `${(address as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16)).join(':')}::/64`;
 }
 
 /** 429 while this account has had too many failed logins in the current window, whether or not it exists. */

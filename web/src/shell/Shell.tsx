@@ -15,36 +15,49 @@ import { TaskDrawer } from '../tasks/TaskDrawer.tsx';
 import { useTaskDrawer } from './drawerRoute.ts';
 import { type GoTo, shortcutList, useShortcut } from './keyboard.ts';
 import { useLiveUpdates } from './live.ts';
+import { lazyPage } from './lazyPage.tsx';
 import { Modal } from './Modal.tsx';
 import { useOnline } from './online.ts';
 import { showToast } from './toasts.tsx';
 
-// The board (drag and drop), quick add (the date parser) and settings load on first use,
-// and in the background once the app is idle, so they work offline too.
-const loadBoard = () => import('../pages/Board.tsx').then((m) => ({ default: m.Board }));
+// The board (drag and drop), quick add (the date parser), settings and the record pages
+// load on first use, and in the background once the app is idle, so they work offline
+// too. A page renders at once when its code is already there (see lazyPage).
 const loadQuickAdd = () => import('../quickadd/QuickAdd.tsx').then((m) => ({ default: m.QuickAdd }));
-const loadSettings = () => import('../pages/Settings.tsx').then((m) => ({ default: m.Settings }));
-const loadCalendar = () => import('../pages/Calendar.tsx').then((m) => ({ default: m.Calendar }));
-const Board = lazy(loadBoard);
 const QuickAdd = lazy(loadQuickAdd);
-const Settings = lazy(loadSettings);
-const Calendar = lazy(loadCalendar);
-const NotificationsPage = lazy(() => import('../notifications/NotificationsPage.tsx').then((m) => ({ default: m.NotificationsPage })));
-const Reports = lazy(() => import('../pages/Reports.tsx').then((m) => ({ default: m.Reports })));
-const loadLeads = () => import('../pages/Leads.tsx');
-const Leads = lazy(() => loadLeads().then((m) => ({ default: m.Leads })));
-const Automation = lazy(() => import('../pages/Automation.tsx').then((m) => ({ default: m.Automation })));
 const loadRecordList = () => import('../pages/RecordList.tsx');
 const loadRecordDetail = () => import('../pages/RecordDetail.tsx');
-const Clients = lazy(() => loadRecordList().then((m) => ({ default: m.Clients })));
-const Jobs = lazy(() => loadRecordList().then((m) => ({ default: m.Jobs })));
-const Services = lazy(() => loadRecordList().then((m) => ({ default: m.Services })));
-const Contacts = lazy(() => loadRecordList().then((m) => ({ default: m.Contacts })));
-const LeadDetail = lazy(() => loadRecordDetail().then((m) => ({ default: m.LeadDetail })));
-const ClientDetail = lazy(() => loadRecordDetail().then((m) => ({ default: m.ClientDetail })));
-const JobDetail = lazy(() => loadRecordDetail().then((m) => ({ default: m.JobDetail })));
-const ServiceDetail = lazy(() => loadRecordDetail().then((m) => ({ default: m.ServiceDetail })));
-const ContactDetail = lazy(() => loadRecordDetail().then((m) => ({ default: m.ContactDetail })));
+const preloaded = {
+  board: lazyPage(() => import('../pages/Board.tsx').then((m) => m.Board)),
+  settings: lazyPage(() => import('../pages/Settings.tsx').then((m) => m.Settings)),
+  calendar: lazyPage(() => import('../pages/Calendar.tsx').then((m) => m.Calendar)),
+  leads: lazyPage(() => import('../pages/Leads.tsx').then((m) => m.Leads)),
+  clients: lazyPage(() => loadRecordList().then((m) => m.Clients)),
+  jobs: lazyPage(() => loadRecordList().then((m) => m.Jobs)),
+  services: lazyPage(() => loadRecordList().then((m) => m.Services)),
+  contacts: lazyPage(() => loadRecordList().then((m) => m.Contacts)),
+  leadDetail: lazyPage(() => loadRecordDetail().then((m) => m.LeadDetail)),
+  clientDetail: lazyPage(() => loadRecordDetail().then((m) => m.ClientDetail)),
+  jobDetail: lazyPage(() => loadRecordDetail().then((m) => m.JobDetail)),
+  serviceDetail: lazyPage(() => loadRecordDetail().then((m) => m.ServiceDetail)),
+  contactDetail: lazyPage(() => loadRecordDetail().then((m) => m.ContactDetail)),
+};
+const Board = preloaded.board.Page;
+const Settings = preloaded.settings.Page;
+const Calendar = preloaded.calendar.Page;
+const Leads = preloaded.leads.Page;
+const Clients = preloaded.clients.Page;
+const Jobs = preloaded.jobs.Page;
+const Services = preloaded.services.Page;
+const Contacts = preloaded.contacts.Page;
+const LeadDetail = preloaded.leadDetail.Page;
+const ClientDetail = preloaded.clientDetail.Page;
+const JobDetail = preloaded.jobDetail.Page;
+const ServiceDetail = preloaded.serviceDetail.Page;
+const ContactDetail = preloaded.contactDetail.Page;
+const NotificationsPage = lazyPage(() => import('../notifications/NotificationsPage.tsx').then((m) => m.NotificationsPage)).Page;
+const Reports = lazyPage(() => import('../pages/Reports.tsx').then((m) => m.Reports)).Page;
+const Automation = lazyPage(() => import('../pages/Automation.tsx').then((m) => m.Automation)).Page;
 
 const NAV = [
   { href: '/', label: 'My work', icon: '◎', key: 'm' },
@@ -86,7 +99,7 @@ export function Shell({ user, org }: { user: User; org: Org }) {
     // fetch that fails (the signal dropped) is not an error: it is tried again
     // when the signal comes back, and the page still loads on demand meanwhile.
     const preload = () =>
-      void Promise.allSettled([loadQuickAdd(), loadBoard(), loadSettings(), loadCalendar(), loadLeads(), loadRecordList(), loadRecordDetail()])
+      void Promise.allSettled([loadQuickAdd(), ...Object.values(preloaded).map((page) => page.preload())])
         .then(keepLoadedAssets)
         .catch(() => {});
     const handle = window.setTimeout(preload, 300);

@@ -50,6 +50,8 @@ export async function prepareDataset(cached: string, tasks: number, copy: string
     if (!existsSync(cached)) await generate(cached, tasks);
     const database = openDatabase(`sqlite:${cached}`);
     await migrateToLatest(database.db, database.dialect);
+    // Everything in the main file before it is copied, even if another process still has it open.
+    database.sqlite!.pragma('wal_checkpoint(TRUNCATE)');
     await database.close();
     for (const suffix of ['-wal', '-shm']) rmSync(copy + suffix, { force: true });
     copyFileSync(cached, copy);

@@ -1,5 +1,5 @@
 // Puts the pieces together: database, migrations, the HTTP app and every feature's routes.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type Config, DEFAULT_TRUST_PROXY } from './config.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Deps } from './platform/context.ts';
@@ -81,6 +81,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   app.addHook('onResponse', async (request, reply) => {
     if (request.method !== 'GET' && reply.statusCode < 400) automation.wake();
   });
+  const handlersDone = trackHandlers(app);
   await app.ready();
   if (options.automation?.loop !== false) automation.start();
   return {
@@ -91,7 +92,29 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     async close() {
       await automation.stop();
       await app.close();
+      // A handler can still be at work after its connection went (a client that gave up): the database waits for it.
+      await handlersDone(10_000);
       await database.close();
     },
+  };
+}
+
+/**
+ * Resolves once every request's handler has answered (or handed its
+ * connection over, as the live stream does), or after `timeoutMs`.
+ */
+function trackHandlers(app: FastifyInstance): (timeoutMs: number) => Promise<void> {
+  const open = new Set<FastifyReply>();
+  app.addHook('onRequest', async (_request, reply) => {
+    // A reply whose client went away may never see onResponse: forget those already answered.
+    if (open.size >= 1000) for (const earlier of open) if (earlier.sent) open.delete(earlier);
+    open.add(reply);
+  });
+  app.addHook('onResponse', async (_request, reply) => {
+    open.delete(reply);
+  });
+  return async (timeoutMs) => {
+    const until = Date.now() + timeoutMs;
+    while ([...open].some((reply) => !reply.sent) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
   };
 }

@@ -82,6 +82,12 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     if (request.method !== 'GET' && reply.statusCode < 400) automation.wake();
   });
   const handlersDone = trackHandlers(app);
+  // Once stopping, every reply ends its connection: a keep-alive connection answered after close began would
+  // otherwise stay open, idle, and hold the close up for good.
+  let closing = false;
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   await app.ready();
   if (options.automation?.loop !== false) automation.start();
   return {
@@ -90,6 +96,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     database,
     automation,
     async close() {
+      closing = true;
       await automation.stop();
       await app.close();
       // A handler can still be at work after its connection went (a client that gave up): the database waits for it.

@@ -1,6 +1,7 @@
 // Use cases of the task: each write is one transaction that stores the row,
 // its history and its domain events together.
 import type { Actor, Deps } from '../platform/context.ts';
+import { groupedWrite } from '../platform/db/groupCommit.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { Conflict, Forbidden, Invalid, NotFound, Stale } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
@@ -152,7 +153,7 @@ async function presentOne(db: Db, row: store.TaskRow, now: number): Promise<Task
 
 export async function createTask(deps: Deps, actor: Actor, input: CreateTaskInput, source: TaskSource) {
   const now = deps.clock.now();
-  return deps.db.transaction().execute(async (trx) => {
+  return groupedWrite(deps, async (trx) => {
     const row = await insertNewTask(trx, actor, input, source, now);
     return presentOne(trx, row, now);
   });

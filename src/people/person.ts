@@ -1,7 +1,8 @@
 // People and organisations: roles, schemas, and the pure rules about who may do what.
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import type { Role } from '../platform/context.ts';
+import type { Actor, Role } from '../platform/context.ts';
+import { Forbidden } from '../platform/errors.ts';
 import { isCommonPassword } from './commonPasswords.ts';
 
 export const ROLES = ['owner', 'admin', 'manager', 'member'] as const satisfies readonly Role[];
@@ -9,6 +10,11 @@ const RANK: Record<Role, number> = { owner: 3, admin: 2, manager: 1, member: 0 }
 
 export function roleAtLeast(role: Role, minimum: Role): boolean {
   return RANK[role] >= RANK[minimum];
+}
+
+/** 403 unless the caller's role is `minimum` or above. */
+export function requireRole(actor: Actor, minimum: Role): void {
+  if (!roleAtLeast(actor.role, minimum)) throw new Forbidden(`This needs the ${minimum} role or above`);
 }
 
 /** Admins manage users; only the owner may grant or take away admin (or ownership). */

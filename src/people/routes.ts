@@ -21,7 +21,11 @@ import {
   updateUserBody,
   userView,
 } from './person.ts';
-import * as people from './service.ts';
+import { getOrg, signup, updateOrg } from './orgs.ts';
+import { login, logout, logoutEverywhere, type SessionPolicy } from './sessions.ts';
+import { createTeam, getTeam, listTeams, updateTeam } from './teams.ts';
+import { createApiToken, listApiTokens, revokeApiToken } from './tokens.ts';
+import { createUser, getUser, listUsers, me, updateUser } from './users.ts';
 
 export interface PeopleRouteOptions {
   sessionTtlMs: number;
@@ -31,7 +35,7 @@ export interface PeopleRouteOptions {
 
 export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRouteOptions): void {
   const r = typed(app);
-  const policy = {
+  const policy: SessionPolicy = {
     sessionTtlMs: options.sessionTtlMs,
     accountLoginLimit: options.accountLoginLimit,
     addressLoginLimit: { max: options.loginRateLimit.max, windowMs: options.loginRateLimit.timeWindow },
@@ -48,7 +52,7 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
       response: { 201: z.object({ org: orgView, user: userView, token: z.string() }), ...problems(409) },
     },
   }, async (request, reply) => {
-    const result = await people.signup(deps, request.body, policy);
+    const result = await signup(deps, request.body, policy);
     startSession(request, reply, result.token);
     return reply.code(201).send(result);
   });
@@ -64,7 +68,7 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
     },
   }, async (request, reply) => {
     const replacesTokenId = request.authVia === 'cookie' ? request.caller?.tokenId : null;
-    const result = await people.login(deps, request.body.email, request.body.password, policy, { ip: request.ip, replacesTokenId });
+    const result = await login(deps, { ...request.body, ip: request.ip, replacesTokenId }, policy);
     startSession(request, reply, result.token);
     return reply.code(201).send(result);
   });
@@ -73,7 +77,7 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
     schema: { tags: ['people'], summary: 'Log out this session', response: { 204: z.null(), ...problems() } },
   }, async (request, reply) => {
     const caller = callerOf(request);
-    await people.logout(deps, caller, caller.tokenId);
+    await logout(deps, caller, caller.tokenId);
     clearSessionCookies(reply);
     return reply.code(204).send(null);
   });
@@ -81,34 +85,34 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
   r.delete('/api/v1/sessions', {
     schema: { tags: ['people'], summary: 'Log out every session of the current user', response: { 204: z.null(), ...problems() } },
   }, async (request, reply) => {
-    await people.logoutEverywhere(deps, callerOf(request));
+    await logoutEverywhere(deps, callerOf(request));
     clearSessionCookies(reply);
     return reply.code(204).send(null);
   });
 
   r.get('/api/v1/me', {
     schema: { tags: ['people'], summary: 'The current user and organisation', response: { 200: z.object({ user: userView, org: orgView }), ...problems() } },
-  }, async (request) => people.me(deps, callerOf(request)));
+  }, async (request) => me(deps, callerOf(request)));
 
   r.get('/api/v1/org', {
     schema: { tags: ['people'], summary: 'The organisation: time zone, business hours, holidays', response: { 200: orgView, ...problems() } },
-  }, async (request, reply) => withEtag(reply, await people.getOrg(deps, callerOf(request))));
+  }, async (request, reply) => withEtag(reply, await getOrg(deps, callerOf(request))));
 
   r.patch('/api/v1/org', {
     schema: { tags: ['people'], summary: 'Change the organisation’s settings (admins)', body: updateOrgBody, response: { 200: orgView, ...problems(403, 412) } },
-  }, async (request, reply) => withEtag(reply, await people.updateOrg(deps, callerOf(request), request.body, ifMatchVersion(request))));
+  }, async (request, reply) => withEtag(reply, await updateOrg(deps, callerOf(request), { changes: request.body, ifVersion: ifMatchVersion(request) })));
 
   r.get('/api/v1/users', {
     schema: { tags: ['people'], summary: 'People of the organisation', querystring: pageQuery, response: { 200: pageOfSchema(userView), ...problems() } },
-  }, async (request) => people.listUsers(deps, callerOf(request), request.query));
+  }, async (request) => listUsers(deps, callerOf(request), request.query));
 
   r.post('/api/v1/users', {
     schema: { tags: ['people'], summary: 'Add a person (admins)', body: createUserBody, response: { 201: userView, ...problems(403, 409) } },
-  }, async (request, reply) => reply.code(201).send(withEtag(reply, await people.createUser(deps, callerOf(request), request.body))));
+  }, async (request, reply) => reply.code(201).send(withEtag(reply, await createUser(deps, callerOf(request), request.body))));
 
   r.get('/api/v1/users/:id', {
     schema: { tags: ['people'], summary: 'One person', params: idParams, response: { 200: userView, ...problems(404) } },
-  }, async (request, reply) => withEtag(reply, await people.getUser(deps, callerOf(request), request.params.id)));
+  }, async (request, reply) => withEtag(reply, await getUser(deps, callerOf(request), request.params.id)));
 
   r.patch('/api/v1/users/:id', {
     schema: {
@@ -119,28 +123,28 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
       response: { 200: userView, ...problems(403, 404, 409, 412) },
     },
   }, async (request, reply) =>
-    withEtag(reply, await people.updateUser(deps, callerOf(request), request.params.id, request.body, ifMatchVersion(request))));
+    withEtag(reply, await updateUser(deps, callerOf(request), { userId: request.params.id, changes: request.body, ifVersion: ifMatchVersion(request) })));
 
   r.get('/api/v1/teams', {
     schema: { tags: ['people'], summary: 'Teams', querystring: pageQuery, response: { 200: pageOfSchema(teamView), ...problems() } },
-  }, async (request) => people.listTeams(deps, callerOf(request), request.query));
+  }, async (request) => listTeams(deps, callerOf(request), request.query));
 
   r.post('/api/v1/teams', {
     schema: { tags: ['people'], summary: 'Create a team (admins)', body: teamBody, response: { 201: teamView, ...problems(403, 404, 409) } },
-  }, async (request, reply) => reply.code(201).send(withEtag(reply, await people.createTeam(deps, callerOf(request), request.body))));
+  }, async (request, reply) => reply.code(201).send(withEtag(reply, await createTeam(deps, callerOf(request), request.body))));
 
   r.get('/api/v1/teams/:id', {
     schema: { tags: ['people'], summary: 'One team', params: idParams, response: { 200: teamView, ...problems(404) } },
-  }, async (request, reply) => withEtag(reply, await people.getTeam(deps, callerOf(request), request.params.id)));
+  }, async (request, reply) => withEtag(reply, await getTeam(deps, callerOf(request), request.params.id)));
 
   r.patch('/api/v1/teams/:id', {
     schema: { tags: ['people'], summary: 'Rename a team, change its members or manager (admins)', params: idParams, body: updateTeamBody, response: { 200: teamView, ...problems(403, 404, 409, 412) } },
   }, async (request, reply) =>
-    withEtag(reply, await people.updateTeam(deps, callerOf(request), request.params.id, request.body, ifMatchVersion(request))));
+    withEtag(reply, await updateTeam(deps, callerOf(request), { teamId: request.params.id, changes: request.body, ifVersion: ifMatchVersion(request) })));
 
   r.get('/api/v1/tokens', {
     schema: { tags: ['people'], summary: 'API tokens (admins); the secret is never shown again', response: { 200: pageOfSchema(tokenView), ...problems(403) } },
-  }, async (request) => people.listApiTokens(deps, callerOf(request)));
+  }, async (request) => listApiTokens(deps, callerOf(request)));
 
   r.post('/api/v1/tokens', {
     schema: {
@@ -149,12 +153,12 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
       body: tokenBody,
       response: { 201: tokenView.extend({ token: z.string() }), ...problems(403) },
     },
-  }, async (request, reply) => reply.code(201).send(await people.createApiToken(deps, callerOf(request), request.body.name)));
+  }, async (request, reply) => reply.code(201).send(await createApiToken(deps, callerOf(request), request.body.name)));
 
   r.delete('/api/v1/tokens/:id', {
     schema: { tags: ['people'], summary: 'Revoke an API token (admins)', params: idParams, response: { 204: z.null(), ...problems(403, 404) } },
   }, async (request, reply) => {
-    await people.revokeApiToken(deps, callerOf(request), request.params.id);
+    await revokeApiToken(deps, callerOf(request), request.params.id);
     return reply.code(204).send(null);
   });
 }

@@ -1,0 +1,82 @@
+// How many log-in attempts an address may make, and how many failures an account may take, before the answer is 429.
+// Both are counted in the database, so every server process over it shares one count.
+import ipaddr from 'ipaddr.js';
+import type { Deps } from '../platform/context.ts';
+import { TooManyAttempts } from '../platform/errors.ts';
+import { recordAudit } from '../audit/service.ts';
+import * as store from './store.ts';
+
+export interface LoginLimit {
+  max: number;
+  windowMs: number;
+}
+
+/** Failed logins allowed per account (email) in a window (ASVS 2.2.1). */
+export const DEFAULT_ACCOUNT_LOGIN_LIMIT: LoginLimit = { max: 10, windowMs: 15 * 60_000 };
+/** Log-in attempts allowed per client address in a window. */
+export const DEFAULT_ADDRESS_LOGIN_LIMIT: LoginLimit = { max: 10, windowMs: 60_000 };
+
+const lastPruned = new WeakMap<Deps['db'], number>();
+
+/**
+ * Counts this attempt against the client address — in the database, so every
+ * server process and every server over it shares one count — and answers 429
+ * once the address has used up its window. Now and then (at most once a
+ * window per process) the counts of windows that ended are deleted.
+ */
+export async function countAddressAttempt(deps: Deps, ip: string, limits: { address: LoginLimit; account: Pick<LoginLimit, 'windowMs'> }): Promise<void> {
+  const limit = limits.address;
+  const now = deps.clock.now();
+  const counted = await store.addAddressAttempt(deps.db, addressKey(ip), now, now - limit.windowMs);
+  if (now - (lastPruned.get(deps.db) ?? -Infinity) >= limit.windowMs) {
+    lastPruned.set(deps.db, now);
+    await store.pruneLoginThrottles(deps.db, now - limit.windowMs, now - limits.account.windowMs);
+  }
+  if (counted.attempts <= limit.max) return;
+  const waitMs = counted.windowStart + limit.windowMs - now;
+  throw new TooManyAttempts('Too many log-in attempts from this address; try again later', Math.max(1, Math.ceil(waitMs / 1000)));
+}
+
+/**
+ * What an address is counted under: an IPv6 address by its /64 — one
+ * customer's network, from which a client can take any of 2^64 addresses —
+ * and an IPv4 address (or one mapped into IPv6) by itself.
+ */
+export function addressKey(ip: string): string {
+  if (!ipaddr.isValid(ip)) return ip;
+  const address = ipaddr.process(ip);
+  if (address.kind() === 'ipv4') return address.toString();
+  return `${(address as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16)).join(':')}::/64`;
+}
+
+/** 429 while this account has had too many failed logins in the current window, whether or not it exists. */
+export async function refuseWhileThrottled(deps: Deps, email: string, limit: LoginLimit): Promise<void> {
+  const throttle = await store.findLoginFailures(deps.db, email);
+  if (!throttle || throttle.failures < limit.max) return;
+  const retryAt = Number(throttle.window_start) + limit.windowMs;
+  const waitMs = retryAt - deps.clock.now();
+  if (waitMs > 0) throw new TooManyAttempts('Too many failed logins for this account; try again later', Math.ceil(waitMs / 1000));
+}
+
+export interface FailedLogin {
+  email: string;
+  /** The person with that email, if there is one: only then is the failure written to their organisation's audit log. */
+  user: store.UserRow | undefined;
+  ip?: string | null;
+  now: number;
+}
+
+/** Counts a failed log-in against the account, and audits it (and the failure that throttles the account) in the same transaction. */
+export async function countFailedLogin(deps: Deps, failed: FailedLogin, limit: LoginLimit): Promise<void> {
+  const { email, user, ip, now } = failed;
+  await deps.db.transaction().execute(async (trx) => {
+    const failures = await store.addLoginFailure(trx, email, now, now - limit.windowMs);
+    if (!user) return;
+    const subject = { type: 'user', id: user.id };
+    await recordAudit(trx, { orgId: user.org_id, actorId: null, action: 'session.login_failed', subject, ip, data: { failures } }, now);
+    if (failures === limit.max) {
+      await recordAudit(trx, { orgId: user.org_id, actorId: null, action: 'session.login_throttled', subject, ip, data: { failures } }, now);
+    }
+  });
+}
+

@@ -1,0 +1,114 @@
+// Organisations: signing one up with its owner, its settings and time zone, and its counter of task numbers.
+import type { Actor, Deps } from '../platform/context.ts';
+import { NotFound } from '../platform/errors.ts';
+import { newId } from '../platform/ids.ts';
+import { checkVersion } from '../platform/pagination.ts';
+import { recordAudit } from '../audit/service.ts';
+import { hashPassword } from './passwords.ts';
+import { DEFAULT_BUSINESS_HOURS, requireRole, type SignupInput, type UpdateOrgInput } from './person.ts';
+import { presentOrg, presentUser } from './present.ts';
+import type { SessionPolicy } from './sessions.ts';
+import * as store from './store.ts';
+import { issueToken } from './tokens.ts';
+import { emailTaken, insertUserChecked } from './users.ts';
+
+/** A new organisation, its owner, and the owner's first session. */
+export async function signup(deps: Deps, input: SignupInput, policy: Pick<SessionPolicy, 'sessionTtlMs'>) {
+  const now = deps.clock.now();
+  const passwordHash = await hashPassword(input.password);
+  const orgId = newId();
+  const userId = newId();
+  return deps.db.transaction().execute(async (trx) => {
+    if (await store.findUserByEmail(trx, input.email)) throw emailTaken();
+    await store.insertOrg(trx, {
+      id: orgId,
+      name: input.orgName,
+      timezone: input.timezone,
+      business_hours: JSON.stringify(DEFAULT_BUSINESS_HOURS),
+      holidays: '[]',
+      due_soon_minutes: null,
+      missed_grace_minutes: null,
+      task_seq: 0,
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    });
+    await insertUserChecked(trx, {
+      id: userId,
+      org_id: orgId,
+      email: input.email,
+      name: input.name,
+      role: 'owner',
+      password_hash: passwordHash,
+      working_hours: null,
+      time_off: '[]',
+      active: 1,
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    });
+    const token = await issueToken(trx, { orgId, userId, kind: 'session', name: 'signup', now, ttlMs: policy.sessionTtlMs });
+    await recordAudit(trx, { orgId, actorId: userId, action: 'org.created', subject: { type: 'org', id: orgId }, data: { name: input.orgName } }, now);
+    const org = await store.findOrg(trx, orgId);
+    const user = await store.findUser(trx, orgId, userId);
+    return { org: presentOrg(org!), user: presentUser(user!), token: token.secret };
+  });
+}
+
+export async function getOrg(deps: Deps, actor: Actor) {
+  const org = await store.findOrg(deps.db, actor.orgId);
+  if (!org) throw new NotFound('Organisation');
+  return presentOrg(org);
+}
+
+/** The organisation's IANA time zone, read inside the caller's transaction (recurrence counts on its wall clock). */
+export async function orgTimezone(db: Deps['db'], orgId: string): Promise<string> {
+  const org = await store.findOrg(db, orgId);
+  if (!org) throw new NotFound('Organisation');
+  return org.timezone;
+}
+
+/** Every organisation's id and time zone (the daily digest runs in each one's morning). */
+export async function organisationZones(deps: Pick<Deps, 'db'>): Promise<{ id: string; timezone: string }[]> {
+  return store.orgZones(deps.db);
+}
+
+export interface OrgChange {
+  changes: UpdateOrgInput;
+  /** The version the caller last saw (If-Match); a newer one answers 412. */
+  ifVersion?: number;
+}
+
+export async function updateOrg(deps: Deps, actor: Actor, { changes: input, ifVersion }: OrgChange) {
+  requireRole(actor, 'admin');
+  return deps.db.transaction().execute(async (trx) => {
+    const org = await store.findOrg(trx, actor.orgId);
+    if (!org) throw new NotFound('Organisation');
+    checkVersion(org.version, ifVersion);
+    const changed = Object.keys(input).filter((k) => input[k as keyof UpdateOrgInput] !== undefined);
+    await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'org.settings_changed', subject: { type: 'org', id: actor.orgId }, data: { fields: changed } }, deps.clock.now());
+    await store.updateOrg(trx, actor.orgId, {
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.timezone !== undefined && { timezone: input.timezone }),
+      ...(input.businessHours !== undefined && { business_hours: JSON.stringify(input.businessHours) }),
+      ...(input.holidays !== undefined && { holidays: JSON.stringify([...new Set(input.holidays)].sort()) }),
+      ...(input.dueSoonMinutes !== undefined && { due_soon_minutes: input.dueSoonMinutes }),
+      ...(input.missedGraceMinutes !== undefined && { missed_grace_minutes: input.missedGraceMinutes }),
+      updated_at: deps.clock.now(),
+      version: org.version + 1,
+    });
+    return presentOrg((await store.findOrg(trx, actor.orgId))!);
+  });
+}
+
+// The organisation keeps the counter behind its tasks' `T-n` numbers; tasks take them from here.
+
+/** The next `T-n` number of the organisation, taken inside the caller's transaction. */
+export function takeTaskNumber(trx: Deps['db'], orgId: string): Promise<number> {
+  return store.nextTaskNumber(trx, orgId);
+}
+
+/** `count` consecutive task numbers for a bulk load; returns the first. */
+export function reserveTaskNumbers(trx: Deps['db'], orgId: string, count: number): Promise<number> {
+  return store.nextTaskNumbers(trx, orgId, count);
+}

@@ -1,0 +1,112 @@
+// Signing in: logging in and out, and finding the caller behind a session or API token on every request.
+// Other ways in (invitations, password reset, two-factor, single sign-on) belong with it.
+import type { Actor, Deps, Role } from '../platform/context.ts';
+import { Unauthorized } from '../platform/errors.ts';
+import { sha256 } from '../platform/ids.ts';
+import { recordAudit } from '../audit/service.ts';
+import { countAddressAttempt, countFailedLogin, DEFAULT_ACCOUNT_LOGIN_LIMIT, DEFAULT_ADDRESS_LOGIN_LIMIT, type LoginLimit, refuseWhileThrottled } from './loginLimits.ts';
+import { verifyPassword } from './passwords.ts';
+import { presentUser } from './present.ts';
+import * as store from './store.ts';
+import { issueToken } from './tokens.ts';
+
+export interface SessionPolicy {
+  sessionTtlMs: number;
+  /** Failed logins allowed per account (email) in a window before it answers 429 (ASVS 2.2.1). */
+  accountLoginLimit?: LoginLimit;
+  /** Log-in attempts allowed per client address in a window, counted across every server process over the database. */
+  addressLoginLimit?: LoginLimit;
+}
+
+export interface LoginInput {
+  email: string;
+  password: string;
+  /** The caller's address, counted against its own limit. */
+  ip?: string | null;
+  /** The session the caller already had: it is replaced at login, not kept beside the new one. */
+  replacesTokenId?: string | null;
+}
+
+export async function login(deps: Deps, input: LoginInput, policy: SessionPolicy) {
+  const { email, password, ip } = input;
+  const limit = policy.accountLoginLimit ?? DEFAULT_ACCOUNT_LOGIN_LIMIT;
+  if (ip) await countAddressAttempt(deps, ip, { address: policy.addressLoginLimit ?? DEFAULT_ADDRESS_LOGIN_LIMIT, account: limit });
+  await refuseWhileThrottled(deps, email, limit);
+  const user = await store.findUserByEmail(deps.db, email);
+  const ok = await verifyPassword(password, user?.password_hash ?? null);
+  const now = deps.clock.now();
+  if (!user || !ok || user.active !== 1) {
+    await countFailedLogin(deps, { email, user, ip, now }, limit);
+    throw new Unauthorized('The email or password is not right');
+  }
+  const token = await deps.db.transaction().execute(async (trx) => {
+    await store.clearLoginFailures(trx, email);
+    // A session the caller already had is replaced, not kept beside the new one (no session fixation).
+    if (input.replacesTokenId) await store.revokeToken(trx, user.org_id, input.replacesTokenId, now);
+    const issued = await issueToken(trx, { orgId: user.org_id, userId: user.id, kind: 'session', name: 'login', now, ttlMs: policy.sessionTtlMs });
+    await recordAudit(trx, { orgId: user.org_id, actorId: user.id, action: 'session.created', subject: { type: 'session', id: issued.row.id }, ip }, now);
+    return issued;
+  });
+  return { token: token.secret, user: presentUser(user) };
+}
+
+export async function logout(deps: Deps, actor: Actor, tokenId: string): Promise<void> {
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    await store.revokeToken(trx, actor.orgId, tokenId, now);
+    await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'session.ended', subject: { type: 'session', id: tokenId } }, now);
+  });
+}
+
+export async function logoutEverywhere(deps: Deps, actor: Actor): Promise<void> {
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    await store.revokeSessionsOf(trx, actor.orgId, actor.userId, now);
+    await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'session.ended_everywhere', subject: { type: 'user', id: actor.userId } }, now);
+  });
+}
+
+export interface Authenticated extends Actor {
+  tokenId: string;
+  tokenKind: string;
+}
+
+/** A sign-in this server checked recently, and the organisation's auth epoch when it did. */
+interface SignedIn {
+  caller: Authenticated;
+  epoch: number;
+  expiresAt: number | null;
+  checkedAt: number;
+}
+
+/** How long a cached sign-in is used before its token is looked up again, whatever the epoch says. */
+export const SIGN_IN_CACHE_MS = 10_000;
+const SIGN_IN_CACHE_MAX = 10_000;
+// One cache per database handle: a process may serve several databases (tests do).
+const signInCaches = new WeakMap<Deps['db'], Map<string, SignedIn>>();
+
+/**
+ * The caller behind a bearer token or session cookie. A token looked up in the
+ * last few seconds is taken from this server's cache after one primary-key read
+ * of its organisation's auth epoch, which every revocation, log-out, role change
+ * and deactivation counts up in its own transaction — so a token revoked
+ * through any server process stops working at its next request here.
+ */
+export async function authenticate(deps: Deps, secret: string): Promise<Authenticated | null> {
+  const hash = sha256(secret);
+  const now = deps.clock.now();
+  let cache = signInCaches.get(deps.db);
+  if (!cache) signInCaches.set(deps.db, (cache = new Map()));
+  const cached = cache.get(hash);
+  if (cached) {
+    const fresh = performance.now() - cached.checkedAt < SIGN_IN_CACHE_MS && (cached.expiresAt === null || cached.expiresAt > now);
+    if (fresh && (await store.authEpoch(deps.db, cached.caller.orgId)) === cached.epoch) return { ...cached.caller };
+    cache.delete(hash);
+  }
+  const row = await store.findLiveToken(deps.db, hash, now);
+  if (!row || row.active !== 1) return null;
+  const caller: Authenticated = { userId: row.user_id, orgId: row.org_id, role: row.role as Role, tokenId: row.id, tokenKind: row.kind };
+  if (cache.size >= SIGN_IN_CACHE_MAX) cache.clear();
+  cache.set(hash, { caller, epoch: row.epoch, expiresAt: row.expires_at === null ? null : Number(row.expires_at), checkedAt: performance.now() });
+  return { ...caller };
+}

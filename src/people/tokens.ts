@@ -1,0 +1,71 @@
+// Tokens: issuing the secret behind a session or an API token, and the API tokens admins give integrations.
+import type { Actor, Deps, Role } from '../platform/context.ts';
+import { NotFound } from '../platform/errors.ts';
+import { newId, newSecret, sha256 } from '../platform/ids.ts';
+import { recordAudit } from '../audit/service.ts';
+import { requireRole } from './person.ts';
+import { presentToken } from './present.ts';
+import * as store from './store.ts';
+
+export interface TokenToIssue {
+  orgId: string;
+  userId: string;
+  kind: 'session' | 'api';
+  name: string;
+  now: number;
+  /** How long it lives; null for an API token, which lives until revoked. */
+  ttlMs: number | null;
+}
+
+/** Stores a new token inside the caller's transaction; the secret is in this answer only (the database keeps its hash). */
+export async function issueToken(trx: Deps['db'], t: TokenToIssue) {
+  const secret = newSecret(t.kind === 'api' ? 'fla' : 'fls');
+  const row = {
+    id: newId(),
+    org_id: t.orgId,
+    user_id: t.userId,
+    kind: t.kind,
+    name: t.name,
+    token_hash: sha256(secret),
+    created_at: t.now,
+    expires_at: t.ttlMs === null ? null : t.now + t.ttlMs,
+    last_used_at: null,
+    revoked_at: null,
+  };
+  await store.insertToken(trx, row);
+  return { secret, row };
+}
+
+export async function createApiToken(deps: Deps, actor: Actor, name: string) {
+  requireRole(actor, 'admin');
+  const now = deps.clock.now();
+  const issued = await deps.db.transaction().execute(async (trx) => {
+    const token = await issueToken(trx, { orgId: actor.orgId, userId: actor.userId, kind: 'api', name, now, ttlMs: null });
+    await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'token.created', subject: { type: 'token', id: token.row.id }, data: { name } }, now);
+    return token;
+  });
+  return { ...presentToken(issued.row), token: issued.secret };
+}
+
+/** Creates an API token for the owner of the organisation with this user's email (the command line's `token create`). */
+export async function createApiTokenFor(deps: Deps, email: string, name: string) {
+  const user = await store.findUserByEmail(deps.db, email.toLowerCase());
+  if (!user) throw new NotFound('User');
+  return createApiToken(deps, { userId: user.id, orgId: user.org_id, role: user.role as Role }, name);
+}
+
+export async function listApiTokens(deps: Deps, actor: Actor) {
+  requireRole(actor, 'admin');
+  const rows = await store.listTokens(deps.db, actor.orgId, 'api');
+  return { items: rows.map(presentToken), nextCursor: null };
+}
+
+export async function revokeApiToken(deps: Deps, actor: Actor, tokenId: string): Promise<void> {
+  requireRole(actor, 'admin');
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    const changed = await store.revokeToken(trx, actor.orgId, tokenId, now);
+    if (changed === 0) throw new NotFound('Token');
+    await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'token.revoked', subject: { type: 'token', id: tokenId } }, now);
+  });
+}

@@ -7,14 +7,15 @@ import { callerOf } from '../platform/http/auth.ts';
 import { ifMatchVersion, withEtag } from '../platform/http/etag.ts';
 import { idParams, pageOfSchema, pageQuery, problems } from '../platform/http/schemas.ts';
 import { createWebhookBody, deliveriesQuery, deliveryView, type DeliveryPolicy, updateWebhookBody, webhookView, webhookWithSecretView } from './webhook.ts';
-import * as webhooks from './service.ts';
+import { sendTest } from './delivery.ts';
+import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, rotateSecret, updateWebhook } from './subscriptions.ts';
 
 export function webhookRoutes(app: FastifyInstance, deps: Deps, policy: DeliveryPolicy): void {
   const r = typed(app);
 
   r.get('/api/v1/webhooks', {
     schema: { tags: ['webhooks'], summary: 'Outbound webhook subscriptions (admins)', querystring: pageQuery, response: { 200: pageOfSchema(webhookView), ...problems(403) } },
-  }, async (request) => webhooks.listWebhooks(deps, callerOf(request), request.query));
+  }, async (request) => listWebhooks(deps, callerOf(request), request.query));
 
   r.post('/api/v1/webhooks', {
     schema: {
@@ -25,13 +26,13 @@ export function webhookRoutes(app: FastifyInstance, deps: Deps, policy: Delivery
       response: { 201: webhookWithSecretView, ...problems(403) },
     },
   }, async (request, reply) => {
-    const created = await webhooks.createWebhook(deps, callerOf(request), request.body, policy);
+    const created = await createWebhook(deps, callerOf(request), { webhook: request.body, egress: policy });
     return reply.code(201).send(withEtag(reply, created));
   });
 
   r.get('/api/v1/webhooks/:id', {
     schema: { tags: ['webhooks'], summary: 'One webhook subscription (without its secret)', params: idParams, response: { 200: webhookView, ...problems(403, 404) } },
-  }, async (request, reply) => withEtag(reply, await webhooks.getWebhook(deps, callerOf(request), request.params.id)));
+  }, async (request, reply) => withEtag(reply, await getWebhook(deps, callerOf(request), request.params.id)));
 
   r.patch('/api/v1/webhooks/:id', {
     schema: {
@@ -42,12 +43,12 @@ export function webhookRoutes(app: FastifyInstance, deps: Deps, policy: Delivery
       body: updateWebhookBody,
       response: { 200: webhookView, ...problems(403, 404, 412) },
     },
-  }, async (request, reply) => withEtag(reply, await webhooks.updateWebhook(deps, callerOf(request), request.params.id, request.body, policy, ifMatchVersion(request))));
+  }, async (request, reply) => withEtag(reply, await updateWebhook(deps, callerOf(request), { id: request.params.id, changes: request.body, ifVersion: ifMatchVersion(request), egress: policy })));
 
   r.delete('/api/v1/webhooks/:id', {
     schema: { tags: ['webhooks'], summary: 'Delete a webhook and its delivery log; nothing queued for it is sent', params: idParams, response: { 204: z.null(), ...problems(403, 404, 412) } },
   }, async (request, reply) => {
-    await webhooks.deleteWebhook(deps, callerOf(request), request.params.id, ifMatchVersion(request));
+    await deleteWebhook(deps, callerOf(request), { id: request.params.id, ifVersion: ifMatchVersion(request) });
     return reply.code(204).send(null);
   });
 
@@ -58,7 +59,7 @@ export function webhookRoutes(app: FastifyInstance, deps: Deps, policy: Delivery
       params: idParams,
       response: { 200: webhookWithSecretView, ...problems(403, 404) },
     },
-  }, async (request, reply) => withEtag(reply, await webhooks.rotateSecret(deps, callerOf(request), request.params.id)));
+  }, async (request, reply) => withEtag(reply, await rotateSecret(deps, callerOf(request), request.params.id)));
 
   r.get('/api/v1/webhooks/:id/deliveries', {
     schema: {
@@ -68,7 +69,7 @@ export function webhookRoutes(app: FastifyInstance, deps: Deps, policy: Delivery
       querystring: deliveriesQuery,
       response: { 200: pageOfSchema(deliveryView), ...problems(403, 404) },
     },
-  }, async (request) => webhooks.listDeliveries(deps, callerOf(request), request.params.id, request.query));
+  }, async (request) => listDeliveries(deps, callerOf(request), { ...request.query, webhookId: request.params.id }));
 
   r.post('/api/v1/webhooks/:id/test', {
     schema: {
@@ -77,5 +78,5 @@ export function webhookRoutes(app: FastifyInstance, deps: Deps, policy: Delivery
       params: idParams,
       response: { 200: deliveryView, ...problems(403, 404) },
     },
-  }, async (request) => webhooks.sendTest(deps, callerOf(request), request.params.id, policy));
+  }, async (request) => sendTest(deps, callerOf(request), { webhookId: request.params.id, policy }));
 }

@@ -1,0 +1,139 @@
+// The rule builder: name it, say when (an event, a wait, conditions), then what to do (tasks to create, other actions kept).
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { api, ApiError, describeError } from '../api/client.ts';
+import { showToast } from '../shell/toasts.tsx';
+import { WebhookActionPicker } from '../webhooks/WebhookActionPicker.tsx';
+import { rulesKey } from './api.ts';
+import { DurationInput, Field } from './builderFields.tsx';
+import { actionLabel } from './labels.ts';
+import {
+  CUSTOM,
+  type ConditionRow,
+  emptyRule,
+  emptyTask,
+  EVENT_CHOICES,
+  FIELD_SUGGESTIONS,
+  fromRule,
+  type Operator,
+  OPERATORS,
+  type RuleForm,
+  type RuleView,
+  type TaskAction,
+  toRuleBody,
+} from './ruleForm.ts';
+import { TaskActionCard } from './TaskActionCard.tsx';
+
+export function RuleBuilder({ rule, onDone }: { rule: RuleView | null; onDone: () => void }) {
+  const [form, setForm] = useState<RuleForm>(() => (rule ? fromRule(rule) : emptyRule()));
+  const qc = useQueryClient();
+  const set = (changes: Partial<RuleForm>) => setForm((f) => ({ ...f, ...changes }));
+  const setCondition = (i: number, changes: Partial<ConditionRow>) => set({ conditions: form.conditions.map((c, j) => (j === i ? { ...c, ...changes } : c)) });
+  const setTask = (i: number, changes: Partial<TaskAction>) => set({ tasks: form.tasks.map((t, j) => (j === i ? { ...t, ...changes } : t)) });
+
+  const save = useMutation({
+    mutationFn: () => {
+      const body = toRuleBody(form);
+      return rule
+        ? api.patch<RuleView>(`/api/v1/rules/${encodeURIComponent(rule.id)}`, body, { 'if-match': `"${rule.version}"` })
+        : api.post<RuleView>('/api/v1/rules', body);
+    },
+    onSuccess: (saved) => {
+      void qc.invalidateQueries({ queryKey: rulesKey });
+      showToast(rule ? `Saved “${saved.name}”` : `Created “${saved.name}”`);
+      onDone();
+    },
+  });
+  const problems = save.error instanceof ApiError ? (save.error.problem.errors ?? []) : [];
+  const errorAt = (path: string) => problems.find((p) => p.path === path)?.message;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    save.mutate();
+  };
+
+  return (
+    <form className="rule-builder" onSubmit={submit} aria-label={rule ? `Edit ${rule.name}` : 'New rule'}>
+      <div className="builder-section">
+        <Field label="Rule name" error={errorAt('name')}>
+          <input value={form.name} onChange={(e) => set({ name: e.target.value })} placeholder="e.g. Call new website leads back" maxLength={200} />
+        </Field>
+        <label className="check"><input type="checkbox" checked={form.enabled} onChange={(e) => set({ enabled: e.target.checked })} /> Enabled</label>
+      </div>
+
+      <div className="builder-section">
+        <h2 className="builder-title"><span className="step-badge">1</span> When</h2>
+        <div className="builder-row">
+          <Field label="Event" error={errorAt('trigger.event')}>
+            <select value={form.event} onChange={(e) => set({ event: e.target.value })}>
+              {EVENT_CHOICES.map((g) => (
+                <optgroup key={g.group} label={g.group}>
+                  {g.events.map(([event, label]) => <option key={event} value={event}>{label} ({event})</option>)}
+                </optgroup>
+              ))}
+              <option value={CUSTOM}>Custom event from another system…</option>
+            </select>
+          </Field>
+          {form.event === CUSTOM && (
+            <Field label="Custom event type" error={errorAt('trigger.event')}>
+              <input value={form.customEvent} onChange={(e) => set({ customEvent: e.target.value })} placeholder="invoice.overdue" />
+            </Field>
+          )}
+          <Field label="Wait before acting" error={errorAt('trigger.delay')}>
+            <DurationInput amount={form.delayAmount} unit={form.delayUnit} onChange={(delayAmount, delayUnit) => set({ delayAmount, delayUnit })} placeholder="at once" />
+          </Field>
+        </div>
+        <h3 className="builder-sub">Only if</h3>
+        <datalist id="rule-fields">{FIELD_SUGGESTIONS.map((f) => <option key={f} value={f} />)}</datalist>
+        {form.conditions.length === 0 && <p className="muted small">Every such event — add a condition to narrow it down.</p>}
+        {form.conditions.map((c, i) => (
+          <div key={i} className="condition-row" data-testid={`condition-${i}`}>
+            <input list="rule-fields" aria-label={`Condition ${i + 1} field`} value={c.field} onChange={(e) => setCondition(i, { field: e.target.value })} placeholder="record.source" className={errorAt(`trigger.where.${i}.field`) ? 'invalid' : ''} />
+            <select aria-label={`Condition ${i + 1} operator`} value={c.op} onChange={(e) => setCondition(i, { op: e.target.value as Operator })}>
+              {OPERATORS.map(([op, label]) => <option key={op} value={op}>{label}</option>)}
+            </select>
+            {c.op === 'exists' ? (
+              <select aria-label={`Condition ${i + 1} value`} value={c.value || 'true'} onChange={(e) => setCondition(i, { value: e.target.value })}>
+                <option value="true">yes</option>
+                <option value="false">no</option>
+              </select>
+            ) : (
+              <input aria-label={`Condition ${i + 1} value`} value={c.value} onChange={(e) => setCondition(i, { value: e.target.value })} placeholder={c.op === 'in' ? 'quoted, won' : 'website'} />
+            )}
+            <button type="button" className="icon-button" aria-label={`Remove condition ${i + 1}`} onClick={() => set({ conditions: form.conditions.filter((_, j) => j !== i) })}>✕</button>
+            {(errorAt(`trigger.where.${i}.field`) || errorAt(`trigger.where.${i}.value`)) && <p className="field-error condition-error">{errorAt(`trigger.where.${i}.field`) ?? errorAt(`trigger.where.${i}.value`)}</p>}
+          </div>
+        ))}
+        <button type="button" className="link-button" onClick={() => set({ conditions: [...form.conditions, { field: '', op: 'eq', value: '' }] })}>+ Add condition</button>
+      </div>
+
+      <div className="builder-section">
+        <h2 className="builder-title"><span className="step-badge">2</span> Then</h2>
+        {form.tasks.map((t, i) => (
+          <TaskActionCard
+            key={i}
+            index={i}
+            task={t}
+            removable={form.tasks.length + form.otherActions.length > 1}
+            onChange={(changes) => setTask(i, changes)}
+            onRemove={() => set({ tasks: form.tasks.filter((_, j) => j !== i) })}
+            errorAt={errorAt}
+          />
+        ))}
+        {form.otherActions.map((a, i) => (
+          <div key={`other-${i}`} className="action-card action-kept">
+            <span>Also: {actionLabel(a)}</span>
+            <button type="button" className="icon-button" aria-label={`Remove ${actionLabel(a)}`} onClick={() => set({ otherActions: form.otherActions.filter((_, j) => j !== i) })}>✕</button>
+          </div>
+        ))}
+        <button type="button" className="link-button" onClick={() => set({ tasks: [...form.tasks, emptyTask()] })}>+ Add another task</button>
+        <WebhookActionPicker onAdd={(webhookId) => set({ otherActions: [...form.otherActions, { type: 'webhook', webhookId }] })} />
+      </div>
+
+      {save.error && <p className="error" role="alert">{describeError(save.error)}</p>}
+      <div className="form-actions builder-actions">
+        <button type="button" className="button" onClick={onDone}>Cancel</button>
+        <button type="submit" className="button button-primary" disabled={save.isPending}>{rule ? 'Save rule' : 'Create rule'}</button>
+      </div>
+    </form>
+  );
+}

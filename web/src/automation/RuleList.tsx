@@ -1,0 +1,55 @@
+// The rules, each with its on/off switch, what it does in a sentence, how often it fired, and a dry run.
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, describeError } from '../api/client.ts';
+import { EmptyState } from '../shell/PageHeader.tsx';
+import { showToast } from '../shell/toasts.tsx';
+import { rulesKey, useRules } from './api.ts';
+import { DryRun } from './DryRun.tsx';
+import { actionLabel, lowerFirst } from './labels.ts';
+import { describeTrigger, type RuleView } from './ruleForm.ts';
+import { RuleStats } from './RuleStats.tsx';
+
+export function RuleList({ onEdit }: { onEdit: (rule: RuleView) => void }) {
+  const rules = useRules();
+  const qc = useQueryClient();
+  const [trying, setTrying] = useState<string | null>(null);
+  const toggle = useMutation({
+    mutationFn: (rule: RuleView) => api.patch<RuleView>(`/api/v1/rules/${encodeURIComponent(rule.id)}`, { enabled: !rule.enabled }, { 'if-match': `"${rule.version}"` }),
+    onSuccess: (saved) => {
+      qc.setQueryData<RuleView[]>(rulesKey, (list) => list?.map((r) => (r.id === saved.id ? saved : r)));
+      showToast(`${saved.name}: ${saved.enabled ? 'on' : 'off'}`);
+    },
+    onError: (error) => {
+      showToast(`Could not change the rule: ${describeError(error)}`, { tone: 'error' });
+      void qc.invalidateQueries({ queryKey: rulesKey });
+    },
+  });
+  if (rules.error) return <p className="error pad">{describeError(rules.error)}</p>;
+  if (!rules.data) return <p className="muted pad">Loading…</p>;
+  if (rules.data.length === 0) return <EmptyState title="No rules yet" hint="Build one with + New rule, or install a playbook for your trade." />;
+  return (
+    <ul className="rule-list">
+      {rules.data.map((rule) => (
+        <li key={rule.id} className={`rule ${rule.enabled ? '' : 'rule-off'}`} data-rule-id={rule.id}>
+          <div className="rule-row">
+            <label className="switch" title={rule.enabled ? 'On: turn off' : 'Off: turn on'}>
+              <input type="checkbox" role="switch" checked={rule.enabled} aria-label={`${rule.name} enabled`} onChange={() => toggle.mutate(rule)} />
+              <span className="switch-track" aria-hidden="true" />
+            </label>
+            <div className="rule-text">
+              <div className="rule-name">{rule.name} {rule.playbook && <span className="chip">playbook</span>}</div>
+              <div className="rule-when muted">When {lowerFirst(describeTrigger(rule))} → {rule.actions.map(actionLabel).join(', ')}</div>
+              <RuleStats stats={rule.stats} />
+            </div>
+            <div className="rule-buttons">
+              <button type="button" className="button" onClick={() => setTrying(trying === rule.id ? null : rule.id)} aria-expanded={trying === rule.id}>Dry run</button>
+              <button type="button" className="button" onClick={() => onEdit(rule)}>Edit</button>
+            </div>
+          </div>
+          {trying === rule.id && <DryRun rule={rule} />}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,42 @@
+// Where work waits: the average stay in each status, and where unresolved work piles up.
+import { STATUS_LABEL, type Status } from '../api/types.ts';
+import { type Bottlenecks, useReport } from './api.ts';
+import { BarChart, COLORS } from './charts.tsx';
+import { formatHours, type ReportFilter } from './format.ts';
+import { hours, MiniTable, ReportCard, teamName } from './ReportCard.tsx';
+
+export function BottlenecksReport({ filter }: { filter: ReportFilter }) {
+  const report = useReport<Bottlenecks>('bottlenecks', filter);
+  return (
+    <ReportCard name="bottlenecks" title="Bottlenecks" subtitle="Average stay in each status, and where unresolved work piles up" filter={filter} report={report}>
+      {(b) => (
+        <>
+          <BarChart
+            label="Average hours a task stays in each status"
+            labels={b.statuses.map((s) => STATUS_LABEL[s.status as Status] ?? s.status)}
+            format={formatHours}
+            series={[{ label: 'Average stay', values: b.statuses.map((s) => hours(s.averageStayMs)), color: b.statuses.map((s) => (s.status === 'blocked' ? COLORS.danger : s.status === 'waiting' ? COLORS.violet : COLORS.accent)) }]}
+          />
+          {b.pileUps.length > 0 && (
+            <table className="table report-table">
+              <thead><tr><th>Team</th><th>Status</th><th className="num">Tasks</th><th className="num">Overdue</th></tr></thead>
+              <tbody>
+                {b.pileUps.slice(0, 6).map((p) => (
+                  <tr key={`${p.teamId}-${p.status}`}>
+                    <td>{teamName(p)}</td>
+                    <td>{STATUS_LABEL[p.status]}</td>
+                    <td className="num">{p.count}</td>
+                    <td className={`num ${p.overdue ? 'error' : ''}`}>{p.overdue}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {b.leadStages.length > 0 && (
+            <MiniTable title="Leads with open follow-ups, by stage" rows={b.leadStages.slice(0, 5).map((l) => [l.stage, `${l.overdueTasks} overdue of ${l.openTasks}`])} />
+          )}
+        </>
+      )}
+    </ReportCard>
+  );
+}

@@ -1,0 +1,46 @@
+// How long work takes to complete, week by week and per person, and how much of it is on time.
+import { type Completion, useReport } from './api.ts';
+import { BarChart, COLORS } from './charts.tsx';
+import { formatDuration, type ReportFilter } from './format.ts';
+import { Empty, hours, percent, personName, RateBadge, ReportCard, shortDate } from './ReportCard.tsx';
+
+export function CompletionReport({ filter }: { filter: ReportFilter }) {
+  const report = useReport<Completion>('completion', filter);
+  return (
+    <ReportCard name="completion" title="Completion time" subtitle="Median and p90 hours to complete, on-time rate" filter={filter} report={report}>
+      {(c) =>
+        c.overall.completed === 0 ? (
+          <Empty>No task was completed in this period.</Empty>
+        ) : (
+          <>
+            <BarChart
+              label="Median and p90 hours to complete per week, with the on-time rate"
+              labels={c.byWeek.map((w) => shortDate(w.week))}
+              format={(v) => `${Math.round(v)} h`}
+              lineFormat={(v) => `${Math.round(v)}%`}
+              series={[
+                { label: 'Median', values: c.byWeek.map((w) => hours(w.medianMs)), color: COLORS.accent },
+                { label: 'p90', values: c.byWeek.map((w) => hours(w.p90Ms)), color: COLORS.accentSoft },
+                { label: 'On time %', values: c.byWeek.map((w) => percent(w.onTimeRate)), color: COLORS.ok, line: true },
+              ]}
+            />
+            <table className="table report-table">
+              <thead><tr><th>Person</th><th className="num">Done</th><th className="num">Median</th><th className="num">p90</th><th className="num">On time</th></tr></thead>
+              <tbody>
+                {c.byPerson.map((p) => (
+                  <tr key={p.assigneeId ?? 'none'}>
+                    <td>{personName(p)}</td>
+                    <td className="num">{p.completed}</td>
+                    <td className="num">{formatDuration(p.medianMs)}</td>
+                    <td className="num">{formatDuration(p.p90Ms)}</td>
+                    <td className="num"><RateBadge rate={p.onTimeRate} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )
+      }
+    </ReportCard>
+  );
+}

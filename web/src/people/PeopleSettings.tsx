@@ -1,0 +1,77 @@
+// The people in the business: their roles, and who can still sign in.
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { describeError } from '../api/client.ts';
+import type { User } from '../api/types.ts';
+import { showToast } from '../shell/toasts.tsx';
+import { Avatar } from '../tasks/bits.tsx';
+import { keys, useUsers } from '../tasks/queries.ts';
+import { type Errors, errorsOf, FieldError, save } from './settingsForm.tsx';
+
+const ROLES = ['owner', 'admin', 'manager', 'member'] as const;
+
+export function People({ canEdit, myRole }: { canEdit: boolean; myRole: User['role'] }) {
+  const users = useUsers();
+  const qc = useQueryClient();
+  const [errors, setErrors] = useState<Errors>({});
+  const [rowError, setRowError] = useState<{ id: string; message: string } | null>(null);
+  const change = async (user: User, changes: Partial<Pick<User, 'role' | 'active'>>) => {
+    setRowError(null);
+    try {
+      await save('PATCH', `/api/v1/users/${user.id}`, changes, user.version);
+      showToast(`Updated ${user.name}`);
+    } catch (error) {
+      setRowError({ id: user.id, message: describeError(error) });
+    }
+    void qc.invalidateQueries({ queryKey: keys.users });
+  };
+  const add = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const body = Object.fromEntries([...new FormData(form)].filter(([, v]) => v !== ''));
+    setErrors({});
+    try {
+      const created = await save<User>('POST', '/api/v1/users', body);
+      showToast(`Added ${created.name}`);
+      form.reset();
+      void qc.invalidateQueries({ queryKey: keys.users });
+    } catch (error) {
+      setErrors(errorsOf(error));
+    }
+  };
+  return (
+    <section className="settings-section" aria-label="People">
+      <h2>People</h2>
+      <table className="table">
+        <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Active</th></tr></thead>
+        <tbody>
+          {(users.data ?? []).map((user) => (
+            <tr key={user.id}>
+              <td><span className="person"><Avatar user={user} size={20} /> {user.name}</span>{rowError?.id === user.id && <p className="field-error" role="alert">{rowError.message}</p>}</td>
+              <td className="muted">{user.email}</td>
+              <td>
+                <select aria-label={`Role of ${user.name}`} value={user.role} disabled={!canEdit || (user.role === 'owner' && myRole !== 'owner')} onChange={(e) => void change(user, { role: e.target.value as User['role'] })}>
+                  {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+                </select>
+              </td>
+              <td><input type="checkbox" aria-label={`${user.name} is active`} checked={user.active} disabled={!canEdit} onChange={(e) => void change(user, { active: e.target.checked })} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {canEdit && (
+        <form className="inline-form" onSubmit={add} noValidate aria-label="Add a person">
+          <div><input name="name" placeholder="Name" aria-label="Name" /><FieldError errors={errors} path="name" /></div>
+          <div><input name="email" placeholder="Email" aria-label="Email" type="email" /><FieldError errors={errors} path="email" /></div>
+          <div>
+            <select name="role" aria-label="Role" defaultValue="member">{ROLES.filter((r) => r !== 'owner').map((r) => <option key={r} value={r}>{r}</option>)}</select>
+            <FieldError errors={errors} path="role" />
+          </div>
+          <div><input name="password" placeholder="Password (optional)" aria-label="Password" type="password" /><FieldError errors={errors} path="password" /></div>
+          <button type="submit" className="button button-primary">Add person</button>
+          <FieldError errors={errors} path="_" />
+        </form>
+      )}
+    </section>
+  );
+}

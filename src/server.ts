@@ -13,6 +13,8 @@ import { recordRoutes } from './records/routes.ts';
 import { authenticate } from './people/service.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
+import { tasksOfRecord } from './tasks/reads.ts';
+import { taskView } from './tasks/task.ts';
 import { automationRoutes } from './automation/routes.ts';
 import { type Automation, automation as startAutomation, type AutomationConfig } from './automation/runner.ts';
 import { auditRoutes } from './audit/routes.ts';
@@ -67,7 +69,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   auditRoutes(app, deps);
   calendarRoutes(app, deps, { publicUrl: options.publicUrl ?? process.env.FINISHLINE_PUBLIC_URL ?? 'http://localhost:3000' });
   taskRoutes(app, deps);
-  recordRoutes(app, deps);
+  recordRoutes(app, deps, { view: taskView, of: tasksOfRecord });
   planRoutes(app, deps);
   importRoutes(app, deps);
   backupRoutes(app, deps, database);

@@ -100,10 +100,9 @@ async function createTask(ctx: RunContext, action: CreateTaskAction, index: numb
   const dueAt = action.due ? dueAfter(ctx.calendar, startFrom, action.due, action.businessHours) : null;
   if (action.due && dueAt === null) ctx.notes.push('the organisation has no business hours: the task has no due date');
   const owner = action.assign ? await chooseOwner(ctx, action.assign) : { assigneeId: null, teamId: null };
-  const row = await tasks.insertNewTask(
-    ctx.trx,
-    ctx.actor,
-    {
+  const row = await tasks.insertNewTask(ctx.trx, {
+    actor: ctx.actor,
+    input: {
       title: render(action.title, ctx.scope).trim().slice(0, 200) || ctx.rule.name.slice(0, 200),
       description: render(action.description, ctx.scope).slice(0, 20_000),
       status: 'open',
@@ -118,10 +117,10 @@ async function createTask(ctx: RunContext, action: CreateTaskAction, index: numb
       waitingUntil: null,
       blockedBy: predecessors.map((t) => t.id),
     },
-    { kind: 'rule', ruleId: ctx.rule.id, eventId: ctx.event.id },
-    ctx.now,
-    { automationKey: key, dedupeKey: action.allowDuplicates ? null : key },
-  );
+    source: { kind: 'rule', ruleId: ctx.rule.id, eventId: ctx.event.id },
+    now: ctx.now,
+    keys: { automationKey: key, dedupeKey: action.allowDuplicates ? null : key },
+  });
   const view = tasks.presentTask(row, ctx.now);
   ctx.created.push(view);
   if (action.step) ctx.steps.set(action.step, view);

@@ -131,7 +131,7 @@ function createOne(trx: Db, actor: Actor, request: ImportRequest, body: unknown,
     case 'leads':
       return createLeadIn(trx, actor, body as never, now).then((r) => r.id);
     case 'tasks':
-      return insertNewTask(trx, actor, body as never, request.source, now).then((r) => r.id);
+      return insertNewTask(trx, { actor, input: body as never, source: request.source, now }).then((r) => r.id);
   }
 }
 

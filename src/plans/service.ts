@@ -109,17 +109,16 @@ export async function makePlanTask(trx: Db, actor: Actor, serviceId: string, due
   const service = plan && (await findRecordView(trx, actor.orgId, 'service', serviceId));
   if (!plan || !service || service.archivedAt !== null || service.nextDueAt === null || Date.parse(service.nextDueAt) !== dueAt || plan.task_for === dueAt) return null;
   const links = [{ type: 'service' as const, id: serviceId }, ...(service.clientId ? [{ type: 'client' as const, id: service.clientId }] : [])];
-  const task = await insertNewTask(
-    trx,
+  const task = await insertNewTask(trx, {
     actor,
-    {
+    input: {
       ...{ title: planTaskTitle(plan, service), description: `Planned ${service.kind.replace(/_/g, ' ')} (${plan.recurrence}).`, status: 'open', priority: 'normal', dueAt },
       ...{ assigneeId: plan.assignee_id, teamId: plan.team_id, links, checklist: [], waitingOn: null, blockedReason: null, waitingUntil: null, blockedBy: [] },
     },
-    { kind: 'recurrence' },
+    source: { kind: 'recurrence' },
     now,
-    { automationKey: `plan|${serviceId}|${dueAt}`, dedupeKey: null },
-  );
+    keys: { automationKey: `plan|${serviceId}|${dueAt}`, dedupeKey: null },
+  });
   await store.markTaskMade(trx, actor.orgId, serviceId, dueAt, task.id, now);
   return task.id;
 }

@@ -8,8 +8,6 @@ import { typed } from '../platform/http/app.ts';
 import { callerOf } from '../platform/http/auth.ts';
 import { ifMatchVersion, withEtag } from '../platform/http/etag.ts';
 import { idParams, pageOfSchema, problems } from '../platform/http/schemas.ts';
-import { taskView } from '../tasks/task.ts';
-import * as tasks from '../tasks/service.ts';
 import {
   clientListQuery,
   clientView,
@@ -66,26 +64,33 @@ const RECORDS: RecordRoutes[] = [
   { type: 'service', plural: 'services', noun: 'a service (maintenance plan, warranty, inspection) with its next due date', view: serviceView, createBody: createServiceBody, updateBody: updateServiceBody, listQuery: serviceListQuery, create: records.createService, update: records.updateService },
 ];
 
-const recordTasks = z.object({
-  open: z.array(taskView).describe('open tasks, soonest due first (at most 50)'),
-  counts: z.object({ open: z.number(), done: z.number(), overdue: z.number() }),
-});
+/** What a record's page shows of its tasks: tasks answer it, server.ts hands it in. */
+export interface RecordTasks {
+  /** One task as the API shows it (for the response schema). */
+  view: z.ZodType;
+  /** The record's open tasks (soonest due first, at most 50) and how many of its tasks are open, done and overdue. */
+  of(deps: Deps, actor: Actor, link: { type: LinkableType; id: string }): Promise<{ open: unknown[]; counts: { open: number; done: number; overdue: number } }>;
+}
 
-export function recordRoutes(app: FastifyInstance, deps: Deps): void {
-  for (const spec of RECORDS) registerRecord(app, deps, spec);
+export function recordRoutes(app: FastifyInstance, deps: Deps, tasks: RecordTasks): void {
+  const recordTasks = z.object({
+    open: z.array(tasks.view).describe('open tasks, soonest due first (at most 50)'),
+    counts: z.object({ open: z.number(), done: z.number(), overdue: z.number() }),
+  });
+  for (const spec of RECORDS) registerRecord(app, deps, spec, { ...tasks, schema: recordTasks });
   const r = typed(app);
   r.get('/api/v1/leads/:id/history', {
     schema: { tags: ['records'], summary: "A lead's history: every change of stage, pipeline, owner and value — who, when, from, to", params: idParams, response: { 200: pageOfSchema(leadHistoryView), ...problems(404) } },
   }, async (request) => records.leadHistory(deps, callerOf(request), request.params.id));
 }
 
-function registerRecord(app: FastifyInstance, deps: Deps, spec: RecordRoutes): void {
+function registerRecord(app: FastifyInstance, deps: Deps, spec: RecordRoutes, tasks: RecordTasks & { schema: z.ZodObject }): void {
   const r = typed(app);
   const { type, plural, view } = spec;
   const base = `/api/v1/${plural}`;
   const tags = ['records'];
   const writers = spec.writers ? ` (${spec.writers})` : '';
-  const detail = type === 'pipeline' ? view : view.extend({ tasks: recordTasks });
+  const detail = type === 'pipeline' ? view : view.extend({ tasks: tasks.schema });
 
   r.get(base, {
     schema: { tags, summary: `List ${plural}: filters, text search (q), cursor pages`, querystring: spec.listQuery, response: { 200: pageOfSchema(view), ...problems() } },
@@ -106,7 +111,7 @@ function registerRecord(app: FastifyInstance, deps: Deps, spec: RecordRoutes): v
     const caller = callerOf(request);
     const record = await records.getRecord(deps, caller, type, request.params.id);
     if (type === 'pipeline') return withEtag(reply, record);
-    const recordTasks = await tasks.tasksOfRecord(deps, caller, { type: type as LinkableType, id: record.id });
+    const recordTasks = await tasks.of(deps, caller, { type: type as LinkableType, id: record.id });
     return withEtag(reply, { ...record, tasks: recordTasks });
   });
 

@@ -1,8 +1,7 @@
 // Every query the reports run. Counts and group-bys happen here, in SQL;
 // what needs the org's calendar or a percentile comes back as narrow rows.
-import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
-import { QueryShapes } from '../platform/db/database.ts';
-import type { Database, Db, ReportStatusFlowsTable } from '../platform/db/schema.ts';
+import { type ExpressionBuilder, sql } from 'kysely';
+import type { Database, Db } from '../platform/db/schema.ts';
 import type { LinkType } from '../tasks/task.ts';
 import { DAY, SLOT_MS, type Window } from './report.ts';
 
@@ -358,40 +357,6 @@ export function autoClosedByRule(db: Db, scope: TaskScope, window: Window, syste
     .groupBy('tasks.source_rule_id')
     .$narrowType<{ source_rule_id: string }>()
     .execute();
-}
-
-// --- the status-flow rollup (rollup.ts) ---------------------------------------------------------
-
-export type StatusFlowDelta = Selectable<ReportStatusFlowsTable>;
-
-/** A task's status changes, as the rollup counts them. */
-export function statusHistoryOf(db: Db, orgId: string, taskId: string) {
-  return db
-    .selectFrom('task_history')
-    .select(['id', 'at', 'field', 'from_value', 'to_value'])
-    .where('org_id', '=', orgId)
-    .where('task_id', '=', taskId)
-    .where('field', '=', 'status')
-    .execute();
-}
-
-/** Adds each delta to its rollup row (creating it at zero first). */
-// Every task write adds to the rollup: its upsert is compiled once per shape.
-const flowWrites = new QueryShapes();
-
-export async function addStatusFlows(db: Db, deltas: StatusFlowDelta[]): Promise<void> {
-  if (deltas.length === 0) return;
-  await flowWrites.insert(db, 'report_status_flows', deltas, () =>
-    db
-      .insertInto('report_status_flows')
-      .values(deltas)
-      .onConflict((oc) =>
-        oc.columns(['org_id', 'day', 'team_key', 'link_type', 'source_key', 'from_status', 'to_status']).doUpdateSet((eb) => ({
-          changes: eb('report_status_flows.changes', '+', eb.ref('excluded.changes')),
-          offset_ms: eb('report_status_flows.offset_ms', '+', eb.ref('excluded.offset_ms')),
-        })),
-      ),
-  );
 }
 
 /**

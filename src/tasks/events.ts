@@ -1,5 +1,5 @@
 // The domain events a task emits, and what each carries.
-import type { TaskSource } from './service.ts';
+import type { TaskSource } from './task.ts';
 
 declare module '../platform/outbox.ts' {
   interface DomainEvents {

@@ -8,6 +8,9 @@ import { typed } from '../platform/http/app.ts';
 import { callerOf } from '../platform/http/auth.ts';
 import { ifMatchVersion, withEtag } from '../platform/http/etag.ts';
 import { pageOfSchema, pageQuery, problems } from '../platform/http/schemas.ts';
+import * as bulk from './bulk.ts';
+import * as comments from './comments.ts';
+import * as reads from './reads.ts';
 import * as tasks from './service.ts';
 import { bulkBody, bulkView, commentBody, commentView, countsQuery, countsView, createTaskBody, historyView, listQuery, type TaskView, taskView, updateTaskBody } from './task.ts';
 
@@ -40,9 +43,9 @@ export function taskRoutes(app: FastifyInstance, deps: Deps): void {
   }, async (request, reply) => {
     const { format, ...query } = request.query;
     const caller = callerOf(request);
-    if (format === 'json') return tasks.listTasks(deps, caller, query);
+    if (format === 'json') return reads.listTasks(deps, caller, query);
     const rows = async function* () {
-      for await (const page of tasks.allTasks(deps, caller, query)) for (const task of page) yield CSV_COLUMNS.map((c) => c.value(task));
+      for await (const page of reads.allTasks(deps, caller, query)) for (const task of page) yield CSV_COLUMNS.map((c) => c.value(task));
     };
     const csv = Readable.from(rows()).pipe(stringify({ header: true, columns: CSV_COLUMNS.map((c) => c.header) }));
     return reply.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="tasks.csv"').send(csv as never);
@@ -55,7 +58,7 @@ export function taskRoutes(app: FastifyInstance, deps: Deps): void {
       querystring: countsQuery,
       response: { 200: countsView, ...problems() },
     },
-  }, async (request) => tasks.countTasks(deps, callerOf(request), request.query));
+  }, async (request) => reads.countTasks(deps, callerOf(request), request.query));
 
   r.post('/api/v1/tasks', {
     schema: { tags: ['tasks'], summary: 'Create a task', body: createTaskBody, response: { 201: taskView, ...problems(403, 404, 409) } },
@@ -74,9 +77,9 @@ export function taskRoutes(app: FastifyInstance, deps: Deps): void {
     },
   }, async (request) => {
     const { ids, filter, expected } = request.body;
-    const action = tasks.bulkActionOf(request.body);
-    if (filter) return tasks.bulkChangeMatching(deps, callerOf(request), filter, expected!, action);
-    return tasks.bulkChange(deps, callerOf(request), ids!, action);
+    const action = bulk.bulkActionOf(request.body);
+    if (filter) return bulk.bulkChangeMatching(deps, callerOf(request), filter, expected!, action);
+    return bulk.bulkChange(deps, callerOf(request), ids!, action);
   });
 
   r.get('/api/v1/tasks/:id', {
@@ -107,9 +110,9 @@ export function taskRoutes(app: FastifyInstance, deps: Deps): void {
 
   r.get('/api/v1/tasks/:id/comments', {
     schema: { tags: ['tasks'], summary: 'Comments on a task, oldest first', params: taskParams, querystring: pageQuery, response: { 200: pageOfSchema(commentView), ...problems(404) } },
-  }, async (request) => tasks.listComments(deps, callerOf(request), request.params.id, request.query));
+  }, async (request) => comments.listComments(deps, callerOf(request), request.params.id, request.query));
 
   r.post('/api/v1/tasks/:id/comments', {
     schema: { tags: ['tasks'], summary: 'Comment on a task', params: taskParams, body: commentBody, response: { 201: commentView, ...problems(404) } },
-  }, async (request, reply) => reply.code(201).send(await tasks.addComment(deps, callerOf(request), request.params.id, request.body.body)));
+  }, async (request, reply) => reply.code(201).send(await comments.addComment(deps, callerOf(request), request.params.id, request.body.body)));
 }

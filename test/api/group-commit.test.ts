@@ -23,7 +23,7 @@ forEachDatabase('group commit of task creates', (ctx) => {
     const input = (title: string) => createTaskBody.parse({ title });
     const writes = ['First', 'Second', 'Broken', 'Fourth', 'Fifth'].map((title) =>
       groupedWrite(deps, async (trx) => {
-        const row = await tasks.insertNewTask(trx, actor(), input(title), { kind: 'manual' }, deps.clock.now());
+        const row = await tasks.insertNewTask(trx, { actor: actor(), input: input(title), source: { kind: 'manual' }, now: deps.clock.now() });
         // Fails after its task, history and event rows are written.
         if (title === 'Broken') throw new Error('broken on purpose');
         return row.number;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/platform/context.ts';
 import { Conflict, Forbidden, Invalid } from '../../src/platform/errors.ts';
-import { applyChange, dueBucket, isOverdue, parseTaskKey, type TaskState } from '../../src/tasks/task.ts';
+import { applyChange } from '../../src/tasks/change.ts';
+import { dueBucket, isOverdue, parseTaskKey, type TaskState } from '../../src/tasks/task.ts';
 
 const owner: Actor = { userId: 'u-owner', orgId: 'o', role: 'owner' };
 const member: Actor = { userId: 'u-member', orgId: 'o', role: 'member' };

@@ -638,7 +638,7 @@ function notifications(): Migration {
 
 /**
  * The status-flow rollup the bottlenecks report reads instead of the history
- * (see src/reports/rollup.ts): one row per organisation, UTC day, team, linked
+ * (see src/tasks/statusFlows.ts): one row per organisation, UTC day, team, linked
  * record type and (from, to) status, filled from the history that exists; and
  * the unresolved-work index with the task id, so the reports' joins to links
  * read no table rows.

@@ -1,15 +1,16 @@
 // The status-flow rollup (report_status_flows): every status change of a task,
-// summed per UTC day under the task's team, source and linked record types as they are
-// now — exactly what the bottlenecks report reads instead of the history.
+// summed per UTC day under the task's team, source and linked record types as
+// they are now — exactly what the bottlenecks report reads instead of the history.
 //
-// It is kept in the same transaction as the history rows (tasks/service.ts
-// calls keepStatusFlows after each write), and it must always equal what
-// fillReportRollups builds from the history. A change of a task's team or of
-// its linked record types moves all its changes from the old keys to the new
-// ones; deleting a task takes them out.
+// Task writes keep it, in the same transaction as the history rows (the task
+// service calls keepStatusFlows after each write); reports only read it. It
+// must always equal what fillReportRollups builds from the history. A change
+// of a task's team or of its linked record types moves all its changes from
+// the old keys to the new ones; deleting a task takes them out.
 import type { Db } from '../platform/db/schema.ts';
-import { DAY } from './report.ts';
 import * as store from './store.ts';
+
+const DAY = 24 * 60 * 60 * 1000;
 
 /** What the rollup needs of a task row. */
 export interface FlowTask {

@@ -1,0 +1,94 @@
+// What tasks answer without changing anything: the list and its counts, a
+// record's tasks, and the reads other features make (automation, the
+// calendar feed, notifications).
+import type { Actor, Deps } from '../platform/context.ts';
+import type { Db } from '../platform/db/schema.ts';
+import { Invalid } from '../platform/errors.ts';
+import { decodeCursor, encodeCursor, pageOf } from '../platform/pagination.ts';
+import { presentTask, presentTasks } from './present.ts';
+import * as store from './store.ts';
+import { type CountsQuery, isFinal, type Link, type ListQuery, NO_DUE_DATE, type Priority, type Status, STATUSES, type TaskView } from './task.ts';
+
+export async function listTasks(deps: Deps, actor: Actor, query: Omit<ListQuery, 'format'>) {
+  const now = deps.clock.now();
+  const columns = store.sortColumns(query.sort.key);
+  const after = query.cursor ? decodeCursor(query.cursor, columns.length) : undefined;
+  const rows = await store.listTasks(deps.db, deps.dialect, actor.orgId, filterOf(actor, query, now), query.sort, { limit: query.limit + 1, after });
+  const { items, nextCursor } = pageOf(rows, query.limit, (row) => encodeCursor(columns.map((c) => row[c])));
+  return { items: await presentTasks(deps.db, actor.orgId, items, now), nextCursor };
+}
+
+/** Exact counts per status of the tasks a list with these filters would show (every status named, 0 when none). */
+export async function countTasks(deps: Deps, actor: Actor, query: CountsQuery) {
+  const { groupBy, ...filters } = query;
+  const counted = await store.countTasksByStatus(deps.db, deps.dialect, actor.orgId, filterOf(actor, filters, deps.clock.now()));
+  const counts = Object.fromEntries(STATUSES.map((status) => [status, counted.get(status) ?? 0])) as Record<Status, number>;
+  return { groupBy, counts, total: [...counted.values()].reduce((a, b) => a + b, 0) };
+}
+
+/** A record's open tasks (soonest due first, at most 50) and how many of its tasks are open, done and overdue. */
+export async function tasksOfRecord(deps: Deps, actor: Actor, link: Link) {
+  const now = deps.clock.now();
+  const active = STATUSES.filter((status) => !isFinal(status));
+  const rows = await store.listTasks(deps.db, deps.dialect, actor.orgId, { link, statuses: active }, { key: 'due', descending: false }, { limit: 50 });
+  const counts = await store.countTasksOfRecord(deps.db, actor.orgId, link, now);
+  return { open: await presentTasks(deps.db, actor.orgId, rows, now), counts };
+}
+
+/** Every task matching the query, page by page — what a CSV export streams. */
+export async function* allTasks(deps: Deps, actor: Actor, query: Omit<ListQuery, 'format'>): AsyncGenerator<TaskView[]> {
+  let cursor: string | undefined = query.cursor;
+  do {
+    const page = await listTasks(deps, actor, { ...query, limit: 200, cursor });
+    yield page.items;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+}
+
+export function filterOf(actor: Actor, query: Omit<ListQuery, 'format' | 'sort' | 'limit' | 'cursor'>, now: number): store.TaskFilter {
+  const statuses: Status[] | undefined =
+    query.status === 'all' ? undefined : (query.status ?? ['open', 'in_progress', 'waiting', 'blocked']);
+  const filter: store.TaskFilter = { statuses, priorities: query.priority, dueBefore: query.dueBefore, dueAfter: query.dueAfter, link: query.link, text: query.q, teamId: query.team };
+  if (query.assignee !== undefined) filter.assigneeId = query.assignee === 'me' ? actor.userId : query.assignee === 'none' ? null : query.assignee;
+  if (query.overdue === true) filter.overdueAt = now;
+  if (query.overdue === false) throw Invalid.field('overdue', 'only overdue=true is a filter; leave it out for every task');
+  return filter;
+}
+
+export async function openTasksOfAutomationKey(db: Db, orgId: string, key: string, now: number): Promise<TaskView[]> {
+  return (await store.findOpenByAutomationKey(db, orgId, key)).map((row) => presentTask(row, now));
+}
+
+export async function openTasksLinkedTo(db: Db, orgId: string, link: { type: string; id: string }, now: number): Promise<TaskView[]> {
+  return (await store.findOpenLinkedTo(db, orgId, link)).map((row) => presentTask(row, now));
+}
+
+/** Open tasks per person and priority. */
+export async function openWorkOf(db: Db, orgId: string, userIds: string[]): Promise<Map<string, Partial<Record<Priority, number>>>> {
+  const work = new Map<string, Partial<Record<Priority, number>>>();
+  if (userIds.length === 0) return work;
+  for (const row of await store.countOpenWork(db, orgId, userIds)) {
+    const counts = work.get(row.assignee_id!) ?? {};
+    counts[row.priority as Priority] = Number(row.count);
+    work.set(row.assignee_id!, counts);
+  }
+  return work;
+}
+
+/** The tasks that list this one in blockedBy (notifications tell their assignees it is done). */
+export async function tasksWaitingOn(db: Db, orgId: string, taskId: string, now: number): Promise<TaskView[]> {
+  return (await store.findDependents(db, orgId, taskId)).map((row) => presentTask(row, now));
+}
+
+/** A person's unfinished tasks that have a due date, soonest first (at most `limit`): what their calendar feed lists. */
+export async function dueTasksOf(deps: Deps, orgId: string, userId: string, limit: number): Promise<TaskView[]> {
+  const active = STATUSES.filter((status) => !isFinal(status));
+  const rows = await store.listTasks(deps.db, deps.dialect, orgId, { assigneeId: userId, statuses: active, dueBefore: NO_DUE_DATE }, { key: 'due', descending: false }, { limit });
+  return presentTasks(deps.db, orgId, rows, deps.clock.now());
+}
+
+/** What the scheduler plans timers from: a task's status, due date and wake-up time, or undefined when it is gone. */
+export async function taskTimes(db: Db, orgId: string, id: string) {
+  const row = await store.findTask(db, orgId, id);
+  return row && { status: row.status as Status, dueAt: row.due_at, waitingUntil: row.waiting_until, createdAt: row.created_at };
+}

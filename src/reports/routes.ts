@@ -7,7 +7,10 @@ import { typed } from '../platform/http/app.ts';
 import { callerOf } from '../platform/http/auth.ts';
 import { problems } from '../platform/http/schemas.ts';
 import { AGE_BUCKETS } from './report.ts';
-import * as reports from './service.ts';
+import * as bottlenecks from './bottlenecks.ts';
+import * as progress from './progress.ts';
+import * as rules from './rules.ts';
+import * as workload from './workload.ts';
 import {
   type AgingView,
   agingQuery,
@@ -62,28 +65,28 @@ export function reportRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   r.get('/api/v1/reports/summary', { schema: schema('Open, overdue and due-today work now; completions, on-time rate, median and p90 time to complete in the window', summaryQuery, summaryView) },
-    async (request, reply) => answer(reply, request.query.format, 'summary', await reports.summaryReport(deps, callerOf(request), request.query), summaryTable));
+    async (request, reply) => answer(reply, request.query.format, 'summary', await progress.summaryReport(deps, callerOf(request), request.query), summaryTable));
 
   r.get('/api/v1/reports/overdue', { schema: schema('Overdue work by person, team and linked record type, with the oldest items', overdueQuery, overdueView) },
-    async (request, reply) => answer(reply, request.query.format, 'overdue', await reports.overdueReport(deps, callerOf(request), request.query), overdueTable));
+    async (request, reply) => answer(reply, request.query.format, 'overdue', await workload.overdueReport(deps, callerOf(request), request.query), overdueTable));
 
   r.get('/api/v1/reports/completion', { schema: schema('Time to complete (median, p90) and on-time rate by person, team, source and week', completionQuery, completionView) },
-    async (request, reply) => answer(reply, request.query.format, 'completion', await reports.completionReport(deps, callerOf(request), request.query), completionTable));
+    async (request, reply) => answer(reply, request.query.format, 'completion', await progress.completionReport(deps, callerOf(request), request.query), completionTable));
 
   r.get('/api/v1/reports/workload', { schema: schema('Open, overdue and due-this-week work per person, weighted by priority, against their usual load', workloadQuery, workloadView) },
-    async (request, reply) => answer(reply, request.query.format, 'workload', await reports.workloadReport(deps, callerOf(request), request.query), workloadTable));
+    async (request, reply) => answer(reply, request.query.format, 'workload', await workload.workloadReport(deps, callerOf(request), request.query), workloadTable));
 
   r.get('/api/v1/reports/aging', { schema: schema('Unresolved tasks by age', agingQuery, agingView) },
-    async (request, reply) => answer(reply, request.query.format, 'aging', await reports.agingReport(deps, callerOf(request), request.query), agingTable));
+    async (request, reply) => answer(reply, request.query.format, 'aging', await workload.agingReport(deps, callerOf(request), request.query), agingTable));
 
   r.get('/api/v1/reports/bottlenecks', { schema: schema('Time spent in each status, per team and linked record type, and where unresolved work piles up', bottlenecksQuery, bottlenecksView) },
-    async (request, reply) => answer(reply, request.query.format, 'bottlenecks', await reports.bottlenecksReport(deps, callerOf(request), request.query), bottlenecksTable));
+    async (request, reply) => answer(reply, request.query.format, 'bottlenecks', await bottlenecks.bottlenecksReport(deps, callerOf(request), request.query), bottlenecksTable));
 
   r.get('/api/v1/reports/automation', { schema: schema('Tasks created per rule, with their completion, auto-close and on-time rates', automationQuery, automationView) },
-    async (request, reply) => answer(reply, request.query.format, 'automation', await reports.automationReport(deps, callerOf(request), request.query), automationTable));
+    async (request, reply) => answer(reply, request.query.format, 'automation', await rules.automationReport(deps, callerOf(request), request.query), automationTable));
 
   r.get('/api/v1/reports/throughput', { schema: schema('Tasks created against tasks completed per day or week: is the backlog growing?', throughputQuery, throughputView) },
-    async (request, reply) => answer(reply, request.query.format, 'throughput', await reports.throughputReport(deps, callerOf(request), request.query), throughputTable));
+    async (request, reply) => answer(reply, request.query.format, 'throughput', await progress.throughputReport(deps, callerOf(request), request.query), throughputTable));
 }
 
 function answer<V>(reply: FastifyReply, format: 'json' | 'csv', name: string, view: V, toTable: (view: V) => Table) {

@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'web/dist/', 'data/', 'test-artifacts/', 'bench/.cache/'] },
+  { ignores: ['node_modules/', 'dist/', 'web/dist/', 'data/', 'test-artifacts/', 'bench/.cache/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'web/src/**/*.test.ts'],
+    globalSetup: ['./test/support/build-server.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,

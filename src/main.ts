@@ -4,18 +4,23 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { readConfig } from './config.ts';
-import { openDatabase } from './platform/db/database.ts';
-import { migrateToLatest } from './platform/db/migrations.ts';
-import { systemClock } from './platform/clock.ts';
-import { createApiTokenFor } from './people/service.ts';
-import { buildServer } from './server.ts';
-import { demoCommand } from './demo/command.ts';
-import { exportCommand, importCommand } from './backup/command.ts';
-import { BackupRefused } from './backup/service.ts';
-import { automation, automationConfigFromEnv } from './automation/runner.ts';
-import { eventConsumers } from './consumers.ts';
-import { webhookPolicyFromEnv } from './webhooks/webhook.ts';
-import { ensureWebAppBuilt } from './platform/http/webapp.ts';
+
+// Each command imports what it uses when it runs, so `finishline help` (and every
+// command) does not load the HTTP server, both database drivers and the rest.
+const load = {
+  database: () => import('./platform/db/database.ts'),
+  migrations: () => import('./platform/db/migrations.ts'),
+  clock: () => import('./platform/clock.ts'),
+  people: () => import('./people/service.ts'),
+  server: () => import('./server.ts'),
+  demo: () => import('./demo/command.ts'),
+  backup: () => import('./backup/command.ts'),
+  backupService: () => import('./backup/service.ts'),
+  automation: () => import('./automation/runner.ts'),
+  consumers: () => import('./consumers.ts'),
+  webhooks: () => import('./webhooks/webhook.ts'),
+  webapp: () => import('./platform/http/webapp.ts'),
+};
 
 const HELP = `finishline — task management for home-service businesses
 
@@ -47,11 +52,12 @@ async function serve(args: string[]): Promise<void> {
   const workers = values.workers === 'auto' ? availableParallelism() : Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError('--workers must be a whole number of processes, or auto (one per core)');
   const config = readConfig();
-  if (cluster.isPrimary) await ensureWebAppBuilt(config.webDist);
+  if (cluster.isPrimary) await (await load.webapp()).ensureWebAppBuilt(config.webDist);
   if (cluster.isPrimary && workers > 1) return superviseWorkers(workers, config.databaseUrl);
   // Under --workers, one process (index 0) runs the automation loop and time
   // triggers, so they fire once however many processes serve HTTP.
   const runsAutomation = !cluster.isWorker || process.env.FINISHLINE_WORKER_INDEX === '0';
+  const [{ buildServer }, { webhookPolicyFromEnv }, { automationConfigFromEnv }] = await Promise.all([load.server(), load.webhooks(), load.automation()]);
   const server = await buildServer({
     ...config,
     webDist: config.webDist,
@@ -73,6 +79,7 @@ async function serve(args: string[]): Promise<void> {
 
 /** The primary of `serve --workers N`: migrates once, keeps N server processes up, stops them all on SIGTERM. */
 async function superviseWorkers(count: number, databaseUrl: string): Promise<void> {
+  const [{ openDatabase }, { migrateToLatest }] = await Promise.all([load.database(), load.migrations()]);
   const database = openDatabase(databaseUrl);
   await migrateToLatest(database.db, database.dialect);
   await database.close();
@@ -104,6 +111,9 @@ async function superviseWorkers(count: number, databaseUrl: string): Promise<voi
 /** The automation worker alone: any number may run against one PostgreSQL database. */
 async function worker(): Promise<void> {
   const config = readConfig();
+  const [{ openDatabase }, { migrateToLatest }, { systemClock }, { automation, automationConfigFromEnv }, { eventConsumers }, { webhookPolicyFromEnv }] = await Promise.all([
+    load.database(), load.migrations(), load.clock(), load.automation(), load.consumers(), load.webhooks(),
+  ]);
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db, database.dialect);
   const loop = automation({ db: database.db, dialect: database.dialect, clock: systemClock }, { ...automationConfigFromEnv(process.env, config.tickMs), consumers: eventConsumers({ ...config, webhooks: webhookPolicyFromEnv(process.env) }), onError: (error) => console.error(error) });
@@ -120,6 +130,7 @@ async function worker(): Promise<void> {
 
 async function migrate(): Promise<void> {
   const { databaseUrl } = readConfig();
+  const [{ openDatabase }, { migrateToLatest }] = await Promise.all([load.database(), load.migrations()]);
   const database = openDatabase(databaseUrl);
   const applied = await migrateToLatest(database.db, database.dialect);
   console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The schema is up to date.');
@@ -130,6 +141,7 @@ async function token(args: string[]): Promise<void> {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { email: { type: 'string' }, name: { type: 'string' } } });
   if (positionals[0] !== 'create' || !values.email) throw new UsageError('Usage: finishline token create --email E [--name N]');
   const { databaseUrl } = readConfig();
+  const [{ openDatabase }, { migrateToLatest }, { systemClock }, { createApiTokenFor }] = await Promise.all([load.database(), load.migrations(), load.clock(), load.people()]);
   const database = openDatabase(databaseUrl);
   await migrateToLatest(database.db, database.dialect);
   try {
@@ -149,6 +161,8 @@ async function bench(args: string[]): Promise<void> {
 }
 
 class UsageError extends Error {}
+/** A command that declines with a one-line reason (exit code 1), not a crash with a stack trace. */
+class Refused extends Error {}
 
 async function main(argv: string[]): Promise<void> {
   const [command = 'help', ...rest] = argv;
@@ -160,13 +174,16 @@ async function main(argv: string[]): Promise<void> {
     case 'worker':
       return worker();
     case 'demo':
-      return demoCommand(rest);
+      return (await load.demo()).demoCommand(rest);
     case 'token':
       return token(rest);
     case 'export':
-      return exportCommand(rest);
-    case 'import':
-      return importCommand(rest);
+    case 'import': {
+      const [backup, { BackupRefused }] = await Promise.all([load.backup(), load.backupService()]);
+      return (command === 'export' ? backup.exportCommand : backup.importCommand)(rest).catch((error: unknown) => {
+        throw error instanceof BackupRefused ? new Refused(error.message) : error;
+      });
+    }
     case 'bench':
       return bench(rest);
     case 'help':
@@ -180,6 +197,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error instanceof UsageError || error instanceof BackupRefused ? error.message : error);
+  console.error(error instanceof UsageError || error instanceof Refused ? error.message : error);
   process.exit(error instanceof UsageError ? 2 : 1);
 });

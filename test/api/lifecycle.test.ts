@@ -1,9 +1,10 @@
 // The real command-line server as a user runs it: start, serve, stop on SIGTERM.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { client } from '../support/http.ts';
 import { PASSWORD } from '../support/harness.ts';
@@ -96,5 +97,16 @@ describe('finishline serve', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     }
+  });
+
+  it('runs the compiled build, whose stack traces name the TypeScript source lines', async () => {
+    const failed = await promisify(execFile)(process.execPath, ['bin/finishline.js', 'migrate'], { env: { ...process.env, DATABASE_URL: 'nope:x' } }).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toContain('DATABASE_URL must start with sqlite: or postgres://');
+    expect(failed?.stderr).toMatch(/at \w+ \(.*src\/platform\/db\/database\.ts:\d+:\d+\)/);
+    expect(failed?.stderr).not.toMatch(/at .*dist\//);
   });
 });

@@ -2,13 +2,12 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { requireRole } from '../people/service.ts';
 import type { Deps } from '../platform/context.ts';
 import type { OpenDatabase } from '../platform/db/database.ts';
 import { typed } from '../platform/http/app.ts';
 import { callerOf } from '../platform/http/auth.ts';
 import { problems } from '../platform/http/schemas.ts';
-import { exportBackup } from './service.ts';
+import { exportBackup, requireExportRight } from './service.ts';
 
 export function backupRoutes(app: FastifyInstance, deps: Deps, database: OpenDatabase): void {
   typed(app).get('/api/v1/export', {
@@ -20,7 +19,7 @@ export function backupRoutes(app: FastifyInstance, deps: Deps, database: OpenDat
     },
   }, async (request, reply) => {
     const caller = callerOf(request);
-    requireRole(caller, 'admin');
+    requireExportRight(caller);
     const out = new PassThrough();
     exportBackup(database, out, { orgId: caller.orgId, now: deps.clock.now(), actorId: caller.userId, ip: request.ip })
       .then(() => out.end())

@@ -3,6 +3,8 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { recordAudit } from '../audit/service.ts';
+import { requireRole } from '../people/service.ts';
+import type { Actor } from '../platform/context.ts';
 import type { OpenDatabase } from '../platform/db/database.ts';
 import { advanceSequences, appliedMigrations, bindableRow, countRows, insertRows, listTables, type Row, rowsPerInsert, type TableShape, withSnapshot } from '../platform/db/tables.ts';
 import {
@@ -19,6 +21,11 @@ import {
 
 /** Why a backup or restore was refused: said to the person running it, as is. */
 export class BackupRefused extends Error {}
+
+/** An organisation's export through the API is for its admins and owner. */
+export function requireExportRight(actor: Actor): void {
+  requireRole(actor, 'admin');
+}
 
 export interface BackupProgress {
   /** Called once the number of rows to copy is known. */

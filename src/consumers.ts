@@ -1,8 +1,12 @@
-// What acts on events besides the automation rules: each feature that delivers
-// something (notifications, email, webhooks) adds its consumer here, and the
-// automation worker — in the server or alone (`finishline worker`) — runs them.
-import type { EventConsumer } from './platform/outbox.ts';
+// What acts on events besides the automation rules: each feature that keeps
+// its own data in step with events (tasks, plans) or delivers something
+// (notifications, email, webhooks) adds its consumer here, and the automation
+// worker — in the server or alone (`finishline worker`) — hands each the
+// events it takes.
+import type { Consumer } from './events.ts';
 import { notificationConsumer } from './notifications/consumer.ts';
+import { planConsumer } from './plans/consumer.ts';
+import { taskConsumer } from './tasks/consumer.ts';
 import { webhookConsumer } from './webhooks/consumer.ts';
 import { type DeliveryPolicy, webhookPolicy } from './webhooks/webhook.ts';
 
@@ -16,7 +20,15 @@ export interface ConsumerOptions {
   webhooks?: Partial<DeliveryPolicy>;
 }
 
-export function eventConsumers(options: ConsumerOptions): EventConsumer[] {
+/** In the order they run: a completed plan task moves its service on before its dependents open, as it always has. */
+export function eventConsumers(options: ConsumerOptions): Consumer[] {
   const mail = options.smtpUrl ? { smtpUrl: options.smtpUrl, from: options.mailFrom ?? 'Finishline <finishline@localhost>', publicUrl: options.publicUrl ?? 'http://localhost:3000' } : undefined;
-  return [webhookConsumer(webhookPolicy(options.webhooks)), notificationConsumer({ mail })];
+  return [
+    planConsumer(),
+    taskConsumer(),
+    // A webhook subscription may ask for any event, custom ones included.
+    { ...webhookConsumer(webhookPolicy(options.webhooks)), events: 'all', runs: 'after rules' },
+    // Notifications pick the task events they turn into notices themselves.
+    { ...notificationConsumer({ mail }), events: 'all', runs: 'after rules' },
+  ];
 }

@@ -28,12 +28,8 @@ import {
 } from './rule.ts';
 import * as store from './store.ts';
 
-/** Automated changes are made by "automation", with full rights; history and events name it. */
-export const AUTOMATION_ACTOR_ID = 'automation';
-
-export function automationActor(orgId: string): Actor {
-  return { userId: AUTOMATION_ACTOR_ID, orgId, role: 'owner' };
-}
+// Reports count what automation closed by this id.
+export { AUTOMATION_ACTOR_ID } from '../events.ts';
 
 export interface RunContext {
   trx: Db;

@@ -6,7 +6,10 @@ import { typed } from '../platform/http/app.ts';
 import { callerOf } from '../platform/http/auth.ts';
 import { ifMatchVersion, withEtag } from '../platform/http/etag.ts';
 import { idParams, pageOfSchema, pageQuery, problems } from '../platform/http/schemas.ts';
-import { eventType, ruleBody, ruleView, RUN_OUTCOMES, runView, updateRuleBody } from './rule.ts';
+import { eventType } from '../events.ts';
+import { ruleBody, ruleView, RUN_OUTCOMES, runView, updateRuleBody } from './rule.ts';
+import { dryRun } from './dryRun.ts';
+import { installPlaybook, listPlaybooks } from './playbookInstall.ts';
 import * as automation from './service.ts';
 
 const eventBody = z.strictObject({
@@ -56,12 +59,12 @@ export function automationRoutes(app: FastifyInstance, deps: Deps, hooks: { wake
 
   r.patch('/api/v1/rules/:id', {
     schema: { tags: ['automation'], summary: 'Change a rule (If-Match honoured)', params: idParams, body: updateRuleBody, response: { 200: ruleView, ...problems(403, 404, 412) } },
-  }, async (request, reply) => withEtag(reply, await automation.updateRule(deps, callerOf(request), request.params.id, request.body, ifMatchVersion(request))));
+  }, async (request, reply) => withEtag(reply, await automation.updateRule(deps, callerOf(request), { id: request.params.id, input: request.body, ifVersion: ifMatchVersion(request) })));
 
   r.delete('/api/v1/rules/:id', {
     schema: { tags: ['automation'], summary: 'Delete a rule; its run log stays', params: idParams, response: { 204: z.null(), ...problems(403, 404, 412) } },
   }, async (request, reply) => {
-    await automation.deleteRule(deps, callerOf(request), request.params.id, ifMatchVersion(request));
+    await automation.deleteRule(deps, callerOf(request), { id: request.params.id, ifVersion: ifMatchVersion(request) });
     return reply.code(204).send(null);
   });
 
@@ -73,7 +76,7 @@ export function automationRoutes(app: FastifyInstance, deps: Deps, hooks: { wake
       body: z.strictObject({ days: z.number().int().min(1).max(365).default(30) }).optional(),
       response: { 200: dryRunResult, ...problems(403, 404) },
     },
-  }, async (request) => automation.dryRun(deps, callerOf(request), request.params.id, request.body?.days ?? 30));
+  }, async (request) => dryRun(deps, callerOf(request), { ruleId: request.params.id, days: request.body?.days ?? 30 }));
 
   r.get('/api/v1/automation/runs', {
     schema: { tags: ['automation'], summary: 'The run log: one entry per (event, rule), newest first', querystring: runsQuery, response: { 200: pageOfSchema(runView), ...problems(403) } },
@@ -102,7 +105,7 @@ export function automationRoutes(app: FastifyInstance, deps: Deps, hooks: { wake
 
   r.get('/api/v1/playbooks', {
     schema: { tags: ['automation'], summary: 'Ready rule packs by trade', response: { 200: pageOfSchema(playbookView), ...problems() } },
-  }, async () => automation.listPlaybooks());
+  }, async () => listPlaybooks());
 
   r.post('/api/v1/playbooks/:key/install', {
     schema: {
@@ -112,7 +115,7 @@ export function automationRoutes(app: FastifyInstance, deps: Deps, hooks: { wake
       body: z.strictObject({ teamId: z.string().min(1).max(100).optional().describe('route the tasks round-robin in this team; the record owner otherwise') }).optional(),
       response: { 200: z.object({ playbook: z.string(), installed: z.array(ruleView), skipped: z.number() }), ...problems(403, 404) },
     },
-  }, async (request) => automation.installPlaybook(deps, callerOf(request), request.params.key, request.body ?? {}));
+  }, async (request) => installPlaybook(deps, callerOf(request), { key: request.params.key, ...request.body }));
 
   r.post('/api/v1/events', {
     schema: { tags: ['automation'], summary: 'An event from another system (invoice.overdue, call.missed, …) for the rules; idempotent on its id', body: eventBody, response: { 202: eventView, ...problems(403, 409) } },

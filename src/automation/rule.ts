@@ -3,29 +3,13 @@
 // gets the task, how deep may a chain go.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { eventType } from '../events.ts';
 import { PRIORITIES, type Priority } from '../tasks/task.ts';
 import type { WeeklyHours } from '../people/person.ts';
 import { isOpenAt, isValidDuration } from './businessHours.ts';
 
-/** Event types Finishline itself emits. A type in one of these namespaces must be one of them; any other namespace is custom. */
-export const KNOWN_EVENTS = [
-  'task.created',
-  'task.assigned',
-  'task.status_changed',
-  'task.completed',
-  'task.updated',
-  'task.deleted',
-  'task.commented',
-  'task.due_soon',
-  'task.overdue',
-  ...(['contact', 'client', 'pipeline', 'lead', 'job', 'service'] as const).flatMap((r) => [`${r}.created`, `${r}.updated`, `${r}.archived`, `${r}.restored`] as const),
-  'lead.stage_changed',
-  'job.scheduled',
-  'job.status_changed',
-  'appointment.missed',
-  'service.due',
-] as const;
-const BUILT_IN_NAMESPACES = new Set(KNOWN_EVENTS.map((e) => e.split('.')[0]!));
+// The rule builder lists the built-in events from here.
+export { KNOWN_EVENTS } from '../events.ts';
 
 export const OPERATORS = ['eq', 'neq', 'in', 'gt', 'lt', 'exists'] as const;
 export const STRATEGIES = ['user', 'record_owner', 'round_robin', 'least_loaded'] as const;
@@ -35,14 +19,6 @@ export const RECORD_KINDS = ['contact', 'client', 'lead', 'job', 'service'] as c
 export const MAX_CHAIN_DEPTH = 8;
 
 const id = z.string().min(1).max(100);
-
-export const eventType = z
-  .string()
-  .max(100)
-  .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, 'must look like namespace.name, e.g. invoice.overdue')
-  .refine((type) => !BUILT_IN_NAMESPACES.has(type.split('.')[0]!) || (KNOWN_EVENTS as readonly string[]).includes(type), {
-    error: (issue) => `unknown event "${String(issue.input)}": events of this kind are ${KNOWN_EVENTS.filter((e) => e.startsWith(`${String(issue.input).split('.')[0]}.`)).join(', ')}`,
-  });
 
 const fieldPath = z
   .string()

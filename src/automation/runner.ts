@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import type { Deps } from '../platform/context.ts';
 import { randomBytes } from 'node:crypto';
-import type { EventConsumer } from '../platform/outbox.ts';
+import type { Consumer } from '../events.ts';
 import { tickScheduler } from './scheduler.ts';
 import { runWorkerOnce, type WorkerOptions } from './worker.ts';
 
@@ -13,8 +13,8 @@ export interface AutomationConfig {
   batchSize?: number;
   dueSoonLeadMs?: number;
   appointmentGraceMs?: number;
-  /** What else acts on every event and every tick (notifications, webhooks). */
-  consumers?: EventConsumer[];
+  /** What else acts on the events it takes and every tick (tasks, plans, notifications, webhooks). */
+  consumers?: Consumer[];
   /** Called with an error the loop survived (logged by the server). */
   onError?: (error: unknown) => void;
 }

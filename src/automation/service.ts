@@ -1,22 +1,21 @@
-// Use cases of automation: rules (managers and above), the run log, events an
-// integration posts, dry runs and playbooks.
+// Use cases of automation: rules (managers and above), the run log, and events
+// an integration posts. Dry runs and playbooks have files of their own.
 import type { Actor, Deps } from '../platform/context.ts';
 import { isUniqueViolation } from '../platform/db/database.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { Conflict, Invalid, NotFound, Stale } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
-import { appendEvent, countPendingEvents, eventIdTaken, eventOwners, eventsOfTypes, findEvent, type StoredEvent } from '../platform/outbox.ts';
+import { appendEvent, countPendingEvents, eventIdTaken, eventOwners, findEvent, type StoredEvent } from '../platform/outbox.ts';
 import { decodeCursor, encodeCursor, iso, pageOf } from '../platform/pagination.ts';
 import { recordAudit } from '../audit/service.ts';
 import * as notifications from '../notifications/service.ts';
 import * as people from '../people/service.ts';
 import * as webhooks from '../webhooks/service.ts';
 import { type Action, type RuleInput, type RuleView, type UpdateRuleInput, RUN_OUTCOMES } from './rule.ts';
-import { type Playbook, PLAYBOOKS } from './playbooks.ts';
 import * as store from './store.ts';
-import { executeRun, OrgCache, ruleOf } from './worker.ts';
+import { ruleOf } from './ruleIndex.ts';
 
-const requireManager = (actor: Actor) => people.requireRole(actor, 'manager');
+export const requireManager = (actor: Actor) => people.requireRole(actor, 'manager');
 
 export function presentStats(stats: store.RuleStatsRow | undefined): RuleView['stats'] {
   const evaluated = Number(stats?.evaluated ?? 0);
@@ -60,13 +59,15 @@ export async function getRule(deps: Deps, actor: Actor, id: string) {
   return presentRule(row, stats);
 }
 
-async function loadRule(db: Db, orgId: string, id: string): Promise<store.RuleRow> {
+export async function loadRule(db: Db, orgId: string, id: string): Promise<store.RuleRow> {
   const row = await store.findRule(db, orgId, id);
   if (!row) throw new NotFound('Rule');
   return row;
 }
 
-export async function createRule(deps: Deps, actor: Actor, input: RuleInput, playbookKey: string | null = null) {
+/** A rule as the API takes it; `playbookKey` names the playbook rule it was installed from. */
+export async function createRule(deps: Deps, actor: Actor, input: RuleInput & { playbookKey?: string | null }) {
+  const playbookKey = input.playbookKey ?? null;
   requireManager(actor);
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
@@ -91,7 +92,8 @@ export async function createRule(deps: Deps, actor: Actor, input: RuleInput, pla
   });
 }
 
-export async function updateRule(deps: Deps, actor: Actor, id: string, input: UpdateRuleInput, ifVersion?: number) {
+export async function updateRule(deps: Deps, actor: Actor, change: { id: string; input: UpdateRuleInput; ifVersion?: number }) {
+  const { id, input, ifVersion } = change;
   requireManager(actor);
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
@@ -117,7 +119,8 @@ export async function updateRule(deps: Deps, actor: Actor, id: string, input: Up
   });
 }
 
-export async function deleteRule(deps: Deps, actor: Actor, id: string, ifVersion?: number): Promise<void> {
+export async function deleteRule(deps: Deps, actor: Actor, target: { id: string; ifVersion?: number }): Promise<void> {
+  const { id, ifVersion } = target;
   requireManager(actor);
   await deps.db.transaction().execute(async (trx) => {
     const row = await loadRule(trx, actor.orgId, id);
@@ -295,113 +298,4 @@ export async function postEvents(deps: Deps, actor: Actor, inputs: ExternalEvent
     }
     return { ids, created };
   });
-}
-
-// --- dry run ----------------------------------------------------------------
-
-class DryRunDone extends Error {
-  constructor(readonly results: unknown) {
-    super('dry run rolled back');
-  }
-}
-
-const DRY_RUN_MAX_EVENTS = 500;
-
-/**
- * Replays the last `days` of the rule's trigger events through it inside one
- * transaction that is always rolled back: what it would have created or
- * changed, with nothing written.
- */
-export async function dryRun(deps: Deps, actor: Actor, id: string, days: number) {
-  requireManager(actor);
-  const rule = ruleOf(await loadRule(deps.db, actor.orgId, id));
-  const now = deps.clock.now();
-  const events = await eventsOfTypes(deps.db, actor.orgId, [...new Set([rule.trigger.event, ...resolveEvents(rule)])], now - days * 86_400_000, DRY_RUN_MAX_EVENTS + 1);
-  const truncated = events.length > DRY_RUN_MAX_EVENTS;
-  try {
-    await deps.db.transaction().execute(async (trx) => {
-      const scoped: Deps = { ...deps, db: trx };
-      const cache = new OrgCache(scoped);
-      const results = [];
-      for (const event of events.slice(0, DRY_RUN_MAX_EVENTS)) {
-        const result = await executeRun(scoped, cache, { ...rule, enabled: true }, event, { mode: 'dry' });
-        if (!result) continue;
-        results.push({
-          eventId: event.id,
-          eventType: event.type,
-          occurredAt: iso(event.occurredAt),
-          subject: event.subject,
-          outcome: result.outcome,
-          wouldCreate: result.created.map((t) => ({ title: t.title, priority: t.priority, dueAt: t.dueAt, assigneeId: t.assigneeId, teamId: t.teamId, status: t.status, links: t.links, checklist: t.checklist.map((c) => c.text) })),
-          wouldChange: result.changed,
-          wouldNotify: result.notices,
-          notes: result.notes,
-        });
-      }
-      throw new DryRunDone(results);
-    });
-  } catch (error) {
-    if (!(error instanceof DryRunDone)) throw error;
-    const results = error.results as { outcome: string; wouldCreate: unknown[]; wouldChange: unknown[] }[];
-    return {
-      ruleId: rule.id,
-      days,
-      eventsConsidered: Math.min(events.length, DRY_RUN_MAX_EVENTS),
-      truncated,
-      wouldCreate: results.reduce((n, r) => n + r.wouldCreate.length, 0),
-      wouldChange: results.reduce((n, r) => n + r.wouldChange.length, 0),
-      results,
-    };
-  }
-  throw new Error('unreachable: a dry run always rolls back');
-}
-
-function resolveEvents(rule: { actions: Action[] }): string[] {
-  return rule.actions.flatMap((a) => (a.type === 'create_task' && a.resolveWhen ? [a.resolveWhen.event] : []));
-}
-
-// --- playbooks --------------------------------------------------------------
-
-export function listPlaybooks() {
-  return { items: PLAYBOOKS.map(presentPlaybook), nextCursor: null };
-}
-
-function presentPlaybook(p: Playbook) {
-  return { key: p.key, name: p.name, description: p.description, rules: p.rules({}).map((r) => ({ key: r.key, name: r.rule.name, trigger: r.rule.trigger.event })) };
-}
-
-/** Installs a playbook's rules; one already installed (by its key) is left as it is, edited or not. */
-export async function installPlaybook(deps: Deps, actor: Actor, key: string, options: { teamId?: string }) {
-  requireManager(actor);
-  const playbook = PLAYBOOKS.find((p) => p.key === key);
-  if (!playbook) throw new NotFound('Playbook');
-  if (options.teamId) {
-    await people.getTeam(deps, actor, options.teamId).catch((error: unknown) => {
-      throw error instanceof NotFound ? Invalid.field('teamId', 'no such team') : error;
-    });
-  }
-  const installed = [];
-  let skipped = 0;
-  // Rules installed so far, by key: a later rule may chain on an earlier one's tasks.
-  const ids = new Map<string, string>();
-  const count = playbook.rules(options).length;
-  for (let i = 0; i < count; i++) {
-    const { key: ruleKey, rule } = playbook.rules({ ...options, ruleId: (k) => ids.get(k) ?? k })[i]!;
-    const playbookKey = `${playbook.key}/${ruleKey}`;
-    const existing = await store.findRuleByPlaybookKey(deps.db, actor.orgId, playbookKey);
-    if (existing) {
-      ids.set(ruleKey, existing.id);
-      skipped++;
-      continue;
-    }
-    try {
-      const created = await createRule(deps, actor, rule, playbookKey);
-      ids.set(ruleKey, created.id);
-      installed.push(created);
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      skipped++;
-    }
-  }
-  return { playbook: playbook.key, installed, skipped };
 }

@@ -104,7 +104,8 @@ export async function planTaskTime(db: Db, orgId: string, serviceId: string): Pr
  * to the service and its client — unless the date has moved since, the plan is
  * gone, or the task for that date was made already. Returns its id, or null.
  */
-export async function makePlanTask(trx: Db, actor: Actor, serviceId: string, dueAt: number, now: number): Promise<string | null> {
+export async function makePlanTask(trx: Db, actor: Actor, input: { serviceId: string; dueAt: number; now: number }): Promise<string | null> {
+  const { serviceId, dueAt, now } = input;
   const plan = await store.findPlan(trx, actor.orgId, serviceId);
   const service = plan && (await findRecordView(trx, actor.orgId, 'service', serviceId));
   if (!plan || !service || service.archivedAt !== null || service.nextDueAt === null || Date.parse(service.nextDueAt) !== dueAt || plan.task_for === dueAt) return null;
@@ -129,7 +130,8 @@ export async function makePlanTask(trx: Db, actor: Actor, serviceId: string, due
  * latest task while the service still has the date it was made for, so a
  * second delivery or a reopen-and-complete moves nothing.
  */
-export async function advanceAfterTask(trx: Db, actor: Actor, taskId: string, now: number): Promise<boolean> {
+export async function advanceAfterTask(trx: Db, actor: Actor, input: { taskId: string; now: number }): Promise<boolean> {
+  const { taskId, now } = input;
   const plan = await store.findPlanOfTask(trx, actor.orgId, taskId);
   const service = plan && (await findRecordView(trx, actor.orgId, 'service', plan.service_id));
   if (!plan || !service || service.archivedAt !== null || plan.task_for === null || service.nextDueAt === null || Date.parse(service.nextDueAt) !== plan.task_for) return false;

@@ -2,7 +2,7 @@
 // delivery carries, and the pure decisions of delivering — which events a
 // subscription wants, how long to wait before the next attempt, when to give up.
 import { z } from 'zod';
-import { eventType } from '../automation/rule.ts';
+import { eventType } from '../events.ts';
 import { ALLOW_PRIVATE_SETTING } from './egress.ts';
 
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'dead'] as const;

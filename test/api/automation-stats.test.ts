@@ -1,7 +1,8 @@
 // Per-rule counters and the run log: only runs that did or tried something are
 // logged; every check of a rule against an event is counted, exactly once.
 import { expect, it } from 'vitest';
-import { finishBatch, handleEvent, OrgCache, RuleTallies } from '../../src/automation/worker.ts';
+import { OrgCache } from '../../src/automation/ruleIndex.ts';
+import { finishBatch, handleEvent, RuleTallies } from '../../src/automation/worker.ts';
 import { claimEvents } from '../../src/platform/outbox.ts';
 import { forEachDatabase, type Org } from '../support/harness.ts';
 import type { Client } from '../support/http.ts';
@@ -65,7 +66,7 @@ forEachDatabase('automation counters', (ctx) => {
     expect(mine).toHaveLength(4);
     const tallies = new RuleTallies();
     const cache = new OrgCache(deps);
-    for (const event of claimed) await handleEvent(deps, ctx.server.automation.options, cache, event, tallies);
+    for (const event of claimed) await handleEvent(deps, event, { options: ctx.server.automation.options, cache, tallies });
     ctx.clock.advance(2000);
     // Another worker takes the events over: every run finds its slot taken.
     await drain();
@@ -75,7 +76,7 @@ forEachDatabase('automation counters', (ctx) => {
     expect((await runsOf(org)).map((r) => r.outcome)).toEqual(['success', 'success']);
     expect((await org.api.get('/api/v1/tasks?status=all')).body.items).toHaveLength(2);
     // Handed the same events yet again, outside any batch: nothing changes.
-    for (const event of mine) await handleEvent(deps, ctx.server.automation.options, cache, event);
+    for (const event of mine) await handleEvent(deps, event, { options: ctx.server.automation.options, cache });
     await drain();
     expect(await statsOf(org, rule.id)).toMatchObject({ evaluated: 4, matched: 2, missed: 2 });
     expect(await runsOf(org)).toHaveLength(2);

@@ -4,7 +4,7 @@
 // round of its own after it.
 import { expect, it } from 'vitest';
 import { eventConsumers } from '../../src/consumers.ts';
-import type { EventConsumer } from '../../src/platform/outbox.ts';
+import type { Consumer } from '../../src/events.ts';
 import { forEachDatabase } from '../support/harness.ts';
 import type { Client } from '../support/http.ts';
 
@@ -22,8 +22,10 @@ class Gate {
     this.letGo?.();
     this.held = null;
   }
-  readonly consumer: EventConsumer = {
+  readonly consumer: Consumer = {
     name: 'gate',
+    events: [],
+    runs: 'after rules',
     handle: async () => {},
     tick: async () => {
       const held = this.held;

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { explainDueScan } from '../../src/automation/store.ts';
-import { handleEvent, OrgCache } from '../../src/automation/worker.ts';
+import { OrgCache } from '../../src/automation/ruleIndex.ts';
+import { handleEvent } from '../../src/automation/worker.ts';
 import { eventsForSubject, findEvent } from '../../src/platform/outbox.ts';
 import { forEachDatabase, type Org } from '../support/harness.ts';
 import type { Client } from '../support/http.ts';
@@ -98,8 +99,8 @@ forEachDatabase('automation', (ctx) => {
     // The worker is handed the same event again (a claim that expired after the work was done).
     const event = (await findEvent(ctx.server.deps.db, org.id, 'call-42'))!;
     const cache = new OrgCache(ctx.server.deps);
-    await handleEvent(ctx.server.deps, ctx.server.automation.options, cache, event);
-    await handleEvent(ctx.server.deps, ctx.server.automation.options, cache, event);
+    await handleEvent(ctx.server.deps, event, { options: ctx.server.automation.options, cache });
+    await handleEvent(ctx.server.deps, event, { options: ctx.server.automation.options, cache });
     await drain();
     expect((await tasksOf(org)).length).toBe(1);
     expect((await runsOf(org)).length).toBe(1);

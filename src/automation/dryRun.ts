@@ -1,0 +1,72 @@
+// The dry run: a rule replayed over the events of the last days inside one
+// transaction that is always rolled back — what it would have done, with
+// nothing written.
+import type { Actor, Deps } from '../platform/context.ts';
+import { eventsOfTypes } from '../platform/outbox.ts';
+import { iso } from '../platform/pagination.ts';
+import type { Action } from './rule.ts';
+import { OrgCache, ruleOf } from './ruleIndex.ts';
+import { executeRun } from './run.ts';
+import { loadRule, requireManager } from './service.ts';
+
+class DryRunDone extends Error {
+  constructor(readonly results: unknown) {
+    super('dry run rolled back');
+  }
+}
+
+const DRY_RUN_MAX_EVENTS = 500;
+
+/**
+ * Replays the last `days` of the rule's trigger events through it inside one
+ * transaction that is always rolled back: what it would have created or
+ * changed, with nothing written.
+ */
+export async function dryRun(deps: Deps, actor: Actor, input: { ruleId: string; days: number }) {
+  const { ruleId: id, days } = input;
+  requireManager(actor);
+  const rule = ruleOf(await loadRule(deps.db, actor.orgId, id));
+  const now = deps.clock.now();
+  const events = await eventsOfTypes(deps.db, actor.orgId, [...new Set([rule.trigger.event, ...resolveEvents(rule)])], now - days * 86_400_000, DRY_RUN_MAX_EVENTS + 1);
+  const truncated = events.length > DRY_RUN_MAX_EVENTS;
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      const scoped: Deps = { ...deps, db: trx };
+      const cache = new OrgCache(scoped);
+      const results = [];
+      for (const event of events.slice(0, DRY_RUN_MAX_EVENTS)) {
+        const result = await executeRun(scoped, { rule: { ...rule, enabled: true }, event, mode: { mode: 'dry' }, cache });
+        if (!result) continue;
+        results.push({
+          eventId: event.id,
+          eventType: event.type,
+          occurredAt: iso(event.occurredAt),
+          subject: event.subject,
+          outcome: result.outcome,
+          wouldCreate: result.created.map((t) => ({ title: t.title, priority: t.priority, dueAt: t.dueAt, assigneeId: t.assigneeId, teamId: t.teamId, status: t.status, links: t.links, checklist: t.checklist.map((c) => c.text) })),
+          wouldChange: result.changed,
+          wouldNotify: result.notices,
+          notes: result.notes,
+        });
+      }
+      throw new DryRunDone(results);
+    });
+  } catch (error) {
+    if (!(error instanceof DryRunDone)) throw error;
+    const results = error.results as { outcome: string; wouldCreate: unknown[]; wouldChange: unknown[] }[];
+    return {
+      ruleId: rule.id,
+      days,
+      eventsConsidered: Math.min(events.length, DRY_RUN_MAX_EVENTS),
+      truncated,
+      wouldCreate: results.reduce((n, r) => n + r.wouldCreate.length, 0),
+      wouldChange: results.reduce((n, r) => n + r.wouldChange.length, 0),
+      results,
+    };
+  }
+  throw new Error('unreachable: a dry run always rolls back');
+}
+
+function resolveEvents(rule: { actions: Action[] }): string[] {
+  return rule.actions.flatMap((a) => (a.type === 'create_task' && a.resolveWhen ? [a.resolveWhen.event] : []));
+}

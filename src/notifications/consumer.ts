@@ -81,10 +81,18 @@ async function taskOf(deps: Deps, event: StoredEvent): Promise<TaskView | null> 
   });
 }
 
+/** A person by id, or null when the organisation has no such person (any other failure is passed on). */
+async function userOf(deps: Deps, orgId: string, userId: string) {
+  return people.getUser(deps, readerOf(orgId), userId).catch((error: unknown) => {
+    if (error instanceof NotFound) return null;
+    throw error;
+  });
+}
+
 async function nameOf(deps: Deps, orgId: string, userId: string | null): Promise<string> {
   if (!userId) return 'Someone';
   if (userId === 'automation') return 'Automation';
-  const user = await people.getUser(deps, readerOf(orgId), userId).catch(() => null);
+  const user = await userOf(deps, orgId, userId);
   return user?.name ?? 'Someone';
 }
 
@@ -155,7 +163,7 @@ async function sendDueEmails(deps: Deps, mail: MailConfig, mailer: Mailer): Prom
       settled++;
       continue;
     }
-    const user = await people.getUser(deps, readerOf(row.org_id), row.user_id).catch(() => null);
+    const user = await userOf(deps, row.org_id, row.user_id);
     if (!user?.active) {
       await store.settleEmail(deps.db, row.id, { email_state: 'skipped' });
       settled++;
@@ -206,7 +214,7 @@ async function sendDueDigests(deps: Deps, mail: MailConfig, mailer: Mailer): Pro
   let settled = 0;
   for (const row of await store.dueDigests(deps.db, now, BATCH)) {
     if (!(await store.claimDigest(deps.db, row.user_id, row.local_date, now, now + LEASE_MS))) continue;
-    const user = await people.getUser(deps, readerOf(row.org_id), row.user_id).catch(() => null);
+    const user = await userOf(deps, row.org_id, row.user_id);
     const content = user?.active ? await digestOf(deps, row.org_id, row.user_id, row.local_date) : null;
     if (!user || !content) {
       await store.settleDigest(deps.db, row.user_id, row.local_date, { state: user?.active ? 'empty' : 'skipped' });

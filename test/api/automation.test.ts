@@ -88,6 +88,28 @@ forEachDatabase('automation', (ctx) => {
     expect(runs[0].createdTaskIds).toEqual([task.id]);
   });
 
+  it('fails the round instead of deciding a rule on a task it could not read, and decides it once the task reads again', async () => {
+    const org = await ctx.signup();
+    const rule = await addRule(org.api, {
+      trigger: { event: 'task.updated', where: [{ field: 'record.priority', op: 'eq', value: 'urgent' }] },
+      actions: [{ type: 'create_task', title: 'Check on {{record.title}}' }],
+    });
+    const task = await ctx.createTask(org.api, { title: 'Boiler', priority: 'urgent' });
+    await drain();
+    expect((await org.api.patch(`/api/v1/tasks/${task.id}`, { title: 'Boiler service' })).status).toBe(200);
+    // The stored task cannot be read (its checklist is not JSON): that is a failure, not a task that is gone.
+    const db = ctx.server.deps.db;
+    await db.updateTable('tasks').set({ checklist: '{' }).where('id', '=', task.id).execute();
+    await expect(drain()).rejects.toThrow(SyntaxError);
+    expect((await org.api.get(`/api/v1/rules/${rule.id}`)).body.stats).toMatchObject({ evaluated: 0, missed: 0 });
+    // Once it reads again and the claim has run out, the event is handled, and the rule decided on the real task.
+    await db.updateTable('tasks').set({ checklist: '[]' }).where('id', '=', task.id).execute();
+    ctx.clock.advance(ctx.server.automation.options.claimMs + 1);
+    await drain();
+    expect((await org.api.get(`/api/v1/rules/${rule.id}`)).body.stats).toMatchObject({ evaluated: 1, matched: 1, missed: 0 });
+    expect((await tasksOf(org)).map((t) => t.title)).toContain('Check on Boiler service');
+  });
+
   it('is idempotent on the event id, and a re-delivered event changes nothing', async () => {
     const org = await ctx.signup();
     await addRule(org.api, { trigger: { event: 'call.missed' }, actions: [{ type: 'create_task', title: 'Call {{data.from}} back', allowDuplicates: true }] });

@@ -110,6 +110,21 @@ forEachDatabase('email', (ctx) => {
     expect(mailbox.to(dana.user.email)).toHaveLength(1);
   });
 
+  it('keeps the email of a person it could not read, rather than dropping it, and sends it once they read again', async () => {
+    const { org, dana } = await orgIn('Europe/London');
+    const task = await assign(org.api, dana.id, 'Bleed the radiators');
+    // Dana's stored row cannot be read (time off is not JSON): a failure, not a person who is gone.
+    const db = ctx.server.deps.db;
+    await db.updateTable('users').set({ time_off: '{' }).where('id', '=', dana.id).execute();
+    await expect(drain()).rejects.toThrow(SyntaxError);
+    expect(mailbox.to(dana.user.email)).toEqual([]);
+    await db.updateTable('users').set({ time_off: '[]' }).where('id', '=', dana.id).execute();
+    // The round that failed held the email's lease: the next one after it runs out sends it.
+    ctx.clock.advance(5 * 60_000 + 1);
+    await drain();
+    expect(mailbox.to(dana.user.email).map((m) => m.subject)).toContain(`Assigned to you: Olive Owner assigned you ${task.key} Bleed the radiators`);
+  });
+
   it('sends each person one digest in their organisation’s morning, once per local date across the UTC date line', async () => {
     const zone = 'America/New_York';
     const { org, dana } = await orgIn(zone);

@@ -120,8 +120,11 @@ forEachDatabase('email', (ctx) => {
     expect(mailbox.to(dana.user.email)).toEqual([]);
     await db.updateTable('users').set({ time_off: '[]' }).where('id', '=', dana.id).execute();
     // The round that failed held the email's lease: the next one after it runs out sends it.
+    const started = ctx.clock.now();
     ctx.clock.advance(5 * 60_000 + 1);
     await drain();
+    // The tests after this one count from the file's start time.
+    ctx.clock.set(started);
     expect(mailbox.to(dana.user.email).map((m) => m.subject)).toContain(`Assigned to you: Olive Owner assigned you ${task.key} Bleed the radiators`);
   });
 

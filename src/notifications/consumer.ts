@@ -8,6 +8,7 @@ import type { EventConsumer, StoredEvent } from '../platform/outbox.ts';
 import { iso } from '../platform/pagination.ts';
 import * as people from '../people/service.ts';
 import * as tasks from '../tasks/service.ts';
+import { findComment } from '../tasks/comments.ts';
 import { listQuery, type TaskView } from '../tasks/task.ts';
 import { digestEmail, type MailConfig, type Mailer, notificationEmail, smtpMailer } from './mail.ts';
 import { digestDateAt, endOfLocalDay, type Mentionable, mentionedPeople, type NotificationKind, preferencesWith, retryDelayMs } from './notification.ts';
@@ -111,7 +112,7 @@ async function assigned(deps: Deps, event: StoredEvent): Promise<NewNotification
 
 /** @name in a comment: the organisation's active people it names, never its author. */
 async function mentioned(deps: Deps, event: StoredEvent): Promise<NewNotification[]> {
-  const comment = await tasks.findComment(deps.db, event.orgId, event.data.commentId as string);
+  const comment = await findComment(deps.db, event.orgId, event.data.commentId as string);
   if (!comment || !comment.body.includes('@')) return [];
   const ids = mentionedPeople(comment.body, await everyone(deps, event.orgId), comment.authorId);
   if (ids.length === 0) return [];

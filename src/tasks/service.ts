@@ -39,7 +39,6 @@ import {
 
 // What other features read of tasks: one door, whichever file does the work.
 export { presentTask } from './present.ts';
-export { findComment } from './comments.ts';
 export { dueTasksOf, listTasks, openTasksLinkedTo, openTasksOfAutomationKey, openWorkOf, tasksWaitingOn, taskTimes } from './reads.ts';
 export type { TaskSource } from './task.ts';
 

@@ -183,7 +183,7 @@ async function dueScan() {
       samples.push(performance.now() - started);
       if (rows.length !== 100) throw new Error(`expected 100 due timers, got ${rows.length}`);
     }
-    const plan = await explainDueScan(server.deps.db, server.deps.dialect, now);
+    const plan = await explainDueScan(server.deps.db, now);
     await server.close();
     return { medianMs: median(samples), plan };
   };

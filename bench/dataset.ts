@@ -49,7 +49,7 @@ export async function prepareDataset(cached: string, tasks: number, copy: string
   await withLock(`${cached}.lock`, async () => {
     if (!existsSync(cached)) await generate(cached, tasks);
     const database = openDatabase(`sqlite:${cached}`);
-    await migrateToLatest(database.db, database.dialect);
+    await migrateToLatest(database.db);
     // Everything in the main file before it is copied, even if another process still has it open.
     database.sqlite!.pragma('wal_checkpoint(TRUNCATE)');
     await database.close();
@@ -57,7 +57,7 @@ export async function prepareDataset(cached: string, tasks: number, copy: string
     copyFileSync(cached, copy);
   });
   const database = openDatabase(`sqlite:${copy}`);
-  const token = await createApiTokenFor({ db: database.db, dialect: database.dialect, clock: systemClock }, BENCH_USER_EMAIL, 'bench');
+  const token = await createApiTokenFor({ db: database.db, clock: systemClock }, BENCH_USER_EMAIL, 'bench');
   const sqlite = database.sqlite!;
   const open = sqlite.prepare('select count(*) as n from tasks where org_id = ? and assignee_id = ? and active = 1').get(BENCH_ORG, BENCH_USER) as { n: number };
   if (open.n < MY_OPEN_TASKS) {
@@ -133,7 +133,7 @@ async function generate(path: string, tasks: number): Promise<void> {
   const building = `${path}.building`;
   for (const suffix of ['', '-wal', '-shm']) rmSync(building + suffix, { force: true });
   const database = openDatabase(`sqlite:${building}`);
-  await migrateToLatest(database.db, database.dialect);
+  await migrateToLatest(database.db);
   const sqlite = database.sqlite!;
   const started = performance.now();
   const indexes = dropIndexes(sqlite, ['tasks', 'task_history', 'task_links']);

@@ -116,7 +116,7 @@ async function copyToPostgres(sqlitePath: string, adminUrl: string): Promise<{ u
   };
   const started = performance.now();
   const database = openDatabase(url.toString());
-  await migrateToLatest(database.db, database.dialect);
+  await migrateToLatest(database.db);
   await database.close();
   const source = new SqliteDatabase(sqlitePath, { readonly: true });
   const target = new pg.Client({ connectionString: url.toString() });

@@ -16,7 +16,7 @@ const db = join(tmpdir(), `finishline-steps-${process.pid}.db`);
 for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
 const d = await prepareDataset(new URL('./.cache/tasks-100000.db', import.meta.url).pathname, 100000, db);
 const open = openDatabase(`sqlite:${db}`);
-const deps = { db: open.db, dialect: open.dialect, clock: systemClock };
+const deps = { db: open.db, clock: systemClock };
 const oldAuth = async () => {
   await deps.db.selectFrom('tokens').innerJoin('users', 'users.id', 'tokens.user_id')
     .select(['tokens.id', 'tokens.kind', 'tokens.org_id', 'tokens.user_id', 'users.role', 'users.active'])
@@ -30,7 +30,7 @@ const oldList = async () => {
   await deps.db.selectFrom('tasks').selectAll().where('tasks.org_id', '=', d.orgId).where('assignee_id', '=', d.userId).where('active', '=', 1)
     .where('status', 'in', ['open', 'in_progress', 'waiting', 'blocked']).orderBy('due_sort', 'asc').orderBy('id', 'asc').limit(51).execute();
 };
-const newList = async () => { await tasks.listTasks(deps.db, 'sqlite', d.orgId, filter, sort, { limit: 51 }); };
+const newList = async () => { await tasks.listTasks(deps.db, d.orgId, filter, sort, { limit: 51 }); };
 const raw = open.sqlite!.prepare('select * from tasks where org_id = ? and assignee_id = ? and active = 1 and status in (?,?,?,?) order by due_sort, id limit 51');
 const rawList = async () => { raw.all(d.orgId, d.userId, 'open', 'in_progress', 'waiting', 'blocked'); };
 async function time(f: () => Promise<void>, n: number) { const t = process.cpuUsage(); for (let i = 0; i < n; i++) await f(); const u = process.cpuUsage(t); return (u.user + u.system) / n; }

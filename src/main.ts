@@ -81,7 +81,7 @@ async function serve(args: string[]): Promise<void> {
 async function superviseWorkers(count: number, databaseUrl: string): Promise<void> {
   const [{ openDatabase }, { migrateToLatest }] = await Promise.all([load.database(), load.migrations()]);
   const database = openDatabase(databaseUrl);
-  await migrateToLatest(database.db, database.dialect);
+  await migrateToLatest(database.db);
   await database.close();
   let stopping = false;
   const fork = (index: number) => {
@@ -115,8 +115,8 @@ async function worker(): Promise<void> {
     load.database(), load.migrations(), load.clock(), load.automation(), load.consumers(), load.webhooks(),
   ]);
   const database = openDatabase(config.databaseUrl);
-  await migrateToLatest(database.db, database.dialect);
-  const loop = automation({ db: database.db, dialect: database.dialect, clock: systemClock }, { ...automationConfigFromEnv(process.env, config.tickMs), consumers: eventConsumers({ ...config, webhooks: webhookPolicyFromEnv(process.env) }), onError: (error) => console.error(error) });
+  await migrateToLatest(database.db);
+  const loop = automation({ db: database.db, clock: systemClock }, { ...automationConfigFromEnv(process.env, config.tickMs), consumers: eventConsumers({ ...config, webhooks: webhookPolicyFromEnv(process.env) }), onError: (error) => console.error(error) });
   loop.start();
   console.log(`automation worker ${loop.options.workerId} running, tick ${config.tickMs} ms`);
   const stop = async () => {
@@ -132,7 +132,7 @@ async function migrate(): Promise<void> {
   const { databaseUrl } = readConfig();
   const [{ openDatabase }, { migrateToLatest }] = await Promise.all([load.database(), load.migrations()]);
   const database = openDatabase(databaseUrl);
-  const applied = await migrateToLatest(database.db, database.dialect);
+  const applied = await migrateToLatest(database.db);
   console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The schema is up to date.');
   await database.close();
 }
@@ -143,9 +143,9 @@ async function token(args: string[]): Promise<void> {
   const { databaseUrl } = readConfig();
   const [{ openDatabase }, { migrateToLatest }, { systemClock }, { createApiTokenFor }] = await Promise.all([load.database(), load.migrations(), load.clock(), load.people()]);
   const database = openDatabase(databaseUrl);
-  await migrateToLatest(database.db, database.dialect);
+  await migrateToLatest(database.db);
   try {
-    const created = await createApiTokenFor({ db: database.db, dialect: database.dialect, clock: systemClock }, values.email, values.name ?? 'command line');
+    const created = await createApiTokenFor({ db: database.db, clock: systemClock }, values.email, values.name ?? 'command line');
     console.log(created.token);
   } finally {
     await database.close();

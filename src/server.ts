@@ -50,8 +50,8 @@ export interface Server {
 
 export async function buildServer(options: ServerOptions): Promise<Server> {
   const database = openDatabase(options.databaseUrl);
-  await migrateToLatest(database.db, database.dialect);
-  const deps: Deps = { db: database.db, dialect: database.dialect, clock: options.clock ?? systemClock };
+  await migrateToLatest(database.db);
+  const deps: Deps = { db: database.db, clock: options.clock ?? systemClock };
   const app = await createApp({
     db: deps.db,
     clock: deps.clock,

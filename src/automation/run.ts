@@ -92,7 +92,7 @@ export async function executeRun(deps: Deps, input: RunInput, attempt = 1): Prom
 
 async function resumeDelayed(trx: Db, deps: Deps, input: { event: StoredEvent; rule: Rule; timerId: string }): Promise<string | null> {
   const { event, rule, timerId } = input;
-  const timer = await store.lockTimer(trx, deps.dialect, timerId);
+  const timer = await store.lockTimer(trx, timerId);
   if (!timer) return null;
   await store.markFired(trx, timerId, deps.clock.now());
   const run = await store.findRunOf(trx, event.id, rule.id);

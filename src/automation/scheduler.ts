@@ -32,7 +32,7 @@ export async function tickScheduler(deps: Deps, options: SchedulerOptions): Prom
 async function fireTimer(deps: Deps, cache: OrgCache, timer: store.TimerRow): Promise<void> {
   if (timer.kind === 'rule.delayed') return fireDelayedRule(deps, cache, timer);
   await deps.db.transaction().execute(async (trx) => {
-    const locked = await store.lockTimer(trx, deps.dialect, timer.id);
+    const locked = await store.lockTimer(trx, timer.id);
     if (!locked || locked.fire_at !== timer.fire_at) return;
     const now = deps.clock.now();
     await store.markFired(trx, timer.id, now);
@@ -69,7 +69,7 @@ async function fireDelayedRule(deps: Deps, cache: OrgCache, timer: store.TimerRo
   if (!ruleRow || !event || ruleRow.enabled !== 1) {
     // The rule was disabled (or the event is gone) while the run waited: it ends as skipped, and says why.
     await deps.db.transaction().execute(async (trx) => {
-      if (!(await store.lockTimer(trx, deps.dialect, timer.id))) return;
+      if (!(await store.lockTimer(trx, timer.id))) return;
       await store.markFired(trx, timer.id, deps.clock.now());
       const run = timer.event_id && timer.rule_id ? await store.findRunOf(trx, timer.event_id, timer.rule_id) : undefined;
       if (run?.outcome === 'scheduled') await store.finishRun(trx, run.id, { outcome: 'skipped', detail: ruleRow ? 'the rule was disabled before it ran' : 'the event is gone' });

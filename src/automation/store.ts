@@ -1,6 +1,7 @@
 // Every query about rules, their runs, time triggers and round-robin turns.
 import { type Selectable, sql } from 'kysely';
-import { type DialectName, QueryShapes } from '../platform/db/database.ts';
+import { QueryShapes } from '../platform/db/database.ts';
+import { explainQuery, lockRows } from '../platform/db/dialect.ts';
 import type { AutomationRunsTable, AutomationTimersTable, Db, RulesTable, RuleStatsTable } from '../platform/db/schema.ts';
 
 export type RuleRow = Selectable<RulesTable>;
@@ -238,30 +239,18 @@ export function dueTimers(db: Db, now: number, limit: number) {
 }
 
 /** Locks one due timer for firing; undefined when it fired already or another process holds it. */
-export async function lockTimer(db: Db, dialect: DialectName, id: string) {
-  let query = db.selectFrom('automation_timers').selectAll().where('id', '=', id).where('fired_at', 'is', null);
-  if (dialect === 'postgres') query = query.modifyEnd(sql`for update skip locked`);
-  return query.executeTakeFirst();
+export async function lockTimer(db: Db, id: string) {
+  const query = db.selectFrom('automation_timers').selectAll().where('id', '=', id).where('fired_at', 'is', null);
+  return lockRows(db, query, { skipLocked: true }).executeTakeFirst();
 }
 
 export async function markFired(db: Db, id: string, now: number): Promise<void> {
   await db.updateTable('automation_timers').set({ fired_at: now }).where('id', '=', id).execute();
 }
 
-/** The plan each engine makes for the due-scan, as text (EXPLAIN QUERY PLAN / EXPLAIN). */
-export async function explainDueScan(db: Db, dialect: DialectName, now: number): Promise<string> {
-  const compiled = dueTimersQuery(db, now, 500).compile();
-  const prefix = dialect === 'postgres' ? 'explain ' : 'explain query plan ';
-  const result = await sql.raw<Record<string, unknown>>(prefix + inline(compiled.sql, compiled.parameters, dialect)).execute(db);
-  return result.rows.map((r) => String(r['QUERY PLAN'] ?? r.detail ?? JSON.stringify(r))).join('\n');
-}
-
-/** Parameters written into the statement (numbers only here), since EXPLAIN cannot always take bound parameters. */
-function inline(statement: string, parameters: readonly unknown[], dialect: DialectName): string {
-  const literal = (value: unknown) => (typeof value === 'number' ? String(value) : `'${String(value).replace(/'/g, "''")}'`);
-  if (dialect === 'postgres') return statement.replace(/\$(\d+)/g, (_, n: string) => literal(parameters[Number(n) - 1]));
-  let index = 0;
-  return statement.replace(/\?/g, () => literal(parameters[index++]));
+/** The plan the engine makes for the due-scan, as text. */
+export function explainDueScan(db: Db, now: number): Promise<string> {
+  return explainQuery(db, dueTimersQuery(db, now, 500));
 }
 
 // --- round-robin turns ------------------------------------------------------

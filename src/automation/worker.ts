@@ -12,6 +12,7 @@
 // marked processed and counted in one more.
 import type { Deps } from '../platform/context.ts';
 import { inTransaction } from '../platform/db/database.ts';
+import { hasSingleWriter } from '../platform/db/dialect.ts';
 import { BatchMemo, claimEvents, markProcessed, releaseClaims, type StoredEvent } from '../platform/outbox.ts';
 import { type Consumer, takes } from '../events.ts';
 import { scopeOf } from './actions.ts';
@@ -87,7 +88,7 @@ export const GROUP_MS = 25;
 /** Claims one batch of events and handles it. Returns how many events it handled (0: nothing pending). */
 export async function runWorkerOnce(deps: Deps, options: WorkerOptions): Promise<number> {
   const now = deps.clock.now();
-  const events = await claimEvents(deps.db, { worker: options.workerId, now, until: now + options.claimMs, limit: options.batchSize, postgres: deps.dialect === 'postgres' });
+  const events = await claimEvents(deps.db, { worker: options.workerId, now, until: now + options.claimMs, limit: options.batchSize });
   if (events.length === 0) return 0;
   const cache = new OrgCache(deps);
   const memo = new BatchMemo();
@@ -105,7 +106,7 @@ export async function runWorkerOnce(deps: Deps, options: WorkerOptions): Promise
     return from + handled.length;
   };
   let next = 0;
-  if (deps.dialect === 'sqlite') {
+  if (hasSingleWriter(deps.db)) {
     // One writer at a time, and every commit costs a write of each page it changed: a group of events shares one
     // transaction. (PostgreSQL locks rows instead: a transaction holding them across many runs would make processes
     // wait on each other, and deadlock, so there every run commits on its own.)

@@ -40,7 +40,7 @@ export async function exportCommand(args: string[]): Promise<void> {
   const out = partial ? createWriteStream(partial) : process.stdout;
   const bar = progressBar('export');
   try {
-    await migrateToLatest(database.db, database.dialect);
+    await migrateToLatest(database.db);
     const summary = await exportBackup(database, out, {
       orgId: values.org ?? null,
       now: systemClock.now(),
@@ -74,7 +74,7 @@ export async function importCommand(args: string[]): Promise<void> {
   const database = openDatabase(databaseUrl);
   const bar = progressBar('import');
   try {
-    await migrateToLatest(database.db, database.dialect);
+    await migrateToLatest(database.db);
     const summary = await importBackup(database, createReadStream(positionals[0]!), {
       now: systemClock.now(),
       onHeader: (header) => console.error(`Restoring a backup of ${header.orgId ?? 'the whole database'} taken ${header.exportedAt} from ${header.source}…`),

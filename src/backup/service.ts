@@ -174,7 +174,7 @@ export async function importBackup(database: OpenDatabase, input: Readable, opti
       }
     }
     reader.finish();
-    await advanceSequences(trx, database.dialect);
+    await advanceSequences(trx);
     for (const orgId of orgIds) {
       await recordAudit(trx, { orgId, actorId: null, action: 'data.restored', subject: { type: 'backup', id: header!.exportedAt }, data: { source: header!.source, rows: done } }, options.now);
     }

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { readConfig } from '../config.ts';
-import { openDatabase } from '../platform/db/database.ts';
+import { databaseLabel, openDatabase } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrations.ts';
 import { loadDemo } from './service.ts';
 
@@ -20,8 +20,8 @@ export async function demoCommand(args: string[]): Promise<void> {
   const { databaseUrl } = readConfig();
   const database = openDatabase(databaseUrl);
   try {
-    await migrateToLatest(database.db, database.dialect);
-    console.log(`Loading the demo business into ${database.dialect === 'sqlite' ? databaseUrl : 'PostgreSQL'} (seed ${options.seed})…`);
+    await migrateToLatest(database.db);
+    console.log(`Loading the demo business into ${databaseLabel(databaseUrl)} (seed ${options.seed})…`);
     const bar = new cliProgress.SingleBar(
       {
         format: 'tasks |{bar}| {percentage}% | {value}/{total} | {rate} tasks/s | eta {eta_formatted}',

@@ -103,7 +103,7 @@ export async function loadDemo(database: OpenDatabase, options: DemoOptions): Pr
   const now = (options.clock ?? systemClock).now();
   const start = Math.floor((now - 30 * DAY) / HOUR) * HOUR;
   const clock = new ManualClock(start);
-  const deps: Deps = { db: database.db, dialect: database.dialect, clock };
+  const deps: Deps = { db: database.db, clock };
   const dice = new Dice(options.seed);
   const { orgId, email, owner } = await signupOwner(deps);
   const biz: Business = { deps, clock, dice, now, start, owner, people: [], teams: {} as Record<TeamKey, string>, placed: { lead: [], job: [], service: [], client: [] }, contacts: [] };

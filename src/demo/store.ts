@@ -1,10 +1,9 @@
 // Bulk loads for the demo (and benchmarks): many tasks at once, straight into
-// the task tables in one transaction per batch — through the raw
-// better-sqlite3 handle on SQLite, on PostgreSQL as one multi-row insert per
-// table per batch (`insert … select * from unnest($1::text[], …)`). Rows
-// are built in full by the caller; no events are appended for them.
-import type SqliteDatabase from 'better-sqlite3';
-import { type Insertable, sql } from 'kysely';
+// the task tables in one transaction per batch (see platform/db/bulk.ts for
+// how each engine takes them). Rows are built in full by the caller; no events
+// are appended for them.
+import type { Insertable } from 'kysely';
+import { bulkInsert, withoutSecondaryIndexes } from '../platform/db/bulk.ts';
 import type { OpenDatabase } from '../platform/db/database.ts';
 import type { Db, TaskHistoryTable, TaskLinksTable, TasksTable } from '../platform/db/schema.ts';
 
@@ -19,103 +18,13 @@ export interface TaskBatch {
 }
 
 const TABLES = ['tasks', 'task_links', 'task_history'] as const;
-type Table = (typeof TABLES)[number];
 
 /** Inserts one batch: in its own transaction, or inside `within` when the caller holds one (withoutTaskIndexes). */
-export async function insertTaskBatch(database: OpenDatabase, batch: TaskBatch, within?: Db): Promise<void> {
-  const rows: Record<Table, object[]> = { tasks: batch.tasks, task_links: batch.links, task_history: batch.history };
-  if (database.sqlite) {
-    // Inside an open transaction better-sqlite3 makes this a savepoint.
-    insertWithSqlite(database.sqlite, rows);
-    return;
-  }
-  const types = await columnTypes(database);
-  const insert = async (trx: Db) => {
-    for (const table of TABLES) {
-      const all = rows[table] as Record<string, unknown>[];
-      if (all.length === 0) continue;
-      // One array parameter per column, unnested into rows: a statement of any
-      // length with a handful of parameters, which PostgreSQL parses once.
-      const columns = Object.keys(all[0]!);
-      const arrays = columns.map((column) => sql`${all.map((row) => row[column] ?? null)}::${sql.raw(types.get(`${table}.${column}`)!)}[]`);
-      await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select * from unnest(${sql.join(arrays)})`.execute(trx);
-    }
-  };
-  if (within) await insert(within);
-  else await database.db.transaction().execute(insert);
+export function insertTaskBatch(database: OpenDatabase, batch: TaskBatch, within?: Db): Promise<void> {
+  return bulkInsert(database, { tasks: batch.tasks, task_links: batch.links, task_history: batch.history }, within);
 }
 
-const typeCache = new WeakMap<OpenDatabase, Map<string, string>>();
-
-/** `table.column` → its PostgreSQL type name, for the unnest casts. */
-async function columnTypes(database: OpenDatabase): Promise<Map<string, string>> {
-  const cached = typeCache.get(database);
-  if (cached) return cached;
-  const rows = await sql<{ table_name: string; column_name: string; data_type: string }>`
-    select table_name, column_name, data_type from information_schema.columns
-    where table_schema = current_schema() and table_name in (${sql.join([...TABLES])})`.execute(database.db);
-  const types = new Map(rows.rows.map((r) => [`${r.table_name}.${r.column_name}`, r.data_type]));
-  typeCache.set(database, types);
-  return types;
-}
-
-/**
- * Runs a big load with the task tables' secondary indexes dropped, then builds
- * them again from their own definitions: one sort per index instead of a
- * B-tree insert per row per index. Primary keys and constraints stay. It is
- * all one transaction (DDL is transactional on both engines), so a load that
- * fails or is killed leaves the tables, indexes included, as they were; on
- * PostgreSQL other sessions wait for the task tables until it commits.
- */
-export async function withoutTaskIndexes<T>(database: OpenDatabase, load: (trx: Db) => Promise<T>): Promise<T> {
-  return database.db.transaction().execute(async (trx) => {
-    const indexes = await secondaryIndexes(trx, database.dialect);
-    for (const index of indexes) await sql`drop index ${sql.id(index.name)}`.execute(trx);
-    const result = await load(trx);
-    for (const index of indexes) await sql.raw(index.definition).execute(trx);
-    return result;
-  });
-}
-
-async function secondaryIndexes(db: Db, dialect: OpenDatabase['dialect']): Promise<{ name: string; definition: string }[]> {
-  if (dialect === 'sqlite') {
-    const rows = await sql<{ name: string; definition: string }>`
-      select name, sql as definition from sqlite_master
-      where type = 'index' and sql is not null and tbl_name in (${sql.join([...TABLES])})`.execute(db);
-    return rows.rows;
-  }
-  const rows = await sql<{ name: string; definition: string }>`
-    select i.relname as name, pg_get_indexdef(i.oid) as definition
-    from pg_index x
-    join pg_class i on i.oid = x.indexrelid
-    join pg_class t on t.oid = x.indrelid
-    join pg_namespace n on n.oid = t.relnamespace
-    where n.nspname = current_schema() and t.relname in (${sql.join([...TABLES])})
-      and not exists (select 1 from pg_constraint c where c.conindid = i.oid)`.execute(db);
-  return rows.rows;
-}
-
-const statements = new WeakMap<SqliteDatabase.Database, Map<string, SqliteDatabase.Statement>>();
-
-function insertWithSqlite(sqlite: SqliteDatabase.Database, rows: Record<Table, object[]>): void {
-  const cache = statements.get(sqlite) ?? new Map<string, SqliteDatabase.Statement>();
-  statements.set(sqlite, cache);
-  const statementFor = (table: Table, columns: string[]) => {
-    const key = `${table}(${columns.join(',')})`;
-    let statement = cache.get(key);
-    if (!statement) {
-      statement = sqlite.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`);
-      cache.set(key, statement);
-    }
-    return statement;
-  };
-  sqlite.transaction(() => {
-    for (const table of TABLES) {
-      const all = rows[table];
-      if (all.length === 0) continue;
-      const columns = Object.keys(all[0]!);
-      const statement = statementFor(table, columns);
-      for (const row of all) statement.run(columns.map((c) => (row as Record<string, unknown>)[c]));
-    }
-  })();
+/** Runs a big load with the task tables' secondary indexes dropped, and built again once at the end (one transaction). */
+export function withoutTaskIndexes<T>(database: OpenDatabase, load: (trx: Db) => Promise<T>): Promise<T> {
+  return withoutSecondaryIndexes(database, TABLES, load);
 }

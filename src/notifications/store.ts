@@ -1,5 +1,6 @@
 // Every query about notifications, their email delivery, preferences and digests.
 import type { Insertable, Selectable } from 'kysely';
+import { claimRows } from '../platform/db/dialect.ts';
 import type { Db, NotificationDigestsTable, NotificationsTable } from '../platform/db/schema.ts';
 
 export type NotificationRow = Selectable<NotificationsTable>;
@@ -85,14 +86,18 @@ export function dueEmails(db: Db, now: number, limit: number) {
 
 /** Takes a pending email for `until`; false when another process holds it or it is no longer pending. */
 export async function claimEmail(db: Db, id: string, now: number, until: number): Promise<boolean> {
-  const result = await db
-    .updateTable('notifications')
-    .set({ email_claimed_until: until })
-    .where('id', '=', id)
-    .where('email_state', '=', 'pending')
-    .where((eb) => eb.or([eb('email_claimed_until', 'is', null), eb('email_claimed_until', '<', now)]))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const claimed = await claimRows(
+    db,
+    (trx) =>
+      trx
+        .selectFrom('notifications')
+        .select('id as key')
+        .where('id', '=', id)
+        .where('email_state', '=', 'pending')
+        .where((eb) => eb.or([eb('email_claimed_until', 'is', null), eb('email_claimed_until', '<', now)])),
+    (trx, keys) => trx.updateTable('notifications').set({ email_claimed_until: until }).where('id', 'in', keys).execute(),
+  );
+  return claimed.length === 1;
 }
 
 export async function settleEmail(db: Db, id: string, set: Partial<Pick<NotificationRow, 'email_state' | 'email_attempts' | 'email_next_at' | 'email_sent_at' | 'email_error'>>): Promise<void> {
@@ -141,16 +146,21 @@ export function dueDigests(db: Db, now: number, limit: number) {
     .execute();
 }
 
+/** Takes a pending digest for `until`; false when another process holds it or it is no longer pending. */
 export async function claimDigest(db: Db, userId: string, localDate: string, now: number, until: number): Promise<boolean> {
-  const result = await db
-    .updateTable('notification_digests')
-    .set({ claimed_until: until })
-    .where('user_id', '=', userId)
-    .where('local_date', '=', localDate)
-    .where('state', '=', 'pending')
-    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const claimed = await claimRows(
+    db,
+    (trx) =>
+      trx
+        .selectFrom('notification_digests')
+        .select('local_date as key')
+        .where('user_id', '=', userId)
+        .where('local_date', '=', localDate)
+        .where('state', '=', 'pending')
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)])),
+    (trx) => trx.updateTable('notification_digests').set({ claimed_until: until }).where('user_id', '=', userId).where('local_date', '=', localDate).execute(),
+  );
+  return claimed.length === 1;
 }
 
 export async function settleDigest(db: Db, userId: string, localDate: string, set: Partial<Pick<DigestRow, 'state' | 'attempts' | 'next_at' | 'sent_at' | 'error'>>): Promise<void> {

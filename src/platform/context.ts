@@ -1,11 +1,10 @@
-// What every use case is given: the database, the clock, and who is acting.
+// What every use case is given: the database (whose engine the platform works
+// out from the handle), the clock, and who is acting.
 import type { Clock } from './clock.ts';
-import type { DialectName } from './db/database.ts';
 import type { Db } from './db/schema.ts';
 
 export interface Deps {
   db: Db;
-  dialect: DialectName;
   clock: Clock;
 }
 

@@ -2,8 +2,8 @@
 // claimed in order by whoever consumes them. Features declare their events by
 // augmenting DomainEvents, so every append is typed by its name.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { sql } from 'kysely';
 import { QueryShapes } from './db/database.ts';
+import { claimRows } from './db/dialect.ts';
 import { newId } from './ids.ts';
 import type { Db } from './db/schema.ts';
 import type { Deps } from './context.ts';
@@ -106,15 +106,12 @@ const pending = new QueryShapes();
  * Claims up to `limit` pending events, oldest first, for `worker` until
  * `until`. An expired claim (its worker died) is taken over.
  */
-export async function claimEvents(
-  db: Db,
-  options: { worker: string; now: number; until: number; limit: number; postgres: boolean },
-): Promise<StoredEvent[]> {
+export async function claimEvents(db: Db, options: { worker: string; now: number; until: number; limit: number }): Promise<StoredEvent[]> {
   const { worker, now, until, limit } = options;
   const claimable = (from: Db, max: number) =>
     from
       .selectFrom('events')
-      .select('seq')
+      .select('seq as key')
       .where('processed_at', 'is', null)
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
       .orderBy('seq')
@@ -124,11 +121,12 @@ export async function claimEvents(
   const peek = await pending.run(db, 'claimable', [now, 1], () => claimable(db, 1));
   if (peek.length === 0) return [];
   return db.transaction().execute(async (trx) => {
-    let pick = claimable(trx, limit);
-    if (options.postgres) pick = pick.modifyEnd(sql`for update skip locked`);
-    const seqs = (await pick.execute()).map((r) => r.seq);
+    const seqs = await claimRows(
+      trx,
+      (t) => claimable(t, limit),
+      (t, keys) => t.updateTable('events').set({ claimed_by: worker, claimed_until: until }).where('seq', 'in', keys).execute(),
+    );
     if (seqs.length === 0) return [];
-    await trx.updateTable('events').set({ claimed_by: worker, claimed_until: until }).where('seq', 'in', seqs).execute();
     const rows = await trx.selectFrom('events').selectAll().where('seq', 'in', seqs).orderBy('seq').execute();
     return rows.map(toStoredEvent);
   });

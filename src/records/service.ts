@@ -72,7 +72,7 @@ export async function listRecords<T extends RecordType>(deps: Deps, actor: Actor
   if (type === 'pipeline') await deps.db.transaction().execute((trx) => ensureDefaultPipeline(trx, actor, deps.clock.now()));
   const sort = store.sortColumn(query.sort);
   const after = query.cursor ? cursorAfter(query.cursor, query.sort, sort.column) : undefined;
-  const rows = await store.listRecords(deps.db, deps.dialect, type, actor.orgId, filterOf(actor, type, query), sort, { limit: query.limit + 1, after });
+  const rows = await store.listRecords(deps.db, type, actor.orgId, filterOf(actor, type, query), sort, { limit: query.limit + 1, after });
   const { items, nextCursor } = pageOf(rows, query.limit, (row) => encodeCursor([query.sort, (row as unknown as Record<string, string | number>)[sort.column]!, row.id]));
   return { items: items.map((row) => presentRecord(type, row)), nextCursor };
 }

@@ -2,7 +2,7 @@
 // (id, org_id, owner_id, created_at, updated_at, version, archived_at), so one
 // set of queries serves all six; what differs per type is named in the maps below.
 import { type Insertable, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
-import { type DialectName, QueryShapes } from '../platform/db/database.ts';
+import { QueryShapes } from '../platform/db/database.ts';
 import type {
   ClientsTable,
   ContactsTable,
@@ -121,7 +121,6 @@ export interface RecordFilter {
 
 export function listRecords<T extends RecordType>(
   db: Db,
-  dialect: DialectName,
   type: T,
   orgId: string,
   filter: RecordFilter,
@@ -141,7 +140,7 @@ export function listRecords<T extends RecordType>(
   if (filter.range?.before !== undefined) query = query.where(sql.ref(filter.range.column), '<', filter.range.before);
   if (filter.text) {
     const text = filter.text;
-    query = query.where((eb) => eb.or(SEARCH_COLUMNS[type].map((column) => containsText(eb, dialect, column, text))));
+    query = query.where((eb) => eb.or(SEARCH_COLUMNS[type].map((column) => containsText(db, eb, column, text))));
   }
   const direction = sort.descending ? 'desc' : 'asc';
   if (page.after) {

@@ -38,7 +38,7 @@ export async function bulkChangeMatching(deps: Deps, actor: Actor, filter: BulkF
   const now = deps.clock.now();
   const where = withFieldPrefix('filter', () => filterOf(actor, filter, now));
   return deps.db.transaction().execute(async (trx) => {
-    const rows = await store.findMatchingTasks(trx, deps.dialect, actor.orgId, where, BULK_MAX + 1);
+    const rows = await store.findMatchingTasks(trx, actor.orgId, where, BULK_MAX + 1);
     if (rows.length > BULK_MAX) {
       throw Invalid.field('filter', `matches more than ${BULK_MAX} tasks, the most one bulk change takes; narrow the filters`);
     }

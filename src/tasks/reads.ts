@@ -13,7 +13,7 @@ export async function listTasks(deps: Deps, actor: Actor, query: Omit<ListQuery,
   const now = deps.clock.now();
   const columns = store.sortColumns(query.sort.key);
   const after = query.cursor ? decodeCursor(query.cursor, columns.length) : undefined;
-  const rows = await store.listTasks(deps.db, deps.dialect, actor.orgId, filterOf(actor, query, now), query.sort, { limit: query.limit + 1, after });
+  const rows = await store.listTasks(deps.db, actor.orgId, filterOf(actor, query, now), query.sort, { limit: query.limit + 1, after });
   const { items, nextCursor } = pageOf(rows, query.limit, (row) => encodeCursor(columns.map((c) => row[c])));
   return { items: await presentTasks(deps.db, actor.orgId, items, now), nextCursor };
 }
@@ -21,7 +21,7 @@ export async function listTasks(deps: Deps, actor: Actor, query: Omit<ListQuery,
 /** Exact counts per status of the tasks a list with these filters would show (every status named, 0 when none). */
 export async function countTasks(deps: Deps, actor: Actor, query: CountsQuery) {
   const { groupBy, ...filters } = query;
-  const counted = await store.countTasksByStatus(deps.db, deps.dialect, actor.orgId, filterOf(actor, filters, deps.clock.now()));
+  const counted = await store.countTasksByStatus(deps.db, actor.orgId, filterOf(actor, filters, deps.clock.now()));
   const counts = Object.fromEntries(STATUSES.map((status) => [status, counted.get(status) ?? 0])) as Record<Status, number>;
   return { groupBy, counts, total: [...counted.values()].reduce((a, b) => a + b, 0) };
 }
@@ -30,7 +30,7 @@ export async function countTasks(deps: Deps, actor: Actor, query: CountsQuery) {
 export async function tasksOfRecord(deps: Deps, actor: Actor, link: Link) {
   const now = deps.clock.now();
   const active = STATUSES.filter((status) => !isFinal(status));
-  const rows = await store.listTasks(deps.db, deps.dialect, actor.orgId, { link, statuses: active }, { key: 'due', descending: false }, { limit: 50 });
+  const rows = await store.listTasks(deps.db, actor.orgId, { link, statuses: active }, { key: 'due', descending: false }, { limit: 50 });
   const counts = await store.countTasksOfRecord(deps.db, actor.orgId, link, now);
   return { open: await presentTasks(deps.db, actor.orgId, rows, now), counts };
 }
@@ -83,7 +83,7 @@ export async function tasksWaitingOn(db: Db, orgId: string, taskId: string, now:
 /** A person's unfinished tasks that have a due date, soonest first (at most `limit`): what their calendar feed lists. */
 export async function dueTasksOf(deps: Deps, orgId: string, userId: string, limit: number): Promise<TaskView[]> {
   const active = STATUSES.filter((status) => !isFinal(status));
-  const rows = await store.listTasks(deps.db, deps.dialect, orgId, { assigneeId: userId, statuses: active, dueBefore: NO_DUE_DATE }, { key: 'due', descending: false }, { limit });
+  const rows = await store.listTasks(deps.db, orgId, { assigneeId: userId, statuses: active, dueBefore: NO_DUE_DATE }, { key: 'due', descending: false }, { limit });
   return presentTasks(deps.db, orgId, rows, deps.clock.now());
 }
 

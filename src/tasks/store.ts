@@ -1,6 +1,7 @@
 // Every query about tasks, their links, history and comments.
 import { type Insertable, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
-import { type DialectName, QueryShapes } from '../platform/db/database.ts';
+import { QueryShapes } from '../platform/db/database.ts';
+import { lockRows } from '../platform/db/dialect.ts';
 import type { Database, Db, ReportStatusFlowsTable, TaskHistoryTable, TasksTable } from '../platform/db/schema.ts';
 import { containsText, escapeLike } from '../platform/db/text.ts';
 import type { Link, LinkType, Priority, SortKey, Status } from './task.ts';
@@ -129,7 +130,7 @@ export function sortColumns(key: SortKey) {
 }
 
 /** The organisation's tasks that pass the filter: what the list pages through and the counts count. */
-function matching<O>(from: SelectQueryBuilder<Database, 'tasks', O>, dialect: DialectName, orgId: string, filter: TaskFilter): SelectQueryBuilder<Database, 'tasks', O> {
+function matching<O>(db: Db, from: SelectQueryBuilder<Database, 'tasks', O>, orgId: string, filter: TaskFilter): SelectQueryBuilder<Database, 'tasks', O> {
   let query = from.where('tasks.org_id', '=', orgId);
   if (filter.assigneeId !== undefined) query = query.where('assignee_id', filter.assigneeId === null ? 'is' : '=', filter.assigneeId);
   if (filter.teamId !== undefined) query = query.where('team_id', '=', filter.teamId);
@@ -155,38 +156,40 @@ function matching<O>(from: SelectQueryBuilder<Database, 'tasks', O>, dialect: Di
   }
   if (filter.text) {
     const text = filter.text;
-    query = query.where((eb) => eb.or([containsText(eb, dialect, 'title', text), containsText(eb, dialect, 'description', text)]));
+    query = query.where((eb) => eb.or([containsText(db, eb, 'title', text), containsText(db, eb, 'description', text)]));
   }
   return query;
 }
 
 /** Counts per status of the tasks that pass the filter: read from a tasks_counts_* index alone unless a text or link filter needs the rows. */
-export function countByStatusQuery(db: Db, dialect: DialectName, orgId: string, filter: TaskFilter) {
-  return matching(db.selectFrom('tasks').select(['status', (eb) => eb.fn.countAll<number>().as('count')]), dialect, orgId, filter).groupBy('status');
+export function countByStatusQuery(db: Db, orgId: string, filter: TaskFilter) {
+  return matching(db, db.selectFrom('tasks').select(['status', (eb) => eb.fn.countAll<number>().as('count')]), orgId, filter).groupBy('status');
 }
 
-export async function countTasksByStatus(db: Db, dialect: DialectName, orgId: string, filter: TaskFilter): Promise<Map<Status, number>> {
-  const rows = await countByStatusQuery(db, dialect, orgId, filter).execute();
+export async function countTasksByStatus(db: Db, orgId: string, filter: TaskFilter): Promise<Map<Status, number>> {
+  const rows = await countByStatusQuery(db, orgId, filter).execute();
   return new Map(rows.map((r) => [r.status as Status, Number(r.count)]));
 }
 
-/** Up to `limit` of the tasks that pass the filter, soonest due first; on PostgreSQL locked until the transaction ends. */
-export function findMatchingTasks(db: Db, dialect: DialectName, orgId: string, filter: TaskFilter, limit: number) {
-  const query = matching(db.selectFrom('tasks').selectAll(), dialect, orgId, filter).orderBy('due_sort').orderBy('id').limit(limit);
-  return (dialect === 'postgres' ? query.forUpdate() : query).execute();
+/** Up to `limit` of the tasks that pass the filter, soonest due first, locked until the transaction ends. */
+export function findMatchingTasks(db: Db, orgId: string, filter: TaskFilter, limit: number) {
+  return matchingTasksQuery(db, orgId, filter, limit).execute();
+}
+
+export function matchingTasksQuery(db: Db, orgId: string, filter: TaskFilter, limit: number) {
+  return lockRows(db, matching(db, db.selectFrom('tasks').selectAll(), orgId, filter).orderBy('due_sort').orderBy('id').limit(limit));
 }
 
 /** One page of an organisation's tasks, keyset-paginated on the sort columns (no OFFSET, no gaps). */
 export function listTasks(
   db: Db,
-  dialect: DialectName,
   orgId: string,
   filter: TaskFilter,
   sort: { key: SortKey; descending: boolean },
   page: { limit: number; after?: (string | number | null)[] },
 ) {
   const build = () => {
-    let query = matching(db.selectFrom('tasks').selectAll(), dialect, orgId, filter);
+    let query = matching(db, db.selectFrom('tasks').selectAll(), orgId, filter);
     const columns = SORT_COLUMNS[sort.key];
     const direction = sort.descending ? 'desc' : 'asc';
     if (page.after) {

@@ -148,7 +148,7 @@ async function deliverRound(deps: Deps, sending: Sending, limit: number): Promis
   const now = deps.clock.now();
   // The lease outlasts the attempt (timeout) with room to record it; a process that dies leaves it to expire.
   const until = now + sending.policy.timeoutMs * 2 + 30_000;
-  const claimed = await store.claimDueDeliveries(deps.db, { worker: workerId, now, until, limit, postgres: deps.dialect === 'postgres' });
+  const claimed = await store.claimDueDeliveries(deps.db, { worker: workerId, now, until, limit });
   await Promise.all(
     claimed.map(async (delivery) => {
       const sentAt = deps.clock.now();

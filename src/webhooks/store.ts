@@ -1,5 +1,6 @@
 // Every query of webhooks: subscriptions, and deliveries — the log and the queue.
-import { type Insertable, type Selectable, sql } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
+import { claimRows } from '../platform/db/dialect.ts';
 import type { Db, WebhookDeliveriesTable, WebhooksTable } from '../platform/db/schema.ts';
 
 export type WebhookRow = Selectable<WebhooksTable>;
@@ -64,37 +65,37 @@ export type ClaimedDelivery = DeliveryRow & { url: string; secret: string };
  * pending), so a later event waits while an earlier one is being retried.
  * On PostgreSQL, rows another process is leasing at this moment are skipped.
  */
-export async function claimDueDeliveries(
-  db: Db,
-  options: { worker: string; now: number; until: number; limit: number; postgres: boolean },
-): Promise<ClaimedDelivery[]> {
+export async function claimDueDeliveries(db: Db, options: { worker: string; now: number; until: number; limit: number }): Promise<ClaimedDelivery[]> {
   const { worker, now, until, limit } = options;
   return db.transaction().execute(async (trx) => {
-    let pick = trx
-      .selectFrom('webhook_deliveries as d')
-      .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
-      .select('d.id')
-      .where('d.status', '=', 'pending')
-      .where('d.next_attempt_at', '<=', now)
-      .where('w.active', '=', 1)
-      .where((eb) => eb.or([eb('d.leased_until', 'is', null), eb('d.leased_until', '<', now)]))
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('webhook_deliveries as e')
-              .select('e.id')
-              .whereRef('e.webhook_id', '=', 'd.webhook_id')
-              .where('e.status', '=', 'pending')
-              .where((eb) => eb.or([eb('e.event_seq', '<', eb.ref('d.event_seq')), eb.and([eb('e.event_seq', '=', eb.ref('d.event_seq')), eb('e.id', '<', eb.ref('d.id'))])])),
-          ),
-        ),
-      )
-      .orderBy('d.next_attempt_at')
-      .limit(limit);
-    if (options.postgres) pick = pick.modifyEnd(sql`for update of d skip locked`);
-    const ids = (await pick.execute()).map((r) => r.id);
+    const ids = await claimRows(
+      trx,
+      (t) =>
+        t
+          .selectFrom('webhook_deliveries as d')
+          .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+          .select('d.id as key')
+          .where('d.status', '=', 'pending')
+          .where('d.next_attempt_at', '<=', now)
+          .where('w.active', '=', 1)
+          .where((eb) => eb.or([eb('d.leased_until', 'is', null), eb('d.leased_until', '<', now)]))
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('webhook_deliveries as e')
+                  .select('e.id')
+                  .whereRef('e.webhook_id', '=', 'd.webhook_id')
+                  .where('e.status', '=', 'pending')
+                  .where((eb) => eb.or([eb('e.event_seq', '<', eb.ref('d.event_seq')), eb.and([eb('e.event_seq', '=', eb.ref('d.event_seq')), eb('e.id', '<', eb.ref('d.id'))])])),
+              ),
+            ),
+          )
+          .orderBy('d.next_attempt_at')
+          .limit(limit),
+      (t, keys) => t.updateTable('webhook_deliveries').set({ leased_by: worker, leased_until: until }).where('id', 'in', keys).execute(),
+      { of: 'd' },
+    );
     if (ids.length === 0) return [];
-    await trx.updateTable('webhook_deliveries').set({ leased_by: worker, leased_until: until }).where('id', 'in', ids).execute();
     return trx
       .selectFrom('webhook_deliveries as d')
       .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')

@@ -61,7 +61,7 @@ forEachDatabase('automation counters', (ctx) => {
     const { deps } = ctx.server;
     const now = ctx.clock.now();
     // A slow worker claims the batch and does the work, but is not done before its claim runs out.
-    const claimed = await claimEvents(deps.db, { worker: 'slow', now, until: now + 1000, limit: 100, postgres: deps.dialect === 'postgres' });
+    const claimed = await claimEvents(deps.db, { worker: 'slow', now, until: now + 1000, limit: 100 });
     const mine = claimed.filter((e) => e.orgId === org.id);
     expect(mine).toHaveLength(4);
     const tallies = new RuleTallies();

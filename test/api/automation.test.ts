@@ -364,7 +364,7 @@ forEachDatabase('automation over time', (ctx) => {
   });
 
   it('reads what is due from an index range: the plan never scans the timers', async () => {
-    const plan = await explainDueScan(ctx.server.deps.db, ctx.server.deps.dialect, ctx.clock.now());
+    const plan = await explainDueScan(ctx.server.deps.db, ctx.clock.now());
     if (ctx.dialect === 'sqlite') expect(plan).toMatch(/SEARCH automation_timers USING INDEX automation_timers_due \(fire_at<\?\)/);
     else expect(plan).toMatch(/Index Scan using automation_timers_due on automation_timers/);
     expect(plan).not.toMatch(/SCAN automation_timers|Seq Scan/);

@@ -135,7 +135,7 @@ describe('JSON backup and restore', () => {
         target = choice.make();
         url = await target.create();
         database = openDatabase(url);
-        await migrateToLatest(database.db, database.dialect);
+        await migrateToLatest(database.db);
       });
       afterAll(async () => {
         await database?.close();
@@ -244,7 +244,7 @@ describe('JSON backup and restore', () => {
     const fresh = sqliteChoice.make();
     const database = openDatabase(await fresh.create());
     try {
-      await migrateToLatest(database.db, database.dialect);
+      await migrateToLatest(database.db);
       await expect(importBackup(database, createReadStream(cut), { now: NOW })).rejects.toThrow(/cut off/);
       const { rows } = await sql<{ n: number }>`select count(*) as n from orgs`.execute(database.db);
       expect(Number(rows[0]!.n)).toBe(0);

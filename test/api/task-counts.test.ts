@@ -73,9 +73,9 @@ forEachDatabase('task counts', (ctx) => {
 
   it('reads the counts from an index, not the table, for the board filters', async () => {
     if (ctx.dialect !== 'sqlite') return; // PostgreSQL's planner chooses by table size: see the next test.
-    const { db, dialect } = ctx.server.deps;
+    const { db } = ctx.server.deps;
     const plan = async (filter: TaskFilter) => {
-      const compiled = countByStatusQuery(db, dialect, 'org', filter).compile();
+      const compiled = countByStatusQuery(db, 'org', filter).compile();
       const rows = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${compiled.sql}`, [...compiled.parameters]));
       return rows.rows.map((r) => r.detail).join('\n');
     };
@@ -88,7 +88,7 @@ forEachDatabase('task counts', (ctx) => {
 
   it('reads the counts from an index on PostgreSQL too, once the table is big and analysed', async () => {
     if (ctx.dialect !== 'postgres') return; // SQLite's plans are checked in the test above.
-    const { db, dialect } = ctx.server.deps;
+    const { db } = ctx.server.deps;
     // Two businesses of realistic size, so one organisation is a part of the table and the planner weighs real statistics.
     const demo = await loadDemo(ctx.server.database, { seed: 11, scale: 15_000, clock: ctx.clock, batchSize: 5_000 });
     await loadDemo(ctx.server.database, { seed: 12, scale: 15_000, clock: ctx.clock, batchSize: 5_000 });
@@ -96,7 +96,7 @@ forEachDatabase('task counts', (ctx) => {
     const team = (await db.selectFrom('tasks').select('team_id').where('org_id', '=', demo.orgId).where('team_id', 'is not', null).executeTakeFirstOrThrow()).team_id!;
     const person = (await db.selectFrom('tasks').select('assignee_id').where('org_id', '=', demo.orgId).where('assignee_id', 'is not', null).executeTakeFirstOrThrow()).assignee_id!;
     const plan = async (filter: TaskFilter) => {
-      const compiled = countByStatusQuery(db, dialect, demo.orgId, filter).compile();
+      const compiled = countByStatusQuery(db, demo.orgId, filter).compile();
       const rows = await db.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`EXPLAIN ${compiled.sql}`, [...compiled.parameters]));
       return rows.rows.map((r) => r['QUERY PLAN']).join('\n');
     };

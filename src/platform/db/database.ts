@@ -27,6 +27,11 @@ export function dialectOf(url: string): DialectName {
   throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got "${url}"`);
 }
 
+/** Where a URL points, for people to read: an SQLite file's path, or just "PostgreSQL" (never its password). */
+export function databaseLabel(url: string): string {
+  return dialectOf(url) === 'sqlite' ? url : 'PostgreSQL';
+}
+
 export function openDatabase(url: string): OpenDatabase {
   const dialect = dialectOf(url);
   if (dialect === 'postgres') {

@@ -7,8 +7,9 @@
 // the pages they touch (the same index leaves, the organisation's counter).
 // PostgreSQL runs concurrent transactions itself: there each write is its own.
 import type { Deps } from '../context.ts';
-import type { Db } from './schema.ts';
 import { withSavepoint } from './database.ts';
+import { hasSingleWriter } from './dialect.ts';
+import type { Db } from './schema.ts';
 
 /** At most this many writes share one transaction. */
 const MAX_GROUP = 64;
@@ -79,9 +80,9 @@ const groups = new WeakMap<Db, GroupCommit>();
  * Runs `work` in a transaction of its own on PostgreSQL (or inside the
  * caller's, when `deps.db` already is one); on SQLite in the next group commit.
  */
-export function groupedWrite<T>(deps: Pick<Deps, 'db' | 'dialect'>, work: (trx: Db) => Promise<T>): Promise<T> {
+export function groupedWrite<T>(deps: Pick<Deps, 'db'>, work: (trx: Db) => Promise<T>): Promise<T> {
   if (deps.db.isTransaction) return work(deps.db);
-  if (deps.dialect !== 'sqlite') return deps.db.transaction().execute(work);
+  if (!hasSingleWriter(deps.db)) return deps.db.transaction().execute(work);
   let group = groups.get(deps.db);
   if (!group) groups.set(deps.db, (group = new GroupCommit(deps.db)));
   return group.run(work);

@@ -5,6 +5,7 @@
 import SqliteDatabase from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import type { OpenDatabase } from './database.ts';
+import { dialectOfHandle } from './dialect.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -190,8 +191,8 @@ export async function countRows(database: OpenDatabase, table: string): Promise<
  * largest: PostgreSQL sequences are set to it (SQLite's AUTOINCREMENT keeps
  * track by itself).
  */
-export async function advanceSequences(trx: OpenDatabase['db'], dialect: OpenDatabase['dialect']): Promise<void> {
-  if (dialect !== 'postgres') return;
+export async function advanceSequences(trx: OpenDatabase['db']): Promise<void> {
+  if (dialectOfHandle(trx) !== 'postgres') return;
   const { rows } = await sql<{ table_name: string; column_name: string }>`
     select table_name, column_name from information_schema.columns
     where table_schema = current_schema() and column_default like 'nextval(%'`.execute(trx);

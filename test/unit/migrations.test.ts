@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { migrationsFor } from '../../src/platform/db/migrations.ts';
+
+describe('the migration list', () => {
+  it('keeps every name a database may have recorded, so none runs twice', () => {
+    // Names are the keys of kysely_migration: renaming one makes an existing database run it again.
+    const recorded = [
+      '0001_initial',
+      '0002_records',
+      '0003_automation',
+      '0004_reports',
+      '0005_audit',
+      '0006_notifications',
+      '0007_webhooks',
+      '0008_recurrence_calendar',
+      '0009_rule_stats',
+      '0010_board_counts',
+      '0010_report_rollups',
+      '0011_auth_epochs',
+      '0012_login_addresses',
+      '0013_org_automation_timing',
+      '0014_report_flow_sources',
+    ];
+    for (const dialect of ['sqlite', 'postgres'] as const) expect(Object.keys(migrationsFor(dialect)).sort()).toEqual(recorded);
+  });
+});

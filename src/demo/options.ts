@@ -1,0 +1,25 @@
+// What a demo load is asked for and what it reports.
+import type { Clock } from '../platform/clock.ts';
+
+/** How big the demo business is, before `scale`. */
+export const DEMO_SIZE = { contacts: 40, households: 16, businesses: 8, leads: 30, commercialLeads: 4, jobs: 36, services: 16, tasks: 90 };
+
+export interface DemoOptions {
+  seed: number;
+  /** Extra tasks to add in bulk (0 for none). */
+  scale: number;
+  clock?: Clock;
+  /** Bulk tasks per transaction. */
+  batchSize?: number;
+  /** From how many bulk tasks the task indexes are dropped and built again at the end (default 100,000). */
+  rebuildIndexesFrom?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface DemoResult {
+  orgId: string;
+  orgName: string;
+  login: { email: string; password: string };
+  counts: { people: number; teams: number; contacts: number; clients: number; pipelines: number; leads: number; jobs: number; services: number; tasks: number };
+  bulk: { tasks: number; ms: number; perSecond: number };
+}

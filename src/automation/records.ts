@@ -32,7 +32,7 @@ export async function updateRecordIn(trx: Db, actor: Actor, type: string, id: st
     const errors = parsed.error.issues.map((i) => ({ path: ['set', ...i.path].join('.'), message: i.message }));
     throw new Invalid(`update_record: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
   }
-  await (changer.change as (trx: Db, actor: Actor, id: string, input: unknown, now: number) => Promise<unknown>)(trx, actor, id, parsed.data, now);
+  await (changer.change as (trx: Db, change: { actor: Actor; id: string; input: unknown; now: number }) => Promise<unknown>)(trx, { actor, id, input: parsed.data, now });
 }
 
 /** The jobs the missed-appointment scan looks at: status and scheduled start. */
@@ -44,5 +44,5 @@ export async function jobSchedule(db: Db, orgId: string, id: string): Promise<{ 
 }
 
 export async function markJobMissed(trx: Db, actor: Actor, id: string, now: number): Promise<void> {
-  await records.changeJob(trx, actor, id, { status: 'missed' } as never, now);
+  await records.changeJob(trx, { actor, id, input: { status: 'missed' }, now });
 }

@@ -49,7 +49,7 @@ export function planLeads(biz: Business): Step[] {
     let when = at;
     for (const stage of moves) {
       when = between(dice, when + 2 * HOUR, Math.min(when + 3 * DAY, now - HOUR));
-      steps.push({ at: when, run: () => records.updateLead(deps, owner.actor, placed.id, { stage }) });
+      steps.push({ at: when, run: () => records.updateLead(deps, owner.actor, { id: placed.id, input: { stage } }) });
     }
   }
   return steps;
@@ -95,7 +95,7 @@ export function planJobs(biz: Business): Step[] {
     if (status !== 'scheduled') {
       const at = status === 'cancelled' ? Math.min(scheduledStart - HOUR, now - HOUR) : status === 'in_progress' ? Math.min(scheduledStart, now - 60_000) : Math.min(scheduledEnd, now - 60_000);
       const tech = biz.people.find((p) => p.id === technicianIds[0])!;
-      steps.push({ at: Math.max(at, createdAt + 60_000), run: () => records.updateJob(deps, status === 'cancelled' || status === 'missed' ? actor : tech.actor, placed.id, { status }) });
+      steps.push({ at: Math.max(at, createdAt + 60_000), run: () => records.updateJob(deps, status === 'cancelled' || status === 'missed' ? actor : tech.actor, { id: placed.id, input: { status } }) });
     }
   }
   return steps;

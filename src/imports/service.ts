@@ -125,11 +125,11 @@ function sorted(errors: RowError[]): RowError[] {
 function createOne(trx: Db, actor: Actor, request: ImportRequest, body: unknown, now: number): Promise<string> {
   switch (request.kind) {
     case 'contacts':
-      return createContactIn(trx, actor, body as never, now).then((r) => r.id);
+      return createContactIn(trx, { actor, input: body as never, now }).then((r) => r.id);
     case 'clients':
-      return createClientIn(trx, actor, body as never, now).then((r) => r.id);
+      return createClientIn(trx, { actor, input: body as never, now }).then((r) => r.id);
     case 'leads':
-      return createLeadIn(trx, actor, body as never, now).then((r) => r.id);
+      return createLeadIn(trx, { actor, input: body as never, now }).then((r) => r.id);
     case 'tasks':
       return insertNewTask(trx, { actor, input: body as never, source: request.source, now }).then((r) => r.id);
   }

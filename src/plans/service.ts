@@ -136,6 +136,6 @@ export async function advanceAfterTask(trx: Db, actor: Actor, input: { taskId: s
   const service = plan && (await findRecordView(trx, actor.orgId, 'service', plan.service_id));
   if (!plan || !service || service.archivedAt !== null || plan.task_for === null || service.nextDueAt === null || Date.parse(service.nextDueAt) !== plan.task_for) return false;
   const next = nextOccurrence({ rule: plan.recurrence, anchor: plan.anchor_at }, plan.task_for, await orgTimezone(trx, actor.orgId));
-  await changeService(trx, actor, plan.service_id, { nextDueAt: next }, now);
+  await changeService(trx, { actor, id: plan.service_id, input: { nextDueAt: next }, now });
   return true;
 }

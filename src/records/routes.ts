@@ -38,7 +38,13 @@ import {
   updatePipelineBody,
   updateServiceBody,
 } from './records.ts';
-import * as records from './service.ts';
+import { archiveRecord, restoreRecord } from './archive.ts';
+import * as jobs from './jobs.ts';
+import * as leads from './leads.ts';
+import * as parties from './parties.ts';
+import { getRecord, listRecords } from './reads.ts';
+import type { RecordChange } from './steps.ts';
+import * as services from './services.ts';
 
 interface RecordRoutes {
   type: RecordType;
@@ -50,18 +56,18 @@ interface RecordRoutes {
   updateBody: z.ZodType;
   listQuery: z.ZodType;
   create: (deps: Deps, actor: Actor, input: never) => Promise<{ version: number }>;
-  update: (deps: Deps, actor: Actor, id: string, input: never, ifVersion?: number) => Promise<{ version: number }>;
+  update: (deps: Deps, actor: Actor, change: RecordChange<never>) => Promise<{ version: number }>;
   /** Who may create and change it, when not every member. */
   writers?: string;
 }
 
 const RECORDS: RecordRoutes[] = [
-  { type: 'contact', plural: 'contacts', noun: 'a contact (a person: name, phone, email, address)', view: contactView, createBody: createContactBody, updateBody: updateContactBody, listQuery: contactListQuery, create: records.createContact, update: records.updateContact },
-  { type: 'client', plural: 'clients', noun: 'a client (a customer account with its contacts)', view: clientView, createBody: createClientBody, updateBody: updateClientBody, listQuery: clientListQuery, create: records.createClient, update: records.updateClient },
-  { type: 'pipeline', plural: 'pipelines', noun: 'a sales pipeline (ordered stages)', view: pipelineView, createBody: createPipelineBody, updateBody: updatePipelineBody, listQuery: pipelineListQuery, create: records.createPipeline, update: records.updatePipeline, writers: 'managers' },
-  { type: 'lead', plural: 'leads', noun: 'a lead (in a pipeline stage, with value, source and owner)', view: leadView, createBody: createLeadBody, updateBody: updateLeadBody, listQuery: leadListQuery, create: records.createLead, update: records.updateLead },
-  { type: 'job', plural: 'jobs', noun: 'a job (client, address, schedule, technicians, status)', view: jobView, createBody: createJobBody, updateBody: updateJobBody, listQuery: jobListQuery, create: records.createJob, update: records.updateJob },
-  { type: 'service', plural: 'services', noun: 'a service (maintenance plan, warranty, inspection) with its next due date', view: serviceView, createBody: createServiceBody, updateBody: updateServiceBody, listQuery: serviceListQuery, create: records.createService, update: records.updateService },
+  { type: 'contact', plural: 'contacts', noun: 'a contact (a person: name, phone, email, address)', view: contactView, createBody: createContactBody, updateBody: updateContactBody, listQuery: contactListQuery, create: parties.createContact, update: parties.updateContact },
+  { type: 'client', plural: 'clients', noun: 'a client (a customer account with its contacts)', view: clientView, createBody: createClientBody, updateBody: updateClientBody, listQuery: clientListQuery, create: parties.createClient, update: parties.updateClient },
+  { type: 'pipeline', plural: 'pipelines', noun: 'a sales pipeline (ordered stages)', view: pipelineView, createBody: createPipelineBody, updateBody: updatePipelineBody, listQuery: pipelineListQuery, create: leads.createPipeline, update: leads.updatePipeline, writers: 'managers' },
+  { type: 'lead', plural: 'leads', noun: 'a lead (in a pipeline stage, with value, source and owner)', view: leadView, createBody: createLeadBody, updateBody: updateLeadBody, listQuery: leadListQuery, create: leads.createLead, update: leads.updateLead },
+  { type: 'job', plural: 'jobs', noun: 'a job (client, address, schedule, technicians, status)', view: jobView, createBody: createJobBody, updateBody: updateJobBody, listQuery: jobListQuery, create: jobs.createJob, update: jobs.updateJob },
+  { type: 'service', plural: 'services', noun: 'a service (maintenance plan, warranty, inspection) with its next due date', view: serviceView, createBody: createServiceBody, updateBody: updateServiceBody, listQuery: serviceListQuery, create: services.createService, update: services.updateService },
 ];
 
 /** What a record's page shows of its tasks: tasks answer it, server.ts hands it in. */
@@ -81,7 +87,7 @@ export function recordRoutes(app: FastifyInstance, deps: Deps, tasks: RecordTask
   const r = typed(app);
   r.get('/api/v1/leads/:id/history', {
     schema: { tags: ['records'], summary: "A lead's history: every change of stage, pipeline, owner and value — who, when, from, to", params: idParams, response: { 200: pageOfSchema(leadHistoryView), ...problems(404) } },
-  }, async (request) => records.leadHistory(deps, callerOf(request), request.params.id));
+  }, async (request) => leads.leadHistory(deps, callerOf(request), request.params.id));
 }
 
 function registerRecord(app: FastifyInstance, deps: Deps, spec: RecordRoutes, tasks: RecordTasks & { schema: z.ZodObject }): void {
@@ -94,7 +100,7 @@ function registerRecord(app: FastifyInstance, deps: Deps, spec: RecordRoutes, ta
 
   r.get(base, {
     schema: { tags, summary: `List ${plural}: filters, text search (q), cursor pages`, querystring: spec.listQuery, response: { 200: pageOfSchema(view), ...problems() } },
-  }, async (request) => records.listRecords(deps, callerOf(request), type, request.query as RecordListQuery));
+  }, async (request) => listRecords(deps, callerOf(request), type, request.query as RecordListQuery));
 
   r.post(base, {
     schema: { tags, summary: `Create ${spec.noun}${writers}`, body: spec.createBody, response: { 201: view, ...problems(403, 404) } },
@@ -109,7 +115,7 @@ function registerRecord(app: FastifyInstance, deps: Deps, spec: RecordRoutes, ta
     },
   }, async (request, reply) => {
     const caller = callerOf(request);
-    const record = await records.getRecord(deps, caller, type, request.params.id);
+    const record = await getRecord(deps, caller, type, request.params.id);
     if (type === 'pipeline') return withEtag(reply, record);
     const recordTasks = await tasks.of(deps, caller, { type: type as LinkableType, id: record.id });
     return withEtag(reply, { ...record, tasks: recordTasks });
@@ -124,7 +130,7 @@ function registerRecord(app: FastifyInstance, deps: Deps, spec: RecordRoutes, ta
       response: { 200: view, ...problems(403, 404, 409, 412) },
     },
   }, async (request, reply) =>
-    withEtag(reply, await spec.update(deps, callerOf(request), request.params.id, request.body as never, ifMatchVersion(request))));
+    withEtag(reply, await spec.update(deps, callerOf(request), { id: request.params.id, input: request.body as never, ifVersion: ifMatchVersion(request) })));
 
   r.delete(`${base}/:id`, {
     schema: {
@@ -133,9 +139,9 @@ function registerRecord(app: FastifyInstance, deps: Deps, spec: RecordRoutes, ta
       params: idParams,
       response: { 200: view, ...problems(403, 404, 409, 412) },
     },
-  }, async (request, reply) => withEtag(reply, await records.archiveRecord(deps, callerOf(request), type, request.params.id, ifMatchVersion(request))));
+  }, async (request, reply) => withEtag(reply, await archiveRecord(deps, callerOf(request), { type, id: request.params.id, ifVersion: ifMatchVersion(request) })));
 
   r.post(`${base}/:id/restore`, {
     schema: { tags, summary: `Bring an archived ${type} back (managers)`, params: idParams, response: { 200: view, ...problems(403, 404, 412) } },
-  }, async (request, reply) => withEtag(reply, await records.restoreRecord(deps, callerOf(request), type, request.params.id, ifMatchVersion(request))));
+  }, async (request, reply) => withEtag(reply, await restoreRecord(deps, callerOf(request), { type, id: request.params.id, ifVersion: ifMatchVersion(request) })));
 }

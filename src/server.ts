@@ -25,6 +25,9 @@ import { backupRoutes } from './backup/routes.ts';
 import { type ConsumerOptions, eventConsumers } from './consumers.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 import { webhookPolicy } from './webhooks/webhook.ts';
+import { accountRoutes } from './accounts/routes.ts';
+import { type AccountMail, accountMail } from './accounts/mail.ts';
+import { smtpMailer } from './notifications/mail.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 export interface ServerOptions extends Pick<Config, 'databaseUrl' | 'logLevel' | 'sessionTtlMs'>, Partial<Pick<Config, 'trustProxy'>>, ConsumerOptions {
@@ -42,6 +45,8 @@ export interface ServerOptions extends Pick<Config, 'databaseUrl' | 'logLevel' |
 
 export interface Server {
   app: FastifyInstance;
+  /** Account email (invitations, resets) waiting to go out: `mail.idle()` resolves once it has. */
+  mail: AccountMail;
   deps: Deps;
   database: OpenDatabase;
   automation: Automation;
@@ -66,8 +71,12 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     loginRateLimit: options.loginRateLimit ?? { max: 10, timeWindow: 60_000 },
     accountLoginLimit: options.accountLoginLimit,
   });
+  const publicUrl = options.publicUrl ?? process.env.FINISHLINE_PUBLIC_URL ?? 'http://localhost:3000';
+  const smtp = options.smtpUrl ? smtpMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom ?? 'Finishline <finishline@localhost>', publicUrl }) : undefined;
+  const mail = accountMail({ sender: smtp, publicUrl, onError: (error) => app.log.error({ err: error }, 'account email not sent') });
+  accountRoutes(app, deps, { mail, sessionTtlMs: options.sessionTtlMs });
   auditRoutes(app, deps);
-  calendarRoutes(app, deps, { publicUrl: options.publicUrl ?? process.env.FINISHLINE_PUBLIC_URL ?? 'http://localhost:3000' });
+  calendarRoutes(app, deps, { publicUrl });
   taskRoutes(app, deps);
   recordRoutes(app, deps, { view: taskView, of: tasksOfRecord });
   planRoutes(app, deps);
@@ -94,6 +103,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   if (options.automation?.loop !== false) automation.start();
   return {
     app,
+    mail,
     deps,
     database,
     automation,
@@ -101,6 +111,8 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       closing = true;
       await automation.stop();
       await app.close();
+      await mail.idle();
+      smtp?.close();
       // A handler can still be at work after its connection went (a client that gave up): the database waits for it.
       await handlersDone(10_000);
       await database.close();

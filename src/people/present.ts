@@ -46,7 +46,7 @@ export function presentTeam(row: TeamRow, memberIds: string[]): TeamView {
   };
 }
 
-export function presentToken(row: TokenRow): TokenView {
+export function presentToken(row: Pick<TokenRow, 'id' | 'name' | 'created_at' | 'last_used_at' | 'revoked_at'>): TokenView {
   return {
     id: row.id,
     name: row.name,

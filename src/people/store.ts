@@ -1,5 +1,5 @@
 // Every query about organisations, users, teams and tokens.
-import { type Selectable, sql } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 import { QueryShapes } from '../platform/db/database.ts';
 import type { Db, OrgsTable, TeamsTable, TokensTable, UsersTable } from '../platform/db/schema.ts';
 
@@ -8,7 +8,7 @@ export type UserRow = Selectable<UsersTable>;
 export type TeamRow = Selectable<TeamsTable>;
 export type TokenRow = Selectable<TokensTable>;
 
-export function insertOrg(db: Db, row: OrgRow) {
+export function insertOrg(db: Db, row: Insertable<OrgsTable>) {
   return db.insertInto('orgs').values(row).execute();
 }
 
@@ -130,7 +130,7 @@ export async function replaceTeamMembers(db: Db, orgId: string, teamId: string, 
     .execute();
 }
 
-export function insertToken(db: Db, row: TokenRow) {
+export function insertToken(db: Db, row: Insertable<TokensTable>) {
   return db.insertInto('tokens').values(row).execute();
 }
 
@@ -246,4 +246,55 @@ export async function addAddressAttempt(db: Db, ip: string, now: number, windowS
 export async function pruneLoginThrottles(db: Db, addressWindowStart: number, accountWindowStart: number): Promise<void> {
   await db.deleteFrom('login_address_throttle').where('window_start', '<=', addressWindowStart).execute();
   await db.deleteFrom('login_throttle').where('window_start', '<=', accountWindowStart).execute();
+}
+
+/** Ends every live token of a person (sessions and API tokens) but `keepTokenId`; returns how many ended. */
+export async function revokeTokensOf(db: Db, orgId: string, userId: string, now: number, keepTokenId: string | null = null): Promise<number> {
+  let query = db.updateTable('tokens').set({ revoked_at: now }).where('org_id', '=', orgId).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  if (keepTokenId) query = query.where('id', '!=', keepTokenId);
+  const result = await query.executeTakeFirst();
+  const ended = Number(result.numUpdatedRows);
+  if (ended > 0) await bumpAuthEpoch(db, orgId);
+  return ended;
+}
+
+/** Ends one token of this person; 0 when it is not theirs, or already over. */
+export async function revokeTokenOf(db: Db, orgId: string, userId: string, tokenId: string, now: number): Promise<number> {
+  const result = await db
+    .updateTable('tokens')
+    .set({ revoked_at: now })
+    .where('org_id', '=', orgId)
+    .where('user_id', '=', userId)
+    .where('id', '=', tokenId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) > 0) await bumpAuthEpoch(db, orgId);
+  return Number(result.numUpdatedRows);
+}
+
+/** The person's sessions and API tokens that still work, newest first. */
+export function liveTokensOf(db: Db, orgId: string, userId: string, now: number) {
+  return db
+    .selectFrom('tokens')
+    .select(['id', 'kind', 'name', 'user_agent', 'address', 'created_at', 'last_used_at'])
+    .where('org_id', '=', orgId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+/** Notes that a token was used (at most about once a minute per token: the caller decides). */
+export async function touchToken(db: Db, tokenId: string, now: number): Promise<void> {
+  await db.updateTable('tokens').set({ last_used_at: now }).where('id', '=', tokenId).execute();
+}
+
+export async function addTeamMemberships(db: Db, orgId: string, userId: string, teamIds: string[]): Promise<void> {
+  if (teamIds.length === 0) return;
+  await db
+    .insertInto('team_members')
+    .values(teamIds.map((team_id) => ({ org_id: orgId, team_id, user_id: userId })))
+    .execute();
 }

@@ -6,6 +6,7 @@ import { beforeAll, expect, it } from 'vitest';
 import type { RouteEntry } from '../../src/platform/http/routeTable.ts';
 import { edgeString, FUZZ_RUNS, malformedBody, malformedQuery, oddHeaders, SQL_LOOKING } from '../support/bad-input.ts';
 import { notifyIn } from '../../src/notifications/service.ts';
+import { issueReset } from '../../src/accounts/resets.ts';
 import { forEachDatabase, type Org, PASSWORD, type TestContext } from '../support/harness.ts';
 import { type Kit, ROUTE_RULES, type Request, UNGUARDED } from './route-permissions.ts';
 
@@ -62,6 +63,9 @@ forEachDatabase('bad input', (ctx) => {
       async notify(userId) {
         const id = await notifyIn(ctx.server.deps.db, { orgId: home.id, userId, kind: 'rule', sourceKey: `fuzz-${Math.random()}`, task: null, actorId: null, message: 'Fuzz notice' }, ctx.clock.now());
         return id!;
+      },
+      async resetToken(email) {
+        return (await issueReset(ctx.server.deps, email, {}))!.secret;
       },
     };
     const routes = ctx.server.app.routeTable.filter((r) => r.method !== 'HEAD' && r.url.startsWith('/api/') && !UNGUARDED.test(r.url));

@@ -4,6 +4,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import type { RouteEntry } from '../../src/platform/http/routeTable.ts';
 import { notifyIn } from '../../src/notifications/service.ts';
+import { issueReset } from '../../src/accounts/resets.ts';
 import { forEachDatabase, type Org, PASSWORD, type TestContext } from '../support/harness.ts';
 import { type Caller, type Kit, ROUTE_RULES, type RouteRule, UNGUARDED } from './route-permissions.ts';
 
@@ -64,6 +65,11 @@ forEachDatabase('route matrix', (ctx) => {
         const id = await notifyIn(ctx.server.deps.db, { orgId: home.id, userId, kind: 'rule', sourceKey, task: null, actorId: null, message: 'Matrix notice' }, ctx.clock.now());
         expect(id).not.toBeNull();
         return id!;
+      },
+      async resetToken(email) {
+        const issued = await issueReset(ctx.server.deps, email, {});
+        expect(issued).not.toBeNull();
+        return issued!.secret;
       },
     };
   });

@@ -19,6 +19,8 @@ export interface Kit {
   login: { email: string; password: string };
   /** Gives this person of the organisation a notification (as an event they are told of would) and returns its id. */
   notify(userId: string): Promise<string>;
+  /** A password reset link's token for this email, as the emailed link would carry. */
+  resetToken(email: string): Promise<string>;
 }
 
 /** Who makes the request: a route about the caller's own things (their notifications) makes them for this person. */
@@ -71,6 +73,7 @@ function records(plural: string, create: () => unknown, writers: Allowed = 'memb
 }
 
 const task = (kit: Kit) => kit.make('/api/v1/tasks', { title: `Matrix task ${unique()}` });
+const invitation = (kit: Kit) => kit.make('/api/v1/invitations', { email: `invite-${unique()}@example.test`, role: 'member' });
 const person = (role = 'member') => ({ name: 'Matrix Person', email: `matrix-${unique()}@example.test`, role, password: PASSWORD });
 const matrixRule = () => ({ name: `Matrix rule ${unique()}`, trigger: { event: 'invoice.overdue' }, actions: [{ type: 'create_task', title: 'Chase {{data.amount}}' }] });
 const dated = (kit: Kit) => kit.make('/api/v1/services', { title: 'Annual boiler service', nextDueAt: '2027-01-15T09:00:00Z' });
@@ -103,6 +106,23 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /api/v1/tokens': { allowed: 'admin', request: fixed('/api/v1/tokens', { name: 'Matrix sync' }) },
   'DELETE /api/v1/tokens/:id': { allowed: 'admin', request: async (kit) => ({ path: `/api/v1/tokens/${(await kit.make('/api/v1/tokens', { name: 'Matrix sync' })).id}` }) },
   'GET /api/v1/audit': { allowed: 'admin', request: fixed('/api/v1/audit') },
+  // accounts (the matrix's server has no email: an invitation hands its link back)
+  'GET /api/v1/invitations': { allowed: 'admin', request: fixed('/api/v1/invitations') },
+  'POST /api/v1/invitations': { allowed: 'admin', request: () => ({ path: '/api/v1/invitations', body: { email: `invite-${unique()}@example.test`, role: 'member' } }) },
+  'DELETE /api/v1/invitations/:id': { allowed: 'admin', request: async (kit) => ({ path: `/api/v1/invitations/${(await invitation(kit)).id}` }) },
+  'POST /api/v1/invitations/:id/resend': { allowed: 'admin', request: async (kit) => ({ path: `/api/v1/invitations/${(await invitation(kit)).id}/resend` }) },
+  'POST /api/v1/invitations/accept': {
+    allowed: 'public',
+    request: async (kit) => ({ path: '/api/v1/invitations/accept', body: { token: new URL((await invitation(kit)).acceptUrl).searchParams.get('token'), name: 'Invited Person', password: PASSWORD } }),
+  },
+  'POST /api/v1/password-reset': { allowed: 'public', request: () => ({ path: '/api/v1/password-reset', body: { email: `nobody-${unique()}@example.test` } }) },
+  'POST /api/v1/password-reset/confirm': {
+    allowed: 'public',
+    request: async (kit) => {
+      const created = await kit.make('/api/v1/users', person());
+      return { path: '/api/v1/password-reset/confirm', body: { token: await kit.resetToken(created.email), password: PASSWORD } };
+    },
+  },
   'GET /api/v1/stream': { allowed: 'member', stream: true, request: fixed('/api/v1/stream') },
   // tasks
   'GET /api/v1/tasks': { allowed: 'member', request: fixed('/api/v1/tasks') },

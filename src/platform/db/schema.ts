@@ -10,6 +10,14 @@ export interface Database {
   teams: TeamsTable;
   team_members: TeamMembersTable;
   tokens: TokensTable;
+  // accounts/
+  invitations: InvitationsTable;
+  password_resets: PasswordResetsTable;
+  account_throttle: AccountThrottleTable;
+  two_factor: TwoFactorTable;
+  recovery_codes: RecoveryCodesTable;
+  sso_providers: SsoProvidersTable;
+  sso_logins: SsoLoginsTable;
   auth_epochs: AuthEpochsTable;
   // tasks/
   tasks: TasksTable;
@@ -70,6 +78,10 @@ export interface OrgsTable {
   created_at: number;
   updated_at: number;
   version: number;
+  /** Who must sign in with a second factor: 'none', or 'managers' (managers, admins and the owner). */
+  require_two_factor: Generated<string>;
+  /** 0 when people of the organisation sign in only through its single sign-on. */
+  password_sign_in: Generated<number>;
 }
 
 export interface UsersTable {
@@ -114,6 +126,86 @@ export interface TokensTable {
   expires_at: number | null;
   last_used_at: number | null;
   revoked_at: number | null;
+  /** The browser or client that signed in (User-Agent), for the person's list of sessions. */
+  user_agent: Generated<string | null>;
+  /** The client address it signed in from. */
+  address: Generated<string | null>;
+}
+
+/** An invitation to join an organisation; the token in its link is stored only as a hash. */
+export interface InvitationsTable {
+  id: string;
+  org_id: string;
+  email: string;
+  name: string | null;
+  role: string;
+  /** JSON array of team ids the person joins on accepting. */
+  team_ids: string;
+  token_hash: string;
+  invited_by: string;
+  created_at: number;
+  expires_at: number;
+  /** When the last link was emailed; null while email is off. */
+  sent_at: number | null;
+  accepted_at: number | null;
+  accepted_user_id: string | null;
+  revoked_at: number | null;
+}
+
+export interface PasswordResetsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface AccountThrottleTable {
+  key: string;
+  attempts: number;
+  window_start: number;
+}
+
+/** A person's TOTP secret (base32); two-factor is on once confirmed_at is set. last_step: the newest 30-second step whose code was used. */
+export interface TwoFactorTable {
+  user_id: string;
+  org_id: string;
+  secret: string;
+  created_at: number;
+  confirmed_at: number | null;
+  last_step: number | null;
+}
+
+export interface RecoveryCodesTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  code_hash: string;
+  used_at: number | null;
+}
+
+export interface SsoProvidersTable {
+  org_id: string;
+  name: string;
+  issuer: string;
+  client_id: string;
+  client_secret: string;
+  /** JSON array of lower-case email domains whose people may sign in. */
+  allowed_domains: string;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface SsoLoginsTable {
+  state: string;
+  org_id: string;
+  code_verifier: string;
+  nonce: string;
+  created_at: number;
+  expires_at: number;
 }
 
 /** Counts every change that can end a sign-in (revocation, log-out, role or deactivation) per organisation, so cached sign-ins are checked cheaply. */

@@ -1,0 +1,76 @@
+// Password reset by email. Asking answers the same, at once, whatever the
+// email: the person is looked up and mailed after the reply. The link's token is
+// stored only as a hash, works once and for an hour, and using it ends every
+// session and API token of the person.
+import type { Deps } from '../platform/context.ts';
+import { Invalid, TooManyAttempts } from '../platform/errors.ts';
+import { newId, newSecret, sha256 } from '../platform/ids.ts';
+import { recordAudit } from '../audit/service.ts';
+import { hashPassword } from '../people/passwords.ts';
+import * as people from '../people/credentials.ts';
+import { addressKey } from '../people/service.ts';
+import { RESET_LIMITS, RESET_TTL_MS } from './account.ts';
+import type { Origin } from './invitations.ts';
+import { type AccountMail, passwordResetEmail, resetLink } from './mail.ts';
+import * as store from './store.ts';
+
+const lastPruned = new WeakMap<Deps['db'], number>();
+
+/** Counts a request under `key`; 429 once the window's allowance is used up. */
+export async function limitRequests(deps: Deps, key: string, max: number, windowMs: number, message: string): Promise<void> {
+  const now = deps.clock.now();
+  const counted = await store.countRequest(deps.db, key, now, now - windowMs);
+  if (now - (lastPruned.get(deps.db) ?? -Infinity) >= windowMs) {
+    lastPruned.set(deps.db, now);
+    await store.pruneRequestCounts(deps.db, now - windowMs);
+  }
+  if (counted.attempts > max) throw new TooManyAttempts(message, Math.max(1, Math.ceil((counted.windowStart + windowMs - now) / 1000)));
+}
+
+export async function requestReset(deps: Deps, mail: AccountMail, email: string, origin: Origin): Promise<void> {
+  const { perAddress, perEmail, windowMs } = RESET_LIMITS;
+  if (origin.ip) await limitRequests(deps, `reset-address:${addressKey(origin.ip)}`, perAddress, windowMs, 'Too many password reset requests from this address; try again later');
+  // Counted whether or not the email belongs to anyone, so the limit says nothing about that either.
+  await limitRequests(deps, `reset-email:${email}`, perEmail, windowMs, 'Too many password reset requests for this email; try again later');
+  mail.later(() => sendResetLink(deps, mail, email, origin));
+}
+
+async function sendResetLink(deps: Deps, mail: AccountMail, email: string, origin: Origin): Promise<void> {
+  // Without email there is no way to hand the link over: nothing is made.
+  if (!mail.enabled) return;
+  const issued = await issueReset(deps, email, origin);
+  if (!issued) return;
+  const { person, secret } = issued;
+  const policy = await people.signInPolicy(deps.db, person.orgId);
+  await mail.send(passwordResetEmail(person.email, { orgName: policy.orgName, name: person.name, link: resetLink(mail.publicUrl, secret), publicUrl: mail.publicUrl }));
+}
+
+/** Makes a reset link's token for the active person with this email (null when there is none); its hash is kept. */
+export async function issueReset(deps: Deps, email: string, origin: Origin) {
+  const person = await people.personByEmail(deps.db, email);
+  if (!person || !person.active) return null;
+  const now = deps.clock.now();
+  const secret = newSecret('flr');
+  await deps.db.transaction().execute(async (trx) => {
+    await store.insertPasswordReset(trx, { id: newId(), org_id: person.orgId, user_id: person.id, token_hash: sha256(secret), created_at: now, expires_at: now + RESET_TTL_MS, used_at: null });
+    await recordAudit(trx, { orgId: person.orgId, actorId: null, action: 'password.reset_requested', subject: { type: 'user', id: person.id }, ip: origin.ip }, now);
+  });
+  return { person, secret };
+}
+
+const badToken = () => Invalid.field('token', 'is not a valid reset link: it was used already or has expired');
+
+export async function confirmReset(deps: Deps, input: { token: string; password: string }, origin: Origin): Promise<void> {
+  const now = deps.clock.now();
+  const passwordHash = await hashPassword(input.password);
+  await deps.db.transaction().execute(async (trx) => {
+    const reset = await store.findPasswordReset(trx, sha256(input.token));
+    if (!reset) throw badToken();
+    const person = await people.personById(trx, reset.org_id, reset.user_id);
+    if (!person || !person.active || !(await store.claimPasswordReset(trx, reset.id, now))) throw badToken();
+    await people.setPasswordHash(trx, person.orgId, person.id, passwordHash, now);
+    await store.closePasswordResets(trx, person.id, now);
+    const ended = await people.endSignIns(trx, person.orgId, person.id, now);
+    await recordAudit(trx, { orgId: person.orgId, actorId: person.id, action: 'password.reset', subject: { type: 'user', id: person.id }, ip: origin.ip, data: { signInsEnded: ended } }, now);
+  });
+}

@@ -1,0 +1,152 @@
+// What the accounts feature (invitations, password resets, two-factor, single
+// sign-on) asks of people: find a person, add one, start and end their
+// sign-ins, set a password, and read the organisation's sign-in policy. Each
+// takes the caller's transaction.
+import type { Deps, Role } from '../platform/context.ts';
+import { Conflict } from '../platform/errors.ts';
+import { isUniqueViolation } from '../platform/db/database.ts';
+import { newId, newSecret, sha256 } from '../platform/ids.ts';
+import { iso } from '../platform/pagination.ts';
+import { presentUser } from './present.ts';
+import * as store from './store.ts';
+
+type Db = Deps['db'];
+
+export interface Person {
+  id: string;
+  orgId: string;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  passwordHash: string | null;
+}
+
+function person(row: store.UserRow): Person {
+  return { id: row.id, orgId: row.org_id, email: row.email, name: row.name, role: row.role as Role, active: row.active === 1, passwordHash: row.password_hash };
+}
+
+export async function personByEmail(db: Db, email: string): Promise<Person | undefined> {
+  const row = await store.findUserByEmail(db, email.toLowerCase());
+  return row && person(row);
+}
+
+export async function personById(db: Db, orgId: string, userId: string): Promise<Person | undefined> {
+  const row = await store.findUser(db, orgId, userId);
+  return row && person(row);
+}
+
+export async function presentPerson(db: Db, orgId: string, userId: string) {
+  return presentUser((await store.findUser(db, orgId, userId))!);
+}
+
+export function emailTaken(): Conflict {
+  return new Conflict('A user with this email already exists', [{ path: 'email', message: 'is already taken' }]);
+}
+
+/** Adds a person to the organisation, in the teams given that still exist there. */
+export async function addPerson(
+  trx: Db,
+  p: { orgId: string; email: string; name: string; role: Role; passwordHash: string | null; teamIds: string[]; now: number },
+): Promise<string> {
+  const id = newId();
+  if (await store.findUserByEmail(trx, p.email)) throw emailTaken();
+  try {
+    await store.insertUser(trx, {
+      id,
+      org_id: p.orgId,
+      email: p.email,
+      name: p.name,
+      role: p.role,
+      password_hash: p.passwordHash,
+      working_hours: null,
+      time_off: '[]',
+      active: 1,
+      created_at: p.now,
+      updated_at: p.now,
+      version: 1,
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw emailTaken();
+    throw error;
+  }
+  const teams = await store.existingTeamIds(trx, p.orgId, [...new Set(p.teamIds)]);
+  await store.addTeamMemberships(trx, p.orgId, id, [...teams]);
+  return id;
+}
+
+/** The team ids of the organisation among these. */
+export function existingTeamIds(db: Db, orgId: string, ids: string[]): Promise<Set<string>> {
+  return store.existingTeamIds(db, orgId, ids);
+}
+
+export interface SessionOrigin {
+  userAgent?: string | null;
+  address?: string | null;
+}
+
+/** Starts a session for the person; the secret is returned once and stored only as its hash. */
+export async function issueSession(trx: Db, s: { orgId: string; userId: string; name: string; now: number; ttlMs: number } & SessionOrigin) {
+  const secret = newSecret('fls');
+  const id = newId();
+  await store.insertToken(trx, {
+    id,
+    org_id: s.orgId,
+    user_id: s.userId,
+    kind: 'session',
+    name: s.name,
+    token_hash: sha256(secret),
+    created_at: s.now,
+    expires_at: s.now + s.ttlMs,
+    last_used_at: s.now,
+    revoked_at: null,
+    user_agent: s.userAgent?.slice(0, 400) ?? null,
+    address: s.address ?? null,
+  });
+  return { id, secret };
+}
+
+/** Ends every session and API token of the person but `keepTokenId`; how many ended. */
+export function endSignIns(trx: Db, orgId: string, userId: string, now: number, keepTokenId: string | null = null): Promise<number> {
+  return store.revokeTokensOf(trx, orgId, userId, now, keepTokenId);
+}
+
+/** Ends one session or API token of the person: false when it is not theirs or already ended. */
+export async function endSignIn(trx: Db, orgId: string, userId: string, tokenId: string, now: number): Promise<boolean> {
+  return (await store.revokeTokenOf(trx, orgId, userId, tokenId, now)) > 0;
+}
+
+/** The person's live sessions and API tokens. */
+export async function signInsOf(db: Db, orgId: string, userId: string, now: number) {
+  const rows = await store.liveTokensOf(db, orgId, userId, now);
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind as 'session' | 'api',
+    name: r.name,
+    userAgent: r.user_agent,
+    address: r.address,
+    createdAt: iso(r.created_at),
+    lastUsedAt: iso(r.last_used_at),
+  }));
+}
+
+export async function setPasswordHash(trx: Db, orgId: string, userId: string, passwordHash: string, now: number): Promise<void> {
+  const user = await store.findUser(trx, orgId, userId);
+  if (!user) return;
+  await store.updateUser(trx, orgId, userId, { password_hash: passwordHash, updated_at: now, version: user.version + 1 });
+}
+
+export interface SignInPolicy {
+  orgName: string;
+  requireTwoFactor: 'none' | 'managers';
+  passwordSignIn: boolean;
+}
+
+export async function signInPolicy(db: Db, orgId: string): Promise<SignInPolicy> {
+  const org = await store.findOrg(db, orgId);
+  return {
+    orgName: org?.name ?? '',
+    requireTwoFactor: org?.require_two_factor === 'managers' ? 'managers' : 'none',
+    passwordSignIn: org ? org.password_sign_in === 1 : true,
+  };
+}

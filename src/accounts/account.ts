@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { email, password, ROLES } from '../people/person.ts';
 
+export { userView } from '../people/person.ts';
+
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 export const RESET_TTL_MS = 3600_000;
 /** Reset requests allowed per client address, and per email, in a window. */

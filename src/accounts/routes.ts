@@ -4,13 +4,13 @@ import { z } from 'zod';
 import type { Deps } from '../platform/context.ts';
 import { newSecret } from '../platform/ids.ts';
 import { typed } from '../platform/http/app.ts';
-import { callerOf, setSessionCookies } from '../platform/http/auth.ts';
+import { callerOf, clearSessionCookies, setSessionCookies, userAgentOf } from '../platform/http/auth.ts';
 import { idParams, pageOfSchema, pageQuery, problems } from '../platform/http/schemas.ts';
-import { userView } from '../people/person.ts';
-import { acceptBody, invitationBody, invitationCreated, invitationView, resetConfirmBody, resetRequestBody } from './account.ts';
+import { acceptBody, invitationBody, invitationCreated, invitationView, resetConfirmBody, resetRequestBody, sessionView, userView } from './account.ts';
 import * as invitations from './invitations.ts';
 import type { AccountMail } from './mail.ts';
 import * as resets from './resets.ts';
+import * as sessions from './sessions.ts';
 
 export interface AccountRouteOptions {
   mail: AccountMail;
@@ -18,8 +18,7 @@ export interface AccountRouteOptions {
 }
 
 export function originOf(request: FastifyRequest) {
-  const agent = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: typeof agent === 'string' ? agent : null };
+  return { ip: request.ip, userAgent: userAgentOf(request) };
 }
 
 export function startSession(request: FastifyRequest, reply: FastifyReply, token: string, ttlMs: number): void {
@@ -98,6 +97,30 @@ export function accountRoutes(app: FastifyInstance, deps: Deps, options: Account
     },
   }, async (request, reply) => {
     await resets.confirmReset(deps, request.body, originOf(request));
+    return reply.code(204).send(null);
+  });
+
+  r.get('/api/v1/me/sessions', {
+    schema: {
+      tags: ['accounts'],
+      summary: 'Your sessions and API tokens that still work: where each came from, when it was last used, and which is this one',
+      response: { 200: pageOfSchema(sessionView), ...problems() },
+    },
+  }, async (request) => sessions.listMySessions(deps, callerOf(request)));
+
+  r.delete('/api/v1/me/sessions/:id', {
+    schema: { tags: ['accounts'], summary: 'End one of your sessions or API tokens', params: idParams, response: { 204: z.null(), ...problems(404) } },
+  }, async (request, reply) => {
+    const caller = callerOf(request);
+    await sessions.endMySession(deps, caller, request.params.id);
+    if (request.params.id === caller.tokenId && request.authVia === 'cookie') clearSessionCookies(reply);
+    return reply.code(204).send(null);
+  });
+
+  r.delete('/api/v1/me/sessions', {
+    schema: { tags: ['accounts'], summary: 'Sign out everywhere else: every session but this one ends (API tokens stay)', response: { 204: z.null(), ...problems() } },
+  }, async (request, reply) => {
+    await sessions.endOtherSessions(deps, callerOf(request));
     return reply.code(204).send(null);
   });
 }

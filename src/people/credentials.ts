@@ -5,10 +5,11 @@
 import type { Deps, Role } from '../platform/context.ts';
 import { Conflict } from '../platform/errors.ts';
 import { isUniqueViolation } from '../platform/db/database.ts';
-import { newId, newSecret, sha256 } from '../platform/ids.ts';
+import { newId } from '../platform/ids.ts';
 import { iso } from '../platform/pagination.ts';
 import { presentUser } from './present.ts';
 import * as store from './store.ts';
+import { issueToken } from './tokens.ts';
 
 type Db = Deps['db'];
 
@@ -87,28 +88,18 @@ export interface SessionOrigin {
 
 /** Starts a session for the person; the secret is returned once and stored only as its hash. */
 export async function issueSession(trx: Db, s: { orgId: string; userId: string; name: string; now: number; ttlMs: number } & SessionOrigin) {
-  const secret = newSecret('fls');
-  const id = newId();
-  await store.insertToken(trx, {
-    id,
-    org_id: s.orgId,
-    user_id: s.userId,
-    kind: 'session',
-    name: s.name,
-    token_hash: sha256(secret),
-    created_at: s.now,
-    expires_at: s.now + s.ttlMs,
-    last_used_at: s.now,
-    revoked_at: null,
-    user_agent: s.userAgent?.slice(0, 400) ?? null,
-    address: s.address ?? null,
-  });
-  return { id, secret };
+  const issued = await issueToken(trx, { ...s, kind: 'session' });
+  return { id: issued.row.id, secret: issued.secret };
 }
 
 /** Ends every session and API token of the person but `keepTokenId`; how many ended. */
 export function endSignIns(trx: Db, orgId: string, userId: string, now: number, keepTokenId: string | null = null): Promise<number> {
   return store.revokeTokensOf(trx, orgId, userId, now, keepTokenId);
+}
+
+/** Ends every other session of the person (API tokens stay); how many ended. */
+export function endOtherSessions(trx: Db, orgId: string, userId: string, now: number, keepTokenId: string): Promise<number> {
+  return store.revokeTokensOf(trx, orgId, userId, now, keepTokenId, 'session');
 }
 
 /** Ends one session or API token of the person: false when it is not theirs or already ended. */

@@ -86,6 +86,7 @@ export const updateUserBody = z.strictObject({
   role: z.enum(ROLES).optional(),
   active: z.boolean().optional(),
   password: password.optional(),
+  currentPassword: z.string().min(1).max(128).optional().describe('your current password: needed to change your own password'),
   workingHours: weeklyHours.nullable().optional(),
   timeOff: timeOff.optional(),
 });

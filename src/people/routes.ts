@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Deps } from '../platform/context.ts';
 import { newSecret } from '../platform/ids.ts';
 import { typed } from '../platform/http/app.ts';
-import { callerOf, clearSessionCookies, setSessionCookies } from '../platform/http/auth.ts';
+import { callerOf, clearSessionCookies, setSessionCookies, userAgentOf } from '../platform/http/auth.ts';
 import { ifMatchVersion, withEtag } from '../platform/http/etag.ts';
 import { idParams, pageOfSchema, pageQuery, problems } from '../platform/http/schemas.ts';
 import {
@@ -68,7 +68,7 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
     },
   }, async (request, reply) => {
     const replacesTokenId = request.authVia === 'cookie' ? request.caller?.tokenId : null;
-    const result = await login(deps, { ...request.body, ip: request.ip, replacesTokenId }, policy);
+    const result = await login(deps, { ...request.body, ip: request.ip, userAgent: userAgentOf(request), replacesTokenId }, policy);
     startSession(request, reply, result.token);
     return reply.code(201).send(result);
   });
@@ -123,7 +123,7 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
       response: { 200: userView, ...problems(403, 404, 409, 412) },
     },
   }, async (request, reply) =>
-    withEtag(reply, await updateUser(deps, callerOf(request), { userId: request.params.id, changes: request.body, ifVersion: ifMatchVersion(request) })));
+    withEtag(reply, await updateUser(deps, callerOf(request), { userId: request.params.id, changes: request.body, ifVersion: ifMatchVersion(request), callerTokenId: callerOf(request).tokenId })));
 
   r.get('/api/v1/teams', {
     schema: { tags: ['people'], summary: 'Teams', querystring: pageQuery, response: { 200: pageOfSchema(teamView), ...problems() } },

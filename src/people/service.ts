@@ -7,3 +7,6 @@ export { checkAssignable, createUser, getUser, listUsers, me } from './users.ts'
 export { createTeam, getTeam, listTeams } from './teams.ts';
 export { authenticate } from './sessions.ts';
 export { createApiTokenFor } from './tokens.ts';
+export { addressKey } from './loginLimits.ts';
+export { hashPassword } from './passwords.ts';
+export * as credentials from './credentials.ts';

@@ -23,6 +23,8 @@ export interface LoginInput {
   password: string;
   /** The caller's address, counted against its own limit. */
   ip?: string | null;
+  /** The caller's User-Agent, kept with the session for the person's list of sessions. */
+  userAgent?: string | null;
   /** The session the caller already had: it is replaced at login, not kept beside the new one. */
   replacesTokenId?: string | null;
 }
@@ -43,7 +45,7 @@ export async function login(deps: Deps, input: LoginInput, policy: SessionPolicy
     await store.clearLoginFailures(trx, email);
     // A session the caller already had is replaced, not kept beside the new one (no session fixation).
     if (input.replacesTokenId) await store.revokeToken(trx, user.org_id, input.replacesTokenId, now);
-    const issued = await issueToken(trx, { orgId: user.org_id, userId: user.id, kind: 'session', name: 'login', now, ttlMs: policy.sessionTtlMs });
+    const issued = await issueToken(trx, { orgId: user.org_id, userId: user.id, kind: 'session', name: 'login', now, ttlMs: policy.sessionTtlMs, userAgent: input.userAgent, address: ip });
     await recordAudit(trx, { orgId: user.org_id, actorId: user.id, action: 'session.created', subject: { type: 'session', id: issued.row.id }, ip }, now);
     return issued;
   });
@@ -82,6 +84,7 @@ interface SignedIn {
 /** How long a cached sign-in is used before its token is looked up again, whatever the epoch says. */
 export const SIGN_IN_CACHE_MS = 10_000;
 const SIGN_IN_CACHE_MAX = 10_000;
+const LAST_USED_GRAIN_MS = 60_000;
 // One cache per database handle: a process may serve several databases (tests do).
 const signInCaches = new WeakMap<Deps['db'], Map<string, SignedIn>>();
 
@@ -105,6 +108,8 @@ export async function authenticate(deps: Deps, secret: string): Promise<Authenti
   }
   const row = await store.findLiveToken(deps.db, hash, now);
   if (!row || row.active !== 1) return null;
+  // When it was last used, for the person's list of sessions: written at most once a minute per token.
+  if (row.last_used_at === null || now - Number(row.last_used_at) >= LAST_USED_GRAIN_MS) await store.touchToken(deps.db, row.id, now);
   const caller: Authenticated = { userId: row.user_id, orgId: row.org_id, role: row.role as Role, tokenId: row.id, tokenKind: row.kind };
   if (cache.size >= SIGN_IN_CACHE_MAX) cache.clear();
   cache.set(hash, { caller, epoch: row.epoch, expiresAt: row.expires_at === null ? null : Number(row.expires_at), checkedAt: performance.now() });

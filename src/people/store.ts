@@ -147,7 +147,7 @@ export async function findLiveToken(db: Db, tokenHash: string, now: number) {
       .selectFrom('tokens')
       .innerJoin('users', 'users.id', 'tokens.user_id')
       .leftJoin('auth_epochs', 'auth_epochs.org_id', 'tokens.org_id')
-      .select(['tokens.id', 'tokens.kind', 'tokens.org_id', 'tokens.user_id', 'tokens.expires_at', 'users.role', 'users.active', 'auth_epochs.epoch'])
+      .select(['tokens.id', 'tokens.kind', 'tokens.org_id', 'tokens.user_id', 'tokens.expires_at', 'tokens.last_used_at', 'users.role', 'users.active', 'auth_epochs.epoch'])
       .where('tokens.token_hash', '=', tokenHash)
       .where('tokens.revoked_at', 'is', null)
       .where((eb) => eb.or([eb('tokens.expires_at', 'is', null), eb('tokens.expires_at', '>', now)])),
@@ -249,9 +249,10 @@ export async function pruneLoginThrottles(db: Db, addressWindowStart: number, ac
 }
 
 /** Ends every live token of a person (sessions and API tokens) but `keepTokenId`; returns how many ended. */
-export async function revokeTokensOf(db: Db, orgId: string, userId: string, now: number, keepTokenId: string | null = null): Promise<number> {
+export async function revokeTokensOf(db: Db, orgId: string, userId: string, now: number, keepTokenId: string | null = null, kind?: 'session'): Promise<number> {
   let query = db.updateTable('tokens').set({ revoked_at: now }).where('org_id', '=', orgId).where('user_id', '=', userId).where('revoked_at', 'is', null);
   if (keepTokenId) query = query.where('id', '!=', keepTokenId);
+  if (kind) query = query.where('kind', '=', kind);
   const result = await query.executeTakeFirst();
   const ended = Number(result.numUpdatedRows);
   if (ended > 0) await bumpAuthEpoch(db, orgId);

@@ -15,6 +15,9 @@ export interface TokenToIssue {
   now: number;
   /** How long it lives; null for an API token, which lives until revoked. */
   ttlMs: number | null;
+  /** Where a session was started from, for the person's list of sessions. */
+  userAgent?: string | null;
+  address?: string | null;
 }
 
 /** Stores a new token inside the caller's transaction; the secret is in this answer only (the database keeps its hash). */
@@ -29,8 +32,10 @@ export async function issueToken(trx: Deps['db'], t: TokenToIssue) {
     token_hash: sha256(secret),
     created_at: t.now,
     expires_at: t.ttlMs === null ? null : t.now + t.ttlMs,
-    last_used_at: null,
+    last_used_at: t.kind === 'session' ? t.now : null,
     revoked_at: null,
+    user_agent: t.userAgent?.slice(0, 400) ?? null,
+    address: t.address ?? null,
   };
   await store.insertToken(trx, row);
   return { secret, row };

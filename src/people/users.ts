@@ -1,12 +1,12 @@
 // The people of an organisation: who they are, adding and changing them, and who work may be assigned to.
 import type { Actor, Deps, Role } from '../platform/context.ts';
-import { Conflict, Forbidden, NotFound } from '../platform/errors.ts';
+import { Conflict, Forbidden, Invalid, NotFound } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import { checkVersion, decodeCursor, encodeCursor, pageOf } from '../platform/pagination.ts';
 import { isUniqueViolation } from '../platform/db/database.ts';
 import { recordAudit } from '../audit/service.ts';
 import type { AuditAction } from '../audit/audit.ts';
-import { hashPassword } from './passwords.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
 import { type CreateUserInput, mayGrantRole, requireRole, type UpdateUserInput } from './person.ts';
 import { presentOrg, presentUser } from './present.ts';
 import * as store from './store.ts';
@@ -62,18 +62,29 @@ export interface UserChange {
   changes: UpdateUserInput;
   /** The version the caller last saw (If-Match); a newer one answers 412. */
   ifVersion?: number;
+  /** The caller's own session or token: it stays when they change their own password, every other one ends. */
+  callerTokenId?: string;
 }
 
 /** Admins edit anyone below them; everyone may edit their own name, password, hours and time off. */
-export async function updateUser(deps: Deps, actor: Actor, { userId, changes: input, ifVersion }: UserChange) {
+export async function updateUser(deps: Deps, actor: Actor, { userId, changes: input, ifVersion, callerTokenId }: UserChange) {
   const self = actor.userId === userId;
   const privileged = input.role !== undefined || input.active !== undefined || input.email !== undefined;
   if (!self || privileged) requireRole(actor, 'admin');
+  if (input.currentPassword !== undefined && (!self || input.password === undefined)) {
+    throw Invalid.field('currentPassword', 'is only sent with a new password for yourself');
+  }
+  if (self && input.password !== undefined && input.currentPassword === undefined) {
+    throw Invalid.field('currentPassword', 'is required to change your own password');
+  }
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
   return deps.db.transaction().execute(async (trx) => {
     const user = await store.findUser(trx, actor.orgId, userId);
     if (!user) throw new NotFound('User');
     checkVersion(user.version, ifVersion);
+    if (self && input.currentPassword !== undefined && !(await verifyPassword(input.currentPassword, user.password_hash))) {
+      throw new Forbidden('The current password is not right', [{ path: 'currentPassword', message: 'is not your current password' }]);
+    }
     const current = user.role as Role;
     if (!self && !mayGrantRole(actor.role, current, current)) throw new Forbidden(`You may not edit a user with the ${current} role`);
     if (input.role !== undefined && input.role !== current) {
@@ -97,8 +108,9 @@ export async function updateUser(deps: Deps, actor: Actor, { userId, changes: in
       updated_at: now,
       version: user.version + 1,
     });
-    // A new password or a deactivation ends every open session of that person.
-    if (passwordHash !== undefined || input.active === false) await store.revokeSessionsOf(trx, actor.orgId, userId, now);
+    // A new password ends every session and API token of the person but the caller's own; a deactivation ends their sessions.
+    if (passwordHash !== undefined) await store.revokeTokensOf(trx, actor.orgId, userId, now, self ? (callerTokenId ?? null) : null);
+    else if (input.active === false) await store.revokeSessionsOf(trx, actor.orgId, userId, now);
     for (const [action, data] of userAuditEntries(user, input, passwordHash !== undefined)) {
       await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action, subject: { type: 'user', id: userId }, data }, now);
     }

@@ -12,7 +12,7 @@ forEachDatabase('audit log', (ctx) => {
     await org.api.patch('/api/v1/org', { timezone: 'Europe/Paris' });
     const token = await org.api.post('/api/v1/tokens', { name: 'Accounting sync' });
     await org.api.delete(`/api/v1/tokens/${token.body.id}`);
-    await member.api.patch(`/api/v1/users/${member.id}`, { password: 'a brand new long passphrase' });
+    await member.api.patch(`/api/v1/users/${member.id}`, { password: 'a brand new long passphrase', currentPassword: PASSWORD });
 
     const res = await org.api.get('/api/v1/audit?limit=200');
     expect(res.status).toBe(200);

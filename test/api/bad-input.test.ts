@@ -73,7 +73,7 @@ forEachDatabase('bad input', (ctx) => {
     for (const route of routes) {
       const rule = ROUTE_RULES[`${route.method} ${route.url}`];
       if (!rule || rule.endsSession || rule.stream) continue; // the route matrix names what is missing
-      samples.push({ route, request: await rule.request(kit, { id: home.user.id }) });
+      samples.push({ route, request: await rule.request(kit, { id: home.user.id, email: home.user.email }) });
     }
     withBody = samples.filter((s) => s.request.body !== undefined);
     reads = samples.filter((s) => s.route.method === 'GET');

@@ -101,9 +101,18 @@ forEachDatabase('people API', (ctx) => {
     const badHours = await member.api.patch(`/api/v1/users/${member.id}`, { workingHours: { ...hours, mon: [['15:00', '07:00']] } });
     expect(badHours.status).toBe(400);
     expect(badHours.body.errors[0].path).toBe('workingHours.mon.0');
-    const newPassword = await member.api.patch(`/api/v1/users/${member.id}`, { password: 'another long password' });
+    const withoutCurrent = await member.api.patch(`/api/v1/users/${member.id}`, { password: 'another long password' });
+    expect(withoutCurrent.status).toBe(400);
+    expect(withoutCurrent.body.errors).toEqual([{ path: 'currentPassword', message: 'is required to change your own password' }]);
+    const wrongCurrent = await member.api.patch(`/api/v1/users/${member.id}`, { password: 'another long password', currentPassword: 'not my password' });
+    expect(wrongCurrent.status).toBe(403);
+    expect(wrongCurrent.body.errors[0].path).toBe('currentPassword');
+    const elsewhere = await ctx.anonymous.post('/api/v1/sessions', { email: member.user.email, password: PASSWORD });
+    const newPassword = await member.api.patch(`/api/v1/users/${member.id}`, { password: 'another long password', currentPassword: PASSWORD });
     expect(newPassword.status).toBe(200);
-    expect((await member.api.get('/api/v1/me')).status).toBe(401);
+    // The session that changed it stays; every other one ends.
+    expect((await member.api.get('/api/v1/me')).status).toBe(200);
+    expect((await ctx.client(elsewhere.body.token).get('/api/v1/me')).status).toBe(401);
   });
 
   it('deactivates a person: their sessions end and they can no longer log in', async () => {

@@ -41,12 +41,12 @@ forEachDatabase('route matrix', (ctx) => {
     rival = await ctx.signup('Rival Heating');
     tokens.owner = home.token;
     emails.owner = home.user.email;
-    callers.owner = { id: home.user.id };
+    callers.owner = { id: home.user.id, email: home.user.email };
     for (const role of ['admin', 'manager', 'member'] as const) {
       const person = await ctx.addUser(home, role);
       tokens[role] = person.token;
       emails[role] = person.user.email;
-      callers[role] = { id: person.id };
+      callers[role] = { id: person.id, email: person.user.email };
     }
     const loginUser = await ctx.addUser(home, 'member');
     kit = {

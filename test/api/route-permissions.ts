@@ -26,6 +26,8 @@ export interface Kit {
 /** Who makes the request: a route about the caller's own things (their notifications) makes them for this person. */
 export interface Caller {
   id: string;
+  /** Their email: they log in with it and the shared test password. */
+  email: string;
 }
 
 export interface Request {
@@ -73,6 +75,13 @@ function records(plural: string, create: () => unknown, writers: Allowed = 'memb
 }
 
 const task = (kit: Kit) => kit.make('/api/v1/tasks', { title: `Matrix task ${unique()}` });
+/** A new session of the caller's (they log in again), by id. */
+async function anotherSession(kit: Kit, caller: Caller): Promise<string> {
+  const login = await kit.owner.post('/api/v1/sessions', { email: caller.email, password: PASSWORD });
+  expect(login.status, login.text).toBe(201);
+  const mine = await kit.owner.get('/api/v1/me/sessions', { authorization: `Bearer ${login.body.token}` });
+  return mine.body.items.find((s: { current: boolean }) => s.current).id;
+}
 const invitation = (kit: Kit) => kit.make('/api/v1/invitations', { email: `invite-${unique()}@example.test`, role: 'member' });
 const person = (role = 'member') => ({ name: 'Matrix Person', email: `matrix-${unique()}@example.test`, role, password: PASSWORD });
 const matrixRule = () => ({ name: `Matrix rule ${unique()}`, trigger: { event: 'invoice.overdue' }, actions: [{ type: 'create_task', title: 'Chase {{data.amount}}' }] });
@@ -115,6 +124,9 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
     allowed: 'public',
     request: async (kit) => ({ path: '/api/v1/invitations/accept', body: { token: new URL((await invitation(kit)).acceptUrl).searchParams.get('token'), name: 'Invited Person', password: PASSWORD } }),
   },
+  'GET /api/v1/me/sessions': { allowed: 'member', request: fixed('/api/v1/me/sessions') },
+  'DELETE /api/v1/me/sessions': { allowed: 'member', request: fixed('/api/v1/me/sessions') },
+  'DELETE /api/v1/me/sessions/:id': { allowed: 'member', request: async (kit, caller) => ({ path: `/api/v1/me/sessions/${await anotherSession(kit, caller)}` }) },
   'POST /api/v1/password-reset': { allowed: 'public', request: () => ({ path: '/api/v1/password-reset', body: { email: `nobody-${unique()}@example.test` } }) },
   'POST /api/v1/password-reset/confirm': {
     allowed: 'public',

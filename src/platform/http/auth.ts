@@ -84,3 +84,9 @@ export function clearSessionCookies(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { path: '/' });
   reply.clearCookie(CSRF_COOKIE, { path: '/' });
 }
+
+/** The caller's User-Agent, kept with a session so its person can tell their sessions apart. */
+export function userAgentOf(request: FastifyRequest): string | null {
+  const agent = request.headers['user-agent'];
+  return typeof agent === 'string' && agent !== '' ? agent.slice(0, 400) : null;
+}

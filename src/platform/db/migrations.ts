@@ -21,8 +21,8 @@ import { authEpochs } from './migrations/0011_auth_epochs.ts';
 import { loginAddresses } from './migrations/0012_login_addresses.ts';
 import { orgAutomationTiming } from './migrations/0013_org_automation_timing.ts';
 import { reportFlowSources } from './migrations/0014_report_flow_sources.ts';
+import { accounts } from './migrations/0015_accounts.ts';
 import type { Db } from './schema.ts';
-import { accounts } from './accountsMigration.ts';
 
 export { fillReportRollups } from './migrations/fillReportRollups.ts';
 

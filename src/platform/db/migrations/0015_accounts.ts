@@ -1,7 +1,7 @@
-// Accounts a business runs on its own: invitations, password resets, two-factor
-// sign-in, single sign-on, and where each session came from.
+// Migration 0015_accounts (recorded under this name in kysely_migration: never rename it or change what it does).
 import type { Kysely, Migration } from 'kysely';
 
+/** Accounts a business runs on its own: invitations, password resets, two-factor sign-in, single sign-on, and where each session came from. */
 export function accounts(): Migration {
   return {
     async up(db: Kysely<unknown>) {

@@ -1,13 +1,16 @@
 // Signed in → the app; signed out → sign up or log in.
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { Route, Switch } from 'wouter';
+import { Route, Switch, useLocation } from 'wouter';
+import { AcceptInvitation, ForgotPassword, ResetPassword } from './accounts/AccountPages.tsx';
 import { ApiError, onSignedOut } from './api/client.ts';
 import { forgetQueryCache } from './offline/cache.ts';
 import { LogIn, SignUp } from './pages/Auth.tsx';
 import { Shell } from './shell/Shell.tsx';
 import { Toasts } from './shell/toasts.tsx';
 import { keys, useMe } from './tasks/queries.ts';
+
+const ACCOUNT_PAGES = new Set(['/accept-invitation', '/reset-password', '/forgot-password']);
 
 export function App() {
   const me = useMe();
@@ -17,8 +20,18 @@ export function App() {
   useEffect(() => {
     if (signedOut) forgetQueryCache();
   }, [signedOut]);
+  const [location] = useLocation();
   let content: React.ReactNode;
-  if (signedOut || (me.isError && !me.data)) {
+  // An emailed link opens its page whoever is signed in on this browser.
+  if (ACCOUNT_PAGES.has(location)) {
+    content = (
+      <Switch>
+        <Route path="/accept-invitation" component={AcceptInvitation} />
+        <Route path="/reset-password" component={ResetPassword} />
+        <Route path="/forgot-password" component={ForgotPassword} />
+      </Switch>
+    );
+  } else if (signedOut || (me.isError && !me.data)) {
     content = (
       <Switch>
         <Route path="/login" component={LogIn} />

@@ -6,16 +6,16 @@ import { Link, useLocation } from 'wouter';
 import { api, ApiError, describeError } from '../api/client.ts';
 import { keys } from '../tasks/queries.ts';
 
-type Errors = Record<string, string>;
+export type Errors = Record<string, string>;
 
-function fieldErrors(error: unknown): { fields: Errors; general: string | null } {
+export function fieldErrors(error: unknown): { fields: Errors; general: string | null } {
   if (error instanceof ApiError && error.problem.errors?.length) {
     return { fields: Object.fromEntries(error.problem.errors.map((e) => [e.path, e.message])), general: null };
   }
   return { fields: {}, general: describeError(error) };
 }
 
-function Input({ name, label, errors, ...rest }: { name: string; label: string; errors: Errors } & React.InputHTMLAttributes<HTMLInputElement>) {
+export function Input({ name, label, errors, ...rest }: { name: string; label: string; errors: Errors } & React.InputHTMLAttributes<HTMLInputElement>) {
   const id = `field-${name}`;
   return (
     <div className={`field ${errors[name] ? 'has-error' : ''}`}>
@@ -81,12 +81,13 @@ export function LogIn() {
         {general && <p className="field-error" role="alert">{general}</p>}
         <button type="submit" className="button button-primary button-block" disabled={busy}>Log in</button>
       </form>
+      <p className="muted auth-switch"><Link href="/forgot-password">Forgot password?</Link></p>
       <p className="muted auth-switch">New here? <Link href="/signup">Create an account</Link></p>
     </AuthFrame>
   );
 }
 
-function AuthFrame({ title, subtitle, children }: { title: string; subtitle: string; children: React.ReactNode }) {
+export function AuthFrame({ title, subtitle, children }: { title: string; subtitle: string; children: React.ReactNode }) {
   return (
     <main className="auth">
       <div className="auth-card">

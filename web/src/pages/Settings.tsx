@@ -1,5 +1,7 @@
 // Settings: the organisation's hours and holidays, its people and roles, teams, working hours, and time off.
 // Each section is its own component in its feature's folder; this page chooses which ones a role sees.
+import { InvitationSettings } from '../accounts/InvitationSettings.tsx';
+import { SecuritySettings } from '../accounts/SecuritySettings.tsx';
 import { CalendarFeedSettings } from '../calendar/CalendarFeedSettings.tsx';
 import { ImportSettings } from '../imports/ImportSettings.tsx';
 import { NotificationSettings } from '../notifications/NotificationSettings.tsx';
@@ -21,9 +23,11 @@ export function Settings() {
       <PageHeader title="Settings" subtitle={isAdmin ? 'Your business, its people and teams' : 'Only admins can change most settings'} />
       <OrgSettings canEdit={isAdmin} />
       <People canEdit={isAdmin} myRole={role} />
+      {isAdmin && <InvitationSettings />}
       <Teams canEdit={isAdmin} />
       {me.data && <WorkingHoursSettings me={me.data.user} />}
       {me.data && <TimeOff user={me.data.user} />}
+      {me.data && <SecuritySettings me={me.data.user} />}
       {isAdmin && <WebhookSettings />}
       <CalendarFeedSettings />
       <NotificationSettings />

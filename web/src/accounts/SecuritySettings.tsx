@@ -1,0 +1,116 @@
+// Settings → Security, for everyone: your own password (the current one is
+// needed), and your sessions and API tokens — where each came from, when it was
+// last used — each of which can be ended, or every other session at once.
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { api, describeError } from '../api/client.ts';
+import type { User } from '../api/types.ts';
+import { type Errors, errorsOf, FieldError } from '../people/settingsForm.tsx';
+import { showToast } from '../shell/toasts.tsx';
+import { deviceName, formatDate } from './format.ts';
+import './accounts.css';
+
+interface SignIn {
+  id: string;
+  kind: 'session' | 'api';
+  name: string;
+  userAgent: string | null;
+  address: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  current: boolean;
+}
+
+const sessionsKey = ['me', 'sessions'];
+
+export function SecuritySettings({ me }: { me: User }) {
+  return (
+    <section className="settings-section" aria-label="Security">
+      <h2>Security</h2>
+      <PasswordChange me={me} />
+      <Sessions />
+    </section>
+  );
+}
+
+function PasswordChange({ me }: { me: User }) {
+  const qc = useQueryClient();
+  const [errors, setErrors] = useState<Errors>({});
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const body = Object.fromEntries(new FormData(form));
+    setErrors({});
+    try {
+      await api.patch(`/api/v1/users/${me.id}`, body);
+      form.reset();
+      showToast('Password changed; you are signed out everywhere else');
+      void qc.invalidateQueries({ queryKey: sessionsKey });
+    } catch (error) {
+      setErrors(errorsOf(error));
+    }
+  };
+  return (
+    <form className="password-form" onSubmit={submit} noValidate aria-label="Change your password">
+      <h3 className="sub">Password</h3>
+      <label htmlFor="current-password">Current password</label>
+      <input id="current-password" name="currentPassword" type="password" autoComplete="current-password" />
+      <FieldError errors={errors} path="currentPassword" />
+      <label htmlFor="new-password">New password</label>
+      <input id="new-password" name="password" type="password" autoComplete="new-password" placeholder="At least 12 characters" />
+      <FieldError errors={errors} path="password" />
+      <FieldError errors={errors} path="_" />
+      <button type="submit" className="button">Change password</button>
+    </form>
+  );
+}
+
+function Sessions() {
+  const qc = useQueryClient();
+  const list = useQuery({ queryKey: sessionsKey, queryFn: () => api.get<{ items: SignIn[] }>('/api/v1/me/sessions') });
+  const [error, setError] = useState<string | null>(null);
+  const act = async (work: () => Promise<void>, done: string) => {
+    setError(null);
+    try {
+      await work();
+      showToast(done);
+    } catch (failure) {
+      setError(describeError(failure));
+    }
+    void qc.invalidateQueries({ queryKey: sessionsKey });
+  };
+  const items = list.data?.items ?? [];
+  const others = items.filter((s) => s.kind === 'session' && !s.current).length;
+  return (
+    <>
+      <h3 className="sub">Where you are signed in</h3>
+      <div aria-live="polite">{error && <p className="field-error" role="alert">{error}</p>}</div>
+      <table className="table sessions-table">
+        <thead><tr><th>Device</th><th>Address</th><th>Signed in</th><th>Last used</th><th aria-label="Actions" /></tr></thead>
+        <tbody>
+          {items.map((s) => {
+            const label = s.kind === 'api' ? `API token “${s.name}”` : deviceName(s.userAgent);
+            return (
+              <tr key={s.id}>
+                <td>{label}{s.current && <div className="session-current">This device</div>}</td>
+                <td className="muted">{s.address ?? '—'}</td>
+                <td className="muted">{formatDate(s.createdAt)}</td>
+                <td className="muted">{formatDate(s.lastUsedAt)}</td>
+                <td className="row-actions">
+                  {!s.current && (
+                    <button type="button" className="button" aria-label={`End ${label}, signed in ${formatDate(s.createdAt)}`} onClick={() => void act(() => api.delete(`/api/v1/me/sessions/${s.id}`), `Ended ${label}`)}>
+                      End
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <button type="button" className="button" disabled={others === 0} onClick={() => void act(() => api.delete('/api/v1/me/sessions'), 'Signed out everywhere else')}>
+        Sign out everywhere else
+      </button>
+    </>
+  );
+}

@@ -23,6 +23,12 @@ export interface Config {
    * entry, which a client can write itself); false ignores the headers.
    */
   trustProxy: boolean | number | string;
+  /** The most one uploaded file may be, in MB (FINISHLINE_MAX_UPLOAD_MB, default 25). */
+  maxUploadMb: number;
+  /** The most one organisation's files may take together, in MB (FINISHLINE_ORG_STORAGE_MB); unset: no limit. */
+  orgStorageMb: number | null;
+  /** Where files are kept on disk (FINISHLINE_FILES_DIR): default `files/` beside the SQLite database; with PostgreSQL, setting it keeps them on disk instead of in the database. */
+  filesDir?: string;
 }
 
 export const DEFAULT_TRUST_PROXY = 'loopback, linklocal, uniquelocal';
@@ -40,6 +46,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.FINISHLINE_MAIL_FROM || 'Finishline <finishline@localhost>',
     publicUrl: env.FINISHLINE_PUBLIC_URL || 'http://localhost:3000',
     trustProxy: trustProxy(env.FINISHLINE_TRUST_PROXY),
+    maxUploadMb: integer(env.FINISHLINE_MAX_UPLOAD_MB, 25, 'FINISHLINE_MAX_UPLOAD_MB'),
+    orgStorageMb: env.FINISHLINE_ORG_STORAGE_MB ? integer(env.FINISHLINE_ORG_STORAGE_MB, 0, 'FINISHLINE_ORG_STORAGE_MB') : null,
+    filesDir: env.FINISHLINE_FILES_DIR || undefined,
   };
 }
 

@@ -17,6 +17,8 @@ export const KNOWN_EVENTS = [
   'task.commented',
   'task.due_soon',
   'task.overdue',
+  'attachment.added',
+  'attachment.deleted',
   ...(['contact', 'client', 'pipeline', 'lead', 'job', 'service'] as const).flatMap((r) => [`${r}.created`, `${r}.updated`, `${r}.archived`, `${r}.restored`] as const),
   'lead.stage_changed',
   'job.scheduled',

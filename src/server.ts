@@ -15,6 +15,9 @@ import { reportRoutes } from './reports/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
 import { tasksOfRecord } from './tasks/reads.ts';
 import { taskView } from './tasks/task.ts';
+import { attachmentRoutes } from './tasks/attachmentRoutes.ts';
+import { files as fileSettings, type Files, storageUsed } from './tasks/attachments.ts';
+import { openBlobStore } from './platform/files/blobs.ts';
 import { automationRoutes } from './automation/routes.ts';
 import { type Automation, automation as startAutomation, type AutomationConfig } from './automation/runner.ts';
 import { auditRoutes } from './audit/routes.ts';
@@ -30,7 +33,7 @@ import { type AccountMail, accountMail } from './accounts/mail.ts';
 import { smtpMailer } from './notifications/mail.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
-export interface ServerOptions extends Pick<Config, 'databaseUrl' | 'logLevel' | 'sessionTtlMs'>, Partial<Pick<Config, 'trustProxy'>>, ConsumerOptions {
+export interface ServerOptions extends Pick<Config, 'databaseUrl' | 'logLevel' | 'sessionTtlMs'>, Partial<Pick<Config, 'trustProxy' | 'maxUploadMb' | 'orgStorageMb' | 'filesDir'>>, ConsumerOptions {
   /** Where the web app is reached from outside (FINISHLINE_PUBLIC_URL): calendar feed addresses and task links start with it. */
   publicUrl?: string;
   clock?: Clock;
@@ -50,6 +53,7 @@ export interface Server {
   deps: Deps;
   database: OpenDatabase;
   automation: Automation;
+  files: Files;
   close(): Promise<void>;
 }
 
@@ -66,7 +70,13 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     version: packageJson.version,
     trustProxy: options.trustProxy ?? DEFAULT_TRUST_PROXY,
   });
+  const files = fileSettings(deps, {
+    blobs: openBlobStore(database.dialect, options.databaseUrl, deps.db, options.filesDir),
+    maxUploadBytes: (options.maxUploadMb ?? 25) * 1024 * 1024,
+    orgStorageBytes: options.orgStorageMb == null ? null : options.orgStorageMb * 1024 * 1024,
+  });
   peopleRoutes(app, deps, {
+    storageOf: async (orgId) => ({ usedBytes: await storageUsed(deps.db, orgId), limitBytes: files.orgStorageBytes }),
     sessionTtlMs: options.sessionTtlMs,
     loginRateLimit: options.loginRateLimit ?? { max: 10, timeWindow: 60_000 },
     accountLoginLimit: options.accountLoginLimit,
@@ -77,7 +87,8 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   accountRoutes(app, deps, { mail, sessionTtlMs: options.sessionTtlMs });
   auditRoutes(app, deps);
   calendarRoutes(app, deps, { publicUrl });
-  taskRoutes(app, deps);
+  taskRoutes(app, deps, files);
+  attachmentRoutes(app, deps, files);
   recordRoutes(app, deps, { view: taskView, of: tasksOfRecord });
   planRoutes(app, deps);
   importRoutes(app, deps);
@@ -101,14 +112,20 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   });
   await app.ready();
   if (options.automation?.loop !== false) automation.start();
+  // The orphan sweep: stored files no attachment names (a delete whose clean-up was cut short), and
+  // half-written uploads, once an hour.
+  const sweeper = setInterval(() => void files.sweep().catch((error) => app.log.error({ err: error }, 'file sweep failed')), 3600_000);
+  sweeper.unref();
   return {
     app,
     mail,
     deps,
     database,
     automation,
+    files,
     async close() {
       closing = true;
+      clearInterval(sweeper);
       await automation.stop();
       await app.close();
       await mail.idle();

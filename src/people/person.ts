@@ -135,6 +135,10 @@ export const orgView = z.object({
   holidays: z.array(z.string()),
   dueSoonMinutes: z.number().nullable().describe('minutes before a due date that task.due_soon fires; null: the server default (FINISHLINE_DUE_SOON_MINUTES)'),
   missedGraceMinutes: z.number().nullable().describe('minutes after a job\'s scheduled start before it is a missed appointment; null: the server default (FINISHLINE_MISSED_GRACE_MINUTES)'),
+  storage: z
+    .object({ usedBytes: z.number(), limitBytes: z.number().nullable().describe('FINISHLINE_ORG_STORAGE_MB; null: no limit') })
+    .optional()
+    .describe('what the organisation’s files take (GET /org only)'),
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number(),

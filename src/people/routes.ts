@@ -31,6 +31,8 @@ export interface PeopleRouteOptions {
   sessionTtlMs: number;
   loginRateLimit: { max: number; timeWindow: number };
   accountLoginLimit?: { max: number; windowMs: number };
+  /** What an organisation's files take, and the most they may (GET /org shows it). */
+  storageOf?: (orgId: string) => Promise<{ usedBytes: number; limitBytes: number | null }>;
 }
 
 export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRouteOptions): void {
@@ -96,7 +98,11 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
 
   r.get('/api/v1/org', {
     schema: { tags: ['people'], summary: 'The organisation: time zone, business hours, holidays', response: { 200: orgView, ...problems() } },
-  }, async (request, reply) => withEtag(reply, await getOrg(deps, callerOf(request))));
+  }, async (request, reply) => {
+    const caller = callerOf(request);
+    const org = withEtag(reply, await getOrg(deps, caller));
+    return options.storageOf ? { ...org, storage: await options.storageOf(caller.orgId) } : org;
+  });
 
   r.patch('/api/v1/org', {
     schema: { tags: ['people'], summary: 'Change the organisation’s settings (admins)', body: updateOrgBody, response: { 200: orgView, ...problems(403, 412) } },

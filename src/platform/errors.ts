@@ -49,6 +49,12 @@ export class Conflict extends DomainError {
   readonly code = 'conflict';
 }
 
+/** A body, or what it would add to a quota, is larger than allowed. */
+export class TooLarge extends DomainError {
+  readonly status = 413;
+  readonly code = 'too-large';
+}
+
 export class Stale extends DomainError {
   readonly status = 412;
   readonly code = 'stale';

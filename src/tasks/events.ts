@@ -1,6 +1,16 @@
 // The domain events a task emits, and what each carries.
 import type { TaskSource } from './task.ts';
 
+/** What an attachment event carries; its subject is the task. */
+export interface AttachmentEvent {
+  key: string;
+  attachmentId: string;
+  name: string;
+  contentType: string;
+  size: number;
+  checklistItemId: string | null;
+}
+
 declare module '../platform/outbox.ts' {
   interface DomainEvents {
     'task.created': { key: string; title: string; source: TaskSource };
@@ -9,8 +19,8 @@ declare module '../platform/outbox.ts' {
     'task.completed': { key: string; completedAt: string };
     'task.updated': { key: string; fields: string[]; version: number };
     'task.deleted': { key: string; title: string };
-    'task.commented': { key: string; commentId: string };
+    'task.commented': { key: string; commentId: string; attachmentIds?: string[] };
+    'attachment.added': AttachmentEvent;
+    'attachment.deleted': AttachmentEvent;
   }
 }
-
-export {};

@@ -29,7 +29,8 @@ const CSV_COLUMNS: { header: string; value: (t: TaskView) => string | number | n
   { header: 'id', value: (t) => t.id },
 ];
 
-export function taskRoutes(app: FastifyInstance, deps: Deps): void {
+/** `files.sweepSoon()` removes, after a delete has committed, the stored files no task names any more. */
+export function taskRoutes(app: FastifyInstance, deps: Deps, files: { sweepSoon(): void }): void {
   const r = typed(app);
   const taskParams = z.strictObject({ id: z.string().min(1).max(100).describe('The task id or its key, e.g. T-12') });
 
@@ -78,8 +79,9 @@ export function taskRoutes(app: FastifyInstance, deps: Deps): void {
   }, async (request) => {
     const { ids, filter, expected } = request.body;
     const action = bulk.bulkActionOf(request.body);
-    if (filter) return bulk.bulkChangeMatching(deps, callerOf(request), filter, expected!, action);
-    return bulk.bulkChange(deps, callerOf(request), ids!, action);
+    const result = filter ? await bulk.bulkChangeMatching(deps, callerOf(request), filter, expected!, action) : await bulk.bulkChange(deps, callerOf(request), ids!, action);
+    if (request.body.delete) files.sweepSoon();
+    return result;
   });
 
   r.get('/api/v1/tasks/:id', {
@@ -101,6 +103,7 @@ export function taskRoutes(app: FastifyInstance, deps: Deps): void {
     schema: { tags: ['tasks'], summary: 'Delete a task (its creator or a manager)', params: taskParams, response: { 204: z.null(), ...problems(403, 404, 412) } },
   }, async (request, reply) => {
     await tasks.deleteTask(deps, callerOf(request), request.params.id, ifMatchVersion(request));
+    files.sweepSoon();
     return reply.code(204).send(null);
   });
 

@@ -34,6 +34,8 @@ export interface ChecklistItem {
   id: string;
   text: string;
   done: boolean;
+  /** Cannot be ticked until a photo attached to the task names this item. */
+  photoRequired?: boolean;
 }
 
 export interface Link {
@@ -66,7 +68,12 @@ const links = z
   .refine((ls) => new Set(ls.map((l) => `${l.type}:${l.id}`)).size === ls.length, 'must not repeat a link');
 const checklistItem = z.union([
   z.string().trim().min(1).max(500),
-  z.strictObject({ id: z.string().min(1).max(40).optional(), text: z.string().trim().min(1).max(500), done: z.boolean().default(false) }),
+  z.strictObject({
+    id: z.string().min(1).max(40).optional(),
+    text: z.string().trim().min(1).max(500),
+    done: z.boolean().default(false),
+    photoRequired: z.boolean().optional().describe('the item cannot be ticked until a photo attached to the task names it (409 otherwise)'),
+  }),
 ]);
 const checklist = z.array(checklistItem).max(100);
 
@@ -220,7 +227,7 @@ export const taskView = z.object({
   assigneeId: z.string().nullable(),
   teamId: z.string().nullable(),
   links: z.array(linkSummary).describe('the linked records, each with its name, phone and address when known, and whether it is archived'),
-  checklist: z.array(z.object({ id: z.string(), text: z.string(), done: z.boolean() })),
+  checklist: z.array(z.object({ id: z.string(), text: z.string(), done: z.boolean(), photoRequired: z.boolean().optional().describe('true: ticking it needs a photo attached to this item') })),
   waitingOn: z.string().nullable(),
   blockedReason: z.string().nullable(),
   source: z.object({
@@ -305,6 +312,8 @@ export function parseTaskKey(idOrKey: string): number | null {
 
 export function normaliseChecklist(items: z.infer<typeof checklist>, newItemId: () => string): ChecklistItem[] {
   return items.map((item) =>
-    typeof item === 'string' ? { id: newItemId(), text: item, done: false } : { id: item.id ?? newItemId(), text: item.text, done: item.done },
+    typeof item === 'string'
+      ? { id: newItemId(), text: item, done: false }
+      : { id: item.id ?? newItemId(), text: item.text, done: item.done, ...(item.photoRequired && { photoRequired: true }) },
   );
 }

@@ -6,6 +6,7 @@ import type { RouteEntry } from '../../src/platform/http/routeTable.ts';
 import { notifyIn } from '../../src/notifications/service.ts';
 import { issueReset } from '../../src/accounts/resets.ts';
 import { forEachDatabase, type Org, PASSWORD, type TestContext } from '../support/harness.ts';
+import { png, upload } from '../support/files.ts';
 import { type Caller, type Kit, ROUTE_RULES, type RouteRule, UNGUARDED } from './route-permissions.ts';
 
 type Role = 'owner' | 'admin' | 'manager' | 'member';
@@ -17,8 +18,9 @@ const keyOf = (route: RouteEntry) => `${route.method} ${route.url}`;
 async function call(ctx: TestContext, method: string, path: string, token: string | null, body: unknown, stream = false) {
   const controller = new AbortController();
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${ctx.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: controller.signal });
+  const form = body instanceof FormData;
+  if (body !== undefined && !form) headers['content-type'] = 'application/json';
+  const res = await fetch(`${ctx.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : form ? body : JSON.stringify(body), signal: controller.signal });
   if (stream && res.status === 200) {
     controller.abort();
     return { status: res.status, text: '' };
@@ -58,6 +60,11 @@ forEachDatabase('route matrix', (ctx) => {
       async make(path, body) {
         const res = await ctx.client(tokens.owner).post(path, body);
         expect(res.status, `${path}: ${res.text}`).toBeLessThan(300);
+        return res.body;
+      },
+      async attach(taskId) {
+        const res = await upload(ctx.baseUrl, tokens.owner, `/api/v1/tasks/${taskId}/attachments`, { bytes: await png(), name: 'matrix.png' });
+        expect(res.status, JSON.stringify(res.body)).toBe(201);
         return res.body;
       },
       async notify(userId) {

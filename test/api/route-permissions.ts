@@ -17,6 +17,8 @@ export interface Kit {
   make(path: string, body: unknown): Promise<any>;
   /** An email and password that log in (a member of this organisation). */
   login: { email: string; password: string };
+  /** Uploads a small PNG to the task as the owner and returns the attachment. */
+  attach(taskId: string): Promise<any>;
   /** Gives this person of the organisation a notification (as an event they are told of would) and returns its id. */
   notify(userId: string): Promise<string>;
   /** A password reset link's token for this email, as the emailed link would carry. */
@@ -32,6 +34,7 @@ export interface Caller {
 
 export interface Request {
   path: string;
+  /** JSON, or a FormData sent as multipart/form-data. */
   body?: unknown;
 }
 
@@ -74,6 +77,13 @@ function records(plural: string, create: () => unknown, writers: Allowed = 'memb
   };
 }
 
+/** A one-pixel PNG in a multipart form, as the upload route takes it. */
+function photoForm(): FormData {
+  const form = new FormData();
+  const pixel = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+  form.append('file', new Blob([new Uint8Array(pixel)], { type: 'image/png' }), 'site.png');
+  return form;
+}
 const task = (kit: Kit) => kit.make('/api/v1/tasks', { title: `Matrix task ${unique()}` });
 /** A new session of the caller's (they log in again), by id. */
 async function anotherSession(kit: Kit, caller: Caller): Promise<string> {
@@ -149,6 +159,12 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'PATCH /api/v1/tasks/:id': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/tasks/${(await task(kit)).id}`, body: { priority: 'high' } }) },
   'DELETE /api/v1/tasks/:id': { allowed: 'manager', request: async (kit) => ({ path: `/api/v1/tasks/${(await task(kit)).id}` }) },
   'GET /api/v1/tasks/:id/history': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/tasks/${(await task(kit)).id}/history` }) },
+  'POST /api/v1/tasks/:id/attachments': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/tasks/${(await task(kit)).id}/attachments`, body: photoForm() }) },
+  'GET /api/v1/tasks/:id/attachments': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/tasks/${(await task(kit)).id}/attachments` }) },
+  'GET /api/v1/attachments/:id': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/attachments/${(await kit.attach((await task(kit)).id)).id}` }) },
+  'GET /api/v1/attachments/:id/thumbnail': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/attachments/${(await kit.attach((await task(kit)).id)).id}/thumbnail` }) },
+  'DELETE /api/v1/attachments/:id': { allowed: 'manager', request: async (kit) => ({ path: `/api/v1/attachments/${(await kit.attach((await task(kit)).id)).id}` }) },
+  'GET /api/v1/jobs/:id/attachments': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/jobs/${(await kit.make('/api/v1/jobs', { title: 'Matrix job' })).id}/attachments` }) },
   'GET /api/v1/tasks/:id/comments': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/tasks/${(await task(kit)).id}/comments` }) },
   'POST /api/v1/tasks/:id/comments': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/tasks/${(await task(kit)).id}/comments`, body: { body: 'On my way' } }) },
   // records

@@ -22,6 +22,7 @@ import { loginAddresses } from './migrations/0012_login_addresses.ts';
 import { orgAutomationTiming } from './migrations/0013_org_automation_timing.ts';
 import { reportFlowSources } from './migrations/0014_report_flow_sources.ts';
 import { accounts } from './migrations/0015_accounts.ts';
+import { attachments } from './migrations/0016_attachments.ts';
 import type { Db } from './schema.ts';
 
 export { fillReportRollups } from './migrations/fillReportRollups.ts';
@@ -44,6 +45,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0013_org_automation_timing': orgAutomationTiming(),
     '0014_report_flow_sources': reportFlowSources(),
     '0015_accounts': accounts(),
+    '0016_attachments': attachments(dialect),
   };
 }
 

@@ -24,6 +24,10 @@ export interface Database {
   task_links: TaskLinksTable;
   task_history: TaskHistoryTable;
   task_comments: TaskCommentsTable;
+  attachments: AttachmentsTable;
+  // platform/files/
+  file_blobs: FileBlobsTable;
+  file_chunks: FileChunksTable;
   // records/
   pipelines: PipelinesTable;
   contacts: ContactsTable;
@@ -643,4 +647,39 @@ export interface CalendarFeedsTable {
   org_id: string;
   token_hash: string;
   created_at: number;
+}
+
+/** A file of a task (or of one of its comments, or proof for one of its checklist items). */
+export interface AttachmentsTable {
+  id: string;
+  org_id: string;
+  task_id: string;
+  comment_id: string | null;
+  checklist_item_id: string | null;
+  name: string;
+  /** Found from the bytes, never the client's claim. */
+  content_type: string;
+  size: number;
+  sha256: string;
+  width: number | null;
+  height: number | null;
+  /** Images: the copy at most 2048 px on its longer side, and the thumbnail at most 320 px. */
+  display_sha256: string | null;
+  thumb_sha256: string | null;
+  created_by_id: string;
+  created_at: number;
+}
+
+/** One stored content, named by its SHA-256 (shared by every attachment with the same bytes). */
+export interface FileBlobsTable {
+  sha256: string;
+  size: number;
+  created_at: number;
+}
+
+/** The bytes of a blob on PostgreSQL, in order, 256 KB a row. */
+export interface FileChunksTable {
+  sha256: string;
+  n: number;
+  data: Buffer;
 }

@@ -1,6 +1,7 @@
 // The Fastify app every route is served by: schemas, auth, errors, ETags,
 // idempotency, OpenAPI — the conventions of SPEC §4, in one place.
 import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -61,6 +62,9 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(fastifyCookie);
+  // Files arrive as multipart/form-data, streamed part by part; each route sets its own limits, and reads
+  // an over-long file to its end (cut off) rather than failing mid-body, so the client can read the 413.
+  await app.register(fastifyMultipart, { throwFileSizeLimit: false, limits: { fileSize: 0, files: 0, fields: 0 } });
   registerAuth(app, options.authenticate);
   registerIdempotency(app, options.db, options.clock);
 

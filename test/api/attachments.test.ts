@@ -1,0 +1,223 @@
+// Files on tasks over HTTP, on both databases: type from the bytes, photos
+// upright and without EXIF (GPS gone), thumbnails, Range, inert serving,
+// limits and quota, isolation, events, and the photo a checklist item needs.
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eventsForSubject } from '../../src/platform/outbox.ts';
+import { forEachDatabase, type Org } from '../support/harness.ts';
+import { hasGpsTag, photoWithGps, png, upload, uploadWholeBody } from '../support/files.ts';
+
+const bytesOf = async (res: Response) => Buffer.from(await res.arrayBuffer());
+
+forEachDatabase('attachments', (ctx) => {
+  let org: Org;
+  let rival: Org;
+  const get = (path: string, token: string, headers: Record<string, string> = {}) => fetch(`${ctx.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
+  const blobCount = async () => Number((await ctx.server.deps.db.selectFrom('file_blobs').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+  beforeAll(async () => {
+    org = await ctx.signup('Photo Plumbing');
+    rival = await ctx.signup('Rival Heating');
+  });
+
+  it('turns a photo upright, strips its EXIF (GPS included), and makes a display copy and a thumbnail', async () => {
+    const photo = await photoWithGps(3000, 1000);
+    expect(hasGpsTag((await sharp(photo).metadata()).exif)).toBe(true);
+    const task = await ctx.createTask(org.api, { title: 'Photo of the boiler plate' });
+    const res = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.key}/attachments`, { bytes: photo, name: 'plate.jpg', type: 'image/jpeg' });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({ taskId: task.id, name: 'plate.jpg', contentType: 'image/jpeg', width: 1000, height: 3000, createdById: org.user.id });
+    expect(res.body.thumbnailUrl).toBeTruthy();
+
+    const full = await get(res.body.url, org.token);
+    expect(full.status).toBe(200);
+    expect(full.headers.get('content-type')).toBe('image/jpeg');
+    expect(full.headers.get('content-disposition')).toMatch(/^inline; filename="plate.jpg"/);
+    const stored = await sharp(await bytesOf(full)).metadata();
+    expect(stored.exif).toBeUndefined();
+    expect(hasGpsTag(stored.exif)).toBe(false);
+    expect([stored.width, stored.height, stored.orientation ?? 1]).toEqual([1000, 3000, 1]);
+
+    const display = await sharp(await bytesOf(await get(res.body.displayUrl, org.token))).metadata();
+    expect(Math.max(display.width!, display.height!)).toBe(2048);
+    expect(display.exif).toBeUndefined();
+
+    const thumb = await get(res.body.thumbnailUrl, org.token);
+    expect(thumb.status).toBe(200);
+    const small = await sharp(await bytesOf(thumb)).metadata();
+    expect(Math.max(small.width!, small.height!)).toBeLessThanOrEqual(320);
+    expect(small.height).toBeGreaterThan(small.width!);
+    expect(small.exif).toBeUndefined();
+  });
+
+  it('takes the type from the bytes, not from the name or the claimed type', async () => {
+    const task = await ctx.createTask(org.api);
+    const res = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, { bytes: await png(), name: 'invoice.pdf', type: 'application/pdf' });
+    expect(res.status).toBe(201);
+    expect(res.body.contentType).toBe('image/png');
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
+    const doc = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, { bytes: pdf, name: 'quote.jpg', type: 'image/jpeg' });
+    expect(doc.status).toBe(201);
+    expect(doc.body).toMatchObject({ contentType: 'application/pdf', name: 'quote.jpg' });
+    expect(doc.body.thumbnailUrl).toBeUndefined();
+    const served = await get(doc.body.url, org.token);
+    expect(served.headers.get('content-disposition')).toMatch(/^attachment;/);
+    expect((await get(`${doc.body.url}/thumbnail`, org.token)).status).toBe(404);
+  });
+
+  it('serves an uploaded HTML or SVG file inert: a download, never sniffed, sandboxed', async () => {
+    const task = await ctx.createTask(org.api);
+    const files = [
+      { bytes: Buffer.from('<!doctype html><html><body><script>fetch("/api/v1/me")</script></body></html>'), name: 'page.html', type: 'text/html' },
+      { bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), name: 'logo.svg', type: 'image/svg+xml' },
+    ];
+    for (const file of files) {
+      const res = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, file);
+      expect(res.status).toBe(201);
+      expect(res.body.contentType).toBe('application/octet-stream');
+      const served = await get(res.body.url, org.token);
+      expect(served.headers.get('content-type')).toBe('application/octet-stream');
+      expect(served.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(served.headers.get('content-disposition')).toMatch(/^attachment; filename="/);
+      expect(served.headers.get('content-security-policy')).toMatch(/sandbox/);
+      expect(served.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+      expect((await bytesOf(served)).equals(file.bytes)).toBe(true);
+    }
+  });
+
+  it('answers Range with 206 and the bytes asked for, and If-None-Match with 304', async () => {
+    const task = await ctx.createTask(org.api);
+    const bytes = Buffer.from(Array.from({ length: 700_000 }, (_, i) => i % 251));
+    const res = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, { bytes, name: 'log.bin' });
+    expect(res.status).toBe(201);
+    const whole = await get(res.body.url, org.token);
+    const etag = whole.headers.get('etag')!;
+    expect(etag).toBe(`"${res.body.sha256}"`);
+    expect(whole.headers.get('accept-ranges')).toBe('bytes');
+    expect((await bytesOf(whole)).equals(bytes)).toBe(true);
+    for (const [range, start, end] of [['bytes=0-99', 0, 99], ['bytes=262100-262200', 262100, 262200], ['bytes=600000-', 600000, 699999], ['bytes=-10', 699990, 699999]] as const) {
+      const part = await get(res.body.url, org.token, { range });
+      expect(part.status, range).toBe(206);
+      expect(part.headers.get('content-range')).toBe(`bytes ${start}-${end}/700000`);
+      expect((await bytesOf(part)).equals(bytes.subarray(start, end + 1)), range).toBe(true);
+    }
+    expect((await get(res.body.url, org.token, { range: 'bytes=800000-' })).status).toBe(416);
+    expect((await get(res.body.url, org.token, { range: 'bytes=0-9', 'if-range': '"other"' })).status).toBe(200);
+    expect((await get(res.body.url, org.token, { 'if-none-match': etag })).status).toBe(304);
+  });
+
+  it('keeps the same bytes once, lists a task’s files, lets the uploader or a manager delete, and removes the bytes when nothing names them', async () => {
+    const task = await ctx.createTask(org.api);
+    const member = await ctx.addUser(org, 'member');
+    const bytes = Buffer.from(`notes ${Date.now()}`);
+    const first = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, { bytes, name: 'a.txt' });
+    const before = await blobCount();
+    const second = await upload(ctx.baseUrl, member.token, `/api/v1/tasks/${task.id}/attachments`, { bytes, name: 'b.txt' });
+    expect(second.body.sha256).toBe(first.body.sha256);
+    expect(await blobCount()).toBe(before);
+    const list = await org.api.get(`/api/v1/tasks/${task.id}/attachments`);
+    expect(list.body.items.map((a: any) => a.name)).toEqual(['a.txt', 'b.txt']);
+
+    expect((await member.api.delete(`/api/v1/attachments/${first.body.id}`)).status).toBe(403);
+    expect((await member.api.delete(`/api/v1/attachments/${second.body.id}`)).status).toBe(204);
+    expect(await blobCount()).toBe(before);
+    expect((await get(first.body.url, org.token)).status).toBe(200);
+    expect((await org.api.delete(`/api/v1/attachments/${first.body.id}`)).status).toBe(204);
+    expect(await blobCount()).toBe(before - 1);
+    expect((await get(first.body.url, org.token)).status).toBe(404);
+
+    const events = await eventsForSubject(ctx.server.deps.db, org.id, { type: 'task', id: task.id });
+    expect(events.filter((e) => e.type.startsWith('attachment.')).map((e) => [e.type, e.data.attachmentId])).toEqual([
+      ['attachment.added', first.body.id],
+      ['attachment.added', second.body.id],
+      ['attachment.deleted', second.body.id],
+      ['attachment.deleted', first.body.id],
+    ]);
+  });
+
+  it('deletes a task’s files with the task', async () => {
+    const task = await ctx.createTask(org.api);
+    const res = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, { bytes: await photoWithGps(400, 300), name: 'gone.jpg' });
+    expect(res.status).toBe(201);
+    const before = await blobCount();
+    expect((await org.api.delete(`/api/v1/tasks/${task.id}`)).status).toBe(204);
+    await ctx.server.files.sweep();
+    expect(await blobCount()).toBe(before - 2);
+    expect((await get(res.body.url, org.token)).status).toBe(404);
+  });
+
+  it('shows every photo of a job’s tasks, newest first', async () => {
+    const job = await ctx.createRecord(org.api, 'jobs');
+    const one = await ctx.createTask(org.api, { links: [{ type: 'job', id: job.id }] });
+    const two = await ctx.createTask(org.api, { links: [{ type: 'job', id: job.id }] });
+    const a = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${one.id}/attachments`, { bytes: await png(10, 10), name: 'first.png' });
+    ctx.clock.advance(60_000);
+    const b = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${two.id}/attachments`, { bytes: await png(11, 10), name: 'second.png' });
+    const res = await org.api.get(`/api/v1/jobs/${job.id}/attachments`);
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((x: any) => x.id)).toEqual([b.body.id, a.body.id]);
+    const page = await org.api.get(`/api/v1/jobs/${job.id}/attachments?limit=1`);
+    const next = await org.api.get(`/api/v1/jobs/${job.id}/attachments?limit=1&cursor=${page.body.nextCursor}`);
+    expect(next.body.items.map((x: any) => x.id)).toEqual([a.body.id]);
+  });
+
+  it('answers another organisation’s ids with 404', async () => {
+    const task = await ctx.createTask(org.api);
+    const job = await ctx.createRecord(org.api, 'jobs');
+    const res = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, { bytes: await png(), name: 'mine.png' });
+    expect((await get(res.body.url, rival.token)).status).toBe(404);
+    expect((await get(`${res.body.url}/thumbnail`, rival.token)).status).toBe(404);
+    expect((await rival.api.get(`/api/v1/tasks/${task.id}/attachments`)).status).toBe(404);
+    expect((await rival.api.get(`/api/v1/jobs/${job.id}/attachments`)).status).toBe(404);
+    expect((await rival.api.delete(`/api/v1/attachments/${res.body.id}`)).status).toBe(404);
+    expect((await upload(ctx.baseUrl, rival.token, `/api/v1/tasks/${task.id}/attachments`, { bytes: await png(), name: 'x.png' })).status).toBe(404);
+  });
+
+  it('refuses a request without a file, an unknown part, or an item not on the checklist, naming it', async () => {
+    const task = await ctx.createTask(org.api);
+    const none = await fetch(`${ctx.baseUrl}/api/v1/tasks/${task.id}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${org.token}` }, body: new FormData() });
+    expect(none.status).toBe(400);
+    const extra = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, { bytes: await png(), name: 'x.png' }, { colour: 'red' });
+    expect(extra.status).toBe(400);
+    expect(extra.body.errors[0].path).toBe('colour');
+    const item = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, { bytes: await png(), name: 'x.png' }, { checklistItemId: 'nope' });
+    expect(item.status).toBe(400);
+    expect(item.body.errors[0].path).toBe('checklistItemId');
+    const json = await org.api.post(`/api/v1/tasks/${task.id}/attachments`, { file: 'x' });
+    expect(json.status).toBe(415);
+  });
+});
+
+describe('upload limits', () => {
+  forEachDatabase('limits', (ctx) => {
+    let org: Org;
+    beforeAll(async () => {
+      org = await ctx.signup('Small Storage Ltd');
+    });
+
+    it('answers a file over FINISHLINE_MAX_UPLOAD_MB with a 413 that a client writing its whole body reads', async () => {
+      const task = await ctx.createTask(org.api);
+      for (let i = 0; i < 3; i++) {
+        const res = await uploadWholeBody(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, 3 * 1024 * 1024);
+        expect(res.status).toBe(413);
+        expect(res.body.errors[0].path).toBe('file');
+        expect(res.body.detail).toMatch(/larger than 1 MB/);
+      }
+      expect((await org.api.get(`/api/v1/tasks/${task.id}/attachments`)).body.items).toEqual([]);
+    });
+
+    it('keeps to the organisation’s quota and shows the usage', async () => {
+      const task = await ctx.createTask(org.api);
+      const chunk = (seed: number) => Buffer.alloc(900 * 1024, seed);
+      expect((await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, { bytes: chunk(1), name: '1.bin' })).status).toBe(201);
+      expect((await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, { bytes: chunk(2), name: '2.bin' })).status).toBe(201);
+      const full = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, { bytes: chunk(3), name: '3.bin' });
+      expect(full.status).toBe(413);
+      expect(full.body.detail).toMatch(/storage is full/);
+      const usage = await org.api.get('/api/v1/org');
+      expect(usage.body.storage).toEqual({ usedBytes: 2 * 900 * 1024, limitBytes: 2 * 1024 * 1024 });
+      const other = await ctx.signup('Another Org');
+      expect((await upload(ctx.baseUrl, other.token, `/api/v1/tasks/${(await ctx.createTask(other.api)).id}/attachments`, { bytes: chunk(3), name: '3.bin' })).status).toBe(201);
+    });
+  }, { maxUploadMb: 1, orgStorageMb: 2 });
+});

@@ -12,7 +12,7 @@ export const EVENT_CHOICES: { group: string; events: [KnownEvent, string][] }[] 
   { group: 'Leads', events: [['lead.created', 'A lead comes in'], ['lead.stage_changed', 'A lead changes stage'], ['lead.updated', 'A lead is updated']] },
   { group: 'Jobs', events: [['job.created', 'A job is created'], ['job.scheduled', 'A job is scheduled'], ['job.status_changed', 'A job changes status'], ['appointment.missed', 'An appointment is missed']] },
   { group: 'Services', events: [['service.created', 'A service is added'], ['service.due', 'A service comes due']] },
-  { group: 'Tasks', events: [['task.created', 'A task is created'], ['task.completed', 'A task is completed'], ['task.status_changed', 'A task changes status'], ['task.assigned', 'A task is assigned'], ['task.due_soon', 'A task is due soon'], ['task.overdue', 'A task is overdue']] },
+  { group: 'Tasks', events: [['task.created', 'A task is created'], ['task.completed', 'A task is completed'], ['task.status_changed', 'A task changes status'], ['task.assigned', 'A task is assigned'], ['task.due_soon', 'A task is due soon'], ['task.overdue', 'A task is overdue'], ['attachment.added', 'A photo or file is added to a task']] },
   { group: 'Contacts and clients', events: [['contact.created', 'A contact is added'], ['client.created', 'A client is added']] },
 ];
 

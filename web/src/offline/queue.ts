@@ -5,6 +5,7 @@
 import { useSyncExternalStore } from 'react';
 import { ApiError, describeError, NetworkError, request } from '../api/client.ts';
 import type { Task, TaskChanges } from '../api/types.ts';
+import { flushPhotos } from '../attachments/photoQueue.ts';
 
 export interface QueuedChange {
   taskId: string;
@@ -92,7 +93,10 @@ export function flushQueue(): Promise<{ sent: number; failed: string[]; conflict
   flushing ??= (async () => {
     let sent = 0;
     let conflicts = 0;
-    const failed: string[] = [];
+    // Photos first: a photo-required tick waiting below needs its photo on the server before it.
+    const photos = await flushPhotos().catch(() => ({ sent: 0, failed: ['photos: the phone’s storage could not be read'], left: 0 }));
+    const failed: string[] = [...photos.failed];
+    if (photos.left > 0) return { sent: photos.sent, failed, conflicts };
     for (const change of [...read()]) {
       try {
         await sendChange(change.taskId, change.changes, change.baseVersion);
@@ -112,7 +116,7 @@ export function flushQueue(): Promise<{ sent: number; failed: string[]; conflict
       // A change merged into this entry while it was in flight replaced the object, so it stays queued.
       write(read().filter((q) => q !== change));
     }
-    return { sent, failed, conflicts };
+    return { sent: sent + photos.sent, failed, conflicts };
   })().finally(() => {
     flushing = null;
   });

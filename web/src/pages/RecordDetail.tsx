@@ -1,4 +1,5 @@
 // One record's page: who to call and where to go, where it stands (stage, schedule), its open tasks, and Add task.
+import { JobPhotos } from '../attachments/JobPhotos.tsx';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { Link, useParams } from 'wouter';
@@ -63,6 +64,7 @@ function RecordDetail({ kind }: { kind: RecordKind }) {
       <div className="record-layout">
         <div className="record-main">
           <RecordTasks kind={kind} record={data} />
+          {kind === 'job' && <JobPhotos jobId={data.id} />}
         </div>
         <aside className="record-side">
           <Facts kind={kind} record={data} />

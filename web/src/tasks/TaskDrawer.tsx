@@ -9,6 +9,7 @@ import { useTaskDrawer } from '../shell/drawerRoute.ts';
 import { formatInstant, fromLocalInput, timeAgo, toLocalInput } from '../shell/format.ts';
 import { ReasonDialog, type ReasonRequest } from '../shell/ReasonDialog.tsx';
 import { showToast } from '../shell/toasts.tsx';
+import { CameraButton, TaskPhotos } from '../attachments/Gallery.tsx';
 import { Avatar } from './bits.tsx';
 import { useDeleteTasks, useToggleDone, useUpdateTask } from './mutations.ts';
 import { keys, useComments, useHistory, useTask, useTeams } from './queries.ts';
@@ -196,6 +197,7 @@ function TaskDetail({ task, editing, onClose }: { task: Task; editing: boolean; 
       </Field>
 
       <Checklist task={task} error={errors.checklist} onChange={(checklist) => save({ checklist })} />
+      <TaskPhotos task={task} />
       <LinkedRecords task={task} />
       <Provenance task={task} users={users} />
 
@@ -239,6 +241,7 @@ function Checklist({ task, error, onChange }: { task: Task; error?: string; onCh
               <input type="checkbox" checked={item.done} onChange={() => onChange(task.checklist.map((i) => (i.id === item.id ? { ...i, done: !i.done } : i)))} />
               <span>{item.text}</span>
             </label>
+            {item.photoRequired && <CameraButton task={task} checklistItemId={item.id} label={`Photo for "${item.text}"`} className="button secondary photo-proof" />}
             <button type="button" className="icon-button" aria-label={`Remove "${item.text}"`} onClick={() => onChange(task.checklist.filter((i) => i.id !== item.id))}>✕</button>
           </li>
         ))}

@@ -107,7 +107,11 @@ async function createTask(ctx: RunContext, action: CreateTaskAction, index: numb
       assigneeId: owner.assigneeId,
       teamId: action.teamId ?? owner.teamId,
       links: linksFor(ctx),
-      checklist: action.checklist.map((text) => render(text, ctx.scope).slice(0, 500) || text),
+      checklist: action.checklist.map((item) => {
+        const text = typeof item === 'string' ? item : item.text;
+        const rendered = render(text, ctx.scope).slice(0, 500) || text;
+        return typeof item === 'string' ? rendered : { text: rendered, done: false, photoRequired: item.photoRequired };
+      }),
       waitingOn: null,
       blockedReason: null,
       waitingUntil: null,

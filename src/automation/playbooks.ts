@@ -191,7 +191,7 @@ export const PLAYBOOKS: Playbook[] = [
         name: 'Prepare and send the compliance certificate',
         trigger: { event: 'job.status_changed', where: [{ field: 'data.to', op: 'eq', value: 'completed' }] },
         actions: [
-          { type: 'create_task', step: 'certificate', title: 'Prepare the compliance certificate for {{record.title}}', priority: 'high', due: 'P1D', businessHours: true, assign: owner(o), checklist: ['Test results recorded', 'Certificate signed'] },
+          { type: 'create_task', step: 'certificate', title: 'Prepare the compliance certificate for {{record.title}}', priority: 'high', due: 'P1D', businessHours: true, assign: owner(o), checklist: [{ text: 'Photo of the test results', photoRequired: true }, 'Certificate signed'] },
           { type: 'create_task', blockedBy: ['certificate'], title: 'Send the certificate to the client: {{record.title}}', due: 'PT4H', businessHours: true, assign: owner(o) },
         ],
       }),

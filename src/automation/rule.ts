@@ -72,7 +72,11 @@ const createTask = z.strictObject({
   priority: priority.default('normal'),
   due: isoDuration.optional(),
   businessHours: z.boolean().default(false),
-  checklist: z.array(z.string().trim().min(1).max(500)).max(100).default([]),
+  checklist: z
+    .array(z.union([z.string().trim().min(1).max(500), z.strictObject({ text: z.string().trim().min(1).max(500), photoRequired: z.boolean().default(false) })]))
+    .max(100)
+    .default([])
+    .describe('items as text, or { text, photoRequired: true } for an item that cannot be ticked until a photo is attached to it'),
   assign: assignSpec.optional(),
   teamId: id.optional(),
   /** Steps of this rule the task waits for: it is created blocked and opens when they are done; its due offset counts from theirs. */

@@ -128,7 +128,7 @@ export interface TaskTemplate {
   record: RecordKind;
   title: string;
   team: TeamKey;
-  checklist?: string[];
+  checklist?: (string | { text: string; photoRequired: boolean })[];
 }
 
 /** `{name}` is the linked record's name or title. */
@@ -139,11 +139,11 @@ export const TASK_TEMPLATES: TaskTemplate[] = [
   { record: 'lead', title: 'Book a site survey: {name}', team: 'office' },
   { record: 'job', title: 'Confirm the appointment: {name}', team: 'office' },
   { record: 'job', title: 'Order parts for {name}', team: 'field', checklist: ['Check the van stock', 'Order from the merchant', 'Book collection'] },
-  { record: 'job', title: 'Upload photos and notes: {name}', team: 'field' },
+  { record: 'job', title: 'Upload photos and notes: {name}', team: 'field', checklist: [{ text: 'Photo of the finished work', photoRequired: true }, 'Notes for the office'] },
   { record: 'job', title: 'Send the invoice: {name}', team: 'office' },
   { record: 'job', title: 'Ask for a review: {name}', team: 'office' },
   { record: 'job', title: 'Chase the unpaid invoice: {name}', team: 'office' },
   { record: 'service', title: 'Book the annual visit: {name}', team: 'office' },
-  { record: 'service', title: 'Prepare the certificate: {name}', team: 'field', checklist: ['Readings recorded', 'Certificate signed', 'Copy emailed to the customer'] },
+  { record: 'service', title: 'Prepare the certificate: {name}', team: 'field', checklist: [{ text: 'Photo of the meter readings', photoRequired: true }, 'Certificate signed', 'Copy emailed to the customer'] },
   { record: 'client', title: 'Update billing details for {name}', team: 'office' },
 ];

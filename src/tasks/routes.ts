@@ -116,6 +116,6 @@ export function taskRoutes(app: FastifyInstance, deps: Deps, files: { sweepSoon(
   }, async (request) => comments.listComments(deps, callerOf(request), request.params.id, request.query));
 
   r.post('/api/v1/tasks/:id/comments', {
-    schema: { tags: ['tasks'], summary: 'Comment on a task', params: taskParams, body: commentBody, response: { 201: commentView, ...problems(404) } },
-  }, async (request, reply) => reply.code(201).send(await comments.addComment(deps, callerOf(request), request.params.id, request.body.body)));
+    schema: { tags: ['tasks'], summary: 'Comment on a task, optionally carrying files of the task uploaded first (attachmentIds)', params: taskParams, body: commentBody, response: { 201: commentView, ...problems(404) } },
+  }, async (request, reply) => reply.code(201).send(await comments.addComment(deps, callerOf(request), request.params.id, request.body.body, request.body.attachmentIds)));
 }

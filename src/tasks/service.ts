@@ -18,6 +18,7 @@ import './events.ts';
 import { applyChange, type FieldChange } from './change.ts';
 import { presentOne, presentTask } from './present.ts';
 import { keepStatusFlows } from './statusFlows.ts';
+import { checkPhotoProof } from './attachments.ts';
 import * as store from './store.ts';
 import {
   type ChecklistItem,
@@ -161,11 +162,13 @@ export async function changeTask(trx: Db, actor: Actor, row: store.TaskRow, inpu
   if (input.links !== undefined) await checkLinks(trx, actor.orgId, input.links, JSON.parse(row.links) as Link[]);
   const before = stateOf(row);
   const { next, tracked } = applyChange(before, input, actor, now);
+  const checklist = input.checklist !== undefined ? keepPhotoRequired(JSON.parse(row.checklist) as ChecklistItem[], normaliseChecklist(input.checklist, newId)) : undefined;
+  if (checklist) await checkPhotoProof(trx, actor.orgId, row.id, JSON.parse(row.checklist) as ChecklistItem[], checklist);
   const content = {
     ...(input.title !== undefined && { title: input.title }),
     ...(input.description !== undefined && { description: input.description }),
     ...(input.links !== undefined && { links: JSON.stringify(input.links) }),
-    ...(input.checklist !== undefined && { checklist: JSON.stringify(normaliseChecklist(input.checklist, newId)) }),
+    ...(checklist !== undefined && { checklist: JSON.stringify(checklist) }),
     ...(input.recurrence !== undefined && { recurrence: input.recurrence }),
   };
   // A finished task no longer holds its rule's "one open task per record" place.
@@ -202,6 +205,12 @@ async function appendChangeEvents(trx: Db, actor: Actor, row: store.TaskRow, bef
     if (after.status === 'done') await appendEvent(trx, { ...base, type: 'task.completed', data: { key, completedAt: iso(now) } });
   }
   await appendEvent(trx, { ...base, type: 'task.updated', data: { key, fields, version: row.version } });
+}
+
+/** An item sent back without saying whether it needs a photo keeps what it had: a client that does not know of photos cannot drop the requirement. */
+function keepPhotoRequired(before: ChecklistItem[], after: ChecklistItem[]): ChecklistItem[] {
+  const required = new Set(before.filter((i) => i.photoRequired).map((i) => i.id));
+  return after.map((item) => (item.photoRequired === undefined && required.has(item.id) ? { ...item, photoRequired: true } : item));
 }
 
 export async function deleteTask(deps: Deps, actor: Actor, idOrKey: string, ifVersion?: number): Promise<void> {
@@ -302,7 +311,7 @@ async function createNextOccurrence(trx: Db, actor: Actor, row: store.TaskRow, n
   // An archived record is not linked afresh: the next occurrence keeps the links that are still live.
   const summaries = await linkSummaries(trx, row.org_id, JSON.parse(row.links) as Link[]);
   const links = (JSON.parse(row.links) as Link[]).filter((l) => summaries.get(linkKey(l))?.archived === false);
-  const checklist = (JSON.parse(row.checklist) as ChecklistItem[]).map((item) => ({ text: item.text, done: false }));
+  const checklist = (JSON.parse(row.checklist) as ChecklistItem[]).map((item) => ({ text: item.text, done: false, ...(item.photoRequired && { photoRequired: true }) }));
   const input: CreateTaskInput = {
     ...{ title: row.title, description: row.description, status: 'open', priority: row.priority as Priority, dueAt },
     ...{ assigneeId: row.assignee_id, teamId: row.team_id, links, checklist, recurrence: row.recurrence },

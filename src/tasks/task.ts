@@ -126,7 +126,10 @@ export const bulkSet = z
 export const BULK_MAX = 2000;
 
 
-export const commentBody = z.strictObject({ body: z.string().trim().min(1, 'must not be empty').max(10_000) });
+export const commentBody = z.strictObject({
+  body: z.string().trim().min(1, 'must not be empty').max(10_000),
+  attachmentIds: z.array(z.string().min(1).max(100)).max(20).default([]).describe('files of this task (uploaded first) that this comment carries'),
+});
 
 export type CreateTaskInput = z.infer<typeof createTaskBody>;
 export type UpdateTaskInput = z.infer<typeof updateTaskBody>;
@@ -280,6 +283,7 @@ export const commentView = z.object({
   taskId: z.string(),
   authorId: z.string(),
   body: z.string(),
+  attachmentIds: z.array(z.string()).describe('the files this comment carries'),
   createdAt: z.string(),
 });
 
@@ -314,6 +318,6 @@ export function normaliseChecklist(items: z.infer<typeof checklist>, newItemId: 
   return items.map((item) =>
     typeof item === 'string'
       ? { id: newItemId(), text: item, done: false }
-      : { id: item.id ?? newItemId(), text: item.text, done: item.done, ...(item.photoRequired && { photoRequired: true }) },
+      : { id: item.id ?? newItemId(), text: item.text, done: item.done, ...(item.photoRequired !== undefined && { photoRequired: item.photoRequired }) },
   );
 }

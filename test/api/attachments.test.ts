@@ -161,6 +161,43 @@ forEachDatabase('attachments', (ctx) => {
     expect(next.body.items.map((x: any) => x.id)).toEqual([a.body.id]);
   });
 
+  it('refuses to tick a photo-required item until a photo names it (409 naming the item), and keeps the requirement when a client leaves it out', async () => {
+    const task = await ctx.createTask(org.api, { checklist: [{ text: 'Photo of the finished install', photoRequired: true }, 'Tidy up'] });
+    const [install, tidy] = task.checklist;
+    expect(install).toMatchObject({ photoRequired: true, done: false });
+    const tick = (items: unknown[]) => org.api.patch(`/api/v1/tasks/${task.id}`, { checklist: items });
+    expect((await tick([{ ...tidy, done: true }, install])).status).toBe(200);
+    const refused = await tick([{ id: install.id, text: install.text, done: true }, { ...tidy, done: true }]);
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toContain('Photo of the finished install');
+    expect(refused.body.errors[0].path).toBe('checklist.0');
+    // A photo of the task that does not name the item is not proof for it.
+    await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, { bytes: await png(20, 20), name: 'other.png' });
+    expect((await tick([{ ...install, done: true }, { ...tidy, done: true }])).status).toBe(409);
+    const proof = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, { bytes: await photoWithGps(800, 600), name: 'install.jpg' }, { checklistItemId: install.id });
+    expect(proof.body.checklistItemId).toBe(install.id);
+    const ticked = await tick([{ id: install.id, text: install.text, done: true }, { ...tidy, done: true }]);
+    expect(ticked.status, ticked.text).toBe(200);
+    expect(ticked.body.checklist[0]).toMatchObject({ done: true, photoRequired: true });
+  });
+
+  it('lets a comment carry files of its task, once', async () => {
+    const task = await ctx.createTask(org.api);
+    const other = await ctx.createTask(org.api);
+    const file = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, { bytes: await png(12, 12), name: 'leak.png' });
+    const elsewhere = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${other.id}/attachments`, { bytes: await png(13, 12), name: 'else.png' });
+    const wrong = await org.api.post(`/api/v1/tasks/${task.id}/comments`, { body: 'See photo', attachmentIds: [elsewhere.body.id] });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.errors[0].path).toBe('attachmentIds');
+    const comment = await org.api.post(`/api/v1/tasks/${task.id}/comments`, { body: 'Leak under the sink', attachmentIds: [file.body.id] });
+    expect(comment.status, comment.text).toBe(201);
+    expect(comment.body.attachmentIds).toEqual([file.body.id]);
+    expect((await org.api.post(`/api/v1/tasks/${task.id}/comments`, { body: 'Again', attachmentIds: [file.body.id] })).status).toBe(400);
+    const list = await org.api.get(`/api/v1/tasks/${task.id}/comments`);
+    expect(list.body.items.map((c: any) => c.attachmentIds)).toEqual([[file.body.id]]);
+    expect((await org.api.get(`/api/v1/tasks/${task.id}/attachments`)).body.items[0].commentId).toBe(comment.body.id);
+  });
+
   it('answers another organisation’s ids with 404', async () => {
     const task = await ctx.createTask(org.api);
     const job = await ctx.createRecord(org.api, 'jobs');

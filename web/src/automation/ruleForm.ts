@@ -137,7 +137,9 @@ export function fromRule(rule: RuleView): RuleForm {
   const tasks: TaskAction[] = [];
   const otherActions: Record<string, unknown>[] = [];
   for (const action of rule.actions) {
-    if (action.type !== 'create_task' || action.step !== undefined || action.resolveWhen !== undefined) {
+    // A checklist item that needs a photo is more than the builder edits: such an action is kept as it is.
+    const photoItems = ((action.checklist as unknown[] | undefined) ?? []).some((item) => typeof item !== 'string');
+    if (action.type !== 'create_task' || action.step !== undefined || action.resolveWhen !== undefined || photoItems) {
       otherActions.push(action);
       continue;
     }

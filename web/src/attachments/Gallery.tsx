@@ -19,15 +19,23 @@ interface TaskRef {
   key: string;
 }
 
+/** Photos are handled one after another, in the order they were taken, whichever button took them. */
+let inTurn: Promise<void> = Promise.resolve();
+
 /** Takes or picks a photo (or any file) and sends it, or keeps it for later without signal. */
 export function usePhotoTaker(task: TaskRef) {
   const qc = useQueryClient();
   const [busy, setBusy] = useState(false);
-  const take = async (files: FileList | null, checklistItemId?: string) => {
-    if (!files || files.length === 0) return;
+  const take = (files: FileList | null, checklistItemId?: string) => {
+    if (!files || files.length === 0) return Promise.resolve();
+    const picked = Array.from(files);
     setBusy(true);
+    inTurn = inTurn.then(() => send(picked, checklistItemId));
+    return inTurn;
+  };
+  const send = async (picked: File[], checklistItemId?: string) => {
     try {
-      for (const file of Array.from(files)) {
+      for (const file of picked) {
         const { blob, name } = await downscale(file);
         const later = () => queuePhoto({ taskId: task.id, taskKey: task.key, name, blob, checklistItemId });
         if (isOffline()) {

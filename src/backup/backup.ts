@@ -39,8 +39,20 @@ export function tableStartLine(name: string, first: boolean): string {
   return `${first ? '' : ','}{"name":${JSON.stringify(name)},"rows":[\n`;
 }
 
+/** Binary columns (PostgreSQL's stored file chunks) travel as `{"$base64":"…"}` and come back as bytes. */
 export function rowLine(row: Record<string, unknown>, first: boolean): string {
-  return `${first ? '' : ','}${JSON.stringify(row)}\n`;
+  return `${first ? '' : ','}${JSON.stringify(row, (_key, value: unknown) => (isSerialisedBuffer(value) ? { $base64: Buffer.from(value.data).toString('base64') } : value))}\n`;
+}
+
+function isSerialisedBuffer(value: unknown): value is { type: 'Buffer'; data: number[] } {
+  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data);
+}
+
+function reviveBytes(_key: string, value: unknown): unknown {
+  if (typeof value === 'object' && value !== null && typeof (value as { $base64?: unknown }).$base64 === 'string' && Object.keys(value).length === 1) {
+    return Buffer.from((value as { $base64: string }).$base64, 'base64');
+  }
+  return value;
 }
 
 export const TABLE_END_LINE = ']}\n';
@@ -82,7 +94,7 @@ export class BackupReader {
             this.state = 'tables';
             return { kind: 'tableEnd' };
           }
-          return { kind: 'row', row: JSON.parse(withoutComma) as Record<string, unknown> };
+          return { kind: 'row', row: JSON.parse(withoutComma, reviveBytes) as Record<string, unknown> };
         case 'done':
           throw new BackupFormatError('text after the end of the backup');
       }

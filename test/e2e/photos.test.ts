@@ -59,7 +59,6 @@ describe.skipIf(skip !== null)(skip ? `photos on a phone (skipped: ${skip})` : '
     expect((await owner.call('GET', `/api/v1/tasks/${task.id}/attachments`)).body.items).toEqual([]);
 
     await phone.setOffline(false);
-    await page.evaluate(() => window.dispatchEvent(new Event('online')));
     await expect.poll(async () => (await owner.call('GET', `/api/v1/tasks/${task.id}/attachments`)).body.items.length, T).toBe(2);
     await expect.poll(async () => (await owner.call('GET', `/api/v1/tasks/${task.id}`)).body.checklist[0].done, T).toBe(true);
     const files = (await owner.call('GET', `/api/v1/tasks/${task.id}/attachments`)).body.items;

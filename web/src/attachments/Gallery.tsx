@@ -60,13 +60,13 @@ export function usePhotoTaker(task: TaskRef) {
 }
 
 /** A button that opens the camera (on a phone) or the file picker. */
-export function CameraButton({ task, checklistItemId, label, className = 'button' }: { task: TaskRef; checklistItemId?: string; label: string; className?: string }) {
+export function CameraButton({ task, checklistItemId, label, short, className = 'button' }: { task: TaskRef; checklistItemId?: string; label: string; short?: string; className?: string }) {
   const input = useRef<HTMLInputElement>(null);
   const { take, busy } = usePhotoTaker(task);
   return (
     <>
-      <button type="button" className={className} disabled={busy} onClick={() => input.current?.click()}>
-        {busy ? 'Sending…' : label}
+      <button type="button" className={className} disabled={busy} title={label} onClick={() => input.current?.click()}>
+        {busy ? 'Sending…' : (short ?? label)}
       </button>
       <input
         ref={input}

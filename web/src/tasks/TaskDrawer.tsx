@@ -241,7 +241,7 @@ function Checklist({ task, error, onChange }: { task: Task; error?: string; onCh
               <input type="checkbox" checked={item.done} onChange={() => onChange(task.checklist.map((i) => (i.id === item.id ? { ...i, done: !i.done } : i)))} />
               <span>{item.text}</span>
             </label>
-            {item.photoRequired && <CameraButton task={task} checklistItemId={item.id} label={`Photo for "${item.text}"`} className="button secondary photo-proof" />}
+            {item.photoRequired && <CameraButton task={task} checklistItemId={item.id} label={`Photo for "${item.text}"`} short="Photo" className="button secondary photo-proof" />}
             <button type="button" className="icon-button" aria-label={`Remove "${item.text}"`} onClick={() => onChange(task.checklist.filter((i) => i.id !== item.id))}>✕</button>
           </li>
         ))}

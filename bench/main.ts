@@ -10,6 +10,7 @@ import { alternate, type Child, type Figures, ratio, runScript, startProcess } f
 import { benchScaleOut } from './scaleout.ts';
 import { benchReports } from './reports.ts';
 import { benchBoard } from './board.ts';
+import { benchUploads } from './uploads.ts';
 import { initialBundle } from './bundle.ts';
 
 const CACHE = new URL('./.cache/', import.meta.url).pathname;
@@ -95,6 +96,10 @@ async function main(): Promise<void> {
   if (wanted('board')) {
     console.log('');
     await benchBoard(figures);
+  }
+  if (wanted('uploads')) {
+    console.log('');
+    await benchUploads(figures, values.quick ? 3 : 5, values.quick ? 1 : 2);
   }
   if (wanted('automation')) {
     console.log('');

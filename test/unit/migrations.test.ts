@@ -20,6 +20,8 @@ describe('the migration list', () => {
       '0012_login_addresses',
       '0013_org_automation_timing',
       '0014_report_flow_sources',
+      '0015_accounts',
+      '0016_attachments',
     ];
     for (const dialect of ['sqlite', 'postgres'] as const) expect(Object.keys(migrationsFor(dialect)).sort()).toEqual(recorded);
   });

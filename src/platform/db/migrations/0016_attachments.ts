@@ -1,4 +1,4 @@
-// Migration 0015_attachments (recorded under this name in kysely_migration: never rename it or change what it does).
+// Migration 0016_attachments (recorded under this name in kysely_migration: never rename it or change what it does).
 import { type Kysely, type Migration } from 'kysely';
 import type { DialectName } from '../database.ts';
 

@@ -2,7 +2,7 @@
 // tasks get done) and throughput (done and created per interval).
 import type { Actor, Deps } from '../platform/context.ts';
 import { iso } from '../platform/pagination.ts';
-import { calendarBuckets, calendarEdges, completionStats, countsPerBucket, type Interval, TimingTable, timingStats, bucketIndex } from './report.ts';
+import { calendarBuckets, calendarEdges, completionStats, countsPerBucket, defaultInterval, type Interval, TimingTable, timingStats, bucketIndex, rate } from './report.ts';
 import * as store from './store.ts';
 import type { CompletionView, SummaryView, ThroughputView, WindowQuery } from './views.ts';
 import { type SourceKind, setting, windowOf, windowView, nameOf, byWeightThenName, statsView, sum } from './setting.ts';
@@ -11,9 +11,21 @@ export async function summaryReport(deps: Deps, actor: Actor, query: WindowQuery
   const s = await setting(deps, actor, query);
   const window = windowOf(query, s.now);
   const { endOfToday } = calendarEdges(s.now, s.timezone);
-  const [counts, times] = await Promise.all([store.openCounts(deps.db, s.scope, s.now, endOfToday), store.completionTimes(deps.db, s.scope, window)]);
+  const [counts, times, overdueDue] = await Promise.all([
+    store.openCounts(deps.db, s.scope, s.now, endOfToday),
+    store.completionTimes(deps.db, s.scope, window),
+    store.overdueDueIn(deps.db, s.scope, window, s.now),
+  ]);
   const timings = times.map((t) => ({ ms: Number(t.ms), onTime: t.on_time === null ? null : Number(t.on_time) === 1 }));
-  return { ...s.header, window: windowView(window), ...counts, ...statsView(timingStats(timings)) };
+  const stats = timingStats(timings);
+  return {
+    ...s.header,
+    window: windowView(window),
+    ...counts,
+    ...statsView(stats),
+    overdueDueInWindow: overdueDue,
+    onTimeRateWithOverdue: rate(stats.onTime, stats.withDueDate + overdueDue),
+  };
 }
 
 export async function completionReport(deps: Deps, actor: Actor, query: WindowQuery): Promise<CompletionView> {
@@ -43,10 +55,11 @@ export async function completionReport(deps: Deps, actor: Actor, query: WindowQu
   };
 }
 
-export async function throughputReport(deps: Deps, actor: Actor, query: WindowQuery & { interval: Interval }): Promise<ThroughputView> {
+export async function throughputReport(deps: Deps, actor: Actor, query: WindowQuery & { interval?: Interval }): Promise<ThroughputView> {
   const s = await setting(deps, actor, query);
   const window = windowOf(query, s.now);
-  const buckets = calendarBuckets(window, s.timezone, query.interval);
+  const interval = query.interval ?? defaultInterval(window);
+  const buckets = calendarBuckets(window, s.timezone, interval);
   const [created, completed] = await Promise.all([store.createdPerSlot(deps.db, s.scope, window), store.completedPerSlot(deps.db, s.scope, window)]);
   const asSlots = (rows: { slot: number; count: number }[]) => rows.map((r) => ({ slot: Number(r.slot), count: Number(r.count) }));
   const createdCounts = countsPerBucket(buckets, asSlots(created));
@@ -66,5 +79,5 @@ export async function throughputReport(deps: Deps, actor: Actor, query: WindowQu
     };
   });
   const totals = { created: sum(createdCounts), completed: sum(completedCounts) };
-  return { ...s.header, window: windowView(window), interval: query.interval, buckets: rows, totals: { ...totals, net: totals.created - totals.completed } };
+  return { ...s.header, window: windowView(window), interval, buckets: rows, totals: { ...totals, net: totals.created - totals.completed } };
 }

@@ -1,7 +1,7 @@
 // The arithmetic of the reports, free of I/O: percentiles, on-time rates,
 // calendar buckets in the organisation's time zone, age buckets, status dwell.
 import { DateTime } from 'luxon';
-import type { Priority, Status } from '../tasks/task.ts';
+import type { LinkType, Priority, Status } from '../tasks/task.ts';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -124,10 +124,16 @@ export function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K
 
 // --- calendar buckets ----------------------------------------------------------
 
-export type Interval = 'day' | 'week';
+export type Interval = 'day' | 'week' | 'month';
+
+/** The bucket a window gets when none is asked for: days up to five weeks, weeks up to half a year, then months. */
+export function defaultInterval(window: Window): Interval {
+  const span = window.to - window.from;
+  return span <= 35 * DAY ? 'day' : span <= 183 * DAY ? 'week' : 'month';
+}
 
 export interface Bucket {
-  /** The local calendar date the bucket starts on, e.g. 2026-03-30 (weeks start on Monday). */
+  /** The local calendar date the bucket starts on, e.g. 2026-03-30 (weeks start on Monday, months on the 1st). */
   label: string;
   start: number;
   end: number;
@@ -142,7 +148,7 @@ export function calendarBuckets(window: Window, zone: string, interval: Interval
   const buckets: Bucket[] = [];
   let start = DateTime.fromMillis(window.from, { zone }).startOf(interval);
   while (start.toMillis() < window.to) {
-    const next = start.plus(interval === 'day' ? { days: 1 } : { weeks: 1 });
+    const next = start.plus(interval === 'day' ? { days: 1 } : interval === 'week' ? { weeks: 1 } : { months: 1 });
     buckets.push({ label: start.toISODate()!, start: start.toMillis(), end: next.toMillis() });
     start = next;
   }
@@ -189,6 +195,11 @@ export function countsPerBucket(buckets: readonly Bucket[], slots: readonly { sl
   return counts;
 }
 
+// --- links -----------------------------------------------------------------------
+
+/** A task's primary record type: the most specific record it is linked to, first in this order. */
+export const PRIMARY_LINK_ORDER = ['job', 'lead', 'service', 'client', 'contact'] as const satisfies readonly LinkType[];
+
 // --- age and load --------------------------------------------------------------
 
 export const AGE_BUCKETS = [
@@ -210,9 +221,6 @@ export function ageBucket(createdAt: number, now: number): AgeBucketKey {
 
 /** How much one open task weighs in someone's load: urgent work counts for more. */
 export const PRIORITY_WEIGHT: Record<Priority, number> = { urgent: 3, high: 2, normal: 1, low: 0.5 };
-
-/** Weeks of completions that set a person's usual load. */
-export const USUAL_LOAD_WEEKS = 4;
 
 // --- status dwell ----------------------------------------------------------------
 

@@ -104,8 +104,8 @@ const statCells = (s: Stats) => STATS.map((k) => s[k]);
 
 function summaryTable(v: SummaryView): Table {
   return {
-    columns: ['from', 'to', 'open', 'overdue', 'dueToday', ...STATS],
-    rows: [[v.window.from, v.window.to, v.open, v.overdue, v.dueToday, ...statCells(v)]],
+    columns: ['from', 'to', 'open', 'overdue', 'dueToday', ...STATS, 'overdueDueInWindow', 'onTimeRateWithOverdue'],
+    rows: [[v.window.from, v.window.to, v.open, v.overdue, v.dueToday, ...statCells(v), v.overdueDueInWindow, v.onTimeRateWithOverdue]],
   };
 }
 
@@ -137,10 +137,10 @@ function completionTable(v: CompletionView): Table {
 
 function workloadTable(v: WorkloadView): Table {
   return {
-    columns: ['assigneeId', 'name', 'open', 'overdue', 'dueThisWeek', 'weightedLoad', 'usualLoad', 'overloaded'],
+    columns: ['assigneeId', 'name', 'open', 'overdue', 'dueThisWeek', 'weightedLoad', 'usualLoad', 'usualDays', 'overloaded'],
     rows: [
-      ...v.people.map((p) => [p.assigneeId, p.name, p.open, p.overdue, p.dueThisWeek, p.weightedLoad, p.usualLoad, p.overloaded]),
-      [null, 'unassigned', v.unassigned.open, v.unassigned.overdue, v.unassigned.dueThisWeek, v.unassigned.weightedLoad, null, null],
+      ...v.people.map((p) => [p.assigneeId, p.name, p.open, p.overdue, p.dueThisWeek, p.weightedLoad, p.usualLoad, p.usualDays, p.overloaded]),
+      [null, 'unassigned', v.unassigned.open, v.unassigned.overdue, v.unassigned.dueThisWeek, v.unassigned.weightedLoad, null, null, null],
     ],
   };
 }

@@ -3,7 +3,7 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database, Db } from '../platform/db/schema.ts';
 import type { LinkType } from '../tasks/task.ts';
-import { DAY, SLOT_MS, type Window } from './report.ts';
+import { DAY, PRIMARY_LINK_ORDER, SLOT_MS, type Window } from './report.ts';
 
 /** Which tasks a report looks at: always one organisation, optionally narrowed. */
 export interface TaskScope {
@@ -51,6 +51,17 @@ export async function openCounts(db: Db, scope: TaskScope, now: number, endOfTod
   return { open: Number(row.open), overdue: Number(row.overdue), dueToday: Number(row.due_today) };
 }
 
+/** Open tasks due inside the window whose due date has passed by now: late, though not completed. */
+export async function overdueDueIn(db: Db, scope: TaskScope, window: Window, now: number): Promise<number> {
+  const row = await scoped(db, scope)
+    .where('tasks.active', '=', 1)
+    .where('tasks.due_sort', '>=', window.from)
+    .where('tasks.due_sort', '<', Math.min(window.to, now))
+    .select(count.as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
 function overdueTasks(db: Db, scope: TaskScope, now: number) {
   return scoped(db, scope).where('tasks.active', '=', 1).where('tasks.due_sort', '<', now);
 }
@@ -63,12 +74,23 @@ export function overdueByAssigneeAndTeam(db: Db, scope: TaskScope, now: number) 
     .execute();
 }
 
-export function overdueByLinkType(db: Db, scope: TaskScope, now: number) {
-  return overdueTasks(db, scope, now)
+/**
+ * Overdue linked tasks, each counted once under its primary record type: the
+ * most specific record it is linked to (PRIMARY_LINK_ORDER), so the types add
+ * up to the linked total.
+ */
+export async function overdueByPrimaryLinkType(db: Db, scope: TaskScope, now: number) {
+  const rank = sql<number>`min(case task_links.record_type ${sql.join(
+    PRIMARY_LINK_ORDER.map((type, i) => sql`when ${type} then ${sql.lit(i)}`),
+    sql` `,
+  )} else ${sql.lit(PRIMARY_LINK_ORDER.length)} end)`;
+  const perTask = overdueTasks(db, scope, now)
     .innerJoin('task_links', (join) => join.onRef('task_links.task_id', '=', 'tasks.id').on('task_links.org_id', '=', scope.orgId))
-    .select(['task_links.record_type as key', sql<number>`count(distinct tasks.id)`.as('count')])
-    .groupBy('task_links.record_type')
-    .execute();
+    .select(['tasks.id', rank.as('rank')])
+    .groupBy('tasks.id')
+    .as('primary_links');
+  const rows = await db.selectFrom(perTask).select(['primary_links.rank', count.as('count')]).groupBy('primary_links.rank').execute();
+  return rows.map((r) => ({ key: PRIMARY_LINK_ORDER[Number(r.rank)] ?? 'other', count: Number(r.count) }));
 }
 
 export async function overdueUnlinked(db: Db, scope: TaskScope, now: number): Promise<number> {
@@ -105,12 +127,30 @@ export function openLoad(db: Db, scope: TaskScope, now: number, endOfWeek: numbe
     .execute();
 }
 
-export function completedLoad(db: Db, scope: TaskScope, window: Window) {
-  return scoped(db, scope)
-    .where('tasks.completed_at', '>=', window.from)
-    .where('tasks.completed_at', '<', window.to)
-    .select([unordered('tasks.assignee_id').as('assignee_id'), unordered('tasks.priority').$castTo<string>().as('priority'), count.as('completed')])
-    .groupBy([unordered('tasks.assignee_id'), unordered('tasks.priority')])
+/**
+ * Each assigned task open at some moment of the window, as quarter-hour
+ * slots: created, and closed (done or cancelled; null while still open) —
+ * the last status change that closed it, from the history.
+ */
+export function openSpells(db: Db, scope: TaskScope, window: Window) {
+  const closedAt = sql<number | null>`case when tasks.active = 1 then null else coalesce(tasks.completed_at, (select max(h.at) from task_history h where h.task_id = tasks.id and h.org_id = tasks.org_id and h.field = 'status' and h.to_value in ('done', 'cancelled'))) end`;
+  const spells = scoped(db, scope)
+    .where('tasks.assignee_id', 'is not', null)
+    .where('tasks.created_at', '<', window.to)
+    .select(['tasks.assignee_id', 'tasks.priority', 'tasks.created_at', closedAt.as('closed_at')])
+    .as('spells');
+  return db
+    .selectFrom(spells)
+    .where((eb) => eb.or([eb('spells.closed_at', 'is', null), eb('spells.closed_at', '>=', window.from)]))
+    .select([
+      'spells.assignee_id',
+      'spells.priority',
+      sql<number>`spells.created_at / ${sql.lit(SLOT_MS)}`.as('created_slot'),
+      sql<number | null>`spells.closed_at / ${sql.lit(SLOT_MS)}`.as('closed_slot'),
+      count.as('count'),
+    ])
+    .groupBy(['spells.assignee_id', 'spells.priority', sql`spells.created_at / ${sql.lit(SLOT_MS)}`, sql`spells.closed_at / ${sql.lit(SLOT_MS)}`])
+    .$narrowType<{ assignee_id: string }>()
     .execute();
 }
 

@@ -32,7 +32,10 @@ export const automationQuery = z.strictObject({ ...window, ...filtersButSource }
 export const throughputQuery = z.strictObject({
   ...window,
   ...filters,
-  interval: z.enum(['day', 'week']).default('day').describe('bucket size: local calendar days, or weeks starting on Monday'),
+  interval: z
+    .enum(['day', 'week', 'month'])
+    .optional()
+    .describe('bucket size: local calendar days, weeks starting on Monday, or months; default: days for a window up to 35 days, weeks up to 183, months beyond'),
 });
 
 export type ReportFilters = {
@@ -68,6 +71,11 @@ export const summaryView = z
     overdue: z.number().int().describe('open tasks whose due date has passed, now'),
     dueToday: z.number().int().describe('open tasks due later today (org calendar), not yet overdue'),
     ...completionStats.shape,
+    overdueDueInWindow: z.number().int().describe('open tasks due inside the window whose due date has passed: late, though not completed'),
+    onTimeRateWithOverdue: z
+      .number()
+      .nullable()
+      .describe('onTime / (withDueDate + overdueDueInWindow): the on-time rate that counts work still open past its due date as late; null when there is nothing to count'),
   })
   .describe('Snapshot counts are as of now; completion figures cover tasks completed inside the window. Percentiles interpolate linearly between ranks.');
 
@@ -87,7 +95,7 @@ export const overdueView = z.object({
   total: z.number().int(),
   byPerson: z.array(z.object({ ...person, count: z.number().int() })),
   byTeam: z.array(z.object({ ...team, count: z.number().int() })),
-  byLinkType: z.array(z.object({ linkType: z.string().describe('a record type, or none for unlinked tasks'), count: z.number().int() })).describe('a task linked to several types counts once in each'),
+  byLinkType: z.array(z.object({ linkType: z.string().describe('a record type, or none for unlinked tasks'), count: z.number().int() })).describe('each overdue task once, under its primary record type: the most specific record it is linked to (job, then lead, service, client, contact), or none; these add up to total'),
   oldest: z.array(overdueItem).describe('the tasks overdue the longest, oldest due date first'),
 });
 
@@ -114,13 +122,19 @@ export const workloadView = z
   .object({
     ...header,
     weekEndsAt: z.string(),
+    usualFrom: z.string().describe('start of the history the usual loads are taken from (8 weeks before today, org time)'),
+    usualTo: z.string().describe('its end: the start of today'),
     people: z.array(
       z.object({
         assigneeId: z.string(),
         name: z.string().nullable(),
         ...load,
-        usualLoad: z.number().describe('weighted work this person completed per week, averaged over the 4 weeks before this one (under the same filters)'),
-        overloaded: z.boolean().describe('weightedLoad > usualLoad: more open work than they usually get through in a week'),
+        usualLoad: z
+          .number()
+          .nullable()
+          .describe('the median of their weighted open work at the end of each of their working days (their hours, else the business hours; not holidays or time off) from usualFrom to usualTo, counted from their first task; null: fewer than 20 such days (four working weeks) of history'),
+        usualDays: z.number().int().describe('how many working days that median was taken over'),
+        overloaded: z.boolean().describe('weightedLoad is more than 1.5 × usualLoad and at least 2 above it; never when usualLoad is null'),
       }),
     ),
     unassigned: z.object(load),
@@ -204,7 +218,7 @@ export const throughputView = z
   .object({
     ...header,
     window: windowView,
-    interval: z.enum(['day', 'week']),
+    interval: z.enum(['day', 'week', 'month']).describe('the bucket size used: the one asked for, or the default for the window'),
     buckets: z.array(
       z.object({
         label: z.string().describe('the local date the bucket starts on'),

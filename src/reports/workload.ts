@@ -4,7 +4,8 @@ import type { Actor, Deps } from '../platform/context.ts';
 import { iso } from '../platform/pagination.ts';
 import * as people from '../people/service.ts';
 import { type Priority, taskKey } from '../tasks/task.ts';
-import { AGE_BUCKETS, type AgeBucketKey, calendarBuckets, calendarEdges, DAY, PRIORITY_WEIGHT, USUAL_LOAD_WEEKS } from './report.ts';
+import { AGE_BUCKETS, type AgeBucketKey, calendarEdges, PRIORITY_WEIGHT } from './report.ts';
+import { historyStart, loadsAt, overUsual, sampleInstants, type Spell, usualOf, usualWindow } from './usual.ts';
 import * as store from './store.ts';
 import type { AgingView, OverdueView, ReportFilters, WorkloadView } from './views.ts';
 import { setting, nameOf, byWeightThenName } from './setting.ts';
@@ -13,7 +14,7 @@ export async function overdueReport(deps: Deps, actor: Actor, query: ReportFilte
   const s = await setting(deps, actor, query);
   const [cells, byLink, unlinked, oldest] = await Promise.all([
     store.overdueByAssigneeAndTeam(deps.db, s.scope, s.now),
-    store.overdueByLinkType(deps.db, s.scope, s.now),
+    store.overdueByPrimaryLinkType(deps.db, s.scope, s.now),
     // Narrowed to a link type, every task in scope is linked.
     s.scope.linkType === undefined ? store.overdueUnlinked(deps.db, s.scope, s.now) : 0,
     store.oldestOverdue(deps.db, s.scope, s.now, query.limit),
@@ -25,7 +26,7 @@ export async function overdueReport(deps: Deps, actor: Actor, query: ReportFilte
     byTeam.set(cell.team_id, (byTeam.get(cell.team_id) ?? 0) + Number(cell.count));
   }
   const byCount = byWeightThenName<{ name: string | null; count: number }>((r) => r.count);
-  const linkTypes = [...byLink.map((r) => ({ linkType: r.key, count: Number(r.count) })), ...(unlinked > 0 ? [{ linkType: 'none', count: unlinked }] : [])];
+  const linkTypes = [...byLink.map((r) => ({ linkType: r.key, count: r.count })), ...(unlinked > 0 ? [{ linkType: 'none', count: unlinked }] : [])];
   return {
     ...s.header,
     total: cells.reduce((sum, r) => sum + Number(r.count), 0),
@@ -54,16 +55,19 @@ interface Load {
 
 const emptyLoad = (): Load => ({ open: 0, overdue: 0, dueThisWeek: 0, weightedLoad: 0 });
 
+type UserView = Awaited<ReturnType<typeof people.listUsers>>['items'][number];
+
 export async function workloadReport(deps: Deps, actor: Actor, query: ReportFilters): Promise<WorkloadView> {
   const s = await setting(deps, actor, query);
-  const { endOfWeek } = calendarEdges(s.now, s.timezone);
-  const thisWeek = calendarBuckets({ from: s.now, to: s.now + 1 }, s.timezone, 'week')[0]!;
-  const usualWindow = { from: thisWeek.start - USUAL_LOAD_WEEKS * 7 * DAY, to: thisWeek.start };
-  const [open, completed, roster] = await Promise.all([
+  const { endOfWeek, startOfToday } = calendarEdges(s.now, s.timezone);
+  const history = usualWindow(startOfToday);
+  const [open, spells, users, org] = await Promise.all([
     store.openLoad(deps.db, s.scope, s.now, endOfWeek),
-    store.completedLoad(deps.db, s.scope, usualWindow),
-    rosterOf(deps, actor, s.scope),
+    store.openSpells(deps.db, s.scope, history),
+    allUsers(deps, actor),
+    people.getOrg(deps, actor),
   ]);
+  const roster = await rosterOf(deps, actor, s.scope, users);
   const loads = new Map<string | null, Load>(roster.map((id) => [id, emptyLoad()]));
   for (const row of open) {
     const load = loads.get(row.assignee_id) ?? emptyLoad();
@@ -73,33 +77,48 @@ export async function workloadReport(deps: Deps, actor: Actor, query: ReportFilt
     load.weightedLoad += Number(row.open) * PRIORITY_WEIGHT[row.priority as Priority];
     loads.set(row.assignee_id, load);
   }
-  const usual = new Map<string, number>();
-  for (const row of completed) {
-    if (row.assignee_id === null) continue;
-    usual.set(row.assignee_id, (usual.get(row.assignee_id) ?? 0) + (Number(row.completed) * PRIORITY_WEIGHT[row.priority as Priority]) / USUAL_LOAD_WEEKS);
+  const spellsOf = new Map<string, Spell[]>();
+  for (const row of spells) {
+    const list = spellsOf.get(row.assignee_id) ?? [];
+    const closed = row.closed_slot === null ? null : Number(row.closed_slot);
+    list.push({ createdSlot: Number(row.created_slot), closedSlot: closed, weight: Number(row.count) * PRIORITY_WEIGHT[row.priority as Priority] });
+    spellsOf.set(row.assignee_id, list);
   }
+  const byId = new Map(users.map((u) => [u.id, u]));
+  const calendar = { timezone: org.timezone, businessHours: org.businessHours, holidays: org.holidays };
+  const usualOfPerson = (id: string) => {
+    const user = byId.get(id);
+    if (!user) return usualOf([]);
+    const person = { id, createdAt: Date.parse(user.createdAt), workingHours: user.workingHours, timeOff: user.timeOff };
+    const own = spellsOf.get(id) ?? [];
+    return usualOf(loadsAt(own, sampleInstants(person, calendar, history.from, history.to, historyStart(own, history.from))));
+  };
   const peopleRows = [...loads]
     .filter((entry): entry is [string, Load] => entry[0] !== null)
     .map(([id, load]) => {
-      const usualLoad = usual.get(id) ?? 0;
-      return { assigneeId: id, name: nameOf(s.names, id), ...load, usualLoad, overloaded: load.weightedLoad > usualLoad };
+      const usual = usualOfPerson(id);
+      return { assigneeId: id, name: nameOf(s.names, id), ...load, usualLoad: usual.load, usualDays: usual.days, overloaded: overUsual(load.weightedLoad, usual.load) };
     })
     .sort(byWeightThenName((r) => r.weightedLoad));
-  return { ...s.header, weekEndsAt: iso(endOfWeek), people: peopleRows, unassigned: loads.get(null) ?? emptyLoad() };
+  return { ...s.header, weekEndsAt: iso(endOfWeek), usualFrom: iso(history.from), usualTo: iso(history.to), people: peopleRows, unassigned: loads.get(null) ?? emptyLoad() };
 }
 
-/** The people a workload lists even when they have nothing open: the team's members, the one person asked about, or every active user. */
-async function rosterOf(deps: Deps, actor: Actor, scope: store.TaskScope): Promise<string[]> {
-  if (scope.assigneeId !== undefined) return scope.assigneeId === null ? [] : [scope.assigneeId];
-  if (scope.teamId !== undefined) return (await people.getTeam(deps, actor, scope.teamId)).memberIds;
-  const ids: string[] = [];
+async function allUsers(deps: Deps, actor: Actor): Promise<UserView[]> {
+  const users: UserView[] = [];
   let cursor: string | undefined;
   do {
     const page = await people.listUsers(deps, actor, { limit: 200, cursor });
-    ids.push(...page.items.filter((u) => u.active).map((u) => u.id));
+    users.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-  return ids;
+  return users;
+}
+
+/** The people a workload lists even when they have nothing open: the team's members, the one person asked about, or every active user. */
+async function rosterOf(deps: Deps, actor: Actor, scope: store.TaskScope, users: UserView[]): Promise<string[]> {
+  if (scope.assigneeId !== undefined) return scope.assigneeId === null ? [] : [scope.assigneeId];
+  if (scope.teamId !== undefined) return (await people.getTeam(deps, actor, scope.teamId)).memberIds;
+  return users.filter((u) => u.active).map((u) => u.id);
 }
 
 type AgeCounts = Record<AgeBucketKey, number>;

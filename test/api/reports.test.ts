@@ -149,7 +149,28 @@ forEachDatabase('reports API', (ctx) => {
       withDueDate: 2,
       onTime: 1,
       onTimeRate: 0.5,
+      overdueDueInWindow: 2,
+      onTimeRateWithOverdue: 0.25,
     });
+  });
+
+  it('counts work still open past its due date as late in the on-time rate that includes it', async () => {
+    // Worked out from the fortnight: of the tasks due this week, A was done late, B on time; C and F are open past due.
+    const dueThisWeek = [
+      { task: 'A', due: '2026-03-17T09:30:00Z', done: '2026-03-17T10:00:00Z' },
+      { task: 'B', due: '2026-03-19T12:00:00Z', done: '2026-03-18T16:00:00Z' },
+      { task: 'C', due: '2026-03-18T17:00:00Z', done: null },
+      { task: 'F', due: '2026-03-19T09:00:00Z', done: null },
+    ];
+    const now = Date.parse('2026-03-20T12:00:00Z');
+    const late = dueThisWeek.filter((t) => (t.done === null ? Date.parse(t.due) < now : Date.parse(t.done) > Date.parse(t.due))).length;
+    const summary = await report(`summary?${WEEK}`);
+    expect(summary.overdueDueInWindow).toBe(dueThisWeek.filter((t) => t.done === null).length);
+    expect(summary.onTimeRateWithOverdue).toBe((dueThisWeek.length - late) / dueThisWeek.length);
+    expect(summary.onTimeRate).toBe(0.5);
+    // A window that ends before C and F fell due holds nothing overdue.
+    const early = await report('summary?from=2026-03-16T00:00:00Z&to=2026-03-18T00:00:00Z');
+    expect(early).toMatchObject({ overdueDueInWindow: 0, withDueDate: 1, onTimeRateWithOverdue: 0 });
   });
 
   it('narrows every report by team, person and linked record type', async () => {
@@ -239,11 +260,14 @@ forEachDatabase('reports API', (ctx) => {
       timezone: 'Europe/London',
       generatedAt: '2026-03-20T12:00:00.000Z',
       weekEndsAt: '2026-03-23T00:00:00.000Z',
+      usualFrom: '2026-01-23T00:00:00.000Z',
+      usualTo: '2026-03-20T00:00:00.000Z',
+      // A few days of history is no usual load: Ann's first task came on Monday, Ben's on 9 March.
       people: [
-        { assigneeId: o.ann, name: 'Ann Office', open: 2, overdue: 1, dueThisWeek: 1, weightedLoad: 3, usualLoad: 0, overloaded: true },
-        { assigneeId: o.ben, name: 'Ben Field', open: 1, overdue: 1, dueThisWeek: 0, weightedLoad: 3, usualLoad: 3, overloaded: false },
-        { assigneeId: o.mia, name: 'Mia Manager', open: 0, overdue: 0, dueThisWeek: 0, weightedLoad: 0, usualLoad: 0, overloaded: false },
-        { assigneeId: o.org.user.id, name: 'Olive Owner', open: 0, overdue: 0, dueThisWeek: 0, weightedLoad: 0, usualLoad: 0, overloaded: false },
+        { assigneeId: o.ann, name: 'Ann Office', open: 2, overdue: 1, dueThisWeek: 1, weightedLoad: 3, usualLoad: null, usualDays: 4, overloaded: false },
+        { assigneeId: o.ben, name: 'Ben Field', open: 1, overdue: 1, dueThisWeek: 0, weightedLoad: 3, usualLoad: null, usualDays: 9, overloaded: false },
+        { assigneeId: o.mia, name: 'Mia Manager', open: 0, overdue: 0, dueThisWeek: 0, weightedLoad: 0, usualLoad: null, usualDays: 0, overloaded: false },
+        { assigneeId: o.org.user.id, name: 'Olive Owner', open: 0, overdue: 0, dueThisWeek: 0, weightedLoad: 0, usualLoad: null, usualDays: 0, overloaded: false },
       ],
       unassigned: { open: 3, overdue: 0, dueThisWeek: 0, weightedLoad: 2.5 },
     });
@@ -384,13 +408,13 @@ forEachDatabase('reports API', (ctx) => {
     }
     const summary = await o.manager.get(`/api/v1/reports/summary?${WEEK}&format=csv`);
     expect(summary.text).toBe(
-      'from,to,open,overdue,dueToday,completed,medianMs,p90Ms,withDueDate,onTime,onTimeRate\n' +
-        `2026-03-16T00:00:00.000Z,2026-03-21T00:00:00.000Z,6,2,1,3,${26 * HOUR},${50 * HOUR},2,1,0.5\n`,
+      'from,to,open,overdue,dueToday,completed,medianMs,p90Ms,withDueDate,onTime,onTimeRate,overdueDueInWindow,onTimeRateWithOverdue\n' +
+        `2026-03-16T00:00:00.000Z,2026-03-21T00:00:00.000Z,6,2,1,3,${26 * HOUR},${50 * HOUR},2,1,0.5,2,0.25\n`,
     );
-    // Ben's usual load counts only Field work here: his earlier urgent tasks had no team.
+    // Ben's history counts only Field work here: his earlier urgent tasks had no team.
     const workload = await o.manager.get(`/api/v1/reports/workload?team=${o.field}&format=csv`);
     expect(workload.text).toBe(
-      'assigneeId,name,open,overdue,dueThisWeek,weightedLoad,usualLoad,overloaded\n' + `${o.ben},Ben Field,1,1,0,3,0,true\n` + ',unassigned,1,0,0,1,,\n',
+      'assigneeId,name,open,overdue,dueThisWeek,weightedLoad,usualLoad,usualDays,overloaded\n' + `${o.ben},Ben Field,1,1,0,3,,4,false\n` + ',unassigned,1,0,0,1,,,\n',
     );
   });
 
@@ -423,7 +447,7 @@ forEachDatabase('reports API', (ctx) => {
       ['summary?from=yesterday', ['from']],
       ['summary?from=2026-03-20T00:00:00Z&to=2026-03-19T00:00:00Z', ['from']],
       ['completion?linkType=invoice&source=robot', ['linkType', 'source']],
-      ['throughput?interval=month', ['interval']],
+      ['throughput?interval=year', ['interval']],
       ['bottlenecks?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z', ['from']],
       ['overdue?limit=0', ['limit']],
       ['overdue?from=2026-03-01T00:00:00Z', ['from']],
@@ -451,7 +475,7 @@ forEachDatabase('reports API: empty ranges, time zones and CSV quoting', (ctx) =
     expect(completion.overall).toEqual({ completed: 0, medianMs: null, p90Ms: null, withDueDate: 0, onTime: 0, onTimeRate: null });
     expect(completion.byWeek).toEqual([{ week: '2026-03-16', start: '2026-03-16T00:00:00.000Z', completed: 0, medianMs: null, p90Ms: null, withDueDate: 0, onTime: 0, onTimeRate: null }]);
     expect((await get('workload')).people).toEqual([
-      { assigneeId: org.user.id, name: 'Olive Owner', open: 0, overdue: 0, dueThisWeek: 0, weightedLoad: 0, usualLoad: 0, overloaded: false },
+      { assigneeId: org.user.id, name: 'Olive Owner', open: 0, overdue: 0, dueThisWeek: 0, weightedLoad: 0, usualLoad: null, usualDays: 0, overloaded: false },
     ]);
     expect((await get('aging')).total).toBe(0);
     const bottlenecks = await get('bottlenecks');

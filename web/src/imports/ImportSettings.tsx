@@ -8,6 +8,7 @@ import type { IMPORT_KINDS, importResult } from '../../../src/imports/import.ts'
 import { ApiError, describeError, request } from '../api/client.ts';
 import { showToast } from '../shell/toasts.tsx';
 import './imports.css';
+import { plural } from '../shell/plural.ts';
 
 type Kind = (typeof IMPORT_KINDS)[number];
 type Result = z.infer<typeof importResult>;
@@ -24,6 +25,10 @@ const IMPORT_PATHS: Record<Kind, string> = {
   clients: '/api/v1/imports/clients',
   leads: '/api/v1/imports/leads',
 };
+
+/** One of each kind, for counted words: "1 contact", "2 contacts". */
+const ONE: Record<Kind, string> = { tasks: 'task', contacts: 'contact', clients: 'client', leads: 'lead' };
+const counted = (n: number, kind: Kind) => plural(n, ONE[kind], kind);
 
 const KINDS: { kind: Kind; label: string; columns: string }[] = [
   { kind: 'tasks', label: 'Tasks', columns: 'title, description, status, priority, due, assignee (email or name), team, links (lead:<id>), checklist, waiting on, blocked reason' },
@@ -54,7 +59,7 @@ export function ImportSettings() {
       if (dryRun) setOutcome({ state: 'checked', created: data.created });
       else {
         setOutcome({ state: 'imported', created: data.created });
-        showToast(`Imported ${data.created} ${kind}`);
+        showToast(`Imported ${counted(data.created, kind)}`);
         void queryClient.invalidateQueries();
       }
     } catch (error) {
@@ -99,11 +104,11 @@ export function ImportSettings() {
       </form>
       {outcome?.state === 'checked' && (
         <div className="import-ready" role="status">
-          <p>The file is fine: {outcome.created} {kind} will be created.</p>
-          <button type="button" disabled={busy} onClick={() => void send(false)}>Import {outcome.created} {kind}</button>
+          <p>The file is fine: {counted(outcome.created, kind)} will be created.</p>
+          <button type="button" disabled={busy} onClick={() => void send(false)}>Import {counted(outcome.created, kind)}</button>
         </div>
       )}
-      {outcome?.state === 'imported' && <p role="status" className="import-done">Imported {outcome.created} {kind}.</p>}
+      {outcome?.state === 'imported' && <p role="status" className="import-done">Imported {counted(outcome.created, kind)}.</p>}
       {outcome?.state === 'failed' && <p className="field-error" role="alert">{outcome.message}</p>}
       {outcome?.state === 'problems' && (
         <div role="alert" className="import-problems">

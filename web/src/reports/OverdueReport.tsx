@@ -27,7 +27,11 @@ export function OverdueReport({ filter }: { filter: ReportFilter }) {
             />
             <div className="report-split">
               <MiniTable title="By team" rows={o.byTeam.map((t) => [teamName(t), t.count])} />
-              <MiniTable title="By type" rows={o.byLinkType.map((l) => [LINK_LABEL[l.linkType] ?? l.linkType, l.count])} />
+              <MiniTable
+                title="By type"
+                note="Each task once, under the main record it is about: a job, else a lead, service, client or contact."
+                rows={o.byLinkType.map((l) => [LINK_LABEL[l.linkType] ?? 'Other records', l.count])}
+              />
             </div>
             <h3 className="report-sub">Overdue the longest</h3>
             <ul className="report-list">

@@ -49,10 +49,11 @@ export function RateBadge({ rate }: { rate: number | null }) {
   return <span className={`rate rate-${rate >= 0.8 ? 'good' : rate < 0.6 ? 'bad' : 'warn'}`}>{formatRate(rate)}</span>;
 }
 
-export function MiniTable({ title, rows }: { title: string; rows: [string, ReactNode][] }) {
+export function MiniTable({ title, note, rows }: { title: string; note?: string; rows: [string, ReactNode][] }) {
   return (
     <div className="mini-table">
       <h3 className="report-sub">{title}</h3>
+      {note && <p className="muted small">{note}</p>}
       {rows.length === 0 ? (
         <p className="muted small">None</p>
       ) : (

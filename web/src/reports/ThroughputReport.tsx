@@ -1,18 +1,24 @@
-// Created against completed per week: is the backlog growing?
+// Created against completed per day, week or month (the server picks from the period): is the backlog growing?
 import { COLORS, LineChart } from './charts.tsx';
 import { type Throughput, useReport } from './api.ts';
 import type { ReportFilter } from './format.ts';
 import { ReportCard, shortDate } from './ReportCard.tsx';
 
+const monthFormat = new Intl.DateTimeFormat(undefined, { month: 'short', year: 'numeric' });
+/** "2026-03-01" → "Mar 2026". */
+const monthOf = (localDate: string) => monthFormat.format(new Date(Number(localDate.slice(0, 4)), Number(localDate.slice(5, 7)) - 1, 1));
+
+const PER = { day: 'Per day', week: 'Per week', month: 'Per month' } as const;
+
 export function ThroughputReport({ filter }: { filter: ReportFilter }) {
   const report = useReport<Throughput>('throughput', filter);
   return (
-    <ReportCard name="throughput" title="Created vs completed" subtitle="Per week — is the backlog growing?" filter={filter} report={report} wide>
+    <ReportCard name="throughput" title="Created vs completed" subtitle={`${PER[report.data?.interval ?? 'day']} — is the backlog growing?`} filter={filter} report={report} wide>
       {(t) => (
         <>
           <LineChart
-            label="Tasks created and completed per week"
-            labels={t.buckets.map((b) => shortDate(b.label))}
+            label={`Tasks created and completed ${PER[t.interval].toLowerCase()}`}
+            labels={t.buckets.map((b) => (t.interval === 'month' ? monthOf(b.label) : shortDate(b.label)))}
             series={[
               { label: 'Created', values: t.buckets.map((b) => b.created), color: COLORS.accent },
               { label: 'Completed', values: t.buckets.map((b) => b.completed), color: COLORS.ok },

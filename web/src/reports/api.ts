@@ -38,7 +38,8 @@ export type ReportName = keyof typeof PATHS;
 
 /** Reports that look at a window of time; the others are a snapshot of now. */
 const WINDOWED: Record<ReportName, boolean> = { summary: true, overdue: false, completion: true, workload: false, aging: false, bottlenecks: true, automation: true, throughput: true };
-const EXTRA: Partial<Record<ReportName, Record<string, string>>> = { throughput: { interval: 'week' }, overdue: { limit: '8' } };
+// The throughput report picks its bucket from the window: days for a week or a month, weeks for a quarter, months for a year.
+const EXTRA: Partial<Record<ReportName, Record<string, string>>> = { overdue: { limit: '8' } };
 
 function reportParams(name: ReportName, filter: ReportFilter): Record<string, string | undefined> {
   const window = WINDOWED[name] ? windowOf(filter) : {};

@@ -110,14 +110,14 @@ function summaryTable(v: SummaryView): Table {
 }
 
 function overdueTable(v: OverdueView): Table {
-  const group = (section: string, id: string | null, name: string | null, count: number): Cell[] => [section, id, name, count, null, null, null, null, null];
+  const group = (section: string, id: string | null, name: string | null, count: number): Cell[] => [section, id, name, count, null, null, null, null, null, null, null, null, null];
   return {
-    columns: ['section', 'id', 'name', 'count', 'key', 'title', 'priority', 'dueAt', 'overdueMs'],
+    columns: ['section', 'id', 'name', 'count', 'key', 'title', 'priority', 'dueAt', 'overdueMs', 'assignee', 'team', 'assigneeId', 'teamId'],
     rows: [
       ...v.byPerson.map((p) => group('person', p.assigneeId, p.name, p.count)),
       ...v.byTeam.map((t) => group('team', t.teamId, t.name, t.count)),
       ...v.byLinkType.map((l) => group('linkType', l.linkType, null, l.count)),
-      ...v.oldest.map((t) => ['oldest', t.id, null, null, t.key, t.title, t.priority, t.dueAt, t.overdueMs]),
+      ...v.oldest.map((t) => ['oldest', t.id, null, null, t.key, t.title, t.priority, t.dueAt, t.overdueMs, t.assigneeName, t.teamName, t.assigneeId, t.teamId]),
     ],
   };
 }

@@ -87,7 +87,9 @@ const overdueItem = z.object({
   dueAt: z.string(),
   overdueMs: z.number().int(),
   assigneeId: z.string().nullable(),
+  assigneeName: z.string().nullable(),
   teamId: z.string().nullable(),
+  teamName: z.string().nullable(),
 });
 
 export const overdueView = z.object({

@@ -41,7 +41,9 @@ export async function overdueReport(deps: Deps, actor: Actor, query: ReportFilte
       dueAt: iso(t.due_at!),
       overdueMs: s.now - t.due_at!,
       assigneeId: t.assignee_id,
+      assigneeName: nameOf(s.names, t.assignee_id),
       teamId: t.team_id,
+      teamName: nameOf(s.names, t.team_id),
     })),
   };
 }

@@ -5,6 +5,7 @@ import type { Actor, Deps } from '../platform/context.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { Invalid } from '../platform/errors.ts';
 import { decodeCursor, encodeCursor, pageOf } from '../platform/pagination.ts';
+import * as people from '../people/service.ts';
 import { presentTask, presentTasks } from './present.ts';
 import * as store from './store.ts';
 import { type CountsQuery, isFinal, type Link, type ListQuery, NO_DUE_DATE, type Priority, type Status, STATUSES, type TaskView } from './task.ts';
@@ -91,4 +92,18 @@ export async function dueTasksOf(deps: Deps, orgId: string, userId: string, limi
 export async function taskTimes(db: Db, orgId: string, id: string) {
   const row = await store.findTask(db, orgId, id);
   return row && { status: row.status as Status, dueAt: row.due_at, waitingUntil: row.waiting_until, createdAt: row.created_at };
+}
+
+/** The names of the organisation's people and teams, by id: what an export shows beside each id. */
+export async function directory(deps: Deps, actor: Actor): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const list of [people.listUsers, people.listTeams]) {
+    let cursor: string | undefined;
+    do {
+      const page = await list(deps, actor, { limit: 200, cursor });
+      for (const item of page.items) names.set(item.id, item.name);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+  return names;
 }

@@ -14,16 +14,22 @@ import * as reads from './reads.ts';
 import * as tasks from './service.ts';
 import { bulkBody, bulkView, commentBody, commentView, countsQuery, countsView, createTaskBody, historyView, listQuery, type TaskView, taskView, updateTaskBody } from './task.ts';
 
-const CSV_COLUMNS: { header: string; value: (t: TaskView) => string | number | null }[] = [
+const LINK_WORD = { contact: 'Contact', client: 'Client', lead: 'Lead', job: 'Job', service: 'Service' } as const;
+
+/** People read the names; machines read the ids, each in its own column. */
+const CSV_COLUMNS: { header: string; value: (t: TaskView, names: Map<string, string>) => string | number | null }[] = [
   { header: 'key', value: (t) => t.key },
   { header: 'title', value: (t) => t.title },
   { header: 'status', value: (t) => t.status },
   { header: 'overdue', value: (t) => (t.overdue ? 'true' : 'false') },
   { header: 'priority', value: (t) => t.priority },
   { header: 'dueAt', value: (t) => t.dueAt },
+  { header: 'assignee', value: (t, names) => (t.assigneeId === null ? null : (names.get(t.assigneeId) ?? null)) },
+  { header: 'team', value: (t, names) => (t.teamId === null ? null : (names.get(t.teamId) ?? null)) },
+  { header: 'links', value: (t) => t.links.map((l) => `${LINK_WORD[l.type]}: ${l.name ?? 'unknown record'}`).join('; ') },
   { header: 'assigneeId', value: (t) => t.assigneeId },
   { header: 'teamId', value: (t) => t.teamId },
-  { header: 'links', value: (t) => t.links.map((l) => `${l.type}:${l.id}`).join(' ') },
+  { header: 'linkIds', value: (t) => t.links.map((l) => `${l.type}:${l.id}`).join(' ') },
   { header: 'createdAt', value: (t) => t.createdAt },
   { header: 'completedAt', value: (t) => t.completedAt },
   { header: 'id', value: (t) => t.id },
@@ -45,8 +51,9 @@ export function taskRoutes(app: FastifyInstance, deps: Deps, files: { sweepSoon(
     const { format, ...query } = request.query;
     const caller = callerOf(request);
     if (format === 'json') return reads.listTasks(deps, caller, query);
+    const names = await reads.directory(deps, caller);
     const rows = async function* () {
-      for await (const page of reads.allTasks(deps, caller, query)) for (const task of page) yield CSV_COLUMNS.map((c) => c.value(task));
+      for await (const page of reads.allTasks(deps, caller, query)) for (const task of page) yield CSV_COLUMNS.map((c) => c.value(task, names));
     };
     const csv = Readable.from(rows()).pipe(stringify({ header: true, columns: CSV_COLUMNS.map((c) => c.header) }));
     return reply.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="tasks.csv"').send(csv as never);

@@ -207,8 +207,8 @@ forEachDatabase('reports API', (ctx) => {
         { linkType: 'none', count: 1 },
       ],
       oldest: [
-        { id: expect.any(String), key: o.keys.C, title: 'C', priority: 'urgent', dueAt: '2026-03-18T17:00:00.000Z', overdueMs: 43 * HOUR, assigneeId: o.ben, teamId: o.field },
-        { id: expect.any(String), key: o.keys.F, title: 'F', priority: 'high', dueAt: '2026-03-19T09:00:00.000Z', overdueMs: 27 * HOUR, assigneeId: o.ann, teamId: null },
+        { id: expect.any(String), key: o.keys.C, title: 'C', priority: 'urgent', dueAt: '2026-03-18T17:00:00.000Z', overdueMs: 43 * HOUR, assigneeId: o.ben, assigneeName: 'Ben Field', teamId: o.field, teamName: 'Field' },
+        { id: expect.any(String), key: o.keys.F, title: 'F', priority: 'high', dueAt: '2026-03-19T09:00:00.000Z', overdueMs: 27 * HOUR, assigneeId: o.ann, assigneeName: 'Ann Office', teamId: null, teamName: null },
       ],
     });
     expect((await report('overdue?limit=1')).oldest.map((t: any) => t.key)).toEqual([o.keys.C]);
@@ -406,6 +406,10 @@ forEachDatabase('reports API', (ctx) => {
       expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${name}.csv"`);
       expect(res.text.split('\n')[0]!.length).toBeGreaterThan(0);
     }
+    // The overdue tasks name who and which team, with the ids in their own columns.
+    const overdue = await o.manager.get('/api/v1/reports/overdue?format=csv');
+    expect(overdue.text.split('\n')[0]).toBe('section,id,name,count,key,title,priority,dueAt,overdueMs,assignee,team,assigneeId,teamId');
+    expect(overdue.text).toContain(`,${o.keys.C},C,urgent,2026-03-18T17:00:00.000Z,${43 * HOUR},Ben Field,Field,${o.ben},${o.field}\n`);
     const summary = await o.manager.get(`/api/v1/reports/summary?${WEEK}&format=csv`);
     expect(summary.text).toBe(
       'from,to,open,overdue,dueToday,completed,medianMs,p90Ms,withDueDate,onTime,onTimeRate,overdueDueInWindow,onTimeRateWithOverdue\n' +
@@ -488,7 +492,7 @@ forEachDatabase('reports API: empty ranges, time zones and CSV quoting', (ctx) =
       ['2026-03-19', 0, 0, 0],
     ]);
     const csv = await org.api.get('/api/v1/reports/overdue?format=csv');
-    expect(csv.text).toBe('section,id,name,count,key,title,priority,dueAt,overdueMs\n');
+    expect(csv.text).toBe('section,id,name,count,key,title,priority,dueAt,overdueMs,assignee,team,assigneeId,teamId\n');
   });
 
   it("buckets days and weeks in the organisation's time zone across the spring DST change", async () => {
@@ -582,11 +586,11 @@ forEachDatabase('reports API: empty ranges, time zones and CSV quoting', (ctx) =
     const task = await ctx.createTask(org.api, { title: 'Call "Dana", then quote\nsecond line', dueAt: '2026-03-02T08:00:00Z', priority: 'high' });
     const csv = await org.api.get('/api/v1/reports/overdue?format=csv');
     expect(csv.text).toBe(
-      'section,id,name,count,key,title,priority,dueAt,overdueMs\n' +
-        ',,,1,,,,,\n'.replace(/^/, 'person') +
-        'team,,,1,,,,,\n' +
-        'linkType,none,,1,,,,,\n' +
-        `oldest,${task.id},,,T-1,"Call ""Dana"", then quote\nsecond line",high,2026-03-02T08:00:00.000Z,${HOUR}\n`,
+      'section,id,name,count,key,title,priority,dueAt,overdueMs,assignee,team,assigneeId,teamId\n' +
+        ',,,1,,,,,,,,,\n'.replace(/^/, 'person') +
+        'team,,,1,,,,,,,,,\n' +
+        'linkType,none,,1,,,,,,,,,\n' +
+        `oldest,${task.id},,,T-1,"Call ""Dana"", then quote\nsecond line",high,2026-03-02T08:00:00.000Z,${HOUR},,,,\n`,
     );
   });
 });

@@ -66,8 +66,8 @@ export async function automationReport(deps: Deps, actor: Actor, query: WindowQu
       .sort((a, b) => b.created - a.created || a.source.localeCompare(b.source)),
     rules: rows.sort((a, b) => b.created - a.created || (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff') || a.ruleId.localeCompare(b.ruleId)),
     notes: [
-      'Figures come from the tasks each rule created inside the window (source.ruleId); silent marks an enabled rule with a create_task action that created none.',
-      'evaluated, matched and missed count every event of the rule\'s trigger type since the rule was created (neverFired and alwaysMisses read them); fired, succeeded, duplicates and failed count the runs logged inside the window (GET /api/v1/automation/runs); neither depends on the team or person filter.',
+      'The figures count the tasks each rule created in the period and what has become of them since. A silent rule is switched on and makes tasks, but made none in the period.',
+      'How many events a rule was checked against, and how many met its conditions, count since the rule was made; its runs, duplicates and failures count the period only. Neither changes with the team or person chosen.',
     ],
   };
 }

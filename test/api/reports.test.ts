@@ -396,6 +396,8 @@ forEachDatabase('reports API', (ctx) => {
     ]);
     expect(automation.rules).toEqual([]);
     expect(automation.notes).toHaveLength(2);
+    // Plain words: no API paths, no field names, no code.
+    for (const note of automation.notes) expect(note).not.toMatch(/\/api\/|[a-z][A-Z]|\w\.\w|_|GET /);
   });
 
   it('exports every report as CSV with a header row', async () => {

@@ -138,9 +138,20 @@ const FORCED_TASKS: { status: TaskStatus; overdue: boolean }[] = [
 export function planTasks(biz: Business): Step[] {
   const { dice, deps, now } = biz;
   const steps: Step[] = [];
+  // One task of each kind per record: picking both at random let the same job get "Confirm the appointment" twice.
+  const used = new Set<string>();
+  const pickUnused = () => {
+    for (;;) {
+      const template = dice.pick(TASK_TEMPLATES);
+      const record = dice.pick(biz.placed[template.record]);
+      const key = `${template.title}\u0000${template.record}\u0000${biz.placed[template.record].indexOf(record)}`;
+      if (used.has(key)) continue;
+      used.add(key);
+      return { template, record };
+    }
+  };
   for (let i = 0; i < DEMO_SIZE.tasks; i++) {
-    const template = dice.pick(TASK_TEMPLATES);
-    const record = dice.pick(biz.placed[template.record]);
+    const { template, record } = pickUnused();
     const forced = FORCED_TASKS[i];
     const status = forced?.status ?? dice.weighted(STATUS_WEIGHTS);
     const at = between(dice, Math.max(record.at + HOUR, now - 21 * DAY), now - 3 * HOUR);

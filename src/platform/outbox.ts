@@ -27,6 +27,8 @@ export interface NewEvent<T extends string = EventType> {
   occurredAt: number;
   /** Given by an integration posting its own event; generated otherwise. */
   id?: string;
+  /** Records the event concerns besides its subject (an integration's event about a customer and their job). */
+  links?: Subject[];
 }
 
 export interface StoredEvent {
@@ -39,6 +41,8 @@ export interface StoredEvent {
   actorId: string | null;
   occurredAt: number;
   depth: number;
+  /** Records the event concerns besides its subject. */
+  links: Subject[];
 }
 
 /**
@@ -94,6 +98,7 @@ export async function appendEvent<T extends string>(db: Db, event: NewEvent<T>):
     actor_id: event.actorId,
     occurred_at: event.occurredAt,
     depth: chainDepth.getStore() ?? 0,
+    ...(event.links && event.links.length > 0 ? { links: JSON.stringify(event.links) } : {}),
   };
   await pending.insert(db, 'events', [row], () => db.insertInto('events').values(row));
   return id;
@@ -177,6 +182,7 @@ function toStoredEvent(row: {
   actor_id: string | null;
   occurred_at: number;
   depth: number;
+  links: string | null;
 }): StoredEvent {
   return {
     seq: row.seq,
@@ -188,6 +194,7 @@ function toStoredEvent(row: {
     actorId: row.actor_id,
     occurredAt: row.occurred_at,
     depth: row.depth,
+    links: row.links ? (JSON.parse(row.links) as Subject[]) : [],
   };
 }
 

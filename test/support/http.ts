@@ -10,6 +10,7 @@ export interface Client {
   get<T = any>(path: string, headers?: Record<string, string>): Promise<Response<T>>;
   post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<Response<T>>;
   patch<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<Response<T>>;
+  put<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<Response<T>>;
   delete<T = any>(path: string, headers?: Record<string, string>): Promise<Response<T>>;
   request<T = any>(method: string, path: string, init?: { body?: string | unknown; headers?: Record<string, string> }): Promise<Response<T>>;
 }
@@ -32,6 +33,7 @@ export function client(baseUrl: string, token?: string): Client {
     get: (path, headers) => request('GET', path, { headers }),
     post: (path, body, headers) => request('POST', path, { body, headers }),
     patch: (path, body, headers) => request('PATCH', path, { body, headers }),
+    put: (path, body, headers) => request('PUT', path, { body, headers }),
     delete: (path, headers) => request('DELETE', path, { headers }),
     request: (method, path, init) => request(method, path, init),
   };

@@ -23,6 +23,7 @@ import { orgAutomationTiming } from './migrations/0013_org_automation_timing.ts'
 import { reportFlowSources } from './migrations/0014_report_flow_sources.ts';
 import { accounts } from './migrations/0015_accounts.ts';
 import { attachments } from './migrations/0016_attachments.ts';
+import { externalRefs } from './migrations/0017_external_refs.ts';
 import type { Db } from './schema.ts';
 
 export { fillReportRollups } from './migrations/fillReportRollups.ts';
@@ -46,6 +47,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0014_report_flow_sources': reportFlowSources(),
     '0015_accounts': accounts(),
     '0016_attachments': attachments(dialect),
+    '0017_external_refs': externalRefs(),
   };
 }
 

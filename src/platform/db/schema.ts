@@ -36,6 +36,7 @@ export interface Database {
   lead_history: LeadHistoryTable;
   jobs: JobsTable;
   services: ServicesTable;
+  external_refs: ExternalRefsTable;
   // automation/
   rules: RulesTable;
   automation_runs: AutomationRunsTable;
@@ -391,6 +392,23 @@ export interface RecordColumns {
   archived_at: number | null;
 }
 
+/** Columns of the records a task may link to: their references in other systems. */
+export interface LinkableColumns extends RecordColumns {
+  /** JSON: [{ source, id, url? }], a copy of the record's external_refs rows. */
+  external_refs: Generated<string>;
+}
+
+/** A record's id in another system: unique per organisation, record type, source and id; one per record and source. */
+export interface ExternalRefsTable {
+  org_id: string;
+  record_type: string;
+  source: string;
+  external_id: string;
+  record_id: string;
+  url: string | null;
+  created_at: number;
+}
+
 export interface PipelinesTable extends RecordColumns {
   name: string;
   /** JSON: [{ key, name }] in order. */
@@ -399,7 +417,7 @@ export interface PipelinesTable extends RecordColumns {
   is_default: number | null;
 }
 
-export interface ContactsTable extends RecordColumns {
+export interface ContactsTable extends LinkableColumns {
   name: string;
   phone: string | null;
   email: string | null;
@@ -407,7 +425,7 @@ export interface ContactsTable extends RecordColumns {
   notes: string;
 }
 
-export interface ClientsTable extends RecordColumns {
+export interface ClientsTable extends LinkableColumns {
   name: string;
   /** JSON array of contact ids. */
   contact_ids: string;
@@ -415,7 +433,7 @@ export interface ClientsTable extends RecordColumns {
   notes: string;
 }
 
-export interface LeadsTable extends RecordColumns {
+export interface LeadsTable extends LinkableColumns {
   title: string;
   contact_id: string | null;
   pipeline_id: string;
@@ -435,7 +453,7 @@ export interface LeadHistoryTable {
   to_value: string | null;
 }
 
-export interface JobsTable extends RecordColumns {
+export interface JobsTable extends LinkableColumns {
   title: string;
   client_id: string | null;
   address: string | null;
@@ -448,7 +466,7 @@ export interface JobsTable extends RecordColumns {
   technician_ids: string;
 }
 
-export interface ServicesTable extends RecordColumns {
+export interface ServicesTable extends LinkableColumns {
   title: string;
   client_id: string | null;
   job_id: string | null;
@@ -475,6 +493,8 @@ export interface EventsTable {
   claimed_until: number | null;
   /** How many automated steps led to this event (0 for a person's change); bounds rule chains. */
   depth: Generated<number>;
+  /** JSON: [{ type, id }], records the event concerns besides its subject (null: none). */
+  links: Generated<string | null>;
 }
 
 export interface IdempotencyKeysTable {

@@ -61,7 +61,7 @@ export function isLinkable(type: string): type is LinkableType {
  * another system ({ type, source, externalId, name? }), for event subjects
  * and links and for task links. `typeSchema` says which types it may name.
  */
-export function recordRefOf<T extends z.ZodType<string>>(typeSchema: T) {
+export function recordRefOf(typeSchema: z.ZodType<string>) {
   return z
     .strictObject({
       type: typeSchema,
@@ -70,14 +70,14 @@ export function recordRefOf<T extends z.ZodType<string>>(typeSchema: T) {
       externalId: externalId.optional(),
       name: z.string().trim().min(1, 'must not be empty').max(200).optional().describe('its name, for when Finishline creates it from the reference'),
     })
-    .superRefine((value, ctx) => {
+    .superRefine((value: RecordRefInput, ctx) => {
       const external = value.source !== undefined || value.externalId !== undefined;
       if (value.id !== undefined && external) ctx.addIssue({ code: 'custom', path: ['id'], message: 'give either id, or source and externalId, not both' });
       else if (!external && value.id === undefined) ctx.addIssue({ code: 'custom', path: ['id'], message: 'is required (or source and externalId)' });
       else if (external) {
         if (value.source === undefined) ctx.addIssue({ code: 'custom', path: ['source'], message: 'is required with externalId' });
         if (value.externalId === undefined) ctx.addIssue({ code: 'custom', path: ['externalId'], message: 'is required with source' });
-        if (!isLinkable(value.type as string)) ctx.addIssue({ code: 'custom', path: ['type'], message: `must be one of ${LINKABLE_TYPES.join(', ')} to be named by source and externalId` });
+        if (!isLinkable(value.type)) ctx.addIssue({ code: 'custom', path: ['type'], message: `must be one of ${LINKABLE_TYPES.join(', ')} to be named by source and externalId` });
       } else if (value.name !== undefined) ctx.addIssue({ code: 'custom', path: ['name'], message: 'is only taken with source and externalId' });
     });
 }

@@ -5,34 +5,39 @@ import type { Db } from '../platform/db/schema.ts';
 import { iso } from '../platform/pagination.ts';
 import { presentRecord } from './present.ts';
 import { checkSchedule, type CreateJobInput, jobChange, type JobStatus, NO_DATE, type UpdateJobInput } from './records.ts';
-import { checkOwner, checkPeople, checkRefs, defined, emit, inTransaction, loadForChange, newRow, type RecordChange, type RecordChangeIn, refTo, saveChange } from './steps.ts';
+import { checkExternalRefs, checkOwner, checkPeople, checkRefs, defined, emit, inTransaction, loadForChange, newRow, type NewRecordIn, type RecordChange, type RecordChangeIn, refTo, saveChange } from './steps.ts';
 import * as store from './store.ts';
 
 // --- jobs -------------------------------------------------------------------
 
 export function createJob(deps: Deps, actor: Actor, input: CreateJobInput) {
-  return inTransaction(deps, async (trx, now) => {
-    await checkOwner(trx, actor.orgId, input.ownerId);
-    await checkPeople(trx, actor.orgId, 'technicianIds', input.technicianIds);
-    await checkRefs(trx, actor.orgId, [refTo('client', 'clientId', input.clientId)]);
-    checkSchedule(input.scheduledStart, input.scheduledEnd);
-    const row: store.JobRow = {
-      ...newRow(actor, input.ownerId, now),
-      title: input.title,
-      client_id: input.clientId,
-      address: input.address,
-      scheduled_start: input.scheduledStart,
-      scheduled_end: input.scheduledEnd,
-      start_sort: input.scheduledStart ?? NO_DATE,
-      status: input.status,
-      technician_ids: JSON.stringify(input.technicianIds),
-    };
-    await store.insertRecord(trx, 'job', row);
-    await emit(trx, actor, { type: 'job', id: row.id }, 'job.created', { title: row.title, clientId: row.client_id, status: row.status, ownerId: row.owner_id }, now);
-    const blank = { start: null, status: 'scheduled' as JobStatus };
-    await emitJobChange(trx, actor, row, jobChange(blank, { start: row.scheduled_start, status: input.status }), null, now);
-    return presentRecord('job', row);
-  });
+  return inTransaction(deps, (trx, now) => createJobIn(trx, { actor, input, now }));
+}
+
+/** Creates a job inside the caller's transaction (an upsert or an event about an outside job). */
+export async function createJobIn(trx: Db, { actor, input, now }: NewRecordIn<CreateJobInput>) {
+  await checkOwner(trx, actor.orgId, input.ownerId);
+  await checkPeople(trx, actor.orgId, 'technicianIds', input.technicianIds);
+  await checkRefs(trx, actor.orgId, [refTo('client', 'clientId', input.clientId)]);
+  checkSchedule(input.scheduledStart, input.scheduledEnd);
+  const base = newRow(actor, input.ownerId, now);
+  const row: store.JobRow = {
+    ...base,
+    external_refs: await checkExternalRefs(trx, actor.orgId, 'job', null, input.externalRefs),
+    title: input.title,
+    client_id: input.clientId,
+    address: input.address,
+    scheduled_start: input.scheduledStart,
+    scheduled_end: input.scheduledEnd,
+    start_sort: input.scheduledStart ?? NO_DATE,
+    status: input.status,
+    technician_ids: JSON.stringify(input.technicianIds),
+  };
+  await store.insertRecord(trx, 'job', row);
+  await emit(trx, actor, { type: 'job', id: row.id }, 'job.created', { title: row.title, clientId: row.client_id, status: row.status, ownerId: row.owner_id }, now);
+  const blank = { start: null, status: 'scheduled' as JobStatus };
+  await emitJobChange(trx, actor, row, jobChange(blank, { start: row.scheduled_start, status: input.status }), null, now);
+  return presentRecord('job', row);
 }
 
 export function updateJob(deps: Deps, actor: Actor, change: RecordChange<UpdateJobInput>) {
@@ -51,9 +56,10 @@ export async function changeJob(trx: Db, { actor, id, input, now, ifVersion }: R
   const start = input.scheduledStart !== undefined ? input.scheduledStart : row.scheduled_start;
   const end = input.scheduledEnd !== undefined ? input.scheduledEnd : row.scheduled_end;
   checkSchedule(start, end);
-  const { ownerId, clientId, scheduledStart, scheduledEnd, technicianIds, ...fields } = input;
+  const { ownerId, clientId, scheduledStart, scheduledEnd, technicianIds, externalRefs, ...fields } = input;
   const set = defined({
     ...fields,
+    external_refs: externalRefs && (await checkExternalRefs(trx, actor.orgId, 'job', id, externalRefs)),
     owner_id: ownerId,
     client_id: clientId,
     scheduled_start: scheduledStart,

@@ -8,6 +8,7 @@ import { iso } from '../platform/pagination.ts';
 import { presentRecord } from './present.ts';
 import { type CreateLeadInput, type CreatePipelineInput, DEFAULT_PIPELINE, type Stage, stageIn, type UpdateLeadInput, type UpdatePipelineInput } from './records.ts';
 import {
+  checkExternalRefs,
   checkOwner,
   checkRefs,
   defined,
@@ -96,8 +97,10 @@ export async function createLeadIn(trx: Db, { actor, input, now }: NewRecordIn<C
   await checkRefs(trx, actor.orgId, [refTo('contact', 'contactId', input.contactId)]);
   const pipeline = await pipelineFor(trx, actor, input.pipelineId, now);
   const stage = stageIn(JSON.parse(pipeline.stages) as Stage[], input.stage);
+  const base = newRow(actor, input.ownerId, now);
   const row: store.LeadRow = {
-    ...newRow(actor, input.ownerId, now),
+    ...base,
+    external_refs: await checkExternalRefs(trx, actor.orgId, 'lead', null, input.externalRefs),
     title: input.title,
     contact_id: input.contactId,
     pipeline_id: pipeline.id,
@@ -137,8 +140,9 @@ export async function changeLead(trx: Db, { actor, id, input, now, ifVersion }: 
     const current = await store.findRecord(trx, 'pipeline', actor.orgId, row.pipeline_id);
     stage = stageIn(current ? (JSON.parse(current.stages) as Stage[]) : [], input.stage);
   }
-  const { ownerId, contactId, pipelineId: _pipelineId, stage: _stage, ...fields } = input;
-  const set = defined({ ...fields, owner_id: ownerId, contact_id: contactId, pipeline_id: pipeline?.id, stage });
+  const { ownerId, contactId, pipelineId: _pipelineId, stage: _stage, externalRefs, ...fields } = input;
+  const external_refs = externalRefs && (await checkExternalRefs(trx, actor.orgId, 'lead', id, externalRefs));
+  const set = defined({ ...fields, owner_id: ownerId, contact_id: contactId, pipeline_id: pipeline?.id, stage, external_refs });
   const saved = await saveChange(trx, actor, 'lead', row, set, now);
   if (saved.fields.length === 0) return saved.row;
 

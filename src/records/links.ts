@@ -3,6 +3,7 @@
 import type { Db } from '../platform/db/schema.ts';
 import { type FieldError, Invalid, NotFound } from '../platform/errors.ts';
 import type { LinkableType, LinkSummary } from './records.ts';
+import { parseRefs } from './external.ts';
 import * as store from './store.ts';
 
 export interface RecordLink {
@@ -37,7 +38,7 @@ export async function linkSummaries(db: Db, orgId: string, links: RecordLink[]):
   const rows = await store.linkedRecords(db, orgId, links);
   return new Map(
     rows.map((r) => {
-      const summary: LinkSummary = { type: r.type as LinkableType, id: r.id, name: r.name, archived: r.archived_at !== null };
+      const summary: LinkSummary = { type: r.type as LinkableType, id: r.id, name: r.name, archived: r.archived_at !== null, externalRefs: parseRefs(r.external_refs) };
       if (r.phone) summary.phone = r.phone;
       if (r.address) summary.address = r.address;
       return [`${r.type}:${r.id}`, summary];

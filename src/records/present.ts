@@ -1,6 +1,7 @@
 // The API shapes of CRM records, written out field by field.
 import { iso } from '../platform/pagination.ts';
 import type { ClientView, ContactView, JobStatus, JobView, LeadView, PipelineView, RecordType, ServiceView, Stage } from './records.ts';
+import { parseRefs } from './external.ts';
 import type { AnyRow, ClientRow, ContactRow, JobRow, LeadRow, PipelineRow, RowOf, ServiceRow } from './store.ts';
 
 function base(row: AnyRow) {
@@ -15,11 +16,11 @@ function base(row: AnyRow) {
 }
 
 export function presentContact(row: ContactRow): ContactView {
-  return { ...base(row), name: row.name, phone: row.phone, email: row.email, address: row.address, notes: row.notes };
+  return { ...base(row), externalRefs: parseRefs(row.external_refs), name: row.name, phone: row.phone, email: row.email, address: row.address, notes: row.notes };
 }
 
 export function presentClient(row: ClientRow): ClientView {
-  return { ...base(row), name: row.name, contactIds: JSON.parse(row.contact_ids) as string[], address: row.address, notes: row.notes };
+  return { ...base(row), externalRefs: parseRefs(row.external_refs), name: row.name, contactIds: JSON.parse(row.contact_ids) as string[], address: row.address, notes: row.notes };
 }
 
 export function presentPipeline(row: PipelineRow): PipelineView {
@@ -27,12 +28,13 @@ export function presentPipeline(row: PipelineRow): PipelineView {
 }
 
 export function presentLead(row: LeadRow): LeadView {
-  return { ...base(row), title: row.title, contactId: row.contact_id, pipelineId: row.pipeline_id, stage: row.stage, value: row.value, source: row.source };
+  return { ...base(row), externalRefs: parseRefs(row.external_refs), title: row.title, contactId: row.contact_id, pipelineId: row.pipeline_id, stage: row.stage, value: row.value, source: row.source };
 }
 
 export function presentJob(row: JobRow): JobView {
   return {
     ...base(row),
+    externalRefs: parseRefs(row.external_refs),
     title: row.title,
     clientId: row.client_id,
     address: row.address,
@@ -46,6 +48,7 @@ export function presentJob(row: JobRow): JobView {
 export function presentService(row: ServiceRow): ServiceView {
   return {
     ...base(row),
+    externalRefs: parseRefs(row.external_refs),
     title: row.title,
     clientId: row.client_id,
     jobId: row.job_id,

@@ -40,6 +40,7 @@ function cursorAfter(cursor: string, sort: string, column: string): (string | nu
 
 function filterOf(actor: Actor, type: RecordType, query: RecordListQuery): store.RecordFilter {
   const filter: store.RecordFilter = { archived: query.archived, ownerId: query.owner, text: query.q, equals: {} };
+  if (query.externalRef) filter.externalRef = query.externalRef;
   const equals = (column: string, value: string | undefined) => {
     if (value !== undefined) filter.equals[column] = value;
   };

@@ -27,6 +27,49 @@ export const DEFAULT_PIPELINE = {
   ],
 };
 
+// --- references in other systems ----------------------------------------------
+
+export const externalSource = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be a short lower-case name, e.g. hubspot (letters, digits, _ or -)')
+  .describe('the other system, as a short lower-case name: hubspot, jobber, sheet');
+export const externalId = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200)
+  .regex(/^[^\s\p{Cc}](?:[^\p{Cc}]*[^\s\p{Cc}])?$/u, 'must not start or end with a space or hold control characters')
+  .describe("the record's id in that system");
+const externalUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http or https address' })
+  .max(2000)
+  .describe('a link to the record in that system, shown as "Open in …"');
+
+export const externalRef = z.strictObject({ source: externalSource, id: externalId, url: externalUrl.optional() });
+export type ExternalRef = z.infer<typeof externalRef>;
+
+export const externalRefs = z
+  .array(externalRef)
+  .max(20)
+  .refine((refs) => new Set(refs.map((r) => r.source)).size === refs.length, 'must not hold two references from one source')
+  .describe('the same record in other systems; one per source, and a source and id belong to one record of the type');
+
+export const externalRefView = z.object({ source: z.string(), id: z.string(), url: z.string().optional() });
+
+/** `?externalRef=source:id` (the id may itself hold colons). */
+export const externalRefFilter = z
+  .string()
+  .max(241)
+  .transform((value, ctx) => {
+    const colon = value.indexOf(':');
+    const parsed = colon > 0 ? { source: externalSource.safeParse(value.slice(0, colon)), id: externalId.safeParse(value.slice(colon + 1)) } : null;
+    if (!parsed || !parsed.source.success || !parsed.id.success) {
+      ctx.addIssue({ code: 'custom', message: 'must be source:id, e.g. hubspot:4711' });
+      return z.NEVER;
+    }
+    return { source: parsed.source.data, id: parsed.id.data };
+  })
+  .describe('the record carrying this reference: source:id, e.g. hubspot:4711');
+
 // --- fields ---------------------------------------------------------------
 
 const instant = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
@@ -51,6 +94,7 @@ const idList = (max: number) =>
     .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an id');
 
 export const createContactBody = z.strictObject({
+  externalRefs: externalRefs.default([]),
   name,
   phone: phone.nullable().default(null),
   email: emailAddress.nullable().default(null),
@@ -59,6 +103,7 @@ export const createContactBody = z.strictObject({
   ownerId: ref.optional(),
 });
 export const updateContactBody = z.strictObject({
+  externalRefs: externalRefs.optional(),
   name: name.optional(),
   phone: phone.nullable().optional(),
   email: emailAddress.nullable().optional(),
@@ -68,6 +113,7 @@ export const updateContactBody = z.strictObject({
 });
 
 export const createClientBody = z.strictObject({
+  externalRefs: externalRefs.default([]),
   name,
   contactIds: idList(50).default([]),
   address: address.nullable().default(null),
@@ -75,6 +121,7 @@ export const createClientBody = z.strictObject({
   ownerId: ref.optional(),
 });
 export const updateClientBody = z.strictObject({
+  externalRefs: externalRefs.optional(),
   name: name.optional(),
   contactIds: idList(50).optional(),
   address: address.nullable().optional(),
@@ -90,6 +137,7 @@ export const updatePipelineBody = z.strictObject({
 });
 
 export const createLeadBody = z.strictObject({
+  externalRefs: externalRefs.default([]),
   title: name,
   contactId: ref.nullable().default(null),
   pipelineId: ref.optional().describe("defaults to the organisation's default pipeline"),
@@ -99,6 +147,7 @@ export const createLeadBody = z.strictObject({
   ownerId: ref.optional(),
 });
 export const updateLeadBody = z.strictObject({
+  externalRefs: externalRefs.optional(),
   title: name.optional(),
   contactId: ref.nullable().optional(),
   pipelineId: ref.optional(),
@@ -109,6 +158,7 @@ export const updateLeadBody = z.strictObject({
 });
 
 export const createJobBody = z.strictObject({
+  externalRefs: externalRefs.default([]),
   title: name,
   clientId: ref.nullable().default(null),
   address: address.nullable().default(null),
@@ -119,6 +169,7 @@ export const createJobBody = z.strictObject({
   ownerId: ref.optional(),
 });
 export const updateJobBody = z.strictObject({
+  externalRefs: externalRefs.optional(),
   title: name.optional(),
   clientId: ref.nullable().optional(),
   address: address.nullable().optional(),
@@ -130,6 +181,7 @@ export const updateJobBody = z.strictObject({
 });
 
 export const createServiceBody = z.strictObject({
+  externalRefs: externalRefs.default([]),
   title: name,
   clientId: ref.nullable().default(null),
   jobId: ref.nullable().default(null),
@@ -138,6 +190,7 @@ export const createServiceBody = z.strictObject({
   ownerId: ref.optional(),
 });
 export const updateServiceBody = z.strictObject({
+  externalRefs: externalRefs.optional(),
   title: name.optional(),
   clientId: ref.nullable().optional(),
   jobId: ref.nullable().optional(),
@@ -185,16 +238,19 @@ function listQueryOf<T extends RecordType, E extends z.ZodRawShape>(type: T, ext
   });
 }
 
-export const contactListQuery = listQueryOf('contact', {});
-export const clientListQuery = listQueryOf('client', { contact: ref.optional().describe('clients with this contact') });
+const byRef = { externalRef: externalRefFilter.optional() };
+export const contactListQuery = listQueryOf('contact', { ...byRef });
+export const clientListQuery = listQueryOf('client', { ...byRef, contact: ref.optional().describe('clients with this contact') });
 export const pipelineListQuery = listQueryOf('pipeline', {});
 export const leadListQuery = listQueryOf('lead', {
+  ...byRef,
   pipeline: ref.optional(),
   stage: stageKey.optional(),
   contact: ref.optional(),
   source: source.optional(),
 });
 export const jobListQuery = listQueryOf('job', {
+  ...byRef,
   client: ref.optional(),
   status: z.enum(JOB_STATUSES).optional(),
   technician: ref.optional().describe('jobs this user works on; me for yourself'),
@@ -202,6 +258,7 @@ export const jobListQuery = listQueryOf('job', {
   scheduledBefore: instant.optional(),
 });
 export const serviceListQuery = listQueryOf('service', {
+  ...byRef,
   client: ref.optional(),
   job: ref.optional(),
   kind: z.enum(SERVICE_KINDS).optional(),
@@ -221,11 +278,12 @@ const base = {
   archivedAt: z.string().nullable(),
 };
 
-export const contactView = z.object({ ...base, name: z.string(), phone: z.string().nullable(), email: z.string().nullable(), address: z.string().nullable(), notes: z.string() });
-export const clientView = z.object({ ...base, name: z.string(), contactIds: z.array(z.string()), address: z.string().nullable(), notes: z.string() });
+export const contactView = z.object({ ...base, externalRefs: z.array(externalRefView), name: z.string(), phone: z.string().nullable(), email: z.string().nullable(), address: z.string().nullable(), notes: z.string() });
+export const clientView = z.object({ ...base, externalRefs: z.array(externalRefView), name: z.string(), contactIds: z.array(z.string()), address: z.string().nullable(), notes: z.string() });
 export const pipelineView = z.object({ ...base, name: z.string(), stages: z.array(z.object({ key: z.string(), name: z.string() })), isDefault: z.boolean() });
 export const leadView = z.object({
   ...base,
+  externalRefs: z.array(externalRefView),
   title: z.string(),
   contactId: z.string().nullable(),
   pipelineId: z.string(),
@@ -235,6 +293,7 @@ export const leadView = z.object({
 });
 export const jobView = z.object({
   ...base,
+  externalRefs: z.array(externalRefView),
   title: z.string(),
   clientId: z.string().nullable(),
   address: z.string().nullable(),
@@ -245,6 +304,7 @@ export const jobView = z.object({
 });
 export const serviceView = z.object({
   ...base,
+  externalRefs: z.array(externalRefView),
   title: z.string(),
   clientId: z.string().nullable(),
   jobId: z.string().nullable(),
@@ -262,6 +322,7 @@ export const linkSummary = z.object({
   phone: z.string().optional(),
   address: z.string().optional(),
   archived: z.boolean(),
+  externalRefs: z.array(externalRefView).describe('the record in other systems, so a receiver can match it to its own'),
 });
 
 export type ContactView = z.infer<typeof contactView>;

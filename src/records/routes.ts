@@ -42,6 +42,8 @@ import { archiveRecord, restoreRecord } from './archive.ts';
 import * as jobs from './jobs.ts';
 import * as leads from './leads.ts';
 import * as parties from './parties.ts';
+import { upsertByReference } from './byReference.ts';
+import { externalParams } from './external.ts';
 import { getRecord, listRecords } from './reads.ts';
 import type { RecordChange } from './steps.ts';
 import * as services from './services.ts';
@@ -132,6 +134,8 @@ function registerRecord(app: FastifyInstance, deps: Deps, spec: RecordRoutes, ta
   }, async (request, reply) =>
     withEtag(reply, await spec.update(deps, callerOf(request), { id: request.params.id, input: request.body as never, ifVersion: ifMatchVersion(request) })));
 
+  if (type !== 'pipeline') registerUpsert(app, deps, spec, type);
+
   r.delete(`${base}/:id`, {
     schema: {
       tags,
@@ -144,4 +148,29 @@ function registerRecord(app: FastifyInstance, deps: Deps, spec: RecordRoutes, ta
   r.post(`${base}/:id/restore`, {
     schema: { tags, summary: `Bring an archived ${type} back (managers)`, params: idParams, response: { 200: view, ...problems(403, 404, 412) } },
   }, async (request, reply) => withEtag(reply, await restoreRecord(deps, callerOf(request), { type, id: request.params.id, ifVersion: ifMatchVersion(request) })));
+}
+
+/** The fields a request body sent, read before validation fills in defaults (an upsert changes only these). */
+const SENT = Symbol('sent fields');
+
+function registerUpsert(app: FastifyInstance, deps: Deps, spec: RecordRoutes, type: LinkableType): void {
+  const r = typed(app);
+  r.put(`/api/v1/${spec.plural}/external/:source/:id`, {
+    schema: {
+      tags: ['records'],
+      summary: `Create or update the ${type} carrying your system's id (source, e.g. hubspot, and id): 201 when created, 200 when updated — only the fields sent change, and the same body again changes nothing. Takes the same body as create; If-Match refuses a stale write (412)`,
+      params: externalParams,
+      body: spec.createBody,
+      response: { 200: spec.view, 201: spec.view, ...problems(403, 404, 409, 412) },
+    },
+    preValidation: async (request) => {
+      const body = request.body;
+      (request as unknown as Record<symbol, string[]>)[SENT] = body && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body) : [];
+    },
+  }, async (request, reply) => {
+    const sent = (request as unknown as Record<symbol, string[]>)[SENT] ?? [];
+    const ref = { source: request.params.source, id: request.params.id };
+    const { record, created } = await upsertByReference(deps, callerOf(request), { type, ref, input: request.body as Record<string, unknown>, sent, ifVersion: ifMatchVersion(request) });
+    return reply.code(created ? 201 : 200).send(withEtag(reply, record));
+  });
 }

@@ -6,30 +6,35 @@ import { appendEvent } from '../platform/outbox.ts';
 import { iso } from '../platform/pagination.ts';
 import { presentRecord } from './present.ts';
 import { type CreateServiceInput, NO_DATE, type UpdateServiceInput } from './records.ts';
-import { checkOwner, checkRefs, defined, emit, inTransaction, loadForChange, newRow, type RecordChange, type RecordChangeIn, refTo, saveChange } from './steps.ts';
+import { checkExternalRefs, checkOwner, checkRefs, defined, emit, inTransaction, loadForChange, newRow, type NewRecordIn, type RecordChange, type RecordChangeIn, refTo, saveChange } from './steps.ts';
 import * as store from './store.ts';
 
 // --- services ---------------------------------------------------------------
 
 export function createService(deps: Deps, actor: Actor, input: CreateServiceInput) {
-  return inTransaction(deps, async (trx, now) => {
-    await checkOwner(trx, actor.orgId, input.ownerId);
-    await checkRefs(trx, actor.orgId, [refTo('client', 'clientId', input.clientId), refTo('job', 'jobId', input.jobId)]);
-    const row: store.ServiceRow = {
-      ...newRow(actor, input.ownerId, now),
-      title: input.title,
-      client_id: input.clientId,
-      job_id: input.jobId,
-      kind: input.kind,
-      next_due_at: input.nextDueAt,
-      due_sort: input.nextDueAt ?? NO_DATE,
-      due_signalled_for: null,
-    };
-    await store.insertRecord(trx, 'service', row);
-    await emit(trx, actor, { type: 'service', id: row.id }, 'service.created', { title: row.title, kind: row.kind, clientId: row.client_id, nextDueAt: iso(row.next_due_at), ownerId: row.owner_id }, now);
-    await signalIfDue(trx, actor, row, now);
-    return presentRecord('service', row);
-  });
+  return inTransaction(deps, (trx, now) => createServiceIn(trx, { actor, input, now }));
+}
+
+/** Creates a service inside the caller's transaction (an upsert or an event about an outside service). */
+export async function createServiceIn(trx: Db, { actor, input, now }: NewRecordIn<CreateServiceInput>) {
+  await checkOwner(trx, actor.orgId, input.ownerId);
+  await checkRefs(trx, actor.orgId, [refTo('client', 'clientId', input.clientId), refTo('job', 'jobId', input.jobId)]);
+  const base = newRow(actor, input.ownerId, now);
+  const row: store.ServiceRow = {
+    ...base,
+    external_refs: await checkExternalRefs(trx, actor.orgId, 'service', null, input.externalRefs),
+    title: input.title,
+    client_id: input.clientId,
+    job_id: input.jobId,
+    kind: input.kind,
+    next_due_at: input.nextDueAt,
+    due_sort: input.nextDueAt ?? NO_DATE,
+    due_signalled_for: null,
+  };
+  await store.insertRecord(trx, 'service', row);
+  await emit(trx, actor, { type: 'service', id: row.id }, 'service.created', { title: row.title, kind: row.kind, clientId: row.client_id, nextDueAt: iso(row.next_due_at), ownerId: row.owner_id }, now);
+  await signalIfDue(trx, actor, row, now);
+  return presentRecord('service', row);
 }
 
 export function updateService(deps: Deps, actor: Actor, change: RecordChange<UpdateServiceInput>) {
@@ -40,9 +45,10 @@ export async function changeService(trx: Db, { actor, id, input, now, ifVersion 
   const row = await loadForChange(trx, actor, 'service', id, ifVersion);
   await checkOwner(trx, actor.orgId, input.ownerId);
   await checkRefs(trx, actor.orgId, [refTo('client', 'clientId', input.clientId, row.client_id), refTo('job', 'jobId', input.jobId, row.job_id)]);
-  const { ownerId, clientId, jobId, nextDueAt, ...fields } = input;
+  const { ownerId, clientId, jobId, nextDueAt, externalRefs, ...fields } = input;
   const set = defined({
     ...fields,
+    external_refs: externalRefs && (await checkExternalRefs(trx, actor.orgId, 'service', id, externalRefs)),
     owner_id: ownerId,
     client_id: clientId,
     job_id: jobId,

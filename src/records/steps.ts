@@ -10,7 +10,7 @@ import { roleAtLeast } from '../people/person.ts';
 import { checkAssignable } from '../people/service.ts';
 import './events.ts';
 import { presentRecord } from './present.ts';
-import type { RecordType } from './records.ts';
+import type { ExternalRef, LinkableType, RecordType } from './records.ts';
 import * as store from './store.ts';
 
 const LABEL: Record<RecordType, string> = { contact: 'Contact', client: 'Client', pipeline: 'Pipeline', lead: 'Lead', job: 'Job', service: 'Service' };
@@ -104,6 +104,22 @@ export async function checkRefs(trx: Db, orgId: string, refs: Ref[]): Promise<vo
   }
   if (missing.length > 0) throw new NotFound('Referenced record', missing);
   if (archived.length > 0) throw new Invalid(archived.map((e) => `${e.path}: ${e.message}`).join('; '), archived);
+}
+
+/**
+ * The references in other systems a record is to carry, as its JSON column:
+ * none may be on another record of the type in this organisation (409 naming
+ * externalRefs.N). A race past this check ends on the unique index instead.
+ */
+export async function checkExternalRefs(trx: Db, orgId: string, type: LinkableType, recordId: string | null, refs: ExternalRef[]): Promise<string> {
+  const owners = await store.externalRefOwners(trx, orgId, type, refs);
+  const taken: FieldError[] = [];
+  for (const [i, ref] of refs.entries()) {
+    const owner = owners.find((o) => o.source === ref.source && o.external_id === ref.id);
+    if (owner && owner.record_id !== recordId) taken.push({ path: `externalRefs.${i}`, message: `${ref.source} ${ref.id} is already on another ${type}` });
+  }
+  if (taken.length > 0) throw new Conflict(`Another ${type} already carries this reference`, taken);
+  return JSON.stringify(refs);
 }
 
 /** Loads a live record for a change, honouring If-Match. */

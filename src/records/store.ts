@@ -3,6 +3,7 @@
 // set of queries serves all six; what differs per type is named in the maps below.
 import { type Insertable, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import { QueryShapes } from '../platform/db/database.ts';
+import { lockRows } from '../platform/db/dialect.ts';
 import type {
   ClientsTable,
   ContactsTable,
@@ -74,13 +75,21 @@ export function sortColumn(sort: string): { column: string; descending: boolean 
   return { column: SORT_COLUMN[sort.replace('-', '')]!, descending };
 }
 
+/** Inserts a record, and the rows that find it by its references in other systems. */
 export async function insertRecord<T extends RecordType>(db: Db, type: T, row: RowOf[T]): Promise<void> {
   await db.insertInto(tableOf(type)).values(row as never).execute();
+  const refs = (row as { external_refs?: string }).external_refs;
+  if (refs !== undefined) await insertExternalRefs(db, type, row, refs, row.created_at);
 }
 
 export async function findRecord<T extends RecordType>(db: Db, type: T, orgId: string, id: string): Promise<RowOf[T] | undefined> {
   const row = await db.selectFrom(tableOf(type)).selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
   return row as RowOf[T] | undefined;
+}
+
+/** Holds the record until the transaction ends, so writes that did not read it first (an upsert) take turns. */
+export async function lockRecord(db: Db, type: RecordType, orgId: string, id: string): Promise<void> {
+  await lockRows(db, db.selectFrom(tableOf(type)).select('id').where('org_id', '=', orgId).where('id', '=', id)).execute();
 }
 
 /** Writes the change only if nobody changed the record since `version` was read. */
@@ -92,7 +101,13 @@ export async function updateRecord<T extends RecordType>(db: Db, type: T, orgId:
     .where('id', '=', id)
     .where('version', '=', version)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  if (Number(result.numUpdatedRows) !== 1) return false;
+  const refs = (set as { external_refs?: string }).external_refs;
+  if (refs !== undefined) {
+    await db.deleteFrom('external_refs').where('org_id', '=', orgId).where('record_type', '=', type).where('record_id', '=', id).execute();
+    await insertExternalRefs(db, type, { id, org_id: orgId }, refs, (set as { updated_at?: number }).updated_at ?? 0);
+  }
+  return true;
 }
 
 /** id → archived, for those of `ids` that exist in this organisation. */
@@ -117,6 +132,8 @@ export interface RecordFilter {
   /** A JSON id array column that must contain this id (a job's technicians, a client's contacts). */
   contains?: { column: string; id: string };
   range?: { column: string; after?: number; before?: number };
+  /** The record carrying this reference in another system. */
+  externalRef?: { source: string; id: string };
 }
 
 export function listRecords<T extends RecordType>(
@@ -135,6 +152,10 @@ export function listRecords<T extends RecordType>(
   if (filter.contains) {
     const pattern = `%${escapeLike(JSON.stringify(filter.contains.id))}%`;
     query = query.where(sql<boolean>`${sql.ref(filter.contains.column)} like ${pattern} escape '\\'`);
+  }
+  if (filter.externalRef) {
+    const { source, id } = filter.externalRef;
+    query = query.where('id', 'in', refOwner(db, orgId, type, source, id));
   }
   if (filter.range?.after !== undefined) query = query.where(sql.ref(filter.range.column), '>=', filter.range.after);
   if (filter.range?.before !== undefined) query = query.where(sql.ref(filter.range.column), '<', filter.range.before);
@@ -161,6 +182,8 @@ export interface SummaryRow {
   phone: string | null;
   address: string | null;
   archived_at: number | null;
+  /** JSON: the record's references in other systems. */
+  external_refs: string;
 }
 
 /**
@@ -179,13 +202,13 @@ export async function linkedRecords(db: Db, orgId: string, links: { type: Linkab
     if (contacts.length) {
       branches.push(
         db.selectFrom('contacts').where('org_id', '=', orgId).where('id', 'in', contacts)
-          .select([sql.lit('contact').as('type'), 'id', 'name', 'phone', 'address', 'archived_at']),
+          .select([sql.lit('contact').as('type'), 'id', 'name', 'phone', 'address', 'archived_at', 'external_refs']),
       );
     }
     if (clients.length) {
       branches.push(
         db.selectFrom('clients').where('org_id', '=', orgId).where('id', 'in', clients)
-          .select([sql.lit('client').as('type'), 'id', 'name', none.as('phone'), 'address', 'archived_at']),
+          .select([sql.lit('client').as('type'), 'id', 'name', none.as('phone'), 'address', 'archived_at', 'external_refs']),
       );
     }
     if (leads.length) {
@@ -193,13 +216,13 @@ export async function linkedRecords(db: Db, orgId: string, links: { type: Linkab
         db.selectFrom('leads')
           .leftJoin('contacts', (join) => join.onRef('contacts.id', '=', 'leads.contact_id').on('contacts.org_id', '=', orgId))
           .where('leads.org_id', '=', orgId).where('leads.id', 'in', leads)
-          .select([sql.lit('lead').as('type'), 'leads.id', 'leads.title as name', 'contacts.phone', 'contacts.address', 'leads.archived_at']),
+          .select([sql.lit('lead').as('type'), 'leads.id', 'leads.title as name', 'contacts.phone', 'contacts.address', 'leads.archived_at', 'leads.external_refs']),
       );
     }
     if (jobs.length) {
       branches.push(
         db.selectFrom('jobs').where('org_id', '=', orgId).where('id', 'in', jobs)
-          .select([sql.lit('job').as('type'), 'id', 'title as name', none.as('phone'), 'address', 'archived_at']),
+          .select([sql.lit('job').as('type'), 'id', 'title as name', none.as('phone'), 'address', 'archived_at', 'external_refs']),
       );
     }
     if (services.length) {
@@ -207,10 +230,10 @@ export async function linkedRecords(db: Db, orgId: string, links: { type: Linkab
         db.selectFrom('services')
           .leftJoin('clients', (join) => join.onRef('clients.id', '=', 'services.client_id').on('clients.org_id', '=', orgId))
           .where('services.org_id', '=', orgId).where('services.id', 'in', services)
-          .select([sql.lit('service').as('type'), 'services.id', 'services.title as name', none.as('phone'), 'clients.address', 'services.archived_at']),
+          .select([sql.lit('service').as('type'), 'services.id', 'services.title as name', none.as('phone'), 'clients.address', 'services.archived_at', 'services.external_refs']),
       );
     }
-    // Each branch selects the same six columns; Kysely is told so, so it lets them be unioned.
+    // Each branch selects the same seven columns; Kysely is told so, so it lets them be unioned.
     const [first, ...rest] = branches as unknown as SelectQueryBuilder<Database, 'contacts', SummaryRow>[];
     let query = first!;
     for (const branch of rest) query = query.unionAll(branch);
@@ -292,4 +315,40 @@ export function servicesComingDue(db: Db, now: number, limit: number) {
 
 export async function markServiceSignalled(db: Db, orgId: string, id: string, dueAt: number): Promise<void> {
   await db.updateTable('services').set({ due_signalled_for: dueAt }).where('org_id', '=', orgId).where('id', '=', id).execute();
+}
+
+// --- references in other systems ---------------------------------------------
+
+function refOwner(db: Db, orgId: string, type: RecordType, source: string, externalId: string) {
+  return db
+    .selectFrom('external_refs')
+    .select('record_id')
+    .where('org_id', '=', orgId)
+    .where('record_type', '=', type)
+    .where('source', '=', source)
+    .where('external_id', '=', externalId);
+}
+
+/** The id of the record of this type that carries the reference, in this organisation. */
+export async function findByExternalRef(db: Db, orgId: string, type: LinkableType, source: string, externalId: string): Promise<string | undefined> {
+  return (await refOwner(db, orgId, type, source, externalId).executeTakeFirst())?.record_id;
+}
+
+/** Which records of the type carry which of these references (source and id), in this organisation. */
+export async function externalRefOwners(db: Db, orgId: string, type: LinkableType, refs: { source: string; id: string }[]): Promise<{ source: string; external_id: string; record_id: string }[]> {
+  if (refs.length === 0) return [];
+  return db
+    .selectFrom('external_refs')
+    .select(['source', 'external_id', 'record_id'])
+    .where('org_id', '=', orgId)
+    .where('record_type', '=', type)
+    .where((eb) => eb.or(refs.map((r) => eb.and([eb('source', '=', r.source), eb('external_id', '=', r.id)]))))
+    .execute();
+}
+
+async function insertExternalRefs(db: Db, type: RecordType, record: { id: string; org_id: string }, json: string, now: number): Promise<void> {
+  const refs = JSON.parse(json) as { source: string; id: string; url?: string }[];
+  if (refs.length === 0) return;
+  const rows = refs.map((r) => ({ org_id: record.org_id, record_type: type, source: r.source, external_id: r.id, record_id: record.id, url: r.url ?? null, created_at: now }));
+  await db.insertInto('external_refs').values(rows).execute();
 }

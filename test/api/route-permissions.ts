@@ -74,6 +74,10 @@ function records(plural: string, create: () => unknown, writers: Allowed = 'memb
     [`PATCH /api/v1/${plural}/:id`]: { allowed: writers, request: async (kit) => ({ path: `/api/v1/${plural}/${(await one(kit)).id}`, body: {} }) },
     [`DELETE /api/v1/${plural}/:id`]: { allowed: 'manager', request: async (kit) => ({ path: `/api/v1/${plural}/${(await one(kit)).id}` }) },
     [`POST /api/v1/${plural}/:id/restore`]: { allowed: 'manager', request: async (kit) => ({ path: `/api/v1/${plural}/${(await archived(kit, plural, create())).id}/restore` }) },
+    ...(plural === 'pipelines' ? {} : {
+      // The path is the caller's own system's id, not a record of one organisation: another organisation's PUT makes its own record (external-refs.test.ts).
+      [`PUT /api/v1/${plural}/external/:source/:id`]: { allowed: writers, shared: true, request: () => ({ path: `/api/v1/${plural}/external/matrix/${unique()}`, body: create() }) },
+    }),
   };
 }
 

@@ -21,6 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import SqliteDatabase from 'better-sqlite3';
 import { ruleBody } from '../src/automation/rule.ts';
+import { postEvents } from '../src/automation/inbound.ts';
 import * as automation from '../src/automation/service.ts';
 import { dueTimers, explainDueScan } from '../src/automation/store.ts';
 import { ManualClock } from '../src/platform/clock.ts';
@@ -56,8 +57,8 @@ async function eventThroughput() {
   const owner = await signup(deps, { orgName: 'Bench Plumbing', timezone: 'Europe/London', name: 'Owner', email: 'bench@example.test', password: 'a long enough password' }, { sessionTtlMs: 3600_000 });
   const actor = { userId: owner.user.id, orgId: owner.org.id, role: 'owner' as const };
   await addRules(deps, actor);
-  const inputs = Array.from({ length: EVENTS }, (_, i) => ({ type: 'invoice.overdue', subject: { type: 'invoice', id: `inv-${i}` }, data: { number: String(i), amount: i % 10 === 0 ? 1000 : 100 } }));
-  for (let i = 0; i < inputs.length; i += 500) await automation.postEvents(deps, actor, inputs.slice(i, i + 500));
+  const inputs = Array.from({ length: EVENTS }, (_, i) => ({ type: 'invoice.overdue', subject: { type: 'invoice', id: `inv-${i}` }, data: { number: String(i), amount: i % 10 === 0 ? 1000 : 100 }, links: [] }));
+  for (let i = 0; i < inputs.length; i += 500) await postEvents(deps, actor, inputs.slice(i, i + 500));
   const started = performance.now();
   const cpu = process.cpuUsage();
   const drained = await server.automation.drain(100_000);

@@ -72,12 +72,24 @@ export async function runAction(ctx: RunContext, action: Action, index: number):
 
 // --- create_task ------------------------------------------------------------
 
-/** The records a created task belongs to: the subject when it is a CRM record, the subject task's links when it is a task. */
+/**
+ * The records a created task belongs to: the subject when it is a CRM record,
+ * the subject task's links when it is a task, and the records the event names
+ * besides its subject (an integration's links).
+ */
 function linksFor(ctx: RunContext): Link[] {
   const { subject } = ctx.event;
-  if ((LINK_TYPES as readonly string[]).includes(subject.type)) return [{ type: subject.type as Link['type'], id: subject.id }];
-  if (subject.type === 'task' && ctx.scope.record) return ((ctx.scope.record.links as Link[] | undefined) ?? []).map((l) => ({ type: l.type, id: l.id }));
-  return [];
+  const isRecord = (s: { type: string }) => (LINK_TYPES as readonly string[]).includes(s.type);
+  let links: Link[] = [];
+  if (isRecord(subject)) links = [{ type: subject.type as Link['type'], id: subject.id }];
+  else if (subject.type === 'task' && ctx.scope.record) links = ((ctx.scope.record.links as Link[] | undefined) ?? []).map((l) => ({ type: l.type, id: l.id }));
+  const seen = new Set(links.map((l) => `${l.type}:${l.id}`));
+  for (const link of ctx.event.links ?? []) {
+    if (!isRecord(link) || seen.has(`${link.type}:${link.id}`)) continue;
+    seen.add(`${link.type}:${link.id}`);
+    links.push({ type: link.type as Link['type'], id: link.id });
+  }
+  return links;
 }
 
 async function createTask(ctx: RunContext, action: CreateTaskAction, index: number): Promise<void> {

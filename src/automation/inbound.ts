@@ -103,7 +103,8 @@ export async function postEvents(deps: Deps, actor: Actor, inputs: ExternalEvent
 async function resolveEvent(trx: Db, actor: Actor, input: ExternalEventInput, path: string, now: number): Promise<{ subject: Subject; links: Subject[] }> {
   const refs: RecordRefInput[] = [input.subject, ...input.links];
   const paths = [`${path}subject`, ...input.links.map((_, i) => `${path}links.${i}`)];
-  const resolved = await resolveRecordRefs(trx, { actor, now, refs, paths, data: input.data });
+  // The subject may be anything the sender names (invoice 42); only links must be records here.
+  const resolved = await resolveRecordRefs(trx, { actor, now, refs, paths, data: input.data, checkIds: (i) => i > 0 });
   const [subject, ...links] = resolved;
   return { subject: subject!, links };
 }

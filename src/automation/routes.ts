@@ -6,21 +6,11 @@ import { typed } from '../platform/http/app.ts';
 import { callerOf } from '../platform/http/auth.ts';
 import { ifMatchVersion, withEtag } from '../platform/http/etag.ts';
 import { idParams, pageOfSchema, pageQuery, problems } from '../platform/http/schemas.ts';
-import { eventType } from '../events.ts';
 import { ruleBody, ruleView, RUN_OUTCOMES, runView, updateRuleBody } from './rule.ts';
 import { dryRun } from './dryRun.ts';
+import { eventBody, eventView, postEvent, postEvents } from './inbound.ts';
 import { installPlaybook, listPlaybooks } from './playbookInstall.ts';
 import * as automation from './service.ts';
-
-const eventBody = z.strictObject({
-  id: z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'may only hold letters, digits, . _ : -').optional().describe('your id for the event: posting the same id again changes nothing'),
-  type: eventType,
-  subject: z.strictObject({ type: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a lower-case name, e.g. invoice'), id: z.string().min(1).max(100) }),
-  data: z.record(z.string(), z.unknown()).default({}).refine((d) => JSON.stringify(d).length <= 64_000, 'must be at most 64 kB of JSON'),
-  occurredAt: z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)).optional(),
-});
-
-const eventView = z.object({ id: z.string(), type: z.string(), subject: z.object({ type: z.string(), id: z.string() }), data: z.record(z.string(), z.unknown()), occurredAt: z.string() });
 
 const runsQuery = pageQuery.extend({
   ruleId: z.string().min(1).max(100).optional(),
@@ -118,9 +108,9 @@ export function automationRoutes(app: FastifyInstance, deps: Deps, hooks: { wake
   }, async (request) => installPlaybook(deps, callerOf(request), { key: request.params.key, ...request.body }));
 
   r.post('/api/v1/events', {
-    schema: { tags: ['automation'], summary: 'An event from another system (invoice.overdue, call.missed, …) for the rules; idempotent on its id', body: eventBody, response: { 202: eventView, ...problems(403, 409) } },
+    schema: { tags: ['automation'], summary: 'An event from another system (invoice.overdue, call.missed, …) for the rules; idempotent on its id. Its subject and links may name a CRM record by your own id (source, externalId): a record not seen before is created light', body: eventBody, response: { 202: eventView, ...problems(403, 409) } },
   }, async (request, reply) => {
-    const { event, created } = await automation.postEvent(deps, callerOf(request), request.body);
+    const { event, created } = await postEvent(deps, callerOf(request), request.body);
     if (created) hooks.wake();
     return reply.code(202).send(event);
   });
@@ -133,7 +123,7 @@ export function automationRoutes(app: FastifyInstance, deps: Deps, hooks: { wake
       response: { 202: z.object({ ids: z.array(z.string()), created: z.number() }), ...problems(403, 409) },
     },
   }, async (request, reply) => {
-    const result = await automation.postEvents(deps, callerOf(request), request.body.events);
+    const result = await postEvents(deps, callerOf(request), request.body.events);
     if (result.created > 0) hooks.wake();
     return reply.code(202).send(result);
   });

@@ -1,11 +1,10 @@
-// Use cases of automation: rules (managers and above), the run log, and events
-// an integration posts. Dry runs and playbooks have files of their own.
+// Use cases of automation: rules (managers and above) and the run log. Dry
+// runs, playbooks and events an integration posts (inbound.ts) have files of their own.
 import type { Actor, Deps } from '../platform/context.ts';
-import { isUniqueViolation } from '../platform/db/database.ts';
 import type { Db } from '../platform/db/schema.ts';
-import { Conflict, Invalid, NotFound, Stale } from '../platform/errors.ts';
+import { Invalid, NotFound, Stale } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
-import { appendEvent, countPendingEvents, eventIdTaken, eventOwners, findEvent, type StoredEvent } from '../platform/outbox.ts';
+import { countPendingEvents } from '../platform/outbox.ts';
 import { decodeCursor, encodeCursor, iso, pageOf } from '../platform/pagination.ts';
 import { recordAudit } from '../audit/service.ts';
 import * as notifications from '../notifications/service.ts';
@@ -230,72 +229,4 @@ export async function listNotices(deps: Deps, actor: Actor, page: { limit: numbe
     }),
     nextCursor,
   };
-}
-
-// --- events from outside ----------------------------------------------------
-
-export interface ExternalEventInput {
-  id?: string;
-  type: string;
-  subject: { type: string; id: string };
-  data: Record<string, unknown>;
-  occurredAt?: number;
-}
-
-export function presentEvent(event: StoredEvent) {
-  return { id: event.id, type: event.type, subject: event.subject, data: event.data, occurredAt: iso(event.occurredAt) };
-}
-
-/** Records an integration's event for the rules. Idempotent on its id: the same id again is the same event, not a second one. */
-export async function postEvent(deps: Deps, actor: Actor, input: ExternalEventInput) {
-  requireManager(actor);
-  if (input.type.startsWith('task.')) throw Invalid.field('type', 'task events come from Finishline\'s own tasks; post your own kind of event, e.g. invoice.overdue');
-  if (input.id) {
-    const existing = await findEvent(deps.db, actor.orgId, input.id);
-    if (existing) return { event: presentEvent(existing), created: false };
-    if (await eventIdTaken(deps.db, input.id)) throw new Conflict('This event id is already used; send a different id', [{ path: 'id', message: 'is already used' }]);
-  }
-  const now = deps.clock.now();
-  const occurredAt = input.occurredAt ?? now;
-  if (occurredAt > now + 5 * 60_000) throw Invalid.field('occurredAt', 'must not be in the future');
-  try {
-    const id = await appendEvent(deps.db, { id: input.id, orgId: actor.orgId, type: input.type, subject: input.subject, data: input.data, actorId: actor.userId, occurredAt });
-    return { event: { id, type: input.type, subject: input.subject, data: input.data, occurredAt: iso(occurredAt) }, created: true };
-  } catch (error) {
-    if (!isUniqueViolation(error) || !input.id) throw error;
-    const existing = await findEvent(deps.db, actor.orgId, input.id);
-    if (!existing) throw new Conflict('This event id is already used; send a different id', [{ path: 'id', message: 'is already used' }]);
-    return { event: presentEvent(existing), created: false };
-  }
-}
-
-/**
- * Many events in one transaction (an integration catching up): each is
- * idempotent on its id like a single post; an id another organisation used is
- * a 409 naming it, and then none of the batch is recorded.
- */
-export async function postEvents(deps: Deps, actor: Actor, inputs: ExternalEventInput[]) {
-  requireManager(actor);
-  const errors = inputs.flatMap((e, i) => (e.type.startsWith('task.') ? [{ path: `events.${i}.type`, message: 'task events come from Finishline\'s own tasks' }] : []));
-  if (errors.length > 0) throw new Invalid('Task events cannot be posted', errors);
-  const now = deps.clock.now();
-  return deps.db.transaction().execute(async (trx) => {
-    const owners = await eventOwners(trx, inputs.flatMap((e) => (e.id ? [e.id] : [])));
-    const taken = inputs.flatMap((e, i) => (e.id && owners.has(e.id) && owners.get(e.id) !== actor.orgId ? [{ path: `events.${i}.id`, message: 'is already used' }] : []));
-    if (taken.length > 0) throw new Conflict('Some event ids are already used; send different ids', taken);
-    let created = 0;
-    const ids: string[] = [];
-    for (const input of inputs) {
-      if (input.id && owners.has(input.id)) {
-        ids.push(input.id);
-        continue;
-      }
-      const occurredAt = input.occurredAt ?? now;
-      const id = await appendEvent(trx, { id: input.id, orgId: actor.orgId, type: input.type, subject: input.subject, data: input.data, actorId: actor.userId, occurredAt });
-      if (input.id) owners.set(input.id, actor.orgId);
-      ids.push(id);
-      created++;
-    }
-    return { ids, created };
-  });
 }

@@ -34,7 +34,7 @@ export function presentTask(
     dueAt: iso(row.due_at),
     assigneeId: row.assignee_id,
     teamId: row.team_id,
-    links: links.map((l) => summaries.get(linkKey(l)) ?? { ...l, name: null, archived: false }),
+    links: links.map((l) => summaries.get(linkKey(l)) ?? { ...l, name: null, archived: false, externalRefs: [] }),
     checklist: jsonList<ChecklistItem>(row.checklist),
     waitingOn: row.waiting_on,
     blockedReason: row.blocked_reason,

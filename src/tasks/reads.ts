@@ -6,6 +6,8 @@ import type { Db } from '../platform/db/schema.ts';
 import { Invalid } from '../platform/errors.ts';
 import { decodeCursor, encodeCursor, pageOf } from '../platform/pagination.ts';
 import * as people from '../people/service.ts';
+import { linkKey, linkSummaries } from '../records/service.ts';
+import type { LinkSummary } from '../records/records.ts';
 import { presentTask, presentTasks } from './present.ts';
 import * as store from './store.ts';
 import { type CountsQuery, isFinal, type Link, type ListQuery, NO_DUE_DATE, type Priority, type Status, STATUSES, type TaskView } from './task.ts';
@@ -106,4 +108,13 @@ export async function directory(deps: Deps, actor: Actor): Promise<Map<string, s
     } while (cursor);
   }
   return names;
+}
+
+/** The records a task links to, as its list shows them (names, external references), or undefined when it is gone. */
+export async function taskLinks(db: Db, orgId: string, id: string): Promise<LinkSummary[] | undefined> {
+  const row = await store.findTask(db, orgId, id);
+  if (!row) return undefined;
+  const links = JSON.parse(row.links) as Link[];
+  const summaries = await linkSummaries(db, orgId, links);
+  return links.map((l) => summaries.get(linkKey(l)) ?? { ...l, name: null, archived: false, externalRefs: [] });
 }

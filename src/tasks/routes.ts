@@ -12,7 +12,7 @@ import * as bulk from './bulk.ts';
 import * as comments from './comments.ts';
 import * as reads from './reads.ts';
 import * as tasks from './service.ts';
-import { bulkBody, bulkView, commentBody, commentView, countsQuery, countsView, createTaskBody, historyView, listQuery, type TaskView, taskView, updateTaskBody } from './task.ts';
+import { bulkBody, bulkView, commentBody, commentView, countsQuery, countsView, createTaskRequest, historyView, listQuery, type TaskView, taskView, updateTaskRequest } from './task.ts';
 
 const LINK_WORD = { contact: 'Contact', client: 'Client', lead: 'Lead', job: 'Job', service: 'Service' } as const;
 
@@ -69,7 +69,7 @@ export function taskRoutes(app: FastifyInstance, deps: Deps, files: { sweepSoon(
   }, async (request) => reads.countTasks(deps, callerOf(request), request.query));
 
   r.post('/api/v1/tasks', {
-    schema: { tags: ['tasks'], summary: 'Create a task', body: createTaskBody, response: { 201: taskView, ...problems(403, 404, 409) } },
+    schema: { tags: ['tasks'], summary: 'Create a task', body: createTaskRequest, response: { 201: taskView, ...problems(403, 404, 409) } },
   }, async (request, reply) => {
     const caller = callerOf(request);
     const task = await tasks.createTask(deps, caller, request.body, { kind: caller.tokenKind === 'api' ? 'api' : 'manual' });
@@ -100,7 +100,7 @@ export function taskRoutes(app: FastifyInstance, deps: Deps, files: { sweepSoon(
       tags: ['tasks'],
       summary: 'Change a task; send If-Match with its ETag to refuse a stale write (412)',
       params: taskParams,
-      body: updateTaskBody,
+      body: updateTaskRequest,
       response: { 200: taskView, ...problems(403, 404, 409, 412) },
     },
   }, async (request, reply) =>

@@ -11,7 +11,7 @@ import { appendEvent } from '../platform/outbox.ts';
 import { iso } from '../platform/pagination.ts';
 import { checkAssignable, orgTimezone, takeTaskNumber } from '../people/service.ts';
 import { roleAtLeast } from '../people/person.ts';
-import { checkLinks, linkKey, linkSummaries } from '../records/service.ts';
+import { checkLinks, linkKey, linkSummaries, resolveRecordRefs } from '../records/service.ts';
 import { nextOccurrence } from '../recurrence/recurrence.ts';
 import * as recurrence from '../recurrence/service.ts';
 import './events.ts';
@@ -23,6 +23,8 @@ import * as store from './store.ts';
 import {
   type ChecklistItem,
   type CreateTaskInput,
+  type CreateTaskRequest,
+  type UpdateTaskRequest,
   isFinal,
   type Link,
   NO_DUE_DATE,
@@ -40,15 +42,24 @@ import {
 
 // What other features read of tasks: one door, whichever file does the work.
 export { presentTask } from './present.ts';
-export { dueTasksOf, listTasks, openTasksLinkedTo, openTasksOfAutomationKey, openWorkOf, tasksWaitingOn, taskTimes } from './reads.ts';
+export { dueTasksOf, listTasks, openTasksLinkedTo, openTasksOfAutomationKey, openWorkOf, taskLinks, tasksWaitingOn, taskTimes } from './reads.ts';
 export type { TaskSource } from './task.ts';
 
-export async function createTask(deps: Deps, actor: Actor, input: CreateTaskInput, source: TaskSource) {
+export async function createTask(deps: Deps, actor: Actor, request: CreateTaskRequest | CreateTaskInput, source: TaskSource) {
   const now = deps.clock.now();
   return groupedWrite(deps, async (trx) => {
+    const input = { ...request, links: await recordLinks(trx, actor, request.links, now) };
     const row = await insertNewTask(trx, { actor, input, source, now });
     return presentOne(trx, row, now);
   });
+}
+
+/** A request's links as Finishline's ids: records named by their id in another system are found, or created light, in this transaction. */
+async function recordLinks(trx: Db, actor: Actor, links: CreateTaskRequest['links'], now: number): Promise<Link[]> {
+  if (links.every((l) => l.id !== undefined)) return links as Link[];
+  const paths = links.map((_, i) => `links.${i}`);
+  // Existence and archiving of links by id are checked, naming the field, where the task is written.
+  return (await resolveRecordRefs(trx, { actor, now, refs: links, paths, checkIds: () => false })) as Link[];
 }
 
 /** What automation adds to a task it creates: the (rule step, record) it belongs to, and whether only one may be open. */
@@ -146,11 +157,13 @@ export async function loadTask(db: Db, orgId: string, idOrKey: string): Promise<
   return row;
 }
 
-export async function updateTask(deps: Deps, actor: Actor, idOrKey: string, input: UpdateTaskInput, ifVersion?: number) {
+export async function updateTask(deps: Deps, actor: Actor, idOrKey: string, request: UpdateTaskRequest | UpdateTaskInput, ifVersion?: number) {
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
     const row = await loadTask(trx, actor.orgId, idOrKey);
     if (ifVersion !== undefined && ifVersion !== row.version) throw new Stale(row.version);
+    const input: UpdateTaskInput = { ...request, links: request.links && (await recordLinks(trx, actor, request.links, now)) };
+    if (input.links === undefined) delete input.links;
     const updated = await changeTask(trx, actor, row, input, now);
     return presentOne(trx, updated, now);
   });

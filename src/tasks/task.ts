@@ -1,6 +1,7 @@
 // The task: its shape, its schemas, its key, and when it is overdue (what a change does is in change.ts).
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { recordRefOf } from '../records/external.ts';
 import { linkSummary } from '../records/records.ts';
 import { recurrenceRule } from '../recurrence/recurrence.ts';
 
@@ -66,6 +67,12 @@ const links = z
   .array(link)
   .max(20)
   .refine((ls) => new Set(ls.map((l) => `${l.type}:${l.id}`)).size === ls.length, 'must not repeat a link');
+/** A link as a request may send it: Finishline's id, or the record's id in another system (found, or created light). */
+const linkRefs = z
+  .array(recordRefOf(z.enum(LINK_TYPES)))
+  .max(20)
+  .refine((ls) => new Set(ls.map((l) => (l.id !== undefined ? `${l.type}:${l.id}` : `${l.type}:${l.source}:${l.externalId}`))).size === ls.length, 'must not repeat a link')
+  .describe('{ type, id }, or { type, source, externalId, name? } for a record named by your own id: found, or created light');
 const checklistItem = z.union([
   z.string().trim().min(1).max(500),
   z.strictObject({
@@ -109,6 +116,12 @@ export const updateTaskBody = z.strictObject({
   waitingUntil: instant.nullable().optional(),
   recurrence: recurrenceRule.nullable().optional(),
 });
+
+/** What POST /tasks and PATCH /tasks/:id take: links may name records by their id in another system. */
+export const createTaskRequest = createTaskBody.extend({ links: linkRefs.default([]) });
+export const updateTaskRequest = updateTaskBody.extend({ links: linkRefs.optional() });
+export type CreateTaskRequest = z.infer<typeof createTaskRequest>;
+export type UpdateTaskRequest = z.infer<typeof updateTaskRequest>;
 
 export const bulkSet = z
   .strictObject({

@@ -100,7 +100,7 @@ export async function sendTest(deps: Deps, actor: Actor, { webhookId, policy }: 
   const payload: DeliveryPayload = { id: newId(), type: TEST_EVENT, occurredAt: iso(now), subject: { type: 'webhook', id: hook.id }, data: { message: 'A test delivery from Finishline', url: hook.url } };
   const body = JSON.stringify(payload);
   const result = await post({ target: hook, delivery: { id: deliveryId, eventType: TEST_EVENT, payload: body }, sentAt: now }, policy);
-  const event = { seq: 0, id: payload.id, orgId: actor.orgId, type: TEST_EVENT, subject: payload.subject, data: payload.data, actorId: actor.userId, occurredAt: now, depth: 0 };
+  const event = { seq: 0, id: payload.id, orgId: actor.orgId, type: TEST_EVENT, subject: payload.subject, data: payload.data, actorId: actor.userId, occurredAt: now, depth: 0, links: [] };
   const row: store.DeliveryRow = {
     ...pendingRow({ event, webhookId: hook.id, dedupeKey: `test:${deliveryId}`, ruleId: null, now }),
     id: deliveryId,

@@ -5,10 +5,25 @@ import { newId } from '../platform/ids.ts';
 import { BatchMemo, type StoredEvent } from '../platform/outbox.ts';
 import { iso } from '../platform/pagination.ts';
 import { type DeliveryPayload, TEST_EVENT, wantsEvent } from './webhook.ts';
+import { isLinkable } from '../records/external.ts';
+import * as records from '../records/service.ts';
+import * as tasks from '../tasks/service.ts';
 import * as store from './store.ts';
 
-function payloadOf(event: StoredEvent): string {
+/**
+ * The body a receiver gets: the event, and what lets another system match it
+ * to its own records — a record subject's external references, a task
+ * subject's linked records with theirs (read when the delivery is queued).
+ */
+async function payloadOf(db: Db, event: StoredEvent): Promise<string> {
   const payload: DeliveryPayload = { id: event.id, type: event.type, occurredAt: iso(event.occurredAt), subject: event.subject, data: event.data };
+  if (event.subject.type === 'task') {
+    const links = await tasks.taskLinks(db, event.orgId, event.subject.id);
+    if (links) payload.links = links;
+  } else if (isLinkable(event.subject.type)) {
+    const record = await records.findRecordView(db, event.orgId, event.subject.type, event.subject.id);
+    payload.subject = { ...event.subject, externalRefs: record?.externalRefs ?? [] };
+  }
   return JSON.stringify(payload);
 }
 
@@ -19,10 +34,12 @@ export interface PendingDelivery {
   dedupeKey: string;
   ruleId: string | null;
   now: number;
+  /** The body to send (payloadOf); the bare event when not given. */
+  payload?: string;
 }
 
 /** A delivery waiting for its first attempt. */
-export function pendingRow({ event, webhookId, dedupeKey, ruleId, now }: PendingDelivery): store.DeliveryRow {
+export function pendingRow({ event, webhookId, dedupeKey, ruleId, now, payload }: PendingDelivery): store.DeliveryRow {
   return {
     id: newId(),
     org_id: event.orgId,
@@ -32,7 +49,7 @@ export function pendingRow({ event, webhookId, dedupeKey, ruleId, now }: Pending
     event_seq: event.seq,
     event_type: event.type,
     rule_id: ruleId,
-    payload: payloadOf(event),
+    payload: payload ?? JSON.stringify({ id: event.id, type: event.type, occurredAt: iso(event.occurredAt), subject: event.subject, data: event.data } satisfies DeliveryPayload),
     status: 'pending',
     attempts: 0,
     next_attempt_at: now,
@@ -57,7 +74,8 @@ export async function queueEventDeliveries(deps: Deps, event: StoredEvent, memo 
   const hooks = subscribed.filter((h) => wantsEvent(h.events, event.type));
   const now = deps.clock.now();
   let queued = 0;
-  for (const hook of hooks) if (await store.insertDelivery(deps.db, pendingRow({ event, webhookId: hook.id, dedupeKey: event.id, ruleId: null, now }))) queued++;
+  const payload = hooks.length > 0 ? await payloadOf(deps.db, event) : undefined;
+  for (const hook of hooks) if (await store.insertDelivery(deps.db, pendingRow({ event, webhookId: hook.id, dedupeKey: event.id, ruleId: null, now, payload }))) queued++;
   return queued;
 }
 
@@ -69,6 +87,6 @@ export async function queueRuleDelivery(trx: Db, input: { event: StoredEvent; we
   if (!hook) return 'no_such_webhook';
   if (hook.active !== 1) return 'webhook_off';
   const key = `${input.event.id}#rule:${input.ruleId}#${input.step}`;
-  const row = pendingRow({ event: input.event, webhookId: hook.id, dedupeKey: key, ruleId: input.ruleId, now: input.now });
+  const row = pendingRow({ event: input.event, webhookId: hook.id, dedupeKey: key, ruleId: input.ruleId, now: input.now, payload: await payloadOf(trx, input.event) });
   return (await store.insertDelivery(trx, row)) ? 'queued' : 'already_queued';
 }

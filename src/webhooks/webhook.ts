@@ -2,6 +2,7 @@
 // delivery carries, and the pure decisions of delivering — which events a
 // subscription wants, how long to wait before the next attempt, when to give up.
 import { z } from 'zod';
+import type { LinkSummary } from '../records/records.ts';
 import { eventType } from '../events.ts';
 import { ALLOW_PRIVATE_SETTING } from './egress.ts';
 
@@ -138,8 +139,11 @@ export interface DeliveryPayload {
   id: string;
   type: string;
   occurredAt: string;
-  subject: { type: string; id: string };
+  /** For a CRM record, its references in other systems, so the receiver can match it to its own. */
+  subject: { type: string; id: string; externalRefs?: { source: string; id: string; url?: string }[] };
   data: Record<string, unknown>;
+  /** For a task, the records it links to, each with its name and references in other systems. */
+  links?: LinkSummary[];
 }
 
 export function wantsEvent(events: readonly string[], type: string): boolean {

@@ -22,6 +22,7 @@ describe('the migration list', () => {
       '0014_report_flow_sources',
       '0015_accounts',
       '0016_attachments',
+      '0017_external_refs',
     ];
     for (const dialect of ['sqlite', 'postgres'] as const) expect(Object.keys(migrationsFor(dialect)).sort()).toEqual(recorded);
   });

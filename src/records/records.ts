@@ -346,8 +346,8 @@ export function stageIn(pipelineStages: Stage[], wanted: string | undefined): st
 
 /** A job's window must not end before it starts. */
 export function checkSchedule(start: number | null, end: number | null): void {
-  if (start !== null && end !== null && end < start) throw Invalid.field('scheduledEnd', 'must not be before scheduledStart');
-  if (start === null && end !== null) throw Invalid.field('scheduledStart', 'is required when scheduledEnd is set');
+  if (start !== null && end !== null && end < start) throw Invalid.field('scheduledEnd', 'must not be before the start');
+  if (start === null && end !== null) throw Invalid.field('scheduledStart', 'must be set when there is an end');
 }
 
 export interface JobChange {

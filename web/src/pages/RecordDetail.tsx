@@ -1,4 +1,5 @@
-// One record's page: who to call and where to go, where it stands (stage, schedule), its open tasks, and Add task.
+// One record's page: who to call and where to go, where it stands (stage, schedule, a job's status), its open tasks,
+// Add task, Edit in place, and the records that start from it (a contact's new lead, a client's new job).
 import { JobPhotos } from '../attachments/JobPhotos.tsx';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
@@ -10,7 +11,6 @@ import {
   type Contact,
   formatValue,
   type Job,
-  JOB_STATUS_LABEL,
   KIND_LABEL,
   type Lead,
   mapsUrl,
@@ -33,6 +33,9 @@ import { DueLabel, PriorityMark, StatusIcon } from '../tasks/bits.tsx';
 import { keys, useMe } from '../tasks/queries.ts';
 import { useUserMap } from '../tasks/useUserMap.ts';
 import { ServicePlan } from '../plans/ServicePlan.tsx';
+import { JobStatusSelect } from '../records/JobStatus.tsx';
+import { NewRecordButton } from '../records/NewRecord.tsx';
+import { RecordForm } from '../records/RecordForm.tsx';
 
 export const LeadDetail = () => <RecordDetail kind="lead" />;
 export const ClientDetail = () => <RecordDetail kind="client" />;
@@ -43,6 +46,7 @@ export const ContactDetail = () => <RecordDetail kind="contact" />;
 function RecordDetail({ kind }: { kind: RecordKind }) {
   const { id } = useParams<{ id: string }>();
   const record = useRecord(kind, id);
+  const [editing, setEditing] = useState(false);
   const back = `/${PLURAL[kind]}`;
   if (record.error) {
     return (
@@ -59,7 +63,9 @@ function RecordDetail({ kind }: { kind: RecordKind }) {
       <div className="crumbs"><Link href={back}>{KIND_LABEL[kind]}s</Link> <span aria-hidden="true">/</span></div>
       <PageHeader title={recordName(kind, data)} subtitle={KIND_LABEL[kind]}>
         {kind === 'lead' && <LeadStage lead={data as Detail<'lead'>} />}
-        {kind === 'job' && <span className={`job-status job-${(data as Job).status}`}>{JOB_STATUS_LABEL[(data as Job).status]}</span>}
+        {kind === 'job' && <JobStatusSelect job={data as Job} />}
+        {kind === 'contact' && <NewRecordButton kind="lead" preset={{ contactId: data.id }} className="button" />}
+        {kind === 'client' && <NewRecordButton kind="job" preset={{ clientId: data.id, address: (data as Client).address }} className="button" />}
       </PageHeader>
       <div className="record-layout">
         <div className="record-main">
@@ -67,7 +73,21 @@ function RecordDetail({ kind }: { kind: RecordKind }) {
           {kind === 'job' && <JobPhotos jobId={data.id} />}
         </div>
         <aside className="record-side">
-          <Facts kind={kind} record={data} />
+          {editing ? (
+            <section className="record-section" aria-label={`Edit ${KIND_LABEL[kind].toLowerCase()}`}>
+              <RecordForm
+                kind={kind}
+                record={data}
+                onCancel={() => setEditing(false)}
+                onDone={() => {
+                  setEditing(false);
+                  showToast('Saved');
+                }}
+              />
+            </section>
+          ) : (
+            <Facts kind={kind} record={data} onEdit={() => setEditing(true)} />
+          )}
           {kind === 'service' && <ServicePlan serviceId={data.id} />}
         </aside>
       </div>
@@ -176,7 +196,7 @@ function AddTask({ kind, record }: { kind: RecordKind; record: Detail<RecordKind
   );
 }
 
-function Facts({ kind, record }: { kind: RecordKind; record: Detail<RecordKind> }) {
+function Facts({ kind, record, onEdit }: { kind: RecordKind; record: Detail<RecordKind>; onEdit: () => void }) {
   const users = useUserMap();
   const owner = record.ownerId ? users.get(record.ownerId)?.name : null;
   const rows: [string, ReactNode][] = [];
@@ -213,6 +233,10 @@ function Facts({ kind, record }: { kind: RecordKind; record: Detail<RecordKind> 
   return (
     <>
       <section className="record-section facts" aria-label="Details">
+        <div className="facts-head">
+          <h3 className="facts-title">Details</h3>
+          <button type="button" className="button button-small" onClick={onEdit}>Edit</button>
+        </div>
         <dl className="facts-list">
           {rows.map(([label, value]) => (
             <div key={label}><dt>{label}</dt><dd>{value}</dd></div>

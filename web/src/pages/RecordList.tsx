@@ -1,8 +1,10 @@
-// Clients, jobs, services and contacts as searchable lists; a row opens the record.
+// Clients, jobs, services and contacts as searchable lists with New; a row opens the record, a job's status changes in place.
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { describeError } from '../api/client.ts';
-import { type Client, type Contact, type Job, JOB_STATUS_LABEL, KIND_LABEL, PLURAL, type RecordKind, type Service, SERVICE_KIND_LABEL, useRecordList } from '../records/api.ts';
+import { type Client, type Contact, type Job, KIND_LABEL, PLURAL, type RecordKind, type Service, SERVICE_KIND_LABEL, useRecordList } from '../records/api.ts';
+import { JobStatusSelect } from '../records/JobStatus.tsx';
+import { NewRecordButton } from '../records/NewRecord.tsx';
 import { RecordTabs } from '../records/RecordTabs.tsx';
 import { formatDue } from '../shell/format.ts';
 import { EmptyState, PageHeader } from '../shell/PageHeader.tsx';
@@ -33,6 +35,7 @@ function RecordList({ kind }: { kind: ListKind }) {
             <option value="all">All, latest first</option>
           </select>
         )}
+        <NewRecordButton kind={kind} />
       </PageHeader>
       <RecordTabs />
       {list.error && <p className="error pad">{describeError(list.error)}</p>}
@@ -41,7 +44,8 @@ function RecordList({ kind }: { kind: ListKind }) {
       ) : (
         <ul className="record-rows" aria-busy={list.isFetching}>
           {items.map((record) => (
-            <li key={record.id}>
+            <li key={record.id} className={kind === 'job' ? 'record-item-job' : undefined}>
+              {kind === 'job' && <JobStatusSelect job={record as Job} compact />}
               <Link href={`/${PLURAL[kind]}/${record.id}`} className={`record-row record-row-${kind}`}>
                 <Row kind={kind} record={record} />
               </Link>
@@ -64,7 +68,6 @@ function Row({ kind, record }: { kind: ListKind; record: Client | Job | Service 
     const job = record as Job;
     return (
       <>
-        <span className={`job-status job-${job.status}`}>{JOB_STATUS_LABEL[job.status]}</span>
         <span className="record-row-title">{job.title}</span>
         <span className="record-row-sub muted">{job.address}</span>
         <span className="record-row-end due">{job.scheduledStart ? formatDue(job.scheduledStart) : 'Not scheduled'}</span>

@@ -10,6 +10,8 @@ import { registerStream } from './platform/http/stream.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { planRoutes } from './plans/routes.ts';
 import { recordRoutes } from './records/routes.ts';
+import { intakeRoutes } from './intake/routes.ts';
+import { DEFAULT_LEAD_FORM_LIMIT } from './intake/intake.ts';
 import { authenticate } from './people/service.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
@@ -42,6 +44,8 @@ export interface ServerOptions extends Pick<Config, 'databaseUrl' | 'logLevel' |
   loginRateLimit?: { max: number; timeWindow: number };
   /** Failed logins allowed per account in a window (default 10 in 15 minutes). */
   accountLoginLimit?: { max: number; windowMs: number };
+  /** Lead-form submissions allowed per client address in a window (default 5 in 10 minutes), counted in the database. */
+  leadFormLimit?: { max: number; windowMs: number };
   /** The automation loop runs in the server unless `loop` is false (tests drive it with server.automation.drain()). */
   automation?: Partial<AutomationConfig> & { loop?: boolean };
 }
@@ -90,6 +94,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   taskRoutes(app, deps, files);
   attachmentRoutes(app, deps, files);
   recordRoutes(app, deps, { view: taskView, of: tasksOfRecord });
+  intakeRoutes(app, deps, options.leadFormLimit ?? DEFAULT_LEAD_FORM_LIMIT);
   planRoutes(app, deps);
   importRoutes(app, deps);
   backupRoutes(app, deps, database);

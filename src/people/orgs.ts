@@ -5,7 +5,8 @@ import { newId } from '../platform/ids.ts';
 import { checkVersion } from '../platform/pagination.ts';
 import { recordAudit } from '../audit/service.ts';
 import { hashPassword } from './passwords.ts';
-import { DEFAULT_BUSINESS_HOURS, requireRole, type SignupInput, type UpdateOrgInput } from './person.ts';
+import { Conflict } from '../platform/errors.ts';
+import { DEFAULT_BUSINESS_HOURS, requireRole, type SignupInput, slugOf, type UpdateOrgInput } from './person.ts';
 import { presentOrg, presentUser } from './present.ts';
 import type { SessionPolicy } from './sessions.ts';
 import * as store from './store.ts';
@@ -23,6 +24,7 @@ export async function signup(deps: Deps, input: SignupInput, policy: Pick<Sessio
     await store.insertOrg(trx, {
       id: orgId,
       name: input.orgName,
+      slug: await freeSlug(trx, slugOf(input.orgName)),
       timezone: input.timezone,
       business_hours: JSON.stringify(DEFAULT_BUSINESS_HOURS),
       holidays: '[]',
@@ -55,6 +57,24 @@ export async function signup(deps: Deps, input: SignupInput, policy: Pick<Sessio
   });
 }
 
+/** The slug itself if no organisation has it, else the first of slug-2, slug-3… that is free. */
+async function freeSlug(trx: Deps['db'], base: string): Promise<string> {
+  for (let from = 1; ; from += 20) {
+    const candidates = Array.from({ length: 20 }, (_, i) => (from + i === 1 ? base : `${base.slice(0, 34)}-${from + i}`));
+    const taken = await store.takenSlugs(trx, candidates);
+    const free = candidates.find((c) => !taken.has(c));
+    if (free) return free;
+  }
+}
+
+/** The organisation a public address (/f/<slug>) names, with the owner whose work comes in through it; undefined when there is none. */
+export async function publicOrg(db: Deps['db'], slug: string): Promise<{ id: string; name: string; slug: string; ownerId: string } | undefined> {
+  const org = await store.findOrgBySlug(db, slug);
+  if (!org) return undefined;
+  const owner = await store.findFirstOwner(db, org.id);
+  return owner ? { id: org.id, name: org.name, slug: org.slug, ownerId: owner.id } : undefined;
+}
+
 export async function getOrg(deps: Deps, actor: Actor) {
   const org = await store.findOrg(deps.db, actor.orgId);
   if (!org) throw new NotFound('Organisation');
@@ -85,10 +105,14 @@ export async function updateOrg(deps: Deps, actor: Actor, { changes: input, ifVe
     const org = await store.findOrg(trx, actor.orgId);
     if (!org) throw new NotFound('Organisation');
     checkVersion(org.version, ifVersion);
+    if (input.slug !== undefined && input.slug !== org.slug && (await store.findOrgBySlug(trx, input.slug))) {
+      throw new Conflict('Another business already uses this address', [{ path: 'slug', message: 'is already taken by another business' }]);
+    }
     const changed = Object.keys(input).filter((k) => input[k as keyof UpdateOrgInput] !== undefined);
     await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'org.settings_changed', subject: { type: 'org', id: actor.orgId }, data: { fields: changed } }, deps.clock.now());
     await store.updateOrg(trx, actor.orgId, {
       ...(input.name !== undefined && { name: input.name }),
+      ...(input.slug !== undefined && { slug: input.slug }),
       ...(input.timezone !== undefined && { timezone: input.timezone }),
       ...(input.businessHours !== undefined && { business_hours: JSON.stringify(input.businessHours) }),
       ...(input.holidays !== undefined && { holidays: JSON.stringify([...new Set(input.holidays)].sort()) }),

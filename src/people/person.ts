@@ -96,8 +96,26 @@ export const MAX_DUE_SOON_MINUTES = 7 * 24 * 60;
 /** A day: the longest grace before an appointment counts as missed. */
 export const MAX_MISSED_GRACE_MINUTES = 24 * 60;
 
+/** An organisation's slug: 2–40 lower-case letters, digits and inner hyphens. */
+export const orgSlug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$/, 'must be 2–40 lower-case letters, digits or hyphens, starting and ending with a letter or digit');
+
+/** The slug a new organisation starts from: its name in lower-case ASCII, words joined by hyphens. */
+export function slugOf(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  if (slug.length >= 2) return slug;
+  return slug ? `business-${slug}` : 'business';
+}
+
 export const updateOrgBody = z.strictObject({
   name: z.string().trim().min(1).max(120).optional(),
+  slug: orgSlug.optional().describe('the address of its public lead form, /f/<slug>; must be free'),
   timezone: timezone.optional(),
   businessHours: weeklyHours.optional(),
   holidays: z.array(isoDate).max(366).optional(),
@@ -130,6 +148,7 @@ export type UpdateTeamInput = z.infer<typeof updateTeamBody>;
 export const orgView = z.object({
   id: z.string(),
   name: z.string(),
+  slug: z.string().describe('its public name in addresses: the lead form is /f/<slug>'),
   timezone: z.string(),
   businessHours: weeklyHours,
   holidays: z.array(z.string()),

@@ -8,6 +8,7 @@ export function presentOrg(row: OrgRow): OrgView {
   return {
     id: row.id,
     name: row.name,
+    slug: row.slug,
     timezone: row.timezone,
     businessHours: JSON.parse(row.business_hours) as WeeklyHours,
     holidays: JSON.parse(row.holidays) as string[],

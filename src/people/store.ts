@@ -16,6 +16,21 @@ export function findOrg(db: Db, orgId: string) {
   return db.selectFrom('orgs').selectAll().where('id', '=', orgId).executeTakeFirst();
 }
 
+export function findOrgBySlug(db: Db, slug: string) {
+  return db.selectFrom('orgs').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+/** The organisation's first active owner (work that comes in from outside is theirs until someone takes it). */
+export function findFirstOwner(db: Db, orgId: string) {
+  return db.selectFrom('users').selectAll().where('org_id', '=', orgId).where('role', '=', 'owner').where('active', '=', 1).orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+}
+
+/** Which of these slugs organisations already have. */
+export async function takenSlugs(db: Db, slugs: string[]): Promise<Set<string>> {
+  const rows = await db.selectFrom('orgs').select('slug').where('slug', 'in', slugs).execute();
+  return new Set(rows.map((r) => r.slug));
+}
+
 /** Every organisation's id and time zone, for work done in each one's local time (the daily digest). */
 export function orgZones(db: Db) {
   return db.selectFrom('orgs').select(['id', 'timezone']).orderBy('id').execute();

@@ -23,6 +23,7 @@ describe('the migration list', () => {
       '0015_accounts',
       '0016_attachments',
       '0017_external_refs',
+      '0018_lead_intake',
     ];
     for (const dialect of ['sqlite', 'postgres'] as const) expect(Object.keys(migrationsFor(dialect)).sort()).toEqual(recorded);
   });

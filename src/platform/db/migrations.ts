@@ -24,6 +24,7 @@ import { reportFlowSources } from './migrations/0014_report_flow_sources.ts';
 import { accounts } from './migrations/0015_accounts.ts';
 import { attachments } from './migrations/0016_attachments.ts';
 import { externalRefs } from './migrations/0017_external_refs.ts';
+import { leadIntake } from './migrations/0018_lead_intake.ts';
 import type { Db } from './schema.ts';
 
 export { fillReportRollups } from './migrations/fillReportRollups.ts';
@@ -48,6 +49,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0015_accounts': accounts(),
     '0016_attachments': attachments(dialect),
     '0017_external_refs': externalRefs(),
+    '0018_lead_intake': leadIntake(),
   };
 }
 

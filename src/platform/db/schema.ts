@@ -50,6 +50,8 @@ export interface Database {
   audit_log: AuditLogTable;
   login_throttle: LoginThrottleTable;
   login_address_throttle: LoginAddressThrottleTable;
+  // intake/
+  lead_form_throttle: LeadFormThrottleTable;
   // notifications/
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
@@ -72,6 +74,8 @@ export type Tx = Transaction<Database>;
 export interface OrgsTable {
   id: string;
   name: string;
+  /** The organisation's public name in addresses (its lead form is /f/<slug>): unique, lower-case letters, digits and -. */
+  slug: string;
   timezone: string;
   business_hours: string;
   holidays: string;
@@ -528,6 +532,13 @@ export interface LoginThrottleTable {
 
 /** people/: log-in attempts from one client address in the window that began at `window_start`. */
 export interface LoginAddressThrottleTable {
+  ip: string;
+  attempts: number;
+  window_start: number;
+}
+
+/** intake/: lead-form submissions from one client address in the window that began at `window_start`. */
+export interface LeadFormThrottleTable {
   ip: string;
   attempts: number;
   window_start: number;

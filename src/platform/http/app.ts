@@ -14,7 +14,7 @@ import { answerClientError } from './clientError.ts';
 import { collectRoutes } from './routeTable.ts';
 import { registerWellFormedText } from './wellFormedText.ts';
 import { handleError } from './problem.ts';
-import { registerWebApp } from './webapp.ts';
+import { EMBEDDABLE_CONTENT_SECURITY_POLICY, registerWebApp } from './webapp.ts';
 
 export type App = FastifyInstance;
 
@@ -56,7 +56,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     // Behind TLS (directly or per X-Forwarded-Proto from the proxy), browsers must keep to HTTPS.
     if (request.protocol === 'https') reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('X-Frame-Options', 'DENY');
+    // The public lead form may be framed by any site (its policy says so with frame-ancestors); every other answer by none.
+    if (reply.getHeader('content-security-policy') !== EMBEDDABLE_CONTENT_SECURITY_POLICY) reply.header('X-Frame-Options', 'DENY');
     reply.header('Referrer-Policy', 'same-origin');
     return payload;
   });

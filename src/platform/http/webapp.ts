@@ -23,6 +23,14 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The public lead form (/f/<slug>) may be shown inside any website's page (the embed snippet); nothing else may. */
+export const EMBEDDABLE_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", 'frame-ancestors *');
+
+/** Pages a business may embed in its own website: the public lead form. */
+export function isEmbeddablePage(url: string): boolean {
+  return /^\/f\/[^/?#]+\/?(?:[?#]|$)/.test(url);
+}
+
 export async function registerWebApp(app: FastifyInstance, webDist: string | undefined): Promise<void> {
   const index = webDist ? join(webDist, 'index.html') : undefined;
   if (webDist && existsSync(webDist)) {
@@ -41,17 +49,17 @@ export async function registerWebApp(app: FastifyInstance, webDist: string | und
       },
     });
   }
-  const sendIndex = async (reply: FastifyReply) =>
+  const sendIndex = async (reply: FastifyReply, embeddable: boolean) =>
     reply
       .type('text/html; charset=utf-8')
       .header('Cache-Control', 'no-cache')
-      .header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+      .header('Content-Security-Policy', embeddable ? EMBEDDABLE_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY)
       .send(await readFile(index!, 'utf8'));
   app.setNotFoundHandler(async (request, reply) => {
     if (request.url.startsWith('/api/') || (request.method !== 'GET' && request.method !== 'HEAD') || !index || !existsSync(index)) {
       return sendProblem(reply, problem(404, `No route ${request.method} ${request.url.split('?')[0]}`));
     }
-    return sendIndex(reply);
+    return sendIndex(reply, isEmbeddablePage(request.url));
   });
 }
 

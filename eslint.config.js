@@ -12,7 +12,7 @@ const LAYERS = [
   ['people'],
   ['records'],
   ['tasks'],
-  ['backup', 'calendar', 'demo', 'imports', 'notifications', 'plans'],
+  ['backup', 'calendar', 'demo', 'imports', 'intake', 'notifications', 'plans'],
   ['webhooks'],
   ['automation'],
   ['reports'],

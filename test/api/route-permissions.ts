@@ -150,6 +150,13 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
     },
   },
   'GET /api/v1/stream': { allowed: 'member', stream: true, request: fixed('/api/v1/stream') },
+  // intake: the public lead form, named by the organisation's slug (anyone who has the address may use it)
+  'GET /api/v1/lead-forms/:slug': { allowed: 'public', capability: true, request: async (kit) => ({ path: `/api/v1/lead-forms/${(await kit.owner.get('/api/v1/org')).body.slug}` }) },
+  'POST /api/v1/lead-forms/:slug': {
+    allowed: 'public',
+    capability: true,
+    request: async (kit) => ({ path: `/api/v1/lead-forms/${(await kit.owner.get('/api/v1/org')).body.slug}`, body: { name: 'Matrix Visitor', phone: '0113 496 0000', need: 'A quote' } }),
+  },
   // tasks
   'GET /api/v1/tasks': { allowed: 'member', request: fixed('/api/v1/tasks') },
   'POST /api/v1/tasks': { allowed: 'member', request: () => ({ path: '/api/v1/tasks', body: { title: 'Matrix task' } }) },

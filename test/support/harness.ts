@@ -65,6 +65,7 @@ export function forEachDatabase(title: string, body: (ctx: TestContext) => void,
           sessionTtlMs: 14 * 24 * 3600_000,
           clock,
           loginRateLimit: { max: 1000, timeWindow: 60_000 },
+          leadFormLimit: { max: 1000, windowMs: 60_000 },
           automation: { loop: false },
           ...options,
         });

@@ -30,8 +30,11 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(
       fetch(request)
         .then((response) => {
-          const copy = response.clone();
-          caches.open(CACHE).then((cache) => cache.put('/', copy));
+          // The public lead form's page may be framed by other sites; the app's own page, kept for offline use, may not.
+          if (!url.pathname.startsWith('/f/')) {
+            const copy = response.clone();
+            caches.open(CACHE).then((cache) => cache.put('/', copy));
+          }
           return response;
         })
         .catch(() => caches.match('/').then((cached) => cached || Response.error())),

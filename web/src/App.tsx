@@ -1,10 +1,11 @@
-// Signed in → the app; signed out → sign up or log in.
+// A business's public lead form (/f/<slug>) for anyone; otherwise signed in → the app, signed out → sign up or log in.
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { Route, Switch, useLocation } from 'wouter';
+import { Route, Switch, useLocation, useRoute } from 'wouter';
 import { AcceptInvitation, ForgotPassword, ResetPassword } from './accounts/AccountPages.tsx';
 import { ApiError, onSignedOut } from './api/client.ts';
 import { forgetQueryCache } from './offline/cache.ts';
+import { LeadFormPage } from './intake/LeadFormPage.tsx';
 import { LogIn, SignUp } from './pages/Auth.tsx';
 import { Shell } from './shell/Shell.tsx';
 import { Toasts } from './shell/toasts.tsx';
@@ -13,6 +14,12 @@ import { keys, useMe } from './tasks/queries.ts';
 const ACCOUNT_PAGES = new Set(['/accept-invitation', '/reset-password', '/forgot-password']);
 
 export function App() {
+  const [publicForm, params] = useRoute<{ slug: string }>('/f/:slug');
+  if (publicForm) return <LeadFormPage slug={params.slug} />;
+  return <SignedInOrOut />;
+}
+
+function SignedInOrOut() {
   const me = useMe();
   const qc = useQueryClient();
   useEffect(() => onSignedOut(() => void qc.invalidateQueries({ queryKey: keys.me })), [qc]);

@@ -1,9 +1,10 @@
-// Settings: the organisation's hours and holidays, its people and roles, teams, working hours, and time off.
+// Settings: the organisation's hours and holidays, its website request form, its people and roles, teams, working hours, and time off.
 // Each section is its own component in its feature's folder; this page chooses which ones a role sees.
 import { InvitationSettings } from '../accounts/InvitationSettings.tsx';
 import { SecuritySettings } from '../accounts/SecuritySettings.tsx';
 import { CalendarFeedSettings } from '../calendar/CalendarFeedSettings.tsx';
 import { ImportSettings } from '../imports/ImportSettings.tsx';
+import { LeadFormSettings } from '../intake/LeadFormSettings.tsx';
 import { NotificationSettings } from '../notifications/NotificationSettings.tsx';
 import { OrgSettings } from '../people/OrgSettings.tsx';
 import { People } from '../people/PeopleSettings.tsx';
@@ -22,6 +23,7 @@ export function Settings() {
     <div className="page">
       <PageHeader title="Settings" subtitle={isAdmin ? 'Your business, its people and teams' : 'Only admins can change most settings'} />
       <OrgSettings canEdit={isAdmin} />
+      <LeadFormSettings canEdit={isAdmin} />
       <People canEdit={isAdmin} myRole={role} />
       {isAdmin && <InvitationSettings />}
       <Teams canEdit={isAdmin} />

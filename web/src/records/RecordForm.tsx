@@ -16,7 +16,10 @@ interface Props<K extends RecordKind> {
   onCancel: () => void;
 }
 
-export function RecordForm<K extends RecordKind>({ kind, record, preset, onDone, onCancel }: Props<K>) {
+export function RecordForm<K extends RecordKind>({ kind, record: latest, preset, onDone, onCancel }: Props<K>) {
+  // The record as it was when editing began: the change is worked out against it and sent with its version,
+  // so a change someone else made meanwhile is refused (412), never silently undone.
+  const [record] = useState(latest);
   const [values, setValues] = useState<FormValues>(() => valuesOf(kind, record ?? preset));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState(false);

@@ -16,6 +16,8 @@ function refresh(qc: QueryClient): void {
   void qc.invalidateQueries({ queryKey: ['task-history'] });
   void qc.invalidateQueries({ queryKey: ['task-comments'] });
   void qc.invalidateQueries({ queryKey: ['notifications'] });
+  // A record's page lists its open tasks: a task a rule made for it shows there at once.
+  void qc.invalidateQueries({ queryKey: ['record'] });
 }
 
 /** The events the stream names after the task change they report (src/tasks/events.ts). */

@@ -62,7 +62,11 @@ export function LeadFormPage({ slug }: { slug: string }) {
       </main>
     );
   }
-  const set = (key: string) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value }));
+  const set = (key: string) => (e: { target: { value: string } }) => {
+    setValues((v) => ({ ...v, [key]: e.target.value }));
+    // A message goes once its field is changed; a phone or an email answers the same one.
+    setErrors(({ [key]: _, ...rest }) => (key === 'email' ? (({ phone: __, ...others }) => others)(rest) : rest));
+  };
   return (
     <main className="lead-form-page">
       <form className="lead-form-card form" onSubmit={submit} noValidate aria-label={`Request from ${business.name}`}>

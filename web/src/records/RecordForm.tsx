@@ -25,7 +25,10 @@ export function RecordForm<K extends RecordKind>({ kind, record: latest, preset,
   const [saving, setSaving] = useState(false);
   const qc = useQueryClient();
   const fields = FIELDS[kind];
-  const set = (key: string, value: string | string[]) => setValues((v) => ({ ...v, [key]: value, ...(key === 'pipelineId' ? { stage: '' } : {}) }));
+  const set = (key: string, value: string | string[]) => {
+    setValues((v) => ({ ...v, [key]: value, ...(key === 'pipelineId' ? { stage: '' } : {}) }));
+    setErrors(({ [key]: _, ...rest }) => rest);
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

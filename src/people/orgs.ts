@@ -1,4 +1,5 @@
 // Organisations: signing one up with its owner, its settings and time zone, and its counter of task numbers.
+import { randomBytes } from 'node:crypto';
 import type { Actor, Deps } from '../platform/context.ts';
 import { NotFound } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
@@ -21,10 +22,11 @@ export async function signup(deps: Deps, input: SignupInput, policy: Pick<Sessio
   const userId = newId();
   return deps.db.transaction().execute(async (trx) => {
     if (await store.findUserByEmail(trx, input.email)) throw emailTaken();
-    await store.insertOrg(trx, {
+    const base = slugOf(input.orgName);
+    const row = {
       id: orgId,
       name: input.orgName,
-      slug: await freeSlug(trx, slugOf(input.orgName)),
+      slug: await freeSlug(trx, base),
       timezone: input.timezone,
       business_hours: JSON.stringify(DEFAULT_BUSINESS_HOURS),
       holidays: '[]',
@@ -34,7 +36,9 @@ export async function signup(deps: Deps, input: SignupInput, policy: Pick<Sessio
       created_at: now,
       updated_at: now,
       version: 1,
-    });
+    };
+    // Two businesses of the same name signing up at once can both find the same slug free: the second takes a random one.
+    while (!(await store.insertOrg(trx, row))) row.slug = `${base.slice(0, 31)}-${randomBytes(4).toString('hex')}`;
     await insertUserChecked(trx, {
       id: userId,
       org_id: orgId,

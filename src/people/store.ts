@@ -8,8 +8,10 @@ export type UserRow = Selectable<UsersTable>;
 export type TeamRow = Selectable<TeamsTable>;
 export type TokenRow = Selectable<TokensTable>;
 
-export function insertOrg(db: Db, row: Insertable<OrgsTable>) {
-  return db.insertInto('orgs').values(row).execute();
+/** Inserts the organisation unless another already has its slug (then false, and nothing written). */
+export async function insertOrg(db: Db, row: Insertable<OrgsTable>): Promise<boolean> {
+  const result = await db.insertInto('orgs').values(row).onConflict((oc) => oc.column('slug').doNothing()).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 export function findOrg(db: Db, orgId: string) {

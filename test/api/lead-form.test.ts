@@ -48,6 +48,13 @@ forEachDatabase('the public lead form', (ctx) => {
     expect((await ctx.anonymous.get(`/api/v1/lead-forms/${b}`)).status).toBe(404);
   });
 
+  it('gives businesses of one name signing up at the same moment a slug each', async () => {
+    const signups = await Promise.all(Array.from({ length: 6 }, () => ctx.signup('Same Name Heating')));
+    const slugs = await Promise.all(signups.map(slugOfOrg));
+    expect(new Set(slugs).size).toBe(6);
+    for (const slug of slugs) expect(slug).toMatch(/^same-name-heating(-[0-9a-f]+)?$/);
+  });
+
   it('takes a request without signing in: one contact and one website lead, the owner’s, and lead.created runs the rules', async () => {
     const org = await ctx.signup('Price Plumbing');
     const other = await ctx.signup('Someone Else');

@@ -187,6 +187,11 @@ describe.skipIf(skip !== null)(skip ? `records in the app (skipped: ${skip})` : 
     await phone.getByRole('button', { name: 'Edit' }).click();
     await screenshot(phone, 'record-edit-390');
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await phone.goto('/settings');
+    const section = phone.getByRole('region', { name: 'Website request form' });
+    await section.scrollIntoViewIfNeeded(T);
+    await screenshot(phone, 'settings-lead-form-390');
+    expect((await section.boundingBox())!.width).toBeLessThanOrEqual(390);
     expect(errors).toEqual([]);
   });
 });

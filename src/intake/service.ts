@@ -33,8 +33,8 @@ export async function submitLeadForm(deps: Deps, slug: string, input: LeadFormIn
   const actor: Actor = { userId: org.ownerId, orgId: org.id, role: 'owner' };
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
-    const contact = await createContactIn(trx, { actor, now, input: { name: input.name, phone: input.phone, email: input.email, address: input.address, notes: `From the website form:\n${input.need}` } });
-    await createLeadIn(trx, { actor, now, input: { title: leadTitle(input.name, input.need), contactId: contact.id, value: null, source: 'website' } });
+    const contact = await createContactIn(trx, { actor, now, input: { name: input.name, phone: input.phone, email: input.email, address: input.address, notes: `From the website form:\n${input.need}`, externalRefs: [] } });
+    await createLeadIn(trx, { actor, now, input: { title: leadTitle(input.name, input.need), contactId: contact.id, value: null, source: 'website', externalRefs: [] } });
   });
   return { received: true };
 }

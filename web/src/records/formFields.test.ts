@@ -4,7 +4,7 @@ import { bodyOf, messagesByField, toLocalInput, valuesOf } from './formFields.ts
 
 const job: Job = {
   id: 'j1', ownerId: 'u1', createdAt: '', updatedAt: '', version: 3, archivedAt: null,
-  title: 'Fit boiler', clientId: 'c1', address: '4 Mill Lane', scheduledStart: '2030-05-04T09:00:00.000Z', scheduledEnd: null, status: 'scheduled', technicianIds: ['u2'],
+  title: 'Fit boiler', clientId: 'c1', address: '4 Mill Lane', scheduledStart: '2030-05-04T09:00:00.000Z', scheduledEnd: null, status: 'scheduled', technicianIds: ['u2'], externalRefs: [],
 };
 
 describe('record form bodies', () => {

@@ -16,9 +16,10 @@ export interface Config {
   publicUrl: string;
   /**
    * Whose X-Forwarded-For / X-Forwarded-Proto to believe (FINISHLINE_TRUST_PROXY):
-   * by default only a proxy connecting from a loopback or private address, so the
-   * client address is the last one in X-Forwarded-For that such a proxy did not
-   * add; a number trusts that many proxies in front; a list names the proxies'
+   * by default only a proxy on this machine (a loopback address), so the client
+   * address is the last one in X-Forwarded-For that such a proxy did not add — a
+   * client elsewhere on the network, or behind a container's userland proxy,
+   * cannot choose its own address; a wider range is configured here; a number trusts that many proxies in front; a list names the proxies'
    * addresses or CIDR ranges; true believes any X-Forwarded-For (its first
    * entry, which a client can write itself); false ignores the headers.
    */
@@ -31,7 +32,7 @@ export interface Config {
   filesDir?: string;
 }
 
-export const DEFAULT_TRUST_PROXY = 'loopback, linklocal, uniquelocal';
+export const DEFAULT_TRUST_PROXY = 'loopback';
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {

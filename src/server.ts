@@ -40,12 +40,14 @@ export interface ServerOptions extends Pick<Config, 'databaseUrl' | 'logLevel' |
   publicUrl?: string;
   clock?: Clock;
   webDist?: string;
-  /** Log-in attempts allowed per client address in a window (default 10 a minute), counted in the database. */
+  /** Failed log-ins allowed per client address in a window (default 10 a minute), counted in the database. */
   loginRateLimit?: { max: number; timeWindow: number };
-  /** Failed logins allowed per account in a window (default 10 in 15 minutes). */
+  /** Failed logins allowed per account from one address in a window (default 10 in 15 minutes). */
   accountLoginLimit?: { max: number; windowMs: number };
   /** Lead-form submissions allowed per client address in a window (default 5 in 10 minutes), counted in the database. */
   leadFormLimit?: { max: number; windowMs: number };
+  /** Sign-ups allowed per client address in a window (default 10 an hour). */
+  signupLimit?: { max: number; windowMs: number };
   /** The automation loop runs in the server unless `loop` is false (tests drive it with server.automation.drain()). */
   automation?: Partial<AutomationConfig> & { loop?: boolean };
 }
@@ -84,6 +86,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     sessionTtlMs: options.sessionTtlMs,
     loginRateLimit: options.loginRateLimit ?? { max: 10, timeWindow: 60_000 },
     accountLoginLimit: options.accountLoginLimit,
+    signupLimit: options.signupLimit,
   });
   const publicUrl = options.publicUrl ?? process.env.FINISHLINE_PUBLIC_URL ?? 'http://localhost:3000';
   const smtp = options.smtpUrl ? smtpMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom ?? 'Finishline <finishline@localhost>', publicUrl }) : undefined;

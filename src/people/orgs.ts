@@ -5,6 +5,7 @@ import { NotFound } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import { checkVersion } from '../platform/pagination.ts';
 import { recordAudit } from '../audit/service.ts';
+import { countSignup, DEFAULT_SIGNUP_LIMIT } from './loginLimits.ts';
 import { hashPassword } from './passwords.ts';
 import { Conflict } from '../platform/errors.ts';
 import { DEFAULT_BUSINESS_HOURS, requireRole, type SignupInput, slugOf, type UpdateOrgInput } from './person.ts';
@@ -14,8 +15,9 @@ import * as store from './store.ts';
 import { issueToken } from './tokens.ts';
 import { emailTaken, insertUserChecked } from './users.ts';
 
-/** A new organisation, its owner, and the owner's first session. */
-export async function signup(deps: Deps, input: SignupInput, policy: Pick<SessionPolicy, 'sessionTtlMs'>) {
+/** A new organisation, its owner, and the owner's first session; `ip`, when given, is counted against its sign-up limit. */
+export async function signup(deps: Deps, input: SignupInput, policy: Pick<SessionPolicy, 'sessionTtlMs' | 'signupLimit'>, ip?: string | null) {
+  if (ip) await countSignup(deps, ip, policy.signupLimit ?? DEFAULT_SIGNUP_LIMIT);
   const now = deps.clock.now();
   const passwordHash = await hashPassword(input.password);
   const orgId = newId();

@@ -33,6 +33,7 @@ export interface PeopleRouteOptions {
   accountLoginLimit?: { max: number; windowMs: number };
   /** What an organisation's files take, and the most they may (GET /org shows it). */
   storageOf?: (orgId: string) => Promise<{ usedBytes: number; limitBytes: number | null }>;
+  signupLimit?: { max: number; windowMs: number };
 }
 
 export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRouteOptions): void {
@@ -41,6 +42,7 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
     sessionTtlMs: options.sessionTtlMs,
     accountLoginLimit: options.accountLoginLimit,
     addressLoginLimit: { max: options.loginRateLimit.max, windowMs: options.loginRateLimit.timeWindow },
+    signupLimit: options.signupLimit,
   };
   const startSession = (request: FastifyRequest, reply: FastifyReply, token: string) =>
     setSessionCookies(reply, token, newSecret('csrf'), { secure: request.protocol === 'https', maxAgeMs: options.sessionTtlMs });
@@ -50,11 +52,12 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
     schema: {
       tags: ['people'],
       summary: 'Create an organisation and its owner',
+      description: 'Sign-ups are limited per client address (10 an hour), across every server over the database: beyond that, 429 with Retry-After.',
       body: signupBody,
-      response: { 201: z.object({ org: orgView, user: userView, token: z.string() }), ...problems(409) },
+      response: { 201: z.object({ org: orgView, user: userView, token: z.string() }), ...problems(409, 429) },
     },
   }, async (request, reply) => {
-    const result = await signup(deps, request.body, policy);
+    const result = await signup(deps, request.body, policy, request.ip);
     startSession(request, reply, result.token);
     return reply.code(201).send(result);
   });
@@ -64,7 +67,7 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
     schema: {
       tags: ['people'],
       summary: 'Log in: exchange an email and password for a session token',
-      description: 'Attempts are limited per client address (10 a minute) and failures per account (10 in 15 minutes), across every server over the database: beyond either, 429 with Retry-After.',
+      description: 'Failed attempts are limited per client address (10 a minute) and per account from one address (10 in 15 minutes), across every server over the database: beyond either, 429 with Retry-After. A success does not count.',
       body: sessionBody,
       response: { 201: z.object({ token: z.string(), user: userView }), ...problems(429) },
     },

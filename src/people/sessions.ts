@@ -4,7 +4,16 @@ import type { Actor, Deps, Role } from '../platform/context.ts';
 import { Unauthorized } from '../platform/errors.ts';
 import { sha256 } from '../platform/ids.ts';
 import { recordAudit } from '../audit/service.ts';
-import { countAddressAttempt, countFailedLogin, DEFAULT_ACCOUNT_LOGIN_LIMIT, DEFAULT_ADDRESS_LOGIN_LIMIT, type LoginLimit, refuseWhileThrottled } from './loginLimits.ts';
+import {
+  accountKey,
+  countAddressAttempt,
+  countFailedLogin,
+  DEFAULT_ACCOUNT_LOGIN_LIMIT,
+  DEFAULT_ADDRESS_LOGIN_LIMIT,
+  forgiveAddressAttempt,
+  type LoginLimit,
+  refuseWhileThrottled,
+} from './loginLimits.ts';
 import { verifyPassword } from './passwords.ts';
 import { presentUser } from './present.ts';
 import * as store from './store.ts';
@@ -12,10 +21,12 @@ import { issueToken } from './tokens.ts';
 
 export interface SessionPolicy {
   sessionTtlMs: number;
-  /** Failed logins allowed per account (email) in a window before it answers 429 (ASVS 2.2.1). */
+  /** Failed logins allowed per account (email) from one address in a window before it answers 429 (ASVS 2.2.1). */
   accountLoginLimit?: LoginLimit;
-  /** Log-in attempts allowed per client address in a window, counted across every server process over the database. */
+  /** Failed log-ins allowed per client address in a window, counted across every server process over the database. */
   addressLoginLimit?: LoginLimit;
+  /** Sign-ups allowed per client address in a window. */
+  signupLimit?: LoginLimit;
 }
 
 export interface LoginInput {
@@ -33,16 +44,18 @@ export async function login(deps: Deps, input: LoginInput, policy: SessionPolicy
   const { email, password, ip } = input;
   const limit = policy.accountLoginLimit ?? DEFAULT_ACCOUNT_LOGIN_LIMIT;
   if (ip) await countAddressAttempt(deps, ip, { address: policy.addressLoginLimit ?? DEFAULT_ADDRESS_LOGIN_LIMIT, account: limit });
-  await refuseWhileThrottled(deps, email, limit);
+  const key = accountKey(email, ip);
+  await refuseWhileThrottled(deps, key, limit);
   const user = await store.findUserByEmail(deps.db, email);
   const ok = await verifyPassword(password, user?.password_hash ?? null);
   const now = deps.clock.now();
   if (!user || !ok || user.active !== 1) {
-    await countFailedLogin(deps, { email, user, ip, now }, limit);
+    await countFailedLogin(deps, { key, user, ip, now }, limit);
     throw new Unauthorized('The email or password is not right');
   }
   const token = await deps.db.transaction().execute(async (trx) => {
-    await store.clearLoginFailures(trx, email);
+    await store.clearLoginFailures(trx, key);
+    if (ip) await forgiveAddressAttempt(trx, ip);
     // A session the caller already had is replaced, not kept beside the new one (no session fixation).
     if (input.replacesTokenId) await store.revokeToken(trx, user.org_id, input.replacesTokenId, now);
     const issued = await issueToken(trx, { orgId: user.org_id, userId: user.id, kind: 'session', name: 'login', now, ttlMs: policy.sessionTtlMs, userAgent: input.userAgent, address: ip });

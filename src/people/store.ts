@@ -216,9 +216,9 @@ export async function revokeSessionsOf(db: Db, orgId: string, userId: string, no
   if (Number(result.numUpdatedRows) > 0) await bumpAuthEpoch(db, orgId);
 }
 
-/** Failed logins of this email within the current window. */
-export function findLoginFailures(db: Db, email: string) {
-  return db.selectFrom('login_throttle').selectAll().where('email', '=', email).executeTakeFirst();
+/** Failed logins of this account from this address (its accountKey) within the current window. */
+export function findLoginFailures(db: Db, key: string) {
+  return db.selectFrom('login_throttle').selectAll().where('email', '=', key).executeTakeFirst();
 }
 
 /** Counts one more failure, starting a new window when the last one began before `windowStart`; returns the count. */
@@ -257,6 +257,16 @@ export async function addAddressAttempt(db: Db, ip: string, now: number, windowS
     .returning(['attempts', 'window_start'])
     .executeTakeFirstOrThrow();
   return { attempts: Number(row.attempts), windowStart: Number(row.window_start) };
+}
+
+/** Takes one attempt back from this address's count (a log-in that succeeded), never below zero. */
+export async function takeBackAddressAttempt(db: Db, ip: string): Promise<void> {
+  await db
+    .updateTable('login_address_throttle')
+    .set({ attempts: sql<number>`${sql.ref('attempts')} - 1` })
+    .where('ip', '=', ip)
+    .where('attempts', '>', 0)
+    .execute();
 }
 
 /** Drops the counts of windows that ended: an address or account with no row starts afresh, exactly as with an expired one. */

@@ -43,6 +43,7 @@ export async function startWebApp(options: Partial<ServerOptions> = {}): Promise
       sessionTtlMs: 24 * 3600_000,
       webDist,
       loginRateLimit: { max: 1000, timeWindow: 60_000 },
+      signupLimit: { max: 1000, windowMs: 3600_000 },
       ...extra,
     });
   const server = await serve('e2e.db', options);

@@ -66,6 +66,7 @@ export function forEachDatabase(title: string, body: (ctx: TestContext) => void,
           clock,
           loginRateLimit: { max: 1000, timeWindow: 60_000 },
           leadFormLimit: { max: 1000, windowMs: 60_000 },
+          signupLimit: { max: 1000, windowMs: 3600_000 },
           automation: { loop: false },
           ...options,
         });

@@ -523,14 +523,15 @@ export interface AuditLogTable {
   at: number;
 }
 
-/** people/: failed logins per account (by email, known or not), so guessing is slowed across processes. */
+/** people/: failed logins per account and client address (email, known or not, and the address), so guessing is slowed across processes. */
 export interface LoginThrottleTable {
+  /** The email and the address the failures came from (people/loginLimits accountKey). */
   email: string;
   failures: number;
   window_start: number;
 }
 
-/** people/: log-in attempts from one client address in the window that began at `window_start`. */
+/** people/: failed log-ins from one client address (or its sign-ups, keyed `signup <address>`) in the window that began at `window_start`. */
 export interface LoginAddressThrottleTable {
   ip: string;
   attempts: number;

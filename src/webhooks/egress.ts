@@ -21,18 +21,29 @@ const RANGE_NAMES: Record<string, string> = {
   unspecified: 'the unspecified address',
 };
 
+/** IPv6 global unicast: every IPv6 address a delivery may reach lies inside it (IANA's special-purpose ranges within it are refused by name). */
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
+
 /**
  * Why a delivery may not go to this IP address, or null when it may: every
  * address that is not public unicast is refused — loopback, private, link-local
  * (169.254.169.254), unique-local, carrier-grade NAT, multicast, unspecified,
- * reserved and translation ranges — and an IPv4-mapped IPv6 address is judged
- * by the IPv4 address inside it.
+ * and every other range of IANA's special-purpose registries (documentation,
+ * benchmarking, translation, Teredo, 6to4, AS112, …) — and an IPv4-mapped IPv6
+ * address is judged by the IPv4 address inside it. An IPv6 address outside
+ * 2000::/3 is refused too, among them the deprecated IPv4-compatible ::/96
+ * (`::127.0.0.1`), which some stacks still route to the IPv4 address inside.
  */
 export function addressRefusal(address: string): string | null {
   if (!ipaddr.isValid(address)) return 'not an IP address';
-  const range = ipaddr.process(address).range();
-  if (range === 'unicast') return null;
-  return RANGE_NAMES[range] ?? `a special-purpose address (${range})`;
+  const parsed = ipaddr.process(address);
+  const range = parsed.range();
+  if (range !== 'unicast') return RANGE_NAMES[range] ?? `a special-purpose address (${range})`;
+  if (parsed.kind() === 'ipv6' && !parsed.match(GLOBAL_UNICAST_V6)) {
+    const ipv4Compatible = (parsed as ipaddr.IPv6).parts.slice(0, 6).every((part) => part === 0);
+    return ipv4Compatible ? 'an IPv4-compatible IPv6 address (::/96)' : 'a special-purpose address (outside IPv6 global unicast, 2000::/3)';
+  }
+  return null;
 }
 
 /** The IP address a URL's host names literally (without IPv6 brackets), or null for a host name. */

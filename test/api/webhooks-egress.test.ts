@@ -47,6 +47,16 @@ const PRIVATE_URLS = [
   'http://[::]/hook',
   'http://2130706433/hook',
   'http://0x7f.1/hook',
+  'http://[::127.0.0.1]:3999/',
+  'http://[::7f00:1]/hook',
+  'http://[::a9fe:a9fe]/latest/meta-data/',
+  'http://[64:ff9b::7f00:1]/hook',
+  'http://[2002:7f00:1::1]/hook',
+  'http://[2001::1]/hook',
+  'http://[100::1]/hook',
+  'http://192.0.0.8/hook',
+  'http://198.18.0.1/hook',
+  'http://240.0.0.1/hook',
 ];
 
 forEachDatabase('webhooks kept off private networks (the default)', (ctx) => {
@@ -64,7 +74,7 @@ forEachDatabase('webhooks kept off private networks (the default)', (ctx) => {
   const create = (url: string, events = ['task.created']) => org.api.post('/api/v1/webhooks', { url, events });
   const PUBLIC = ['lead.stage_changed'];
 
-  it('refuses a subscription to a loopback, private, link-local, unique-local, CGNAT, multicast or unspecified address, naming url', async () => {
+  it('refuses a subscription to a loopback, private, link-local, unique-local, CGNAT, multicast, unspecified, IPv4-compatible (::/96) or other special-purpose address, naming url', async () => {
     const accepted: string[] = [];
     for (const url of PRIVATE_URLS) {
       const res = await create(url);

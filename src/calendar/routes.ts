@@ -25,7 +25,8 @@ export function calendarRoutes(app: FastifyInstance, deps: Deps, options: Calend
     schema: {
       tags: ['calendar'],
       summary: 'Create the caller’s secret iCal address of their unfinished tasks with due dates, or rotate it (the old address stops working); the address is shown only in this answer',
-      body: z.strictObject({}).optional().describe('nothing to send: an empty object, or no body'),
+      // Fastify validates a missing body as null: no body (or an empty one) is as good as {}.
+      body: z.strictObject({}).nullish().describe('nothing to send: an empty object, or no body'),
       response: { 201: createdFeedView, ...problems() },
     },
   }, async (request, reply) => reply.code(201).send(await feeds.createFeed(deps, callerOf(request), options.publicUrl)));

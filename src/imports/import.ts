@@ -169,6 +169,7 @@ export const importProblem = z
     status: z.number(),
     detail: z.string(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    rows: z.array(z.object({ row: z.number(), column: z.string().nullable(), reason: z.string() })).describe('every problem, by row (header = 1) and column'),
+    rows: z.array(z.object({ row: z.number(), column: z.string().nullable(), reason: z.string() })).describe('the problems, by row (header = 1) and column: the first 100'),
+    more: z.number().int().describe('how many problems there are beyond those listed'),
   })
   .describe('application/problem+json');

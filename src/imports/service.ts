@@ -24,13 +24,42 @@ import {
   type RowError,
 } from './import.ts';
 
-/** The file has problems: nothing was written, and `rows` says what and where. */
+/** At most this many problems are listed in a 422; `more` says how many others there are (a file cannot make the answer large). */
+export const MAX_LISTED_PROBLEMS = 100;
+/** A column name longer than this is cut short where a problem names it. */
+const MAX_COLUMN_SHOWN = 80;
+
+/** The file has problems: nothing was written, and `rows` says what and where (the first MAX_LISTED_PROBLEMS of them; `more` counts the rest). */
 export class ImportRejected extends DomainError {
   readonly status = 422;
   readonly code = 'import-rejected';
-  constructor(readonly rows: RowError[]) {
-    super(`The file has ${rows.length} problem${rows.length === 1 ? '' : 's'}; nothing was imported`, rows.map((r) => ({ path: r.column ? `row ${r.row}.${r.column}` : `row ${r.row}`, message: r.reason })));
+  readonly rows: RowError[];
+  readonly more: number;
+  constructor(all: RowError[]) {
+    const rows = all.slice(0, MAX_LISTED_PROBLEMS).map((r) => ({ ...r, column: r.column && r.column.length > MAX_COLUMN_SHOWN ? `${r.column.slice(0, MAX_COLUMN_SHOWN)}…` : r.column }));
+    const more = all.length - rows.length;
+    const listed = more > 0 ? ` (the first ${rows.length} are listed, ${more} more are not)` : '';
+    super(`The file has ${all.length} problem${all.length === 1 ? '' : 's'}${listed}; nothing was imported`, rows.map((r) => ({ path: r.column ? `row ${r.row}.${r.column}` : `row ${r.row}`, message: r.reason })));
+    this.rows = rows;
+    this.more = more;
   }
+}
+
+/** Where the first U+FFFD of a CSV decoded leniently is — `row N.column` (or `row N`) — for a file that is not valid UTF-8. */
+export function csvPlaceOfReplacement(lossy: string): string {
+  let records: string[][];
+  try {
+    records = parse(lossy, { bom: true, relax_column_count: true, skip_empty_lines: true, trim: false }) as string[][];
+  } catch {
+    return 'body';
+  }
+  for (const [index, cells] of records.entries()) {
+    const column = cells.findIndex((cell) => cell.includes('\uFFFD'));
+    if (column === -1) continue;
+    const name = index === 0 ? null : records[0]?.[column];
+    return name ? `row ${index + 1}.${name.slice(0, MAX_COLUMN_SHOWN)}` : `row ${index + 1}`;
+  }
+  return 'body';
 }
 
 export class ImportTooLarge extends DomainError {

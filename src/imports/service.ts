@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import { recordAudit } from '../audit/service.ts';
 import { listTeams, listUsers, orgTimezone, requireRole } from '../people/service.ts';
 import type { Actor, Deps } from '../platform/context.ts';
+import { restoreCell } from '../platform/csv.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import { pipelineListQuery } from '../records/records.ts';
@@ -139,7 +140,8 @@ export async function importCsv(deps: Deps, actor: Actor, request: ImportRequest
 /** Every record of the file, header first; a file that is not CSV is one problem, where the parser stopped. */
 function parseCsv(csv: string): string[][] {
   try {
-    return parse(csv, { bom: true, relax_column_count: true, skip_empty_lines: true, trim: false }) as string[][];
+    // A cell our export neutralised against formula injection ('=…) is read back as it was written (=…).
+    return (parse(csv, { bom: true, relax_column_count: true, skip_empty_lines: true, trim: false }) as string[][]).map((cells) => cells.map(restoreCell));
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
     const lines = (error as CsvError & { lines?: number }).lines;

@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../platform/context.ts';
+import { csvCast } from '../platform/csv.ts';
 import { typed } from '../platform/http/app.ts';
 import { callerOf } from '../platform/http/auth.ts';
 import { problems } from '../platform/http/schemas.ts';
@@ -92,7 +93,7 @@ export function reportRoutes(app: FastifyInstance, deps: Deps): void {
 function answer<V>(reply: FastifyReply, format: 'json' | 'csv', name: string, view: V, toTable: (view: V) => Table) {
   if (format === 'json') return view;
   const { columns, rows } = toTable(view);
-  const csv = stringify(rows, { header: true, columns, cast: { boolean: (b) => (b ? 'true' : 'false') } });
+  const csv = stringify(rows, { header: true, columns, cast: { ...csvCast, boolean: (b) => (b ? 'true' : 'false') } });
   return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${name}.csv"`).serializer((payload: unknown) => payload as string).send(csv);
 }
 

@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../platform/context.ts';
+import { csvCast } from '../platform/csv.ts';
 import { typed } from '../platform/http/app.ts';
 import { callerOf } from '../platform/http/auth.ts';
 import { ifMatchVersion, withEtag } from '../platform/http/etag.ts';
@@ -55,7 +56,7 @@ export function taskRoutes(app: FastifyInstance, deps: Deps, files: { sweepSoon(
     const rows = async function* () {
       for await (const page of reads.allTasks(deps, caller, query)) for (const task of page) yield CSV_COLUMNS.map((c) => c.value(task, names));
     };
-    const csv = Readable.from(rows()).pipe(stringify({ header: true, columns: CSV_COLUMNS.map((c) => c.header) }));
+    const csv = Readable.from(rows()).pipe(stringify({ header: true, columns: CSV_COLUMNS.map((c) => c.header), cast: csvCast }));
     return reply.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="tasks.csv"').send(csv as never);
   });
 

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { appendEvent } from '../../src/platform/outbox.ts';
 import { forEachDatabase } from '../support/harness.ts';
 
 interface StreamedEvent {
@@ -62,5 +63,40 @@ forEachDatabase('live stream', (ctx) => {
 
   it('needs a signed-in caller', async () => {
     expect((await ctx.anonymous.get('/api/v1/stream')).status).toBe(401);
+  });
+
+  it('shows each event with the rights of the routes that show it: webhooks to admins, rules and integrations’ events to managers', async () => {
+    const org = await ctx.signup();
+    const member = await ctx.addUser(org, 'member');
+    const manager = await ctx.addUser(org, 'manager');
+    const admin = await ctx.addUser(org, 'admin');
+    const seenBy = async (token: string) => {
+      const events = await readEvents(`${ctx.baseUrl}/api/v1/stream`, token, (seen) => seen.some((e) => e.type === 'task.created'), async () => {
+        await appendEvent(ctx.server.deps.db, {
+          orgId: org.id,
+          type: 'webhook.disabled',
+          subject: { type: 'webhook', id: 'wh1' },
+          data: { url: 'https://hooks.example.com/secret-path-token', reason: 'failing' },
+          actorId: null,
+          occurredAt: ctx.clock.now(),
+        });
+        const posted = await org.api.post('/api/v1/events', { type: 'invoice.overdue', subject: { type: 'client', id: 'c1' }, data: { amount: 120 } });
+        expect(posted.status, posted.text).toBe(202);
+        await ctx.createTask(org.api, { title: 'Sentinel' });
+      });
+      return events.map((e) => e.type);
+    };
+    expect(await seenBy(member.token)).toEqual(['task.created']);
+    expect(await seenBy(manager.token)).toEqual(['invoice.overdue', 'task.created']);
+    expect(await seenBy(admin.token)).toEqual(['webhook.disabled', 'invoice.overdue', 'task.created']);
+  });
+
+  it('refuses a Last-Event-ID that is not an event number with a 400 naming it', async () => {
+    const org = await ctx.signup();
+    for (const bad of ['1e21', 'abc', '-1', '99999999999999999999', '1.5']) {
+      const res = await org.api.get('/api/v1/stream', { 'last-event-id': bad });
+      expect(res.status, bad).toBe(400);
+      expect(res.body.errors[0].path, bad).toBe('Last-Event-ID');
+    }
   });
 });

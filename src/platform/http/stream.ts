@@ -2,13 +2,17 @@
 // caller's organisation. Each process follows the outbox table itself, so a
 // change made through any process (or a worker) reaches every open browser.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Role } from '../context.ts';
 import type { Db } from '../db/schema.ts';
+import { Invalid } from '../errors.ts';
 import { eventsAfter, lastEventSeq, type StoredEvent } from '../outbox.ts';
 import { callerOf } from './auth.ts';
 
 interface Subscriber {
   orgId: string;
   userId: string;
+  /** The caller's role when the stream opened: what it may see is decided by it. */
+  role: Role;
   reply: FastifyReply;
   /** The last event this subscriber was sent, so a resumed stream never repeats one. */
   sentSeq: number;
@@ -67,14 +71,30 @@ export class LiveFeed {
   }
 }
 
+const RANK: Record<Role, number> = { member: 0, manager: 1, admin: 2, owner: 3 };
+/** Events of tasks and records, which every person of the organisation may read through their routes. */
+const EVERYONES = ['task.', 'contact.', 'client.', 'lead.', 'job.', 'pipeline.', 'service.', 'appointment.'];
+
 /**
- * Everything in the organisation is shown to its people, except what is one
- * person's own (a notification: its subject is that user), shown to them alone.
+ * An event is shown with the same rights as the routes that show what it is
+ * about: tasks and records to everyone in the organisation; a notification to
+ * the person it is for alone; webhooks (whose URLs can carry a secret) to
+ * admins, as GET /webhooks; anything else — rules, events posted by
+ * integrations, which the run log shows — to managers and above.
  */
 function visibleTo(subscriber: Subscriber, event: StoredEvent): boolean {
   if (subscriber.orgId !== event.orgId) return false;
   if (event.type.startsWith('notification.')) return event.subject.type === 'user' && event.subject.id === subscriber.userId;
-  return true;
+  if (EVERYONES.some((prefix) => event.type.startsWith(prefix))) return true;
+  if (event.type.startsWith('webhook.')) return RANK[subscriber.role] >= RANK.admin;
+  return RANK[subscriber.role] >= RANK.manager;
+}
+
+/** Last-Event-ID as the event number it names (0 when absent); anything but a plain event number is a 400 naming the header. */
+function lastEventIdOf(header: string | string[] | undefined): number {
+  if (header === undefined || header === '') return 0;
+  if (typeof header !== 'string' || !/^\d{1,15}$/.test(header.trim())) throw Invalid.field('Last-Event-ID', 'must be the id of an event this stream sent');
+  return Number(header.trim());
 }
 
 function send(subscriber: Subscriber, event: StoredEvent): void {
@@ -97,7 +117,7 @@ export function registerStream(app: FastifyInstance, db: Db, pollMs = 250): Live
     },
   }, async (request, reply) => {
     const caller = callerOf(request);
-    const lastEventId = Number(request.headers['last-event-id']);
+    const lastEventId = lastEventIdOf(request.headers['last-event-id']);
     reply.hijack();
     reply.raw.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -106,8 +126,8 @@ export function registerStream(app: FastifyInstance, db: Db, pollMs = 250): Live
       'X-Accel-Buffering': 'no',
     });
     reply.raw.write(': connected\nretry: 2000\n\n');
-    const subscriber: Subscriber = { orgId: caller.orgId, userId: caller.userId, reply, sentSeq: 0 };
-    if (Number.isInteger(lastEventId) && lastEventId > 0) {
+    const subscriber: Subscriber = { orgId: caller.orgId, userId: caller.userId, role: caller.role, reply, sentSeq: 0 };
+    if (lastEventId > 0) {
       for (const event of await eventsAfter(db, lastEventId, REPLAY_LIMIT, caller.orgId)) if (visibleTo(subscriber, event)) send(subscriber, event);
     }
     const unsubscribe = await feed.subscribe(subscriber);

@@ -8,20 +8,39 @@ export function encodeCursor(values: readonly (string | number | null)[]): strin
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, length: number): (string | number | null)[] {
+/** What one value of a cursor must be: text (an id, a name) or an integer (an instant, a rank). */
+export type CursorPart = 'text' | 'integer';
+
+/** Every integer a sort column holds fits in ±9e18 (PostgreSQL's bigint, with room to spare). */
+const MAX_CURSOR_INTEGER = 9e18;
+const MAX_CURSOR_TEXT = 1000;
+
+/**
+ * The sort values a cursor carries. Each must be what its list hands out — an
+ * integer within bigint's range, or text the databases can compare (no NUL,
+ * well-formed, not too long) — and, when `parts` is given, of the type its
+ * place in the sort has; anything else is a 400 naming `cursor`, never a
+ * comparison the database refuses (a 500) or misreads.
+ */
+export function decodeCursor(cursor: string, length: number, parts?: readonly CursorPart[]): (string | number | null)[] {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(values) &&
-      values.length === length &&
-      values.every((v) => v === null || typeof v === 'string' || typeof v === 'number')
-    ) {
+    if (Array.isArray(values) && values.length === length && values.every((v, i) => fits(v, parts?.[i]))) {
       return values as (string | number | null)[];
     }
   } catch {
     // fall through to the error below
   }
   throw Invalid.field('cursor', 'is not a cursor this list handed out');
+}
+
+function fits(value: unknown, part: CursorPart | undefined): boolean {
+  if (value === null) return part === undefined;
+  if (typeof value === 'number') return part !== 'text' && Number.isInteger(value) && Math.abs(value) <= MAX_CURSOR_INTEGER;
+  if (typeof value === 'string') {
+    return part !== 'integer' && value.length <= MAX_CURSOR_TEXT && !value.includes('\u0000') && (value as string & { isWellFormed(): boolean }).isWellFormed();
+  }
+  return false;
 }
 
 /** Fetches limit+1 rows to know whether there is a next page. */

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { png, upload } from '../support/files.ts';
 import { beforeAll, expect, it } from 'vitest';
 import type { RouteEntry } from '../../src/platform/http/routeTable.ts';
-import { edgeString, FUZZ_RUNS, malformedBody, malformedQuery, oddHeaders, SQL_LOOKING } from '../support/bad-input.ts';
+import { edgeString, FUZZ_RUNS, malformedBody, malformedCursor, malformedPathId, malformedQuery, oddHeaders, SQL_LOOKING } from '../support/bad-input.ts';
 import { notifyIn } from '../../src/notifications/service.ts';
 import { issueReset } from '../../src/accounts/resets.ts';
 import { forEachDatabase, type Org, PASSWORD, type TestContext } from '../support/harness.ts';
@@ -117,6 +117,43 @@ forEachDatabase('bad input', (ctx) => {
       }),
       { numRuns: FUZZ_RUNS * reads.length },
     );
+  });
+
+  it('answers cursors no list handed out, under every sort, with a 400 naming cursor or a normal answer, never a 5xx', async () => {
+    const sorts = ['', 'sort=due&', 'sort=-priority&', 'sort=created&', 'sort=updated&', 'sort=name&', 'sort=-title&'];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...reads), fc.constantFrom(...sorts), malformedCursor, async (s, sort, cursor) => {
+        const path = `${s.request.path}${s.request.path.includes('?') ? '&' : '?'}${sort}cursor=${cursor}`;
+        const res = await send(ctx, 'GET', path, home.token);
+        expectProblemOrSuccess(res, `GET ${path.slice(0, 300)}`);
+      }),
+      { numRuns: FUZZ_RUNS * reads.length },
+    );
+    // The ones the attack found: each a 400 naming cursor, on both databases.
+    for (const path of ['/api/v1/tasks?sort=due&cursor=WyJhYmMiLCJ4Il0', '/api/v1/contacts?sort=created&cursor=WyJjcmVhdGVkIiwxZTMwLCJ4Il0', '/api/v1/tasks?sort=created&cursor=WzFlOTk5LCJ4Il0']) {
+      const res = await send(ctx, 'GET', path, home.token);
+      expect(res.status, `${path} → ${res.text}`).toBe(400);
+      expect(JSON.parse(res.text).errors[0].path).toBe('cursor');
+    }
+  });
+
+  it('answers malformed ids in the path of every route with a 4xx problem, never a 5xx, and writes nothing', async () => {
+    const before = await snapshot();
+    const withIds = [...reads, ...withBody].filter((s) => s.route.url.includes('/:'));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...withIds), malformedPathId, async (s, id) => {
+        const pattern = s.route.url.split('/');
+        const segments = s.request.path.split('?')[0]!.split('/');
+        const at = pattern.findIndex((segment) => segment.startsWith(':'));
+        segments[at] = id;
+        const path = segments.join('/');
+        const res = await send(ctx, s.route.method, path, home.token, s.route.method === 'GET' ? undefined : JSON.stringify(s.request.body ?? {}));
+        expectProblemOrSuccess(res, `${s.route.method} ${path.slice(0, 300)}`);
+        if (id.includes('%00')) expect(res.status, `${s.route.method} ${path.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+      }),
+      { numRuns: FUZZ_RUNS * withIds.length },
+    );
+    expect(await snapshot()).toEqual(before);
   });
 
   it('answers odd headers on every route without a 5xx, and refused writes change nothing', async () => {

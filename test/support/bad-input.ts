@@ -95,12 +95,37 @@ function percentEncode(text: string): string {
 /** Header sets of odd values: stale or broken If-Match, long Idempotency-Key, wrong content types, garbage auth. */
 export const oddHeaders = fc.record(
   {
-    'if-match': fc.oneof(fc.constantFrom('"1"', '"999999"', 'W/"2"', '*', 'garbage', '"-1"', '"1e3"', '""'), fc.string({ maxLength: 30 })),
+    'if-match': fc.oneof(fc.constantFrom('"1"', '"999999"', 'W/"2"', 'W/"1"', '*', 'garbage', '"-1"', '"1e3"', '""', '"stale-etag-0"', '"1", W/"2"', '"99999999999999999999"'), fc.string({ maxLength: 30 })),
     'idempotency-key': fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.constant('k'.repeat(300))),
     accept: fc.constantFrom('text/html', 'application/xml', '*/*', 'application/json;q=0', 'garbage'),
-    'last-event-id': fc.constantFrom('-1', '999999999999', 'abc', '1e400'),
+    'last-event-id': fc.constantFrom('-1', '999999999999', 'abc', '1e400', '1e21', '1.5', ' 7', '0x10'),
     'x-forwarded-proto': fc.constantFrom('https', 'gopher', ''),
     cookie: fc.constantFrom('fl_session=fls_forged', 'fl_session=; fl_csrf=', '=;;=', 'fl_session=%zz'),
   },
   { requiredKeys: [] },
+);
+
+/** One value a cursor might carry: every JSON type, numbers out of any column's range, text no database can compare. */
+const cursorValue = fc.oneof(
+  fc.constantFrom('created', 'due', 'name', '-updated', 'x', '', '\u0000', 'a\u0000b', '\ud800', 'x'.repeat(5000)),
+  edgeString,
+  fc.integer(),
+  fc.constantFrom(1e30, -1e30, 1.5, -0, 2 ** 63, Number.MAX_SAFE_INTEGER + 2),
+  fc.constant(null),
+  fc.boolean(),
+  fc.array(fc.integer(), { maxLength: 2 }),
+  fc.dictionary(fc.string({ maxLength: 3 }), fc.integer(), { maxKeys: 2 }),
+);
+
+/** Cursors a list never handed out: base64url JSON of the wrong shape, types or ranges (1e999 among them), or not base64url JSON at all. */
+export const malformedCursor = fc.oneof(
+  fc.array(cursorValue, { minLength: 0, maxLength: 4 }).map((values) => Buffer.from(JSON.stringify(values)).toString('base64url')),
+  fc.constantFrom('[1e999,"x"]', '["created",1e999,"x"]', '[-1e999]', '["abc","x"]', '["created","1e30","x"]', '{"a":1}', '"x"', 'null').map((json) => Buffer.from(json).toString('base64url')),
+  fc.constantFrom('%zz', '!!!', '====', 'x'.repeat(3000), '%00', 'WyJ'),
+);
+
+/** Path ids no route hands out: NUL, bytes that are not UTF-8, encoded lone surrogates, very long, traversal, SQL-looking. */
+export const malformedPathId = fc.oneof(
+  fc.constantFrom('ab%00cd', '%00', '%ff', '%c3%28', '%ed%a0%80', 'x'.repeat(5000), '..%2f..%2fetc', '%2e%2e', "1'%20OR%20'1'%3D'1", 'T-99999999999999999999', 'T-1e3', 'T--1', '%20', '%E2%80%AE'),
+  edgeString.filter((text) => text.length > 0).map((text) => percentEncode(text)),
 );

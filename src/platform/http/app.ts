@@ -14,7 +14,7 @@ import { answerClientError } from './clientError.ts';
 import { registerJsonBody } from './bodyText.ts';
 import { collectRoutes } from './routeTable.ts';
 import { registerWellFormedText } from './wellFormedText.ts';
-import { handleError } from './problem.ts';
+import { answerFrameworkError, handleError } from './problem.ts';
 import { EMBEDDABLE_CONTENT_SECURITY_POLICY, registerWebApp } from './webapp.ts';
 
 export type App = FastifyInstance;
@@ -41,6 +41,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
   });
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API (OpenAPI) and type the handlers; the

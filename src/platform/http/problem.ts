@@ -22,6 +22,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   412: 'Precondition failed',
   413: 'Request body too large',
+  414: 'Path too long',
   415: 'Unsupported media type',
   429: 'Too many requests',
   500: 'Internal server error',
@@ -107,4 +108,15 @@ function clientMessage(error: FastifyError): string {
 
 export function etagOf(version: number): string {
   return `"${version}"`;
+}
+
+/**
+ * What the router itself refuses, as problem+json like every other refusal: a
+ * path part that is not percent-encoded UTF-8 (400) and a path parameter longer
+ * than any id (414), both naming the path.
+ */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendProblem(reply, problem(414, 'A part of the path is longer than any id', [{ path: 'path', message: 'has a part longer than any id' }]));
+  if (error.code === 'FST_ERR_BAD_URL') return sendProblem(reply, problem(400, 'The path is not valid percent-encoded UTF-8', [{ path: 'path', message: 'must be valid percent-encoded UTF-8' }]));
+  return sendProblem(reply, problem(400, 'The request is not valid'));
 }

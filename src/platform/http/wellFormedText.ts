@@ -2,7 +2,7 @@
 // NUL characters (PostgreSQL refuses them), no lone UTF-16 surrogates (neither
 // engine can store them, so they would come back changed), and no nesting deeper
 // than any payload of ours needs (recursive validators would run out of stack).
-// Checked on every body and query string before validation, so a client gets a
+// Checked on every path parameter, query string and body before validation, so a client gets a
 // 400 naming the field instead of a 500 or a silently altered value.
 import type { FastifyInstance } from 'fastify';
 import { Invalid } from '../errors.ts';
@@ -42,7 +42,7 @@ function isStorable(text: string): boolean {
 
 export function registerWellFormedText(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
-    for (const [where, value] of [['query', request.query], ['body', request.body]] as const) {
+    for (const [where, value] of [['params', request.params], ['query', request.query], ['body', request.body]] as const) {
       const name = (path: string[]) => (path.length > 0 ? path.join('.') : where);
       try {
         const path = firstIllFormedText(value);

@@ -50,7 +50,56 @@ export function ruleProblem(text: string): string | null {
   }
   if (!seen.has('FREQ')) return 'must say how often with FREQ, e.g. FREQ=WEEKLY';
   if (seen.has('COUNT') && seen.has('UNTIL')) return 'may end with COUNT or UNTIL, not both';
+  if (!hasDayWithin(body, Date.UTC(2024, 0, 1))) return `never occurs: it has no date in ${HORIZON_YEARS} years (e.g. BYMONTH=2;BYMONTHDAY=30)`;
   return null;
+}
+
+/**
+ * How far ahead any occurrence is looked for. The calendar repeats its leap
+ * years and 53-week years within eight years, so a rule whose days never come
+ * in eight years never comes at all. rrule itself cannot be told to stop: on a
+ * rule with no date it walks to year 9999 (seconds of a blocked event loop), so
+ * whether a day matches is checked here first, one day at a time, bounded.
+ */
+export const HORIZON_YEARS = 8;
+const DAY_MS = 86_400_000;
+const HORIZON_DAYS = HORIZON_YEARS * 366;
+const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
+
+/** Whether some day in the HORIZON_YEARS from `from` (a floating date) has every day-level part of the rule (BYMONTH, BYMONTHDAY, BYYEARDAY, BYWEEKNO, BYDAY). */
+function hasDayWithin(body: string, from: number): boolean {
+  const parts = new Map(body.split(';').map((part) => part.toUpperCase().split('=') as [string, string]));
+  const numbers = (key: string) => parts.get(key)?.split(',').map(Number);
+  const months = numbers('BYMONTH');
+  const monthDays = numbers('BYMONTHDAY');
+  const yearDays = numbers('BYYEARDAY');
+  const weeks = numbers('BYWEEKNO');
+  const inMonth = parts.get('FREQ') === 'MONTHLY' || months !== undefined;
+  const days = parts.get('BYDAY')?.split(',').map((d) => ({ weekday: WEEKDAYS.indexOf(d.slice(-2)), nth: d.length > 2 ? Number(d.slice(0, -2)) : 0 }));
+  const start = Math.floor(from / DAY_MS) * DAY_MS;
+  for (let i = 0; i < HORIZON_DAYS; i++) {
+    const date = new Date(start + i * DAY_MS);
+    const year = date.getUTCFullYear();
+    const month = date.getUTCMonth() + 1;
+    const dayOfMonth = date.getUTCDate();
+    if (months && !months.includes(month)) continue;
+    const monthLength = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    if (monthDays && !monthDays.some((n) => n === dayOfMonth || n === dayOfMonth - monthLength - 1)) continue;
+    const yearLength = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 366 : 365;
+    const ordinal = Math.round((date.getTime() - Date.UTC(year, 0, 1)) / DAY_MS) + 1;
+    if (yearDays && !yearDays.some((n) => n === ordinal || n === ordinal - yearLength - 1)) continue;
+    const weekday = (date.getUTCDay() + 6) % 7;
+    if (weeks) {
+      const week = DateTime.fromMillis(date.getTime(), { zone: 'utc' });
+      if (!weeks.some((n) => n === week.weekNumber || n === week.weekNumber - week.weeksInWeekYear - 1)) continue;
+    }
+    const index = inMonth ? dayOfMonth : ordinal;
+    const length = inMonth ? monthLength : yearLength;
+    const nthOk = (nth: number) => nth === 0 || (nth > 0 ? Math.ceil(index / 7) === nth : Math.ceil((length - index + 1) / 7) === -nth);
+    if (days && !days.some((d) => d.weekday === weekday && nthOk(d.nth))) continue;
+    return true;
+  }
+  return false;
 }
 
 /** The rule as we store it: upper case, without the RRULE: prefix. Call on a rule ruleProblem accepted. */
@@ -81,13 +130,18 @@ export interface Series {
 
 /**
  * The first occurrence of the series strictly after `after`, or null when the
- * rule has none left (COUNT or UNTIL reached). The rule runs on the zone's
- * wall clock (floating time), then each local time is placed back in the zone.
+ * rule has none left (COUNT or UNTIL reached), or no day of it comes within
+ * HORIZON_YEARS of `after` (checked first, so rrule never walks a rule with no
+ * date to year 9999 and no rule holds the event loop). The rule
+ * runs on the zone's wall clock (floating time), then each local time is placed
+ * back in the zone.
  */
 export function nextOccurrence(series: Series, after: number, zone: string): number | null {
+  const from = floating(after, zone);
+  if (!hasDayWithin(series.rule, from.getTime())) return null;
   const options = RRule.parseString(series.rule);
   const rule = new RRule({ ...options, dtstart: floating(series.anchor, zone) });
-  const next = rule.after(floating(after, zone), false);
+  const next = rule.after(from, false);
   return next ? fromFloating(next, zone) : null;
 }
 

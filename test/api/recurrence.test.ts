@@ -97,6 +97,30 @@ forEachDatabase('recurring tasks and maintenance plans', (ctx) => {
     expect((await allTasks(org, 'open'))[0].dueAt).toBe('2026-02-28T10:00:00.000Z');
   });
 
+  it('refuses a rule that never occurs with a 400 naming recurrence, on create and on change, at once', async () => {
+    const org = await ctx.signup();
+    const never = [
+      'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=31;BYHOUR=1,2,3,4,5,6,7,8,9,10,11,12',
+      'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30',
+      'FREQ=HOURLY;BYMONTH=4;BYMONTHDAY=31',
+      'FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=31;COUNT=3',
+      'FREQ=MONTHLY;BYMONTH=6;BYMONTHDAY=31;UNTIL=20990101',
+    ];
+    for (const recurrence of never) {
+      const res = await org.api.post('/api/v1/tasks', { title: 'rr', dueAt: '2030-01-01T09:00:00Z', recurrence });
+      expect(res.status, recurrence).toBe(400);
+      expect(res.body.errors.map((e: any) => e.path), recurrence).toEqual(['recurrence']);
+    }
+    const task = await ctx.createTask(org.api, { dueAt: '2030-01-01T09:00:00Z' });
+    const changed = await org.api.patch(`/api/v1/tasks/${task.id}`, { recurrence: never[0] });
+    expect(changed.status).toBe(400);
+    expect(changed.body.errors[0].path).toBe('recurrence');
+    // Rare but real rules still go through: 29 February, and once a decade.
+    for (const recurrence of ['FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29', 'FREQ=YEARLY;INTERVAL=10']) {
+      expect((await org.api.post('/api/v1/tasks', { title: 'rare', dueAt: '2030-01-01T09:00:00Z', recurrence })).status, recurrence).toBe(201);
+    }
+  });
+
   it('refuses a rule that is not an RRULE with a 400 naming recurrence', async () => {
     const org = await ctx.signup();
     for (const recurrence of ['every monday', 'FREQ=FORTNIGHTLY', 'FREQ=DAILY;COUNT=0', 42]) {

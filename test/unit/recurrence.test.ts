@@ -99,3 +99,13 @@ describe('lead time', () => {
     expect(iso(leadStart(at('2026-04-09T09:00:00Z'), 'P14D', 'Europe/London'))).toBe('2026-03-26T10:00:00.000Z');
   });
 });
+
+describe('bounded occurrence search', () => {
+  it('finds a once-a-decade and a leap-day occurrence, and ends a series whose stored rule never occurs instead of walking to year 9999', () => {
+    const anchor = Date.parse('2030-01-01T09:00:00Z');
+    expect(new Date(nextOccurrence({ rule: 'FREQ=YEARLY;INTERVAL=10', anchor }, anchor, 'UTC')!).toISOString()).toBe('2040-01-01T09:00:00.000Z');
+    expect(new Date(nextOccurrence({ rule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29', anchor }, anchor, 'UTC')!).toISOString()).toBe('2032-02-29T09:00:00.000Z');
+    // A rule saved before rules were checked: no next occurrence, found by a search that stops at the horizon.
+    expect(nextOccurrence({ rule: 'FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30', anchor }, anchor, 'Europe/London')).toBeNull();
+  });
+});

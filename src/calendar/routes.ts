@@ -22,11 +22,14 @@ export function calendarRoutes(app: FastifyInstance, deps: Deps, options: Calend
   }, async (request) => feeds.feedStatus(deps, callerOf(request)));
 
   r.post('/api/v1/me/calendar-feed', {
+    // Fastify validates a missing body as null: no body (or an empty one) counts as {}; a JSON null is still refused.
+    preValidation: async (request) => {
+      if (request.body === undefined) request.body = {};
+    },
     schema: {
       tags: ['calendar'],
       summary: 'Create the caller’s secret iCal address of their unfinished tasks with due dates, or rotate it (the old address stops working); the address is shown only in this answer',
-      // Fastify validates a missing body as null: no body (or an empty one) is as good as {}.
-      body: z.strictObject({}).nullish().describe('nothing to send: an empty object, or no body'),
+      body: z.strictObject({}).optional().describe('nothing to send: an empty object, or no body'),
       response: { 201: createdFeedView, ...problems() },
     },
   }, async (request, reply) => reply.code(201).send(await feeds.createFeed(deps, callerOf(request), options.publicUrl)));

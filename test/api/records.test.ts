@@ -303,16 +303,16 @@ forEachDatabase('links between tasks and records', (ctx) => {
       links: [{ type: 'lead', id: lead.id }, { type: 'contact', id: contact.id }, { type: 'client', id: client.id }, { type: 'job', id: job.id }, { type: 'service', id: service.id }],
     });
     expect(task.links).toEqual([
-      { type: 'lead', id: lead.id, name: 'Boiler quote', phone: '07700 900123', address: '12 Elm Road', archived: false },
-      { type: 'contact', id: contact.id, name: 'Dana Reyes', phone: '07700 900123', address: '12 Elm Road', archived: false },
-      { type: 'client', id: client.id, name: 'Reyes Household', address: '12 Elm Road', archived: false },
-      { type: 'job', id: job.id, name: 'Fit boiler', address: '12 Elm Road', archived: false },
-      { type: 'service', id: service.id, name: 'Boiler plan', address: '12 Elm Road', archived: false },
+      { type: 'lead', id: lead.id, name: 'Boiler quote', phone: '07700 900123', address: '12 Elm Road', archived: false, externalRefs: [] },
+      { type: 'contact', id: contact.id, name: 'Dana Reyes', phone: '07700 900123', address: '12 Elm Road', archived: false, externalRefs: [] },
+      { type: 'client', id: client.id, name: 'Reyes Household', address: '12 Elm Road', archived: false, externalRefs: [] },
+      { type: 'job', id: job.id, name: 'Fit boiler', address: '12 Elm Road', archived: false, externalRefs: [] },
+      { type: 'service', id: service.id, name: 'Boiler plan', address: '12 Elm Road', archived: false, externalRefs: [] },
     ]);
     await org.api.delete(`/api/v1/leads/${lead.id}`);
     const listed = (await org.api.get(`/api/v1/tasks?link=lead:${lead.id}`)).body.items;
     expect(listed.map((t: any) => t.id)).toEqual([task.id]);
-    expect(listed[0].links[0]).toEqual({ type: 'lead', id: lead.id, name: 'Boiler quote', phone: '07700 900123', address: '12 Elm Road', archived: true });
+    expect(listed[0].links[0]).toEqual({ type: 'lead', id: lead.id, name: 'Boiler quote', phone: '07700 900123', address: '12 Elm Road', archived: true, externalRefs: [] });
     const kept = await org.api.patch(`/api/v1/tasks/${task.key}`, { title: 'Still about the archived lead', links: task.links.map((l: any) => ({ type: l.type, id: l.id })) });
     expect(kept.status).toBe(200);
   });

@@ -327,7 +327,7 @@ forEachDatabase('outbound webhooks', (ctx) => {
       await drain();
       const got = hooks.to('/from-rule');
       expect(got.map((r) => r.body.type)).toEqual(['job.created']);
-      expect(got[0]!.body.subject).toEqual({ type: 'job', id: job.id });
+      expect(got[0]!.body.subject).toEqual({ type: 'job', id: job.id, externalRefs: [] });
       expect(verifyWebhookSignature(hook.secret, got[0]!.headers['finishline-signature'] as string, got[0]!.raw, { now: ctx.clock.now() }).valid).toBe(true);
       const [delivery] = await deliveries(hook.id);
       expect(delivery).toMatchObject({ ruleId: rule.body.id, status: 'succeeded' });

@@ -19,15 +19,15 @@ export function attachments(dialect: DialectName): Migration {
         .addColumn('size', 'bigint', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
-      if (dialect === 'postgres') {
-        await s
-          .createTable('file_chunks')
-          .addColumn('sha256', 'text', (c) => c.notNull().references('file_blobs.sha256').onDelete('cascade'))
-          .addColumn('n', 'integer', (c) => c.notNull())
-          .addColumn('data', 'bytea', (c) => c.notNull())
-          .addPrimaryKeyConstraint('file_chunks_pk', ['sha256', 'n'])
-          .execute();
-      }
+      // The bytes themselves live here on PostgreSQL (on SQLite they are files beside the database, and this table
+      // stays empty): on both, so a backup holds the same tables whichever database it came from.
+      await s
+        .createTable('file_chunks')
+        .addColumn('sha256', 'text', (c) => c.notNull().references('file_blobs.sha256').onDelete('cascade'))
+        .addColumn('n', 'integer', (c) => c.notNull())
+        .addColumn('data', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+        .addPrimaryKeyConstraint('file_chunks_pk', ['sha256', 'n'])
+        .execute();
       await s
         .createTable('attachments')
         .addColumn('id', 'text', (c) => c.primaryKey())

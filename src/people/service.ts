@@ -5,6 +5,7 @@ export { requireRole } from './person.ts';
 export { getOrg, organisationZones, orgTimezone, publicOrg, reserveTaskNumbers, signup, takeTaskNumber } from './orgs.ts';
 export { checkAssignable, createUser, getUser, listUsers, me } from './users.ts';
 export { createTeam, getTeam, listTeams } from './teams.ts';
+export { namesById } from './directory.ts';
 export { authenticate } from './sessions.ts';
 export { createApiTokenFor } from './tokens.ts';
 export { addressKey } from './loginLimits.ts';

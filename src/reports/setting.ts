@@ -28,7 +28,7 @@ export interface Setting {
 export async function setting(deps: Deps, actor: Actor, filters: ReportFilters): Promise<Setting> {
   people.requireRole(actor, 'manager');
   const now = deps.clock.now();
-  const [org, scope, names] = await Promise.all([people.getOrg(deps, actor), scopeOf(deps, actor, filters), directory(deps, actor)]);
+  const [org, scope, names] = await Promise.all([people.getOrg(deps, actor), scopeOf(deps, actor, filters), people.namesById(deps, actor)]);
   return { now, timezone: org.timezone, scope, names, header: { timezone: org.timezone, generatedAt: iso(now) } };
 }
 
@@ -56,19 +56,6 @@ function namingField(what: string, path: string, message: string) {
   };
 }
 
-/** Names of the organisation's people and teams, by id. */
-async function directory(deps: Deps, actor: Actor): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  for (const list of [people.listUsers, people.listTeams]) {
-    let cursor: string | undefined;
-    do {
-      const page = await list(deps, actor, { limit: 200, cursor });
-      for (const item of page.items) names.set(item.id, item.name);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-  }
-  return names;
-}
 
 export function windowOf(query: WindowQuery, now: number): Window {
   const to = query.to ?? now;

@@ -5,7 +5,6 @@ import type { Actor, Deps } from '../platform/context.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { Invalid } from '../platform/errors.ts';
 import { decodeCursor, encodeCursor, pageOf } from '../platform/pagination.ts';
-import * as people from '../people/service.ts';
 import { linkKey, linkSummaries } from '../records/service.ts';
 import type { LinkSummary } from '../records/records.ts';
 import { presentTask, presentTasks } from './present.ts';
@@ -96,19 +95,6 @@ export async function taskTimes(db: Db, orgId: string, id: string) {
   return row && { status: row.status as Status, dueAt: row.due_at, waitingUntil: row.waiting_until, createdAt: row.created_at };
 }
 
-/** The names of the organisation's people and teams, by id: what an export shows beside each id. */
-export async function directory(deps: Deps, actor: Actor): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  for (const list of [people.listUsers, people.listTeams]) {
-    let cursor: string | undefined;
-    do {
-      const page = await list(deps, actor, { limit: 200, cursor });
-      for (const item of page.items) names.set(item.id, item.name);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-  }
-  return names;
-}
 
 /** The records a task links to, as its list shows them (names, external references), or undefined when it is gone. */
 export async function taskLinks(db: Db, orgId: string, id: string): Promise<LinkSummary[] | undefined> {
@@ -118,3 +104,6 @@ export async function taskLinks(db: Db, orgId: string, id: string): Promise<Link
   const summaries = await linkSummaries(db, orgId, links);
   return links.map((l) => summaries.get(linkKey(l)) ?? { ...l, name: null, archived: false, externalRefs: [] });
 }
+
+/** The names of the organisation's people and teams, by id: what an export shows beside each id. */
+export { namesById as directory } from '../people/service.ts';

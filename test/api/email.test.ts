@@ -1,74 +1,13 @@
 // Email through a real SMTP server (smtp-server, listening in this test): the
 // mail a notification asks for, the morning digest once per local date, and
 // mail that waits while the server is down and arrives when it is back.
-import { createServer } from 'node:net';
 import { DateTime } from 'luxon';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { forEachDatabase } from '../support/harness.ts';
 import type { Client } from '../support/http.ts';
-
-interface Mail {
-  from: string;
-  to: string[];
-  subject: string;
-  /** The message with quoted-printable soft breaks and escapes undone. */
-  body: string;
-}
+import { freePort, Mailbox } from '../support/mailbox.ts';
 
 const PUBLIC_URL = 'https://finishline.example';
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-function decodeQuotedPrintable(raw: string): string {
-  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-}
-
-/** A real SMTP server that keeps what it is sent; stop() and start() again on the same port. */
-class Mailbox {
-  readonly mails: Mail[] = [];
-  private server: SMTPServer | null = null;
-  constructor(readonly port: number) {}
-
-  async start(): Promise<void> {
-    this.server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData: (stream, session, callback) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          const raw = Buffer.concat(chunks).toString('utf8');
-          const subject = /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(raw)?.[1]?.replace(/\r?\n[ \t]/g, ' ') ?? '';
-          this.mails.push({
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            to: session.envelope.rcptTo.map((r) => r.address),
-            subject,
-            body: decodeQuotedPrintable(raw),
-          });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
-    this.server = null;
-  }
-
-  to(address: string): Mail[] {
-    return this.mails.filter((m) => m.to.includes(address));
-  }
-}
 
 const mailbox = new Mailbox(await freePort());
 

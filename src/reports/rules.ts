@@ -4,7 +4,7 @@ import type { Actor, Deps } from '../platform/context.ts';
 import { AUTOMATION_ACTOR_ID } from '../automation/actions.ts';
 import * as automation from '../automation/service.ts';
 import { rate } from './report.ts';
-import * as store from './store.ts';
+import * as ruleStore from './ruleStore.ts';
 import type { AutomationView, WindowQuery } from './views.ts';
 import { type SourceKind, setting, windowOf, windowView } from './setting.ts';
 
@@ -14,9 +14,9 @@ export async function automationReport(deps: Deps, actor: Actor, query: WindowQu
   const s = await setting(deps, actor, query);
   const window = windowOf(query, s.now);
   const [sources, outcomes, autoClosed, rules, runs] = await Promise.all([
-    store.createdBySource(deps.db, s.scope, window),
-    store.ruleOutcomes(deps.db, s.scope, window),
-    store.autoClosedByRule(deps.db, s.scope, window, AUTOMATION_ACTOR_ID),
+    ruleStore.createdBySource(deps.db, s.scope, window),
+    ruleStore.ruleOutcomes(deps.db, s.scope, window),
+    ruleStore.autoClosedByRule(deps.db, s.scope, window, AUTOMATION_ACTOR_ID),
     rulesOf(deps, actor),
     automation.runCountsByRule(deps, actor, window),
   ]);

@@ -31,6 +31,8 @@ const CSV_COLUMNS: { header: string; value: (t: TaskView, names: Map<string, str
   { header: 'assigneeId', value: (t) => t.assigneeId },
   { header: 'teamId', value: (t) => t.teamId },
   { header: 'linkIds', value: (t) => t.links.map((l) => `${l.type}:${l.id}`).join(' ') },
+  // The linked records' ids in other systems, as type:source:id, so another system can match the row to its own records.
+  { header: 'linkExternalRefs', value: (t) => t.links.flatMap((l) => l.externalRefs.map((r) => `${l.type}:${r.source}:${r.id}`)).join('; ') },
   { header: 'createdAt', value: (t) => t.createdAt },
   { header: 'completedAt', value: (t) => t.completedAt },
   { header: 'id', value: (t) => t.id },

@@ -108,9 +108,9 @@ forEachDatabase('task lists', (ctx) => {
     const task = await ctx.createTask(org.api, { title: 'Named', assigneeId: ann.id, teamId: team, links: [{ type: 'job', id: job.id }, { type: 'lead', id: lead.id }] });
     const res = await org.api.get('/api/v1/tasks?format=csv');
     const [header, row] = res.text.trim().split('\n');
-    expect(header).toBe('key,title,status,overdue,priority,dueAt,assignee,team,links,assigneeId,teamId,linkIds,createdAt,completedAt,id');
+    expect(header).toBe('key,title,status,overdue,priority,dueAt,assignee,team,links,assigneeId,teamId,linkIds,linkExternalRefs,createdAt,completedAt,id');
     expect(row).toBe(
-      `${task.key},Named,open,false,normal,,Ann Office,Office,Job: Boiler repair at 4 Elm Road; Lead: Dana: new boiler,${ann.id},${team},job:${job.id} lead:${lead.id},${task.createdAt},,${task.id}`,
+      `${task.key},Named,open,false,normal,,Ann Office,Office,Job: Boiler repair at 4 Elm Road; Lead: Dana: new boiler,${ann.id},${team},job:${job.id} lead:${lead.id},,${task.createdAt},,${task.id}`,
     );
   });
 
@@ -121,7 +121,7 @@ forEachDatabase('task lists', (ctx) => {
     const res = await org.api.get('/api/v1/tasks?format=csv&sort=created');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
-    expect(res.text.startsWith('key,title,status,overdue,priority,dueAt,assignee,team,links,assigneeId,teamId,linkIds,createdAt,completedAt,id\n')).toBe(true);
+    expect(res.text.startsWith('key,title,status,overdue,priority,dueAt,assignee,team,links,assigneeId,teamId,linkIds,linkExternalRefs,createdAt,completedAt,id\n')).toBe(true);
     expect(res.text).toContain('T-1,"Quote, ""urgent""\nfor Dana",open,false,normal,');
     expect(res.text.trim().split('\n')).toHaveLength(1 + 206 + 1);
   });

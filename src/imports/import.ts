@@ -15,9 +15,9 @@ export const MAX_IMPORT_ROWS = 5000;
  * How a cell becomes a field of the create body: as text, a number, a list
  * split on `;`, a person (email or name), a team (name or id), task links
  * (`lead:<id>`), an instant (ISO, or a date/time in the organisation's zone),
- * or a pipeline (name or id).
+ * a pipeline (name or id), or ids in other systems (`hubspot:4711`).
  */
-export type CellKind = 'text' | 'number' | 'list' | 'person' | 'team' | 'links' | 'instant' | 'pipeline';
+export type CellKind = 'text' | 'number' | 'list' | 'person' | 'team' | 'links' | 'instant' | 'pipeline' | 'refs';
 
 export interface ColumnSpec {
   /** The documented name. */
@@ -32,6 +32,14 @@ export interface ColumnSpec {
 }
 
 const owner: ColumnSpec = { name: 'owner', aliases: ['owner email'], field: 'ownerId', kind: 'person', help: "a person's email or name (default: you)" };
+/** What a record export writes and an import matches rows by: a row whose reference a record already has updates that record. */
+const externalRefsColumn: ColumnSpec = {
+  name: 'external_refs',
+  aliases: ['external ref'],
+  field: 'externalRefs',
+  kind: 'refs',
+  help: 'ids in other systems as source:id (e.g. hubspot:4711), several separated by ; — a row updates the record that already has its first one',
+};
 
 export const IMPORT_COLUMNS: Record<ImportKind, ColumnSpec[]> = {
   contacts: [
@@ -41,6 +49,7 @@ export const IMPORT_COLUMNS: Record<ImportKind, ColumnSpec[]> = {
     { name: 'address', field: 'address', kind: 'text', help: 'text' },
     { name: 'notes', field: 'notes', kind: 'text', help: 'text' },
     owner,
+    externalRefsColumn,
   ],
   clients: [
     { name: 'name', field: 'name', kind: 'text', required: true, help: 'required' },
@@ -48,6 +57,7 @@ export const IMPORT_COLUMNS: Record<ImportKind, ColumnSpec[]> = {
     { name: 'address', field: 'address', kind: 'text', help: 'text' },
     { name: 'notes', field: 'notes', kind: 'text', help: 'text' },
     owner,
+    externalRefsColumn,
   ],
   leads: [
     { name: 'title', field: 'title', kind: 'text', required: true, help: 'required' },
@@ -57,6 +67,7 @@ export const IMPORT_COLUMNS: Record<ImportKind, ColumnSpec[]> = {
     { name: 'value', field: 'value', kind: 'number', help: 'a number' },
     { name: 'source', field: 'source', kind: 'text', help: 'text, e.g. website' },
     owner,
+    externalRefsColumn,
   ],
   tasks: [
     { name: 'title', field: 'title', kind: 'text', required: true, help: 'required' },
@@ -147,6 +158,22 @@ export function linksCell(cell: string): { links: { type: string; id: string }[]
   return { links, bad };
 }
 
+/**
+ * Ids in other systems written `source:id`, several separated by `;` (as the
+ * exports write them, `hubspot:4711; jobber:c-9`). A `;` splits only where a
+ * source name and a colon follow, so an id may itself hold `;` or `:`.
+ */
+export function refsCell(cell: string): { refs: { source: string; id: string }[]; bad: string[] } {
+  const refs: { source: string; id: string }[] = [];
+  const bad: string[] = [];
+  for (const token of cell.split(/;(?=\s*[a-z][a-z0-9_-]{0,39}:)/).map((t) => t.trim()).filter(Boolean)) {
+    const colon = token.indexOf(':');
+    if (colon > 0) refs.push({ source: token.slice(0, colon), id: token.slice(colon + 1).trim() });
+    else bad.push(token);
+  }
+  return { refs, bad };
+}
+
 export const importQuery = z.strictObject({
   dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true').describe('true: check every row and answer the report, writing nothing'),
 });
@@ -158,6 +185,8 @@ export const importBody = z
 export const importResult = z.object({
   dryRun: z.boolean(),
   created: z.number().describe('rows created (on a dry run: rows that would be)'),
+  updated: z.number().describe('rows whose external reference an existing record has, and that changed it'),
+  unchanged: z.number().describe('rows whose external reference an existing record has, already holding what the row says'),
   ids: z.array(z.string()).describe('the ids of the created records, in row order (empty on a dry run)'),
 });
 export type ImportResult = z.infer<typeof importResult>;

@@ -9,8 +9,8 @@ import type { Actor, Deps } from '../platform/context.ts';
 import { restoreCell } from '../platform/csv.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
-import { pipelineListQuery } from '../records/records.ts';
-import { createClientIn, createContactIn, createLeadIn, listRecords } from '../records/service.ts';
+import { type ExternalRef, pipelineListQuery } from '../records/records.ts';
+import { createClientIn, createContactIn, createLeadIn, listRecords, upsertByReferenceIn } from '../records/service.ts';
 import { insertNewTask, type TaskSource } from '../tasks/service.ts';
 import {
   type ColumnSpec,
@@ -22,6 +22,7 @@ import {
   listCell,
   matchHeader,
   MAX_IMPORT_ROWS,
+  refsCell,
   type RowError,
 } from './import.ts';
 
@@ -78,7 +79,7 @@ export interface ImportRequest {
 
 /** Rolls a dry run's transaction back once every row went through. */
 class DryRunFinished extends Error {
-  constructor(readonly created: number) {
+  constructor(readonly counts: { created: number; updated: number; unchanged: number }) {
     super('dry run');
   }
 }
@@ -95,7 +96,7 @@ export async function importCsv(deps: Deps, actor: Actor, request: ImportRequest
 
   const lookups = await lookupsFor(deps, actor, request.kind);
   const errors: RowError[] = [];
-  const bodies: { row: number; body: unknown }[] = [];
+  const bodies: { row: number; body: unknown; sent: string[] }[] = [];
   for (const [index, cells] of rows.entries()) {
     const row = index + 2;
     if (cells.every((c) => c.trim() === '')) continue;
@@ -109,7 +110,7 @@ export async function importCsv(deps: Deps, actor: Actor, request: ImportRequest
         errors.push({ row, column: columnOfField(request.kind, path, matched.columns, header), reason: missing ? 'is required' : issue.message });
       }
     } else if (drafted.errors.length === 0) {
-      bodies.push({ row, body: parsed.data });
+      bodies.push({ row, body: parsed.data, sent: Object.keys(drafted.body) });
     }
   }
   // Rows that passed go through the use case too (and are rolled back), so one answer lists every problem.
@@ -117,9 +118,12 @@ export async function importCsv(deps: Deps, actor: Actor, request: ImportRequest
   try {
     return await deps.db.transaction().execute(async (trx) => {
       const ids: string[] = [];
-      for (const { row, body } of bodies) {
+      const counts = { updated: 0, unchanged: 0 };
+      for (const { row, body, sent } of bodies) {
         try {
-          ids.push(await createOne(trx, actor, request, body, now));
+          const written = await writeOne(trx, actor, request, body, sent, now);
+          if (written.created) ids.push(written.id);
+          else counts[written.changed ? 'updated' : 'unchanged']++;
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
           const fields = error.errors?.length ? error.errors : [{ path: '', message: error.message }];
@@ -127,12 +131,12 @@ export async function importCsv(deps: Deps, actor: Actor, request: ImportRequest
         }
       }
       if (errors.length) throw new ImportRejected(sorted(errors));
-      if (request.dryRun) throw new DryRunFinished(ids.length);
-      await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'data.imported', subject: { type: 'import', id: request.kind }, data: { kind: request.kind, rows: ids.length }, ip: request.ip ?? null }, now);
-      return { dryRun: false, created: ids.length, ids };
+      if (request.dryRun) throw new DryRunFinished({ created: ids.length, ...counts });
+      await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'data.imported', subject: { type: 'import', id: request.kind }, data: { kind: request.kind, rows: ids.length + counts.updated + counts.unchanged, created: ids.length, ...counts }, ip: request.ip ?? null }, now);
+      return { dryRun: false, created: ids.length, ...counts, ids };
     });
   } catch (error) {
-    if (error instanceof DryRunFinished) return { dryRun: true, created: error.created, ids: [] };
+    if (error instanceof DryRunFinished) return { dryRun: true, ...error.counts, ids: [] };
     throw error;
   }
 }
@@ -151,6 +155,22 @@ function parseCsv(csv: string): string[][] {
 
 function sorted(errors: RowError[]): RowError[] {
   return [...errors].sort((a, b) => a.row - b.row);
+}
+
+const RECORD_TYPES = { contacts: 'contact', clients: 'client', leads: 'lead' } as const;
+
+/**
+ * Creates the row's record, or — for a record row with external references —
+ * updates the record that already has its first reference with the cells the
+ * row fills (the row's references joining the record's), changing nothing
+ * when it already holds them.
+ */
+async function writeOne(trx: Db, actor: Actor, request: ImportRequest, body: unknown, sent: string[], now: number): Promise<{ id: string; created: boolean; changed: boolean }> {
+  const input = body as Record<string, unknown> & { externalRefs?: ExternalRef[] };
+  const [first] = input.externalRefs ?? [];
+  if (request.kind === 'tasks' || first === undefined) return { id: await createOne(trx, actor, request, body, now), created: true, changed: true };
+  const upserted = await upsertByReferenceIn(trx, actor, { type: RECORD_TYPES[request.kind], ref: first, input, sent: sent.filter((f) => f !== 'externalRefs'), mergeRefs: true }, now);
+  return { id: upserted.record.id, created: upserted.created, changed: upserted.changed };
 }
 
 function createOne(trx: Db, actor: Actor, request: ImportRequest, body: unknown, now: number): Promise<string> {
@@ -247,6 +267,12 @@ function draftBody(cells: string[], columns: (ColumnSpec | null)[], header: stri
       case 'instant':
         body[spec.field] = instantCell(cell, lookups.timezone);
         break;
+      case 'refs': {
+        const { refs, bad } = refsCell(cell);
+        if (bad.length) fail(index, `write each id in another system as source:id (e.g. hubspot:4711); "${bad[0]}" is not`);
+        else body[spec.field] = refs;
+        break;
+      }
     }
   }
   return { body, errors };

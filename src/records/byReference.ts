@@ -47,6 +47,15 @@ export interface Upsert<T extends LinkableType> {
   /** The fields the body sent: an existing record changes only these. */
   sent: string[];
   ifVersion?: number;
+  /** The body's references join the record's (each replacing the one of its source, keeping its url when the id is the same) instead of replacing them: how a CSV import takes them. */
+  mergeRefs?: boolean;
+}
+
+export interface Upserted<T extends LinkableType> {
+  record: ViewOf[T];
+  created: boolean;
+  /** Whether the record was created or an existing one changed (false: the same values again). */
+  changed: boolean;
 }
 
 /**
@@ -56,32 +65,39 @@ export interface Upsert<T extends LinkableType> {
  */
 export function upsertByReference<T extends LinkableType>(deps: Deps, actor: Actor, upsert: Upsert<T>): Promise<{ record: ViewOf[T]; created: boolean }> {
   return inTransaction(deps, async (trx, now) => {
-    const { type, ref, input, ifVersion } = upsert;
-    checkPathRef(ref, input.externalRefs);
-    const url = input.externalRefs?.find((r) => r.source === ref.source)?.url;
-    const path: ExternalRef = url === undefined ? { source: ref.source, id: ref.id } : { source: ref.source, id: ref.id, url };
-    const existing = await store.findByExternalRef(trx, actor.orgId, type, ref.source, ref.id);
-    if (existing === undefined) {
-      if (ifVersion !== undefined) throw new Stale(0);
-      const fresh = { ...input, externalRefs: withRef(input.externalRefs ?? [], path) };
-      const made = await createOnce(trx, actor.orgId, type, ref, () => WRITERS[type].create(trx, { actor, input: fresh as never, now }));
-      if (made.created) return { record: (await load(trx, actor, type, made.id)) as ViewOf[T], created: true };
-      return { record: await change(trx, actor, upsert, made.id, path, now), created: false };
-    }
-    return { record: await change(trx, actor, upsert, existing, path, now), created: false };
+    const { record, created } = await upsertByReferenceIn(trx, actor, upsert, now);
+    return { record, created };
   });
 }
 
-async function change<T extends LinkableType>(trx: Db, actor: Actor, upsert: Upsert<T>, id: string, path: ExternalRef, now: number): Promise<ViewOf[T]> {
-  const { type, input, sent, ifVersion } = upsert;
+/** The upsert inside the caller's transaction (a CSV import makes many in one). */
+export async function upsertByReferenceIn<T extends LinkableType>(trx: Db, actor: Actor, upsert: Upsert<T>, now: number): Promise<Upserted<T>> {
+  const { type, ref, input, ifVersion } = upsert;
+  checkPathRef(ref, input.externalRefs);
+  const url = input.externalRefs?.find((r) => r.source === ref.source)?.url;
+  const path: ExternalRef = url === undefined ? { source: ref.source, id: ref.id } : { source: ref.source, id: ref.id, url };
+  const existing = await store.findByExternalRef(trx, actor.orgId, type, ref.source, ref.id);
+  if (existing === undefined) {
+    if (ifVersion !== undefined) throw new Stale(0);
+    const fresh = { ...input, externalRefs: withRef(input.externalRefs ?? [], path) };
+    const made = await createOnce(trx, actor.orgId, type, ref, () => WRITERS[type].create(trx, { actor, input: fresh as never, now }));
+    if (made.created) return { record: (await load(trx, actor, type, made.id)) as ViewOf[T], created: true, changed: true };
+    return { ...(await change(trx, actor, upsert, made.id, path, now)), created: false };
+  }
+  return { ...(await change(trx, actor, upsert, existing, path, now)), created: false };
+}
+
+async function change<T extends LinkableType>(trx: Db, actor: Actor, upsert: Upsert<T>, id: string, path: ExternalRef, now: number): Promise<{ record: ViewOf[T]; changed: boolean }> {
+  const { type, input, sent, ifVersion, mergeRefs = false } = upsert;
   const fields: AnyInput = Object.fromEntries(sent.filter((key) => key !== 'externalRefs').map((key) => [key, input[key]]));
   // Without If-Match the caller says "make it so", not "if nobody changed it": take turns with other writers.
   await store.lockRecord(trx, type, actor.orgId, id);
   const current = await load(trx, actor, type, id);
-  const held = sent.includes('externalRefs') ? (input.externalRefs ?? []) : current.externalRefs;
+  const held = mergeRefs ? (input.externalRefs ?? []).reduce(withRef, current.externalRefs) : sent.includes('externalRefs') ? (input.externalRefs ?? []) : current.externalRefs;
   fields.externalRefs = withRef(held, path);
   await WRITERS[type].change(trx, { actor, id, input: fields as never, now, ifVersion });
-  return (await load(trx, actor, type, id)) as ViewOf[T];
+  const record = (await load(trx, actor, type, id)) as ViewOf[T];
+  return { record, changed: record.version !== current.version };
 }
 
 async function load(trx: Db, actor: Actor, type: LinkableType, id: string) {

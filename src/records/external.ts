@@ -34,12 +34,12 @@ export function lightName(record: ExternalRecord, data: Record<string, unknown> 
   return `${record.source} ${record.externalId}`;
 }
 
-/** The references a record keeps, with `ref` added or replacing the one from its source. */
+/** The references a record keeps, with `ref` replacing the one from its source where it stood, or added at the end. */
 export function withRef(refs: readonly ExternalRef[], ref: ExternalRef): ExternalRef[] {
-  const others = refs.filter((r) => r.source !== ref.source);
   const existing = refs.find((r) => r.source === ref.source);
   const url = ref.url ?? (existing?.id === ref.id ? existing.url : undefined);
-  return [...others, url ? { source: ref.source, id: ref.id, url } : { source: ref.source, id: ref.id }];
+  const kept: ExternalRef = url ? { source: ref.source, id: ref.id, url } : { source: ref.source, id: ref.id };
+  return existing ? refs.map((r) => (r === existing ? kept : r)) : [...refs, kept];
 }
 
 /** The reference in the path must agree with one of the same source in the body. */

@@ -74,7 +74,7 @@ forEachDatabase('CSV import', (ctx) => {
       const before = await taskTitles(org.api);
       const good = await csvPost(org.api, 'tasks', 'title\nOne\nTwo\n', '?dryRun=true');
       expect(good.status, good.text).toBe(200);
-      expect(good.body).toEqual({ dryRun: true, created: 2, ids: [] });
+      expect(good.body).toEqual({ dryRun: true, created: 2, updated: 0, unchanged: 0, ids: [] });
       const bad = await csvPost(org.api, 'tasks', 'title,status\nOne,finished\n', '?dryRun=true');
       expect(bad.status).toBe(422);
       expect(bad.body.rows).toEqual([{ row: 2, column: 'status', reason: expect.any(String) }]);

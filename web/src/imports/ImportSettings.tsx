@@ -32,12 +32,27 @@ const counted = (n: number, kind: Kind) => plural(n, ONE[kind], kind);
 
 const KINDS: { kind: Kind; label: string; columns: string }[] = [
   { kind: 'tasks', label: 'Tasks', columns: 'title, description, status, priority, due, assignee (email or name), team, links (lead:<id>), checklist, waiting on, blocked reason' },
-  { kind: 'contacts', label: 'Contacts', columns: 'name, phone, email, address, notes, owner' },
-  { kind: 'clients', label: 'Clients', columns: 'name, contacts (ids separated by ;), address, notes, owner' },
-  { kind: 'leads', label: 'Leads', columns: 'title, contact (id), pipeline, stage, value, source, owner' },
+  { kind: 'contacts', label: 'Contacts', columns: 'name, phone, email, address, notes, owner, external refs (ids in your other system as source:id, e.g. hubspot:4711: a row updates the record that already has its id)' },
+  { kind: 'clients', label: 'Clients', columns: 'name, contacts (ids separated by ;), address, notes, owner, external refs (ids in your other system as source:id, e.g. hubspot:4711: a row updates the record that already has its id)' },
+  { kind: 'leads', label: 'Leads', columns: 'title, contact (id), pipeline, stage, value, source, owner, external refs (ids in your other system as source:id, e.g. hubspot:4711: a row updates the record that already has its id)' },
 ];
 
-type Outcome = { state: 'checked'; created: number } | { state: 'problems'; rows: RowProblem[]; detail: string } | { state: 'imported'; created: number } | { state: 'failed'; message: string };
+type Counts = Pick<Result, 'created' | 'updated' | 'unchanged'>;
+type Outcome = { state: 'checked'; counts: Counts } | { state: 'problems'; rows: RowProblem[]; detail: string } | { state: 'imported'; counts: Counts } | { state: 'failed'; message: string };
+
+const total = (c: Counts) => c.created + c.updated + c.unchanged;
+
+/** What a checked file will do: "2 contacts will be created, 1 updated, 2 are already up to date". */
+function willDo(c: Counts, kind: Kind): string {
+  return [`${counted(c.created, kind)} will be created`, ...(c.updated > 0 ? [`${c.updated} updated`] : []), ...(c.unchanged > 0 ? [`${c.unchanged} ${c.unchanged === 1 ? 'is' : 'are'} already up to date`] : [])].join(', ');
+}
+
+/** What an import did: "Imported 2 tasks", or "Imported 5 contacts: 2 new, 1 updated, 2 already up to date". */
+function didDo(c: Counts, kind: Kind): string {
+  const whole = `Imported ${counted(total(c), kind)}`;
+  if (c.updated === 0 && c.unchanged === 0) return whole;
+  return `${whole}: ${[`${c.created} new`, ...(c.updated > 0 ? [`${c.updated} updated`] : []), ...(c.unchanged > 0 ? [`${c.unchanged} already up to date`] : [])].join(', ')}`;
+}
 
 export function ImportSettings() {
   const queryClient = useQueryClient();
@@ -56,10 +71,10 @@ export function ImportSettings() {
     try {
       const csv = await file.text();
       const { data } = await request<Result>('POST', `${IMPORT_PATHS[kind]}?dryRun=${dryRun}`, { csv });
-      if (dryRun) setOutcome({ state: 'checked', created: data.created });
+      if (dryRun) setOutcome({ state: 'checked', counts: data });
       else {
-        setOutcome({ state: 'imported', created: data.created });
-        showToast(`Imported ${counted(data.created, kind)}`);
+        setOutcome({ state: 'imported', counts: data });
+        showToast(didDo(data, kind));
         void queryClient.invalidateQueries();
       }
     } catch (error) {
@@ -104,11 +119,11 @@ export function ImportSettings() {
       </form>
       {outcome?.state === 'checked' && (
         <div className="import-ready" role="status">
-          <p>The file is fine: {counted(outcome.created, kind)} will be created.</p>
-          <button type="button" disabled={busy} onClick={() => void send(false)}>Import {counted(outcome.created, kind)}</button>
+          <p>The file is fine: {willDo(outcome.counts, kind)}.</p>
+          <button type="button" disabled={busy} onClick={() => void send(false)}>Import {counted(total(outcome.counts), kind)}</button>
         </div>
       )}
-      {outcome?.state === 'imported' && <p role="status" className="import-done">Imported {counted(outcome.created, kind)}.</p>}
+      {outcome?.state === 'imported' && <p role="status" className="import-done">{didDo(outcome.counts, kind)}.</p>}
       {outcome?.state === 'failed' && <p className="field-error" role="alert">{outcome.message}</p>}
       {outcome?.state === 'problems' && (
         <div role="alert" className="import-problems">

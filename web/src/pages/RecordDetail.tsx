@@ -36,6 +36,7 @@ import { ServicePlan } from '../plans/ServicePlan.tsx';
 import { JobStatusSelect } from '../records/JobStatus.tsx';
 import { NewRecordButton } from '../records/NewRecord.tsx';
 import { RecordForm } from '../records/RecordForm.tsx';
+import { openInLabel, safeUrl, sourceName } from '../records/sources.ts';
 
 export const LeadDetail = () => <RecordDetail kind="lead" />;
 export const ClientDetail = () => <RecordDetail kind="client" />;
@@ -243,9 +244,36 @@ function Facts({ kind, record, onEdit }: { kind: RecordKind; record: Detail<Reco
           ))}
         </dl>
       </section>
+      <ElsewhereLinks refs={record.externalRefs} />
       {clientId && <RelatedClient id={clientId} />}
       {contactId && <RelatedContact id={contactId} />}
     </>
+  );
+}
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** The same record in the business's other systems: "Open in HubSpot" where there is a link back, else that system's id for it. */
+function ElsewhereLinks({ refs }: { refs: { source: string; id: string; url?: string }[] }) {
+  if (refs.length === 0) return null;
+  return (
+    <section className="record-section facts" aria-label="In other systems">
+      <h3 className="facts-title">In other systems</h3>
+      <ul className="elsewhere-list">
+        {refs.map((ref) => {
+          const url = safeUrl(ref.url);
+          return (
+            <li key={ref.source}>
+              {url ? (
+                <a className="tap-link" href={url} target="_blank" rel="noopener noreferrer" title={`${sourceName(ref.source)}: ${ref.id}`}>{openInLabel(ref.source)} ↗</a>
+              ) : (
+                <span><span className="muted">{capitalised(sourceName(ref.source))}:</span> <span className="elsewhere-id">{ref.id}</span></span>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }
 

@@ -29,7 +29,7 @@ import { importRoutes } from './imports/routes.ts';
 import { backupRoutes } from './backup/routes.ts';
 import { type ConsumerOptions, eventConsumers } from './consumers.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
-import { webhookPolicy } from './webhooks/webhook.ts';
+import { openapiWebhooks, webhookPolicy } from './webhooks/webhook.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { type AccountMail, accountMail } from './accounts/mail.ts';
 import { smtpMailer } from './notifications/mail.ts';
@@ -75,6 +75,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     webDist: options.webDist,
     version: packageJson.version,
     trustProxy: options.trustProxy ?? DEFAULT_TRUST_PROXY,
+    openapiWebhooks: openapiWebhooks(),
   });
   const files = fileSettings(deps, {
     blobs: openBlobStore(database.dialect, options.databaseUrl, deps.db, options.filesDir),

@@ -47,6 +47,7 @@ export function taskRoutes(app: FastifyInstance, deps: Deps, files: { sweepSoon(
     schema: {
       tags: ['tasks'],
       summary: 'List tasks: filters, sorts, cursor pages; ?format=csv streams every matching row',
+      description: `With ?format=csv (text/csv, header row): ${CSV_COLUMNS.map((c) => c.header).join(', ')}. links names each linked record ("Job: Boiler repair"), linkIds gives type:id, linkExternalRefs the linked records' ids in other systems as type:source:id, separated by "; ". A text cell starting with = + - @, a tab or a carriage return is written with an apostrophe in front.`,
       querystring: listQuery,
       response: { 200: pageOfSchema(taskView), ...problems() },
     },

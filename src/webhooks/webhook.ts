@@ -2,7 +2,7 @@
 // delivery carries, and the pure decisions of delivering — which events a
 // subscription wants, how long to wait before the next attempt, when to give up.
 import { z } from 'zod';
-import type { LinkSummary } from '../records/records.ts';
+import { externalRefView, type LinkSummary, linkSummary } from '../records/records.ts';
 import { eventType } from '../events.ts';
 import { ALLOW_PRIVATE_SETTING } from './egress.ts';
 
@@ -144,6 +144,39 @@ export interface DeliveryPayload {
   data: Record<string, unknown>;
   /** For a task, the records it links to, each with its name and references in other systems. */
   links?: LinkSummary[];
+}
+
+/** The delivery body as a schema, for the OpenAPI document's `webhooks`. */
+export const deliveryPayloadSchema = z.object({
+  id: z.string().describe("the event's id: a receiver ignores one it has seen"),
+  type: z.string().describe('the event type, e.g. task.completed'),
+  occurredAt: z.string(),
+  subject: z.object({
+    type: z.string(),
+    id: z.string(),
+    externalRefs: z.array(externalRefView).optional().describe('for a CRM record (contact, client, lead, job, service): its ids in other systems, so the receiver can match it to its own'),
+  }),
+  data: z.record(z.string(), z.unknown()),
+  links: z.array(linkSummary).optional().describe("for a task's event: the records it links to, each with its name and externalRefs"),
+});
+
+/** OpenAPI 3.1 `webhooks`: the POST every subscription receives. */
+export function openapiWebhooks(): Record<string, unknown> {
+  const headers = {
+    'Finishline-Signature': { description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>", keyed with the secret>', schema: { type: 'string' } },
+    'Finishline-Event': { description: 'the event type', schema: { type: 'string' } },
+    'Finishline-Delivery': { description: "the delivery's id, as in the delivery log", schema: { type: 'string' } },
+  };
+  return {
+    event: {
+      post: {
+        summary: 'An event a subscription asked for, POSTed as JSON to its URL, signed; a 2xx answer within 10 seconds delivers it, anything else is retried',
+        parameters: Object.entries(headers).map(([name, header]) => ({ name, in: 'header', required: true, ...header })),
+        requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(deliveryPayloadSchema, { io: 'output', unrepresentable: 'any' }) } } },
+        responses: { '200': { description: 'any 2xx: delivered' } },
+      },
+    },
+  };
 }
 
 export function wantsEvent(events: readonly string[], type: string): boolean {

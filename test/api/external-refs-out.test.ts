@@ -119,4 +119,15 @@ forEachDatabase('external references out and back', (ctx) => {
     expect(res.body.rows.map((r: any) => [r.row, r.column])).toEqual([[2, 'External Ref'], [3, 'External Ref'], [4, 'External Ref'], [5, 'External Ref']]);
     expect((await org.api.get('/api/v1/clients')).body.items).toHaveLength(2);
   });
+
+  it('describes all of it in the OpenAPI document: the webhook body, the import column and counts, the CSV column', async () => {
+    const doc = (await ctx.anonymous.get('/api/v1/openapi.json')).body;
+    const delivery = doc.webhooks.event.post.requestBody.content['application/json'].schema;
+    expect(delivery.properties.subject.properties.externalRefs.items.properties).toHaveProperty('url');
+    expect(delivery.properties.links.items.properties.externalRefs.type).toBe('array');
+    const imports = doc.paths['/api/v1/imports/contacts'].post;
+    expect(imports.description).toContain('external_refs');
+    expect(Object.keys(imports.responses['201'].content['application/json'].schema.properties)).toEqual(expect.arrayContaining(['created', 'updated', 'unchanged']));
+    expect(doc.paths['/api/v1/tasks'].get.description).toContain('linkExternalRefs');
+  });
 }, { webhooks: { allowPrivate: true } });

@@ -28,6 +28,8 @@ export interface AppOptions {
   version: string;
   /** Which peers' X-Forwarded-For and X-Forwarded-Proto are believed (see Config.trustProxy). */
   trustProxy: boolean | number | string;
+  /** The requests Finishline sends (OpenAPI 3.1 `webhooks`), described by the features that send them. */
+  openapiWebhooks?: Record<string, unknown>;
 }
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -88,6 +90,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
         },
       },
       security: [{ bearer: [] }, { cookie: [] }],
+      ...(options.openapiWebhooks && { webhooks: options.openapiWebhooks }),
     },
     transform: jsonSchemaTransform,
   });

@@ -57,4 +57,28 @@ describe.skipIf(skip !== null)(skip ? `CSV import page (skipped: ${skip})` : 'CS
     expect(titles).toEqual(['Call Dana back', 'Order the valve']);
     expect(errors).toEqual([]);
   });
+
+  it('imports contacts by their ids in another system: the same file again is already up to date', async () => {
+    await page.goto('/settings');
+    const section = page.getByRole('region', { name: 'Import from CSV' });
+    await section.waitFor(T);
+    await section.getByLabel('What to import').selectOption('contacts');
+    await section.getByText(/external refs/).waitFor(T);
+    const file = 'name,phone,external_refs\nDana Price,07700 900123,hubspot:4711\nSam Okafor,,hubspot:4712\n';
+    await chooseFile(file);
+    await section.getByRole('button', { name: 'Check file' }).click();
+    await section.getByText('The file is fine: 2 contacts will be created.').waitFor(T);
+    await section.getByRole('button', { name: 'Import 2 contacts' }).click();
+    await section.getByText('Imported 2 contacts.').waitFor(T);
+
+    await chooseFile(file.replace('07700 900123', '07700 900999'));
+    await section.getByRole('button', { name: 'Check file' }).click();
+    await section.getByText('The file is fine: 0 contacts will be created, 1 updated, 1 is already up to date.').waitFor(T);
+    await section.getByRole('button', { name: 'Import 2 contacts' }).click();
+    await section.getByText('Imported 2 contacts: 0 new, 1 updated, 1 already up to date.').waitFor(T);
+    await screenshot(page, 'import-again-1440');
+    const contacts = (await owner.call('GET', '/api/v1/contacts')).body.items;
+    expect(contacts.map((c: any) => [c.name, c.phone, c.version]).sort()).toEqual([['Dana Price', '07700 900999', 2], ['Sam Okafor', null, 1]]);
+    expect(errors).toEqual([]);
+  });
 });

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // Compiles the server (src/main.ts and everything it imports) into ES modules in dist/:
 // main.js, and a chunk for what each command loads when it runs, with source maps, so
-// `finishline` starts without a TypeScript loader. Packages stay in node_modules
-// (imported, not copied); package.json is inlined.
+// `finishline` starts without a TypeScript loader. The packages it uses are bundled in
+// too: resolving and reading some two thousand small files from node_modules was most
+// of a server start. Those that cannot be (native addons, packages that read their own
+// files at run time, the build tools the dev server loads) stay in node_modules,
+// imported; package.json is inlined.
 //
 // Each module keeps its own import.meta.url: it reads as the file's place under dist/
 // (src/platform/http/webapp.ts → dist/platform/http/webapp.ts), so a URL relative to a
@@ -20,6 +23,22 @@ import { build } from 'esbuild';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const src = resolve(root, 'src');
 const outdir = resolve(root, 'dist');
+
+/** Packages left in node_modules: native addons, and those that read files beside their own code. */
+const EXTERNAL = ['better-sqlite3', 'sharp', 'pg-native', 'vite', 'esbuild', 'oidc-provider'];
+
+/**
+ * Bundled CommonJS packages call require() and read __filename and __dirname, which an
+ * ES module does not have: give each chunk its own, as Node gives a module.
+ */
+const COMMONJS_GLOBALS = [
+  "import { createRequire as __finishlineRequire } from 'node:module';",
+  "import { dirname as __finishlineDirname } from 'node:path';",
+  "import { fileURLToPath as __finishlinePath } from 'node:url';",
+  'const require = __finishlineRequire(import.meta.url);',
+  'const __filename = __finishlinePath(import.meta.url);',
+  'const __dirname = __finishlineDirname(__filename);',
+].join(' ');
 
 const keepModuleUrls = {
   name: 'keep-module-urls',
@@ -45,7 +64,8 @@ export async function buildServer() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    external: EXTERNAL,
+    banner: { js: COMMONJS_GLOBALS },
     sourcemap: true,
     sourcesContent: false,
     legalComments: 'none',

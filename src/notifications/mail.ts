@@ -1,6 +1,6 @@
 // Email: the SMTP transport (nodemailer) and the messages we send — one per
 // notification, and the daily digest — each as plain text and simple HTML.
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { NotificationKind } from './notification.ts';
 
 export interface MailConfig {
@@ -25,12 +25,17 @@ export interface Mailer {
 
 export function smtpMailer(config: MailConfig): Mailer {
   // Short timeouts: a dead server must not hold the worker round for minutes.
-  const transport = nodemailer.createTransport({ url: config.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
+  // nodemailer is loaded with the first message, not with the server.
+  let transport: Promise<Transporter> | undefined;
+  const open = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({ url: config.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 }),
+    ));
   return {
     async send(message) {
-      await transport.sendMail({ from: config.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
+      await (await open()).sendMail({ from: config.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((opened) => opened.close()),
   };
 }
 

@@ -1,10 +1,10 @@
 // Opens the configured database — SQLite (embedded default) or PostgreSQL —
 // behind one Kysely instance. Dialect differences stay in this folder.
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { type Compilable, CompiledQuery, type DatabaseConnection, type Dialect, Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
-import pg from 'pg';
 import type { Database, Db } from './schema.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -17,9 +17,17 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
-// int8 (counts, bigint instants) and numeric come back from pg as strings by default.
-pg.types.setTypeParser(20, (value) => Number(value));
-pg.types.setTypeParser(1700, (value) => Number(value));
+let postgresDriver: typeof import('pg') | undefined;
+
+/** The PostgreSQL driver, loaded when a PostgreSQL database is opened: a SQLite server never needs it. */
+function postgresClient(): typeof import('pg') {
+  if (postgresDriver) return postgresDriver;
+  postgresDriver = createRequire(import.meta.url)('pg') as typeof import('pg');
+  // int8 (counts, bigint instants) and numeric come back from pg as strings by default.
+  postgresDriver.types.setTypeParser(20, (value) => Number(value));
+  postgresDriver.types.setTypeParser(1700, (value) => Number(value));
+  return postgresDriver;
+}
 
 export function dialectOf(url: string): DialectName {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return 'postgres';
@@ -35,7 +43,7 @@ export function databaseLabel(url: string): string {
 export function openDatabase(url: string): OpenDatabase {
   const dialect = dialectOf(url);
   if (dialect === 'postgres') {
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const pool = new (postgresClient().Pool)({ connectionString: url, max: 10 });
     // An idle client's error (e.g. the server restarted) must not crash the process.
     pool.on('error', () => {});
     // A checked-out client whose server goes away emits 'error' too; unheard, it would

@@ -2,7 +2,7 @@
 // EXIF orientation, then written again without any metadata (a customer's
 // GPS position must not travel with the photo), at full size, at most
 // 2048 px for viewing, and at most 320 px as a thumbnail.
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import type { Metadata, Sharp } from 'sharp';
 import { tempPath } from './spool.ts';
 
 export const DISPLAY_PX = 2048;
@@ -10,7 +10,16 @@ export const THUMB_PX = 320;
 /** Larger images are refused as images (kept as plain files): a decompression bomb must not take the memory. */
 const MAX_PIXELS = 80_000_000;
 
-sharp.cache(false);
+let loaded: Promise<typeof import('sharp').default> | undefined;
+
+/** libvips is loaded with the first image, not with the server: most starts never see one. */
+function imageLibrary() {
+  loaded ??= import('sharp').then(({ default: sharp }) => {
+    sharp.cache(false);
+    return sharp;
+  });
+  return loaded;
+}
 
 export interface ProcessedImage {
   contentType: string;
@@ -28,6 +37,7 @@ const OUTPUT_OF: Record<string, Output> = { jpeg: 'jpeg', png: 'png', webp: 'web
 
 /** The image made safe, or null when the bytes are not an image sharp can read (it stays a plain file). */
 export async function processImage(path: string, workDir: string): Promise<ProcessedImage | null> {
+  const sharp = await imageLibrary();
   let meta: Metadata;
   try {
     meta = await sharp(path, { limitInputPixels: MAX_PIXELS }).metadata();

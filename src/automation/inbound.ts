@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { Actor, Deps } from '../platform/context.ts';
 import { isUniqueViolation } from '../platform/db/database.ts';
 import type { Db } from '../platform/db/schema.ts';
-import { Conflict, Invalid } from '../platform/errors.ts';
-import { appendEvent, eventIdTaken, eventOwners, findEvent, type StoredEvent, type Subject } from '../platform/outbox.ts';
+import { Invalid } from '../platform/errors.ts';
+import { appendEvent, existingEventIds, findEvent, type StoredEvent, type Subject } from '../platform/outbox.ts';
 import { iso } from '../platform/pagination.ts';
 import { eventType } from '../events.ts';
 import { LINKABLE_TYPES } from '../records/records.ts';
@@ -48,7 +48,6 @@ export async function postEvent(deps: Deps, actor: Actor, input: ExternalEventIn
   if (input.id) {
     const existing = await findEvent(deps.db, actor.orgId, input.id);
     if (existing) return { event: presentEvent(existing), created: false };
-    if (await eventIdTaken(deps.db, input.id)) throw new Conflict('This event id is already used; send a different id', [{ path: 'id', message: 'is already used' }]);
   }
   const now = deps.clock.now();
   const occurredAt = input.occurredAt ?? now;
@@ -60,38 +59,47 @@ export async function postEvent(deps: Deps, actor: Actor, input: ExternalEventIn
       return { event: { id, type: input.type, subject, links, data: input.data, occurredAt: iso(occurredAt) }, created: true };
     });
   } catch (error) {
+    // The same id posted twice at once: the other request recorded it first, and this one is the same event.
     if (!isUniqueViolation(error) || !input.id) throw error;
     const existing = await findEvent(deps.db, actor.orgId, input.id);
-    if (!existing) throw new Conflict('This event id is already used; send a different id', [{ path: 'id', message: 'is already used' }]);
+    if (!existing) throw error;
     return { event: presentEvent(existing), created: false };
   }
 }
 
 /**
  * Many events in one transaction (an integration catching up): each is
- * idempotent on its id like a single post; an id another organisation used is
- * a 409 naming it, and then none of the batch is recorded.
+ * idempotent on its id like a single post (ids are the organisation's own:
+ * another organisation's events never count).
  */
 export async function postEvents(deps: Deps, actor: Actor, inputs: ExternalEventInput[]) {
   requireManager(actor);
   const errors = inputs.flatMap((e, i) => (e.type.startsWith('task.') ? [{ path: `events.${i}.type`, message: 'task events come from Finishline\'s own tasks' }] : []));
   if (errors.length > 0) throw new Invalid('Task events cannot be posted', errors);
   const now = deps.clock.now();
+  try {
+    return await recordBatch(deps, actor, inputs, now);
+  } catch (error) {
+    // Another request recorded some of these ids meanwhile: once more, and those are the same events.
+    if (!isUniqueViolation(error)) throw error;
+    return recordBatch(deps, actor, inputs, now);
+  }
+}
+
+function recordBatch(deps: Deps, actor: Actor, inputs: ExternalEventInput[], now: number) {
   return deps.db.transaction().execute(async (trx) => {
-    const owners = await eventOwners(trx, inputs.flatMap((e) => (e.id ? [e.id] : [])));
-    const taken = inputs.flatMap((e, i) => (e.id && owners.has(e.id) && owners.get(e.id) !== actor.orgId ? [{ path: `events.${i}.id`, message: 'is already used' }] : []));
-    if (taken.length > 0) throw new Conflict('Some event ids are already used; send different ids', taken);
+    const seen = await existingEventIds(trx, actor.orgId, inputs.flatMap((e) => (e.id ? [e.id] : [])));
     let created = 0;
     const ids: string[] = [];
     for (const [index, input] of inputs.entries()) {
-      if (input.id && owners.has(input.id)) {
+      if (input.id && seen.has(input.id)) {
         ids.push(input.id);
         continue;
       }
       const occurredAt = input.occurredAt ?? now;
       const { subject, links } = await resolveEvent(trx, actor, input, `events.${index}.`, now);
       const id = await appendEvent(trx, { id: input.id, orgId: actor.orgId, type: input.type, subject, links, data: input.data, actorId: actor.userId, occurredAt });
-      if (input.id) owners.set(input.id, actor.orgId);
+      if (input.id) seen.add(input.id);
       ids.push(id);
       created++;
     }

@@ -217,11 +217,6 @@ export async function findEvent(db: Db, orgId: string, id: string): Promise<Stor
   return row && toStoredEvent(row);
 }
 
-/** Whether any organisation has an event with this id (ids are unique across the table). */
-export async function eventIdTaken(db: Db, id: string): Promise<boolean> {
-  return (await db.selectFrom('events').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
-}
-
 /** An organisation's events of these types since an instant, oldest first. */
 export async function eventsOfTypes(db: Db, orgId: string, types: string[], since: number, limit: number): Promise<StoredEvent[]> {
   if (types.length === 0) return [];
@@ -249,9 +244,9 @@ export async function countPendingEvents(db: Db, orgId: string): Promise<number>
   return Number(row.count);
 }
 
-/** Which of these event ids exist already, and in which organisation. */
-export async function eventOwners(db: Db, ids: string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('events').select(['id', 'org_id']).where('id', 'in', ids).execute();
-  return new Map(rows.map((r) => [r.id, r.org_id]));
+/** Which of these event ids one organisation has already (ids are unique per organisation only). */
+export async function existingEventIds(db: Db, orgId: string, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('events').select('id').where('org_id', '=', orgId).where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
 }

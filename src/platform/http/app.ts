@@ -15,6 +15,7 @@ import { type Authenticate, registerAuth } from './auth.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { answerClientError } from './clientError.ts';
 import { registerJsonBody } from './bodyText.ts';
+import { registerLingeringClose } from './linger.ts';
 import { collectRoutes } from './routeTable.ts';
 import { registerWellFormedText } from './wellFormedText.ts';
 import { answerFrameworkError, handleError } from './problem.ts';
@@ -59,6 +60,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   // The API speaks JSON only: any other body is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
   registerJsonBody(app);
+  registerLingeringClose(app);
 
   app.addHook('onSend', async (request, reply, payload) => {
     // Behind TLS (directly or per X-Forwarded-Proto from the proxy), browsers must keep to HTTPS.

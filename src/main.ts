@@ -47,6 +47,9 @@ Configuration (environment):
   LOG_LEVEL            fatal, error, warn, info (default), debug, silent
 `;
 
+/** How long SIGTERM lets requests in flight finish. */
+const STOP_GRACE_MS = 10_000;
+
 async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { workers: { type: 'string', default: '1' } } });
   const workers = values.workers === 'auto' ? availableParallelism() : Number(values.workers);
@@ -65,11 +68,18 @@ async function serve(args: string[]): Promise<void> {
     automation: { ...automationConfigFromEnv(process.env, config.tickMs), loop: runsAutomation },
   });
   await server.app.listen({ port: config.port, host: config.host });
+  // Output nobody reads any more (a supervisor that went away) must not stop the process from ending.
+  process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     server.app.log.info(`${signal}: finishing requests in flight, then stopping`);
+    // Requests in flight get ten seconds; then their connections are closed, and whatever is
+    // still pending after five more does not keep the process: it exits all the same.
+    setTimeout(() => server.app.server.closeAllConnections(), STOP_GRACE_MS).unref();
+    setTimeout(() => process.exit(1), STOP_GRACE_MS + 5_000).unref();
     await server.close();
     process.exit(0);
   };

@@ -11,6 +11,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/schema.ts';
+import { logOutput } from '../logOutput.ts';
 import { type Authenticate, registerAuth } from './auth.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { answerClientError } from './clientError.ts';
@@ -40,7 +41,7 @@ export const BODY_LIMIT = 1024 * 1024;
 
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logLevel === 'silent' ? false : { level: options.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: options.logLevel === 'silent' ? false : { level: options.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'], stream: logOutput() },
     bodyLimit: BODY_LIMIT,
     // A hop count N trusts the N nearest peers: the client is the address the Nth proxy saw.
     trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : options.trustProxy,

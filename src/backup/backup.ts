@@ -28,6 +28,8 @@ export interface BackupHeader {
   migrations: string[];
   /** Rows per table, in the order the tables follow. */
   counts: Record<string, number>;
+  /** An export through the API: no password or token hashes, no two-factor, webhook or sign-in secrets (a restore asks for new ones). */
+  secretsOmitted?: boolean;
 }
 
 export function headerLine(header: BackupHeader): string {

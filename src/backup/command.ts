@@ -73,17 +73,28 @@ export async function importCommand(args: string[]): Promise<void> {
   const { databaseUrl } = readConfig();
   const database = openDatabase(databaseUrl);
   const bar = progressBar('import');
+  let secretsOmitted = false;
   try {
     await migrateToLatest(database.db);
     const summary = await importBackup(database, createReadStream(positionals[0]!), {
       now: systemClock.now(),
-      onHeader: (header) => console.error(`Restoring a backup of ${header.orgId ?? 'the whole database'} taken ${header.exportedAt} from ${header.source}…`),
+      onHeader: (header) => {
+        secretsOmitted = header.secretsOmitted === true;
+        console.error(`Restoring a backup of ${header.orgId ?? 'the whole database'} taken ${header.exportedAt} from ${header.source}…`);
+      },
       onStart: (total) => bar.start(total, 0),
       onProgress: (done) => bar.update(done),
     });
     bar.update(summary.rows);
     bar.stop();
     console.error(`Imported ${summary.rows} rows into ${summary.tables} tables (${summary.orgIds.length} organisation${summary.orgIds.length === 1 ? '' : 's'}).`);
+    if (secretsOmitted) {
+      console.error(
+        'This backup was exported through the API and holds no secrets: everyone sets a new password (Forgot password on the sign-in page, ' +
+          'or an admin sets one), API tokens and calendar links are made again, two-factor sign-in is set up again, and each webhook has a new ' +
+          'signing secret nobody knows yet: an admin replaces it (Rotate secret) and gives it to the receiving system.',
+      );
+    }
   } catch (error) {
     bar.stop();
     throw explained(error);

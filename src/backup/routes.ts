@@ -13,7 +13,7 @@ export function backupRoutes(app: FastifyInstance, deps: Deps, database: OpenDat
   typed(app).get('/api/v1/export', {
     schema: {
       tags: ['backup'],
-      summary: "The organisation's JSON backup (admins): every table's rows of this organisation, a row per line, as `finishline export --org` writes it",
+      summary: "The organisation's JSON backup (admins): every table's rows of this organisation, a row per line, without any secret (no password or token hashes, two-factor, webhook or sign-in secrets, no sign-ins or invitation links); restored, people reset their passwords and webhooks need a new secret. Only `finishline export` on the server writes a full backup",
       querystring: z.strictObject({}),
       response: { 200: z.string().describe('application/json: the backup document (see README, Backup and restore)'), ...problems(403) },
     },
@@ -21,7 +21,7 @@ export function backupRoutes(app: FastifyInstance, deps: Deps, database: OpenDat
     const caller = callerOf(request);
     requireExportRight(caller);
     const out = new PassThrough();
-    exportBackup(database, out, { orgId: caller.orgId, now: deps.clock.now(), actorId: caller.userId, ip: request.ip })
+    exportBackup(database, out, { orgId: caller.orgId, omitSecrets: true, now: deps.clock.now(), actorId: caller.userId, ip: request.ip })
       .then(() => out.end())
       .catch((error: unknown) => {
         request.log.error({ err: error }, 'export failed');

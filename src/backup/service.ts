@@ -18,6 +18,7 @@ import {
   TABLE_END_LINE,
   tableStartLine,
 } from './backup.ts';
+import { isCredentialTable, isSecretColumn, unknownSecret, withoutSecrets } from './secrets.ts';
 
 /** Why a backup or restore was refused: said to the person running it, as is. */
 export class BackupRefused extends Error {}
@@ -39,6 +40,8 @@ export interface ExportOptions extends BackupProgress {
   orgId: string | null;
   now: number;
   batchSize?: number;
+  /** Leave out every secret (password and token hashes, two-factor and webhook secrets…): always so through the API. */
+  omitSecrets?: boolean;
   /** Who asked for it (the API); null from the command line. */
   actorId?: string | null;
   ip?: string | null;
@@ -58,7 +61,9 @@ export interface BackupSummary {
  */
 export async function exportBackup(database: OpenDatabase, out: Writable, options: ExportOptions): Promise<BackupSummary> {
   const all = await listTables(database);
-  const tables = options.orgId === null ? all : all.filter((t) => t.orgScoped || t.name === 'orgs');
+  const scoped = options.orgId === null ? all : all.filter((t) => t.orgScoped || t.name === 'orgs');
+  const omit = options.omitSecrets === true;
+  const tables = omit ? scoped.filter((t) => !isCredentialTable(t.name)) : scoped;
   const migrations = await appliedMigrations(database);
   const batchSize = options.batchSize ?? 1000;
   const orgIds: string[] = [];
@@ -68,7 +73,16 @@ export async function exportBackup(database: OpenDatabase, out: Writable, option
     if (options.orgId !== null && !counts.orgs) throw new BackupRefused(`There is no organisation with id ${options.orgId}.`);
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     options.onStart?.(total);
-    const header: BackupHeader = { format: BACKUP_FORMAT, version: BACKUP_VERSION, exportedAt: new Date(options.now).toISOString(), source: database.dialect, orgId: options.orgId, migrations, counts };
+    const header: BackupHeader = {
+      format: BACKUP_FORMAT,
+      version: BACKUP_VERSION,
+      exportedAt: new Date(options.now).toISOString(),
+      source: database.dialect,
+      orgId: options.orgId,
+      migrations,
+      counts,
+      ...(omit && { secretsOmitted: true }),
+    };
     await write(out, headerLine(header));
     let done = 0;
     for (const [index, table] of tables.entries()) {
@@ -77,7 +91,7 @@ export async function exportBackup(database: OpenDatabase, out: Writable, option
       for await (const rows of snapshot.rows(table, options.orgId, batchSize)) {
         let chunk = '';
         for (const row of rows) {
-          chunk += rowLine(row, first);
+          chunk += rowLine(omit ? withoutSecrets(row) : row, first);
           first = false;
         }
         if (table.name === 'orgs') orgIds.push(...rows.map((r) => String(r.id)));
@@ -155,7 +169,8 @@ export async function importBackup(database: OpenDatabase, input: Readable, opti
         case 'row': {
           const unknown = Object.keys(line.row).filter((c) => !table!.columns.includes(c));
           if (unknown.length) throw new BackupRefused(`Table "${table!.name}" has no column ${unknown.join(', ')} here.`);
-          batch.push(bindableRow(database, line.row));
+          const row = header?.secretsOmitted ? withUnknownSecrets(table!, line.row) : line.row;
+          batch.push(bindableRow(database, row));
           if (table!.name === 'orgs') orgIds.push(String(line.row.id));
           if (batch.length >= rowsPerInsert(table!.columns.length)) await flush();
           break;
@@ -180,6 +195,13 @@ export async function importBackup(database: OpenDatabase, input: Readable, opti
     }
   });
   return { tables: Object.keys(counts).length, rows: done, counts, orgIds };
+}
+
+/** A row of a backup without secrets, its required secret columns given values nothing matches (people without a password reset theirs). */
+function withUnknownSecrets(table: TableShape, row: Row): Row {
+  const filled: Row = { ...row };
+  for (const column of table.required ?? []) if (!(column in filled) && isSecretColumn(column)) filled[column] = unknownSecret(table.name, column);
+  return filled;
 }
 
 async function refuseUnlessEmpty(database: OpenDatabase, tables: TableShape[]): Promise<void> {

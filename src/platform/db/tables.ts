@@ -14,6 +14,8 @@ export interface TableShape {
   columns: string[];
   /** Whether rows belong to one organisation (an `org_id` column). */
   orgScoped: boolean;
+  /** Columns that must hold a value (NOT NULL, no default). */
+  required?: string[];
 }
 
 /** Kysely's own bookkeeping: which migrations ran, and its lock. Never copied. */
@@ -28,7 +30,7 @@ export async function listTables(database: OpenDatabase): Promise<TableShape[]> 
   const metas = await database.db.introspection.getTables();
   const shapes = metas
     .filter((t) => !t.isView && !(MIGRATION_TABLES as readonly string[]).includes(t.name))
-    .map((t) => ({ name: t.name, columns: t.columns.map((c) => c.name), orgScoped: t.columns.some((c) => c.name === 'org_id') }));
+    .map((t) => ({ name: t.name, columns: t.columns.map((c) => c.name), orgScoped: t.columns.some((c) => c.name === 'org_id'), required: t.columns.filter((c) => !c.isNullable && !c.hasDefaultValue && !c.isAutoIncrementing).map((c) => c.name) }));
   const references = await foreignKeys(database, shapes.map((s) => s.name));
   return parentsFirst(shapes, references);
 }

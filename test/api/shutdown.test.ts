@@ -102,8 +102,16 @@ describe.each(await testDatabases())('SIGTERM from a supervisor that goes away [
     for (let round = 0; round < ROUNDS; round++) {
       const port = await freePort();
       const { supervisor, pid } = await startSupervised(databaseUrl, port);
-      const { stream } = await session(`http://127.0.0.1:${port}`, round);
       const supervisorGone = new Promise((resolve) => supervisor.once('exit', resolve));
+      let stream: AbortController;
+      try {
+        ({ stream } = await session(`http://127.0.0.1:${port}`, round));
+      } catch (error) {
+        // A failed session leaves neither the server nor its supervisor behind.
+        process.kill(pid, 'SIGKILL');
+        supervisor.kill('SIGKILL');
+        throw error;
+      }
       supervisor.stdin!.write('stop\n');
       await supervisorGone;
       const ended = await gone(pid, BOUND_MS);

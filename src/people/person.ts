@@ -50,7 +50,11 @@ export const DEFAULT_BUSINESS_HOURS: WeeklyHours = {
 export const timezone = z.string().refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone, e.g. Europe/London');
 const isoDate = z.iso.date();
 export const timeOff = z
-  .array(z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), note: z.string().max(200).optional() }))
+  .array(
+    z
+      .object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), note: z.string().max(200).optional() })
+      .refine((away) => Date.parse(away.from) < Date.parse(away.to), { message: 'must be after from', path: ['to'] }),
+  )
   .max(200);
 
 export const email = z.email().max(254).transform((e) => e.toLowerCase());
@@ -89,6 +93,10 @@ export const updateUserBody = z.strictObject({
   currentPassword: z.string().min(1).max(128).optional().describe('your current password: needed to change your own password'),
   workingHours: weeklyHours.nullable().optional(),
   timeOff: timeOff.optional(),
+});
+
+export const timeOffBody = z.strictObject({
+  timeOff: timeOff.describe('every stretch the person is away, replacing what was there; [] clears it'),
 });
 
 /** A week: the longest due-soon warning an organisation may ask for. */
@@ -194,6 +202,7 @@ export const tokenView = z.object({
   revokedAt: z.string().nullable(),
 });
 
+export type TimeOffInput = z.infer<typeof timeOffBody>;
 export type OrgView = z.infer<typeof orgView>;
 export type UserView = z.infer<typeof userView>;
 export type TeamView = z.infer<typeof teamView>;

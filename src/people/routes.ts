@@ -14,6 +14,7 @@ import {
   signupBody,
   teamBody,
   teamView,
+  timeOffBody,
   tokenBody,
   tokenView,
   updateOrgBody,
@@ -25,7 +26,7 @@ import { getOrg, signup, updateOrg } from './orgs.ts';
 import { login, logout, logoutEverywhere, type SessionPolicy } from './sessions.ts';
 import { createTeam, getTeam, listTeams, updateTeam } from './teams.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from './tokens.ts';
-import { createUser, getUser, listUsers, me, updateUser } from './users.ts';
+import { createUser, getUser, listUsers, me, setTimeOff, updateUser } from './users.ts';
 
 export interface PeopleRouteOptions {
   sessionTtlMs: number;
@@ -133,6 +134,18 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
     },
   }, async (request, reply) =>
     withEtag(reply, await updateUser(deps, callerOf(request), { userId: request.params.id, changes: request.body, ifVersion: ifMatchVersion(request), callerTokenId: callerOf(request).tokenId })));
+
+  r.put('/api/v1/users/:id/time-off', {
+    schema: {
+      tags: ['people'],
+      summary: 'Set a person’s time off: your own, or (managers, admins, and the manager of their team) anyone’s',
+      description: 'Replaces the whole list. Round-robin and least-loaded assignment skip the person while away, from this change on. Honours If-Match.',
+      params: idParams,
+      body: timeOffBody,
+      response: { 200: userView, ...problems(403, 404, 412) },
+    },
+  }, async (request, reply) =>
+    withEtag(reply, await setTimeOff(deps, callerOf(request), { userId: request.params.id, timeOff: request.body.timeOff, ifVersion: ifMatchVersion(request) })));
 
   r.get('/api/v1/teams', {
     schema: { tags: ['people'], summary: 'Teams', querystring: pageQuery, response: { 200: pageOfSchema(teamView), ...problems() } },

@@ -138,6 +138,19 @@ export async function teamMemberIds(db: Db, orgId: string, teamIds: string[]): P
   return members;
 }
 
+/** Whether this person manages a team the other person is a member of. */
+export async function managesTeamOf(db: Db, orgId: string, managerId: string, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('teams')
+    .innerJoin('team_members', (join) => join.onRef('team_members.team_id', '=', 'teams.id').onRef('team_members.org_id', '=', 'teams.org_id'))
+    .select('teams.id')
+    .where('teams.org_id', '=', orgId)
+    .where('teams.manager_id', '=', managerId)
+    .where('team_members.user_id', '=', userId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function replaceTeamMembers(db: Db, orgId: string, teamId: string, userIds: string[]): Promise<void> {
   await db.deleteFrom('team_members').where('org_id', '=', orgId).where('team_id', '=', teamId).execute();
   if (userIds.length === 0) return;

@@ -7,7 +7,7 @@ import { isUniqueViolation } from '../platform/db/database.ts';
 import { recordAudit } from '../audit/service.ts';
 import type { AuditAction } from '../audit/audit.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
-import { type CreateUserInput, mayGrantRole, requireRole, type UpdateUserInput } from './person.ts';
+import { type CreateUserInput, mayGrantRole, requireRole, roleAtLeast, type TimeOffInput, type UpdateUserInput } from './person.ts';
 import { presentOrg, presentUser } from './present.ts';
 import * as store from './store.ts';
 
@@ -114,6 +114,29 @@ export async function updateUser(deps: Deps, actor: Actor, { userId, changes: in
     for (const [action, data] of userAuditEntries(user, input, passwordHash !== undefined)) {
       await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action, subject: { type: 'user', id: userId }, data }, now);
     }
+    return presentUser((await store.findUser(trx, actor.orgId, userId))!);
+  });
+}
+
+export interface TimeOffChange {
+  userId: string;
+  timeOff: TimeOffInput['timeOff'];
+  ifVersion?: number;
+}
+
+/**
+ * Sets a person's time off, replacing what was there. Anyone sets their own; managers and
+ * above set anyone's; a member who manages a team sets its members'. Assignment reads the
+ * stored list on every decision, so it skips the person from this commit on.
+ */
+export async function setTimeOff(deps: Deps, actor: Actor, { userId, timeOff, ifVersion }: TimeOffChange) {
+  return deps.db.transaction().execute(async (trx) => {
+    const user = await store.findUser(trx, actor.orgId, userId);
+    if (!user) throw new NotFound('User');
+    const allowed = actor.userId === userId || roleAtLeast(actor.role, 'manager') || (await store.managesTeamOf(trx, actor.orgId, actor.userId, userId));
+    if (!allowed) throw new Forbidden('Only a manager, an admin or the manager of their team may set someone else’s time off');
+    checkVersion(user.version, ifVersion);
+    await store.updateUser(trx, actor.orgId, userId, { time_off: JSON.stringify(timeOff), updated_at: deps.clock.now(), version: user.version + 1 });
     return presentUser((await store.findUser(trx, actor.orgId, userId))!);
   });
 }

@@ -121,6 +121,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /api/v1/users': { allowed: 'admin', request: () => ({ path: '/api/v1/users', body: person() }) },
   'GET /api/v1/users/:id': { allowed: 'member', request: (kit) => ({ path: `/api/v1/users/${kit.ownerId}` }) },
   'PATCH /api/v1/users/:id': { allowed: 'admin', request: async (kit) => ({ path: `/api/v1/users/${(await kit.make('/api/v1/users', person())).id}`, body: { name: 'Renamed' } }) },
+  // Everyone sets their own time off; the matrix asks about someone else's.
+  'PUT /api/v1/users/:id/time-off': { allowed: 'manager', request: async (kit) => ({ path: `/api/v1/users/${(await kit.make('/api/v1/users', person())).id}/time-off`, body: { timeOff: [{ from: '2026-03-02T00:00:00Z', to: '2026-03-03T00:00:00Z' }] } }) },
   'GET /api/v1/teams': { allowed: 'member', request: fixed('/api/v1/teams') },
   'POST /api/v1/teams': { allowed: 'admin', request: () => ({ path: '/api/v1/teams', body: { name: `Team ${unique()}` } }) },
   'GET /api/v1/teams/:id': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/teams/${(await kit.make('/api/v1/teams', { name: `Team ${unique()}` })).id}` }) },

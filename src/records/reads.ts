@@ -54,8 +54,11 @@ function filterOf(actor: Actor, type: RecordType, query: RecordListQuery): store
   if (type === 'job') {
     equals('client_id', query.client);
     equals('status', query.status);
-    if (query.technician) filter.contains = { column: 'technician_ids', id: query.technician === 'me' ? actor.userId : query.technician };
+    if (query.technician === 'none') filter.equals.technician_ids = '[]';
+    else if (query.technician) filter.contains = { column: 'technician_ids', id: query.technician === 'me' ? actor.userId : query.technician };
     filter.range = { column: 'scheduled_start', after: query.scheduledAfter, before: query.scheduledBefore };
+    filter.window = scheduleWindow(query);
+    if (query.scheduled !== undefined) filter.present = { column: 'scheduled_start', present: query.scheduled === 'true' };
   }
   if (type === 'service') {
     equals('client_id', query.client);
@@ -64,4 +67,15 @@ function filterOf(actor: Actor, type: RecordType, query: RecordListQuery): store
     filter.range = { column: 'next_due_at', before: query.dueBefore };
   }
   return filter;
+}
+
+/** The jobs' time window a dispatch board asks for: both ends or neither, the end after the start, and only scheduled jobs. */
+function scheduleWindow(query: RecordListQuery): store.RecordFilter['window'] {
+  const { scheduledFrom: from, scheduledTo: to } = query;
+  if (from === undefined && to === undefined) return undefined;
+  if (from === undefined) throw Invalid.field('scheduledFrom', 'is required with scheduledTo');
+  if (to === undefined) throw Invalid.field('scheduledTo', 'is required with scheduledFrom');
+  if (to <= from) throw Invalid.field('scheduledTo', 'must come after scheduledFrom');
+  if (query.scheduled === 'false') throw Invalid.field('scheduled', 'cannot be false with a scheduledFrom–scheduledTo window: unscheduled jobs have no time');
+  return { from, to };
 }

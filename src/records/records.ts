@@ -253,9 +253,12 @@ export const jobListQuery = listQueryOf('job', {
   ...byRef,
   client: ref.optional(),
   status: z.enum(JOB_STATUSES).optional(),
-  technician: ref.optional().describe('jobs this user works on; me for yourself'),
-  scheduledAfter: instant.optional(),
-  scheduledBefore: instant.optional(),
+  technician: ref.optional().describe('jobs this user works on; me for yourself; none for jobs with no technician'),
+  scheduledAfter: instant.optional().describe('jobs starting at or after this instant'),
+  scheduledBefore: instant.optional().describe('jobs starting before this instant'),
+  scheduledFrom: instant.optional().describe('with scheduledTo: jobs whose time overlaps [scheduledFrom, scheduledTo), including those that started earlier and run into it (a dispatch board’s day or week)'),
+  scheduledTo: instant.optional().describe('the end of the scheduledFrom window (exclusive); must come after scheduledFrom'),
+  scheduled: z.enum(['true', 'false']).optional().describe('true: only jobs with a start time; false: only unscheduled jobs'),
 });
 export const serviceListQuery = listQueryOf('service', {
   ...byRef,

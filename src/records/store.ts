@@ -132,6 +132,10 @@ export interface RecordFilter {
   /** A JSON id array column that must contain this id (a job's technicians, a client's contacts). */
   contains?: { column: string; id: string };
   range?: { column: string; after?: number; before?: number };
+  /** Jobs whose time overlaps [from, to): started before `to` and not yet over at `from` (a job with no end is a moment). */
+  window?: { from: number; to: number };
+  /** A column that must be set (present) or empty. */
+  present?: { column: string; present: boolean };
   /** The record carrying this reference in another system. */
   externalRef?: { source: string; id: string };
 }
@@ -159,6 +163,15 @@ export function listRecords<T extends RecordType>(
   }
   if (filter.range?.after !== undefined) query = query.where(sql.ref(filter.range.column), '>=', filter.range.after);
   if (filter.range?.before !== undefined) query = query.where(sql.ref(filter.range.column), '<', filter.range.before);
+  if (filter.window) {
+    const { from, to } = filter.window;
+    // The first condition is the one jobs_org_schedule_end (migration 0020) indexes: the expression must stay as written there.
+    query = query
+      .where(sql<boolean>`coalesce(scheduled_end, scheduled_start) >= ${from}`)
+      .where(sql<boolean>`(scheduled_end is null or scheduled_end > ${from})`)
+      .where(sql.ref('scheduled_start'), '<', to);
+  }
+  if (filter.present) query = query.where(sql.ref(filter.present.column), filter.present.present ? 'is not' : 'is', null);
   if (filter.text) {
     const text = filter.text;
     query = query.where((eb) => eb.or(SEARCH_COLUMNS[type].map((column) => containsText(db, eb, column, text))));

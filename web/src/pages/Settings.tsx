@@ -24,7 +24,7 @@ export function Settings() {
       <PageHeader title="Settings" subtitle={isAdmin ? 'Your business, its people and teams' : 'Only admins can change most settings'} />
       <OrgSettings canEdit={isAdmin} />
       <LeadFormSettings canEdit={isAdmin} />
-      <People canEdit={isAdmin} myRole={role} />
+      {me.data && <People canEdit={isAdmin} me={me.data.user} />}
       {isAdmin && <InvitationSettings />}
       <Teams canEdit={isAdmin} />
       {me.data && <WorkingHoursSettings me={me.data.user} />}

@@ -1,17 +1,26 @@
-// The people in the business: their roles, and who can still sign in.
+// The people in the business: their roles, who can still sign in, and their time off.
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { describeError } from '../api/client.ts';
 import type { User } from '../api/types.ts';
 import { showToast } from '../shell/toasts.tsx';
 import { Avatar } from '../tasks/bits.tsx';
-import { keys, useUsers } from '../tasks/queries.ts';
+import { keys, useTeams, useUsers } from '../tasks/queries.ts';
+import { TimeOffDialog } from './TimeOffSettings.tsx';
 import { type Errors, errorsOf, FieldError, save } from './settingsForm.tsx';
 
 const ROLES = ['owner', 'admin', 'manager', 'member'] as const;
 
-export function People({ canEdit, myRole }: { canEdit: boolean; myRole: User['role'] }) {
+export function People({ canEdit, me }: { canEdit: boolean; me: User }) {
+  const myRole = me.role;
   const users = useUsers();
+  const teams = useTeams();
+  const [awayOf, setAwayOf] = useState<User | null>(null);
+  // Managers and above set anyone's time off, a team's manager their team's (as the API allows).
+  const managed = new Set((teams.data ?? []).filter((t) => t.managerId === me.id).flatMap((t) => t.memberIds));
+  const maySetTimeOff = (user: User) => myRole !== 'member' || user.id === me.id || managed.has(user.id);
+  const now = Date.now();
+  const awayNow = (user: User) => user.timeOff.some((t) => Date.parse(t.from) <= now && now < Date.parse(t.to));
   const qc = useQueryClient();
   const [errors, setErrors] = useState<Errors>({});
   const [rowError, setRowError] = useState<{ id: string; message: string } | null>(null);
@@ -43,7 +52,7 @@ export function People({ canEdit, myRole }: { canEdit: boolean; myRole: User['ro
     <section className="settings-section" aria-label="People">
       <h2>People</h2>
       <table className="table">
-        <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Active</th></tr></thead>
+        <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Active</th><th>Time off</th></tr></thead>
         <tbody>
           {(users.data ?? []).map((user) => (
             <tr key={user.id}>
@@ -55,6 +64,16 @@ export function People({ canEdit, myRole }: { canEdit: boolean; myRole: User['ro
                 </select>
               </td>
               <td><input type="checkbox" aria-label={`${user.name} is active`} checked={user.active} disabled={!canEdit} onChange={(e) => void change(user, { active: e.target.checked })} /></td>
+              <td>
+                {awayNow(user) && <span className="chip">Away</span>}{' '}
+                {maySetTimeOff(user) ? (
+                  <button type="button" className="link-button" aria-label={`Time off for ${user.name}`} onClick={() => setAwayOf(user)}>
+                    {user.timeOff.length ? `${user.timeOff.length} planned` : 'Set…'}
+                  </button>
+                ) : (
+                  <span className="muted small">{user.timeOff.length ? `${user.timeOff.length} planned` : '—'}</span>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -72,6 +91,7 @@ export function People({ canEdit, myRole }: { canEdit: boolean; myRole: User['ro
           <FieldError errors={errors} path="_" />
         </form>
       )}
+      {awayOf && <TimeOffDialog person={awayOf} onClose={() => setAwayOf(null)} />}
     </section>
   );
 }

@@ -1,14 +1,52 @@
-// My time off: while away, round-robin and least-loaded assignment skip me.
+// Time off: my own, and (managers, admins, a team's manager) anyone's from Settings → People.
+// While someone is away, round-robin and least-loaded assignment skip them and the dispatch board greys them out.
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { User } from '../api/types.ts';
+import { Modal } from '../shell/Modal.tsx';
 import { keys, useUsers } from '../tasks/queries.ts';
 import { type Errors, errorsOf, FieldError, save } from './settingsForm.tsx';
 
+const dayFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+
+/** A date input's day as the instant it starts, in the browser's zone (not UTC's). */
+function dayStart(value: string, plusDays = 0): string {
+  const [y, m, d] = value.split('-').map(Number);
+  return new Date(y!, m! - 1, d! + plusDays).toISOString();
+}
+
+/** "3 Mar 2026 – 5 Mar 2026": the last day shown is the one the stretch ends in, not the midnight after it. */
+function stretch(entry: User['timeOff'][number]): string {
+  const from = dayFormat.format(new Date(entry.from));
+  const to = dayFormat.format(new Date(Date.parse(entry.to) - 1));
+  return from === to ? from : `${from} – ${to}`;
+}
+
 export function TimeOff({ user }: { user: User }) {
+  return (
+    <section className="settings-section" aria-label="My time off">
+      <h2>My time off</h2>
+      <p className="muted">Round-robin and least-loaded assignment skip you while you are away.</p>
+      <TimeOffEditor personId={user.id} fallback={user} />
+    </section>
+  );
+}
+
+/** Someone else's time off, in a dialog. */
+export function TimeOffDialog({ person, onClose }: { person: User; onClose: () => void }) {
+  return (
+    <Modal title={`Time off for ${person.name}`} onClose={onClose}>
+      <p className="muted">While {person.name} is away, automatic assignment skips them and the dispatch board greys them out.</p>
+      <TimeOffEditor personId={person.id} fallback={person} />
+      <div className="form-actions"><button type="button" className="button" onClick={onClose}>Done</button></div>
+    </Modal>
+  );
+}
+
+function TimeOffEditor({ personId, fallback }: { personId: string; fallback: User }) {
   const qc = useQueryClient();
   const users = useUsers();
-  const current = users.data?.find((u) => u.id === user.id) ?? user;
+  const current = users.data?.find((u) => u.id === personId) ?? fallback;
   const [errors, setErrors] = useState<Errors>({});
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -16,7 +54,7 @@ export function TimeOff({ user }: { user: User }) {
   const update = async (timeOff: User['timeOff']) => {
     setErrors({});
     try {
-      await save('PATCH', `/api/v1/users/${current.id}`, { timeOff }, current.version);
+      await save('PUT', `/api/v1/users/${encodeURIComponent(current.id)}/time-off`, { timeOff }, current.version);
       setFrom('');
       setTo('');
       setNote('');
@@ -26,27 +64,39 @@ export function TimeOff({ user }: { user: User }) {
     void qc.invalidateQueries({ queryKey: keys.users });
     void qc.invalidateQueries({ queryKey: keys.me });
   };
-  const toIso = (value: string) => (value ? new Date(value).toISOString() : value);
+  const add = () => {
+    if (!from) return setErrors({ from: 'Choose the first day away' });
+    if (to && to < from) return setErrors({ to: 'The last day cannot be before the first' });
+    void update([...current.timeOff, { from: dayStart(from), to: dayStart(to || from, 1), ...(note ? { note } : {}) }]);
+  };
   return (
-    <section className="settings-section" aria-label="My time off">
-      <h2>My time off</h2>
-      <p className="muted">Round-robin and least-loaded assignment skip you while you are away.</p>
-      <ul className="pills">
-        {current.timeOff.map((entry, i) => (
-          <li key={`${entry.from}-${i}`} className="chip">
-            {new Date(entry.from).toLocaleDateString()} – {new Date(entry.to).toLocaleDateString()} {entry.note ?? ''}
-            <button type="button" className="icon-button" aria-label="Remove time off" onClick={() => void update(current.timeOff.filter((_, j) => j !== i))}>✕</button>
-          </li>
-        ))}
-      </ul>
-      <form className="inline-form" noValidate onSubmit={(e) => { e.preventDefault(); void update([...current.timeOff, { from: toIso(from), to: toIso(to), ...(note ? { note } : {}) }]); }}>
-        <label className="muted">From <input type="date" aria-label="Time off from" value={from} onChange={(e) => setFrom(e.target.value)} /></label>
-        <label className="muted">To <input type="date" aria-label="Time off to" value={to} onChange={(e) => setTo(e.target.value)} /></label>
+    <>
+      {current.timeOff.length === 0 ? (
+        <p className="muted small">No time off planned.</p>
+      ) : (
+        <ul className="pills" aria-label={`Time off of ${current.name}`}>
+          {current.timeOff.map((entry, i) => (
+            <li key={`${entry.from}-${i}`} className="chip">
+              {stretch(entry)} {entry.note ?? ''}
+              <button type="button" className="icon-button" aria-label={`Remove time off ${stretch(entry)}`} onClick={() => void update(current.timeOff.filter((_, j) => j !== i))}>✕</button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form className="inline-form" noValidate onSubmit={(e) => { e.preventDefault(); add(); }}>
+        <div>
+          <label className="muted">First day <input type="date" aria-label="First day away" value={from} onChange={(e) => setFrom(e.target.value)} /></label>
+          <FieldError errors={errors} path="from" />
+        </div>
+        <div>
+          <label className="muted">Last day <input type="date" aria-label="Last day away" value={to} onChange={(e) => setTo(e.target.value)} /></label>
+          <FieldError errors={errors} path="to" />
+        </div>
         <input placeholder="Note (optional)" aria-label="Note" value={note} onChange={(e) => setNote(e.target.value)} />
         <button type="submit" className="button">Add time off</button>
       </form>
       <FieldError errors={errors} path="timeOff" />
       <FieldError errors={errors} path="_" />
-    </section>
+    </>
   );
 }

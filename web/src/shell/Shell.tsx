@@ -58,6 +58,7 @@ const ContactDetail = preloaded.contactDetail.Page;
 const NotificationsPage = lazyPage(() => import('../notifications/NotificationsPage.tsx').then((m) => m.NotificationsPage)).Page;
 const Reports = lazyPage(() => import('../pages/Reports.tsx').then((m) => m.Reports)).Page;
 const Automation = lazyPage(() => import('../pages/Automation.tsx').then((m) => m.Automation)).Page;
+const Dispatch = lazyPage(() => import('../pages/Dispatch.tsx').then((m) => m.Dispatch)).Page;
 
 const NAV = [
   { href: '/', label: 'My work', icon: '◎', key: 'm' },
@@ -65,6 +66,7 @@ const NAV = [
   { href: '/tasks', label: 'Tasks', icon: '☰', key: 't' },
   { href: '/calendar', label: 'Calendar', icon: '▦', key: 'c' },
   { href: '/leads', label: 'Records', icon: '◇', key: 'l' },
+  { href: '/dispatch', label: 'Dispatch', icon: '⊞', key: 'd', managers: true },
   { href: '/reports', label: 'Reports', icon: '◔', key: 'r', managers: true },
   { href: '/automation', label: 'Automation', icon: '⚡', key: 'a', managers: true },
   { href: '/settings', label: 'Settings', icon: '⚙', key: 's' },
@@ -182,6 +184,7 @@ export function Shell({ user, org }: { user: User; org: Org }) {
           <Route path="/calendar" component={Calendar} />
           <Route path="/reports" component={Reports} />
           <Route path="/automation" component={Automation} />
+          <Route path="/dispatch" component={Dispatch} />
           <Route path="/leads" component={Leads} />
           <Route path="/clients" component={Clients} />
           <Route path="/jobs" component={Jobs} />

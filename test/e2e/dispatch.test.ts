@@ -1,7 +1,8 @@
 // The dispatch board in a real browser: a dispatcher marks a technician away from Settings → People and sees
 // them greyed out; drags an unscheduled job onto a technician at a time (the job is scheduled and assigned, and
 // the job.scheduled rule's task appears); sees overlapping jobs flagged and clears the overlap from the
-// Schedule dialog with the keyboard; the board at 390 px scrolls inside itself. And the Jobs list's "mine / today".
+// Schedule dialog with the keyboard; another person's change shows without a reload; the board at 390 px
+// scrolls inside itself. And the Jobs list's "mine / today".
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addPerson, type ApiUser, browserSkipReason, logIn, reportPageErrors, screenshot, signupOwner, startWebApp, type WebApp } from '../support/browser.ts';
@@ -118,6 +119,14 @@ describe.skipIf(skip !== null)(skip ? `dispatch board (skipped: ${skip})` : 'dis
     await page.getByRole('button', { name: 'Day', exact: true }).click();
   });
 
+  it('moves a job someone else reschedules, without a reload', async () => {
+    await row('Tom Tech').locator('.dispatch-job', { hasText: 'Service boiler' }).waitFor(T);
+    const radiator = await api(owner, 'GET', `/api/v1/jobs/${jobs.tomorrow!.id}`);
+    await api(owner, 'PATCH', `/api/v1/jobs/${jobs.tomorrow!.id}`, { scheduledStart: todayAt(7), scheduledEnd: todayAt(8) });
+    expect(radiator.scheduledStart).toBe(todayAt(9, 0, 1));
+    await row('Tom Tech').locator('.dispatch-job', { hasText: 'Fit new radiator' }).waitFor(T);
+  });
+
   it('at 390 px the board scrolls sideways inside itself, not the page', async () => {
     const context = await web.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const phone = await context.newPage();
@@ -151,7 +160,7 @@ describe.skipIf(skip !== null)(skip ? `dispatch board (skipped: ${skip})` : 'dis
     await phone.getByLabel('Only mine').check();
     await phone.waitForURL(/when=today/, T);
     await phone.getByText('Replace boiler valve').waitFor(T);
-    await expect.poll(() => phone.locator('.record-row-title').allTextContents(), T).toEqual(['Service boiler', 'Replace boiler valve', 'Fix leaking tap']);
+    await expect.poll(() => phone.locator('.record-row-title').allTextContents(), T).toEqual(['Fit new radiator', 'Service boiler', 'Replace boiler valve', 'Fix leaking tap']);
     await screenshot(phone, 'jobs-mine-today-390');
     await context.close();
     expect(errors).toEqual([]);

@@ -15,7 +15,7 @@ const T = { timeout: 20_000 };
 const DOCS = new URL('../../docs/screenshots/', import.meta.url).pathname;
 const TO_DOCS = process.env.FINISHLINE_SCREENSHOTS === 'docs';
 /** The pictures the README shows or links to. */
-const IN_DOCS = new Set(['my-work', 'board', 'tasks', 'reports', 'my-work-phone', 'board-phone']);
+const IN_DOCS = new Set(['my-work', 'board', 'tasks', 'reports', 'dispatch', 'my-work-phone', 'board-phone', 'dispatch-phone']);
 
 /** Each page, its heading (null: the month, for the calendar), and what shows that its data is on screen (not only its frame). */
 const PAGES: { name: string; path: string; heading: string | null; ready: (page: Page) => Promise<void> }[] = [
@@ -25,6 +25,16 @@ const PAGES: { name: string; path: string; heading: string | null; ready: (page:
   { name: 'calendar', path: '/calendar', heading: null, ready: (page) => page.locator('.calendar').first().waitFor(T) },
   { name: 'reports', path: '/reports', heading: 'Reports', ready: (page) => page.locator('canvas').first().waitFor(T) },
   { name: 'leads', path: '/leads', heading: 'Leads', ready: (page) => page.getByRole('main').locator('a[href^="/leads/"]').first().waitFor(T) },
+  {
+    name: 'dispatch',
+    path: '/dispatch',
+    heading: 'Dispatch',
+    // The week: the demo's jobs spread over it.
+    ready: async (page) => {
+      await page.getByRole('button', { name: 'Week', exact: true }).click();
+      await page.locator('.dispatch-week .dispatch-row').first().waitFor(T);
+    },
+  },
   { name: 'automation', path: '/automation', heading: 'Automation', ready: (page) => page.getByRole('main').waitFor(T) },
   { name: 'settings', path: '/settings', heading: 'Settings', ready: (page) => page.getByRole('heading', { name: 'Working hours' }).waitFor(T) },
 ];

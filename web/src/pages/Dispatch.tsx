@@ -1,7 +1,7 @@
 // The dispatch board: jobs per technician by hour (a day) or by day (a week), unscheduled jobs beside;
 // drag a job onto a technician and a time, or open it to schedule it from a form.
 import { DndContext, type DragEndEvent, DragOverlay, MouseSensor, pointerWithin, TouchSensor, useDroppable, useSensor, useSensors } from '@dnd-kit/core';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { describeError } from '../api/client.ts';
 import { useJobsIn, useScheduleJob, useUnscheduledJobs } from '../dispatch/api.ts';
 import { DayGrid, JobCard, type Row, WeekGrid } from '../dispatch/Grid.tsx';
@@ -62,6 +62,16 @@ export function Dispatch() {
   const allRows: Row[] = people.map((u) => ({ id: u.id, name: u.name, timeOff: u.timeOff }));
   const nameOf = (id: string) => (id === NOBODY ? 'nobody' : (allRows.find((r) => r.id === id)?.name ?? 'someone'));
   const { first, last } = hoursShown(org.data?.businessHours, jobsOf.size ? placed : [], anchor);
+  // A day widened to a job at night still opens at the business's first hour; scroll back for the rest.
+  const opening = hoursShown(org.data?.businessHours, [], anchor).first;
+  const scroller = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const box = scroller.current;
+    const hour = box?.querySelectorAll<HTMLElement>('.dispatch-day .dispatch-hour')[Math.max(0, opening - first)];
+    const name = box?.querySelector<HTMLElement>('.dispatch-name');
+    if (!box || !hour || !name) return;
+    box.scrollLeft = hour.getBoundingClientRect().left - box.getBoundingClientRect().left + box.scrollLeft - name.offsetWidth;
+  }, [view, anchor.getTime(), first, opening, rows.length > 0]);
 
   const save = (job: Job, change: ScheduleChange) => {
     const who = change.technicianIds.length ? change.technicianIds.map(nameOf).join(' and ') : 'nobody yet';
@@ -110,7 +120,7 @@ export function Dispatch() {
       <DndContext sensors={sensors} collisionDetection={pointerWithin} onDragStart={(e) => setDragging((e.active.data.current?.job as Job) ?? null)} onDragCancel={() => setDragging(null)} onDragEnd={onDragEnd}>
         <div className="dispatch-layout">
           <Unscheduled jobs={loose} onOpen={(job) => setDialog({ job, rowId: null })} />
-          <div className="dispatch-scroll" aria-busy={inWindow.isFetching}>
+          <div className="dispatch-scroll" ref={scroller} aria-busy={inWindow.isFetching}>
             {view === 'day' ? (
               <DayGrid rows={rows} jobsOf={jobsOf} day={anchor} first={first} last={last} onOpen={(job, rowId) => setDialog({ job, rowId })} />
             ) : (

@@ -23,6 +23,9 @@ function refresh(qc: QueryClient): void {
 /** The events the stream names after the task change they report (src/tasks/events.ts). */
 const TASK_EVENTS = ['task.created', 'task.assigned', 'task.status_changed', 'task.completed', 'task.updated', 'task.deleted', 'task.commented'];
 
+/** The events of a job's schedule, technicians and status (src/records/events.ts). */
+const JOB_EVENTS = ['job.created', 'job.scheduled', 'job.updated', 'job.status_changed', 'job.archived', 'job.restored'];
+
 let pending: number | undefined;
 /** A bulk change sends hundreds of events at once: refetch once for the whole burst. */
 function refreshSoon(qc: QueryClient): void {
@@ -58,6 +61,8 @@ export function useLiveUpdates(): void {
       });
       // Each event is named by its type (task.updated, …), so each needs its own listener.
       for (const type of TASK_EVENTS) stream.addEventListener(type, () => refreshSoon(qc));
+      // A job booked, moved or reassigned by someone else moves on an open dispatch board too.
+      for (const type of JOB_EVENTS) stream.addEventListener(type, () => void qc.invalidateQueries({ queryKey: ['records', 'job', 'dispatch'] }));
       // Only my own notifications reach my stream (src/platform/http/stream.ts): the bell and the list follow them.
       for (const type of ['notification.created', 'notification.read']) stream.addEventListener(type, () => void qc.invalidateQueries({ queryKey: ['notifications'] }));
     } else {

@@ -115,6 +115,13 @@ describe.skipIf(skip !== null)(skip ? `dispatch board (skipped: ${skip})` : 'dis
   it('shows the week, a column a day', async () => {
     await page.getByRole('button', { name: 'Week', exact: true }).click();
     await row('Tom Tech').locator('.dispatch-job', { hasText: 'Fit new radiator' }).waitFor(T);
+    // The overlap marks sit on their cards, inside the grid.
+    const grid = (await page.locator('.dispatch-scroll').boundingBox())!;
+    for (const flag of await page.locator('.dispatch-job-flag').all()) {
+      const box = (await flag.boundingBox())!;
+      expect(box.y).toBeGreaterThanOrEqual(grid.y);
+    }
+    expect(await page.locator('.dispatch-scroll').evaluate((el) => el.scrollLeft)).toBe(0);
     await screenshot(page, 'dispatch-week-1440');
     await page.getByRole('button', { name: 'Day', exact: true }).click();
   });

@@ -67,6 +67,7 @@ export function Dispatch() {
   const scroller = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const box = scroller.current;
+    if (box && view === 'week') box.scrollLeft = 0;
     const hour = box?.querySelectorAll<HTMLElement>('.dispatch-day .dispatch-hour')[Math.max(0, opening - first)];
     const name = box?.querySelector<HTMLElement>('.dispatch-name');
     if (!box || !hour || !name) return;

@@ -6,6 +6,9 @@
 // A cell already starting with apostrophes before such a character gets one
 // more, so the round trip is exact for it too. Numbers are written as numbers.
 
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+
 const FORMULA_START = /^'*[=+\-@\t\r]/;
 const NEUTRALISED = /^'+[=+\-@\t\r]/;
 
@@ -21,3 +24,14 @@ export function restoreCell(text: string): string {
 
 /** csv-stringify's `cast` for strings: every text cell neutralised. */
 export const csvCast = { string: (value: string) => neutraliseCell(value) };
+
+/** One row of a CSV the product writes: text is neutralised, numbers written as numbers, null as an empty cell. */
+export type CsvCell = string | number | null;
+
+/**
+ * Rows as a streamed CSV (header row first, every text cell neutralised): what
+ * every `?format=csv` list answers, one page of rows read at a time.
+ */
+export function csvStream(header: string[], rows: AsyncIterable<CsvCell[]>): Readable {
+  return Readable.from(rows).pipe(stringify({ header: true, columns: header, cast: csvCast }));
+}

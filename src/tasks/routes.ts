@@ -1,10 +1,8 @@
 // HTTP routes for tasks: list (JSON or CSV), create, read, change, delete, bulk, history, comments.
-import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../platform/context.ts';
-import { csvCast } from '../platform/csv.ts';
+import { csvStream } from '../platform/csv.ts';
 import { typed } from '../platform/http/app.ts';
 import { callerOf } from '../platform/http/auth.ts';
 import { ifMatchVersion, withEtag } from '../platform/http/etag.ts';
@@ -59,7 +57,7 @@ export function taskRoutes(app: FastifyInstance, deps: Deps, files: { sweepSoon(
     const rows = async function* () {
       for await (const page of reads.allTasks(deps, caller, query)) for (const task of page) yield CSV_COLUMNS.map((c) => c.value(task, names));
     };
-    const csv = Readable.from(rows()).pipe(stringify({ header: true, columns: CSV_COLUMNS.map((c) => c.header), cast: csvCast }));
+    const csv = csvStream(CSV_COLUMNS.map((c) => c.header), rows());
     return reply.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="tasks.csv"').send(csv as never);
   });
 

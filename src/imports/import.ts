@@ -15,9 +15,10 @@ export const MAX_IMPORT_ROWS = 5000;
  * How a cell becomes a field of the create body: as text, a number, a list
  * split on `;`, a person (email or name), a team (name or id), task links
  * (`lead:<id>`), an instant (ISO, or a date/time in the organisation's zone),
- * a pipeline (name or id), or ids in other systems (`hubspot:4711`).
+ * a pipeline (name or id), ids in other systems (`hubspot:4711`), or the
+ * record's own id (which the row updates instead of creating one).
  */
-export type CellKind = 'text' | 'number' | 'list' | 'person' | 'team' | 'links' | 'instant' | 'pipeline' | 'refs';
+export type CellKind = 'text' | 'number' | 'list' | 'person' | 'team' | 'links' | 'instant' | 'pipeline' | 'refs' | 'id';
 
 export interface ColumnSpec {
   /** The documented name. */
@@ -41,6 +42,14 @@ const externalRefsColumn: ColumnSpec = {
   help: 'ids in other systems as source:id (e.g. hubspot:4711), several separated by ; — a row updates the record that already has its first one',
 };
 
+/** What a record export writes last: a row with the id of one of the organisation's records updates that record, so an export imported again changes nothing. */
+const idColumn: ColumnSpec = {
+  name: 'id',
+  field: 'id',
+  kind: 'id',
+  help: "the record's id in Finishline, as an export writes it — the row updates that record (empty: a new one)",
+};
+
 export const IMPORT_COLUMNS: Record<ImportKind, ColumnSpec[]> = {
   contacts: [
     { name: 'name', field: 'name', kind: 'text', required: true, help: 'required' },
@@ -50,6 +59,7 @@ export const IMPORT_COLUMNS: Record<ImportKind, ColumnSpec[]> = {
     { name: 'notes', field: 'notes', kind: 'text', help: 'text' },
     owner,
     externalRefsColumn,
+    idColumn,
   ],
   clients: [
     { name: 'name', field: 'name', kind: 'text', required: true, help: 'required' },
@@ -58,6 +68,7 @@ export const IMPORT_COLUMNS: Record<ImportKind, ColumnSpec[]> = {
     { name: 'notes', field: 'notes', kind: 'text', help: 'text' },
     owner,
     externalRefsColumn,
+    idColumn,
   ],
   leads: [
     { name: 'title', field: 'title', kind: 'text', required: true, help: 'required' },
@@ -68,6 +79,7 @@ export const IMPORT_COLUMNS: Record<ImportKind, ColumnSpec[]> = {
     { name: 'source', field: 'source', kind: 'text', help: 'text, e.g. website' },
     owner,
     externalRefsColumn,
+    idColumn,
   ],
   tasks: [
     { name: 'title', field: 'title', kind: 'text', required: true, help: 'required' },

@@ -10,7 +10,7 @@ import { restoreCell } from '../platform/csv.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import { type ExternalRef, pipelineListQuery } from '../records/records.ts';
-import { createClientIn, createContactIn, createLeadIn, listRecords, upsertByReferenceIn } from '../records/service.ts';
+import { changeByIdIn, createClientIn, createContactIn, createLeadIn, listRecords, upsertByReferenceIn } from '../records/service.ts';
 import { insertNewTask, type TaskSource } from '../tasks/service.ts';
 import {
   type ColumnSpec,
@@ -96,13 +96,14 @@ export async function importCsv(deps: Deps, actor: Actor, request: ImportRequest
 
   const lookups = await lookupsFor(deps, actor, request.kind);
   const errors: RowError[] = [];
-  const bodies: { row: number; body: unknown; sent: string[] }[] = [];
+  const bodies: { row: number; body: unknown; sent: string[]; id?: string }[] = [];
   for (const [index, cells] of rows.entries()) {
     const row = index + 2;
     if (cells.every((c) => c.trim() === '')) continue;
     const drafted = draftBody(cells, matched.columns, header, lookups, row);
     errors.push(...drafted.errors);
-    const parsed = CREATE_SCHEMAS[request.kind].safeParse(drafted.body);
+    const { id, ...fields } = drafted.body;
+    const parsed = CREATE_SCHEMAS[request.kind].safeParse(fields);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const path = issue.path.map(String).join('.');
@@ -110,7 +111,7 @@ export async function importCsv(deps: Deps, actor: Actor, request: ImportRequest
         errors.push({ row, column: columnOfField(request.kind, path, matched.columns, header), reason: missing ? 'is required' : issue.message });
       }
     } else if (drafted.errors.length === 0) {
-      bodies.push({ row, body: parsed.data, sent: Object.keys(drafted.body) });
+      bodies.push({ row, body: parsed.data, sent: Object.keys(fields), ...(typeof id === 'string' && { id }) });
     }
   }
   // Rows that passed go through the use case too (and are rolled back), so one answer lists every problem.
@@ -119,9 +120,9 @@ export async function importCsv(deps: Deps, actor: Actor, request: ImportRequest
     return await deps.db.transaction().execute(async (trx) => {
       const ids: string[] = [];
       const counts = { updated: 0, unchanged: 0 };
-      for (const { row, body, sent } of bodies) {
+      for (const { row, body, sent, id } of bodies) {
         try {
-          const written = await writeOne(trx, actor, request, body, sent, now);
+          const written = await writeOne(trx, actor, request, { body, sent, id }, now);
           if (written.created) ids.push(written.id);
           else counts[written.changed ? 'updated' : 'unchanged']++;
         } catch (error) {
@@ -160,13 +161,19 @@ function sorted(errors: RowError[]): RowError[] {
 const RECORD_TYPES = { contacts: 'contact', clients: 'client', leads: 'lead' } as const;
 
 /**
- * Creates the row's record, or — for a record row with external references —
- * updates the record that already has its first reference with the cells the
- * row fills (the row's references joining the record's), changing nothing
- * when it already holds them.
+ * Creates the row's record, or — for a record row with the id of one of the
+ * organisation's records, or else with external references — updates that
+ * record (or the one that already has the row's first reference) with the
+ * cells the row fills (the row's references joining the record's), changing
+ * nothing when it already holds them.
  */
-async function writeOne(trx: Db, actor: Actor, request: ImportRequest, body: unknown, sent: string[], now: number): Promise<{ id: string; created: boolean; changed: boolean }> {
+async function writeOne(trx: Db, actor: Actor, request: ImportRequest, row: { body: unknown; sent: string[]; id?: string }, now: number): Promise<{ id: string; created: boolean; changed: boolean }> {
+  const { body, sent } = row;
   const input = body as Record<string, unknown> & { externalRefs?: ExternalRef[] };
+  if (request.kind !== 'tasks' && row.id !== undefined) {
+    const changed = await changeByIdIn(trx, actor, { type: RECORD_TYPES[request.kind], id: row.id, input, sent: sent.filter((f) => f !== 'externalRefs') }, now);
+    return { id: changed.record.id, created: false, changed: changed.changed };
+  }
   const [first] = input.externalRefs ?? [];
   if (request.kind === 'tasks' || first === undefined) return { id: await createOne(trx, actor, request, body, now), created: true, changed: true };
   const upserted = await upsertByReferenceIn(trx, actor, { type: RECORD_TYPES[request.kind], ref: first, input, sent: sent.filter((f) => f !== 'externalRefs'), mergeRefs: true }, now);
@@ -266,6 +273,9 @@ function draftBody(cells: string[], columns: (ColumnSpec | null)[], header: stri
       }
       case 'instant':
         body[spec.field] = instantCell(cell, lookups.timezone);
+        break;
+      case 'id':
+        body[spec.field] = cell;
         break;
       case 'refs': {
         const { refs, bad } = refsCell(cell);

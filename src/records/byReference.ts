@@ -87,14 +87,36 @@ export async function upsertByReferenceIn<T extends LinkableType>(trx: Db, actor
   return { ...(await change(trx, actor, upsert, existing, path, now)), created: false };
 }
 
-async function change<T extends LinkableType>(trx: Db, actor: Actor, upsert: Upsert<T>, id: string, path: ExternalRef, now: number): Promise<{ record: ViewOf[T]; changed: boolean }> {
+/** A record named by Finishline's id (a CSV row's id column) and changed the way an upsert changes it. */
+export interface ChangeById<T extends LinkableType> {
+  type: T;
+  id: string;
+  input: AnyInput;
+  /** The fields sent: only these change; the input's references join the record's. */
+  sent: string[];
+}
+
+/**
+ * Changes this organisation's record with the id as an upsert would — only the
+ * fields sent, the references joining its own — and says whether anything
+ * changed (the same values again change nothing: no new version). Another
+ * organisation's id is not found, like one that never existed.
+ */
+export async function changeByIdIn<T extends LinkableType>(trx: Db, actor: Actor, update: ChangeById<T>, now: number): Promise<{ record: ViewOf[T]; changed: boolean }> {
+  const { type, id } = update;
+  const found = await store.existingRecords(trx, type, actor.orgId, [id]);
+  if (!found.has(id)) throw new NotFound(type, [{ path: 'id', message: `no ${type} with this id in this organisation (leave the id empty to create one)` }]);
+  return change(trx, actor, { type, input: update.input, sent: update.sent, mergeRefs: true }, id, null, now);
+}
+
+async function change<T extends LinkableType>(trx: Db, actor: Actor, upsert: Omit<Upsert<T>, 'ref'>, id: string, path: ExternalRef | null, now: number): Promise<{ record: ViewOf[T]; changed: boolean }> {
   const { type, input, sent, ifVersion, mergeRefs = false } = upsert;
   const fields: AnyInput = Object.fromEntries(sent.filter((key) => key !== 'externalRefs').map((key) => [key, input[key]]));
   // Without If-Match the caller says "make it so", not "if nobody changed it": take turns with other writers.
   await store.lockRecord(trx, type, actor.orgId, id);
   const current = await load(trx, actor, type, id);
   const held = mergeRefs ? (input.externalRefs ?? []).reduce(withRef, current.externalRefs) : sent.includes('externalRefs') ? (input.externalRefs ?? []) : current.externalRefs;
-  fields.externalRefs = withRef(held, path);
+  fields.externalRefs = path ? withRef(held, path) : held;
   await WRITERS[type].change(trx, { actor, id, input: fields as never, now, ifVersion });
   const record = (await load(trx, actor, type, id)) as ViewOf[T];
   return { record, changed: record.version !== current.version };

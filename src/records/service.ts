@@ -7,4 +7,4 @@ export { checkLinks, linkKey, linkSummaries } from './links.ts';
 export { createClient, createClientIn, createContact, createContactIn } from './parties.ts';
 export { findRecordView, getRecord, listRecords } from './reads.ts';
 export { changeService, createService, signalDueServices } from './services.ts';
-export { recordForReference, resolveRecordRefs, upsertByReference, upsertByReferenceIn } from './byReference.ts';
+export { changeByIdIn, recordForReference, resolveRecordRefs, upsertByReference, upsertByReferenceIn } from './byReference.ts';

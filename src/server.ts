@@ -26,6 +26,7 @@ import { auditRoutes } from './audit/routes.ts';
 import { calendarRoutes } from './calendar/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { importRoutes } from './imports/routes.ts';
+import { recordCsv } from './imports/export.ts';
 import { backupRoutes } from './backup/routes.ts';
 import { type ConsumerOptions, eventConsumers } from './consumers.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
@@ -97,7 +98,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   calendarRoutes(app, deps, { publicUrl });
   taskRoutes(app, deps, files);
   attachmentRoutes(app, deps, files);
-  recordRoutes(app, deps, { view: taskView, of: tasksOfRecord });
+  recordRoutes(app, deps, { view: taskView, of: tasksOfRecord }, recordCsv);
   intakeRoutes(app, deps, options.leadFormLimit ?? DEFAULT_LEAD_FORM_LIMIT);
   planRoutes(app, deps);
   importRoutes(app, deps);

@@ -239,11 +239,14 @@ function listQueryOf<T extends RecordType, E extends z.ZodRawShape>(type: T, ext
 }
 
 const byRef = { externalRef: externalRefFilter.optional() };
-export const contactListQuery = listQueryOf('contact', { ...byRef });
-export const clientListQuery = listQueryOf('client', { ...byRef, contact: ref.optional().describe('clients with this contact') });
+/** The types a CSV import takes answer their list as that CSV too. */
+const asCsv = { format: z.enum(['json', 'csv']).default('json').describe('csv: every matching record (not one page) in the columns the CSV import reads') };
+export const contactListQuery = listQueryOf('contact', { ...byRef, ...asCsv });
+export const clientListQuery = listQueryOf('client', { ...byRef, ...asCsv, contact: ref.optional().describe('clients with this contact') });
 export const pipelineListQuery = listQueryOf('pipeline', {});
 export const leadListQuery = listQueryOf('lead', {
   ...byRef,
+  ...asCsv,
   pipeline: ref.optional(),
   stage: stageKey.optional(),
   contact: ref.optional(),
@@ -268,7 +271,8 @@ export const serviceListQuery = listQueryOf('service', {
   dueBefore: instant.optional(),
 });
 
-export type RecordListQuery = z.infer<typeof contactListQuery> & Partial<z.infer<typeof leadListQuery> & z.infer<typeof jobListQuery> & z.infer<typeof serviceListQuery> & z.infer<typeof clientListQuery>>;
+/** What a list reads of its query (`format` is the route's: how it answers). */
+export type RecordListQuery = Omit<z.infer<typeof contactListQuery> & Partial<z.infer<typeof leadListQuery> & z.infer<typeof jobListQuery> & z.infer<typeof serviceListQuery> & z.infer<typeof clientListQuery>>, 'format'>;
 
 // --- output -----------------------------------------------------------------
 

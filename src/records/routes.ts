@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Actor, Deps } from '../platform/context.ts';
+import { type CsvCell, csvStream } from '../platform/csv.ts';
 import { typed } from '../platform/http/app.ts';
 import { callerOf } from '../platform/http/auth.ts';
 import { ifMatchVersion, withEtag } from '../platform/http/etag.ts';
@@ -80,19 +81,27 @@ export interface RecordTasks {
   of(deps: Deps, actor: Actor, link: { type: LinkableType; id: string }): Promise<{ open: unknown[]; counts: { open: number; done: number; overdue: number } }>;
 }
 
-export function recordRoutes(app: FastifyInstance, deps: Deps, tasks: RecordTasks): void {
+/** What a record list answers with ?format=csv, for the types a CSV import takes: the import's columns, written by imports; server.ts hands it in. */
+export interface RecordCsv {
+  /** The header row of a type's CSV, or undefined when the type has none. */
+  header(type: RecordType): string[] | undefined;
+  /** Every record the list query matches, one row each, in the header's columns. */
+  rows(deps: Deps, actor: Actor, type: RecordType, query: RecordListQuery): AsyncIterable<CsvCell[]>;
+}
+
+export function recordRoutes(app: FastifyInstance, deps: Deps, tasks: RecordTasks, csv: RecordCsv): void {
   const recordTasks = z.object({
     open: z.array(tasks.view).describe('open tasks, soonest due first (at most 50)'),
     counts: z.object({ open: z.number(), done: z.number(), overdue: z.number() }),
   });
-  for (const spec of RECORDS) registerRecord(app, deps, spec, { ...tasks, schema: recordTasks });
+  for (const spec of RECORDS) registerRecord(app, deps, spec, { ...tasks, schema: recordTasks }, csv);
   const r = typed(app);
   r.get('/api/v1/leads/:id/history', {
     schema: { tags: ['records'], summary: "A lead's history: every change of stage, pipeline, owner and value — who, when, from, to", params: idParams, response: { 200: pageOfSchema(leadHistoryView), ...problems(404) } },
   }, async (request) => leads.leadHistory(deps, callerOf(request), request.params.id));
 }
 
-function registerRecord(app: FastifyInstance, deps: Deps, spec: RecordRoutes, tasks: RecordTasks & { schema: z.ZodObject }): void {
+function registerRecord(app: FastifyInstance, deps: Deps, spec: RecordRoutes, tasks: RecordTasks & { schema: z.ZodObject }, csv: RecordCsv): void {
   const r = typed(app);
   const { type, plural, view } = spec;
   const base = `/api/v1/${plural}`;
@@ -100,9 +109,20 @@ function registerRecord(app: FastifyInstance, deps: Deps, spec: RecordRoutes, ta
   const writers = spec.writers ? ` (${spec.writers})` : '';
   const detail = type === 'pipeline' ? view : view.extend({ tasks: tasks.schema });
 
+  const header = csv.header(type);
+  const asCsv = header && {
+    summary: `List ${plural}: filters, text search (q), cursor pages; ?format=csv streams every matching row`,
+    description: `With ?format=csv (text/csv, header row, sent as an attachment): ${header.join(', ')} — the columns POST /api/v1/imports/${plural} reads, in the forms it reads them (owner by email, ids in other systems as source:id separated by "; "), so the file imported again into the same organisation changes nothing. A text cell starting with = + - @, a tab or a carriage return is written with an apostrophe in front, which the import takes off again.`,
+  };
   r.get(base, {
-    schema: { tags, summary: `List ${plural}: filters, text search (q), cursor pages`, querystring: spec.listQuery, response: { 200: pageOfSchema(view), ...problems() } },
-  }, async (request) => listRecords(deps, callerOf(request), type, request.query as RecordListQuery));
+    schema: { tags, summary: `List ${plural}: filters, text search (q), cursor pages`, ...asCsv, querystring: spec.listQuery, response: { 200: pageOfSchema(view), ...problems() } },
+  }, async (request, reply) => {
+    const { format, ...query } = request.query as RecordListQuery & { format?: 'json' | 'csv' };
+    const caller = callerOf(request);
+    if (format !== 'csv' || !header) return listRecords(deps, caller, type, query);
+    const file = csvStream(header, csv.rows(deps, caller, type, query));
+    return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${plural}.csv"`).send(file as never);
+  });
 
   r.post(base, {
     schema: { tags, summary: `Create ${spec.noun}${writers}`, body: spec.createBody, response: { 201: view, ...problems(403, 404) } },

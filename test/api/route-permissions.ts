@@ -68,7 +68,8 @@ async function archived(kit: Kit, plural: string, body: unknown): Promise<any> {
 function records(plural: string, create: () => unknown, writers: Allowed = 'member'): Record<string, RouteRule> {
   const one = (kit: Kit) => kit.make(`/api/v1/${plural}`, create());
   return {
-    [`GET /api/v1/${plural}`]: { allowed: 'member', request: fixed(`/api/v1/${plural}`) },
+    // The types an import takes answer their list as that import's CSV too (record-export.test.ts).
+    [`GET /api/v1/${plural}`]: { allowed: 'member', request: fixed(`/api/v1/${plural}`), ...(['contacts', 'clients', 'leads'].includes(plural) && { forms: [fixed(`/api/v1/${plural}?format=csv`)] }) },
     [`POST /api/v1/${plural}`]: { allowed: writers, request: () => ({ path: `/api/v1/${plural}`, body: create() }) },
     [`GET /api/v1/${plural}/:id`]: { allowed: 'member', request: async (kit) => ({ path: `/api/v1/${plural}/${(await one(kit)).id}` }) },
     [`PATCH /api/v1/${plural}/:id`]: { allowed: writers, request: async (kit) => ({ path: `/api/v1/${plural}/${(await one(kit)).id}`, body: {} }) },

@@ -6,6 +6,7 @@ import { Link, useLocation } from 'wouter';
 import { api, describeError } from '../api/client.ts';
 import type { Page } from '../api/types.ts';
 import { formatValue, type Lead, recordKeys, useRecordList, usePipelines } from '../records/api.ts';
+import { ExportCsvLink } from '../records/ExportCsv.tsx';
 import { NewRecordButton } from '../records/NewRecord.tsx';
 import { RecordTabs } from '../records/RecordTabs.tsx';
 import { timeAgo } from '../shell/format.ts';
@@ -51,6 +52,7 @@ export function Leads() {
             {pipelines.data!.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
           </select>
         )}
+        <ExportCsvLink kind="lead" filter={{ pipeline: pipeline?.id, q: filter.q }} />
         <NewRecordButton kind="lead" preset={pipeline && !pipeline.isDefault ? { pipelineId: pipeline.id } : undefined} />
       </PageHeader>
       <RecordTabs />

@@ -1,9 +1,10 @@
-// Clients, jobs, services and contacts as searchable lists with New; a row opens the record, a job's status changes in place.
+// Clients, jobs, services and contacts as searchable lists with New (and Export CSV for those an import takes); a row opens the record, a job's status changes in place.
 import { useState } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { describeError } from '../api/client.ts';
 import { type Client, type Contact, type Job, KIND_LABEL, PLURAL, type RecordKind, type Service, SERVICE_KIND_LABEL, useRecordList } from '../records/api.ts';
 import { JobStatusSelect } from '../records/JobStatus.tsx';
+import { ExportCsvLink } from '../records/ExportCsv.tsx';
 import { NewRecordButton } from '../records/NewRecord.tsx';
 import { RecordTabs } from '../records/RecordTabs.tsx';
 import { formatDue } from '../shell/format.ts';
@@ -38,6 +39,7 @@ function RecordList({ kind }: { kind: ListKind }) {
             <label className="check"><input type="checkbox" checked={mine} onChange={(e) => setJobFilter({ when, mine: e.target.checked })} /> Only mine</label>
           </>
         )}
+        {(kind === 'contact' || kind === 'client') && <ExportCsvLink kind={kind} filter={{ q: q.trim() || undefined, sort: SORT[kind] }} />}
         <NewRecordButton kind={kind} />
       </PageHeader>
       <RecordTabs />

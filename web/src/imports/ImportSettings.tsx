@@ -30,11 +30,14 @@ const IMPORT_PATHS: Record<Kind, string> = {
 const ONE: Record<Kind, string> = { tasks: 'task', contacts: 'contact', clients: 'client', leads: 'lead' };
 const counted = (n: number, kind: Kind) => plural(n, ONE[kind], kind);
 
+/** The columns a record row is matched by: its ids elsewhere, and its own id as the list's Export CSV writes it. */
+const MATCHED = 'external refs (ids in your other system as source:id, e.g. hubspot:4711: a row updates the record that already has its id), id (as Export CSV writes it: the row updates that record)';
+
 const KINDS: { kind: Kind; label: string; columns: string }[] = [
   { kind: 'tasks', label: 'Tasks', columns: 'title, description, status, priority, due, assignee (email or name), team, links (lead:<id>), checklist, waiting on, blocked reason' },
-  { kind: 'contacts', label: 'Contacts', columns: 'name, phone, email, address, notes, owner, external refs (ids in your other system as source:id, e.g. hubspot:4711: a row updates the record that already has its id)' },
-  { kind: 'clients', label: 'Clients', columns: 'name, contacts (ids separated by ;), address, notes, owner, external refs (ids in your other system as source:id, e.g. hubspot:4711: a row updates the record that already has its id)' },
-  { kind: 'leads', label: 'Leads', columns: 'title, contact (id), pipeline, stage, value, source, owner, external refs (ids in your other system as source:id, e.g. hubspot:4711: a row updates the record that already has its id)' },
+  { kind: 'contacts', label: 'Contacts', columns: `name, phone, email, address, notes, owner, ${MATCHED}` },
+  { kind: 'clients', label: 'Clients', columns: `name, contacts (ids separated by ;), address, notes, owner, ${MATCHED}` },
+  { kind: 'leads', label: 'Leads', columns: `title, contact (id), pipeline, stage, value, source, owner, ${MATCHED}` },
 ];
 
 type Counts = Pick<Result, 'created' | 'updated' | 'unchanged'>;

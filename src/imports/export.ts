@@ -27,16 +27,24 @@ interface Names {
   pipelines: Map<string, string>;
 }
 
-/** Every record the list query matches (all pages, from its cursor on), one row per record in the import's columns. */
-export async function* exportRows(deps: Deps, actor: Actor, type: ExportType, query: RecordListQuery): AsyncGenerator<CsvCell[]> {
+/**
+ * Every record the list query matches (all pages, from its cursor on), one row
+ * per record in the import's columns. The first page is read before the answer
+ * starts, so a bad query (a cursor from another list) is a 400, not a broken file.
+ */
+export async function exportRows(deps: Deps, actor: Actor, type: ExportType, query: RecordListQuery): Promise<AsyncIterable<CsvCell[]>> {
   const names = await namesFor(deps, actor, type);
   const columns = IMPORT_COLUMNS[EXPORT_KINDS[type]];
-  let cursor = query.cursor;
-  do {
-    const page = await listRecords(deps, actor, type, { ...query, limit: PAGE, cursor });
-    for (const record of page.items) yield columns.map((spec) => cellOf(spec, record as unknown as Record<string, unknown>, names));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+  const pageAt = (cursor: string | undefined) => listRecords(deps, actor, type, { ...query, limit: PAGE, cursor });
+  const first = await pageAt(query.cursor);
+  return (async function* () {
+    let page = first;
+    for (;;) {
+      for (const record of page.items) yield columns.map((spec) => cellOf(spec, record as unknown as Record<string, unknown>, names));
+      if (!page.nextCursor) return;
+      page = await pageAt(page.nextCursor);
+    }
+  })();
 }
 
 /** The cell the import reads back as the record's value of this column. */
@@ -78,5 +86,5 @@ async function namesFor(deps: Deps, actor: Actor, type: ExportType): Promise<Nam
 /** What the record lists answer with ?format=csv (server.ts hands it to the records' routes). */
 export const recordCsv = {
   header: (type: RecordType): string[] | undefined => (type in EXPORT_KINDS ? exportHeader(type as ExportType) : undefined),
-  rows: (deps: Deps, actor: Actor, type: RecordType, query: RecordListQuery): AsyncIterable<CsvCell[]> => exportRows(deps, actor, type as ExportType, query),
+  rows: (deps: Deps, actor: Actor, type: RecordType, query: RecordListQuery): Promise<AsyncIterable<CsvCell[]>> => exportRows(deps, actor, type as ExportType, query),
 };

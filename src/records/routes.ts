@@ -85,8 +85,8 @@ export interface RecordTasks {
 export interface RecordCsv {
   /** The header row of a type's CSV, or undefined when the type has none. */
   header(type: RecordType): string[] | undefined;
-  /** Every record the list query matches, one row each, in the header's columns. */
-  rows(deps: Deps, actor: Actor, type: RecordType, query: RecordListQuery): AsyncIterable<CsvCell[]>;
+  /** Every record the list query matches, one row each, in the header's columns (a bad query refused before the first row). */
+  rows(deps: Deps, actor: Actor, type: RecordType, query: RecordListQuery): Promise<AsyncIterable<CsvCell[]>>;
 }
 
 export function recordRoutes(app: FastifyInstance, deps: Deps, tasks: RecordTasks, csv: RecordCsv): void {
@@ -120,7 +120,7 @@ function registerRecord(app: FastifyInstance, deps: Deps, spec: RecordRoutes, ta
     const { format, ...query } = request.query as RecordListQuery & { format?: 'json' | 'csv' };
     const caller = callerOf(request);
     if (format !== 'csv' || !header) return listRecords(deps, caller, type, query);
-    const file = csvStream(header, csv.rows(deps, caller, type, query));
+    const file = csvStream(header, await csv.rows(deps, caller, type, query));
     return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${plural}.csv"`).send(file as never);
   });
 

@@ -141,6 +141,14 @@ forEachDatabase('record CSV export', (ctx) => {
     expect(jobs.status).toBe(400);
     expect(jobs.headers.get('content-type')).toContain('application/problem+json');
     expect((await org.api.get('/api/v1/contacts?format=xml')).status).toBe(400);
+    // A cursor another list handed out is refused before the file starts, naming it.
+    await org.api.post('/api/v1/leads', { title: 'One' });
+    await org.api.post('/api/v1/leads', { title: 'Two' });
+    const cursor = (await org.api.get('/api/v1/leads?limit=1&sort=title')).body.nextCursor;
+    const stale = await org.api.get(`/api/v1/leads?format=csv&cursor=${encodeURIComponent(cursor)}`);
+    expect(stale.status, stale.text).toBe(400);
+    expect(stale.body.errors[0].path).toBe('cursor');
+    expect((await org.api.get('/api/v1/contacts?format=csv&cursor=garbage')).status).toBe(400);
     const doc = (await ctx.anonymous.get('/api/v1/openapi.json')).body;
     for (const kind of KINDS) {
       const list = doc.paths[`/api/v1/${kind}`].get;

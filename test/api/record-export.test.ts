@@ -84,6 +84,10 @@ forEachDatabase('record CSV export', (ctx) => {
       }
       for (const kind of KINDS) expect(await everything(org.api, kind), `round ${round} ${kind}`).toEqual(before[kind]);
     }
+    // Each download is in the audit log, with its query.
+    const exports = (await org.api.get('/api/v1/audit?limit=200')).body.items.filter((e: any) => e.action === 'data.exported');
+    expect(exports.map((e: any) => e.subject.id).sort()).toEqual(KINDS.map((k) => `/api/v1/${k}`).sort());
+    expect(exports[0].data.query).toMatchObject({ format: 'csv' });
     // The references' links back survive: the import's source:id matches the record's own reference and keeps its url.
     expect(before.contacts.find((c: any) => c.id === ids.mirrored).externalRefs[0].url).toBe('https://app.hubspot.com/contacts/1/contact/4711');
   });

@@ -12,7 +12,7 @@ import { findComment } from '../tasks/comments.ts';
 import { listQuery, type TaskView } from '../tasks/task.ts';
 import { digestEmail, type MailConfig, type Mailer, notificationEmail, smtpMailer } from './mail.ts';
 import { digestDateAt, endOfLocalDay, type Mentionable, mentionedPeople, type NotificationKind, preferencesWith, retryDelayMs } from './notification.ts';
-import { type NewNotification, notifyIn } from './service.ts';
+import { type NewNotification, notifyIn, resolveDeadlineNoticesIn } from './service.ts';
 import * as store from './store.ts';
 
 /** Reads made on behalf of notifications see the whole organisation. */
@@ -49,8 +49,12 @@ export function notificationConsumer(options: NotificationConsumerOptions = {}):
 
 // --- events → notifications ---------------------------------------------------
 
+/** The task events after which a deadline notice may no longer be true. */
+const CHANGES_OF_TASK = new Set(['task.assigned', 'task.status_changed', 'task.updated', 'task.deleted']);
+
 async function handleEvent(deps: Deps, event: StoredEvent): Promise<void> {
   if (event.subject.type !== 'task') return;
+  if (CHANGES_OF_TASK.has(event.type)) await resolveEndedNotices(deps, event);
   const notices = await noticesFor(deps, event);
   if (notices.length === 0) return;
   await inTransaction(deps.db, async (trx) => {
@@ -73,6 +77,13 @@ async function noticesFor(deps: Deps, event: StoredEvent): Promise<NewNotificati
     default:
       return [];
   }
+}
+
+/** Overdue and due-soon notices about a task resolve once it is finished, handed on, rescheduled or deleted. */
+async function resolveEndedNotices(deps: Deps, event: StoredEvent): Promise<void> {
+  const task = await taskOf(deps, event);
+  const now = task && { status: task.status, assigneeId: task.assigneeId, dueAt: task.dueAt === null ? null : Date.parse(task.dueAt) };
+  await inTransaction(deps.db, (trx) => resolveDeadlineNoticesIn(trx, event.orgId, event.subject.id, now, deps.clock.now()));
 }
 
 async function taskOf(deps: Deps, event: StoredEvent): Promise<TaskView | null> {
@@ -134,10 +145,13 @@ async function everyone(deps: Deps, orgId: string): Promise<Mentionable[]> {
   return found;
 }
 
+/** Told only while still true: a task finished or rescheduled since the timer fired says nothing. */
 async function aboutAssignee(deps: Deps, event: StoredEvent, kind: NotificationKind, message: (task: TaskView) => string): Promise<NewNotification[]> {
   const task = await taskOf(deps, event);
   if (!task?.assigneeId || FINAL.has(task.status)) return [];
-  return [notice(event, task, task.assigneeId, kind, message(task))];
+  const dueAt = typeof event.data.dueAt === 'string' ? Date.parse(event.data.dueAt) : null;
+  if (dueAt !== null && task.dueAt !== null && Date.parse(task.dueAt) !== dueAt) return [];
+  return [{ ...notice(event, task, task.assigneeId, kind, message(task)), dueAt }];
 }
 
 /** A task you wait on was done: the assignees of the tasks that list it in blockedBy. */

@@ -6,6 +6,35 @@ import { z } from 'zod';
 export const NOTIFICATION_KINDS = ['assigned', 'mentioned', 'due_soon', 'overdue', 'escalated', 'rule', 'unblocked'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
+/** The kinds about a task's deadline: they stop being true when the task is finished, handed on or rescheduled. */
+export const DEADLINE_KINDS = ['due_soon', 'overdue'] as const satisfies readonly NotificationKind[];
+
+export const RESOLUTIONS = ['completed', 'cancelled', 'deleted', 'reassigned', 'rescheduled'] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
+
+/** What a deadline notice said: to whom, about which due date. */
+export interface DeadlineNotice {
+  userId: string;
+  dueAt: number | null;
+}
+
+/** What the task is now; null once it is deleted. */
+export interface TaskNow {
+  status: string;
+  assigneeId: string | null;
+  dueAt: number | null;
+}
+
+/** Why a deadline notice is no longer true of its task, or null while it still is. */
+export function deadlineNoticeEnded(notice: DeadlineNotice, task: TaskNow | null): Resolution | null {
+  if (!task) return 'deleted';
+  if (task.status === 'done') return 'completed';
+  if (task.status === 'cancelled') return 'cancelled';
+  if (task.assigneeId !== notice.userId) return 'reassigned';
+  if (notice.dueAt !== null && task.dueAt !== notice.dueAt) return 'rescheduled';
+  return null;
+}
+
 /** A preference may also be set for the daily digest, which is only ever an email. */
 export const PREFERENCE_KINDS = [...NOTIFICATION_KINDS, 'digest'] as const;
 export type PreferenceKind = (typeof PREFERENCE_KINDS)[number];
@@ -99,6 +128,8 @@ export const notificationView = z.object({
   actorId: z.string().nullable(),
   createdAt: z.string(),
   readAt: z.string().nullable(),
+  resolvedAt: z.string().nullable().describe('when a notice about the task\'s deadline stopped being true (it leaves the unread count then)'),
+  resolution: z.enum(RESOLUTIONS).nullable().describe('why: the task was completed, cancelled, deleted, given to someone else, or given another due date'),
 });
 export type NotificationView = z.infer<typeof notificationView>;
 

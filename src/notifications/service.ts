@@ -8,11 +8,15 @@ import { appendEvent } from '../platform/outbox.ts';
 import { decodeCursor, encodeCursor, iso, pageOf } from '../platform/pagination.ts';
 import './events.ts';
 import {
+  DEADLINE_KINDS,
+  deadlineNoticeEnded,
   type NotificationKind,
   type NotificationView,
   PREFERENCE_KINDS,
   preferencesWith,
   type PreferencesInput,
+  type Resolution,
+  type TaskNow,
 } from './notification.ts';
 import * as store from './store.ts';
 
@@ -25,6 +29,8 @@ export interface NewNotification {
   task: { id: string; key: string } | null;
   actorId: string | null;
   message: string;
+  /** The due date a deadline notice (overdue, due soon) is about. */
+  dueAt?: number | null;
 }
 
 /**
@@ -47,6 +53,7 @@ export async function notifyIn(trx: Db, input: NewNotification, now: number): Pr
     task_key: input.task?.key ?? null,
     actor_id: input.actorId,
     message: input.message.slice(0, 1000),
+    due_at: input.dueAt ?? null,
     in_app: preference.inApp ? 1 : 0,
     created_at: now,
     // Kept only for its email: nothing to read in the app.
@@ -78,7 +85,31 @@ export function presentNotification(row: store.NotificationRow): NotificationVie
     actorId: row.actor_id,
     createdAt: iso(row.created_at),
     readAt: iso(row.read_at),
+    resolvedAt: iso(row.resolved_at),
+    resolution: row.resolved_reason as Resolution | null,
   };
+}
+
+/**
+ * Resolves, inside the caller's transaction, the deadline notices of a task
+ * that are no longer true of it (`task` null: it was deleted). Each person whose
+ * unread count went down hears it, as when they mark notices read.
+ */
+export async function resolveDeadlineNoticesIn(trx: Db, orgId: string, taskId: string, task: TaskNow | null, now: number): Promise<number> {
+  const notices = await store.unresolvedDeadlineNotices(trx, orgId, taskId, DEADLINE_KINDS);
+  const ended = notices.flatMap((n) => {
+    const reason = deadlineNoticeEnded({ userId: n.user_id, dueAt: n.due_at }, task);
+    return reason ? [{ ...n, reason }] : [];
+  });
+  for (const reason of new Set(ended.map((n) => n.reason))) {
+    await store.resolveNotices(trx, orgId, ended.filter((n) => n.reason === reason).map((n) => n.id), reason, now);
+  }
+  const unreadBefore = ended.filter((n) => n.read_at === null);
+  for (const userId of new Set(unreadBefore.map((n) => n.user_id))) {
+    const ids = unreadBefore.filter((n) => n.user_id === userId).map((n) => n.id);
+    await appendEvent(trx, { orgId, type: 'notification.read', subject: { type: 'user', id: userId }, data: { notificationIds: ids }, actorId: null, occurredAt: now });
+  }
+  return ended.length;
 }
 
 export async function listNotifications(deps: Deps, actor: Actor, query: { unread?: boolean; limit: number; cursor?: string }) {

@@ -57,6 +57,30 @@ export async function markAllRead(db: Db, orgId: string, userId: string, now: nu
   return Number(result.numUpdatedRows);
 }
 
+/** A task's deadline notices (overdue, due soon) that have not resolved yet. */
+export function unresolvedDeadlineNotices(db: Db, orgId: string, taskId: string, kinds: readonly string[]) {
+  return db
+    .selectFrom('notifications')
+    .select(['id', 'user_id', 'due_at', 'read_at'])
+    .where('org_id', '=', orgId)
+    .where('task_id', '=', taskId)
+    .where('resolved_at', 'is', null)
+    .where('kind', 'in', kinds)
+    .execute();
+}
+
+/** Marks notices resolved: read from now if they were not, and their email, if not sent yet, no longer sent. */
+export async function resolveNotices(db: Db, orgId: string, ids: string[], reason: string, now: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('notifications').set({ email_state: 'skipped' }).where('org_id', '=', orgId).where('id', 'in', ids).where('email_state', '=', 'pending').execute();
+  await db
+    .updateTable('notifications')
+    .set((eb) => ({ resolved_at: now, resolved_reason: reason, read_at: eb.fn.coalesce('read_at', eb.val(now)) }))
+    .where('org_id', '=', orgId)
+    .where('id', 'in', ids)
+    .execute();
+}
+
 /** A person's unread notifications, newest first, for their digest. */
 export function unreadOf(db: Db, orgId: string, userId: string, limit: number) {
   return db

@@ -78,6 +78,48 @@ forEachDatabase('notifications', (ctx) => {
     ]);
   });
 
+  it('resolves overdue and due-soon notices once the task is completed, handed to someone else or rescheduled, and they leave the unread count', async () => {
+    const { org, dana, sam } = await team(ctx);
+    const due = new Date(ctx.clock.now() + 2 * HOUR).toISOString();
+    const done = await ctx.createTask(org.api, { title: 'Send the quote', dueAt: due, assigneeId: dana.id });
+    const handed = await ctx.createTask(org.api, { title: 'Order the valve', dueAt: due, assigneeId: dana.id });
+    const moved = await ctx.createTask(org.api, { title: 'Book the scaffold', dueAt: due, assigneeId: dana.id });
+    const stays = await ctx.createTask(org.api, { title: 'Call the landlord', dueAt: due, assigneeId: dana.id });
+    await drain();
+    ctx.clock.advance(HOUR);
+    await drain();
+    ctx.clock.advance(2 * HOUR);
+    await drain();
+    await drain();
+    const deadlines = async () => (await inbox(dana.api)).filter((n) => n.kind === 'overdue' || n.kind === 'due_soon');
+    expect((await deadlines()).map((n) => [n.taskKey, n.kind, n.resolvedAt, n.resolution])).toHaveLength(8);
+    expect((await deadlines()).every((n) => n.resolvedAt === null && n.readAt === null)).toBe(true);
+    // Dana read the overdue notice of one task, not the other notices.
+    const readOne = (await deadlines()).find((n) => n.taskKey === handed.key && n.kind === 'overdue');
+    await dana.api.post(`/api/v1/notifications/${readOne.id}/read`);
+    expect(await unread(dana.api)).toBe(4 + 8 - 1);
+
+    expect((await dana.api.patch(`/api/v1/tasks/${done.key}`, { status: 'done' })).status).toBe(200);
+    expect((await org.api.patch(`/api/v1/tasks/${handed.key}`, { assigneeId: sam.id })).status).toBe(200);
+    expect((await org.api.patch(`/api/v1/tasks/${moved.key}`, { dueAt: new Date(ctx.clock.now() + 24 * HOUR).toISOString() })).status).toBe(200);
+    expect((await org.api.patch(`/api/v1/tasks/${stays.key}`, { title: 'Call the landlord today', dueAt: due })).status).toBe(200);
+    await drain();
+    await drain();
+
+    const byTask = new Map<string, string[]>();
+    for (const n of await deadlines()) byTask.set(n.taskKey, [...(byTask.get(n.taskKey) ?? []), `${n.kind}:${n.resolution}`]);
+    expect(byTask.get(done.key)!.sort()).toEqual(['due_soon:completed', 'overdue:completed']);
+    expect(byTask.get(handed.key)!.sort()).toEqual(['due_soon:reassigned', 'overdue:reassigned']);
+    expect(byTask.get(moved.key)!.sort()).toEqual(['due_soon:rescheduled', 'overdue:rescheduled']);
+    expect(byTask.get(stays.key)!.sort()).toEqual(['due_soon:null', 'overdue:null']);
+    for (const n of await deadlines()) if (n.resolution) expect(n.readAt).not.toBeNull();
+    // Left unread: the four assignments and the two notices of the task that is still overdue.
+    expect(await unread(dana.api)).toBe(6);
+    expect((await inbox(dana.api, '?unread=true')).map((n) => n.taskKey).filter((k) => k === stays.key)).toHaveLength(3);
+    // The task handed on is now Sam's: nothing of Dana's is said to him, and his own notice is of the assignment.
+    expect((await inbox(sam.api)).map((n) => n.kind)).toEqual(['assigned']);
+  });
+
   it('tells the assignees of the tasks waiting on one that it is done', async () => {
     const { org, dana, sam } = await team(ctx);
     const first = await ctx.createTask(org.api, { title: 'Order the parts' });

@@ -24,6 +24,7 @@ describe('the migration list', () => {
       '0016_attachments',
       '0017_external_refs',
       '0018_lead_intake',
+      '0019_notifications_resolved',
       '0020_job_schedule_window',
       '0022_event_ids_per_org',
     ];

@@ -25,6 +25,7 @@ import { accounts } from './migrations/0015_accounts.ts';
 import { attachments } from './migrations/0016_attachments.ts';
 import { externalRefs } from './migrations/0017_external_refs.ts';
 import { leadIntake } from './migrations/0018_lead_intake.ts';
+import { notificationsResolved } from './migrations/0019_notifications_resolved.ts';
 import { jobScheduleWindow } from './migrations/0020_job_schedule_window.ts';
 import { eventIdsPerOrg } from './migrations/0022_event_ids_per_org.ts';
 import type { Db } from './schema.ts';
@@ -52,6 +53,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0016_attachments': attachments(dialect),
     '0017_external_refs': externalRefs(),
     '0018_lead_intake': leadIntake(),
+    '0019_notifications_resolved': notificationsResolved(),
     '0020_job_schedule_window': jobScheduleWindow(),
     '0022_event_ids_per_org': eventIdsPerOrg(dialect),
   };

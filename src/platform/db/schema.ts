@@ -614,6 +614,11 @@ export interface NotificationsTable {
   email_claimed_until: number | null;
   email_sent_at: number | null;
   email_error: string | null;
+  /** The due date a notice about the task's deadline (overdue, due soon) was about. */
+  due_at: number | null;
+  /** When a notice about the task's deadline stopped being true (done, given to someone else, due date moved), and why. */
+  resolved_at: number | null;
+  resolved_reason: string | null;
 }
 
 export interface NotificationPreferencesTable {

@@ -40,11 +40,21 @@ export function NotificationsPage() {
   );
 }
 
+/** Why a notice about a deadline no longer holds. */
+const RESOLVED: Record<NonNullable<Notification['resolution']>, string> = {
+  completed: 'the task was completed',
+  cancelled: 'the task was cancelled',
+  deleted: 'the task was deleted',
+  reassigned: 'the task went to someone else',
+  rescheduled: 'the due date moved',
+};
+
 function Item({ notification: n, onRead, busy }: { notification: Notification; onRead: () => void; busy: boolean }) {
   return (
     <li className={`notification ${n.readAt ? 'read' : 'unread'}`} aria-label={`${n.readAt ? '' : 'Unread: '}${n.message}`}>
       <div className="notification-text">
         <span>{n.message}</span>
+        {n.resolution && <span className="muted notification-resolved">Resolved: {RESOLVED[n.resolution]}</span>}
         <time className="muted" dateTime={n.createdAt}>{new Date(n.createdAt).toLocaleString()}</time>
       </div>
       <div className="notification-actions">

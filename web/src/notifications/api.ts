@@ -15,6 +15,9 @@ export interface Notification {
   actorId: string | null;
   createdAt: string;
   readAt: string | null;
+  /** A notice about a deadline that stopped being true, and why. */
+  resolvedAt: string | null;
+  resolution: 'completed' | 'cancelled' | 'deleted' | 'reassigned' | 'rescheduled' | null;
 }
 
 export type Preferences = Record<PreferenceKind, { inApp: boolean; email: boolean }>;

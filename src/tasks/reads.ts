@@ -50,7 +50,7 @@ export async function* allTasks(deps: Deps, actor: Actor, query: Omit<ListQuery,
 export function filterOf(actor: Actor, query: Omit<ListQuery, 'format' | 'sort' | 'limit' | 'cursor'>, now: number): store.TaskFilter {
   const statuses: Status[] | undefined =
     query.status === 'all' ? undefined : (query.status ?? ['open', 'in_progress', 'waiting', 'blocked']);
-  const filter: store.TaskFilter = { statuses, priorities: query.priority, dueBefore: query.dueBefore, dueAfter: query.dueAfter, link: query.link, text: query.q, teamId: query.team };
+  const filter: store.TaskFilter = { statuses, priorities: query.priority, dueBefore: query.dueBefore, dueAfter: query.dueAfter, link: query.link, text: query.q, teamId: query.team === 'none' ? null : query.team };
   if (query.assignee !== undefined) filter.assigneeId = query.assignee === 'me' ? actor.userId : query.assignee === 'none' ? null : query.assignee;
   if (query.overdue === true) filter.overdueAt = now;
   if (query.overdue === false) throw Invalid.field('overdue', 'only overdue=true is a filter; leave it out for every task');

@@ -29,6 +29,7 @@ import {
   type Link,
   NO_DUE_DATE,
   normaliseChecklist,
+  ownedByCreator,
   parseTaskKey,
   PRIORITY_RANK,
   type Priority,
@@ -45,10 +46,11 @@ export { presentTask } from './present.ts';
 export { dueTasksOf, listTasks, openTasksLinkedTo, openTasksOfAutomationKey, openWorkOf, taskLinks, tasksWaitingOn, taskTimes } from './reads.ts';
 export type { TaskSource } from './task.ts';
 
+/** A task a person (or their API token) creates: theirs unless they give it to someone, a team, or explicitly nobody. */
 export async function createTask(deps: Deps, actor: Actor, request: CreateTaskRequest | CreateTaskInput, source: TaskSource) {
   const now = deps.clock.now();
   return groupedWrite(deps, async (trx) => {
-    const input = { ...request, links: await recordLinks(trx, actor, request.links, now) };
+    const input = ownedByCreator({ ...request, links: await recordLinks(trx, actor, request.links, now) }, actor.userId);
     const row = await insertNewTask(trx, { actor, input, source, now });
     return presentOne(trx, row, now);
   });

@@ -91,7 +91,8 @@ export function listComments(db: Db, orgId: string, taskId: string, page: { limi
 
 export interface TaskFilter {
   assigneeId?: string | null;
-  teamId?: string;
+  /** null: tasks no team owns. */
+  teamId?: string | null;
   statuses?: Status[];
   overdueAt?: number;
   priorities?: Priority[];
@@ -133,7 +134,7 @@ export function sortColumns(key: SortKey) {
 function matching<O>(db: Db, from: SelectQueryBuilder<Database, 'tasks', O>, orgId: string, filter: TaskFilter): SelectQueryBuilder<Database, 'tasks', O> {
   let query = from.where('tasks.org_id', '=', orgId);
   if (filter.assigneeId !== undefined) query = query.where('assignee_id', filter.assigneeId === null ? 'is' : '=', filter.assigneeId);
-  if (filter.teamId !== undefined) query = query.where('team_id', '=', filter.teamId);
+  if (filter.teamId !== undefined) query = query.where('team_id', filter.teamId === null ? 'is' : '=', filter.teamId);
   if (filter.statuses) {
     if (filter.statuses.every((s) => s !== 'done' && s !== 'cancelled')) query = query.where('active', '=', 1);
     else if (filter.statuses.every((s) => s === 'done' || s === 'cancelled')) query = query.where('active', '=', 0);
@@ -224,8 +225,8 @@ function listShape(orgId: string, filter: TaskFilter, sort: { key: SortKey; desc
     if (filter.assigneeId !== null) params.push(filter.assigneeId);
   }
   if (filter.teamId !== undefined) {
-    key.push('team');
-    params.push(filter.teamId);
+    key.push(filter.teamId === null ? 'noteam' : 'team');
+    if (filter.teamId !== null) params.push(filter.teamId);
   }
   if (filter.statuses) {
     const finals = filter.statuses.filter((s) => s === 'done' || s === 'cancelled').length;

@@ -90,7 +90,12 @@ export const createTaskBody = z.strictObject({
   status: z.enum(STATUSES).default('open'),
   priority: z.enum(PRIORITIES).default('normal'),
   dueAt: instant.nullable().default(null),
-  assigneeId: z.string().min(1).nullable().default(null),
+  assigneeId: z
+    .string()
+    .min(1)
+    .nullable()
+    .optional()
+    .describe('the person who owns it; left out (and no teamId), the task is its creator\'s; null leaves it unowned, for a manager to give out'),
   teamId: z.string().min(1).nullable().default(null),
   links: links.default([]),
   checklist: checklist.default([]),
@@ -145,6 +150,15 @@ export const commentBody = z.strictObject({
 });
 
 export type CreateTaskInput = z.infer<typeof createTaskBody>;
+
+/**
+ * SPEC §1: a task a person creates without an assignee or a team is theirs, so
+ * it lands in their own My work; only an explicit `assigneeId: null` leaves it unowned.
+ */
+export function ownedByCreator<T extends { assigneeId?: string | null; teamId: string | null }>(input: T, creatorId: string): T {
+  if (input.assigneeId !== undefined || input.teamId !== null) return input;
+  return { ...input, assigneeId: creatorId };
+}
 export type UpdateTaskInput = z.infer<typeof updateTaskBody>;
 
 const SORTS = ['due', 'priority', 'created', 'updated'] as const;
@@ -166,8 +180,8 @@ function csvOf<T extends string, All extends boolean = false>(values: readonly [
 }
 
 export const listQuery = z.strictObject({
-  assignee: z.string().min(1).optional(),
-  team: z.string().min(1).optional(),
+  assignee: z.string().min(1).optional().describe('me, none (no person owns it) or a person\'s id'),
+  team: z.string().min(1).optional().describe('a team\'s id, or none (no team owns it); assignee=none&team=none is the unassigned queue'),
   status: csvOf(STATUSES, 'status', true).optional().describe('comma-separated statuses, or all; default: every status that is not done or cancelled'),
   overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   priority: csvOf(PRIORITIES, 'priority').optional(),

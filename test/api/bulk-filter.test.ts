@@ -25,7 +25,7 @@ forEachDatabase('bulk change by filter', (ctx) => {
   it('changes every task the filter matches, beyond a list page, with history and events for each, and says what they were', async () => {
     const org = await ctx.signup();
     const tom = await ctx.addUser(org, 'member', 'Tom');
-    const gutters = await createMany(org.api, 205, (i) => ({ title: `Clear gutters at house ${i + 1}`, priority: i % 2 ? 'low' : 'normal', ...(i === 0 && { assigneeId: tom.id }) }));
+    const gutters = await createMany(org.api, 205, (i) => ({ title: `Clear gutters at house ${i + 1}`, priority: i % 2 ? 'low' : 'normal', assigneeId: i === 0 ? tom.id : null }));
     await createMany(org.api, 3, (i) => ({ title: `Quote roof repair ${i + 1}`, priority: 'low' }));
 
     const res = await org.api.post('/api/v1/tasks/bulk', { filter: { q: 'gutters' }, expected: 205, set: { priority: 'urgent', assigneeId: tom.id } });
@@ -72,8 +72,8 @@ forEachDatabase('bulk change by filter', (ctx) => {
     const job = await ctx.createRecord(org.api, 'jobs', { title: 'Fit boiler' });
     const at = (h: number) => new Date(ctx.clock.now() + h * 3600_000).toISOString();
     await ctx.createTask(org.api, { title: 'Late and Tom’s', assigneeId: tom.id, teamId: team.id, dueAt: at(-2), priority: 'urgent' });
-    await ctx.createTask(org.api, { title: 'On the job', links: [{ type: 'job', id: job.id }], dueAt: at(30) });
-    await ctx.createTask(org.api, { title: 'Already done', status: 'done' });
+    await ctx.createTask(org.api, { title: 'On the job', links: [{ type: 'job', id: job.id }], dueAt: at(30), assigneeId: null });
+    await ctx.createTask(org.api, { title: 'Already done', status: 'done', assigneeId: null });
     const cases: [Record<string, string>, number][] = [
       [{}, 2],
       [{ status: 'all' }, 3],
@@ -134,8 +134,8 @@ forEachDatabase('bulk change by filter', (ctx) => {
     const org = await ctx.signup();
     const tom = await ctx.addUser(org, 'member', 'Tom');
     const ann = await ctx.addUser(org, 'member', 'Ann');
-    await createMany(tom.api, 2, (i) => ({ title: `Tom's leaflet ${i}` }));
-    await createMany(org.api, 1, () => ({ title: `Owner's leaflet` }));
+    await createMany(tom.api, 2, (i) => ({ title: `Tom's leaflet ${i}`, assigneeId: null }));
+    await createMany(org.api, 1, () => ({ title: `Owner's leaflet`, assigneeId: null }));
     const refused = await tom.api.post('/api/v1/tasks/bulk', { filter: { q: 'leaflet' }, expected: 3, delete: true });
     expect(refused.status).toBe(403);
     expect((await tom.api.post('/api/v1/tasks/bulk', { filter: { q: 'leaflet' }, expected: 3, set: { assigneeId: ann.id } })).status).toBe(403);

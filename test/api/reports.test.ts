@@ -67,7 +67,7 @@ async function buildOffice(ctx: TestContext): Promise<Office> {
   const create = async (api: Client, name: string, body: Record<string, unknown>) => {
     keys[name] = (await ctx.createTask(api, { title: name, ...body })).key;
   };
-  await create(org.api, 'K', {});
+  await create(org.api, 'K', { assigneeId: null });
 
   ctx.clock.set('2026-03-09T08:00:00Z');
   let owner = await logIn(ctx, org.user.email);
@@ -585,7 +585,7 @@ forEachDatabase('reports API: empty ranges, time zones and CSV quoting', (ctx) =
   it('quotes commas, quotes and newlines in titles in CSV', async () => {
     ctx.clock.set('2026-03-02T09:00:00Z');
     const org = await ctx.signup('Quote Co');
-    const task = await ctx.createTask(org.api, { title: 'Call "Dana", then quote\nsecond line', dueAt: '2026-03-02T08:00:00Z', priority: 'high' });
+    const task = await ctx.createTask(org.api, { title: 'Call "Dana", then quote\nsecond line', dueAt: '2026-03-02T08:00:00Z', priority: 'high', assigneeId: null });
     const csv = await org.api.get('/api/v1/reports/overdue?format=csv');
     expect(csv.text).toBe(
       'section,id,name,count,key,title,priority,dueAt,overdueMs,assignee,team,assigneeId,teamId\n' +

@@ -39,7 +39,7 @@ forEachDatabase('task counts', (ctx) => {
     const at = (h: number) => new Date(now + h * HOUR).toISOString();
     await ctx.createTask(org.api, { title: 'Fix leaking tap', assigneeId: tom.id, teamId: team.id, dueAt: at(-2), priority: 'urgent' });
     await ctx.createTask(org.api, { title: 'Order boiler part', teamId: team.id, status: 'blocked', blockedReason: 'Supplier', links: [{ type: 'job', id: job.id }] });
-    await ctx.createTask(org.api, { title: 'Quote for Dana', priority: 'low', dueAt: at(5) });
+    await ctx.createTask(org.api, { title: 'Quote for Dana', priority: 'low', dueAt: at(5), assigneeId: null });
     await ctx.createTask(tom.api, { title: 'Send the invoice', assigneeId: tom.id, status: 'done' });
     const counts = async (query: string, api = org.api) => {
       const res = await api.get(`/api/v1/tasks/counts?${query}`);

@@ -13,9 +13,9 @@ forEachDatabase('task lists', (ctx) => {
     const mine = await ctx.createTask(tom.api, { title: 'Fix leaking tap', assigneeId: tom.id, dueAt: at(5), priority: 'urgent' });
     const job = await ctx.createRecord(org.api, 'jobs', { title: 'Fit boiler' });
     const teams = await ctx.createTask(org.api, { title: 'Order boiler part', teamId: team.id, dueAt: at(30), links: [{ type: 'job', id: job.id }] });
-    const unowned = await ctx.createTask(org.api, { title: 'Quote for Dana', description: 'Bathroom refit, call before noon', priority: 'low' });
-    const waiting = await ctx.createTask(org.api, { title: 'Waiting for photos', status: 'waiting', waitingOn: 'Customer' });
-    const done = await ctx.createTask(org.api, { title: 'Old call', status: 'done' });
+    const unowned = await ctx.createTask(org.api, { title: 'Quote for Dana', description: 'Bathroom refit, call before noon', priority: 'low', assigneeId: null });
+    const waiting = await ctx.createTask(org.api, { title: 'Waiting for photos', status: 'waiting', waitingOn: 'Customer', assigneeId: null });
+    const done = await ctx.createTask(org.api, { title: 'Old call', status: 'done', assigneeId: null });
     const keys = async (query: string, api = org.api) => {
       const res = await api.get(`/api/v1/tasks?${query}`);
       expect(res.status, res.text).toBe(200);

@@ -40,6 +40,26 @@ forEachDatabase('tasks API', (ctx) => {
     expect((await ctx.createTask(other.api)).key).toBe('T-1');
   });
 
+  it('gives a task its creator as owner unless it names someone, a team, or explicitly nobody; team=none finds the unowned', async () => {
+    const org = await ctx.signup();
+    const member = await ctx.addUser(org, 'member');
+    const team = (await org.api.post('/api/v1/teams', { name: 'Field', memberIds: [member.id] })).body;
+    const mine = await ctx.createTask(member.api, { title: 'Call Dana tomorrow' });
+    expect(mine).toMatchObject({ assigneeId: member.id, teamId: null, createdById: member.id });
+    const history = (await member.api.get(`/api/v1/tasks/${mine.key}/history`)).body.items;
+    expect(history.find((h: { field: string }) => h.field === 'assigneeId')).toMatchObject({ from: null, to: member.id, actorId: member.id });
+    expect((await member.api.get('/api/v1/tasks?assignee=me')).body.items.map((t: { key: string }) => t.key)).toEqual([mine.key]);
+    expect(await ctx.createTask(org.api, { assigneeId: null })).toMatchObject({ assigneeId: null, teamId: null });
+    expect(await ctx.createTask(org.api, { teamId: team.id })).toMatchObject({ assigneeId: null, teamId: team.id });
+    expect(await ctx.createTask(org.api, { assigneeId: member.id })).toMatchObject({ assigneeId: member.id });
+    const noPerson = (await org.api.get('/api/v1/tasks?assignee=none')).body.items;
+    expect(noPerson.map((t: { teamId: string | null }) => t.teamId).sort()).toEqual([null, team.id].sort());
+    // The unassigned queue: no person and no team.
+    const queue = await org.api.get('/api/v1/tasks?assignee=none&team=none');
+    expect(queue.body.items.map((t: { assigneeId: string | null; teamId: string | null }) => [t.assigneeId, t.teamId])).toEqual([[null, null]]);
+    expect((await org.api.get('/api/v1/tasks/counts?assignee=none&team=none')).body.total).toBe(1);
+  });
+
   it('reads a task by id or by key, with an ETag of its version', async () => {
     const org = await ctx.signup();
     const task = await ctx.createTask(org.api);
@@ -104,7 +124,7 @@ forEachDatabase('tasks API', (ctx) => {
   it('keeps the history of status, assignee, team, due date and priority: who, when, from, to', async () => {
     const org = await ctx.signup();
     const tech = await ctx.addUser(org, 'member');
-    const task = await ctx.createTask(org.api, { priority: 'low' });
+    const task = await ctx.createTask(org.api, { priority: 'low', assigneeId: null });
     await org.api.patch(`/api/v1/tasks/${task.key}`, { assigneeId: tech.id, priority: 'urgent', dueAt: '2026-03-05T10:00:00Z', title: 'Renamed' });
     await tech.api.patch(`/api/v1/tasks/${task.key}`, { status: 'in_progress' });
     const history = (await org.api.get(`/api/v1/tasks/${task.key}/history`)).body.items;
@@ -123,7 +143,7 @@ forEachDatabase('tasks API', (ctx) => {
   it('appends typed domain events in the same transaction as the change', async () => {
     const org = await ctx.signup();
     const tech = await ctx.addUser(org, 'member');
-    const task = await ctx.createTask(org.api);
+    const task = await ctx.createTask(org.api, { assigneeId: null });
     await org.api.patch(`/api/v1/tasks/${task.key}`, { assigneeId: tech.id });
     await org.api.patch(`/api/v1/tasks/${task.key}`, { status: 'done' });
     const invalid = await org.api.patch(`/api/v1/tasks/${task.key}`, { status: 'blocked' });

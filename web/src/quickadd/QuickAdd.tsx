@@ -31,7 +31,8 @@ export function QuickAdd({ onClose, onCreated }: { onClose: () => void; onCreate
         title: parsed.title,
         dueAt: parsed.dueAt?.toISOString() ?? null,
         priority: parsed.priority ?? 'normal',
-        assigneeId: assignee?.id ?? null,
+        // Given to nobody by name, the task is the creator's own (the API's default).
+        ...(assignee && { assigneeId: assignee.id }),
         links,
       });
       showToast(`Added ${task.key} · ${task.title}`, { action: { label: 'Open', run: () => onCreated(task.key) } });

@@ -52,7 +52,7 @@ forEachDatabase('live stream', (ctx) => {
       (seen) => seen.some((e) => e.type === 'task.updated'),
       async () => {
         await ctx.createTask(rival.api, { title: 'Rival secret' });
-        created = await ctx.createTask(org.api, { title: 'Call Dana' });
+        created = await ctx.createTask(org.api, { title: 'Call Dana', assigneeId: null });
         await org.api.patch(`/api/v1/tasks/${created!.id}`, { status: 'in_progress' });
       },
     );
@@ -82,7 +82,7 @@ forEachDatabase('live stream', (ctx) => {
         });
         const posted = await org.api.post('/api/v1/events', { type: 'invoice.overdue', subject: { type: 'client', id: 'c1' }, data: { amount: 120 } });
         expect(posted.status, posted.text).toBe(202);
-        await ctx.createTask(org.api, { title: 'Sentinel' });
+        await ctx.createTask(org.api, { title: 'Sentinel', assigneeId: null });
       });
       return events.map((e) => e.type);
     };

@@ -14,6 +14,7 @@ const load = {
   people: () => import('./people/service.ts'),
   server: () => import('./server.ts'),
   demo: () => import('./demo/command.ts'),
+  playbooks: () => import('./automation/playbookInstall.ts'),
   backup: () => import('./backup/command.ts'),
   backupService: () => import('./backup/service.ts'),
   automation: () => import('./automation/runner.ts'),
@@ -183,8 +184,11 @@ async function main(argv: string[]): Promise<void> {
       return migrate();
     case 'worker':
       return worker();
-    case 'demo':
-      return (await load.demo()).demoCommand(rest);
+    case 'demo': {
+      // The demo lies below automation: its playbook installer is handed in here.
+      const [{ demoCommand }, { installPlaybook }] = await Promise.all([load.demo(), load.playbooks()]);
+      return demoCommand(rest, { installPlaybook: async (deps, owner, trade) => void (await installPlaybook(deps, owner, { key: trade })) });
+    }
     case 'token':
       return token(rest);
     case 'export':

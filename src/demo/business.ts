@@ -39,7 +39,7 @@ export class Dice {
   }
 }
 
-export const ORG = { name: 'Rapid Flow Plumbing & Heating', timezone: 'Europe/London', domain: 'rapidflow-plumbing' };
+export const ORG = { name: 'Rapid Flow Plumbing & Heating', timezone: 'Europe/London', domain: 'rapidflow-plumbing', trade: 'plumbing' };
 export const DEMO_PASSWORD = 'rapidflow-demo-2026';
 
 export type TeamKey = 'office' | 'sales' | 'field';

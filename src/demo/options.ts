@@ -1,5 +1,9 @@
 // What a demo load is asked for and what it reports.
 import type { Clock } from '../platform/clock.ts';
+import type { Actor, Deps } from '../platform/context.ts';
+
+/** Installs a trade's playbook for the owner (automation lies above the demo, so the command line hands it in). */
+export type PlaybookInstaller = (deps: Deps, owner: Actor, trade: string) => Promise<void>;
 
 /** How big the demo business is, before `scale`. */
 export const DEMO_SIZE = { contacts: 40, households: 16, businesses: 8, leads: 30, commercialLeads: 4, jobs: 36, services: 16, tasks: 90 };
@@ -14,6 +18,8 @@ export interface DemoOptions {
   /** From how many bulk tasks the task indexes are dropped and built again at the end (default 100,000). */
   rebuildIndexesFrom?: number;
   onProgress?: (done: number, total: number) => void;
+  /** When given, the business's trade playbook is installed before its month is replayed, so its rules see that month's events. */
+  installPlaybook?: PlaybookInstaller;
 }
 
 export interface DemoResult {

@@ -17,7 +17,7 @@ import { DEMO_SIZE, type DemoOptions, type DemoResult } from './options.ts';
 import { type Business, membersOf, type Step } from './state.ts';
 import { planJobs, planLeads, planServices, planTasks } from './story.ts';
 
-export { DEMO_SIZE, type DemoOptions, type DemoResult } from './options.ts';
+export { DEMO_SIZE, type DemoOptions, type DemoResult, type PlaybookInstaller } from './options.ts';
 
 export async function loadDemo(database: OpenDatabase, options: DemoOptions): Promise<DemoResult> {
   const now = (options.clock ?? systemClock).now();
@@ -30,6 +30,8 @@ export async function loadDemo(database: OpenDatabase, options: DemoOptions): Pr
 
   await hirePeople(biz, email.split('@')[1]!.replace(/\.demo$/, ''));
   await addCustomers(biz);
+  // With its trade's rules in place, the month's events run them once a worker starts: rules and runs to look at.
+  if (options.installPlaybook) await options.installPlaybook(deps, owner, ORG.trade);
   // Tasks are planned against the records planned before them (in this order); ids are filled in as the steps run.
   await replay(biz, [...planLeads(biz), ...planJobs(biz), ...planServices(biz), ...planTasks(biz)]);
   clock.set(now);

@@ -1,4 +1,4 @@
-// A business's public lead form (/f/<slug>) for anyone; otherwise signed in → the app, signed out → sign up or log in.
+// A business's public lead form (/f/<slug>) for anyone; otherwise signed in → the app, signed out → log in (or sign up).
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { Route, Switch, useLocation, useRoute } from 'wouter';
@@ -41,8 +41,8 @@ function SignedInOrOut() {
   } else if (signedOut || (me.isError && !me.data)) {
     content = (
       <Switch>
-        <Route path="/login" component={LogIn} />
-        <Route component={SignUp} />
+        <Route path="/signup" component={SignUp} />
+        <Route component={LogIn} />
       </Switch>
     );
   } else if (!me.data) {

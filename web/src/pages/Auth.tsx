@@ -1,9 +1,10 @@
-// Sign up (a new business and its owner) and log in. The API checks every field;
+// Log in (what a signed-out visitor sees first) and sign up (a new business and its owner). The API checks every field;
 // its message is shown under the field it names.
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { api, ApiError, describeError } from '../api/client.ts';
+import { TimeZonePicker } from '../people/TimeZonePicker.tsx';
 import { keys } from '../tasks/queries.ts';
 
 export type Errors = Record<string, string>;
@@ -54,7 +55,6 @@ function useAuthSubmit(path: string) {
 
 export function SignUp() {
   const { errors, general, busy, submit } = useAuthSubmit('/api/v1/signup');
-  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return (
     <AuthFrame title="Start with Finishline" subtitle="Every task owned, dated and done.">
       <form className="form" onSubmit={submit} noValidate>
@@ -62,7 +62,7 @@ export function SignUp() {
         <Input name="name" label="Your name" autoComplete="name" errors={errors} />
         <Input name="email" label="Work email" type="email" autoComplete="email" errors={errors} />
         <Input name="password" label="Password" type="password" autoComplete="new-password" placeholder="At least 12 characters" errors={errors} />
-        <Input name="timezone" label="Time zone" defaultValue={timezone} errors={errors} />
+        <TimeZonePicker name="timezone" error={errors.timezone} />
         {general && <p className="field-error" role="alert">{general}</p>}
         <button type="submit" className="button button-primary button-block" disabled={busy}>Create account</button>
       </form>
@@ -82,7 +82,7 @@ export function LogIn() {
         <button type="submit" className="button button-primary button-block" disabled={busy}>Log in</button>
       </form>
       <p className="muted auth-switch"><Link href="/forgot-password">Forgot password?</Link></p>
-      <p className="muted auth-switch">New here? <Link href="/signup">Create an account</Link></p>
+      <p className="muted auth-switch">New here? <Link href="/signup">Sign up your business</Link></p>
     </AuthFrame>
   );
 }

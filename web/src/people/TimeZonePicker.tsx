@@ -54,7 +54,7 @@ export function TimeZonePicker({ name, error }: { name: string; error?: string }
         {/* The chosen zone stays listed (and so submitted) whatever the search shows. */}
         {(shown.includes(zone) ? shown : [zone, ...shown]).map((z) => <option key={z} value={z}>{zoneLabel(z)}</option>)}
       </select>
-      {shown.length === 0 && <p className="muted small">No time zone matches “{search}”.</p>}
+      <p className="muted small" aria-live="polite">{shown.length === 0 ? `No time zone matches “${search}”; still chosen: ` : 'Chosen: '}{zoneLabel(zone)}</p>
       {error && <p className="field-error" id={`${id}-error`} role="alert">{error}</p>}
     </div>
   );

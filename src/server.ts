@@ -15,8 +15,13 @@ import { DEFAULT_LEAD_FORM_LIMIT } from './intake/intake.ts';
 import { authenticate } from './people/service.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
-import { tasksOfRecord } from './tasks/reads.ts';
-import { taskView } from './tasks/task.ts';
+import { countTasks, tasksOfRecord } from './tasks/reads.ts';
+import { countsQuery, taskView } from './tasks/task.ts';
+import { listUsers } from './people/service.ts';
+import type { StartListSource } from './people/start.ts';
+import { hasPlaybookInstalled } from './automation/service.ts';
+import { listRecords } from './records/service.ts';
+import { leadListQuery } from './records/records.ts';
 import { attachmentRoutes } from './tasks/attachmentRoutes.ts';
 import { files as fileSettings, type Files, storageUsed } from './tasks/attachments.ts';
 import { openBlobStore } from './platform/files/blobs.ts';
@@ -85,6 +90,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   });
   peopleRoutes(app, deps, {
     storageOf: async (orgId) => ({ usedBytes: await storageUsed(deps.db, orgId), limitBytes: files.orgStorageBytes }),
+    startOf: startListOf(deps),
     sessionTtlMs: options.sessionTtlMs,
     loginRateLimit: options.loginRateLimit ?? { max: 10, timeWindow: 60_000 },
     accountLoginLimit: options.accountLoginLimit,
@@ -164,5 +170,19 @@ function trackHandlers(app: FastifyInstance): (timeoutMs: number) => Promise<voi
   return async (timeoutMs) => {
     const until = Date.now() + timeoutMs;
     while ([...open].some((reply) => !reply.sent) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+}
+
+/** A new business's first steps, each read from its data: people, playbook rules, leads, tasks. */
+function startListOf(deps: Deps): StartListSource {
+  return async (orgId) => {
+    const reader = { userId: 'start-list', orgId, role: 'owner' as const };
+    const [people, playbook, leads, tasks] = await Promise.all([
+      listUsers(deps, reader, { limit: 2 }),
+      hasPlaybookInstalled(deps, orgId),
+      listRecords(deps, reader, 'lead', leadListQuery.parse({ limit: '1' })),
+      countTasks(deps, reader, countsQuery.parse({ status: 'all' })),
+    ]);
+    return { team: people.items.length > 1, playbook, lead: leads.items.length > 0, task: tasks.total > 0 };
   };
 }

@@ -42,6 +42,11 @@ export function presentRule(row: store.RuleRow, stats?: store.RuleStatsRow): Rul
 
 // --- rules ----------------------------------------------------------------
 
+/** Whether a playbook is installed here (its rules may have been edited since). */
+export function hasPlaybookInstalled(deps: Pick<Deps, 'db'>, orgId: string): Promise<boolean> {
+  return store.hasPlaybookRule(deps.db, orgId);
+}
+
 export async function listRules(deps: Deps, actor: Actor, page: { limit: number; cursor?: string }) {
   requireManager(actor);
   const after = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : undefined;

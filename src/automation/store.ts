@@ -25,6 +25,12 @@ export function findRuleByPlaybookKey(db: Db, orgId: string, key: string) {
   return db.selectFrom('rules').selectAll().where('org_id', '=', orgId).where('playbook_key', '=', key).executeTakeFirst();
 }
 
+/** Whether any of the organisation's rules came from a playbook. */
+export async function hasPlaybookRule(db: Db, orgId: string): Promise<boolean> {
+  const row = await db.selectFrom('rules').select('id').where('org_id', '=', orgId).where('playbook_key', 'is not', null).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 export function listRules(db: Db, orgId: string, page: { limit: number; after?: string }) {
   let query = db.selectFrom('rules').selectAll().where('org_id', '=', orgId);
   if (page.after) query = query.where('id', '>', page.after);

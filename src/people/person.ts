@@ -25,6 +25,38 @@ export function mayGrantRole(actor: Role, from: Role | null, to: Role): boolean 
   return true;
 }
 
+/**
+ * What a role may do, as the services enforce it, for the app to offer only what
+ * will be allowed. Each right says who has it, in the words the app shows
+ * beside an action someone may not take.
+ */
+export const RIGHTS = {
+  assignOthers: { minimum: 'manager', who: 'Only managers and above may give a task to someone else' },
+  deleteOthersTasks: { minimum: 'manager', who: 'Only a manager or the task\'s creator may delete it' },
+  reopenOthersTasks: { minimum: 'manager', who: 'Only a manager or the assignee may reopen a task' },
+  manageAutomation: { minimum: 'manager', who: 'Only managers and above may change automation' },
+  seeReports: { minimum: 'manager', who: 'Only managers and above see reports' },
+  importData: { minimum: 'manager', who: 'Only managers and above may import' },
+  archiveRecords: { minimum: 'manager', who: 'Only managers and above may archive a record' },
+  managePipelines: { minimum: 'manager', who: 'Only managers and above may change pipelines' },
+  managePeople: { minimum: 'admin', who: 'Only admins and the owner may add people or change roles' },
+  manageTeams: { minimum: 'admin', who: 'Only admins and the owner may change teams' },
+  manageSettings: { minimum: 'admin', who: 'Only admins and the owner may change the business\'s settings' },
+  manageIntegrations: { minimum: 'admin', who: 'Only admins and the owner may manage API tokens and webhooks' },
+  seeAuditLog: { minimum: 'admin', who: 'Only admins and the owner see the audit log' },
+  manageAdmins: { minimum: 'owner', who: 'Only the owner may make or remove admins' },
+} as const satisfies Record<string, { minimum: Role; who: string }>;
+export type Right = keyof typeof RIGHTS;
+
+/** Every right, and whether this role has it. */
+export function rightsOf(role: Role): Record<Right, boolean> {
+  return Object.fromEntries(Object.entries(RIGHTS).map(([right, { minimum }]) => [right, roleAtLeast(role, minimum)])) as Record<Right, boolean>;
+}
+
+export const rightsView = z
+  .object(Object.fromEntries(Object.entries(RIGHTS).map(([right, { who }]) => [right, z.boolean().describe(who)])) as Record<Right, z.ZodBoolean>)
+  .describe('what the caller\'s role allows; a member may still delete the tasks they created, take a task or give it up, and reopen what is theirs');
+
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM');

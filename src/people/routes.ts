@@ -10,6 +10,7 @@ import { idParams, pageOfSchema, pageQuery, problems } from '../platform/http/sc
 import {
   createUserBody,
   orgView,
+  rightsView,
   sessionBody,
   signupBody,
   teamBody,
@@ -23,6 +24,7 @@ import {
   userView,
 } from './person.ts';
 import { getOrg, signup, updateOrg } from './orgs.ts';
+import { type StartListSource, startListView } from './start.ts';
 import { login, logout, logoutEverywhere, type SessionPolicy } from './sessions.ts';
 import { createTeam, getTeam, listTeams, updateTeam } from './teams.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from './tokens.ts';
@@ -35,6 +37,8 @@ export interface PeopleRouteOptions {
   /** What an organisation's files take, and the most they may (GET /org shows it). */
   storageOf?: (orgId: string) => Promise<{ usedBytes: number; limitBytes: number | null }>;
   signupLimit?: { max: number; windowMs: number };
+  /** The organisation's first steps, done or not (GET /me/start). */
+  startOf?: StartListSource;
 }
 
 export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRouteOptions): void {
@@ -97,8 +101,23 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
   });
 
   r.get('/api/v1/me', {
-    schema: { tags: ['people'], summary: 'The current user and organisation', response: { 200: z.object({ user: userView, org: orgView }), ...problems() } },
+    schema: {
+      tags: ['people'],
+      summary: 'The current user and organisation, and what the user\'s role allows (rights)',
+      response: { 200: z.object({ user: userView, org: orgView, rights: rightsView }), ...problems() },
+    },
   }, async (request) => me(deps, callerOf(request)));
+
+  r.get('/api/v1/me/start', {
+    schema: {
+      tags: ['people'],
+      summary: 'The start list of a new business: which of its first steps (add the team, install a playbook, add a lead, add a task) are done, read from its data',
+      response: { 200: startListView, ...problems() },
+    },
+  }, async (request) => {
+    const caller = callerOf(request);
+    return options.startOf ? options.startOf(caller.orgId) : { team: true, playbook: true, lead: true, task: true };
+  });
 
   r.get('/api/v1/org', {
     schema: { tags: ['people'], summary: 'The organisation: time zone, business hours, holidays', response: { 200: orgView, ...problems() } },

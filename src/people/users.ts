@@ -7,7 +7,7 @@ import { isUniqueViolation } from '../platform/db/database.ts';
 import { recordAudit } from '../audit/service.ts';
 import type { AuditAction } from '../audit/audit.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
-import { type CreateUserInput, mayGrantRole, requireRole, roleAtLeast, type TimeOffInput, type UpdateUserInput } from './person.ts';
+import { type CreateUserInput, mayGrantRole, requireRole, rightsOf, roleAtLeast, type TimeOffInput, type UpdateUserInput } from './person.ts';
 import { presentOrg, presentUser } from './present.ts';
 import * as store from './store.ts';
 
@@ -15,7 +15,7 @@ import * as store from './store.ts';
 export async function me(deps: Deps, actor: Actor) {
   const [user, org] = await Promise.all([store.findUser(deps.db, actor.orgId, actor.userId), store.findOrg(deps.db, actor.orgId)]);
   if (!user || !org) throw new NotFound('User');
-  return { user: presentUser(user), org: presentOrg(org) };
+  return { user: presentUser(user), org: presentOrg(org), rights: rightsOf(actor.role) };
 }
 
 export async function listUsers(deps: Deps, actor: Actor, page: { limit: number; cursor?: string }) {

@@ -15,6 +15,25 @@ forEachDatabase('people API', (ctx) => {
     expect(me.body.org.id).toBe(res.body.org.id);
   });
 
+  it('says in /me what the person\'s role allows, and the API refuses what a right says they may not do', async () => {
+    const org = await ctx.signup();
+    const manager = await ctx.addUser(org, 'manager');
+    const member = await ctx.addUser(org, 'member');
+    const rights = async (api: typeof org.api) => (await api.get('/api/v1/me')).body.rights;
+    expect(await rights(org.api)).toMatchObject({ deleteOthersTasks: true, assignOthers: true, managePeople: true, manageAutomation: true, manageAdmins: true });
+    expect(await rights(manager.api)).toMatchObject({ deleteOthersTasks: true, assignOthers: true, managePeople: false, manageAutomation: true, seeReports: true, manageAdmins: false });
+    const memberRights = await rights(member.api);
+    expect(Object.entries(memberRights).filter(([, allowed]) => allowed)).toEqual([]);
+    // What the rights say is what the API does.
+    const othersTask = await ctx.createTask(org.api, { title: 'Owner’s call' });
+    expect((await member.api.delete(`/api/v1/tasks/${othersTask.key}`)).status).toBe(403);
+    expect((await member.api.patch(`/api/v1/tasks/${othersTask.key}`, { assigneeId: manager.id })).status).toBe(403);
+    expect((await member.api.get('/api/v1/reports/summary')).status).toBe(403);
+    expect((await member.api.post('/api/v1/users', { name: 'X', email: 'x@example.test', role: 'member', password: PASSWORD })).status).toBe(403);
+    expect((await manager.api.post('/api/v1/users', { name: 'Y', email: 'y@example.test', role: 'member', password: PASSWORD })).status).toBe(403);
+    expect((await manager.api.get('/api/v1/reports/summary')).status).toBe(200);
+  });
+
   it('names every invalid sign-up field', async () => {
     const res = await ctx.anonymous.post('/api/v1/signup', { orgName: '', timezone: 'Mars/Olympus', name: 'x', email: 'not-an-email', password: 'short' });
     expect(res.status).toBe(400);

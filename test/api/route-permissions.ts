@@ -116,6 +116,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'DELETE /api/v1/sessions': { allowed: 'member', endsSession: true, request: fixed('/api/v1/sessions') },
   'DELETE /api/v1/sessions/current': { allowed: 'member', endsSession: true, request: fixed('/api/v1/sessions/current') },
   'GET /api/v1/me': { allowed: 'member', request: fixed('/api/v1/me') },
+  'GET /api/v1/me/start': { allowed: 'member', request: fixed('/api/v1/me/start') },
   'GET /api/v1/org': { allowed: 'member', request: fixed('/api/v1/org') },
   'PATCH /api/v1/org': { allowed: 'admin', request: fixed('/api/v1/org', { name: 'Matrix Plumbing' }) },
   'GET /api/v1/users': { allowed: 'member', request: fixed('/api/v1/users') },

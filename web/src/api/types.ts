@@ -3,7 +3,7 @@
 // nothing of the server ends up in the bundle, and `npm run typecheck` fails
 // the moment a server shape changes in a way this app does not handle.
 import type { z } from 'zod';
-import type { orgView, teamView, userView } from '../../../src/people/person.ts';
+import type { orgView, rightsView, teamView, userView } from '../../../src/people/person.ts';
 import type { bulkPreviousView, bulkSet, bulkView, commentView, createTaskBody, historyView, taskView, updateTaskBody } from '../../../src/tasks/task.ts';
 
 export type Task = z.infer<typeof taskView>;
@@ -17,6 +17,7 @@ export type BulkPrevious = z.infer<typeof bulkPreviousView>;
 export type User = z.infer<typeof userView>;
 export type Team = z.infer<typeof teamView>;
 export type Org = z.infer<typeof orgView>;
+export type Rights = z.infer<typeof rightsView>;
 export type Status = Task['status'];
 export type Priority = Task['priority'];
 export type ChecklistItem = Task['checklist'][number];

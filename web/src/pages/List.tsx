@@ -7,6 +7,7 @@ import { fromLocalInput } from '../shell/format.ts';
 import { useListKeyboard, useShortcut } from '../shell/keyboard.ts';
 import { EmptyState, PageHeader } from '../shell/PageHeader.tsx';
 import { showToast } from '../shell/toasts.tsx';
+import { type Permissions, RIGHT_HOLDERS, usePermissions } from '../people/rights.ts';
 import { useBulkEdit, useDeleteTasks, useToggleDone } from '../tasks/mutations.ts';
 import { useTaskCounts } from '../board/columns.ts';
 import { type TaskFilter, useTaskList, useTeams } from '../tasks/queries.ts';
@@ -34,6 +35,7 @@ export function List() {
   const toggleDone = useToggleDone();
   const bulkEdit = useBulkEdit();
   const deleteTasks = useDeleteTasks();
+  const may = usePermissions();
   const savedViews = useSavedViews();
   const [selected, setSelected] = useState<Map<string, Task>>(new Map());
   const [anchor, setAnchor] = useState<string | null>(null);
@@ -199,6 +201,10 @@ export function List() {
         <BulkBar
           count={selectedCount}
           users={[...users.values()]}
+          may={may}
+          // Every task chosen must be one the person may delete; "all matching" names tasks not loaded here.
+          mayDelete={may.has('deleteOthersTasks') || (!matchingTarget && [...selected.values()].every((t) => may.mayDelete(t)))}
+          mayUnassign={may.has('assignOthers') || (!matchingTarget && [...selected.values()].every((t) => may.mayAssign(t.assigneeId, null)))}
           onApply={(set, label) => void applyBulk(set, label)}
           onDelete={() => {
             const chosen = [...selected.values()];
@@ -212,9 +218,12 @@ export function List() {
   );
 }
 
-function BulkBar({ count, users, onApply, onDelete, onClear }: {
+function BulkBar({ count, users, may, mayDelete, mayUnassign, onApply, onDelete, onClear }: {
   count: number;
   users: { id: string; name: string }[];
+  may: Permissions;
+  mayDelete: boolean;
+  mayUnassign: boolean;
   onApply: (set: BulkChanges, label: string) => void;
   onDelete: () => void;
   onClear: () => void;
@@ -237,14 +246,14 @@ function BulkBar({ count, users, onApply, onDelete, onClear }: {
         onApply({ assigneeId }, assigneeId ? `Assigned to ${users.find((u) => u.id === assigneeId)?.name ?? 'someone'}` : 'Unassigned');
       }}>
         <option value="">Assign…</option>
-        <option value="none">Nobody</option>
-        {users.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+        <option value="none" disabled={!mayUnassign}>Nobody</option>
+        {users.map((u) => <option key={u.id} value={u.id} disabled={!may.has('assignOthers') && u.id !== may.userId}>{u.name}</option>)}
       </select>
       <label className="bulk-due">
         Due
         <input type="datetime-local" aria-label="Set due date" onChange={(e) => e.target.value && onApply({ dueAt: fromLocalInput(e.target.value) }, 'Due date changed')} />
       </label>
-      <button type="button" className="button button-danger" onClick={onDelete}>Delete</button>
+      <button type="button" className="button button-danger" onClick={onDelete} disabled={!mayDelete} title={mayDelete ? undefined : RIGHT_HOLDERS.deleteOthersTasks}>Delete</button>
       <button type="button" className="button" onClick={onClear}>Clear</button>
     </div>
   );

@@ -11,6 +11,7 @@ import { ReasonDialog, type ReasonRequest } from '../shell/ReasonDialog.tsx';
 import { showToast } from '../shell/toasts.tsx';
 import { CameraButton, TaskPhotos } from '../attachments/Gallery.tsx';
 import { Avatar } from './bits.tsx';
+import { RIGHT_HOLDERS, usePermissions } from '../people/rights.ts';
 import { useDeleteTasks, useToggleDone, useUpdateTask } from './mutations.ts';
 import { keys, useComments, useHistory, useTask, useTeams } from './queries.ts';
 import { useUserMap } from './useUserMap.ts';
@@ -56,6 +57,7 @@ function TaskDetail({ task, editing, onClose }: { task: Task; editing: boolean; 
   const deleteTasks = useDeleteTasks();
   const users = useUserMap();
   const teams = useTeams();
+  const may = usePermissions();
   const [errors, setErrors] = useState<FieldErrors>({});
   const [stale, setStale] = useState(false);
   const [reason, setReason] = useState<ReasonRequest | null>(null);
@@ -161,9 +163,14 @@ function TaskDetail({ task, editing, onClose }: { task: Task; editing: boolean; 
         </Field>
         <label>Assignee</label>
         <Field error={errors.assigneeId}>
-          <select aria-label="Assignee" value={task.assigneeId ?? ''} onChange={(e) => save({ assigneeId: e.target.value || null })}>
-            <option value="">Unowned</option>
-            {[...users.values()].map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+          <select
+            aria-label="Assignee"
+            value={task.assigneeId ?? ''}
+            title={may.has('assignOthers') ? undefined : RIGHT_HOLDERS.assignOthers}
+            onChange={(e) => save({ assigneeId: e.target.value || null })}
+          >
+            <option value="" disabled={!may.mayAssign(task.assigneeId, null)}>Unowned</option>
+            {[...users.values()].map((u) => <option key={u.id} value={u.id} disabled={!may.mayAssign(task.assigneeId, u.id)}>{u.name}</option>)}
           </select>
         </Field>
         <label>Team</label>
@@ -202,8 +209,17 @@ function TaskDetail({ task, editing, onClose }: { task: Task; editing: boolean; 
       <Provenance task={task} users={users} />
 
       <div className="detail-actions">
-        <button type="button" className="button button-primary" onClick={() => toggleDone(task)}>{task.status === 'done' ? 'Reopen' : 'Complete'}</button>
-        <button type="button" className="button button-danger" onClick={() => { deleteTasks([task]); onClose(); }}>Delete</button>
+        {task.status === 'done' && !may.mayReopen(task) ? (
+          <button type="button" className="button button-primary" disabled title={RIGHT_HOLDERS.reopenOthersTasks}>Reopen</button>
+        ) : (
+          <button type="button" className="button button-primary" onClick={() => toggleDone(task)}>{task.status === 'done' ? 'Reopen' : 'Complete'}</button>
+        )}
+        {/* Someone else's task: not offered to whoever may not delete it; the note says who may. */}
+        {may.mayDelete(task) ? (
+          <button type="button" className="button button-danger" onClick={() => { deleteTasks([task]); onClose(); }}>Delete</button>
+        ) : (
+          may.userId && <span className="muted small" data-testid="delete-not-allowed" title={RIGHT_HOLDERS.deleteOthersTasks}>{RIGHT_HOLDERS.deleteOthersTasks}.</span>
+        )}
       </div>
 
       <Activity task={task} users={users} />

@@ -2,7 +2,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useSyncExternalStore } from 'react';
 import { api, query, request } from '../api/client.ts';
-import type { Org, Page, Task, TaskComment, TaskHistoryEntry, Team, User } from '../api/types.ts';
+import type { Org, Page, Rights, Task, TaskComment, TaskHistoryEntry, Team, User } from '../api/types.ts';
 
 export type TaskFilter = Record<string, string | undefined>;
 
@@ -19,7 +19,7 @@ export const keys = {
 };
 
 export function useMe() {
-  return useQuery({ queryKey: keys.me, queryFn: () => api.get<{ user: User; org: Org }>('/api/v1/me'), retry: false, staleTime: 60_000 });
+  return useQuery({ queryKey: keys.me, queryFn: () => api.get<{ user: User; org: Org; rights: Rights }>('/api/v1/me'), retry: false, staleTime: 60_000 });
 }
 
 /** Tasks deleted a moment ago whose delete is still waiting for Undo: never shown. */
@@ -43,7 +43,7 @@ export function setTasksHidden(ids: string[], hidden: boolean): void {
   hiddenListeners.forEach((l) => l());
 }
 
-export function useTaskList(filter: TaskFilter) {
+export function useTaskList(filter: TaskFilter, options: { enabled?: boolean } = {}) {
   const select = useSyncExternalStore(
     (listener) => {
       hiddenListeners.add(listener);
@@ -56,6 +56,7 @@ export function useTaskList(filter: TaskFilter) {
     queryFn: () => api.get<Page<Task>>(`/api/v1/tasks${query({ limit: '200', ...filter })}`),
     placeholderData: keepPreviousData,
     select,
+    enabled: options.enabled ?? true,
   });
 }
 

@@ -25,8 +25,24 @@ describe.skipIf(skip !== null)(skip ? `web app (skipped: ${skip})` : 'web app', 
     await web?.close();
   });
 
-  it('shows the API’s message next to the field it names when sign-up is refused', async () => {
+  it('greets a signed-out visitor with Log in, and its link leads to Sign up with the time zone chosen from a searchable list', async () => {
     await page.goto('/');
+    await page.getByRole('heading', { name: 'Welcome back' }).waitFor();
+    await page.getByRole('link', { name: 'Sign up your business' }).click();
+    await page.getByRole('heading', { name: 'Start with Finishline' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/signup');
+    // Preset from the browser's zone (the test browser's zone, whatever it is).
+    const browserZone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(await page.getByLabel('Time zone', { exact: true }).inputValue()).toBe(browserZone);
+    // "London" finds Europe/London, which a free-text box used to refuse.
+    await page.getByLabel('Search time zones').fill('london');
+    await expect.poll(() => page.getByLabel('Time zone', { exact: true }).inputValue(), T).toBe('Europe/London');
+    await page.getByLabel('Search time zones').fill('new york');
+    await expect.poll(() => page.getByLabel('Time zone', { exact: true }).inputValue(), T).toBe('America/New_York');
+    await page.getByLabel('Search time zones').fill('');
+  });
+
+  it('shows the API’s message next to the field it names when sign-up is refused', async () => {
     await page.getByLabel('Business name').fill('Acme Plumbing');
     await page.getByLabel('Your name').fill('Olive Owner');
     await page.getByLabel('Work email').fill('olive@acme.test');
@@ -46,15 +62,23 @@ describe.skipIf(skip !== null)(skip ? `web app (skipped: ${skip})` : 'web app', 
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'My work' }).waitFor();
     await page.getByText('All clear').waitFor();
+    expect((await api(page, 'GET', '/api/v1/me')).org.timezone).toBe('America/New_York');
+    // A new business's first steps, none done yet: each ticks itself from the business's data.
+    const start = page.getByRole('region', { name: 'Getting started' });
+    await expect.poll(() => start.locator('.start-step').count(), T).toBe(4);
+    await expect.poll(() => start.locator('.start-step.done').count(), T).toBe(0);
+    await screenshot(page, 'my-work-start');
     const cookies = await context.cookies();
     expect(cookies.find((c) => c.name === 'fl_session')?.httpOnly).toBe(true);
   });
 
-  it('quick-adds a task in natural language (c) and shows it in My work under its day', async () => {
+  it('quick-adds a task in natural language (c), given to nobody by name, and it lands in my own My work under its day', async () => {
     const lead = await api(page, 'POST', '/api/v1/leads', { title: 'Dana Jones' });
+    const start = page.getByRole('region', { name: 'Getting started' });
+    await expect.poll(() => start.locator('.start-step.done').textContent(), T).toContain('Add a lead');
     await page.keyboard.press('c');
     const input = page.getByLabel('What needs doing?');
-    await input.fill('Call Dana tomorrow 9am !high @olive #lead-dana');
+    await input.fill('Call Dana tomorrow 9am !high #lead-dana');
     await expect.poll(() => page.locator('.quick-add-preview').textContent(), T).toContain('Call Dana');
     await expect.poll(() => page.locator('.quick-add-preview').textContent(), T).toContain('Tomorrow');
     await screenshot(page, 'quick-add');
@@ -70,7 +94,8 @@ describe.skipIf(skip !== null)(skip ? `web app (skipped: ${skip})` : 'web app', 
     tomorrow9.setDate(tomorrow9.getDate() + 1);
     tomorrow9.setHours(9, 0, 0, 0);
     expect(task).toMatchObject({ title: 'Call Dana', priority: 'high', dueAt: tomorrow9.toISOString(), links: [{ type: 'lead', id: lead.id, name: 'Dana Jones' }], status: 'open' });
-    expect(task.assigneeId).not.toBeNull();
+    expect(task.assigneeId).toBe((await api(page, 'GET', '/api/v1/me')).user.id);
+    await expect.poll(() => start.locator('.start-step.done').count(), T).toBe(2);
     await screenshot(page, 'my-work');
   });
 

@@ -16,7 +16,11 @@ import { useUserMap } from '../tasks/useUserMap.ts';
 export function Board() {
   const [owner, setOwner] = useState('');
   const [team, setTeam] = useState('');
-  const scope = useMemo(() => ({ assignee: owner || undefined, team: team || undefined }), [owner, team]);
+  // "Unassigned" is the queue nobody owns: no person and no team.
+  const scope = useMemo(
+    () => (owner === 'unassigned' ? { assignee: 'none', team: 'none' } : { assignee: owner || undefined, team: team || undefined }),
+    [owner, team],
+  );
   const counts = useTaskCounts({ ...scope, status: 'all' });
   // One query per column, always the same five (hooks in a fixed order).
   const open = useBoardColumn('open', scope);
@@ -72,11 +76,13 @@ export function Board() {
         <select aria-label="Owner" value={owner} onChange={(e) => setOwner(e.target.value)}>
           <option value="">Everyone</option>
           <option value="me">Mine</option>
-          <option value="none">Unowned</option>
+          <option value="unassigned">Unassigned</option>
+          <option value="none">No person (team tasks too)</option>
           {[...users.values()].map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
         </select>
-        <select aria-label="Team" value={team} onChange={(e) => setTeam(e.target.value)}>
+        <select aria-label="Team" value={owner === 'unassigned' ? 'none' : team} disabled={owner === 'unassigned'} onChange={(e) => setTeam(e.target.value)}>
           <option value="">All teams</option>
+          <option value="none">No team</option>
           {(teams.data ?? []).map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
         </select>
       </PageHeader>

@@ -54,11 +54,17 @@ export function fromLocalInput(value: string): string | null {
 }
 
 /** Which section of My work a task is in, on the browser's calendar. */
-export type WorkBucket = 'overdue' | 'today' | 'upcoming' | 'waiting';
+export type WorkBucket = 'overdue' | 'today' | 'upcoming' | 'nodate' | 'waiting';
 
+/**
+ * Where a task of mine belongs on My work. Overdue comes first whatever the
+ * status (a blocked task past its date is late all the same, as Reports counts
+ * it); then what waits on others; then by due date, and no date on its own.
+ */
 export function workBucket(task: { status: string; overdue: boolean; dueAt: string | null }, now = new Date()): WorkBucket {
-  if (task.status === 'waiting' || task.status === 'blocked') return 'waiting';
   if (task.overdue) return 'overdue';
-  if (task.dueAt && daysBetween(now, new Date(task.dueAt)) <= 0) return 'today';
+  if (task.status === 'waiting' || task.status === 'blocked') return 'waiting';
+  if (!task.dueAt) return 'nodate';
+  if (daysBetween(now, new Date(task.dueAt)) <= 0) return 'today';
   return 'upcoming';
 }

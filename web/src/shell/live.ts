@@ -18,6 +18,8 @@ function refresh(qc: QueryClient): void {
   void qc.invalidateQueries({ queryKey: ['notifications'] });
   // A record's page lists its open tasks: a task a rule made for it shows there at once.
   void qc.invalidateQueries({ queryKey: ['record'] });
+  // My work's start list ticks a step as soon as its task or record exists.
+  void qc.invalidateQueries({ queryKey: ['start-list'] });
 }
 
 /** The events the stream names after the task change they report (src/tasks/events.ts). */

@@ -40,6 +40,7 @@ export function TaskRow({ task, users, focused, selected, onOpen, onToggleDone, 
       <span className="task-title">{task.title}</span>
       {task.source.kind === 'rule' && <span className="chip chip-auto" title="Created by an automation rule">auto</span>}
       {task.waitingOn && <span className="chip chip-waiting" title="Waiting on">Waiting: {task.waitingOn}</span>}
+      {task.status === 'blocked' && <span className="chip chip-blocked" title="Blocked">Blocked{task.blockedReason ? `: ${task.blockedReason}` : ''}</span>}
       {task.checklist.length > 0 && (
         <span className="chip" title="Checklist">{task.checklist.filter((i) => i.done).length}/{task.checklist.length}</span>
       )}

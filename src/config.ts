@@ -30,6 +30,13 @@ export interface Config {
   orgStorageMb: number | null;
   /** Where files are kept on disk (FINISHLINE_FILES_DIR): default `files/` beside the SQLite database; with PostgreSQL, setting it keeps them on disk instead of in the database. */
   filesDir?: string;
+  /**
+   * The key that seals TOTP secrets and single sign-on client secrets at rest (AES-256-GCM):
+   * FINISHLINE_SECRET_KEY, 32 bytes as 64 hex digits or base64. Unset: the key file below.
+   */
+  secretKey?: string;
+  /** FINISHLINE_SECRET_KEY_FILE: where the key is kept when FINISHLINE_SECRET_KEY is unset (default `secret.key` beside the SQLite database, ./data/secret.key with PostgreSQL), written on first start. */
+  secretKeyFile?: string;
 }
 
 export const DEFAULT_TRUST_PROXY = 'loopback';
@@ -50,6 +57,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadMb: integer(env.FINISHLINE_MAX_UPLOAD_MB, 25, 'FINISHLINE_MAX_UPLOAD_MB'),
     orgStorageMb: env.FINISHLINE_ORG_STORAGE_MB ? integer(env.FINISHLINE_ORG_STORAGE_MB, 0, 'FINISHLINE_ORG_STORAGE_MB') : null,
     filesDir: env.FINISHLINE_FILES_DIR || undefined,
+    secretKey: env.FINISHLINE_SECRET_KEY || undefined,
+    secretKeyFile: env.FINISHLINE_SECRET_KEY_FILE || undefined,
   };
 }
 

@@ -27,6 +27,7 @@ import { externalRefs } from './migrations/0017_external_refs.ts';
 import { leadIntake } from './migrations/0018_lead_intake.ts';
 import { notificationsResolved } from './migrations/0019_notifications_resolved.ts';
 import { jobScheduleWindow } from './migrations/0020_job_schedule_window.ts';
+import { twoFactorSso } from './migrations/0021_two_factor_sso.ts';
 import { eventIdsPerOrg } from './migrations/0022_event_ids_per_org.ts';
 import type { Db } from './schema.ts';
 
@@ -55,6 +56,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0018_lead_intake': leadIntake(),
     '0019_notifications_resolved': notificationsResolved(),
     '0020_job_schedule_window': jobScheduleWindow(),
+    '0021_two_factor_sso': twoFactorSso(),
     '0022_event_ids_per_org': eventIdsPerOrg(dialect),
   };
 }

@@ -18,6 +18,7 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   sso_providers: SsoProvidersTable;
   sso_logins: SsoLoginsTable;
+  pending_logins: PendingLoginsTable;
   auth_epochs: AuthEpochsTable;
   // tasks/
   tasks: TasksTable;
@@ -213,6 +214,20 @@ export interface SsoLoginsTable {
   org_id: string;
   code_verifier: string;
   nonce: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** A sign-in whose password was right, waiting for its second step: 'code' (a two-factor code) or 'setup' (two-factor is required and not yet set up). */
+export interface PendingLoginsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  token_hash: string;
+  purpose: string;
+  attempts: number;
+  user_agent: string | null;
+  address: string | null;
   created_at: number;
   expires_at: number;
 }

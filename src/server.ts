@@ -38,10 +38,15 @@ import { webhookRoutes } from './webhooks/routes.ts';
 import { openapiWebhooks, webhookPolicy } from './webhooks/webhook.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { type AccountMail, accountMail } from './accounts/mail.ts';
+import { signInGate } from './accounts/twoFactorSignIn.ts';
+import { mayTurnOffPasswordSignIn } from './accounts/sso.ts';
+import { loadSecretKey, sealer as makeSealer } from './platform/secrets.ts';
 import { smtpMailer } from './notifications/mail.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
-export interface ServerOptions extends Pick<Config, 'databaseUrl' | 'logLevel' | 'sessionTtlMs'>, Partial<Pick<Config, 'trustProxy' | 'maxUploadMb' | 'orgStorageMb' | 'filesDir'>>, ConsumerOptions {
+export interface ServerOptions extends Pick<Config, 'databaseUrl' | 'logLevel' | 'sessionTtlMs'>, Partial<Pick<Config, 'trustProxy' | 'maxUploadMb' | 'orgStorageMb' | 'filesDir' | 'secretKey' | 'secretKeyFile'>>, ConsumerOptions {
+  /** Single sign-on: allow OpenID providers at http:// addresses (tests, local development). */
+  ssoAllowHttpIssuers?: boolean;
   /** Where the web app is reached from outside (FINISHLINE_PUBLIC_URL): calendar feed addresses and task links start with it. */
   publicUrl?: string;
   clock?: Clock;
@@ -73,6 +78,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   const database = openDatabase(options.databaseUrl);
   await migrateToLatest(database.db);
   const deps: Deps = { db: database.db, clock: options.clock ?? systemClock };
+  const sealer = makeSealer(loadSecretKey(options));
   const app = await createApp({
     db: deps.db,
     clock: deps.clock,
@@ -95,11 +101,13 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     loginRateLimit: options.loginRateLimit ?? { max: 10, timeWindow: 60_000 },
     accountLoginLimit: options.accountLoginLimit,
     signupLimit: options.signupLimit,
+    signInGate: signInGate(sealer),
+    mayTurnOffPasswordSignIn,
   });
   const publicUrl = options.publicUrl ?? process.env.FINISHLINE_PUBLIC_URL ?? 'http://localhost:3000';
   const smtp = options.smtpUrl ? smtpMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom ?? 'Finishline <finishline@localhost>', publicUrl }) : undefined;
   const mail = accountMail({ sender: smtp, publicUrl, onError: (error) => app.log.error({ err: error }, 'account email not sent') });
-  accountRoutes(app, deps, { mail, sessionTtlMs: options.sessionTtlMs });
+  accountRoutes(app, deps, { mail, sessionTtlMs: options.sessionTtlMs, sealer, sso: { publicUrl, allowHttpIssuers: options.ssoAllowHttpIssuers } });
   auditRoutes(app, deps);
   calendarRoutes(app, deps, { publicUrl });
   taskRoutes(app, deps, files);

@@ -60,8 +60,18 @@ export const twoFactorOffBody = z.strictObject({ code: z.string().trim().min(6).
 export const twoFactorSetupView = z.object({
   secret: z.string().describe('base32, for typing into an authenticator app'),
   otpauthUrl: z.string(),
-  qrCodeSvg: z.string().describe('the otpauth address as an SVG QR code'),
+  qrCode: z.string().describe('the otpauth address as a QR code: a data: URL of a PNG image'),
 });
+
+const pendingToken = z.string().min(10).max(200).describe('the pendingToken of the sign-in’s 401 answer');
+export const secondStepBody = z.strictObject({
+  pendingToken,
+  code: code.optional(),
+  recoveryCode: z.string().trim().min(10).max(20).optional().describe('instead of a code: one of the recovery codes (each works once)'),
+});
+export const pendingSetupBody = z.strictObject({ pendingToken });
+export const pendingConfirmBody = z.strictObject({ pendingToken, code });
+export const recoveryCodesView = z.object({ recoveryCodes: z.array(z.string()).describe('10 single-use codes, shown this once; only their hashes are kept') });
 
 export const twoFactorStatusView = z.object({
   enabled: z.boolean(),

@@ -1,10 +1,11 @@
 // Every query about invitations, password resets, two-factor secrets and
 // recovery codes, single sign-on, and the request counts that limit them.
 import { type Selectable, sql } from 'kysely';
-import type { Db, InvitationsTable, PasswordResetsTable, SsoProvidersTable } from '../platform/db/schema.ts';
+import type { Db, InvitationsTable, PasswordResetsTable, PendingLoginsTable, SsoProvidersTable } from '../platform/db/schema.ts';
 
 export type InvitationRow = Selectable<InvitationsTable>;
 export type SsoProviderRow = Selectable<SsoProvidersTable>;
+export type PendingLoginRow = Selectable<PendingLoginsTable>;
 
 // --- invitations ---------------------------------------------------------------------
 
@@ -220,4 +221,35 @@ export async function takeSsoLogin(db: Db, state: string, now: number) {
 
 export async function pruneSsoLogins(db: Db, now: number): Promise<void> {
   await db.deleteFrom('sso_logins').where('expires_at', '<=', now).execute();
+}
+
+// --- sign-ins waiting for their second step --------------------------------------------
+
+export async function insertPendingLogin(db: Db, row: PendingLoginRow): Promise<void> {
+  await db.insertInto('pending_logins').values(row).execute();
+}
+
+export function findPendingLogin(db: Db, tokenHash: string) {
+  return db.selectFrom('pending_logins').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+/** Counts one more try with the pending sign-in; the count after it, or null when it is gone (used, or ended by another request). */
+export async function countPendingAttempt(db: Db, id: string): Promise<number | null> {
+  const row = await db
+    .updateTable('pending_logins')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', id)
+    .returning('attempts')
+    .executeTakeFirst();
+  return row ? Number(row.attempts) : null;
+}
+
+/** Ends a pending sign-in; false when another request ended it first. */
+export async function deletePendingLogin(db: Db, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('pending_logins').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
+export async function prunePendingLogins(db: Db, now: number): Promise<void> {
+  await db.deleteFrom('pending_logins').where('expires_at', '<=', now).execute();
 }

@@ -1,7 +1,7 @@
 // Organisations: signing one up with its owner, its settings and time zone, and its counter of task numbers.
 import { randomBytes } from 'node:crypto';
 import type { Actor, Deps } from '../platform/context.ts';
-import { NotFound } from '../platform/errors.ts';
+import { Invalid, NotFound } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import { checkVersion } from '../platform/pagination.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -103,9 +103,11 @@ export interface OrgChange {
   changes: UpdateOrgInput;
   /** The version the caller last saw (If-Match); a newer one answers 412. */
   ifVersion?: number;
+  /** Throws when password sign-in may not be turned off (single sign-on, which lives above people, is not set up). */
+  mayTurnOffPasswordSignIn?: (trx: Deps['db'], orgId: string) => Promise<void>;
 }
 
-export async function updateOrg(deps: Deps, actor: Actor, { changes: input, ifVersion }: OrgChange) {
+export async function updateOrg(deps: Deps, actor: Actor, { changes: input, ifVersion, mayTurnOffPasswordSignIn }: OrgChange) {
   requireRole(actor, 'admin');
   return deps.db.transaction().execute(async (trx) => {
     const org = await store.findOrg(trx, actor.orgId);
@@ -114,8 +116,23 @@ export async function updateOrg(deps: Deps, actor: Actor, { changes: input, ifVe
     if (input.slug !== undefined && input.slug !== org.slug && (await store.findOrgBySlug(trx, input.slug))) {
       throw new Conflict('Another business already uses this address', [{ path: 'slug', message: 'is already taken by another business' }]);
     }
-    const changed = Object.keys(input).filter((k) => input[k as keyof UpdateOrgInput] !== undefined);
-    await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'org.settings_changed', subject: { type: 'org', id: actor.orgId }, data: { fields: changed } }, deps.clock.now());
+    const now = deps.clock.now();
+    const passwordSignIn = input.passwordSignIn === undefined ? undefined : input.passwordSignIn ? 1 : 0;
+    if (passwordSignIn === 0 && org.password_sign_in !== 0) {
+      if (!mayTurnOffPasswordSignIn) throw Invalid.field('passwordSignIn', 'can be turned off only once single sign-on is set up');
+      await mayTurnOffPasswordSignIn(trx, actor.orgId);
+    }
+    // The sign-in policy has its own audit entry, from and to; the rest of the settings theirs.
+    const policy: Record<string, { from: unknown; to: unknown }> = {};
+    if (input.requireTwoFactor !== undefined && input.requireTwoFactor !== org.require_two_factor) policy.requireTwoFactor = { from: org.require_two_factor, to: input.requireTwoFactor };
+    if (passwordSignIn !== undefined && passwordSignIn !== org.password_sign_in) policy.passwordSignIn = { from: org.password_sign_in !== 0, to: passwordSignIn === 1 };
+    if (Object.keys(policy).length > 0) {
+      await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'org.sign_in_policy_changed', subject: { type: 'org', id: actor.orgId }, data: policy }, now);
+    }
+    const changed = Object.keys(input).filter((k) => input[k as keyof UpdateOrgInput] !== undefined && k !== 'requireTwoFactor' && k !== 'passwordSignIn');
+    if (changed.length > 0 || Object.keys(policy).length === 0) {
+      await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'org.settings_changed', subject: { type: 'org', id: actor.orgId }, data: { fields: changed } }, now);
+    }
     await store.updateOrg(trx, actor.orgId, {
       ...(input.name !== undefined && { name: input.name }),
       ...(input.slug !== undefined && { slug: input.slug }),
@@ -124,7 +141,9 @@ export async function updateOrg(deps: Deps, actor: Actor, { changes: input, ifVe
       ...(input.holidays !== undefined && { holidays: JSON.stringify([...new Set(input.holidays)].sort()) }),
       ...(input.dueSoonMinutes !== undefined && { due_soon_minutes: input.dueSoonMinutes }),
       ...(input.missedGraceMinutes !== undefined && { missed_grace_minutes: input.missedGraceMinutes }),
-      updated_at: deps.clock.now(),
+      ...(input.requireTwoFactor !== undefined && { require_two_factor: input.requireTwoFactor }),
+      ...(passwordSignIn !== undefined && { password_sign_in: passwordSignIn }),
+      updated_at: now,
       version: org.version + 1,
     });
     return presentOrg((await store.findOrg(trx, actor.orgId))!);

@@ -106,7 +106,12 @@ export const signupBody = z.strictObject({
   password,
 });
 
-export const sessionBody = z.strictObject({ email, password: z.string().min(1).max(128) });
+export const sessionBody = z.strictObject({
+  email,
+  password: z.string().min(1).max(128),
+  code: z.string().trim().regex(/^\d{3} ?\d{3}$/, 'must be the 6-digit code from the authenticator app').optional().describe('with two-factor sign-in on: the code from the authenticator app'),
+  recoveryCode: z.string().trim().min(10).max(20).optional().describe('with two-factor sign-in on, instead of a code: one of the recovery codes (each works once)'),
+});
 
 export const createUserBody = z.strictObject({
   name: personName,
@@ -161,6 +166,8 @@ export const updateOrgBody = z.strictObject({
   holidays: z.array(isoDate).max(366).optional(),
   dueSoonMinutes: z.number().int().min(0).max(MAX_DUE_SOON_MINUTES).nullable().optional().describe('minutes before a due date that task.due_soon fires; null: the server default'),
   missedGraceMinutes: z.number().int().min(0).max(MAX_MISSED_GRACE_MINUTES).nullable().optional().describe('minutes after a job\'s scheduled start before it is a missed appointment; null: the server default'),
+  requireTwoFactor: z.enum(['none', 'managers']).optional().describe('managers: managers, admins and the owner must sign in with two-factor, and set it up at their next sign-in'),
+  passwordSignIn: z.boolean().optional().describe('false: people sign in only with the organisation\'s single sign-on (the owner still may with a password); needs single sign-on set up'),
 });
 
 export const teamBody = z.strictObject({
@@ -194,6 +201,8 @@ export const orgView = z.object({
   holidays: z.array(z.string()),
   dueSoonMinutes: z.number().nullable().describe('minutes before a due date that task.due_soon fires; null: the server default (FINISHLINE_DUE_SOON_MINUTES)'),
   missedGraceMinutes: z.number().nullable().describe('minutes after a job\'s scheduled start before it is a missed appointment; null: the server default (FINISHLINE_MISSED_GRACE_MINUTES)'),
+  requireTwoFactor: z.enum(['none', 'managers']).describe('who must sign in with two-factor: none, or managers and above'),
+  passwordSignIn: z.boolean().describe('false: only single sign-on (and the owner\'s password) signs in'),
   storage: z
     .object({ usedBytes: z.number(), limitBytes: z.number().nullable().describe('FINISHLINE_ORG_STORAGE_MB; null: no limit') })
     .optional()

@@ -14,6 +14,8 @@ export function presentOrg(row: OrgRow): OrgView {
     holidays: JSON.parse(row.holidays) as string[],
     dueSoonMinutes: row.due_soon_minutes,
     missedGraceMinutes: row.missed_grace_minutes,
+    requireTwoFactor: row.require_two_factor === 'managers' ? 'managers' : 'none',
+    passwordSignIn: row.password_sign_in !== 0,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     version: row.version,

@@ -25,7 +25,7 @@ import {
 } from './person.ts';
 import { getOrg, signup, updateOrg } from './orgs.ts';
 import { type StartListSource, startListView } from './start.ts';
-import { login, logout, logoutEverywhere, type SessionPolicy } from './sessions.ts';
+import { login, logout, logoutEverywhere, type SessionPolicy, type SignInGate } from './sessions.ts';
 import { createTeam, getTeam, listTeams, updateTeam } from './teams.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from './tokens.ts';
 import { createUser, getUser, listUsers, me, setTimeOff, updateUser } from './users.ts';
@@ -39,6 +39,10 @@ export interface PeopleRouteOptions {
   signupLimit?: { max: number; windowMs: number };
   /** The organisation's first steps, done or not (GET /me/start). */
   startOf?: StartListSource;
+  /** What a sign-in with the right password must also pass (two-factor, password sign-in turned off): server.ts hands it over from accounts. */
+  signInGate?: SignInGate;
+  /** Throws when the organisation may not turn password sign-in off (no single sign-on set up). */
+  mayTurnOffPasswordSignIn?: (trx: Deps['db'], orgId: string) => Promise<void>;
 }
 
 export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRouteOptions): void {
@@ -48,6 +52,7 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
     accountLoginLimit: options.accountLoginLimit,
     addressLoginLimit: { max: options.loginRateLimit.max, windowMs: options.loginRateLimit.timeWindow },
     signupLimit: options.signupLimit,
+    gate: options.signInGate,
   };
   const startSession = (request: FastifyRequest, reply: FastifyReply, token: string) =>
     setSessionCookies(reply, token, newSecret('csrf'), { secure: request.protocol === 'https', maxAgeMs: options.sessionTtlMs });
@@ -72,9 +77,9 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
     schema: {
       tags: ['people'],
       summary: 'Log in: exchange an email and password for a session token',
-      description: 'Failed attempts are limited per client address (10 a minute) and per account from one address (10 in 15 minutes), across every server over the database: beyond either, 429 with Retry-After. A success does not count.',
+      description: 'With two-factor sign-in on and no code (or a wrong one): 401 whose type ends in /two-factor-required, carrying pendingToken for POST /sessions/two-factor. When the organisation requires two-factor of the person and it is not set up: 401 whose type ends in /two-factor-setup-required, with pendingToken for POST /sessions/two-factor/setup. With password sign-in turned off for the organisation: 403 whose type ends in /password-sign-in-off (the owner may still sign in with a password). Failed attempts are limited per client address (10 a minute) and per account from one address (10 in 15 minutes), across every server over the database: beyond either, 429 with Retry-After. A success does not count.',
       body: sessionBody,
-      response: { 201: z.object({ token: z.string(), user: userView }), ...problems(429) },
+      response: { 201: z.object({ token: z.string(), user: userView }), ...problems(403, 429) },
     },
   }, async (request, reply) => {
     const replacesTokenId = request.authVia === 'cookie' ? request.caller?.tokenId : null;
@@ -129,7 +134,7 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
 
   r.patch('/api/v1/org', {
     schema: { tags: ['people'], summary: 'Change the organisation’s settings (admins)', body: updateOrgBody, response: { 200: orgView, ...problems(403, 412) } },
-  }, async (request, reply) => withEtag(reply, await updateOrg(deps, callerOf(request), { changes: request.body, ifVersion: ifMatchVersion(request) })));
+  }, async (request, reply) => withEtag(reply, await updateOrg(deps, callerOf(request), { changes: request.body, ifVersion: ifMatchVersion(request), mayTurnOffPasswordSignIn: options.mayTurnOffPasswordSignIn })));
 
   r.get('/api/v1/users', {
     schema: { tags: ['people'], summary: 'People of the organisation', querystring: pageQuery, response: { 200: pageOfSchema(userView), ...problems() } },

@@ -1,7 +1,7 @@
 // Signing in: logging in and out, and finding the caller behind a session or API token on every request.
 // Other ways in (invitations, password reset, two-factor, single sign-on) belong with it.
 import type { Actor, Deps, Role } from '../platform/context.ts';
-import { Unauthorized } from '../platform/errors.ts';
+import { type DomainError, Unauthorized } from '../platform/errors.ts';
 import { sha256 } from '../platform/ids.ts';
 import { recordAudit } from '../audit/service.ts';
 import {
@@ -27,11 +27,42 @@ export interface SessionPolicy {
   addressLoginLimit?: LoginLimit;
   /** Sign-ups allowed per client address in a window. */
   signupLimit?: LoginLimit;
+  /** What else a sign-in with the right password must pass (two-factor, the organisation's sign-in policy): accounts, above people, decides. */
+  gate?: SignInGate;
 }
+
+/** Who passed the password check, for the gate. */
+export interface SignInPerson {
+  id: string;
+  orgId: string;
+  email: string;
+  role: Role;
+}
+
+/** The gate's refusal: the error to answer, and whether it counts as a failed log-in (a wrong code does; being asked for one does not). */
+export interface SignInRefusal {
+  error: DomainError;
+  failed: boolean;
+}
+
+/**
+ * Runs inside the transaction that would issue the session, after the password was found right:
+ * null lets the sign-in through; a refusal is answered instead, and what the gate wrote (a
+ * pending second step, a used code) is kept.
+ */
+export type SignInGate = (
+  trx: Deps['db'],
+  person: SignInPerson,
+  input: { code?: string; recoveryCode?: string; ip?: string | null; userAgent?: string | null },
+  now: number,
+) => Promise<SignInRefusal | null>;
 
 export interface LoginInput {
   email: string;
   password: string;
+  /** With two-factor on: the authenticator's code, or a recovery code. */
+  code?: string;
+  recoveryCode?: string;
   /** The caller's address, counted against its own limit. */
   ip?: string | null;
   /** The caller's User-Agent, kept with the session for the person's list of sessions. */
@@ -53,16 +84,23 @@ export async function login(deps: Deps, input: LoginInput, policy: SessionPolicy
     await countFailedLogin(deps, { key, user, ip, now }, limit);
     throw new Unauthorized('The email or password is not right');
   }
-  const token = await deps.db.transaction().execute(async (trx) => {
+  const outcome = await deps.db.transaction().execute(async (trx) => {
+    const person = { id: user.id, orgId: user.org_id, email: user.email, role: user.role as Role };
+    const refused = policy.gate ? await policy.gate(trx, person, { code: input.code, recoveryCode: input.recoveryCode, ip, userAgent: input.userAgent }, now) : null;
+    if (refused) return { refused, issued: null };
     await store.clearLoginFailures(trx, key);
     if (ip) await forgiveAddressAttempt(trx, ip);
     // A session the caller already had is replaced, not kept beside the new one (no session fixation).
     if (input.replacesTokenId) await store.revokeToken(trx, user.org_id, input.replacesTokenId, now);
     const issued = await issueToken(trx, { orgId: user.org_id, userId: user.id, kind: 'session', name: 'login', now, ttlMs: policy.sessionTtlMs, userAgent: input.userAgent, address: ip });
     await recordAudit(trx, { orgId: user.org_id, actorId: user.id, action: 'session.created', subject: { type: 'session', id: issued.row.id }, ip }, now);
-    return issued;
+    return { refused: null, issued };
   });
-  return { token: token.secret, user: presentUser(user) };
+  if (outcome.refused || !outcome.issued) {
+    if (outcome.refused?.failed) await countFailedLogin(deps, { key, user, ip, now }, limit);
+    throw outcome.refused!.error;
+  }
+  return { token: outcome.issued.secret, user: presentUser(user) };
 }
 
 export async function logout(deps: Deps, actor: Actor, tokenId: string): Promise<void> {

@@ -8,10 +8,20 @@ export abstract class DomainError extends Error {
   abstract readonly status: number;
   abstract readonly code: string;
   readonly errors?: FieldError[];
+  /** The last part of the problem's `type` when it is more particular than the status (e.g. `two-factor-required`). */
+  problemType?: string;
+  /** More members of the problem document (e.g. the token of a sign-in's second step). */
+  extra?: Record<string, unknown>;
   constructor(message: string, errors?: FieldError[]) {
     super(message);
     this.name = new.target.name;
     this.errors = errors;
+  }
+  /** This error, as a problem of a particular type with more members. */
+  typed(problemType: string, extra?: Record<string, unknown>): this {
+    this.problemType = problemType;
+    this.extra = extra;
+    return this;
   }
 }
 

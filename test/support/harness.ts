@@ -68,6 +68,7 @@ export function forEachDatabase(title: string, body: (ctx: TestContext) => void,
           leadFormLimit: { max: 1000, windowMs: 60_000 },
           signupLimit: { max: 1000, windowMs: 3600_000 },
           automation: { loop: false },
+          secretKey: randomBytes(32).toString('hex'),
           ...options,
         });
         const address = await server.app.listen({ port: 0, host: '127.0.0.1' });

@@ -77,7 +77,9 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   if (error instanceof DomainError) {
     if (error.status === 412) reply.header('ETag', etagOf((error as unknown as { currentVersion: number }).currentVersion));
     if (error instanceof TooManyAttempts) reply.header('Retry-After', String(error.retryAfterSeconds));
-    return sendProblem(reply, problem(error.status, error.message, error.errors));
+    const body = problem(error.status, error.message, error.errors);
+    if (error.problemType) body.type = `https://finishline.dev/problems/${error.problemType}`;
+    return sendProblem(reply, error.extra ? { ...error.extra, ...body } : body);
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {

@@ -9,6 +9,7 @@ export const problemSchema = z
     status: z.number(),
     detail: z.string(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    pendingToken: z.string().optional().describe('sign-in only (type …/two-factor-required or …/two-factor-setup-required): the token of the second step, valid 10 minutes; not a session'),
   })
   .describe('application/problem+json');
 

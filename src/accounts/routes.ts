@@ -224,7 +224,7 @@ export function accountRoutes(app: FastifyInstance, deps: Deps, options: Account
   });
 
   r.get('/api/v1/sso/settings', {
-    schema: { tags: ['accounts'], summary: 'The organisation’s single sign-on (OpenID Connect) settings; the client secret is never shown (admins)', response: { 200: ssoSettingsView, ...problems(403, 404) } },
+    schema: { tags: ['accounts'], summary: 'The organisation’s single sign-on (OpenID Connect) settings, null when it has none; the client secret is never shown (admins)', response: { 200: ssoSettingsView.nullable(), ...problems(403) } },
   }, async (request) => sso.getSettings(deps, options.sso, callerOf(request)));
 
   r.put('/api/v1/sso/settings', {

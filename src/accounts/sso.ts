@@ -73,8 +73,7 @@ async function configFor(options: SsoOptions, sealer: Sealer, row: store.SsoProv
 export async function getSettings(deps: Deps, options: SsoOptions, actor: Actor) {
   requireAdmin(actor);
   const row = await store.findSsoProvider(deps.db, actor.orgId);
-  if (!row) throw new NotFound('Single sign-on settings');
-  return present(row, options);
+  return row ? present(row, options) : null;
 }
 
 /** Saves the provider after checking that its issuer answers OpenID Connect discovery. */

@@ -3,12 +3,13 @@
 // write nothing, and the server stays up. FINISHLINE_FUZZ_RUNS sets the size.
 import fc from 'fast-check';
 import { png, upload } from '../support/files.ts';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RouteEntry } from '../../src/platform/http/routeTable.ts';
 import { edgeString, FUZZ_RUNS, malformedBody, malformedCursor, malformedPathId, malformedQuery, oddHeaders, SQL_LOOKING } from '../support/bad-input.ts';
 import { notifyIn } from '../../src/notifications/service.ts';
 import { issueReset } from '../../src/accounts/resets.ts';
 import { forEachDatabase, type Org, PASSWORD, type TestContext } from '../support/harness.ts';
+import { startProvider, type TestProvider } from '../support/oidc.ts';
 import { type Kit, ROUTE_RULES, type Request, UNGUARDED } from './route-permissions.ts';
 
 interface Sample {
@@ -27,6 +28,8 @@ async function send(ctx: TestContext, method: string, path: string, token: strin
     body: text,
     // A request the server never answers fails here, naming itself, instead of stalling the run.
     signal: AbortSignal.timeout(60_000),
+    // A redirect (single sign-on's start) is an answer; where it leads is not this server.
+    redirect: 'manual',
   });
   if (res.status >= 500) tally.serverErrors++;
   return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
@@ -40,6 +43,15 @@ function expectProblemOrSuccess(res: { status: number; type: string; text: strin
     expect(JSON.parse(res.text).status, said).toBe(res.status);
   }
 }
+
+const PUBLIC_URL = 'http://fuzz.finishline.test';
+let provider: TestProvider;
+beforeAll(async () => {
+  provider = await startProvider([`${PUBLIC_URL}/sso/callback`]);
+});
+afterAll(async () => {
+  await provider?.close();
+});
 
 forEachDatabase('bad input', (ctx) => {
   let home: Org;
@@ -72,6 +84,10 @@ forEachDatabase('bad input', (ctx) => {
       },
       async resetToken(email) {
         return (await issueReset(ctx.server.deps, email, {}))!.secret;
+      },
+      now: () => ctx.clock.now(),
+      get sso() {
+        return { provider, baseUrl: ctx.baseUrl };
       },
     };
     const routes = ctx.server.app.routeTable.filter((r) => r.method !== 'HEAD' && r.url.startsWith('/api/') && !UNGUARDED.test(r.url));
@@ -175,7 +191,7 @@ forEachDatabase('bad input', (ctx) => {
       { numRuns: FUZZ_RUNS * targets.length },
     );
     expect(await snapshot()).toEqual(before);
-  });
+  }, 240_000); // every read and write × FUZZ_RUNS header sets: minutes on a busy machine
 
   it('stores unicode edge cases and SQL-looking text verbatim, or refuses them with a 400', async () => {
     await fc.assert(
@@ -216,4 +232,4 @@ forEachDatabase('bad input', (ctx) => {
     expect((await home.api.get('/api/v1/me')).status).toBe(200);
     console.log(`[fuzz] ${FUZZ_RUNS} runs per route: ${tally.tried} requests tried so far, ${tally.serverErrors} answered 5xx`);
   });
-});
+}, { publicUrl: PUBLIC_URL, ssoAllowHttpIssuers: true });

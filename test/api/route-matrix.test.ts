@@ -1,12 +1,13 @@
 // Isolation and permissions as matrices over every route the server has:
 // each route × each role gets the answer route-permissions.ts documents, and
 // each route × another organisation's ids gets 404.
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RouteEntry } from '../../src/platform/http/routeTable.ts';
 import { notifyIn } from '../../src/notifications/service.ts';
 import { issueReset } from '../../src/accounts/resets.ts';
 import { forEachDatabase, type Org, PASSWORD, type TestContext } from '../support/harness.ts';
 import { png, upload } from '../support/files.ts';
+import { startProvider, type TestProvider } from '../support/oidc.ts';
 import { type Caller, type Kit, ROUTE_RULES, type RouteRule, UNGUARDED } from './route-permissions.ts';
 
 type Role = 'owner' | 'admin' | 'manager' | 'member';
@@ -15,18 +16,29 @@ const RANK: Record<string, number> = { public: -1, member: 0, manager: 1, admin:
 const keyOf = (route: RouteEntry) => `${route.method} ${route.url}`;
 
 /** One request over the socket; a stream is only opened, its status read, then closed. */
-async function call(ctx: TestContext, method: string, path: string, token: string | null, body: unknown, stream = false) {
+async function call(ctx: TestContext, method: string, path: string, token: string | null, body: unknown, stream = false, extra: Record<string, string> = {}, redirects = false) {
   const controller = new AbortController();
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const headers: Record<string, string> = { ...extra, ...(token ? { authorization: `Bearer ${token}` } : {}) };
   const form = body instanceof FormData;
   if (body !== undefined && !form) headers['content-type'] = 'application/json';
-  const res = await fetch(`${ctx.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : form ? body : JSON.stringify(body), signal: controller.signal });
+  const res = await fetch(`${ctx.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : form ? body : JSON.stringify(body), signal: controller.signal, redirect: redirects ? 'manual' : 'follow' });
+  // A redirect is the answer itself: it counts as success.
+  if (redirects && res.status >= 300 && res.status < 400) return { status: 200, text: '' };
   if (stream && res.status === 200) {
     controller.abort();
     return { status: res.status, text: '' };
   }
   return { status: res.status, text: await res.text() };
 }
+
+const PUBLIC_URL = 'http://matrix.finishline.test';
+let provider: TestProvider;
+beforeAll(async () => {
+  provider = await startProvider([`${PUBLIC_URL}/sso/callback`]);
+});
+afterAll(async () => {
+  await provider?.close();
+});
 
 forEachDatabase('route matrix', (ctx) => {
   let routes: RouteEntry[];
@@ -78,6 +90,10 @@ forEachDatabase('route matrix', (ctx) => {
         expect(issued).not.toBeNull();
         return issued!.secret;
       },
+      now: () => ctx.clock.now(),
+      get sso() {
+        return { provider, baseUrl: ctx.baseUrl };
+      },
     };
   });
 
@@ -119,7 +135,8 @@ forEachDatabase('route matrix', (ctx) => {
       const rule = ruleOf(route);
       for (const form of formsOf(route, rule)) {
         const request = await form.make(kit, callers.owner);
-        const res = await call(ctx, route.method, request.path, null, request.body, rule.stream);
+        const res = await call(ctx, route.method, request.path, null, request.body, rule.stream, request.headers, rule.redirects);
+        await rule.after?.(kit, callers.owner, res);
         const expected = rule.allowed === 'public' ? res.status >= 200 && res.status < 300 : res.status === 401;
         if (!expected) wrong.push(`${form.name} → ${res.status} ${res.text.slice(0, 200)}`);
       }
@@ -134,8 +151,9 @@ forEachDatabase('route matrix', (ctx) => {
       for (const role of ['member', 'manager', 'admin', 'owner'] as const) {
         for (const form of formsOf(route, rule)) {
           const request = await form.make(kit, callers[role]);
-          const res = await call(ctx, route.method, request.path, await sessionFor(role, rule), request.body, rule.stream);
+          const res = await call(ctx, route.method, request.path, await sessionFor(role, rule), request.body, rule.stream, request.headers, rule.redirects);
           await afterwards(role, rule);
+          await rule.after?.(kit, callers[role], res);
           const permitted = RANK[role]! >= RANK[rule.allowed]!;
           const ok = permitted ? res.status >= 200 && res.status < 300 : res.status === 403;
           if (!ok) wrong.push(`${form.name} as ${role} → ${res.status} (expected ${permitted ? '2xx' : 403}) ${res.text.slice(0, 200)}`);
@@ -150,7 +168,8 @@ forEachDatabase('route matrix', (ctx) => {
     for (const route of routes.filter((r) => r.url.includes('/:') && !ruleOf(r).shared && !ruleOf(r).capability)) {
       const rule = ruleOf(route);
       const request = await rule.request(kit, callers.owner);
-      const res = await call(ctx, route.method, request.path, rival.token, request.body, rule.stream);
+      const res = await call(ctx, route.method, request.path, rival.token, request.body, rule.stream, request.headers, rule.redirects);
+      await rule.after?.(kit, callers.owner, res);
       if (res.status !== 404) wrong.push(`${keyOf(route)} → ${res.status} ${res.text.slice(0, 200)}`);
     }
     expect(wrong).toEqual([]);
@@ -162,10 +181,10 @@ forEachDatabase('route matrix', (ctx) => {
       const rule = ruleOf(route);
       if (rule.stream) continue;
       const request = await rule.request(kit, callers.owner);
-      const res = await call(ctx, 'GET', request.path, rival.token, undefined);
+      const res = await call(ctx, 'GET', request.path, rival.token, undefined, false, {}, rule.redirects);
       expect(res.status, `${keyOf(route)}: ${res.text.slice(0, 200)}`).toBeLessThan(300);
       if (res.text.includes(home.user.id) || res.text.includes(home.id)) leaks.push(keyOf(route));
     }
     expect(leaks).toEqual([]);
   });
-});
+}, { publicUrl: PUBLIC_URL, ssoAllowHttpIssuers: true });

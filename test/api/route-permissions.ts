@@ -4,8 +4,10 @@
 // by name, so whoever adds a route adds its line.
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
+import { totpCodeAt } from '../../src/accounts/twoFactor.ts';
 import type { Client } from '../support/http.ts';
 import { PASSWORD } from '../support/harness.ts';
+import type { TestProvider } from '../support/oidc.ts';
 
 export type Allowed = 'public' | 'member' | 'manager' | 'admin' | 'owner';
 
@@ -23,6 +25,10 @@ export interface Kit {
   notify(userId: string): Promise<string>;
   /** A password reset link's token for this email, as the emailed link would carry. */
   resetToken(email: string): Promise<string>;
+  /** The server's clock now: two-factor codes are computed for it. */
+  now(): number;
+  /** The local OpenID provider that single sign-on routes use, and the server's address (the start of a sign-in is followed by hand). */
+  sso: { provider: TestProvider; baseUrl: string };
 }
 
 /** Who makes the request: a route about the caller's own things (their notifications) makes them for this person. */
@@ -36,6 +42,8 @@ export interface Request {
   path: string;
   /** JSON, or a FormData sent as multipart/form-data. */
   body?: unknown;
+  /** More headers (a single sign-on's state cookie). */
+  headers?: Record<string, string>;
 }
 
 export interface RouteRule {
@@ -52,6 +60,10 @@ export interface RouteRule {
   shared?: boolean;
   /** The path is its own credential (a calendar feed's secret address): whoever holds it may read, whatever their organisation. */
   capability?: boolean;
+  /** Answers with a redirect (3xx, not followed), which counts as success. */
+  redirects?: boolean;
+  /** Undoes what a request left behind that would change the caller's later sign-ins (two-factor turned on), given its answer. */
+  after?: (kit: Kit, caller: Caller, answer: { status: number; text: string }) => Promise<void>;
 }
 
 const unique = () => randomBytes(4).toString('hex');
@@ -107,6 +119,52 @@ async function planned(kit: Kit) {
   expect(res.status, res.text).toBe(200);
   return service;
 }
+/** Turns two-factor on for this person (signing in afresh): its secret and recovery codes. */
+async function twoFactorOn(kit: Kit, email: string) {
+  const login = await kit.owner.post('/api/v1/sessions', { email, password: PASSWORD });
+  expect(login.status, login.text).toBe(201);
+  const auth = { authorization: `Bearer ${login.body.token}` };
+  const setup = await kit.owner.post('/api/v1/me/two-factor', undefined, auth);
+  expect(setup.status, setup.text).toBe(201);
+  const confirmed = await kit.owner.post('/api/v1/me/two-factor/confirm', { code: totpCodeAt(setup.body.secret, kit.now()) }, auth);
+  expect(confirmed.status, confirmed.text).toBe(200);
+  return { secret: setup.body.secret as string, recoveryCodes: confirmed.body.recoveryCodes as string[] };
+}
+/** Turns it off again with two of the recovery codes (one to sign in, one to turn it off); nothing when it is off. */
+async function twoFactorOff(kit: Kit, email: string, recoveryCodes: string[]) {
+  const login = await kit.owner.post('/api/v1/sessions', { email, password: PASSWORD, recoveryCode: recoveryCodes[0] });
+  expect(login.status, login.text).toBe(201);
+  await kit.owner.request('DELETE', '/api/v1/me/two-factor', { body: { code: recoveryCodes[1] }, headers: { authorization: `Bearer ${login.body.token}` } });
+}
+const turnedOn = new Map<string, string[]>();
+/** A sign-in of a new business's owner waiting for two-factor setup (the business requires it): its pending token. */
+async function setupPending(kit: Kit): Promise<string> {
+  const email = `setup-${unique()}@example.test`;
+  const signup = await kit.owner.post('/api/v1/signup', { orgName: 'Matrix Secure', timezone: 'Europe/London', name: 'S', email, password: PASSWORD });
+  expect(signup.status, signup.text).toBe(201);
+  const policy = await kit.owner.patch('/api/v1/org', { requireTwoFactor: 'managers' }, { authorization: `Bearer ${signup.body.token}` });
+  expect(policy.status, policy.text).toBe(200);
+  const pending = await kit.owner.post('/api/v1/sessions', { email, password: PASSWORD });
+  expect(pending.status, pending.text).toBe(401);
+  return pending.body.pendingToken;
+}
+const SSO_DOMAIN = 'matrix.test';
+const ssoSettings = (kit: Kit) => ({ name: 'Matrix Login', issuer: kit.sso.provider.issuer, clientId: kit.sso.provider.clientId, clientSecret: kit.sso.provider.clientSecret, allowedDomains: [SSO_DOMAIN] });
+/** Sets up the organisation's single sign-on (as the owner); its slug. */
+async function withSso(kit: Kit): Promise<string> {
+  const saved = await kit.owner.put('/api/v1/sso/settings', ssoSettings(kit));
+  expect(saved.status, saved.text).toBe(200);
+  return (await kit.owner.get('/api/v1/org')).body.slug;
+}
+/** A sign-in with the provider, up to the callback: its body and this browser's state cookie. */
+async function ssoCallback(kit: Kit): Promise<Request> {
+  const slug = await withSso(kit);
+  const start = await fetch(`${kit.sso.baseUrl}/api/v1/sso/start?org=${slug}`, { redirect: 'manual' });
+  expect(start.status).toBe(302);
+  const cookie = start.headers.getSetCookie().find((c) => c.startsWith('fl_sso='))!.split(';')[0]!;
+  const back = await kit.sso.provider.signIn(start.headers.get('location')!, `sso-${unique()}@${SSO_DOMAIN}`);
+  return { path: '/api/v1/sso/callback', body: { state: back.searchParams.get('state'), code: back.searchParams.get('code'), iss: back.searchParams.get('iss') }, headers: { cookie } };
+}
 const report = (name: string): Record<string, RouteRule> => ({ [`GET /api/v1/reports/${name}`]: { allowed: 'manager', request: fixed(`/api/v1/reports/${name}`) } });
 
 export const ROUTE_RULES: Record<string, RouteRule> = {
@@ -145,6 +203,59 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'GET /api/v1/me/sessions': { allowed: 'member', request: fixed('/api/v1/me/sessions') },
   'DELETE /api/v1/me/sessions': { allowed: 'member', request: fixed('/api/v1/me/sessions') },
   'DELETE /api/v1/me/sessions/:id': { allowed: 'member', request: async (kit, caller) => ({ path: `/api/v1/me/sessions/${await anotherSession(kit, caller)}` }) },
+  'GET /api/v1/me/two-factor': { allowed: 'member', request: fixed('/api/v1/me/two-factor') },
+  'POST /api/v1/me/two-factor': { allowed: 'member', request: fixed('/api/v1/me/two-factor') },
+  'POST /api/v1/me/two-factor/confirm': {
+    allowed: 'member',
+    request: async (kit, caller) => {
+      const login = await kit.owner.post('/api/v1/sessions', { email: caller.email, password: PASSWORD });
+      const setup = await kit.owner.post('/api/v1/me/two-factor', undefined, { authorization: `Bearer ${login.body.token}` });
+      expect(setup.status, setup.text).toBe(201);
+      return { path: '/api/v1/me/two-factor/confirm', body: { code: totpCodeAt(setup.body.secret, kit.now()) } };
+    },
+    after: async (kit, caller, answer) => {
+      if (answer.status === 200) await twoFactorOff(kit, caller.email, JSON.parse(answer.text).recoveryCodes);
+    },
+  },
+  'DELETE /api/v1/me/two-factor': {
+    allowed: 'member',
+    request: async (kit, caller) => {
+      const { recoveryCodes } = await twoFactorOn(kit, caller.email);
+      turnedOn.set(caller.id, recoveryCodes);
+      return { path: '/api/v1/me/two-factor', body: { code: recoveryCodes[9] } };
+    },
+    after: async (kit, caller, answer) => {
+      const codes = turnedOn.get(caller.id);
+      turnedOn.delete(caller.id);
+      if (answer.status !== 204 && codes) await twoFactorOff(kit, caller.email, codes);
+    },
+  },
+  'POST /api/v1/sessions/two-factor': {
+    allowed: 'public',
+    request: async (kit) => {
+      const someone = person();
+      await kit.make('/api/v1/users', someone);
+      const { recoveryCodes } = await twoFactorOn(kit, someone.email);
+      const pending = await kit.owner.post('/api/v1/sessions', { email: someone.email, password: PASSWORD });
+      return { path: '/api/v1/sessions/two-factor', body: { pendingToken: pending.body.pendingToken, recoveryCode: recoveryCodes[0] } };
+    },
+  },
+  'POST /api/v1/sessions/two-factor/setup': { allowed: 'public', request: async (kit) => ({ path: '/api/v1/sessions/two-factor/setup', body: { pendingToken: await setupPending(kit) } }) },
+  'POST /api/v1/sessions/two-factor/setup/confirm': {
+    allowed: 'public',
+    request: async (kit) => {
+      const pendingToken = await setupPending(kit);
+      const setup = await kit.owner.post('/api/v1/sessions/two-factor/setup', { pendingToken });
+      return { path: '/api/v1/sessions/two-factor/setup/confirm', body: { pendingToken, code: totpCodeAt(setup.body.secret, kit.now()) } };
+    },
+  },
+  'GET /api/v1/sso/settings': { allowed: 'admin', request: async (kit) => (await withSso(kit), { path: '/api/v1/sso/settings' }) },
+  'PUT /api/v1/sso/settings': { allowed: 'admin', request: (kit) => ({ path: '/api/v1/sso/settings', body: ssoSettings(kit) }) },
+  'DELETE /api/v1/sso/settings': { allowed: 'admin', request: async (kit) => (await withSso(kit), { path: '/api/v1/sso/settings' }) },
+  // A business's sign-in page is public by its slug: every business's is the same to anyone.
+  'GET /api/v1/sso/orgs/:slug': { allowed: 'public', shared: true, request: async (kit) => ({ path: `/api/v1/sso/orgs/${(await kit.owner.get('/api/v1/org')).body.slug}` }) },
+  'GET /api/v1/sso/start': { allowed: 'public', redirects: true, request: async (kit) => ({ path: `/api/v1/sso/start?org=${await withSso(kit)}` }) },
+  'POST /api/v1/sso/callback': { allowed: 'public', request: (kit) => ssoCallback(kit) },
   'POST /api/v1/password-reset': { allowed: 'public', request: () => ({ path: '/api/v1/password-reset', body: { email: `nobody-${unique()}@example.test` } }) },
   'POST /api/v1/password-reset/confirm': {
     allowed: 'public',

@@ -101,6 +101,10 @@ export async function turnOffTwoFactor(deps: Deps, sealer: Sealer, actor: Actor,
       if (row) await store.deleteTwoFactor(trx, actor.orgId, actor.userId);
       return new Refusal(new Conflict('Two-factor sign-in is not on', [{ path: 'code', message: 'is not needed: two-factor sign-in is off' }]));
     }
+    const policy = await people.signInPolicy(trx, actor.orgId);
+    if (policy.requireTwoFactor === 'managers' && roleAtLeast(actor.role, 'manager')) {
+      return new Refusal(new Conflict('Your business requires two-factor sign-in for your role; it stays on'));
+    }
     const isRecovery = !/^\d{3} ?\d{3}$/.test(code.trim());
     const ok = isRecovery ? await useRecoveryCode(trx, actor.orgId, actor.userId, code, now) : await useCode(trx, sealer, row, code, now);
     if (!ok) return new Refusal(Invalid.field('code', 'is not the code the authenticator app shows now, nor an unused recovery code'));

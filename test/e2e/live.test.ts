@@ -121,25 +121,25 @@ describe.skipIf(skip !== null)(skip ? `live web app (skipped: ${skip})` : 'live 
     await screenshot(office, 'list');
   });
 
-  it('adds a person and a team in Settings, with the API’s message next to a bad field', async () => {
+  it('invites a person and adds a team in Settings, with the API’s message next to a bad field', async () => {
     await office.getByRole('link', { name: 'Settings' }).click();
-    const people = office.getByRole('form', { name: 'Add a person' });
-    await people.getByLabel('Name').fill('Dana Dispatcher');
-    await people.getByLabel('Email').fill('not-an-email');
-    await people.getByRole('button', { name: 'Add person' }).click();
-    const emailError = people.locator('div', { has: office.locator('input[name="email"]') }).locator('.field-error');
-    await emailError.waitFor(T);
-    await people.getByLabel('Email').fill('dana@acme.test');
-    await people.getByRole('button', { name: 'Add person' }).click();
-    await office.getByRole('cell', { name: 'dana@acme.test' }).waitFor(T);
+    // People join by invitation: there is no form that gives someone a password.
+    expect(await office.getByRole('form', { name: 'Add a person' }).count()).toBe(0);
+    const invite = office.getByRole('form', { name: 'Invite by email' });
+    await invite.getByLabel('Email to invite').fill('not-an-email');
+    await invite.getByRole('button', { name: 'Send invitation' }).click();
+    await invite.getByRole('alert').waitFor(T);
+    await invite.getByLabel('Email to invite').fill('dana@acme.test');
+    await invite.getByRole('button', { name: 'Send invitation' }).click();
+    await office.getByRole('region', { name: 'Invitations' }).getByRole('cell', { name: 'dana@acme.test', exact: true }).waitFor(T);
     await office.getByLabel('Team name').fill('Field');
     await office.getByRole('button', { name: 'Create team' }).click();
     await office.getByText('Field', { exact: true }).waitFor(T);
     await office.getByLabel('Holiday').fill('2026-12-25');
     await office.getByRole('button', { name: 'Add holiday' }).click();
     await expect.poll(async () => (await olive.call('GET', '/api/v1/org')).body.holidays, T).toEqual(['2026-12-25']);
-    const users = (await olive.call('GET', '/api/v1/users')).body.items.map((u: any) => u.email);
-    expect(users).toContain('dana@acme.test');
+    const invited = (await olive.call('GET', '/api/v1/invitations')).body.items.map((i: any) => i.email);
+    expect(invited).toContain('dana@acme.test');
     await screenshot(office, 'settings');
     expect(errors).toEqual([]);
   });

@@ -6,12 +6,14 @@ import { AcceptInvitation, ForgotPassword, ResetPassword } from './accounts/Acco
 import { ApiError, onSignedOut } from './api/client.ts';
 import { forgetQueryCache } from './offline/cache.ts';
 import { LeadFormPage } from './intake/LeadFormPage.tsx';
-import { LogIn, SignUp } from './pages/Auth.tsx';
+import { SignUp } from './pages/Auth.tsx';
+import { LogIn } from './accounts/SignIn.tsx';
+import { SsoCallback } from './accounts/SsoCallback.tsx';
 import { Shell } from './shell/Shell.tsx';
 import { Toasts } from './shell/toasts.tsx';
 import { keys, useMe } from './tasks/queries.ts';
 
-const ACCOUNT_PAGES = new Set(['/accept-invitation', '/reset-password', '/forgot-password']);
+const ACCOUNT_PAGES = new Set(['/accept-invitation', '/reset-password', '/forgot-password', '/sso/callback']);
 
 export function App() {
   const [publicForm, params] = useRoute<{ slug: string }>('/f/:slug');
@@ -36,6 +38,7 @@ function SignedInOrOut() {
         <Route path="/accept-invitation" component={AcceptInvitation} />
         <Route path="/reset-password" component={ResetPassword} />
         <Route path="/forgot-password" component={ForgotPassword} />
+        <Route path="/sso/callback" component={SsoCallback} />
       </Switch>
     );
   } else if (signedOut || (me.isError && !me.data)) {

@@ -1,13 +1,15 @@
 // Settings → Security, for everyone: your own password (the current one is
-// needed), and your sessions and API tokens — where each came from, when it was
+// needed), two-factor sign-in (turn it on with a QR code and a code, keep the
+// recovery codes, turn it off with a code), and your sessions and API tokens — where each came from, when it was
 // last used — each of which can be ended, or every other session at once.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api, describeError } from '../api/client.ts';
+import { api, describeError, request } from '../api/client.ts';
 import type { User } from '../api/types.ts';
 import { type Errors, errorsOf, FieldError } from '../people/settingsForm.tsx';
 import { showToast } from '../shell/toasts.tsx';
 import { deviceName, formatDate } from './format.ts';
+import { RecoveryCodes, type Setup, SetupCode } from './TwoFactorParts.tsx';
 import './accounts.css';
 
 interface SignIn {
@@ -28,6 +30,7 @@ export function SecuritySettings({ me }: { me: User }) {
     <section className="settings-section" aria-label="Security">
       <h2>Security</h2>
       <PasswordChange me={me} />
+      <TwoFactor />
       <Sessions />
     </section>
   );
@@ -112,5 +115,86 @@ function Sessions() {
         Sign out everywhere else
       </button>
     </>
+  );
+}
+
+interface TwoFactorStatus {
+  enabled: boolean;
+  required: boolean;
+  recoveryCodesLeft: number;
+}
+
+const twoFactorKey = ['me', 'two-factor'];
+
+function TwoFactor() {
+  const qc = useQueryClient();
+  const status = useQuery({ queryKey: twoFactorKey, queryFn: () => api.get<TwoFactorStatus>('/api/v1/me/two-factor') });
+  const [setup, setSetup] = useState<Setup | null>(null);
+  const [codes, setCodes] = useState<string[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [offErrors, setOffErrors] = useState<Errors>({});
+  const refresh = () => void qc.invalidateQueries({ queryKey: twoFactorKey });
+  const start = async () => {
+    setError(null);
+    setCodes(null);
+    try {
+      setSetup(await api.post<Setup>('/api/v1/me/two-factor'));
+    } catch (failure) {
+      setError(describeError(failure));
+    }
+  };
+  const turnOff = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    setOffErrors({});
+    try {
+      await request('DELETE', '/api/v1/me/two-factor', { code: String(new FormData(form).get('code') ?? '').trim() });
+      form.reset();
+      showToast('Two-factor sign-in is off');
+      refresh();
+    } catch (failure) {
+      setOffErrors(errorsOf(failure));
+    }
+  };
+  const s = status.data;
+  return (
+    <div className="two-factor" aria-label="Two-factor sign-in" role="group">
+      <h3 className="sub">Two-factor sign-in</h3>
+      <div aria-live="polite">{error && <p className="field-error" role="alert">{error}</p>}</div>
+      {codes && <RecoveryCodes codes={codes} />}
+      {s && !s.enabled && !setup && (
+        <>
+          <p className="muted">{s.required ? 'Your business requires two-factor sign-in for your role. ' : ''}Sign in with your password and a code from an authenticator app on your phone.</p>
+          <button type="button" className="button" onClick={() => void start()}>Set up two-factor sign-in</button>
+        </>
+      )}
+      {s && !s.enabled && setup && (
+        <SetupCode
+          setup={setup}
+          confirm={async (code) => {
+            const result = await api.post<{ recoveryCodes: string[] }>('/api/v1/me/two-factor/confirm', { code });
+            setSetup(null);
+            setCodes(result.recoveryCodes);
+            showToast('Two-factor sign-in is on');
+            refresh();
+          }}
+        />
+      )}
+      {s?.enabled && (
+        <>
+          <p className="two-factor-on">On. {s.recoveryCodesLeft} recovery code{s.recoveryCodesLeft === 1 ? '' : 's'} left.</p>
+          {!s.required && (
+            <form className="password-form" onSubmit={turnOff} noValidate aria-label="Turn off two-factor sign-in">
+              <label htmlFor="two-factor-off-code">Code from the app, or a recovery code</label>
+              <input id="two-factor-off-code" name="code" autoComplete="one-time-code" />
+              <FieldError errors={offErrors} path="code" />
+              <FieldError errors={offErrors} path="_" />
+              <button type="submit" className="button">Turn off two-factor sign-in</button>
+            </form>
+          )}
+          {s.required && <p className="muted">Your business requires it for your role, so it stays on.</p>}
+        </>
+      )}
+    </div>
   );
 }

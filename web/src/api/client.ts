@@ -63,6 +63,7 @@ export const api = {
   get: <T>(path: string) => request<T>('GET', path).then((r) => r.data),
   post: <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>('POST', path, body, headers).then((r) => r.data),
   patch: <T>(path: string, body: unknown, headers?: Record<string, string>) => request<T>('PATCH', path, body, headers).then((r) => r.data),
+  put: <T>(path: string, body: unknown, headers?: Record<string, string>) => request<T>('PUT', path, body, headers).then((r) => r.data),
   delete: (path: string, headers?: Record<string, string>) => request<null>('DELETE', path, undefined, headers).then(() => undefined),
 };
 

@@ -33,6 +33,8 @@ export interface Problem {
   status: number;
   detail: string;
   errors?: { path: string; message: string }[];
+  /** Signing in: the token of the second step (two-factor code or setup). */
+  pendingToken?: string;
 }
 
 export const STATUSES: Status[] = ['open', 'in_progress', 'waiting', 'blocked', 'done', 'cancelled'];

@@ -1,4 +1,4 @@
-// Log in (what a signed-out visitor sees first) and sign up (a new business and its owner). The API checks every field;
+// Sign up (a new business and its owner), and what the sign-in pages share. The API checks every field;
 // its message is shown under the field it names.
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
@@ -67,22 +67,6 @@ export function SignUp() {
         <button type="submit" className="button button-primary button-block" disabled={busy}>Create account</button>
       </form>
       <p className="muted auth-switch">Already have an account? <Link href="/login">Log in</Link></p>
-    </AuthFrame>
-  );
-}
-
-export function LogIn() {
-  const { errors, general, busy, submit } = useAuthSubmit('/api/v1/sessions');
-  return (
-    <AuthFrame title="Welcome back" subtitle="Log in to your business.">
-      <form className="form" onSubmit={submit} noValidate>
-        <Input name="email" label="Email" type="email" autoComplete="email" errors={errors} />
-        <Input name="password" label="Password" type="password" autoComplete="current-password" errors={errors} />
-        {general && <p className="field-error" role="alert">{general}</p>}
-        <button type="submit" className="button button-primary button-block" disabled={busy}>Log in</button>
-      </form>
-      <p className="muted auth-switch"><Link href="/forgot-password">Forgot password?</Link></p>
-      <p className="muted auth-switch">New here? <Link href="/signup">Sign up your business</Link></p>
     </AuthFrame>
   );
 }

@@ -2,6 +2,7 @@
 // Each section is its own component in its feature's folder; this page chooses which ones a role sees.
 import { InvitationSettings } from '../accounts/InvitationSettings.tsx';
 import { SecuritySettings } from '../accounts/SecuritySettings.tsx';
+import { SignInSettings } from '../accounts/SignInSettings.tsx';
 import { CalendarFeedSettings } from '../calendar/CalendarFeedSettings.tsx';
 import { ImportSettings } from '../imports/ImportSettings.tsx';
 import { LeadFormSettings } from '../intake/LeadFormSettings.tsx';
@@ -30,6 +31,7 @@ export function Settings() {
       {me.data && <WorkingHoursSettings me={me.data.user} />}
       {me.data && <TimeOff user={me.data.user} />}
       {me.data && <SecuritySettings me={me.data.user} />}
+      {isAdmin && <SignInSettings />}
       {isAdmin && <WebhookSettings />}
       <CalendarFeedSettings />
       <NotificationSettings />

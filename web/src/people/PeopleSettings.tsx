@@ -1,13 +1,13 @@
-// The people in the business: their roles, who can still sign in, and their time off.
+// The people in the business: their roles, who can still sign in, and their time off. New people are invited (Settings → Invitations).
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { describeError } from '../api/client.ts';
 import type { User } from '../api/types.ts';
 import { showToast } from '../shell/toasts.tsx';
 import { Avatar } from '../tasks/bits.tsx';
 import { keys, useTeams, useUsers } from '../tasks/queries.ts';
 import { TimeOffDialog } from './TimeOffSettings.tsx';
-import { type Errors, errorsOf, FieldError, save } from './settingsForm.tsx';
+import { save } from './settingsForm.tsx';
 
 const ROLES = ['owner', 'admin', 'manager', 'member'] as const;
 
@@ -22,7 +22,6 @@ export function People({ canEdit, me }: { canEdit: boolean; me: User }) {
   const now = Date.now();
   const awayNow = (user: User) => user.timeOff.some((t) => Date.parse(t.from) <= now && now < Date.parse(t.to));
   const qc = useQueryClient();
-  const [errors, setErrors] = useState<Errors>({});
   const [rowError, setRowError] = useState<{ id: string; message: string } | null>(null);
   const change = async (user: User, changes: Partial<Pick<User, 'role' | 'active'>>) => {
     setRowError(null);
@@ -33,20 +32,6 @@ export function People({ canEdit, me }: { canEdit: boolean; me: User }) {
       setRowError({ id: user.id, message: describeError(error) });
     }
     void qc.invalidateQueries({ queryKey: keys.users });
-  };
-  const add = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const body = Object.fromEntries([...new FormData(form)].filter(([, v]) => v !== ''));
-    setErrors({});
-    try {
-      const created = await save<User>('POST', '/api/v1/users', body);
-      showToast(`Added ${created.name}`);
-      form.reset();
-      void qc.invalidateQueries({ queryKey: keys.users });
-    } catch (error) {
-      setErrors(errorsOf(error));
-    }
   };
   return (
     <section className="settings-section" aria-label="People">
@@ -78,19 +63,6 @@ export function People({ canEdit, me }: { canEdit: boolean; me: User }) {
           ))}
         </tbody>
       </table>
-      {canEdit && (
-        <form className="inline-form" onSubmit={add} noValidate aria-label="Add a person">
-          <div><input name="name" placeholder="Name" aria-label="Name" /><FieldError errors={errors} path="name" /></div>
-          <div><input name="email" placeholder="Email" aria-label="Email" type="email" /><FieldError errors={errors} path="email" /></div>
-          <div>
-            <select name="role" aria-label="Role" defaultValue="member">{ROLES.filter((r) => r !== 'owner').map((r) => <option key={r} value={r}>{r}</option>)}</select>
-            <FieldError errors={errors} path="role" />
-          </div>
-          <div><input name="password" placeholder="Password (optional)" aria-label="Password" type="password" /><FieldError errors={errors} path="password" /></div>
-          <button type="submit" className="button button-primary">Add person</button>
-          <FieldError errors={errors} path="_" />
-        </form>
-      )}
       {awayOf && <TimeOffDialog person={awayOf} onClose={() => setAwayOf(null)} />}
     </section>
   );

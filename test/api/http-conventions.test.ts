@@ -10,6 +10,21 @@ forEachDatabase('HTTP conventions', (ctx) => {
     expect(res.body).toMatchObject({ status: 400, title: 'Invalid request' });
   });
 
+  it('never replays a signed-out request by its Idempotency-Key: a second sign-up or log-in with the same key gets its own answer, never the first token', async () => {
+    const body = { orgName: 'Keyed Co', timezone: 'Europe/London', name: 'Kay', email: `kay-${ctx.dialect}@example.com`, password: 'correct horse battery staple 9' };
+    const first = await ctx.anonymous.request('POST', '/api/v1/signup', { body: JSON.stringify(body), headers: { 'content-type': 'application/json', 'idempotency-key': 'signup-1' } });
+    expect(first.status).toBe(201);
+    const again = await ctx.anonymous.request('POST', '/api/v1/signup', { body: JSON.stringify(body), headers: { 'content-type': 'application/json', 'idempotency-key': 'signup-1' } });
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    expect(JSON.stringify(again.body)).not.toContain(first.body.token);
+    const login = { email: body.email, password: body.password };
+    const session = await ctx.anonymous.request('POST', '/api/v1/sessions', { body: JSON.stringify(login), headers: { 'content-type': 'application/json', 'idempotency-key': 'login-1' } });
+    const replay = await ctx.anonymous.request('POST', '/api/v1/sessions', { body: JSON.stringify(login), headers: { 'content-type': 'application/json', 'idempotency-key': 'login-1' } });
+    expect(session.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBeNull();
+    expect(replay.body.token).not.toBe(session.body.token);
+  });
+
   it('answers a body over 1 MB with 413 and writes nothing', async () => {
     const org = await ctx.signup();
     const res = await org.api.post('/api/v1/tasks', { title: 'Big', description: 'x'.repeat(1024 * 1024) });

@@ -1,5 +1,8 @@
 // Idempotency-Key on POST: the same key with the same request replays the
 // first response and writes nothing; the same key with another request is a 409.
+// Only for a signed-in caller: keys are kept per person, and a request with no
+// person (sign-up, log-in, a public form) has nobody to keep them for — replaying
+// one would hand its answer (a new session's token) to whoever sent the same key.
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/schema.ts';
@@ -23,7 +26,8 @@ export function registerIdempotency(app: FastifyInstance, db: Db, clock: Clock):
     const key = request.headers[HEADER];
     if (request.method !== 'POST' || key === undefined) return;
     if (typeof key !== 'string' || key.length < 1 || key.length > 255) throw Invalid.field('Idempotency-Key', 'must be 1 to 255 characters');
-    const scope = request.caller ? `user:${request.caller.userId}` : 'anonymous';
+    if (!request.caller) return;
+    const scope = `user:${request.caller.userId}`;
     const requestHash = sha256(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`);
     const inserted = await db
       .insertInto('idempotency_keys')

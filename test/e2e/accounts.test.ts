@@ -44,7 +44,7 @@ describe.skipIf(skip !== null)(skip ? `accounts in the web app (skipped: ${skip}
   });
 
   it('invites from Settings; the invitee follows the emailed link on a phone, joins and lands in My work', async () => {
-    await office.getByRole('link', { name: 'Settings' }).click();
+    await office.getByRole('link', { name: 'Settings', exact: true }).click();
     const form = office.getByRole('form', { name: 'Invite by email' });
     await form.getByLabel('Email to invite').fill('not-an-email');
     await form.getByRole('button', { name: 'Send invitation' }).click();
@@ -98,7 +98,7 @@ describe.skipIf(skip !== null)(skip ? `accounts in the web app (skipped: ${skip}
   it('lists where you are signed in under Settings → Security, and signs you out everywhere else', async () => {
     const other = await (await web.newContext(PHONE)).newPage();
     await logIn(other, olive.email);
-    await office.getByRole('link', { name: 'Settings' }).click();
+    await office.getByRole('link', { name: 'Settings', exact: true }).click();
     const security = office.getByRole('region', { name: 'Security' });
     await security.getByText('This device').waitFor(T);
     await expect.poll(() => security.getByRole('button', { name: /^End / }).count(), T).toBeGreaterThan(0);

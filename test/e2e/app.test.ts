@@ -100,7 +100,7 @@ describe.skipIf(skip !== null)(skip ? `web app (skipped: ${skip})` : 'web app', 
   });
 
   it('drags the task across the board, then completes it there', async () => {
-    await page.getByRole('link', { name: 'Board' }).click();
+    await page.getByRole('link', { name: 'Board', exact: true }).click();
     const card = page.locator('.card-slot[data-task-key="T-1"]');
     await card.waitFor();
     await expect.poll(() => page.getByTestId('column-count-open').textContent(), T).toBe('1');
@@ -131,7 +131,7 @@ describe.skipIf(skip !== null)(skip ? `web app (skipped: ${skip})` : 'web app', 
   });
 
   it('moves through My work with j/k and completes with x, with Undo', async () => {
-    await page.getByRole('link', { name: 'My work' }).click();
+    await page.getByRole('link', { name: 'My work', exact: true }).click();
     for (const title of ['Order a valve friday', 'Send the quote today 23:59']) {
       await page.keyboard.press('c');
       await page.getByLabel('What needs doing?').fill(`${title} @olive`);
@@ -156,7 +156,7 @@ describe.skipIf(skip !== null)(skip ? `web app (skipped: ${skip})` : 'web app', 
   });
 
   it('shows due dates on the calendar, and moves one by dragging it to another day', async () => {
-    await page.getByRole('link', { name: 'Calendar' }).click();
+    await page.getByRole('link', { name: 'Calendar', exact: true }).click();
     const chip = page.locator('.calendar-task[data-task-key="T-3"]');
     await chip.waitFor(T);
     const cells = page.locator('.calendar-day');

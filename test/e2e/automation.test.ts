@@ -30,7 +30,7 @@ describe.skipIf(skip !== null)(skip ? `automation page (skipped: ${skip})` : 'au
   it('builds a rule through the form, and the rule makes a task for the next website lead', async () => {
     // A lead from before the rule, for the dry run to find.
     expect((await owner.call('POST', '/api/v1/leads', { title: 'Earlier — Patel', source: 'website' })).status).toBe(201);
-    await page.getByRole('link', { name: 'Automation' }).click();
+    await page.getByRole('link', { name: 'Automation', exact: true }).click();
     await page.getByText('No rules yet').waitFor(T);
     await page.getByRole('button', { name: '+ New rule' }).click();
 

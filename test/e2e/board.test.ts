@@ -42,7 +42,7 @@ describe.skipIf(skip !== null)(skip ? `board (skipped: ${skip})` : 'board', () =
   const openColumn = () => page.locator('section.column[data-status="open"]');
 
   it('shows the exact count of every column, more than it loads', async () => {
-    await page.getByRole('link', { name: 'Board' }).click();
+    await page.getByRole('link', { name: 'Board', exact: true }).click();
     await expect.poll(() => page.getByTestId('column-count-open').textContent(), T).toBe(String(OPEN));
     await expect.poll(() => page.getByTestId('column-count-in_progress').textContent(), T).toBe('3');
     await expect.poll(() => page.getByTestId('column-count-done').textContent(), T).toBe('0');

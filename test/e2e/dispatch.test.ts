@@ -73,7 +73,7 @@ describe.skipIf(skip !== null)(skip ? `dispatch board (skipped: ${skip})` : 'dis
   });
 
   it('shows each technician’s day: the one away greyed out, overlapping jobs flagged', async () => {
-    await page.getByRole('link', { name: 'Dispatch' }).click();
+    await page.getByRole('link', { name: 'Dispatch', exact: true }).click();
     await page.getByRole('heading', { name: 'Dispatch' }).waitFor(T);
     await row('Tom Tech').locator('.dispatch-job', { hasText: 'Service boiler' }).waitFor(T);
     await expect.poll(() => row('Ann Fitter').evaluate((el) => el.classList.contains('has-away')), T).toBe(true);

@@ -32,7 +32,7 @@ describe.skipIf(skip !== null)(skip ? `live web app (skipped: ${skip})` : 'live 
   });
 
   it('shows a task assigned in one browser in the other’s My work, without a reload', async () => {
-    await office.getByRole('link', { name: 'Tasks' }).click();
+    await office.getByRole('link', { name: 'Tasks', exact: true }).click();
     await office.keyboard.press('c');
     await office.getByLabel('What needs doing?').fill('Fix the boiler today 23:30 @tom');
     await office.keyboard.press('Enter');
@@ -122,7 +122,7 @@ describe.skipIf(skip !== null)(skip ? `live web app (skipped: ${skip})` : 'live 
   });
 
   it('invites a person and adds a team in Settings, with the API’s message next to a bad field', async () => {
-    await office.getByRole('link', { name: 'Settings' }).click();
+    await office.getByRole('link', { name: 'Settings', exact: true }).click();
     // People join by invitation: there is no form that gives someone a password.
     expect(await office.getByRole('form', { name: 'Add a person' }).count()).toBe(0);
     const invite = office.getByRole('form', { name: 'Invite by email' });

@@ -67,7 +67,7 @@ describe.skipIf(skip !== null)(skip ? `my work (skipped: ${skip})` : 'my work', 
       await screenshot(page, `my-work-manager-${width}`);
       if (width === 1440) {
         // The board's Unassigned filter: the same two tasks, nobody else's.
-        await page.getByRole('link', { name: 'Board' }).click();
+        await page.getByRole('link', { name: 'Board', exact: true }).click();
         await page.getByLabel('Owner').selectOption('unassigned');
         await expect.poll(() => page.getByTestId('column-count-open').textContent(), T).toBe('2');
         await expect.poll(() => page.locator('.card-slot').count(), T).toBe(2);

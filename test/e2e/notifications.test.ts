@@ -71,7 +71,7 @@ describe.skipIf(skip !== null)(skip ? `notifications in the web app (skipped: ${
   });
 
   it('keeps each person’s choices in Settings → Notifications', async () => {
-    await field.getByRole('link', { name: 'Settings' }).click();
+    await field.getByRole('link', { name: 'Settings', exact: true }).click();
     const email = field.getByRole('checkbox', { name: 'My task is overdue: email' });
     await email.waitFor(T);
     expect(await email.isChecked()).toBe(false);

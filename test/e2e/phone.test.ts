@@ -105,7 +105,7 @@ describe.skipIf(skip !== null)(skip ? `web app on a phone (skipped: ${skip})` : 
   });
 
   it('shows the board one column at a time and the task drawer full screen', async () => {
-    await page.getByRole('link', { name: 'Board' }).click();
+    await page.getByRole('link', { name: 'Board', exact: true }).click();
     await page.locator('section.column[data-status="open"] .card-slot').first().waitFor(T);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(page, 'phone-board');

@@ -40,7 +40,7 @@ describe.skipIf(skip !== null)(skip ? `records in the app (skipped: ${skip})` : 
   });
 
   it('a dispatcher adds a contact, then a lead for them, and sees the rule’s follow-up task on the lead', async () => {
-    await page.getByRole('link', { name: 'Records' }).click();
+    await page.getByRole('link', { name: 'Records', exact: true }).click();
     await page.getByRole('link', { name: 'Contacts' }).click();
     await page.getByRole('heading', { name: 'Contacts' }).waitFor(T);
     await page.getByRole('button', { name: '+ New contact' }).click();
@@ -130,7 +130,7 @@ describe.skipIf(skip !== null)(skip ? `records in the app (skipped: ${skip})` : 
   });
 
   it('shows the website form in Settings, and a visitor’s request through it becomes a contact and a website lead', async () => {
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
     const section = page.getByRole('region', { name: 'Website request form' });
     await section.waitFor(T);
     const link = (await section.getByTestId('lead-form-link').textContent())!;

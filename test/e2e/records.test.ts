@@ -51,7 +51,7 @@ describe.skipIf(skip !== null)(skip ? `record pages (skipped: ${skip})` : 'recor
   });
 
   it('moves a lead to "quoted" by dragging it on the pipeline board', async () => {
-    await page.getByRole('link', { name: 'Records' }).click();
+    await page.getByRole('link', { name: 'Records', exact: true }).click();
     await page.getByRole('heading', { name: 'Leads' }).waitFor(T);
     const contacted = await api(page, 'GET', '/api/v1/leads?stage=contacted&limit=1');
     const lead = contacted.items[0];

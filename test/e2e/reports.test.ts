@@ -40,7 +40,7 @@ describe.skipIf(skip !== null)(skip ? `reports page (skipped: ${skip})` : 'repor
     await expect
       .poll(() => page.evaluate(() => fetch('/api/v1/reports/automation').then((r) => r.json()).then((a) => a.rules.reduce((n: number, r: { created: number }) => n + r.created, 0))), T)
       .toBe(1);
-    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.getByRole('link', { name: 'Reports', exact: true }).click();
     await page.getByRole('heading', { name: 'Reports' }).waitFor(T);
 
     for (const name of ['throughput', 'overdue', 'completion', 'workload', 'aging', 'bottlenecks', 'automation']) {
@@ -153,8 +153,8 @@ describe.skipIf(skip !== null)(skip ? `reports page (skipped: ${skip})` : 'repor
     const context = await web.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     await logIn(page, member.email);
-    await page.getByRole('link', { name: 'Tasks' }).waitFor(T);
-    expect(await page.getByRole('link', { name: 'Reports' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Tasks', exact: true }).waitFor(T);
+    expect(await page.getByRole('link', { name: 'Reports', exact: true }).count()).toBe(0);
     await context.close();
   });
 });

@@ -49,7 +49,7 @@ describe.skipIf(skip !== null)(skip ? `two-factor and single sign-on in the web 
     const tom = await addPerson(web.baseUrl, olive, 'Tom Tech');
     const { context, page } = await open(DESKTOP);
     await logIn(page, tom.email);
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
     const section = page.getByRole('group', { name: 'Two-factor sign-in' });
     await section.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
     const key = section.getByLabel('Setup key');
@@ -116,7 +116,7 @@ describe.skipIf(skip !== null)(skip ? `two-factor and single sign-on in the web 
   it('sets up single sign-on in Settings, and signs a new colleague in through the provider’s login page', async () => {
     const { context, page } = await open(DESKTOP);
     await logIn(page, olive.email);
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
     const form = page.getByRole('form', { name: 'Single sign-on' });
     await form.getByLabel('Button name').fill('Acme Login');
     await form.getByLabel('Issuer address').fill(provider.issuer);

@@ -46,7 +46,7 @@ describe.skipIf(skip !== null)(skip ? `webhook settings (skipped: ${skip})` : 'w
   });
 
   it('adds a webhook, shows its secret once, and sends a signed test to the receiver', async () => {
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
     const section = page.getByRole('region', { name: 'Webhooks' });
     await section.getByText('No webhooks yet.').waitFor(T);
 
@@ -96,7 +96,7 @@ describe.skipIf(skip !== null)(skip ? `webhook settings (skipped: ${skip})` : 'w
   it('adds a webhook step to a rule in the rule builder', async () => {
     const [hook] = (await owner.call('GET', '/api/v1/webhooks')).body.items;
     expect((await owner.call('PATCH', `/api/v1/webhooks/${hook.id}`, { active: true })).status).toBe(200);
-    await page.getByRole('link', { name: 'Automation' }).click();
+    await page.getByRole('link', { name: 'Automation', exact: true }).click();
     await page.getByRole('button', { name: '+ New rule' }).click();
     const form = page.getByRole('form', { name: 'New rule' });
     await form.getByLabel('Rule name').fill('Tell the office system about new jobs');
@@ -118,7 +118,7 @@ describe.skipIf(skip !== null)(skip ? `webhook settings (skipped: ${skip})` : 'w
     const guardedPage = await context.newPage();
     reportPageErrors(guardedPage, errors);
     await logIn(guardedPage, guardedOwner.email);
-    await guardedPage.getByRole('link', { name: 'Settings' }).click();
+    await guardedPage.getByRole('link', { name: 'Settings', exact: true }).click();
     const form = guardedPage.getByRole('region', { name: 'Webhooks' }).getByRole('form', { name: 'Add a webhook' });
     await form.getByLabel('URL').fill('http://169.254.169.254/latest/meta-data/');
     await form.getByRole('button', { name: 'Add webhook' }).click();

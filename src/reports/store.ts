@@ -1,6 +1,6 @@
 // Every query the reports run. Counts and group-bys happen here, in SQL;
 // what needs the org's calendar or a percentile comes back as narrow rows.
-import { type ExpressionBuilder, sql } from 'kysely';
+import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Database, Db } from '../platform/db/schema.ts';
 import type { LinkType } from '../tasks/task.ts';
 import { DAY, PRIMARY_LINK_ORDER, SLOT_MS, type Window } from './report.ts';
@@ -16,13 +16,18 @@ export interface TaskScope {
 }
 
 export function scoped(db: Db, scope: TaskScope) {
-  let query = db.selectFrom('tasks').where('tasks.org_id', '=', scope.orgId);
-  if (scope.teamId !== undefined) query = query.where('tasks.team_id', '=', scope.teamId);
-  if (scope.assigneeId !== undefined) query = query.where('tasks.assignee_id', scope.assigneeId === null ? 'is' : '=', scope.assigneeId);
-  if (scope.source !== undefined) query = query.where('tasks.source_kind', '=', scope.source);
+  return narrow(db.selectFrom('tasks'), scope);
+}
+
+/** A query over tasks (and perhaps other tables) narrowed to the scope. */
+export function narrow<Q extends SelectQueryBuilder<Database & Record<string, object>, 'tasks' | never, object>>(query: Q, scope: TaskScope): Q {
+  let narrowed = query.where('tasks.org_id', '=', scope.orgId);
+  if (scope.teamId !== undefined) narrowed = narrowed.where('tasks.team_id', '=', scope.teamId);
+  if (scope.assigneeId !== undefined) narrowed = narrowed.where('tasks.assignee_id', scope.assigneeId === null ? 'is' : '=', scope.assigneeId);
+  if (scope.source !== undefined) narrowed = narrowed.where('tasks.source_kind', '=', scope.source);
   const linkType = scope.linkType;
-  if (linkType !== undefined) query = query.where((eb) => eb.exists(linkOfType(eb, scope.orgId, linkType)));
-  return query;
+  if (linkType !== undefined) narrowed = narrowed.where((eb) => eb.exists(linkOfType(eb as unknown as ExpressionBuilder<Database, 'tasks'>, scope.orgId, linkType)));
+  return narrowed as Q;
 }
 
 function linkOfType(eb: ExpressionBuilder<Database, 'tasks'>, orgId: string, type: LinkType) {
@@ -124,33 +129,6 @@ export function openLoad(db: Db, scope: TaskScope, now: number, endOfWeek: numbe
       when(sql`tasks.due_sort >= ${now} and tasks.due_sort < ${endOfWeek}`).as('due_this_week'),
     ])
     .groupBy([unordered('tasks.assignee_id'), unordered('tasks.priority')])
-    .execute();
-}
-
-/**
- * Each assigned task open at some moment of the window, as quarter-hour
- * slots: created, and closed (done or cancelled; null while still open) —
- * the last status change that closed it, from the history.
- */
-export function openSpells(db: Db, scope: TaskScope, window: Window) {
-  const closedAt = sql<number | null>`case when tasks.active = 1 then null else coalesce(tasks.completed_at, (select max(h.at) from task_history h where h.task_id = tasks.id and h.org_id = tasks.org_id and h.field = 'status' and h.to_value in ('done', 'cancelled'))) end`;
-  const spells = scoped(db, scope)
-    .where('tasks.assignee_id', 'is not', null)
-    .where('tasks.created_at', '<', window.to)
-    .select(['tasks.assignee_id', 'tasks.priority', 'tasks.created_at', closedAt.as('closed_at')])
-    .as('spells');
-  return db
-    .selectFrom(spells)
-    .where((eb) => eb.or([eb('spells.closed_at', 'is', null), eb('spells.closed_at', '>=', window.from)]))
-    .select([
-      'spells.assignee_id',
-      'spells.priority',
-      sql<number>`spells.created_at / ${sql.lit(SLOT_MS)}`.as('created_slot'),
-      sql<number | null>`spells.closed_at / ${sql.lit(SLOT_MS)}`.as('closed_slot'),
-      count.as('count'),
-    ])
-    .groupBy(['spells.assignee_id', 'spells.priority', sql`spells.created_at / ${sql.lit(SLOT_MS)}`, sql`spells.closed_at / ${sql.lit(SLOT_MS)}`])
-    .$narrowType<{ assignee_id: string }>()
     .execute();
 }
 

@@ -29,28 +29,58 @@ export interface Calendar {
 }
 
 /**
- * The instants a person's load is sampled at: the end of each of their
- * working days in [from, to) (their own hours, else the business's), skipping
- * holidays, their time off, days before they joined and before their first
- * task (the earliest `since`); each floored to a quarter hour so the counts
- * can be read from quarter-hour slots exactly.
+ * The ends of the working days in [from, to) under these weekly hours,
+ * skipping holidays, each floored to a quarter hour so the counts can be read
+ * from quarter-hour slots exactly. The same for everyone on the same hours:
+ * a report works it out once per set of hours, not once per person (each day
+ * is a time-zone computation).
  */
-export function sampleInstants(person: Person, calendar: Calendar, from: number, to: number, since: number): number[] {
-  const hours = person.workingHours ?? calendar.businessHours;
+export function workingDayEnds(hours: Weekly, calendar: Calendar, from: number, to: number): number[] {
   const holidays = new Set(calendar.holidays);
-  const away = person.timeOff.map((t) => ({ from: Date.parse(t.from), to: Date.parse(t.to) }));
-  const samples: number[] = [];
+  const ends: number[] = [];
   for (let day = DateTime.fromMillis(from, { zone: calendar.timezone }).startOf('day'); day.toMillis() < to; day = day.plus({ days: 1 })) {
     const intervals = hours[WEEKDAYS[day.weekday - 1]!];
     if (intervals.length === 0 || holidays.has(day.toISODate()!)) continue;
     const end = intervals.map(([, until]) => until).sort().at(-1)!;
     const [h, m] = end.split(':').map(Number) as [number, number];
     const instant = Math.floor(day.plus({ hours: h, minutes: m }).toMillis() / SLOT_MS) * SLOT_MS;
-    if (instant < from || instant >= to || instant < person.createdAt || instant <= since) continue;
-    if (away.some((a) => instant >= a.from && instant < a.to)) continue;
-    samples.push(instant);
+    if (instant < from || instant >= to) continue;
+    ends.push(instant);
   }
-  return samples;
+  return ends;
+}
+
+/**
+ * The instants a person's load is sampled at: the end of each of their
+ * working days in [from, to) (their own hours, else the business's), skipping
+ * holidays, their time off, days before they joined and before their first
+ * task (the earliest `since`); each floored to a quarter hour so the counts
+ * can be read from quarter-hour slots exactly. `endsOf` gives the working
+ * days' ends for a set of hours (workingDayEnds, remembered by the caller).
+ */
+export function sampleInstants(
+  person: Person,
+  calendar: Calendar,
+  from: number,
+  to: number,
+  since: number,
+  endsOf: (hours: Weekly) => number[] = (hours) => workingDayEnds(hours, calendar, from, to),
+): number[] {
+  const away = person.timeOff.map((t) => ({ from: Date.parse(t.from), to: Date.parse(t.to) }));
+  return endsOf(person.workingHours ?? calendar.businessHours).filter(
+    (instant) => instant >= person.createdAt && instant > since && !away.some((a) => instant >= a.from && instant < a.to),
+  );
+}
+
+/** workingDayEnds remembered per set of hours, for one report. */
+export function workingDayEndsMemo(calendar: Calendar, from: number, to: number): (hours: Weekly) => number[] {
+  const known = new Map<string, number[]>();
+  return (hours) => {
+    const key = JSON.stringify(hours);
+    let ends = known.get(key);
+    if (!ends) known.set(key, (ends = workingDayEnds(hours, calendar, from, to)));
+    return ends;
+  };
 }
 
 /** A task's open spell in quarter-hour slots: open at s while createdSlot < s/SLOT ≤ closedSlot (null: still open). */
@@ -63,18 +93,43 @@ export interface Spell {
 /** When the person's history starts: their first task's creation (−∞ when one was already open before the window). */
 export function historyStart(spells: readonly Spell[], from: number): number {
   if (spells.length === 0) return Infinity;
-  const first = Math.min(...spells.map((s) => s.createdSlot)) * SLOT_MS;
+  let firstSlot = Infinity;
+  for (const s of spells) if (s.createdSlot < firstSlot) firstSlot = s.createdSlot;
+  const first = firstSlot * SLOT_MS;
   return first < from ? -Infinity : first;
 }
 
-/** Weighted open work at each instant (each a whole quarter hour). */
+/**
+ * Weighted open work at each instant (each a whole quarter hour): one sweep
+ * over the spells' openings and closings in slot order, so a person with
+ * thousands of spells costs a sort, not spells × instants. The weights are
+ * halves (PRIORITY_WEIGHT), so adding and taking them away is exact.
+ */
 export function loadsAt(spells: readonly Spell[], instants: readonly number[]): number[] {
-  return instants.map((instant) => {
-    const slot = instant / SLOT_MS;
-    let load = 0;
-    for (const s of spells) if (s.createdSlot < slot && (s.closedSlot === null || slot <= s.closedSlot)) load += s.weight;
-    return load;
-  });
+  const opens: [number, number][] = [];
+  const closes: [number, number][] = [];
+  for (const s of spells) {
+    // Open while createdSlot < slot ≤ closedSlot: a spell closed in (or before) the slot it was created in is never open.
+    if (s.closedSlot !== null && s.closedSlot <= s.createdSlot) continue;
+    opens.push([s.createdSlot, s.weight]);
+    if (s.closedSlot !== null) closes.push([s.closedSlot, s.weight]);
+  }
+  const bySlot = (a: [number, number], b: [number, number]) => a[0] - b[0];
+  opens.sort(bySlot);
+  closes.sort(bySlot);
+  const order = instants.map((_, i) => i).sort((a, b) => instants[a]! - instants[b]!);
+  const loads = new Array<number>(instants.length).fill(0);
+  let load = 0;
+  let o = 0;
+  let c = 0;
+  for (const i of order) {
+    const slot = instants[i]! / SLOT_MS;
+    // Counted from the slot after it opened, until (and with) the slot it closed in.
+    while (o < opens.length && opens[o]![0] < slot) load += opens[o++]![1];
+    while (c < closes.length && closes[c]![0] < slot) load -= closes[c++]![1];
+    loads[i] = load;
+  }
+  return loads;
 }
 
 export interface Usual {

@@ -5,8 +5,9 @@ import { iso } from '../platform/pagination.ts';
 import * as people from '../people/service.ts';
 import { type Priority, taskKey } from '../tasks/task.ts';
 import { AGE_BUCKETS, type AgeBucketKey, calendarEdges, PRIORITY_WEIGHT } from './report.ts';
-import { historyStart, loadsAt, overUsual, sampleInstants, type Spell, usualOf, usualWindow } from './usual.ts';
+import { historyStart, loadsAt, overUsual, sampleInstants, type Spell, usualOf, usualWindow, workingDayEndsMemo } from './usual.ts';
 import * as store from './store.ts';
+import { openSpells } from './usualStore.ts';
 import type { AgingView, OverdueView, ReportFilters, WorkloadView } from './views.ts';
 import { setting, nameOf, byWeightThenName } from './setting.ts';
 
@@ -65,7 +66,7 @@ export async function workloadReport(deps: Deps, actor: Actor, query: ReportFilt
   const history = usualWindow(startOfToday);
   const [open, spells, users, org] = await Promise.all([
     store.openLoad(deps.db, s.scope, s.now, endOfWeek),
-    store.openSpells(deps.db, s.scope, history),
+    openSpells(deps.db, s.scope, history),
     allUsers(deps, actor),
     people.getOrg(deps, actor),
   ]);
@@ -88,12 +89,13 @@ export async function workloadReport(deps: Deps, actor: Actor, query: ReportFilt
   }
   const byId = new Map(users.map((u) => [u.id, u]));
   const calendar = { timezone: org.timezone, businessHours: org.businessHours, holidays: org.holidays };
+  const endsOf = workingDayEndsMemo(calendar, history.from, history.to);
   const usualOfPerson = (id: string) => {
     const user = byId.get(id);
     if (!user) return usualOf([]);
     const person = { id, createdAt: Date.parse(user.createdAt), workingHours: user.workingHours, timeOff: user.timeOff };
     const own = spellsOf.get(id) ?? [];
-    return usualOf(loadsAt(own, sampleInstants(person, calendar, history.from, history.to, historyStart(own, history.from))));
+    return usualOf(loadsAt(own, sampleInstants(person, calendar, history.from, history.to, historyStart(own, history.from), endsOf)));
   };
   const peopleRows = [...loads]
     .filter((entry): entry is [string, Load] => entry[0] !== null)

@@ -23,7 +23,11 @@ import { count, narrow, scoped, type TaskScope } from './store.ts';
  * which the history records in the same transaction).
  */
 export function openSpells(db: Db, scope: TaskScope, window: Window) {
-  const assigned = () => scoped(db, scope).where('tasks.assignee_id', 'is not', null).where('tasks.created_at', '<', window.to);
+  // Which index each part reads must not depend on statistics SQLite may not have: "created before the window's
+  // end" (nearly every task) is written so that no index offers it, and "assigned" is left to the caller (an
+  // assignee index would otherwise look as good as the window's ranges).
+  const createdBefore = sql<boolean>`tasks.created_at + 0 < ${window.to}`;
+  const assigned = () => scoped(db, scope).where(createdBefore);
   const open = assigned()
     .where('tasks.active', '=', 1)
     .select(['tasks.assignee_id', 'tasks.priority', 'tasks.created_at', sql<number | null>`null`.as('closed_at')]);
@@ -39,11 +43,11 @@ export function openSpells(db: Db, scope: TaskScope, window: Window) {
     .where('task_history.at', '>=', window.from)
     .where('task_history.to_value', 'in', ['done', 'cancelled'])
     .as('closed');
-  const lastClose = sql<number | null>`(select max(h.at) from task_history h where h.task_id = tasks.id and h.org_id = tasks.org_id and h.field = 'status' and h.to_value in ('done', 'cancelled'))`;
+  // One task's history (task_history_task): the task, already of this organisation, names it.
+  const lastClose = sql<number | null>`(select max(h.at) from task_history h where h.task_id = tasks.id and h.field = 'status' and h.to_value in ('done', 'cancelled'))`;
   // Driven from the history (a cross join keeps SQLite from scanning the tasks for the join instead).
   const otherwiseClosed = narrow(db.selectFrom(closedSince).crossJoin('tasks').whereRef('tasks.id', '=', 'closed.task_id'), scope)
-    .where('tasks.assignee_id', 'is not', null)
-    .where('tasks.created_at', '<', window.to)
+    .where(createdBefore)
     .where('tasks.active', '=', 0)
     .where('tasks.completed_at', 'is', null)
     .select(['tasks.assignee_id', 'tasks.priority', 'tasks.created_at', lastClose.as('closed_at')]);
@@ -59,6 +63,6 @@ export function openSpells(db: Db, scope: TaskScope, window: Window) {
       count.as('count'),
     ])
     .groupBy(['spells.assignee_id', 'spells.priority', sql`spells.created_at / ${sql.lit(SLOT_MS)}`, sql`spells.closed_at / ${sql.lit(SLOT_MS)}`])
-    .$narrowType<{ assignee_id: string }>()
-    .execute();
+    .execute()
+    .then((rows) => rows.filter((r): r is typeof r & { assignee_id: string } => r.assignee_id !== null));
 }

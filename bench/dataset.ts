@@ -28,7 +28,18 @@ const DAY = 24 * HOUR;
 const SPAN_DAYS = 730;
 export const BENCH_ORG = 'org_bench';
 const USERS = 200;
-const TEAMS = 20;
+
+/**
+ * clean: 200 people in 20 teams, tasks spread evenly, the measured person
+ * given a page and a bit of open work. business: 200 people in 8 teams, each
+ * task's team its assignee's, and open work spread like a real business —
+ * most people with 20–300 open tasks, a few (the measured one among them)
+ * with thousands.
+ */
+export type Shape = 'clean' | 'business';
+const TEAMS: Record<Shape, number> = { clean: 20, business: 8 };
+/** The business shape's overloaded people (u_0 … u_3). */
+const OVERLOADED = 4;
 const RECORDS = 50_000;
 const BENCH_USER = 'u_0';
 export const BENCH_USER_EMAIL = 'person0@bench.test';
@@ -45,11 +56,12 @@ export const MY_OPEN_TASKS = 60;
  * MY_OPEN_TASKS open tasks (other people's, reassigned): only the copy is
  * written, so every run and every server starts from the same data.
  */
-export async function prepareDataset(cached: string, tasks: number, copy: string): Promise<BenchDataset> {
+export async function prepareDataset(cached: string, tasks: number, copy: string, shape: Shape = 'clean'): Promise<BenchDataset> {
   await withLock(`${cached}.lock`, async () => {
-    if (!existsSync(cached)) await generate(cached, tasks);
+    if (!existsSync(cached)) await generate(cached, tasks, shape);
     const database = openDatabase(`sqlite:${cached}`);
-    await migrateToLatest(database.db);
+    // A migration that rebuilt indexes leaves their old pages free in the file: given back, so the file's size is the data's.
+    if ((await migrateToLatest(database.db)).length > 0) database.sqlite!.exec('vacuum');
     // Everything in the main file before it is copied, even if another process still has it open.
     database.sqlite!.pragma('wal_checkpoint(TRUNCATE)');
     await database.close();
@@ -60,7 +72,8 @@ export async function prepareDataset(cached: string, tasks: number, copy: string
   const token = await createApiTokenFor({ db: database.db, clock: systemClock }, BENCH_USER_EMAIL, 'bench');
   const sqlite = database.sqlite!;
   const open = sqlite.prepare('select count(*) as n from tasks where org_id = ? and assignee_id = ? and active = 1').get(BENCH_ORG, BENCH_USER) as { n: number };
-  if (open.n < MY_OPEN_TASKS) {
+  // The business shape's measured person is one of its overloaded ones already.
+  if (shape === 'clean' && open.n < MY_OPEN_TASKS) {
     sqlite
       .prepare('update tasks set assignee_id = ? where org_id = ? and id in (select id from tasks where org_id = ? and active = 1 and (assignee_id is null or assignee_id <> ?) order by id limit ?)')
       .run(BENCH_USER, BENCH_ORG, BENCH_ORG, BENCH_USER, MY_OPEN_TASKS - open.n);
@@ -128,7 +141,7 @@ function pick<T>(rand: () => number, weighted: [T, number][]): T {
   return weighted[weighted.length - 1]![0];
 }
 
-async function generate(path: string, tasks: number): Promise<void> {
+async function generate(path: string, tasks: number, shape: Shape): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
   const building = `${path}.building`;
   for (const suffix of ['', '-wal', '-shm']) rmSync(building + suffix, { force: true });
@@ -138,8 +151,8 @@ async function generate(path: string, tasks: number): Promise<void> {
   const started = performance.now();
   const indexes = dropIndexes(sqlite, ['tasks', 'task_history', 'task_links']);
   const now = Math.floor(Date.now() / HOUR) * HOUR;
-  seedPeople(sqlite, now, tasks);
-  loadTasks(sqlite, now, tasks);
+  seedPeople(sqlite, now, tasks, TEAMS[shape]);
+  loadTasks(sqlite, now, tasks, shape);
   console.log('building indexes…');
   for (const statement of indexes) sqlite.exec(statement);
   console.log('filling the reports rollup…');
@@ -160,7 +173,7 @@ function dropIndexes(sqlite: SqliteDatabase.Database, tables: string[]): string[
   return rows.map((r) => r.sql);
 }
 
-function seedPeople(sqlite: SqliteDatabase.Database, now: number, tasks: number): void {
+function seedPeople(sqlite: SqliteDatabase.Database, now: number, tasks: number, teams: number): void {
   const start = now - SPAN_DAYS * DAY - DAY;
   sqlite
     .prepare(`insert into orgs (id, name, timezone, business_hours, holidays, task_seq, created_at, updated_at, version) values (?, 'Bench Plumbing', 'Europe/London', ?, '[]', ?, ?, ?, 1)`)
@@ -173,8 +186,8 @@ function seedPeople(sqlite: SqliteDatabase.Database, now: number, tasks: number)
   for (let i = 0; i < USERS; i++) user.run(`u_${i}`, BENCH_ORG, `person${i}@bench.test`, `Person ${i}`, i === 0 ? 'admin' : 'member', start, start);
   const team = sqlite.prepare(`insert into teams (id, org_id, name, manager_id, created_at, updated_at, version) values (?, ?, ?, null, ?, ?, 1)`);
   const member = sqlite.prepare(`insert into team_members (org_id, team_id, user_id) values (?, ?, ?)`);
-  for (let i = 0; i < TEAMS; i++) team.run(`team_${i}`, BENCH_ORG, `Team ${i}`, start, start);
-  for (let i = 0; i < USERS; i++) member.run(BENCH_ORG, `team_${i % TEAMS}`, `u_${i}`);
+  for (let i = 0; i < teams; i++) team.run(`team_${i}`, BENCH_ORG, `Team ${i}`, start, start);
+  for (let i = 0; i < USERS; i++) member.run(BENCH_ORG, `team_${i % teams}`, `u_${i}`);
 }
 
 const TITLES = [
@@ -210,8 +223,19 @@ function lifeOf(rand: () => number, created: number, now: number): { at: number;
   return stale && lived.length > 1 ? lived.slice(0, -1) : lived;
 }
 
-function loadTasks(sqlite: SqliteDatabase.Database, now: number, tasks: number): void {
+/** How many open tasks each person ends with in the business shape: a few overloaded (thousands), the rest 20–300 (log-uniform). */
+function openTargets(rand: () => number, tasks: number): number[] {
+  return Array.from({ length: USERS }, (_, i) => (i < OVERLOADED ? Math.min(4_000, Math.round(tasks * 0.02)) : Math.round(20 * Math.pow(15, rand()))));
+}
+
+function loadTasks(sqlite: SqliteDatabase.Database, now: number, tasks: number, shape: Shape): void {
   const rand = random(42);
+  const business = shape === 'business';
+  const targets = business ? openTargets(random(7), tasks) : [];
+  const opened = new Array<number>(USERS).fill(0);
+  // The overloaded people are also given more of the work: a share q of all tasks between them.
+  const q = business ? Math.min(0.5, (OVERLOADED * (targets[0] ?? 0) * 1.5) / tasks) : 0;
+  const expected = (u: number) => (tasks * 0.9 * (1 - q)) / USERS + (u < OVERLOADED ? (tasks * 0.9 * q) / OVERLOADED : 0);
   const insertTask = sqlite.prepare(
     `insert into tasks (id, org_id, number, title, description, status, active, priority, priority_rank, due_at, due_sort, assignee_id, team_id,
        links, checklist, waiting_on, blocked_reason, source_kind, source_rule_id, source_event_id, recurrence, created_by_id, created_at, updated_at, completed_at, version)
@@ -226,12 +250,21 @@ function loadTasks(sqlite: SqliteDatabase.Database, now: number, tasks: number):
       const id = `t${String(n).padStart(8, '0')}`;
       const created = start + Math.floor(((n + rand()) / tasks) * SPAN_DAYS * DAY);
       const priority = pick(rand, PRIORITIES);
-      const assignee = rand() < 0.9 ? `u_${Math.floor(rand() * USERS)}` : null;
-      const team = rand() < 0.8 ? `team_${Math.floor(rand() * TEAMS)}` : null;
+      const assigned = rand() < 0.9 ? (business && rand() < q ? Math.floor(rand() * OVERLOADED) : Math.floor(rand() * USERS)) : null;
+      const assignee = assigned === null ? null : `u_${assigned}`;
+      const teams = TEAMS[shape];
+      const team = rand() < 0.8 ? `team_${business && assigned !== null ? assigned % teams : Math.floor(rand() * teams)}` : null;
       const due = rand() < 0.8 ? created + Math.round((2 + rand() * 118) * HOUR) : null;
       const source = pick(rand, SOURCES);
       const rule = source === 'rule' ? `rule_${Math.floor(rand() * 20)}` : null;
-      const life = lifeOf(rand, created, now);
+      let life = lifeOf(rand, created, now);
+      if (business && assigned !== null) {
+        const target = targets[assigned]!;
+        // Kept open (its last, closing step not taken yet) until the person holds their share of open work.
+        const closes = (l: { to: string }[]) => ['done', 'cancelled'].includes(l[l.length - 1]!.to);
+        if (closes(life) && life.length > 1 && opened[assigned]! < target && rand() < Math.min(1, (1.5 * target) / expected(assigned))) life = life.slice(0, -1);
+        if (!closes(life)) opened[assigned]! += 1;
+      }
       const last = life[life.length - 1]!;
       const active = last.to === 'done' || last.to === 'cancelled' ? 0 : 1;
       const links = rand() < 0.6 ? [{ type: pick(rand, LINK_TYPES), id: `rec_${Math.floor(rand() * RECORDS)}` }] : [];

@@ -6,8 +6,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BenchDataset, prepareDataset } from './dataset.ts';
-import { alternate, type Child, type Figures, ratio, runScript, startProcess } from './measure.ts';
+import { alternate, type Child, type Figures, peakRssMb, ratio, runScript, startProcess } from './measure.ts';
 import { benchScaleOut } from './scaleout.ts';
+import { benchBusiness } from './business.ts';
 import { benchReports } from './reports.ts';
 import { benchBoard } from './board.ts';
 import { benchUploads } from './uploads.ts';
@@ -64,11 +65,13 @@ const SCENARIOS: Scenario[] = [
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2).filter((a) => a !== '--'),
-    options: { quick: { type: 'boolean' }, tasks: { type: 'string' }, seconds: { type: 'string' }, only: { type: 'string' }, 'scale-out': { type: 'boolean' }, 'postgres-url': { type: 'string' } },
+    options: { quick: { type: 'boolean' }, tasks: { type: 'string' }, seconds: { type: 'string' }, only: { type: 'string' }, shape: { type: 'string' }, 'scale-out': { type: 'boolean' }, 'postgres-url': { type: 'string' } },
   });
+  if (values.shape !== undefined && values.shape !== 'business' && values.shape !== 'clean') throw new Error('--shape is business or clean');
   const tasks = Number(values.tasks ?? (values.quick ? 100_000 : 1_000_000));
   const seconds = Number(values.seconds ?? (values.quick ? 5 : 10));
-  const only = values.only?.split(',');
+  // --shape business runs the business shape alone; --shape clean leaves it out.
+  const only = values.shape === 'business' ? ['business'] : values.only?.split(',');
   const wanted = (name: string) => !only || only.includes(name);
   const scenarios = SCENARIOS.filter((s) => wanted(s.name));
   const scaleOut = values['scale-out'] || only?.includes('scale_out') || (!values.quick && !only);
@@ -83,6 +86,10 @@ async function main(): Promise<void> {
     } finally {
       removeDatabase(source);
     }
+  }
+  if (wanted('business') && values.shape !== 'clean') {
+    await benchBusiness({ tasks, seconds, workDir: CACHE, freePort }, figures);
+    figures.peak_rss_mb = Math.max(figures.business_peak_rss_mb ?? 0, figures.clean_peak_rss_mb ?? 0);
   }
   if (wanted('web')) {
     const webDist = new URL('../web/dist/', import.meta.url).pathname;
@@ -106,6 +113,7 @@ async function main(): Promise<void> {
     const automation = await runScript(['bench/automation.ts', ...(values.quick ? ['--events', '1000', '--timers', '100000'] : [])]);
     for (const [key, value] of Object.entries(automation)) if (typeof value === 'number') figures[`automation_${key}`] = value;
   }
+  if (figures.peak_rss_mb === undefined && figures.clean_peak_rss_mb !== undefined) figures.peak_rss_mb = figures.clean_peak_rss_mb;
   console.log(JSON.stringify(figures));
 }
 
@@ -143,6 +151,7 @@ async function benchDataset(
         const [appAt10, baseAt10] = await alternate([app, bare], seconds, 10);
         record(figures, rows, scenario, appAt50!, baseAt50!, appAt10!, baseAt10!);
       }
+      if (children[0]) figures.clean_peak_rss_mb = peakRssMb(children[0]);
     } finally {
       for (const child of children) await child.stop();
       removeDatabase(runDb);

@@ -1,5 +1,6 @@
 // Load from a second process (autocannon) and the child servers it measures.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export interface Load {
@@ -8,6 +9,8 @@ export interface Load {
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /** Requests each connection sends in turn (bodies that differ, e.g. assignees), instead of the one above. */
+  requests?: { method?: 'GET' | 'POST'; path: string; body?: string; headers?: Record<string, string> }[];
   connections: number;
   seconds: number;
 }
@@ -50,6 +53,7 @@ export async function load(options: Load): Promise<Figures> {
     method: options.method ?? 'GET',
     headers: options.headers,
     body: options.body,
+    ...(options.requests ? { requests: options.requests } : {}),
     connections: options.connections,
     duration: options.seconds,
   });
@@ -114,4 +118,25 @@ export function runScript(args: string[]): Promise<Record<string, number>> {
       }
     });
   });
+}
+
+/** A child server's peak resident memory so far (VmHWM, Linux), in MB; 0 where it cannot be read. */
+export function peakRssMb(child: Child): number {
+  try {
+    const status = readFileSync(`/proc/${child.process.pid}/status`, 'utf8');
+    return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+/** A child server's resident memory now, split: anonymous (its heap and SQLite's cache) and file-backed (the database file mapped with mmap), in MB. */
+export function rssNowMb(child: Child): { anon: number; file: number } {
+  try {
+    const status = readFileSync(`/proc/${child.process.pid}/status`, 'utf8');
+    const mb = (name: string) => Math.round(Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024);
+    return { anon: mb('RssAnon'), file: mb('RssFile') };
+  } catch {
+    return { anon: 0, file: 0 };
+  }
 }

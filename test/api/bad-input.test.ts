@@ -155,7 +155,9 @@ forEachDatabase('bad input', (ctx) => {
 
   it('answers malformed ids in the path of every route with a 4xx problem, never a 5xx, and writes nothing', async () => {
     const before = await snapshot();
-    const withIds = [...reads, ...withBody].filter((s) => s.route.url.includes('/:'));
+    // Not the upserts by another system's id (PUT /{type}/external/{source}/{id}): any well-formed text is a valid id there, and
+    // a well-formed one the generator makes creates a record, as it should; their refusals are tested in external-refs.test.ts.
+    const withIds = [...reads, ...withBody].filter((s) => s.route.url.includes('/:') && !s.route.url.includes('/external/'));
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...withIds), malformedPathId, async (s, id) => {
         const pattern = s.route.url.split('/');

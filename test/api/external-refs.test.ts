@@ -46,6 +46,9 @@ forEachDatabase('external references', (ctx) => {
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
     expect(paths(bad)).toEqual(['source']);
     expect(paths(await org.api.put('/api/v1/contacts/external/hubspot/4711', { name: '', colour: 'red' }))).toEqual(['colour', 'name']);
+    const nul = await org.api.put('/api/v1/contacts/external/hubspot/ab%00cd', { name: 'A' });
+    expect(nul.status).toBe(400);
+    expect((await org.api.get('/api/v1/contacts')).body.items).toEqual([]);
     const badRefs = await org.api.post('/api/v1/contacts', { name: 'A', externalRefs: [{ source: 'hubspot', id: '1' }, { source: 'hubspot', id: '2', url: 'javascript:alert(1)' }] });
     expect(badRefs.status).toBe(400);
     expect(paths(badRefs)).toEqual(['externalRefs', 'externalRefs.1.url']);

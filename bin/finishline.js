@@ -2,6 +2,7 @@
 // Runs the compiled command line (dist/main.js, built from src/ at install time by
 // `npm run build`), with stack traces mapped back to the TypeScript lines.
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mapStackTraces } from './stack-traces.js';
 
 const compiled = new URL('../dist/main.js', import.meta.url);
 const sources = new URL('../src/', import.meta.url);
@@ -14,7 +15,7 @@ if (existsSync(sources) && newestChange(sources) > statSync(compiled).mtimeMs) {
   console.error('warning: src/ has changed since dist/main.js was built; this runs the older build. Run "npm run build".');
 }
 
-process.setSourceMapsEnabled(true);
+mapStackTraces(new URL('../dist/', import.meta.url).href);
 await import(compiled.href);
 
 /** The latest modification time of any file under `directory`. */

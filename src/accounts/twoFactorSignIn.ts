@@ -5,7 +5,6 @@
 // under the server's key, src/platform/secrets.ts). The second step goes by a
 // pending sign-in token (stored as a hash, 10 minutes, 5 tries), not a session:
 // nothing but the second step accepts it.
-import QRCode from 'qrcode';
 import type { Actor, Deps, Role } from '../platform/context.ts';
 import { Conflict, type DomainError, Forbidden, Invalid, NotFound, TooManyAttempts, Unauthorized } from '../platform/errors.ts';
 import { newId, newSecret, sha256 } from '../platform/ids.ts';
@@ -45,7 +44,7 @@ async function setupView(db: Db, sealer: Sealer, orgId: string, userId: string, 
   const secret = newTotpSecret();
   await store.putPendingTwoFactor(db, orgId, userId, sealer.seal(secret, secretContext(userId)), now);
   const url = otpauthUrl(secret, person.email, policy.orgName ? `Finishline (${policy.orgName})` : 'Finishline');
-  return { secret, otpauthUrl: url, qrCode: await QRCode.toDataURL(url, { errorCorrectionLevel: 'M', margin: 1, width: 240 }) };
+  return { secret, otpauthUrl: url, qrCode: await (await import('qrcode')).default.toDataURL(url, { errorCorrectionLevel: 'M', margin: 1, width: 240 }) };
 }
 
 export async function twoFactorStatus(deps: Deps, actor: Actor) {

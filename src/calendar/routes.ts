@@ -42,6 +42,7 @@ export function calendarRoutes(app: FastifyInstance, deps: Deps, options: Calend
   });
 
   r.get('/api/v1/calendar/:file', {
+    exposeHeadRoute: true,
     config: { public: true },
     schema: {
       tags: ['calendar'],

@@ -93,6 +93,7 @@ export function attachmentRoutes(app: Parameters<typeof typed>[0], deps: Deps, f
   }, async (request) => attachments.jobAttachments(deps, callerOf(request), request.params.id, request.query));
 
   r.get('/api/v1/attachments/:id', {
+    exposeHeadRoute: true,
     schema: {
       tags: ['attachments'],
       summary: 'A file’s bytes: images inline, anything else as a download; ETag, Range (206), never run as a page',
@@ -103,6 +104,7 @@ export function attachmentRoutes(app: Parameters<typeof typed>[0], deps: Deps, f
   }, async (request, reply) => serve(request, reply, await attachments.openAttachment(deps, callerOf(request), request.params.id, request.query.size)));
 
   r.get('/api/v1/attachments/:id/thumbnail', {
+    exposeHeadRoute: true,
     schema: { tags: ['attachments'], summary: 'An image’s thumbnail, at most 320 px on its longer side (images only)', params: idParams, response: { 200: bytes, 304: z.null(), ...problems(404) } },
   }, async (request, reply) => serve(request, reply, await attachments.openAttachment(deps, callerOf(request), request.params.id, 'thumbnail')));
 

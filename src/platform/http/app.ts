@@ -46,6 +46,9 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     // A hop count N trusts the N nearest peers: the client is the address the Nth proxy saw.
     trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : options.trustProxy,
     return503OnClosing: true,
+    // HEAD is answered where a client asks it (health checks, files, the calendar feed:
+    // each route says so), not mirrored for every GET: the mirrors were a tenth of a start.
+    exposeHeadRoutes: false,
     forceCloseConnections: 'idle',
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
@@ -109,7 +112,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     logo: { type: 'image/svg+xml', content: await readFile(join(swaggerUiFiles, 'logo.svg')) },
   });
   app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true, pid: process.pid }));
+  app.get('/healthz', { exposeHeadRoute: true, schema: { hide: true } }, async () => ({ ok: true, pid: process.pid }));
 
   await registerWebApp(app, options.webDist);
   return app;

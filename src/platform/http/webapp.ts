@@ -37,9 +37,13 @@ export async function registerWebApp(app: FastifyInstance, webDist: string | und
     await app.register(fastifyStatic, {
       root: webDist,
       prefix: '/',
-      // One route per built file (no catch-all), so every other path reaches the index.html fallback below.
-      wildcard: false,
+      // One catch-all route that looks the file up when asked (listing every built file at
+      // start costs more than the start's whole routing); a path with no file falls through
+      // to the index.html fallback below.
+      wildcard: true,
       index: false,
+      // Folders and API paths are never files: straight to the fallback.
+      allowedPath: (path) => !path.endsWith('/') && !path.startsWith('/api/'),
       // The headers below decide caching: hashed assets for good, everything else revalidated.
       cacheControl: false,
       setHeaders: (res, path) => {

@@ -195,7 +195,8 @@ function createOne(trx: Db, actor: Actor, request: ImportRequest, body: unknown,
 
 /** What cells name that the create bodies take by id: people, teams, pipelines, and the zone local dates are read in. */
 interface Lookups {
-  people: { id: string; email: string; name: string }[];
+  /** Everyone, deactivated people too: a record may still be owned by one (and its export names them). */
+  people: { id: string; email: string; name: string; active: boolean }[];
   teams: { id: string; name: string }[];
   pipelines: { id: string; name: string }[];
   timezone: string;
@@ -206,7 +207,7 @@ async function lookupsFor(deps: Deps, actor: Actor, kind: ImportKind): Promise<L
   let cursor: string | undefined;
   do {
     const page = await listUsers(deps, actor, { limit: 200, cursor });
-    people.push(...page.items.filter((u) => u.active));
+    people.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   const teams: Lookups['teams'] = [];
@@ -248,7 +249,8 @@ function draftBody(cells: string[], columns: (ColumnSpec | null)[], header: stri
         body[spec.field] = listCell(cell);
         break;
       case 'person': {
-        const found = findPerson(lookups.people, cell);
+        // A record may stay with an owner deactivated since (its export names them); work goes to active people only.
+        const found = findPerson(spec.field === 'ownerId' ? lookups.people : lookups.people.filter((p) => p.active), cell);
         if (typeof found === 'string') body[spec.field] = found;
         else fail(index, found.reason);
         break;
@@ -294,7 +296,7 @@ function findPerson(people: Lookups['people'], cell: string): string | { reason:
     const person = people.find((p) => p.email.toLowerCase() === cell.toLowerCase());
     return person ? person.id : { reason: `no one with the email ${cell} in this organisation` };
   }
-  const named = people.filter((p) => p.name.toLowerCase() === cell.toLowerCase() || p.id === cell);
+  const named = people.filter((p) => p.active && (p.name.toLowerCase() === cell.toLowerCase() || p.id === cell));
   if (named.length === 1) return named[0]!.id;
   if (named.length === 0) return { reason: `no one called "${cell}" in this organisation (write their email)` };
   return { reason: `${named.length} people are called "${cell}": write their email instead` };

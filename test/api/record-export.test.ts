@@ -139,6 +139,23 @@ forEachDatabase('record CSV export', (ctx) => {
     expect(dana).toMatchObject({ phone: '0113 000 0000', email: 'dana@example.test', version: before.find((c) => c.id === a.ids.dana).version + 1 });
   });
 
+  it('keeps a record whose owner was deactivated since unchanged, but gives no new work to a deactivated person', async () => {
+    const org = await ctx.signup('Left Behind Heating');
+    const leaver = await ctx.addUser(org, 'member', 'Lee Leaver');
+    const owned = await org.api.post('/api/v1/contacts', { name: 'Ivy Marsh', ownerId: leaver.id });
+    expect(owned.status, owned.text).toBe(201);
+    expect((await org.api.patch(`/api/v1/users/${leaver.id}`, { active: false })).status).toBe(200);
+    const exported = (await org.api.get('/api/v1/contacts?format=csv')).text;
+    expect(rowsOf(exported)[0]).toMatchObject({ name: 'Ivy Marsh', owner: leaver.user.email });
+    const again = await csvPost(org.api, 'contacts', exported);
+    expect(again.status, again.text).toBe(201);
+    expect(again.body).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+    // Tasks are work to do: a deactivated person is not someone to give them to.
+    const task = await csvPost(org.api, 'tasks', `title,assignee\nCall Ivy back,${leaver.user.email}\n`);
+    expect(task.status, task.text).toBe(422);
+    expect(task.body.rows[0]).toMatchObject({ row: 2, column: 'assignee' });
+  });
+
   it('answers CSV only where an import exists, and documents its columns', async () => {
     const org = await ctx.signup();
     const jobs = await org.api.get('/api/v1/jobs?format=csv');

@@ -1,11 +1,11 @@
-// Keeps what the app last read (you, your tasks, people) in this browser, so it
+// Keeps what the app last read (you, your tasks, today's jobs, people) in this browser, so it
 // opens with your work on screen even without signal. Uses TanStack Query's own
 // dehydrate/hydrate; the server still has the last word once it can be reached.
 import { type DehydratedState, dehydrate, hydrate, type QueryClient } from '@tanstack/react-query';
 
 const STORAGE_KEY = 'finishline.query-cache';
 const MAX_AGE_MS = 7 * 24 * 3600_000;
-const KEPT = new Set(['me', 'tasks', 'task', 'users', 'teams', 'org']);
+const KEPT = new Set(['me', 'tasks', 'task', 'users', 'teams', 'org', 'today']);
 
 export function restoreQueryCache(qc: QueryClient): void {
   try {

@@ -6,6 +6,7 @@ import { useSyncExternalStore } from 'react';
 import { ApiError, describeError, NetworkError, request } from '../api/client.ts';
 import type { Task, TaskChanges } from '../api/types.ts';
 import { flushPhotos } from '../attachments/photoQueue.ts';
+import { flushComments } from './comments.ts';
 
 export interface QueuedChange {
   taskId: string;
@@ -97,12 +98,16 @@ export function flushQueue(): Promise<{ sent: number; failed: string[]; conflict
     const photos = await flushPhotos().catch(() => ({ sent: 0, failed: ['photos: the phone’s storage could not be read'], left: 0 }));
     const failed: string[] = [...photos.failed];
     if (photos.left > 0) return { sent: photos.sent, failed, conflicts };
+    let lostSignal = false;
     for (const change of [...read()]) {
       try {
         await sendChange(change.taskId, change.changes, change.baseVersion);
         sent++;
       } catch (error) {
-        if (error instanceof NetworkError) break;
+        if (error instanceof NetworkError) {
+          lostSignal = true;
+          break;
+        }
         if (error instanceof ApiError && error.status === 412) {
           // Nothing is lost: the change waits beside the server's version until the person chooses.
           const server = await request<Task>('GET', `/api/v1/tasks/${encodeURIComponent(change.taskId)}`).then((r) => r.data, () => null);
@@ -115,6 +120,12 @@ export function flushQueue(): Promise<{ sent: number; failed: string[]; conflict
       }
       // A change merged into this entry while it was in flight replaced the object, so it stays queued.
       write(read().filter((q) => q !== change));
+    }
+    // Comments last, in the order they were written: what they say may be about the ticks above.
+    if (!lostSignal) {
+      const comments = await flushComments();
+      sent += comments.sent;
+      failed.push(...comments.failed);
     }
     return { sent: sent + photos.sent, failed, conflicts };
   })().finally(() => {

@@ -1,14 +1,17 @@
 // The signed-in app: navigation, the page, the task drawer, quick add, and what is live or waiting to sync.
 import { useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { api, describeError } from '../api/client.ts';
 import type { Org, User } from '../api/types.ts';
 import { forgetQueryCache, keepLoadedAssets } from '../offline/cache.ts';
 import { SyncConflicts } from '../offline/Conflicts.tsx';
+import { useQueuedComments } from '../offline/comments.ts';
 import { useQueuedChanges } from '../offline/queue.ts';
 import { List } from '../pages/List.tsx';
 import { MyWork } from '../pages/MyWork.tsx';
+import { Today } from '../pages/Today.tsx';
+import { hasJobsTodayCached, prefetchFieldDay } from '../today/fieldDay.ts';
 import { NotificationBell } from '../notifications/NotificationBell.tsx';
 import { Avatar } from '../tasks/bits.tsx';
 import { TaskDrawer } from '../tasks/TaskDrawer.tsx';
@@ -62,6 +65,7 @@ const Dispatch = lazyPage(() => import('../pages/Dispatch.tsx').then((m) => m.Di
 
 const NAV = [
   { href: '/', label: 'My work', icon: '◎', key: 'm' },
+  { href: '/today', label: 'Today', icon: '☀', key: 'y' },
   { href: '/board', label: 'Board', icon: '▥', key: 'b' },
   { href: '/tasks', label: 'Tasks', icon: '☰', key: 't' },
   { href: '/calendar', label: 'Calendar', icon: '▦', key: 'c' },
@@ -88,7 +92,7 @@ export function Shell({ user, org }: { user: User; org: Org }) {
   const drawer = useTaskDrawer();
   const qc = useQueryClient();
   const online = useOnline();
-  const queued = useQueuedChanges();
+  const waiting = useQueuedChanges().length + useQueuedComments().length;
   const navBar = useRef<HTMLUListElement>(null);
   useEffect(() => {
     // On a phone the bar scrolls sideways: keep the page shown in view, and say whether more lies to the right.
@@ -96,6 +100,22 @@ export function Shell({ user, org }: { user: User; org: Org }) {
     bar?.querySelector('.nav-link.active')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
     if (bar) markMoreRight(bar);
   }, [location]);
+  useLayoutEffect(() => {
+    // A phone that kept today's jobs from its last visit opens on Today: a technician's home.
+    if (location === '/' && !drawer.openKey && window.matchMedia('(max-width: 720px)').matches && hasJobsTodayCached(qc)) navigate('/today', { replace: true });
+    // Only where the app opens, not when the person comes back to My work.
+  }, []);
+  useEffect(() => {
+    // Keep the day's work on this device whenever there is signal — every open task of mine and
+    // today's jobs with their tasks, not only what was opened — so it all opens without signal.
+    const keep = () => void prefetchFieldDay(qc).catch(() => {});
+    const handle = window.setTimeout(keep, 200);
+    window.addEventListener('online', keep);
+    return () => {
+      window.clearTimeout(handle);
+      window.removeEventListener('online', keep);
+    };
+  }, [qc]);
   useEffect(() => {
     // Fetch the pages a phone may open without signal, and keep what arrived. A
     // fetch that fails (the signal dropped) is not an error: it is tried again
@@ -168,15 +188,16 @@ export function Shell({ user, org }: { user: User; org: Org }) {
         </div>
       </nav>
       <main className="main">
-        {(!online || queued.length > 0) && (
+        {(!online || waiting > 0) && (
           <div className={`sync-banner ${online ? 'syncing' : 'offline'}`} role="status">
-            {online ? `Syncing ${queued.length} change${queued.length === 1 ? '' : 's'}…` : `Offline${queued.length ? ` — ${queued.length} change${queued.length === 1 ? '' : 's'} will sync when you are back online` : ' — changes will sync when you are back online'}`}
+            {online ? `Syncing ${waiting} change${waiting === 1 ? '' : 's'}…` : `Offline${waiting ? ` — ${waiting} change${waiting === 1 ? '' : 's'} will sync when you are back online` : ' — changes will sync when you are back online'}`}
           </div>
         )}
         <SyncConflicts />
         <Suspense fallback={<p className="muted pad">Loading…</p>}>
         <Switch>
           <Route path="/" component={MyWork} />
+          <Route path="/today" component={Today} />
           <Route path="/board" component={Board} />
           <Route path="/tasks" component={List} />
           <Route path="/settings" component={Settings} />

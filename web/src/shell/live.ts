@@ -64,7 +64,13 @@ export function useLiveUpdates(): void {
       // Each event is named by its type (task.updated, …), so each needs its own listener.
       for (const type of TASK_EVENTS) stream.addEventListener(type, () => refreshSoon(qc));
       // A job booked, moved or reassigned by someone else moves on an open dispatch board too.
-      for (const type of JOB_EVENTS) stream.addEventListener(type, () => void qc.invalidateQueries({ queryKey: ['records', 'job', 'dispatch'] }));
+      for (const type of JOB_EVENTS) {
+        stream.addEventListener(type, () => {
+          void qc.invalidateQueries({ queryKey: ['records', 'job', 'dispatch'] });
+          // …and on a technician's Today.
+          void qc.invalidateQueries({ queryKey: ['today'] });
+        });
+      }
       // Only my own notifications reach my stream (src/platform/http/stream.ts): the bell and the list follow them.
       for (const type of ['notification.created', 'notification.read']) stream.addEventListener(type, () => void qc.invalidateQueries({ queryKey: ['notifications'] }));
     } else {

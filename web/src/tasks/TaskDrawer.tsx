@@ -1,19 +1,19 @@
 // The task, open beside the page: every field editable in place, its records,
 // checklist, provenance, and one timeline of changes and comments.
-import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
-import { api, ApiError, describeError } from '../api/client.ts';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { ApiError, describeError } from '../api/client.ts';
 import { type ChecklistItem, PRIORITIES, PRIORITY_LABEL, STATUS_LABEL, STATUSES, type Task, type TaskChanges, type User } from '../api/types.ts';
 import { RepeatControl } from '../recurrence/RepeatControl.tsx';
 import { useTaskDrawer } from '../shell/drawerRoute.ts';
-import { formatInstant, fromLocalInput, timeAgo, toLocalInput } from '../shell/format.ts';
+import { useOnline } from '../shell/online.ts';
+import { formatInstant, fromLocalInput, toLocalInput } from '../shell/format.ts';
 import { ReasonDialog, type ReasonRequest } from '../shell/ReasonDialog.tsx';
-import { showToast } from '../shell/toasts.tsx';
 import { CameraButton, TaskPhotos } from '../attachments/Gallery.tsx';
-import { Avatar } from './bits.tsx';
+import { Activity } from './Activity.tsx';
+import { LinkedRecords } from './LinkedRecords.tsx';
 import { RIGHT_HOLDERS, usePermissions } from '../people/rights.ts';
 import { useDeleteTasks, useToggleDone, useUpdateTask } from './mutations.ts';
-import { keys, useComments, useHistory, useTask, useTeams } from './queries.ts';
+import { useTask, useTeams } from './queries.ts';
 import { useUserMap } from './useUserMap.ts';
 
 type FieldErrors = Record<string, string>;
@@ -26,6 +26,7 @@ export function TaskDrawer() {
 
 function DrawerFrame({ idOrKey, editing, onClose }: { idOrKey: string; editing: boolean; onClose: () => void }) {
   const task = useTask(idOrKey);
+  const online = useOnline();
   useEffect(() => {
     const listener = (event: KeyboardEvent) => {
       if (event.key === 'Escape' && !document.querySelector('[role="dialog"][aria-modal="true"]')) onClose();
@@ -40,12 +41,17 @@ function DrawerFrame({ idOrKey, editing, onClose }: { idOrKey: string; editing: 
         <span className="spacer" />
         <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>✕</button>
       </div>
-      {task.isPending ? (
-        <p className="muted pad">Loading…</p>
-      ) : task.isError ? (
-        <p className="error pad">{task.error instanceof ApiError && task.error.status === 404 ? `${idOrKey} does not exist (or was deleted).` : describeError(task.error)}</p>
-      ) : (
+      {task.error instanceof ApiError && task.error.status === 404 ? (
+        <p className="error pad">{idOrKey} does not exist (or was deleted).</p>
+      ) : task.data ? (
+        // Shown from the last copy when it cannot be read afresh (no signal).
         <TaskDetail task={task.data} editing={editing} onClose={onClose} />
+      ) : task.isError ? (
+        <p className="error pad">{describeError(task.error)}</p>
+      ) : online ? (
+        <p className="muted pad">Loading…</p>
+      ) : (
+        <p className="muted pad">This task is not kept on this device; it opens when you are back online.</p>
       )}
     </aside>
   );
@@ -222,7 +228,7 @@ function TaskDetail({ task, editing, onClose }: { task: Task; editing: boolean; 
         )}
       </div>
 
-      <Activity task={task} users={users} />
+      <Activity task={task} users={users} me={may.userId ? users.get(may.userId) : undefined} />
       {reason && <ReasonDialog request={reason} />}
     </div>
   );
@@ -270,26 +276,6 @@ function Checklist({ task, error, onChange }: { task: Task; error?: string; onCh
   );
 }
 
-function LinkedRecords({ task }: { task: Task }) {
-  if (task.links.length === 0) return null;
-  return (
-    <section className="detail-section" aria-label="Linked records">
-      <h3>Records</h3>
-      <ul className="records">
-        {task.links.map((link) => (
-          <li key={`${link.type}:${link.id}`} className={`record ${link.archived ? 'record-archived' : ''}`}>
-            <span className="chip chip-link">{link.type}</span>
-            <span className="record-name">{link.name ?? link.id}</span>
-            <span className="record-facts muted">
-              {[link.phone, link.address, link.archived ? 'archived' : null, link.name === null ? 'not in Finishline' : null].filter(Boolean).join(' · ')}
-            </span>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-}
-
 function Provenance({ task, users }: { task: Task; users: Map<string, User> }) {
   const creator = task.createdById ? users.get(task.createdById)?.name : null;
   let text: string;
@@ -310,75 +296,5 @@ function Provenance({ task, users }: { task: Task; users: Map<string, User> }) {
     <p className={`provenance ${task.source.kind === 'rule' ? 'provenance-auto' : ''}`}>
       {text}, {formatInstant(task.createdAt)}.{task.recurrence ? ` Repeats: ${task.recurrence}.` : ''}
     </p>
-  );
-}
-
-const FIELD_NAMES: Record<string, string> = { status: 'status', assigneeId: 'assignee', teamId: 'team', dueAt: 'due date', priority: 'priority' };
-
-function Activity({ task, users }: { task: Task; users: Map<string, User> }) {
-  const history = useHistory(task.id);
-  const comments = useComments(task.id);
-  const qc = useQueryClient();
-  const [body, setBody] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const teams = useTeams();
-  const show = (field: string, value: string | null) => {
-    if (value === null) return 'nothing';
-    if (field === 'assigneeId') return users.get(value)?.name ?? value;
-    if (field === 'teamId') return teams.data?.find((t) => t.id === value)?.name ?? value;
-    if (field === 'dueAt') return formatInstant(value);
-    if (field === 'status') return STATUS_LABEL[value as Task['status']] ?? value;
-    return value;
-  };
-  const entries = useMemo(() => {
-    const describe = (field: string, from: string | null, to: string | null) => {
-      const name = FIELD_NAMES[field] ?? field;
-      if (field === 'status' && from === null) return 'created this task';
-      if (from === null) return `set the ${name} to ${show(field, to)}`;
-      if (to === null) return `cleared the ${name} (was ${show(field, from)})`;
-      return `changed ${name} from ${show(field, from)} to ${show(field, to)}`;
-    };
-    const changes = (history.data?.items ?? []).map((h) => ({ at: h.at, id: h.id, who: h.actorId, kind: 'change' as const, text: describe(h.field, h.from, h.to) }));
-    const said = (comments.data?.items ?? []).map((c) => ({ at: c.createdAt, id: c.id, who: c.authorId as string | null, kind: 'comment' as const, text: c.body }));
-    return [...changes, ...said].sort((a, b) => a.at.localeCompare(b.at));
-  }, [history.data, comments.data, users, teams.data]);
-  const send = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    try {
-      await api.post(`/api/v1/tasks/${task.id}/comments`, { body });
-      setBody('');
-      void qc.invalidateQueries({ queryKey: keys.comments(task.id) });
-    } catch (failure) {
-      if (failure instanceof ApiError && failure.fieldError('body')) setError(failure.fieldError('body')!);
-      else showToast(`Comment not sent: ${describeError(failure)}`, { tone: 'error' });
-    }
-  };
-  return (
-    <section className="detail-section" aria-label="Activity">
-      <h3>Activity</h3>
-      <ol className="timeline">
-        {entries.map((entry) => {
-          const who = entry.who ? users.get(entry.who) : null;
-          return (
-            <li key={entry.id} className={`timeline-${entry.kind}`}>
-              <Avatar user={who ?? { name: entry.who ? '?' : 'Automation' }} size={18} />
-              <div>
-                <span className="who">{who?.name ?? (entry.who ? 'Someone' : 'Automation')}</span>{' '}
-                {entry.kind === 'comment' ? <p className="comment-body">{entry.text}</p> : <span className="muted">{entry.text}</span>}{' '}
-                <time className="muted" dateTime={entry.at} title={formatInstant(entry.at)}>{timeAgo(entry.at)}</time>
-              </div>
-            </li>
-          );
-        })}
-      </ol>
-      <form className="comment-form" onSubmit={send} noValidate>
-        <textarea aria-label="Comment" placeholder="Write a comment…" value={body} onChange={(e) => setBody(e.target.value)} onKeyDown={(e) => {
-          if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) void send(e as unknown as FormEvent);
-        }} />
-        {error && <p className="field-error" role="alert">{error}</p>}
-        <button type="submit" className="button">Comment</button>
-      </form>
-    </section>
   );
 }

@@ -1,5 +1,5 @@
 // Reading tasks, people and the organisation, cached by TanStack Query.
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { type InfiniteData, keepPreviousData, type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSyncExternalStore } from 'react';
 import { api, query, request } from '../api/client.ts';
 import type { Org, Page, Rights, Task, TaskComment, TaskHistoryEntry, Team, User } from '../api/types.ts';
@@ -60,11 +60,25 @@ export function useTaskList(filter: TaskFilter, options: { enabled?: boolean } =
   });
 }
 
+/** A task as some list read earlier holds it (by id or key), if any does. */
+function taskInLists(qc: QueryClient, idOrKey: string): Task | undefined {
+  for (const [, list] of qc.getQueriesData<Page<Task> | InfiniteData<Page<Task>>>({ queryKey: keys.taskLists })) {
+    const pages = !list ? [] : 'pages' in list ? list.pages : [list];
+    const found = pages.flatMap((page) => page.items).find((t) => t.id === idOrKey || t.key === idOrKey);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 export function useTask(idOrKey: string | null) {
+  const qc = useQueryClient();
   return useQuery({
     queryKey: keys.task(idOrKey ?? ''),
     queryFn: async () => (await request<Task>('GET', `/api/v1/tasks/${encodeURIComponent(idOrKey!)}`)).data,
     enabled: idOrKey !== null,
+    // A task never opened before shows at once from the list it is in (without signal too), and is read afresh when it can be.
+    initialData: () => (idOrKey ? taskInLists(qc, idOrKey) : undefined),
+    initialDataUpdatedAt: 0,
   });
 }
 

@@ -3,6 +3,7 @@
 // screenshot of each is saved to test-artifacts/. With FINISHLINE_SCREENSHOTS=docs
 // those the README shows are also written to docs/screenshots/:
 //   FINISHLINE_SCREENSHOTS=docs npx vitest run test/e2e/screenshots.test.ts
+// and only a technician's Today (at both widths) with -t Today.
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ const T = { timeout: 20_000 };
 const DOCS = new URL('../../docs/screenshots/', import.meta.url).pathname;
 const TO_DOCS = process.env.FINISHLINE_SCREENSHOTS === 'docs';
 /** The pictures the README shows or links to. */
-const IN_DOCS = new Set(['my-work', 'board', 'tasks', 'reports', 'dispatch', 'my-work-phone', 'board-phone', 'dispatch-phone']);
+const IN_DOCS = new Set(['my-work', 'board', 'tasks', 'reports', 'dispatch', 'my-work-phone', 'board-phone', 'dispatch-phone', 'today-phone']);
 
 /** Each page, its heading (null: the month, for the calendar), and what shows that its data is on screen (not only its frame). */
 const PAGES: { name: string; path: string; heading: string | null; ready: (page: Page) => Promise<void> }[] = [
@@ -91,4 +92,40 @@ describe.skipIf(skip !== null)(skip ? `screenshots (skipped: ${skip})` : 'screen
       await context.close();
     }, 180_000);
   }
+
+  for (const screen of SCREENS) {
+    it(`shows a technician's Today${screen.suffix ? ' on a 390 px phone' : ' on a desktop'}`, async () => {
+      const tech = await busiestTechnicianToday(web.baseUrl, login);
+      const context = await web.newContext(screen.options);
+      const page = await context.newPage();
+      const errors: string[] = [];
+      reportPageErrors(page, errors);
+      await logIn(page, tech, login.password);
+      await page.goto('/today');
+      await page.getByRole('heading', { name: 'Today', exact: true, level: 1 }).waitFor(T);
+      await page.locator('.job-card .job-client').first().waitFor(T);
+      await page.waitForTimeout(400);
+      if (screen.suffix) expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      const file = `today${screen.suffix}`;
+      await screenshot(page, file);
+      if (TO_DOCS && IN_DOCS.has(file)) copyFileSync(join(ARTIFACTS, `${file}.png`), join(DOCS, `${file}.png`));
+      expect(errors).toEqual([]);
+      await context.close();
+    }, 120_000);
+  }
 });
+
+/** The email of the demo's field technician with the most jobs today (on this machine's calendar, as the browser's). */
+async function busiestTechnicianToday(baseUrl: string, owner: { email: string; password: string }): Promise<string> {
+  const session = (await (await fetch(`${baseUrl}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(owner) })).json()) as { token: string };
+  const get = async (path: string) => (await (await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${session.token}` } })).json()) as { items: any[] };
+  const now = new Date();
+  const from = new Date(now.getFullYear(), now.getMonth(), now.getDate()).toISOString();
+  const to = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1).toISOString();
+  const jobs = await get(`/api/v1/jobs?scheduledFrom=${encodeURIComponent(from)}&scheduledTo=${encodeURIComponent(to)}&limit=200`);
+  const count = new Map<string, number>();
+  for (const job of jobs.items) for (const id of job.technicianIds as string[]) count.set(id, (count.get(id) ?? 0) + 1);
+  const [busiest] = [...count].sort((a, b) => b[1] - a[1]);
+  expect(busiest, 'the demo has jobs today').toBeDefined();
+  return (await get('/api/v1/users?limit=200')).items.find((u) => u.id === busiest![0]).email as string;
+}

@@ -75,6 +75,8 @@ const NAV = [
   { href: '/automation', label: 'Automation', icon: '⚡', key: 'a', managers: true },
   { href: '/settings', label: 'Settings', icon: '⚙', key: 's' },
 ];
+/** How many pages a phone's bottom bar shows at once, side by side; more scroll sideways. */
+const PHONE_BAR_FITS = 7;
 /** Pages for managers and above (the API refuses members there anyway). */
 const isManager = (user: User) => user.role !== 'member';
 
@@ -91,6 +93,7 @@ export function Shell({ user, org }: { user: User; org: Org }) {
   const [goPending, setGoPending] = useState(false);
   const drawer = useTaskDrawer();
   const qc = useQueryClient();
+  const pages = NAV.filter((item) => !('managers' in item) || isManager(user));
   const online = useOnline();
   const waiting = useQueuedChanges().length + useQueuedComments().length;
   const navBar = useRef<HTMLUListElement>(null);
@@ -171,8 +174,8 @@ export function Shell({ user, org }: { user: User; org: Org }) {
         <button type="button" className="new-task" onClick={() => setQuickAdd(true)}>
           <span>+ New task</span> <kbd>C</kbd>
         </button>
-        <ul className="nav" ref={navBar} onScroll={(e) => markMoreRight(e.currentTarget)}>
-          {NAV.filter((item) => !('managers' in item) || isManager(user)).map((item) => (
+        <ul className="nav" ref={navBar} onScroll={(e) => markMoreRight(e.currentTarget)} style={{ '--nav-fit': Math.min(pages.length, PHONE_BAR_FITS) } as React.CSSProperties}>
+          {pages.map((item) => (
             <li key={item.href}>
               <Link href={item.href} className={`nav-link ${location === item.href ? 'active' : ''}`} aria-current={location === item.href ? 'page' : undefined}>
                 <span className="nav-icon" aria-hidden="true">{item.icon}</span>
@@ -229,7 +232,7 @@ export function Shell({ user, org }: { user: User; org: Org }) {
           <QuickAdd onClose={() => setQuickAdd(false)} onCreated={(key) => drawer.open(key)} />
         </Suspense>
       )}
-      {help && <ShortcutHelp pages={NAV.filter((item) => !('managers' in item) || isManager(user))} onClose={() => setHelp(false)} />}
+      {help && <ShortcutHelp pages={pages} onClose={() => setHelp(false)} />}
     </div>
   );
 }

@@ -194,4 +194,24 @@ describe.skipIf(skip !== null)(skip ? `records in the app (skipped: ${skip})` : 
     expect((await section.boundingBox())!.width).toBeLessThanOrEqual(390);
     expect(errors).toEqual([]);
   });
+  it('starts a lead from quick add: "+lead …" opens the lead form with its title filled in, and the new lead opens', async () => {
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'My work' }).waitFor(T);
+    await page.keyboard.press('c');
+    const quick = page.getByRole('dialog', { name: 'New task' });
+    await quick.getByLabel('What needs doing?').fill('+lead Gas fire service for Mrs Kaur');
+    await quick.getByText('New lead: Gas fire service for Mrs Kaur').waitFor(T);
+    await quick.getByRole('button', { name: 'New lead…' }).click();
+    const form = page.getByRole('dialog', { name: 'New lead' });
+    expect(await form.getByLabel('Title').inputValue()).toBe('Gas fire service for Mrs Kaur');
+    await form.getByLabel('Value').fill('180');
+    await form.getByRole('button', { name: 'Add lead' }).click();
+    await page.getByRole('heading', { name: 'Gas fire service for Mrs Kaur' }).waitFor(T);
+    const leads = await api('GET', '/api/v1/leads?q=Gas%20fire');
+    expect(leads.items).toHaveLength(1);
+    expect(leads.items[0]).toMatchObject({ title: 'Gas fire service for Mrs Kaur', value: 180 });
+    // No task was made of the line.
+    expect((await api('GET', '/api/v1/tasks?q=lead%20Gas')).items).toEqual([]);
+    expect(errors).toEqual([]);
+  });
 });

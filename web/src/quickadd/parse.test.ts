@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchUser, parseQuickAdd } from './parse.ts';
+import { matchUser, parseQuickAdd, parseRecordIntent } from './parse.ts';
 
 // A Monday morning, in the machine's local time.
 const NOW = new Date(2026, 2, 2, 8, 30);
@@ -61,5 +61,17 @@ describe('matching an @handle to a person', () => {
     expect(matchUser('toma', users)?.name).toBe('Tomasz Nowak');
     expect(matchUser('dana.d', users)?.name).toBe('Dana Dispatcher');
     expect(matchUser('tomgone', users)).toBeNull();
+  });
+});
+
+describe('quick add for a record', () => {
+  it('reads +lead, +job, +contact and +client with the rest as its title, and nothing else', () => {
+    expect(parseRecordIntent('+lead Boiler quote for  Dana ')).toEqual({ kind: 'lead', title: 'Boiler quote for Dana' });
+    expect(parseRecordIntent('+Job Fix the tap')).toEqual({ kind: 'job', title: 'Fix the tap' });
+    expect(parseRecordIntent('+contact')).toEqual({ kind: 'contact', title: '' });
+    expect(parseRecordIntent('+client Elm School')).toEqual({ kind: 'client', title: 'Elm School' });
+    expect(parseRecordIntent('+leads are hot')).toBeNull();
+    expect(parseRecordIntent('Call about +lead')).toBeNull();
+    expect(parseRecordIntent('+1 more call')).toBeNull();
   });
 });

@@ -71,3 +71,14 @@ export function matchUser<U extends { name: string; email: string; active?: bool
   });
   return exact ?? candidates.find((u) => u.name.toLowerCase().startsWith(wanted)) ?? null;
 }
+
+/** The records quick add can start instead of a task: "+lead Boiler quote for Dana". */
+export const QUICK_RECORDS = ['lead', 'job', 'contact', 'client'] as const;
+export type QuickRecord = (typeof QUICK_RECORDS)[number];
+
+/** A line starting with +lead, +job, +contact or +client asks for that record, the rest of the line its title (or name). */
+export function parseRecordIntent(text: string): { kind: QuickRecord; title: string } | null {
+  const match = /^\s*\+(\p{L}+)(?:\s+(.*))?$/su.exec(text);
+  const kind = QUICK_RECORDS.find((k) => k === match?.[1]?.toLowerCase());
+  return kind ? { kind, title: (match?.[2] ?? '').replace(/\s+/g, ' ').trim() } : null;
+}

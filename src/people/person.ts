@@ -182,13 +182,22 @@ export const updateTeamBody = z.strictObject({
   managerId: z.string().min(1).nullable().optional(),
 });
 
-export const tokenBody = z.strictObject({ name: z.string().trim().min(1).max(80) });
+export const tokenBody = z.strictObject({
+  name: z.string().trim().min(1).max(80),
+  expiresAt: z.iso
+    .datetime({ offset: true })
+    .transform((s) => Date.parse(s))
+    .nullable()
+    .optional()
+    .describe('when the token stops working (a moment in the future); left out or null: it works until revoked'),
+});
 
 export type SignupInput = z.infer<typeof signupBody>;
 export type CreateUserInput = z.infer<typeof createUserBody>;
 export type UpdateUserInput = z.infer<typeof updateUserBody>;
 export type UpdateOrgInput = z.infer<typeof updateOrgBody>;
 export type TeamInput = z.infer<typeof teamBody>;
+export type TokenInput = z.infer<typeof tokenBody>;
 export type UpdateTeamInput = z.infer<typeof updateTeamBody>;
 
 // Output shapes, written out on purpose.
@@ -239,7 +248,8 @@ export const tokenView = z.object({
   id: z.string(),
   name: z.string(),
   createdAt: z.string(),
-  lastUsedAt: z.string().nullable(),
+  expiresAt: z.string().nullable().describe('when it stops working; null: until revoked. After it, the token answers 401 like an unknown one'),
+  lastUsedAt: z.string().nullable().describe('when a request last used it, to the minute (written at most once a minute)'),
   revokedAt: z.string().nullable(),
 });
 

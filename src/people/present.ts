@@ -49,11 +49,12 @@ export function presentTeam(row: TeamRow, memberIds: string[]): TeamView {
   };
 }
 
-export function presentToken(row: Pick<TokenRow, 'id' | 'name' | 'created_at' | 'last_used_at' | 'revoked_at'>): TokenView {
+export function presentToken(row: Pick<TokenRow, 'id' | 'name' | 'created_at' | 'expires_at' | 'last_used_at' | 'revoked_at'>): TokenView {
   return {
     id: row.id,
     name: row.name,
     createdAt: iso(row.created_at),
+    expiresAt: iso(row.expires_at),
     lastUsedAt: iso(row.last_used_at),
     revokedAt: iso(row.revoked_at),
   };

@@ -189,17 +189,18 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
     withEtag(reply, await updateTeam(deps, callerOf(request), { teamId: request.params.id, changes: request.body, ifVersion: ifMatchVersion(request) })));
 
   r.get('/api/v1/tokens', {
-    schema: { tags: ['people'], summary: 'API tokens (admins); the secret is never shown again', response: { 200: pageOfSchema(tokenView), ...problems(403) } },
+    schema: { tags: ['people'], summary: 'API tokens (admins), with when each expires and was last used; the secret is never shown again', response: { 200: pageOfSchema(tokenView), ...problems(403) } },
   }, async (request) => listApiTokens(deps, callerOf(request)));
 
   r.post('/api/v1/tokens', {
     schema: {
       tags: ['people'],
       summary: 'Create an API token for an integration (admins); the token is shown once',
+      description: 'With expiresAt (a moment in the future, else 400 naming expiresAt) the token stops working then and answers 401 like an unknown one; without, it works until revoked.',
       body: tokenBody,
       response: { 201: tokenView.extend({ token: z.string() }), ...problems(403) },
     },
-  }, async (request, reply) => reply.code(201).send(await createApiToken(deps, callerOf(request), request.body.name)));
+  }, async (request, reply) => reply.code(201).send(await createApiToken(deps, callerOf(request), request.body)));
 
   r.delete('/api/v1/tokens/:id', {
     schema: { tags: ['people'], summary: 'Revoke an API token (admins)', params: idParams, response: { 204: z.null(), ...problems(403, 404) } },

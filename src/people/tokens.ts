@@ -1,9 +1,9 @@
 // Tokens: issuing the secret behind a session or an API token, and the API tokens admins give integrations.
 import type { Actor, Deps, Role } from '../platform/context.ts';
-import { NotFound } from '../platform/errors.ts';
+import { Invalid, NotFound } from '../platform/errors.ts';
 import { newId, newSecret, sha256 } from '../platform/ids.ts';
 import { recordAudit } from '../audit/service.ts';
-import { requireRole } from './person.ts';
+import { requireRole, type TokenInput } from './person.ts';
 import { presentToken } from './present.ts';
 import * as store from './store.ts';
 
@@ -13,7 +13,7 @@ export interface TokenToIssue {
   kind: 'session' | 'api';
   name: string;
   now: number;
-  /** How long it lives; null for an API token, which lives until revoked. */
+  /** How long it lives; null: until revoked (an API token made without an expiry). */
   ttlMs: number | null;
   /** Where a session was started from, for the person's list of sessions. */
   userAgent?: string | null;
@@ -41,12 +41,15 @@ export async function issueToken(trx: Deps['db'], t: TokenToIssue) {
   return { secret, row };
 }
 
-export async function createApiToken(deps: Deps, actor: Actor, name: string) {
+export async function createApiToken(deps: Deps, actor: Actor, input: TokenInput) {
   requireRole(actor, 'admin');
+  const { name, expiresAt = null } = input;
   const now = deps.clock.now();
+  if (expiresAt !== null && expiresAt <= now) throw Invalid.field('expiresAt', 'must be in the future');
   const issued = await deps.db.transaction().execute(async (trx) => {
-    const token = await issueToken(trx, { orgId: actor.orgId, userId: actor.userId, kind: 'api', name, now, ttlMs: null });
-    await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'token.created', subject: { type: 'token', id: token.row.id }, data: { name } }, now);
+    const token = await issueToken(trx, { orgId: actor.orgId, userId: actor.userId, kind: 'api', name, now, ttlMs: expiresAt === null ? null : expiresAt - now });
+    const data = expiresAt === null ? { name } : { name, expiresAt: new Date(expiresAt).toISOString() };
+    await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'token.created', subject: { type: 'token', id: token.row.id }, data }, now);
     return token;
   });
   return { ...presentToken(issued.row), token: issued.secret };
@@ -56,7 +59,7 @@ export async function createApiToken(deps: Deps, actor: Actor, name: string) {
 export async function createApiTokenFor(deps: Deps, email: string, name: string) {
   const user = await store.findUserByEmail(deps.db, email.toLowerCase());
   if (!user) throw new NotFound('User');
-  return createApiToken(deps, { userId: user.id, orgId: user.org_id, role: user.role as Role }, name);
+  return createApiToken(deps, { userId: user.id, orgId: user.org_id, role: user.role as Role }, { name });
 }
 
 export async function listApiTokens(deps: Deps, actor: Actor) {

@@ -186,7 +186,7 @@ forEachDatabase('people API', (ctx) => {
     expect(created.status).toBe(201);
     expect(created.body.token).toMatch(/^fla_/);
     const listed = await org.api.get('/api/v1/tokens');
-    expect(listed.body.items).toEqual([{ id: created.body.id, name: 'Accounting sync', createdAt: expect.any(String), lastUsedAt: null, revokedAt: null }]);
+    expect(listed.body.items).toEqual([{ id: created.body.id, name: 'Accounting sync', createdAt: expect.any(String), expiresAt: null, lastUsedAt: null, revokedAt: null }]);
     expect(listed.text).not.toContain(created.body.token);
     const integration = ctx.client(created.body.token);
     const task = await integration.post('/api/v1/tasks', { title: 'Chase invoice 1042' });

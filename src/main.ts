@@ -37,8 +37,9 @@ Commands:
   export [--out FILE] [--org ID]
                                 write a JSON backup of every table (or one organisation's rows), with a progress bar
   import FILE                   restore a JSON backup into an empty database (refused if it holds an organisation)
-  token create --email E --name N
-                                create an API token for the user with email E
+  token create --email E --name N [--org BUSINESS]
+                                create an API token for the user with email E (in the
+                                business whose address is BUSINESS, when E is in several)
   help                          show this text
 
 Configuration (environment):
@@ -149,14 +150,16 @@ async function migrate(): Promise<void> {
 }
 
 async function token(args: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { email: { type: 'string' }, name: { type: 'string' } } });
-  if (positionals[0] !== 'create' || !values.email) throw new UsageError('Usage: finishline token create --email E [--name N]');
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { email: { type: 'string' }, name: { type: 'string' }, org: { type: 'string' } } });
+  if (positionals[0] !== 'create' || !values.email) throw new UsageError('Usage: finishline token create --email E [--name N] [--org BUSINESS]');
   const { databaseUrl } = readConfig();
   const [{ openDatabase }, { migrateToLatest }, { systemClock }, { createApiTokenFor }] = await Promise.all([load.database(), load.migrations(), load.clock(), load.people()]);
   const database = openDatabase(databaseUrl);
   await migrateToLatest(database.db);
   try {
-    const created = await createApiTokenFor({ db: database.db, clock: systemClock }, values.email, values.name ?? 'command line');
+    const created = await createApiTokenFor({ db: database.db, clock: systemClock }, values.email, values.name ?? 'command line', values.org).catch((error: unknown) => {
+      throw error instanceof Error && error.name === 'Conflict' ? new Refused(error.message) : error;
+    });
     console.log(created.token);
   } finally {
     await database.close();

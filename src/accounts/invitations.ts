@@ -45,7 +45,7 @@ export async function invite(deps: Deps, mail: AccountMail, actor: Actor, input:
   const now = deps.clock.now();
   const secret = newSecret('fli');
   const row = await deps.db.transaction().execute(async (trx) => {
-    if (await people.personByEmail(trx, input.email)) throw people.emailTaken();
+    if (await people.personInOrgByEmail(trx, actor.orgId, input.email)) throw people.emailTaken();
     if (await store.findPendingInvitation(trx, actor.orgId, input.email, now)) {
       throw new Conflict('This email has an open invitation already; send it again instead', [{ path: 'email', message: 'is invited already' }]);
     }

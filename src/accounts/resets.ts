@@ -1,5 +1,6 @@
 // Password reset by email. Asking answers the same, at once, whatever the
-// email: the person is looked up and mailed after the reply. The link's token is
+// email: the people with it are looked up and mailed after the reply — one
+// email per business the address has an account in, each naming its business. The link's token is
 // stored only as a hash, works once and for an hour, and using it ends every
 // session and API token of the person.
 import type { Deps } from '../platform/context.ts';
@@ -38,24 +39,25 @@ export async function requestReset(deps: Deps, mail: AccountMail, email: string,
 async function sendResetLink(deps: Deps, mail: AccountMail, email: string, origin: Origin): Promise<void> {
   // Without email there is no way to hand the link over: nothing is made.
   if (!mail.enabled) return;
-  const issued = await issueReset(deps, email, origin);
-  if (!issued) return;
-  const { person, secret } = issued;
-  const policy = await people.signInPolicy(deps.db, person.orgId);
-  await mail.send(passwordResetEmail(person.email, { orgName: policy.orgName, name: person.name, link: resetLink(mail.publicUrl, secret), publicUrl: mail.publicUrl }));
+  for (const { person, secret } of await issueResets(deps, email, origin)) {
+    const policy = await people.signInPolicy(deps.db, person.orgId);
+    await mail.send(passwordResetEmail(person.email, { orgName: policy.orgName, name: person.name, link: resetLink(mail.publicUrl, secret), publicUrl: mail.publicUrl }));
+  }
 }
 
-/** Makes a reset link's token for the active person with this email (null when there is none); its hash is kept. */
-export async function issueReset(deps: Deps, email: string, origin: Origin) {
-  const person = await people.personByEmail(deps.db, email);
-  if (!person || !person.active) return null;
+/** Makes a reset link's token for each active person with this email (one per business; none when there is nobody); their hashes are kept. */
+export async function issueResets(deps: Deps, email: string, origin: Origin) {
+  const accounts = (await people.peopleByEmail(deps.db, email)).filter((p) => p.active);
   const now = deps.clock.now();
-  const secret = newSecret('flr');
+  const issued = accounts.map((person) => ({ person, secret: newSecret('flr') }));
+  if (issued.length === 0) return issued;
   await deps.db.transaction().execute(async (trx) => {
-    await store.insertPasswordReset(trx, { id: newId(), org_id: person.orgId, user_id: person.id, token_hash: sha256(secret), created_at: now, expires_at: now + RESET_TTL_MS, used_at: null });
-    await recordAudit(trx, { orgId: person.orgId, actorId: null, action: 'password.reset_requested', subject: { type: 'user', id: person.id }, ip: origin.ip }, now);
+    for (const { person, secret } of issued) {
+      await store.insertPasswordReset(trx, { id: newId(), org_id: person.orgId, user_id: person.id, token_hash: sha256(secret), created_at: now, expires_at: now + RESET_TTL_MS, used_at: null });
+      await recordAudit(trx, { orgId: person.orgId, actorId: null, action: 'password.reset_requested', subject: { type: 'user', id: person.id }, ip: origin.ip }, now);
+    }
   });
-  return { person, secret };
+  return issued;
 }
 
 const badToken = () => Invalid.field('token', 'is not a valid reset link: it was used already or has expired');

@@ -203,11 +203,11 @@ export async function finishSignIn(deps: Deps, sealer: Sealer, options: SsoOptio
   const givenName = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 120) : null;
   return deps.db.transaction().execute(async (trx) => {
     const orgId = row.org_id;
-    const existing = await people.personByEmail(trx, email);
+    // Matched within this business only: an account with the email in another business is another account.
+    const existing = await people.personInOrgByEmail(trx, orgId, email);
     let userId: string;
     let invitationId: string | null = null;
     if (existing) {
-      if (existing.orgId !== orgId) throw new Forbidden(`${email} belongs to another business`, [{ path: 'email', message: 'belongs to another business' }]);
       if (!existing.active) throw new Forbidden(`${email} has been deactivated in this business`, [{ path: 'email', message: 'is deactivated' }]);
       userId = existing.id;
     } else {

@@ -27,9 +27,15 @@ function person(row: store.UserRow): Person {
   return { id: row.id, orgId: row.org_id, email: row.email, name: row.name, role: row.role as Role, active: row.active === 1, passwordHash: row.password_hash };
 }
 
-export async function personByEmail(db: Db, email: string): Promise<Person | undefined> {
-  const row = await store.findUserByEmail(db, email.toLowerCase());
+/** The organisation's person with this email (the same email may have an account in other organisations too). */
+export async function personInOrgByEmail(db: Db, orgId: string, email: string): Promise<Person | undefined> {
+  const row = await store.findUserInOrgByEmail(db, orgId, email.toLowerCase());
   return row && person(row);
+}
+
+/** Every account with this email, one per organisation it is in, oldest first. */
+export async function peopleByEmail(db: Db, email: string): Promise<Person[]> {
+  return (await store.findUsersByEmail(db, email.toLowerCase())).map(person);
 }
 
 export async function personById(db: Db, orgId: string, userId: string): Promise<Person | undefined> {
@@ -45,13 +51,13 @@ export function emailTaken(): Conflict {
   return new Conflict('A user with this email already exists', [{ path: 'email', message: 'is already taken' }]);
 }
 
-/** Adds a person to the organisation, in the teams given that still exist there. */
+/** Adds a person to the organisation, in the teams given that still exist there; 409 when the organisation has someone with the email. */
 export async function addPerson(
   trx: Db,
   p: { orgId: string; email: string; name: string; role: Role; passwordHash: string | null; teamIds: string[]; now: number },
 ): Promise<string> {
   const id = newId();
-  if (await store.findUserByEmail(trx, p.email)) throw emailTaken();
+  if (await store.findUserInOrgByEmail(trx, p.orgId, p.email)) throw emailTaken();
   try {
     await store.insertUser(trx, {
       id,

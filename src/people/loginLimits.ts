@@ -88,22 +88,23 @@ export async function refuseWhileThrottled(deps: Deps, key: string, limit: Login
 export interface FailedLogin {
   /** The account and address the failure is counted under (accountKey). */
   key: string;
-  /** The person with that email, if there is one: only then is the failure written to their organisation's audit log. */
-  user: store.UserRow | undefined;
+  /** The accounts with that email (one per organisation it is in): the failure is written to each one's audit log. */
+  users: store.UserRow[];
   ip?: string | null;
   now: number;
 }
 
 /** Counts a failed log-in against the account, and audits it (and the failure that throttles the account) in the same transaction. */
 export async function countFailedLogin(deps: Deps, failed: FailedLogin, limit: LoginLimit): Promise<void> {
-  const { key, user, ip, now } = failed;
+  const { key, users, ip, now } = failed;
   await deps.db.transaction().execute(async (trx) => {
     const failures = await store.addLoginFailure(trx, key, now, now - limit.windowMs);
-    if (!user) return;
-    const subject = { type: 'user', id: user.id };
-    await recordAudit(trx, { orgId: user.org_id, actorId: null, action: 'session.login_failed', subject, ip, data: { failures } }, now);
-    if (failures === limit.max) {
-      await recordAudit(trx, { orgId: user.org_id, actorId: null, action: 'session.login_throttled', subject, ip, data: { failures } }, now);
+    for (const user of users) {
+      const subject = { type: 'user', id: user.id };
+      await recordAudit(trx, { orgId: user.org_id, actorId: null, action: 'session.login_failed', subject, ip, data: { failures } }, now);
+      if (failures === limit.max) {
+        await recordAudit(trx, { orgId: user.org_id, actorId: null, action: 'session.login_throttled', subject, ip, data: { failures } }, now);
+      }
     }
   });
 }

@@ -13,7 +13,7 @@ import { presentOrg, presentUser } from './present.ts';
 import type { SessionPolicy } from './sessions.ts';
 import * as store from './store.ts';
 import { issueToken } from './tokens.ts';
-import { emailTaken, insertUserChecked } from './users.ts';
+import { insertUserChecked } from './users.ts';
 
 /** A new organisation, its owner, and the owner's first session; `ip`, when given, is counted against its sign-up limit. */
 export async function signup(deps: Deps, input: SignupInput, policy: Pick<SessionPolicy, 'sessionTtlMs' | 'signupLimit'>, ip?: string | null) {
@@ -22,8 +22,9 @@ export async function signup(deps: Deps, input: SignupInput, policy: Pick<Sessio
   const passwordHash = await hashPassword(input.password);
   const orgId = newId();
   const userId = newId();
+  // The email is not looked up: an account with it in another business is no obstacle (an
+  // email is unique within an organisation only), so the answer is the same whoever has it.
   return deps.db.transaction().execute(async (trx) => {
-    if (await store.findUserByEmail(trx, input.email)) throw emailTaken();
     const base = slugOf(input.orgName);
     const row = {
       id: orgId,

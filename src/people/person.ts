@@ -109,6 +109,7 @@ export const signupBody = z.strictObject({
 export const sessionBody = z.strictObject({
   email,
   password: z.string().min(1).max(128),
+  orgId: z.string().trim().min(1).max(100).optional().describe('which business to sign in to, when the email and password sign in to more than one (the 409 …/choose-organisation answer lists them)'),
   code: z.string().trim().regex(/^\d{3} ?\d{3}$/, 'must be the 6-digit code from the authenticator app').optional().describe('with two-factor sign-in on: the code from the authenticator app'),
   recoveryCode: z.string().trim().min(10).max(20).optional().describe('with two-factor sign-in on, instead of a code: one of the recovery codes (each works once)'),
 });

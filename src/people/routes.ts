@@ -62,9 +62,9 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
     schema: {
       tags: ['people'],
       summary: 'Create an organisation and its owner',
-      description: 'Sign-ups are limited per client address (10 an hour), across every server over the database: beyond that, 429 with Retry-After.',
+      description: 'Always a new business and its owner: an email is unique within a business only, so one that has an account in another business is no obstacle, and the answer is the same whoever has it. Sign-ups are limited per client address (10 an hour), across every server over the database: beyond that, 429 with Retry-After.',
       body: signupBody,
-      response: { 201: z.object({ org: orgView, user: userView, token: z.string() }), ...problems(409, 429) },
+      response: { 201: z.object({ org: orgView, user: userView, token: z.string() }), ...problems(429) },
     },
   }, async (request, reply) => {
     const result = await signup(deps, request.body, policy, request.ip);
@@ -77,9 +77,9 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
     schema: {
       tags: ['people'],
       summary: 'Log in: exchange an email and password for a session token',
-      description: 'With two-factor sign-in on and no code (or a wrong one): 401 whose type ends in /two-factor-required, carrying pendingToken for POST /sessions/two-factor. When the organisation requires two-factor of the person and it is not set up: 401 whose type ends in /two-factor-setup-required, with pendingToken for POST /sessions/two-factor/setup. With password sign-in turned off for the organisation: 403 whose type ends in /password-sign-in-off (the owner may still sign in with a password). Failed attempts are limited per client address (10 a minute) and per account from one address (10 in 15 minutes), across every server over the database: beyond either, 429 with Retry-After. A success does not count.',
+      description: 'An email is unique within a business only, so one email may have an account in several. When the password is right for more than one of them: 409 whose type ends in /choose-organisation, listing those businesses only (orgs: [{id, name}]); send the request again with orgId. With two-factor sign-in on and no code (or a wrong one): 401 whose type ends in /two-factor-required, carrying pendingToken for POST /sessions/two-factor. When the organisation requires two-factor of the person and it is not set up: 401 whose type ends in /two-factor-setup-required, with pendingToken for POST /sessions/two-factor/setup. With password sign-in turned off for the organisation: 403 whose type ends in /password-sign-in-off (the owner may still sign in with a password). Failed attempts are limited per client address (10 a minute) and per account from one address (10 in 15 minutes), across every server over the database: beyond either, 429 with Retry-After. A success does not count.',
       body: sessionBody,
-      response: { 201: z.object({ token: z.string(), user: userView }), ...problems(403, 429) },
+      response: { 201: z.object({ token: z.string(), user: userView }), ...problems(403, 409, 429) },
     },
   }, async (request, reply) => {
     const replacesTokenId = request.authVia === 'cookie' ? request.caller?.tokenId : null;
@@ -141,7 +141,7 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
   }, async (request) => listUsers(deps, callerOf(request), request.query));
 
   r.post('/api/v1/users', {
-    schema: { tags: ['people'], summary: 'Add a person (admins)', body: createUserBody, response: { 201: userView, ...problems(403, 409) } },
+    schema: { tags: ['people'], summary: 'Add a person (admins); 409 when this business has someone with the email (another business\'s people are no obstacle)', body: createUserBody, response: { 201: userView, ...problems(403, 409) } },
   }, async (request, reply) => reply.code(201).send(withEtag(reply, await createUser(deps, callerOf(request), request.body))));
 
   r.get('/api/v1/users/:id', {

@@ -1,7 +1,7 @@
 // Signing in: logging in and out, and finding the caller behind a session or API token on every request.
 // Other ways in (invitations, password reset, two-factor, single sign-on) belong with it.
 import type { Actor, Deps, Role } from '../platform/context.ts';
-import { type DomainError, Unauthorized } from '../platform/errors.ts';
+import { Conflict, type DomainError, Unauthorized } from '../platform/errors.ts';
 import { sha256 } from '../platform/ids.ts';
 import { recordAudit } from '../audit/service.ts';
 import {
@@ -60,6 +60,8 @@ export type SignInGate = (
 export interface LoginInput {
   email: string;
   password: string;
+  /** Which business to sign in to, when the email and password sign in to several. */
+  orgId?: string;
   /** With two-factor on: the authenticator's code, or a recovery code. */
   code?: string;
   recoveryCode?: string;
@@ -77,13 +79,15 @@ export async function login(deps: Deps, input: LoginInput, policy: SessionPolicy
   if (ip) await countAddressAttempt(deps, ip, { address: policy.addressLoginLimit ?? DEFAULT_ADDRESS_LOGIN_LIMIT, account: limit });
   const key = accountKey(email, ip);
   await refuseWhileThrottled(deps, key, limit);
-  const user = await store.findUserByEmail(deps.db, email);
-  const ok = await verifyPassword(password, user?.password_hash ?? null);
+  const accounts = await store.findUsersByEmail(deps.db, email);
+  const signsIn = (await accountsWithPassword(accounts, password)).filter((u) => input.orgId === undefined || u.org_id === input.orgId);
   const now = deps.clock.now();
-  if (!user || !ok || user.active !== 1) {
-    await countFailedLogin(deps, { key, user, ip, now }, limit);
+  if (signsIn.length === 0) {
+    await countFailedLogin(deps, { key, users: accounts, ip, now }, limit);
     throw new Unauthorized('The email or password is not right');
   }
+  if (signsIn.length > 1) throw await chooseOrganisation(deps, signsIn, key, ip);
+  const user = signsIn[0]!;
   const outcome = await deps.db.transaction().execute(async (trx) => {
     const person = { id: user.id, orgId: user.org_id, email: user.email, role: user.role as Role };
     const refused = policy.gate ? await policy.gate(trx, person, { code: input.code, recoveryCode: input.recoveryCode, ip, userAgent: input.userAgent }, now) : null;
@@ -97,10 +101,38 @@ export async function login(deps: Deps, input: LoginInput, policy: SessionPolicy
     return { refused: null, issued };
   });
   if (outcome.refused || !outcome.issued) {
-    if (outcome.refused?.failed) await countFailedLogin(deps, { key, user, ip, now }, limit);
+    if (outcome.refused?.failed) await countFailedLogin(deps, { key, users: [user], ip, now }, limit);
     throw outcome.refused!.error;
   }
   return { token: outcome.issued.secret, user: presentUser(user) };
+}
+
+/**
+ * The active accounts (one per organisation) whose password this is. Every account with the email
+ * has its password checked, and an email with none costs one check all the same, so the time taken
+ * says no more than the answer does.
+ */
+async function accountsWithPassword(accounts: store.UserRow[], password: string): Promise<store.UserRow[]> {
+  if (accounts.length === 0) {
+    await verifyPassword(password, null);
+    return [];
+  }
+  const checked = await Promise.all(accounts.map(async (u) => ((await verifyPassword(password, u.password_hash)) && u.active === 1 ? u : null)));
+  return checked.filter((u) => u !== null);
+}
+
+/**
+ * The email and password sign in to several businesses: the caller, who has proven the password
+ * for each, is told their names and ids to choose one (orgId). Nothing else is listed — not a
+ * business where the password differs — and it counts as neither a failure nor a sign-in.
+ */
+async function chooseOrganisation(deps: Deps, accounts: store.UserRow[], key: string, ip: string | null | undefined): Promise<DomainError> {
+  await deps.db.transaction().execute(async (trx) => {
+    await store.clearLoginFailures(trx, key);
+    if (ip) await forgiveAddressAttempt(trx, ip);
+  });
+  const orgs = await store.orgNames(deps.db, accounts.map((u) => u.org_id));
+  return new Conflict('This email and password sign in to more than one business: choose one', [{ path: 'orgId', message: 'choose one of the businesses listed' }]).typed('choose-organisation', { orgs });
 }
 
 export async function logout(deps: Deps, actor: Actor, tokenId: string): Promise<void> {

@@ -74,8 +74,25 @@ export function findUser(db: Db, orgId: string, userId: string) {
   return db.selectFrom('users').selectAll().where('org_id', '=', orgId).where('id', '=', userId).executeTakeFirst();
 }
 
-export function findUserByEmail(db: Db, email: string) {
-  return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+/** The organisation's person with this email (an email is unique within an organisation only). */
+export function findUserInOrgByEmail(db: Db, orgId: string, email: string) {
+  return db.selectFrom('users').selectAll().where('email', '=', email).where('org_id', '=', orgId).executeTakeFirst();
+}
+
+/** Most accounts one email is looked up in at sign-in (each costs a password check). */
+export const MOST_ACCOUNTS_PER_EMAIL = 20;
+
+/** Every account with this email, in every organisation, oldest first (sign-in and password reset). */
+export function findUsersByEmail(db: Db, email: string) {
+  return db.selectFrom('users').selectAll().where('email', '=', email).orderBy('created_at').orderBy('id').limit(MOST_ACCOUNTS_PER_EMAIL).execute();
+}
+
+/** The names of these organisations, in the order of the ids given. */
+export async function orgNames(db: Db, orgIds: string[]): Promise<{ id: string; name: string }[]> {
+  if (orgIds.length === 0) return [];
+  const rows = await db.selectFrom('orgs').select(['id', 'name']).where('id', 'in', orgIds).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return orgIds.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
 }
 
 export function listUsers(db: Db, orgId: string, page: { limit: number; after?: string }) {

@@ -37,7 +37,7 @@ export async function createUser(deps: Deps, actor: Actor, input: CreateUserInpu
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   const id = newId();
   return deps.db.transaction().execute(async (trx) => {
-    if (await store.findUserByEmail(trx, input.email)) throw emailTaken();
+    if (await store.findUserInOrgByEmail(trx, actor.orgId, input.email)) throw emailTaken();
     await insertUserChecked(trx, {
       id,
       org_id: actor.orgId,
@@ -93,7 +93,7 @@ export async function updateUser(deps: Deps, actor: Actor, { userId, changes: in
     }
     if (input.active === false && self) throw new Forbidden('You may not deactivate yourself');
     if (input.email !== undefined && input.email !== user.email) {
-      const other = await store.findUserByEmail(trx, input.email);
+      const other = await store.findUserInOrgByEmail(trx, actor.orgId, input.email);
       if (other) throw emailTaken();
     }
     const now = deps.clock.now();
@@ -164,7 +164,7 @@ export async function checkAssignable(deps: Pick<Deps, 'db'>, orgId: string, ref
   }
 }
 
-/** Inserts a person; an email another request took a moment ago answers 409 like one found before. */
+/** Inserts a person; an email another request took in the same organisation a moment ago answers 409 like one found before. */
 export async function insertUserChecked(db: Deps['db'], row: store.UserRow): Promise<void> {
   try {
     await store.insertUser(db, row);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RouteEntry } from '../../src/platform/http/routeTable.ts';
 import { edgeString, FUZZ_RUNS, malformedBody, malformedCursor, malformedPathId, malformedQuery, oddHeaders, SQL_LOOKING } from '../support/bad-input.ts';
 import { notifyIn } from '../../src/notifications/service.ts';
-import { issueReset } from '../../src/accounts/resets.ts';
+import { issueResets } from '../../src/accounts/resets.ts';
 import { forEachDatabase, type Org, PASSWORD, type TestContext } from '../support/harness.ts';
 import { startProvider, type TestProvider } from '../support/oidc.ts';
 import { type Kit, ROUTE_RULES, type Request, UNGUARDED } from './route-permissions.ts';
@@ -83,7 +83,7 @@ forEachDatabase('bad input', (ctx) => {
         return id!;
       },
       async resetToken(email) {
-        return (await issueReset(ctx.server.deps, email, {}))!.secret;
+        return (await issueResets(ctx.server.deps, email, {}))[0]!.secret;
       },
       now: () => ctx.clock.now(),
       get sso() {

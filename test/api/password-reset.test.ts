@@ -51,6 +51,27 @@ forEachDatabase('password reset', (ctx) => {
     expect(actions).toEqual(expect.arrayContaining(['password.reset_requested', 'password.reset']));
   });
 
+  it('mails one link per business the email has an account in, each naming its business and resetting that account only', async () => {
+    const email = `pat-${ctx.dialect}-${Date.now().toString(36)}@example.test`;
+    const signup = (orgName: string) => ctx.anonymous.post('/api/v1/signup', { orgName, timezone: 'Europe/London', name: 'Pat Doyle', email, password: PASSWORD });
+    const plumbing = await signup('Doyle Plumbing');
+    const electric = await signup('Doyle Electric');
+    expect((await ctx.anonymous.post('/api/v1/password-reset', { email })).status).toBe(202);
+    await ctx.server.mail.idle();
+    const mails = mailbox.to(email);
+    expect(mails.map((m) => m.subject).sort()).toEqual(['Reset your Finishline password for Doyle Electric', 'Reset your Finishline password for Doyle Plumbing']);
+    const linkIn = (orgName: string) => /https:\/\/finishline\.example\/reset-password\?token=[\w-]+/.exec(mails.find((m) => m.subject.endsWith(orgName))!.body)![0];
+    const done = await ctx.anonymous.post('/api/v1/password-reset/confirm', { token: tokenOf(linkIn('Doyle Electric')), password: NEW_PASSWORD });
+    expect(done.status, done.text).toBe(204);
+    // Only the electric account has the new password; the plumbing one keeps its own, and its session.
+    const electricIn = await ctx.anonymous.post('/api/v1/sessions', { email, password: NEW_PASSWORD });
+    expect(electricIn.body.user.id).toBe(electric.body.user.id);
+    const plumbingIn = await ctx.anonymous.post('/api/v1/sessions', { email, password: PASSWORD });
+    expect(plumbingIn.body.user.id).toBe(plumbing.body.user.id);
+    expect((await ctx.client(plumbing.body.token).get('/api/v1/me')).status).toBe(200);
+    expect((await ctx.client(electric.body.token).get('/api/v1/me')).status).toBe(401);
+  });
+
   it('lets a link lapse after an hour, and a newer reset closes the older links', async () => {
     const org = await ctx.signup();
     const sam = await ctx.addUser(org, 'member');

@@ -103,6 +103,22 @@ forEachDatabase('single sign-on', (ctx) => {
     expect(audit.body.items.map((e: any) => e.data.created)).toEqual([false, true]);
   });
 
+  it('matches by this business only: someone with an account in another business becomes a member here, and the other account stays apart', async () => {
+    const { org, slug } = await withSso(ctx);
+    const email = `ola-${ctx.dialect}@acme.test`;
+    const elsewhere = await ctx.anonymous.post('/api/v1/signup', { orgName: 'Ola Consulting', timezone: 'Europe/London', name: 'Ola Owner', email, password: PASSWORD });
+    expect(elsewhere.status, elsewhere.text).toBe(201);
+    const { response } = await signInWithSso(ctx, slug, email);
+    expect(response.status, response.text).toBe(201);
+    expect(response.body.user).toMatchObject({ email, role: 'member' });
+    expect(response.body.user.id).not.toBe(elsewhere.body.user.id);
+    expect((await ctx.client(response.body.token).get('/api/v1/me')).body.org.id).toBe(org.id);
+    // The password still signs in to the other business only (the member here has none).
+    const password = await ctx.anonymous.post('/api/v1/sessions', { email, password: PASSWORD });
+    expect(password.status, password.text).toBe(201);
+    expect(password.body.user.id).toBe(elsewhere.body.user.id);
+  });
+
   it('matches a first-time person to their open invitation', async () => {
     const { org, slug } = await withSso(ctx);
     const email = `manny-${ctx.dialect}@acme.test`;

@@ -10,6 +10,10 @@ export const problemSchema = z
     detail: z.string(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     pendingToken: z.string().optional().describe('sign-in only (type …/two-factor-required or …/two-factor-setup-required): the token of the second step, valid 10 minutes; not a session'),
+    orgs: z
+      .array(z.object({ id: z.string(), name: z.string() }))
+      .optional()
+      .describe('sign-in only (type …/choose-organisation): the businesses this email and password sign in to; send POST /sessions again with one\'s id as orgId'),
   })
   .describe('application/problem+json');
 

@@ -1,4 +1,5 @@
-// Log in: the email and password, then — when two-factor is on — the code from
+// Log in: the email and password — and which business, when they sign in to
+// more than one — then — when two-factor is on — the code from
 // the authenticator app (or a recovery code), or — when the business requires
 // two-factor and it is not set up — setting it up there and then. Opened with
 // the business's address (/login?org=<slug>), or after signing in to it once
@@ -10,6 +11,7 @@ import { Link, useLocation, useSearch } from 'wouter';
 import { api, ApiError } from '../api/client.ts';
 import { AuthFrame, type Errors, fieldErrors, Input } from '../pages/Auth.tsx';
 import { keys } from '../tasks/queries.ts';
+import { type Business, ChooseBusiness } from './ChooseBusiness.tsx';
 import { RecoveryCodes, SetupCode } from './TwoFactorParts.tsx';
 import './accounts.css';
 
@@ -22,7 +24,7 @@ interface SignInOptions {
   passwordSignIn: boolean;
 }
 
-type Step = { kind: 'password' } | { kind: 'code'; pendingToken: string } | { kind: 'setup'; pendingToken: string } | { kind: 'codes'; recoveryCodes: string[] };
+type Step = { kind: 'password' } | { kind: 'choose'; email: string; password: string; orgs: Business[] } | { kind: 'code'; pendingToken: string } | { kind: 'setup'; pendingToken: string } | { kind: 'codes'; recoveryCodes: string[] };
 
 /** The business this browser signs in to: from the address, else the one it signed in to last. */
 function useOrgSlug(): string | null {
@@ -58,6 +60,22 @@ function problemType(error: unknown): string {
   return error instanceof ApiError ? error.problem.type.slice(error.problem.type.lastIndexOf('/') + 1) : '';
 }
 
+/** Sends the password (and the business chosen): signs in, or moves to the step the answer asks for; otherwise gives back the error. */
+async function sendPassword(body: { email: string; password: string; orgId?: string }, onStep: (step: Step) => void, onDone: () => Promise<void>): Promise<unknown> {
+  try {
+    await api.post('/api/v1/sessions', body);
+    await onDone();
+    return null;
+  } catch (error) {
+    const type = problemType(error);
+    const problem = error instanceof ApiError ? (error.problem as { pendingToken?: string; orgs?: Business[] }) : {};
+    if (type === 'two-factor-required' && problem.pendingToken) return onStep({ kind: 'code', pendingToken: problem.pendingToken });
+    if (type === 'two-factor-setup-required' && problem.pendingToken) return onStep({ kind: 'setup', pendingToken: problem.pendingToken });
+    if (type === 'choose-organisation' && problem.orgs && !body.orgId) return onStep({ kind: 'choose', email: body.email, password: body.password, orgs: problem.orgs });
+    return error;
+  }
+}
+
 export function LogIn() {
   const slug = useOrgSlug();
   const options = useQuery({
@@ -74,6 +92,9 @@ export function LogIn() {
     setStep({ kind: 'password' });
   };
 
+  if (step.kind === 'choose') {
+    return <ChooseBusiness orgs={step.orgs} onChoose={(orgId) => sendPassword({ email: step.email, password: step.password, orgId }, setStep, signedIn)} onBack={() => setStep({ kind: 'password' })} />;
+  }
   if (step.kind === 'code') return <CodeStep pendingToken={step.pendingToken} onDone={signedIn} onRestart={restart} />;
   if (step.kind === 'setup') return <SetupStep pendingToken={step.pendingToken} onDone={(codes) => setStep({ kind: 'codes', recoveryCodes: codes })} onRestart={restart} />;
   if (step.kind === 'codes') {
@@ -116,16 +137,12 @@ function PasswordStep({ notice, onStep, onDone }: { notice: string | null; onSte
     const form = Object.fromEntries(new FormData(event.currentTarget)) as Record<string, string>;
     setBusy(true);
     try {
-      await api.post('/api/v1/sessions', { email: form.email, password: form.password });
-      await onDone();
-    } catch (error) {
-      const type = problemType(error);
-      const pendingToken = error instanceof ApiError ? (error.problem as { pendingToken?: string }).pendingToken : undefined;
-      if (type === 'two-factor-required' && pendingToken) return onStep({ kind: 'code', pendingToken });
-      if (type === 'two-factor-setup-required' && pendingToken) return onStep({ kind: 'setup', pendingToken });
-      const found = fieldErrors(error);
-      setErrors(found.fields);
-      setGeneral(found.general);
+      const error = await sendPassword({ email: form.email ?? '', password: form.password ?? '' }, onStep, onDone);
+      if (error) {
+        const found = fieldErrors(error);
+        setErrors(found.fields);
+        setGeneral(found.general);
+      }
     } finally {
       setBusy(false);
     }

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/platform/db/database.ts';
 import { migrationsFor } from '../../src/platform/db/migrations.ts';
 import { createApiTokenFor } from '../../src/people/service.ts';
+import { totpCodeAt } from '../../src/accounts/twoFactor.ts';
 import { testDatabases } from '../support/databases.ts';
 import { forEachDatabase, PASSWORD } from '../support/harness.ts';
 
@@ -82,6 +83,29 @@ forEachDatabase('an email per organisation', (ctx) => {
     expect((await signIn({ email, password: PASSWORD, orgId: 'no-such-business' })).status).toBe(401);
     // Being asked is not a failure: the right password still signs in after many askings.
     for (let i = 0; i < 12; i++) expect((await signIn({ email, password: PASSWORD })).status).toBe(409);
+    expect((await signIn({ email, password: PASSWORD, orgId: plumbing.body.org.id })).status).toBe(201);
+  });
+
+  it('asks the chosen business’s second factor: two-factor sign-in goes on as before after the choice', async () => {
+    const email = newEmail();
+    const plumbing = await signup(email, 'Doyle Plumbing');
+    const electric = await signup(email, 'Doyle Electric');
+    const owner = ctx.client(electric.body.token);
+    const setup = await owner.post('/api/v1/me/two-factor');
+    expect((await owner.post('/api/v1/me/two-factor/confirm', { code: totpCodeAt(setup.body.secret, ctx.clock.now()) })).status).toBe(200);
+    expect((await signIn({ email, password: PASSWORD })).status).toBe(409);
+    const asked = await signIn({ email, password: PASSWORD, orgId: electric.body.org.id });
+    expect(asked.status, asked.text).toBe(401);
+    expect(asked.body.type).toMatch(/\/two-factor-required$/);
+    ctx.clock.advance(60_000);
+    try {
+      const done = await ctx.anonymous.post('/api/v1/sessions/two-factor', { pendingToken: asked.body.pendingToken, code: totpCodeAt(setup.body.secret, ctx.clock.now()) });
+      expect(done.status, done.text).toBe(201);
+      expect(done.body.user.id).toBe(electric.body.user.id);
+    } finally {
+      ctx.clock.advance(-60_000);
+    }
+    // The other business has no second factor: straight in once chosen.
     expect((await signIn({ email, password: PASSWORD, orgId: plumbing.body.org.id })).status).toBe(201);
   });
 

@@ -17,7 +17,8 @@ forEachDatabase('HTTP conventions', (ctx) => {
     const again = await ctx.anonymous.request('POST', '/api/v1/signup', { body: JSON.stringify(body), headers: { 'content-type': 'application/json', 'idempotency-key': 'signup-1' } });
     expect(again.headers.get('idempotent-replayed')).toBeNull();
     expect(JSON.stringify(again.body)).not.toContain(first.body.token);
-    const login = { email: body.email, password: body.password };
+    // (The second sign-up made a second business with the same email and password: log in to the first.)
+    const login = { email: body.email, password: body.password, orgId: first.body.org.id };
     const session = await ctx.anonymous.request('POST', '/api/v1/sessions', { body: JSON.stringify(login), headers: { 'content-type': 'application/json', 'idempotency-key': 'login-1' } });
     const replay = await ctx.anonymous.request('POST', '/api/v1/sessions', { body: JSON.stringify(login), headers: { 'content-type': 'application/json', 'idempotency-key': 'login-1' } });
     expect(session.status).toBe(201);

@@ -109,8 +109,8 @@ export async function login(deps: Deps, input: LoginInput, policy: SessionPolicy
 
 /**
  * The active accounts (one per organisation) whose password this is. Every account with the email
- * has its password checked, and an email with none costs one check all the same, so the time taken
- * says no more than the answer does.
+ * has its password checked, side by side, and an email with none costs one check all the same (so
+ * an unknown email takes as long as one with one account; one with several takes longer).
  */
 async function accountsWithPassword(accounts: store.UserRow[], password: string): Promise<store.UserRow[]> {
   if (accounts.length === 0) {

@@ -5,6 +5,7 @@ import { type Clock, systemClock } from './platform/clock.ts';
 import type { Deps } from './platform/context.ts';
 import { openDatabase, type OpenDatabase } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrations.ts';
+import { refreshStatistics } from './platform/db/statistics.ts';
 import { createApp } from './platform/http/app.ts';
 import { registerStream } from './platform/http/stream.ts';
 import { peopleRoutes } from './people/routes.ts';
@@ -77,6 +78,7 @@ export interface Server {
 export async function buildServer(options: ServerOptions): Promise<Server> {
   const database = openDatabase(options.databaseUrl);
   await migrateToLatest(database.db);
+  await refreshStatistics(database.db);
   const deps: Deps = { db: database.db, clock: options.clock ?? systemClock };
   const sealer = makeSealer(loadSecretKey(options));
   const app = await createApp({
@@ -136,9 +138,12 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   });
   await app.ready();
   if (options.automation?.loop !== false) automation.start();
-  // The orphan sweep: stored files no attachment names (a delete whose clean-up was cut short), and
-  // half-written uploads, once an hour.
-  const sweeper = setInterval(() => void files.sweep().catch((error) => app.log.error({ err: error }, 'file sweep failed')), 3600_000);
+  // Once an hour: the orphan sweep (stored files no attachment names — a delete whose clean-up was cut
+  // short — and half-written uploads), and the planner's statistics brought up to date as the data grows.
+  const sweeper = setInterval(() => {
+    void files.sweep().catch((error) => app.log.error({ err: error }, 'file sweep failed'));
+    void refreshStatistics(deps.db).catch((error) => app.log.error({ err: error }, 'statistics not refreshed'));
+  }, 3600_000);
   sweeper.unref();
   return {
     app,

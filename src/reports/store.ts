@@ -243,6 +243,11 @@ export function statusFlowsByTeam(db: Db, scope: TaskScope, window: Window, now:
 
 /** Per linked record type: a task linked to several records of one type counts once for it. */
 export function statusFlowsByLinkType(db: Db, scope: TaskScope, window: Window, now: number) {
+  return statusFlowsByLinkTypeQuery(db, scope, window, now).execute();
+}
+
+/** The query behind statusFlowsByLinkType (its plan is checked by a test). */
+export function statusFlowsByLinkTypeQuery(db: Db, scope: TaskScope, window: Window, now: number) {
   const perType = scopedStatusChanges(db, scope, window.from, now)
     .crossJoin('task_links')
     .whereRef('task_links.task_id', '=', 'task_history.task_id')
@@ -253,8 +258,7 @@ export function statusFlowsByLinkType(db: Db, scope: TaskScope, window: Window, 
   return db
     .selectFrom(perType)
     .select(['task_history.from_value', 'task_history.to_value', 'task_history.record_type as key', ...flowSums(window)])
-    .groupBy(['task_history.from_value', 'task_history.to_value', 'task_history.record_type'])
-    .execute();
+    .groupBy(['task_history.from_value', 'task_history.to_value', 'task_history.record_type']);
 }
 
 /**

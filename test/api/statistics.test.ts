@@ -1,0 +1,53 @@
+// A production SQLite database keeps planner statistics: the server brings
+// them up to date when it starts (and hourly), so a query whose good plan
+// depends on them gets it on a database that had none. (PostgreSQL keeps its
+// own through autovacuum.)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import SqliteDatabase from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { prepareDataset } from '../../bench/dataset.ts';
+import { explainQuery } from '../../src/platform/db/dialect.ts';
+import { statusFlowsByLinkTypeQuery } from '../../src/reports/store.ts';
+import { buildServer, type Server } from '../../src/server.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'finishline-statistics-'));
+const servers: Server[] = [];
+
+afterAll(async () => {
+  for (const server of servers) await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of a small business (5,000 tasks, their history and links) whose statistics are gone, as a database that never had any. */
+async function businessWithoutStatistics(name: string) {
+  const dataset = await prepareDataset(join(dir, 'business.db'), 5000, join(dir, name), 'business');
+  const sqlite = new SqliteDatabase(dataset.path);
+  sqlite.exec('drop table if exists sqlite_stat1; drop table if exists sqlite_stat4;');
+  sqlite.close();
+  return dataset;
+}
+
+async function start(path: string): Promise<Server> {
+  const server = await buildServer({ databaseUrl: `sqlite:${path}`, logLevel: 'silent', sessionTtlMs: 3600_000, automation: { loop: false }, secretKey: randomBytes(32).toString('hex') });
+  servers.push(server);
+  return server;
+}
+
+describe('planner statistics on SQLite', () => {
+  it('are gathered when the server starts, and one person\'s status flows by record type then read the links of that person\'s tasks, not the organisation\'s', { timeout: 120_000 }, async () => {
+    const dataset = await businessWithoutStatistics('started.db');
+    const server = await start(dataset.path);
+    const analyzed = await server.database.sqlite!.prepare("select count(*) as n from sqlite_stat1 where tbl in ('tasks', 'task_history', 'task_links')").get() as { n: number };
+    expect(analyzed.n).toBeGreaterThan(0);
+
+    const now = Date.now();
+    const scope = { orgId: dataset.orgId, assigneeId: dataset.userId };
+    const plan = await explainQuery(server.deps.db, statusFlowsByLinkTypeQuery(server.deps.db, scope, { from: now - 30 * 86_400_000, to: now }, now));
+    // Without statistics SQLite walked the organisation's whole link index (task_links_record by org_id) for each change.
+    expect(plan).toMatch(/SEARCH task_links USING (COVERING )?INDEX \S+ \(task_id=/);
+    expect(plan).not.toMatch(/task_links USING (COVERING )?INDEX \S+ \(org_id=\?\)/);
+  });
+});

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import type { Deps } from '../platform/context.ts';
 import { randomBytes } from 'node:crypto';
 import type { Consumer } from '../events.ts';
+import { pruneEvents } from './retention.ts';
 import { tickScheduler } from './scheduler.ts';
 import { runWorkerOnce, type WorkerOptions } from './worker.ts';
 
@@ -15,6 +16,10 @@ export interface AutomationConfig {
   appointmentGraceMs?: number;
   /** What else acts on the events it takes and every tick (tasks, plans, notifications, webhooks). */
   consumers?: Consumer[];
+  /** Events every consumer handled more than this many days ago are deleted (default 30; 0 keeps every event). */
+  eventRetentionDays?: number;
+  /** How often the loop looks for events to delete (default every 10 minutes). */
+  retentionEveryMs?: number;
   /** Called with an error the loop survived (logged by the server). */
   onError?: (error: unknown) => void;
 }
@@ -58,6 +63,7 @@ export function automation(deps: Deps, config: AutomationConfig): Automation {
    * rounds always run it.
    */
   const drain = async (maxRounds = 1000, timed = true) => {
+    if (timed) await prune();
     let events = 0;
     let timers = 0;
     for (let round = 0; round < maxRounds; round++) {
@@ -69,6 +75,15 @@ export function automation(deps: Deps, config: AutomationConfig): Automation {
       if (handled === 0 && fired === 0) break;
     }
     return { events, timers };
+  };
+
+  // Retention runs in a timed round at most once per retentionEveryMs (the process's first timed round included).
+  let nextPruneAt = Number.NEGATIVE_INFINITY;
+  const prune = async () => {
+    const now = deps.clock.now();
+    if (now < nextPruneAt) return;
+    nextPruneAt = now + (config.retentionEveryMs ?? 600_000);
+    await pruneEvents(deps, { days: config.eventRetentionDays ?? 30 });
   };
 
   let againTimed = false;
@@ -111,7 +126,7 @@ export function automation(deps: Deps, config: AutomationConfig): Automation {
   };
 }
 
-/** Automation settings from the environment: FINISHLINE_TICK_MS, FINISHLINE_CLAIM_MS, FINISHLINE_DUE_SOON_MINUTES, FINISHLINE_MISSED_GRACE_MINUTES. */
+/** Automation settings from the environment: FINISHLINE_TICK_MS, FINISHLINE_CLAIM_MS, FINISHLINE_DUE_SOON_MINUTES, FINISHLINE_MISSED_GRACE_MINUTES, FINISHLINE_EVENT_RETENTION_DAYS. */
 export function automationConfigFromEnv(env: NodeJS.ProcessEnv, tickMs: number): AutomationConfig {
   const number = (name: string, fallback: number) => {
     const raw = env[name];
@@ -126,5 +141,6 @@ export function automationConfigFromEnv(env: NodeJS.ProcessEnv, tickMs: number):
     dueSoonLeadMs: number('FINISHLINE_DUE_SOON_MINUTES', 60) * 60_000,
     appointmentGraceMs: number('FINISHLINE_MISSED_GRACE_MINUTES', 30) * 60_000,
     batchSize: number('FINISHLINE_AUTOMATION_BATCH', 100),
+    eventRetentionDays: number('FINISHLINE_EVENT_RETENTION_DAYS', 30),
   };
 }

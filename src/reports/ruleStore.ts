@@ -37,7 +37,7 @@ export function autoClosedByRule(db: Db, scope: TaskScope, window: Window, syste
   return createdIn(db, { ...scope, source: 'rule' }, window)
     .where('tasks.active', '=', 0)
     .innerJoin('task_history', (join) =>
-      join.onRef('task_history.task_id', '=', 'tasks.id').on('task_history.org_id', '=', scope.orgId).on('task_history.field', '=', 'status'),
+      join.onRef('task_history.task_id', '=', 'tasks.id').on('task_history.org_id', '=', scope.orgId).on('task_history.field', '=', sql.lit('status')),
     )
     .where('task_history.to_value', 'in', ['done', 'cancelled'])
     .where((eb) => eb.or([eb('task_history.actor_id', 'is', null), eb('task_history.actor_id', '=', systemActorId)]))

@@ -273,7 +273,7 @@ function scopedStatusChanges(db: Db, scope: TaskScope, from: number, now: number
       .where((eb) => scopeOfJoinedTasks(eb, scope))
       .whereRef('tasks.id', '=', 'task_history.task_id')
       .where('task_history.org_id', '=', scope.orgId)
-      .where('task_history.field', '=', 'status')
+      .where('task_history.field', '=', sql.lit('status'))
       .where('task_history.at', '>=', from)
       .where('task_history.at', '<', now);
   return changes(scope.assigneeId !== undefined ? tasksAndHistory(db) : historyAndTasks(db));

@@ -39,7 +39,7 @@ export function openSpells(db: Db, scope: TaskScope, window: Window) {
     .select('task_history.task_id')
     .distinct()
     .where('task_history.org_id', '=', scope.orgId)
-    .where('task_history.field', '=', 'status')
+    .where('task_history.field', '=', sql.lit('status'))
     .where('task_history.at', '>=', window.from)
     .where('task_history.to_value', 'in', ['done', 'cancelled'])
     .as('closed');

@@ -29,6 +29,7 @@ describe('the migration list', () => {
       '0021_two_factor_sso',
       '0022_event_ids_per_org',
       '0023_event_retention',
+      '0024_lean_indexes',
       '0026_email_per_org',
     ];
     for (const dialect of ['sqlite', 'postgres'] as const) expect(Object.keys(migrationsFor(dialect)).sort()).toEqual(recorded);

@@ -30,6 +30,7 @@ import { jobScheduleWindow } from './migrations/0020_job_schedule_window.ts';
 import { twoFactorSso } from './migrations/0021_two_factor_sso.ts';
 import { eventIdsPerOrg } from './migrations/0022_event_ids_per_org.ts';
 import { eventRetention } from './migrations/0023_event_retention.ts';
+import { leanIndexes } from './migrations/0024_lean_indexes.ts';
 import { emailPerOrg } from './migrations/0026_email_per_org.ts';
 import type { Db } from './schema.ts';
 
@@ -61,6 +62,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0021_two_factor_sso': twoFactorSso(),
     '0022_event_ids_per_org': eventIdsPerOrg(dialect),
     '0023_event_retention': eventRetention(),
+    '0024_lean_indexes': leanIndexes(dialect),
     '0026_email_per_org': emailPerOrg(dialect),
   };
 }

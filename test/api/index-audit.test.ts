@@ -1,0 +1,164 @@
+// Every index on tasks, task_history, task_links and events, each with the
+// query that needs it, checked with EXPLAIN on both engines. An index added
+// without a query here fails the first test; one no query uses any more fails
+// its own. PostgreSQL is told to avoid sequential and bitmap scans and sorts
+// (in the checking transaction only), so a table of a few rows is planned as
+// a large one would be; SQLite plans an empty table as it plans any without
+// statistics, which is the harder case.
+import { type Compilable, sql } from 'kysely';
+import { beforeAll, expect, it } from 'vitest';
+import { explainQuery, dialectOfHandle } from '../../src/platform/db/dialect.ts';
+import type { Db } from '../../src/platform/db/schema.ts';
+import { countByStatusQuery } from '../../src/tasks/store.ts';
+import { forEachDatabase } from '../support/harness.ts';
+
+const OPEN = ['open', 'in_progress', 'waiting', 'blocked'] as const;
+
+interface Need {
+  /** The index's name on each engine (a primary key's differs). */
+  index: string | { sqlite: string; postgres: string };
+  why: string;
+  query: (db: Db, org: string) => Compilable<unknown>;
+  /** The index exists on this engine only. */
+  only?: 'sqlite' | 'postgres';
+  /** What else SQLite's plan must say (e.g. how much of the index is one range). */
+  sqlitePlan?: RegExp;
+}
+
+const NEEDS: Need[] = [
+  // tasks
+  { index: { sqlite: 'sqlite_autoindex_tasks_1', postgres: 'tasks_pkey' }, why: 'a task by id (findTask)', query: (db, org) => db.selectFrom('tasks').selectAll().where('org_id', '=', org).where('id', '=', 't_1') },
+  { index: 'tasks_org_number', why: 'a task by its number, and numbers unique per organisation (findTaskByNumber)', query: (db, org) => db.selectFrom('tasks').selectAll().where('org_id', '=', org).where('number', '=', 42) },
+  {
+    index: 'tasks_assignee_due',
+    why: "My work: a person's open tasks by due date, 50 a page — the four open statuses are one range (active = 1) (listTasks)",
+    sqlitePlan: /tasks_assignee_due \(org_id=\? AND assignee_id=\? AND active=\?\)/,
+    query: (db, org) => db.selectFrom('tasks').selectAll().where('tasks.org_id', '=', org).where('assignee_id', '=', 'u_1').where('active', '=', 1).where('status', 'in', [...OPEN]).orderBy('due_sort').orderBy('id').limit(50),
+  },
+  {
+    index: 'tasks_team_due',
+    why: "a team's open tasks by due date: the board's first page of a column (listTasks)",
+    query: (db, org) => db.selectFrom('tasks').selectAll().where('tasks.org_id', '=', org).where('team_id', '=', 'team_1').where('active', '=', 1).where('status', 'in', ['open']).orderBy('due_sort').orderBy('id').limit(50),
+  },
+  {
+    index: 'tasks_report_open',
+    why: "everyone's open tasks by due date (listTasks without a person or team): its first four columns",
+    query: (db, org) => db.selectFrom('tasks').selectAll().where('tasks.org_id', '=', org).where('active', '=', 1).where('status', 'in', [...OPEN]).orderBy('due_sort').orderBy('id').limit(50),
+  },
+  { index: 'tasks_org_created', why: 'the list sorted by creation (sort=created)', query: (db, org) => db.selectFrom('tasks').selectAll().where('tasks.org_id', '=', org).orderBy('created_at').orderBy('id').limit(50) },
+  { index: 'tasks_org_updated', why: 'the list sorted by last change (sort=updated; sync clients)', query: (db, org) => db.selectFrom('tasks').selectAll().where('tasks.org_id', '=', org).orderBy('updated_at').orderBy('id').limit(50) },
+  { index: 'tasks_org_dedupe', why: "a rule's task made once per subject: the unique key a second insert fails on", query: (db, org) => db.selectFrom('tasks').select('id').where('org_id', '=', org).where('dedupe_key', '=', 'rule:subject') },
+  {
+    index: 'tasks_org_automation',
+    why: "the open tasks a rule made for a subject, to close or change them (findOpenByAutomationKey)",
+    query: (db, org) => db.selectFrom('tasks').selectAll().where('org_id', '=', org).where('automation_key', '=', 'rule:subject').where('active', '=', 1),
+  },
+  {
+    index: 'tasks_report_completed',
+    why: 'reports: the tasks completed in a window, from the index alone',
+    query: (db, org) =>
+      db.selectFrom('tasks').select(['created_at', 'due_at', 'assignee_id', 'team_id', 'priority', 'source_kind', 'source_rule_id']).where('org_id', '=', org).where('completed_at', '>=', 1).where('completed_at', '<', 2),
+  },
+  {
+    index: 'tasks_report_open',
+    why: 'reports: unresolved work per team and status, from the index alone (pileUps)',
+    query: (db, org) =>
+      db.selectFrom('tasks').select([sql`team_id || ''`.as('team'), sql`status || ''`.as('status'), sql`count(*)`.as('n'), sql`min(created_at)`.as('oldest')]).where('org_id', '=', org).where('active', '=', 1).groupBy([sql`team_id || ''`, sql`status || ''`]),
+  },
+  {
+    index: 'tasks_report_team',
+    only: 'sqlite',
+    why: "reports: each status change's task's team, from the index alone",
+    query: (db, org) =>
+      db
+        .selectFrom('task_history')
+        .crossJoin('tasks')
+        .select(['tasks.team_id', sql`count(*)`.as('n')])
+        .whereRef('tasks.id', '=', 'task_history.task_id')
+        .where('tasks.org_id', '=', org)
+        .where('task_history.org_id', '=', org)
+        .where('task_history.field', '=', sql.lit('status'))
+        .where('task_history.at', '>=', 1)
+        .groupBy('tasks.team_id'),
+  },
+  { index: 'tasks_counts_status', why: 'counts per status for the organisation (GET /tasks/counts)', query: (db, org) => countByStatusQuery(db, org, { statuses: [...OPEN] }) },
+  { index: 'tasks_counts_team', why: "counts per status of a team's tasks (the board's column counts)", query: (db, org) => countByStatusQuery(db, org, { teamId: 'team_1', statuses: [...OPEN] }) },
+  { index: 'tasks_counts_assignee', why: "counts per status of a person's tasks (My work's counts)", query: (db, org) => countByStatusQuery(db, org, { assigneeId: 'u_1', statuses: [...OPEN] }) },
+  // task_history
+  { index: { sqlite: 'sqlite_autoindex_task_history_1', postgres: 'task_history_pkey' }, why: 'history entries unique by id', query: (db) => db.selectFrom('task_history').selectAll().where('id', '=', 'h_1') },
+  { index: 'task_history_task', why: "a task's history in order (listHistory), and one person's tasks' status changes", query: (db, org) => db.selectFrom('task_history').selectAll().where('org_id', '=', org).where('task_id', '=', 't_1').orderBy('at').orderBy('id') },
+  {
+    index: 'task_history_status',
+    why: "reports: the organisation's status changes in a window, from the index alone",
+    query: (db, org) => db.selectFrom('task_history').select(['task_id', 'from_value', 'to_value', 'at']).where('org_id', '=', org).where('field', '=', sql.lit('status')).where('at', '>=', 1).where('at', '<', 2),
+  },
+  // task_links
+  { index: { sqlite: 'sqlite_autoindex_task_links_1', postgres: 'task_links_pk' }, why: "a task's links, replaced on a change (replaceLinks); one link once per task", query: (db) => db.selectFrom('task_links').selectAll().where('task_id', '=', 't_1') },
+  { index: 'task_links_record', why: "a record's tasks (?link=type:id)", query: (db, org) => db.selectFrom('task_links').select('task_id').where('org_id', '=', org).where('record_type', '=', 'job').where('record_id', '=', 'rec_1') },
+  // events
+  { index: { sqlite: 'events', postgres: 'events_pkey' }, why: 'the live stream from a Last-Event-ID (eventsAfter)', query: (db) => db.selectFrom('events').selectAll().where('seq', '>', 10).orderBy('seq').limit(100) },
+  { index: 'events_pending', why: 'the worker claims the oldest unhandled events (claimEvents)', query: (db) => db.selectFrom('events').select('seq').where('processed_at', 'is', null).where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', 5)])).orderBy('seq').limit(100) },
+  { index: 'events_org_event_id', why: "an organisation's event by its id; ids unique per organisation (findEvent)", query: (db, org) => db.selectFrom('events').selectAll().where('org_id', '=', org).where('id', '=', 'inv-1') },
+  {
+    index: 'events_org_type',
+    why: "a rule's dry run over an organisation's past events of its types (eventsOfTypes)",
+    query: (db, org) => db.selectFrom('events').selectAll().where('org_id', '=', org).where('type', 'in', ['invoice.overdue']).where('occurred_at', '>=', 1).orderBy('occurred_at').orderBy('seq').limit(51),
+  },
+];
+
+const nameOn = (need: Need, dialect: 'sqlite' | 'postgres') => (typeof need.index === 'string' ? need.index : need.index[dialect]);
+
+/** The plan, on PostgreSQL with sequential and bitmap scans and sorts made a last resort for this transaction only. */
+async function planOf(db: Db, need: Need, org: string): Promise<string> {
+  return db.transaction().execute(async (trx) => {
+    if (dialectOfHandle(trx) === 'postgres') {
+      for (const setting of ['enable_seqscan', 'enable_bitmapscan', 'enable_sort']) await sql.raw(`set local ${setting} = off`).execute(trx);
+    }
+    return explainQuery(trx, need.query(trx, org));
+  });
+}
+
+async function indexesOf(db: Db): Promise<string[]> {
+  const tables = ['tasks', 'task_history', 'task_links', 'events'];
+  if (dialectOfHandle(db) === 'postgres') {
+    const rows = await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema() and tablename in (${sql.join(tables)})`.execute(db);
+    return rows.rows.map((r) => r.name).sort();
+  }
+  const rows = await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name in (${sql.join(tables)})`.execute(db);
+  // The events table's own key is its rowid (seq): SQLite lists no index for it, the plan names the table.
+  return [...rows.rows.map((r) => r.name), 'events'].sort();
+}
+
+forEachDatabase('every index on tasks, task_history, task_links and events pays for itself', (ctx) => {
+  let org = '';
+  // A few dozen tasks with their history, links and events, so PostgreSQL's statistics tell one index from another.
+  beforeAll(async () => {
+    const owner = await ctx.signup();
+    org = owner.id;
+    const job = await ctx.createRecord(owner.api, 'jobs');
+    for (let i = 0; i < 40; i++) {
+      const task = await ctx.createTask(owner.api, { title: `Task ${i}`, assigneeId: i % 2 === 0 ? owner.user.id : null, dueAt: new Date(ctx.clock.now() + i * 3600_000).toISOString(), ...(i % 5 === 0 ? { links: [{ type: 'job', id: job.id }] } : {}) });
+      if (i % 3 === 0) await owner.api.patch(`/api/v1/tasks/${task.id}`, { status: 'done' });
+    }
+    if (ctx.dialect === 'postgres') await sql`analyze`.execute(ctx.server.deps.db);
+  });
+
+  it('lists a query for every index there is, and no index that is not there', async () => {
+    const names = [...new Set(NEEDS.filter((need) => (need.only ?? ctx.dialect) === ctx.dialect).map((need) => nameOn(need, ctx.dialect)))].sort();
+    expect(await indexesOf(ctx.server.deps.db)).toEqual(names);
+  });
+
+  for (const need of NEEDS) {
+    it(`${typeof need.index === 'string' ? need.index : `the primary key of ${need.index.postgres.replace(/_(pkey|pk)$/, '')}`}: ${need.why}`, async () => {
+      if (need.only !== undefined && need.only !== ctx.dialect) return;
+      const plan = await planOf(ctx.server.deps.db, need, org);
+      const name = nameOn(need, ctx.dialect);
+      const uses = ctx.dialect === 'sqlite' && name === 'events' ? /SEARCH events USING INTEGER PRIMARY KEY/ : new RegExp(`\\b${name}\\b`);
+      expect(plan, plan).toMatch(uses);
+      // No sort of the rows the index hands over, where the query has an order.
+      // (PostgreSQL's incremental sort of ties on seq in a range already in time order is allowed.)
+      expect(plan, plan).not.toMatch(/USE TEMP B-TREE FOR ORDER BY|^\s*(->\s+)?Sort\s+\(/m);
+      if (ctx.dialect === 'sqlite' && need.sqlitePlan) expect(plan, plan).toMatch(need.sqlitePlan);
+    });
+  }
+});

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { type BenchDataset, prepareDataset } from './dataset.ts';
 import { alternate, type Child, type Figures, peakRssMb, ratio, runScript, startProcess } from './measure.ts';
 import { benchScaleOut } from './scaleout.ts';
+import { benchPostgres } from './postgres.ts';
 import { benchBusiness } from './business.ts';
 import { benchReports } from './reports.ts';
 import { benchBoard } from './board.ts';
@@ -77,12 +78,17 @@ async function main(): Promise<void> {
   const scaleOut = values['scale-out'] || only?.includes('scale_out') || (!values.quick && !only);
   const figures: Record<string, number> = { tasks };
   // The board and automation benches make their own data: `--only board,automation` needs no dataset.
-  if (scenarios.length > 0 || wanted('reports') || scaleOut) {
+  const onPostgres = wanted('postgres') && values.shape !== 'business';
+  if (scenarios.length > 0 || wanted('reports') || scaleOut || onPostgres) {
     // This run's copy of the cached dataset: the cache itself is only written while its lock is held.
     const source = join(CACHE, `source-${process.pid}.db`);
     try {
       const dataset = await prepareDataset(join(CACHE, `tasks-${tasks}.db`), tasks, source);
       await benchDataset(dataset, scenarios, { seconds, quick: values.quick === true, reports: wanted('reports'), scaleOut, postgresUrl: values['postgres-url'] }, figures);
+      if (onPostgres) {
+        console.log('\nPostgreSQL: the list and create against bare Fastify + pg, and two server processes against one');
+        await benchPostgres({ dataset, seconds, postgresAdminUrl: values['postgres-url'] ?? process.env.FINISHLINE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', freePort }, figures);
+      }
     } finally {
       removeDatabase(source);
     }

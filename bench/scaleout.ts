@@ -97,7 +97,7 @@ async function everyProcessAnswers(url: string, count: number): Promise<void> {
 }
 
 /** A fresh PostgreSQL database, migrated, holding the SQLite dataset's people, records and tasks. */
-async function copyToPostgres(sqlitePath: string, adminUrl: string): Promise<{ url: string; drop(): Promise<void> } | string> {
+export async function copyToPostgres(sqlitePath: string, adminUrl: string): Promise<{ url: string; drop(): Promise<void> } | string> {
   const name = `finishline_bench_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   try {

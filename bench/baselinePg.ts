@@ -1,0 +1,36 @@
+// The bare PostgreSQL stack the benchmark compares Finishline on PostgreSQL
+// against: Fastify and pg (a pool of 10, like the server's) running the same
+// indexed list query and insert, with no auth, validation, history, events or
+// serialisation schemas.
+import Fastify from 'fastify';
+import pg from 'pg';
+
+const pool = new pg.Pool({ connectionString: process.env.BENCH_PG_URL!, max: 10 });
+let number = 2_000_000_000;
+
+const app = Fastify({ logger: false });
+const q = (request: { query: unknown }) => request.query as Record<string, string>;
+app.get('/list', async (request) => {
+  const { rows } = await pool.query({
+    name: 'list',
+    text: 'select * from tasks where org_id = $1 and assignee_id = $2 and active = 1 order by due_sort, id limit 50',
+    values: [q(request).org, q(request).assignee],
+  });
+  return rows;
+});
+app.post('/insert', async (request, reply) => {
+  const body = request.body as { title: string };
+  const now = Date.now();
+  number += 1;
+  await pool.query({
+    name: 'insert',
+    text: `insert into tasks (id, org_id, number, title, description, status, active, priority, priority_rank, due_at, due_sort,
+       assignee_id, team_id, links, checklist, source_kind, created_by_id, created_at, updated_at, version)
+     values ($1, $2, $3, $4, '', 'open', 1, 'normal', 2, null, 8640000000000000, $5, null, '[]', '[]', 'api', $5, $6, $6, 1)`,
+    values: [`bench${number}`, process.env.BENCH_ORG, number, body.title, process.env.BENCH_USER, now],
+  });
+  return reply.code(201).send({ id: `bench${number}` });
+});
+
+await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+console.log('ready');

@@ -36,6 +36,8 @@ export interface RunContext {
   deps: Deps;
   actor: Actor;
   now: number;
+  /** A dry run: nothing it does is kept, and its notes say what it would do. */
+  dry: boolean;
   calendar: Calendar;
   rule: Rule;
   event: StoredEvent;
@@ -98,7 +100,7 @@ async function createTask(ctx: RunContext, action: CreateTaskAction, index: numb
     const open = await tasks.openTasksOfAutomationKey(ctx.trx, ctx.actor.orgId, key, ctx.now);
     if (open.length > 0) {
       ctx.duplicates++;
-      ctx.notes.push(`${open[0]!.key} is still open for this record: no second task`);
+      ctx.notes.push(ctx.dry ? `would not create: one already open (${open[0]!.key})` : `${open[0]!.key} is still open for this record: no second task`);
       if (action.step) ctx.steps.set(action.step, open[0]!);
       return;
     }

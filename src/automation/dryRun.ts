@@ -2,11 +2,12 @@
 // transaction that is always rolled back — what it would have done, with
 // nothing written.
 import type { Actor, Deps } from '../platform/context.ts';
-import { eventsOfTypes } from '../platform/outbox.ts';
+import { isUniqueViolation, withSavepoint } from '../platform/db/database.ts';
+import { eventsOfTypes, type StoredEvent } from '../platform/outbox.ts';
 import { iso } from '../platform/pagination.ts';
-import type { Action } from './rule.ts';
+import type { Action, Rule } from './rule.ts';
 import { OrgCache, ruleOf } from './ruleIndex.ts';
-import { executeRun } from './run.ts';
+import { executeRun, type RunResult } from './run.ts';
 import { loadRule, requireManager } from './service.ts';
 
 class DryRunDone extends Error {
@@ -35,7 +36,7 @@ export async function dryRun(deps: Deps, actor: Actor, input: { ruleId: string; 
       const cache = new OrgCache(scoped);
       const results = [];
       for (const event of events.slice(0, DRY_RUN_MAX_EVENTS)) {
-        const result = await executeRun(scoped, { rule: { ...rule, enabled: true }, event, mode: { mode: 'dry' }, cache });
+        const result = await replay(scoped, { rule: { ...rule, enabled: true }, event, cache });
         if (!result) continue;
         results.push({
           eventId: event.id,
@@ -65,6 +66,20 @@ export async function dryRun(deps: Deps, actor: Actor, input: { ruleId: string; 
     };
   }
   throw new Error('unreachable: a dry run always rolls back');
+}
+
+/**
+ * One event replayed in its own savepoint. The worker may make the rule's task for the same record while
+ * this run looks (on PostgreSQL the insert then waits for the worker's commit and fails on the one-open-task
+ * index): the savepoint keeps the dry run's transaction usable, and looking again finds the worker's task.
+ */
+async function replay(deps: Deps, input: { rule: Rule; event: StoredEvent; cache: OrgCache }, attempt = 1): Promise<RunResult | null> {
+  try {
+    return await withSavepoint(deps.db, 'dry_run_event', () => executeRun(deps, { ...input, mode: { mode: 'dry' } }));
+  } catch (error) {
+    if (isUniqueViolation(error) && attempt < 3) return replay(deps, input, attempt + 1);
+    throw error;
+  }
 }
 
 function resolveEvents(rule: { actions: Action[] }): string[] {

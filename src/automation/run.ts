@@ -108,6 +108,7 @@ async function decide(trx: Db, deps: Deps, input: { calendar: Calendar; rule: Ru
     deps: { ...deps, db: trx },
     actor: automationActor(event.orgId),
     now,
+    dry: mode.mode === 'dry',
     calendar,
     rule,
     event,

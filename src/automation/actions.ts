@@ -12,6 +12,7 @@ import * as tasks from '../tasks/service.ts';
 import { LINK_TYPES, type Link, type Priority, type TaskView } from '../tasks/task.ts';
 import type { Calendar } from './businessHours.ts';
 import { dueAfter } from './businessHours.ts';
+import type { PastTurns } from './pastTurns.ts';
 import * as recordLinks from './records.ts';
 import {
   type Action,
@@ -36,8 +37,11 @@ export interface RunContext {
   deps: Deps;
   actor: Actor;
   now: number;
-  /** A dry run: nothing it does is kept, and its notes say what it would do. */
-  dry: boolean;
+  /**
+   * A dry run, acting as of the event's time (`now`): nothing it does is kept, its notes say what it would do,
+   * and each would-be task lists what could not be worked out as of then.
+   */
+  dry: { turns: PastTurns; unknowns: Map<string, string[]> } | null;
   calendar: Calendar;
   rule: Rule;
   event: StoredEvent;
@@ -137,7 +141,21 @@ async function createTask(ctx: RunContext, action: CreateTaskAction, index: numb
   });
   const view = tasks.presentTask(row, ctx.now);
   ctx.created.push(view);
+  if (ctx.dry) ctx.dry.unknowns.set(view.id, unknownsOf(action));
   if (action.step) ctx.steps.set(action.step, view);
+}
+
+/** What a dry run cannot know of a would-be task as of its event's time, in plain words. */
+function unknownsOf(action: CreateTaskAction): string[] {
+  const unknowns: string[] = [];
+  const texts = [action.title, action.description, ...action.checklist.map((item) => (typeof item === 'string' ? item : item.text))];
+  if (texts.some((text) => /\{\{\s*record\./.test(text))) unknowns.push("The record's details are as they are today, not as they were then.");
+  const strategy = action.assign?.strategy;
+  if (strategy === 'record_owner') unknowns.push("The record's owner is today's owner.");
+  if (strategy === 'round_robin' || strategy === 'least_loaded') unknowns.push("The team's members, and who is still active, are as they are today.");
+  if (strategy === 'round_robin') unknowns.push('Whose turn it was is estimated from the tasks rules gave the team since then.');
+  if (strategy === 'least_loaded') unknowns.push("Each member's open work is counted as it is today, not as it was then.");
+  return unknowns;
 }
 
 // --- assignment -------------------------------------------------------------
@@ -155,7 +173,7 @@ async function chooseOwner(ctx: RunContext, spec: AssignSpec): Promise<Owner> {
       return { assigneeId: recordOwner(ctx), teamId: null };
     case 'round_robin': {
       const members = await teamCandidates(ctx, spec.teamId);
-      const turn = await store.nextTurn(ctx.trx, ctx.actor.orgId, spec.teamId);
+      const turn = ctx.dry ? ctx.dry.turns.take(spec.teamId, ctx.now) : await store.nextTurn(ctx.trx, ctx.actor.orgId, spec.teamId);
       return { assigneeId: chooseRoundRobin(members, turn, ctx.now, ctx.calendar.timezone), teamId: spec.teamId };
     }
     case 'least_loaded': {

@@ -27,7 +27,32 @@ const dryRunResult = z.object({
   truncated: z.boolean(),
   wouldCreate: z.number(),
   wouldChange: z.number(),
-  results: z.array(z.record(z.string(), z.unknown())),
+  results: z.array(
+    z.object({
+      eventId: z.string(),
+      eventType: z.string(),
+      occurredAt: z.string(),
+      asOf: z.string().describe('when the rule would have acted: the event, plus the rule\'s delay; due dates and assignees are worked out as of then'),
+      subject: z.object({ type: z.string(), id: z.string() }),
+      outcome: z.string(),
+      wouldCreate: z.array(
+        z.object({
+          title: z.string(),
+          priority: z.string(),
+          dueAt: z.string().nullable(),
+          assigneeId: z.string().nullable(),
+          teamId: z.string().nullable(),
+          status: z.string(),
+          links: z.array(z.object({ type: z.string(), id: z.string() })),
+          checklist: z.array(z.string()),
+          cannotReconstruct: z.array(z.string()).describe('what could not be worked out as of then, in plain words (today\'s team members, the record as it is now, an estimated round-robin turn)'),
+        }),
+      ),
+      wouldChange: z.array(z.object({ taskId: z.string(), fields: z.array(z.string()) })),
+      wouldNotify: z.array(z.object({ userId: z.string(), message: z.string() })),
+      notes: z.array(z.string()),
+    }),
+  ),
 });
 
 const playbookView = z.object({ key: z.string(), name: z.string(), description: z.string(), rules: z.array(z.object({ key: z.string(), name: z.string(), trigger: z.string() })) });

@@ -14,6 +14,7 @@ import { resolveTasks, type RunContext, runAction, scopeOf } from './actions.ts'
 import { type Calendar, durationMs } from './businessHours.ts';
 import { recordFields } from './records.ts';
 import { allHold, chainTooDeep, MAX_CHAIN_DEPTH, type Rule, type RunOutcome } from './rule.ts';
+import type { PastTurns } from './pastTurns.ts';
 import type { OrgCache } from './ruleIndex.ts';
 import * as store from './store.ts';
 import { planRuleTimer } from './timers.ts';
@@ -33,9 +34,12 @@ export interface RunResult {
   notices: RunContext['notices'];
   notes: string[];
   error: string | null;
+  /** A dry run's would-be tasks by id: what it could not work out as of the event's time. */
+  unknowns: Map<string, string[]>;
 }
 
-export type RunMode = { mode: 'live' } | { mode: 'delayed'; timerId: string } | { mode: 'dry' };
+/** Dry: as of the event's own time (and its delay), taking round-robin turns from `turns`. */
+export type RunMode = { mode: 'live' } | { mode: 'delayed'; timerId: string } | { mode: 'dry'; turns: PastTurns };
 
 /** One rule on one event, and how it runs. */
 export interface RunInput {
@@ -58,8 +62,9 @@ export async function executeRun(deps: Deps, input: RunInput, attempt = 1): Prom
   const started = performance.now();
   const runId = newId();
   const calendar = await cache.calendarOf(event.orgId, deps);
-  // A dry run is already inside the transaction it will roll back.
-  if (mode.mode === 'dry') return withChainDepth(event.depth + 1, () => decide(deps.db, deps, { calendar, rule, event, mode, now: deps.clock.now() }));
+  // A dry run is already inside the transaction it will roll back, and acts as of when the rule would have acted.
+  const asOf = event.occurredAt + durationMs(rule.trigger.delay);
+  if (mode.mode === 'dry') return withChainDepth(event.depth + 1, () => decide(deps.db, deps, { calendar, rule, event, mode, now: asOf }));
   const db = deps.db;
   const inRun = <T>(work: (trx: Db) => Promise<T>): Promise<T> => (db.isTransaction ? withSavepoint(db, 'automation_run', () => work(db)) : db.transaction().execute(work));
   try {
@@ -84,7 +89,7 @@ export async function executeRun(deps: Deps, input: RunInput, attempt = 1): Prom
   } catch (error) {
     // Two processes creating the same (rule, record) task at once: the loser retries and finds the winner's task.
     if (isUniqueViolation(error) && attempt < 3) return executeRun(deps, input, attempt + 1);
-    const failed: RunResult = { outcome: 'failed', created: [], changed: [], notices: [], notes: [], error: describe(error) };
+    const failed: RunResult = { outcome: 'failed', created: [], changed: [], notices: [], notes: [], error: describe(error), unknowns: new Map() };
     await recordFailure(deps, { rule, event, runId, result: failed, started });
     return failed;
   }
@@ -108,7 +113,7 @@ async function decide(trx: Db, deps: Deps, input: { calendar: Calendar; rule: Ru
     deps: { ...deps, db: trx },
     actor: automationActor(event.orgId),
     now,
-    dry: mode.mode === 'dry',
+    dry: mode.mode === 'dry' ? { turns: mode.turns, unknowns: new Map() } : null,
     calendar,
     rule,
     event,
@@ -120,7 +125,7 @@ async function decide(trx: Db, deps: Deps, input: { calendar: Calendar; rule: Ru
     duplicates: 0,
     steps: new Map(),
   };
-  const result = (outcome: RunOutcome): RunResult => ({ outcome, created: ctx.created, changed: ctx.changed, notices: ctx.notices, notes: ctx.notes, error: null });
+  const result = (outcome: RunOutcome): RunResult => ({ outcome, created: ctx.created, changed: ctx.changed, notices: ctx.notices, notes: ctx.notes, error: null, unknowns: ctx.dry?.unknowns ?? new Map() });
 
   for (const index of resolvingSteps(rule, event.type)) {
     const resolveWhen = (rule.actions[index] as { resolveWhen: { where: Parameters<typeof allHold>[0] } }).resolveWhen;

@@ -320,3 +320,22 @@ export async function countPendingTimers(db: Db, orgId: string): Promise<number>
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+/** The turn a team's round robin last handed out, or null before its first. */
+export async function currentTurn(db: Db, orgId: string, teamId: string): Promise<number | null> {
+  const row = await db.selectFrom('automation_turns').select('turn').where('org_id', '=', orgId).where('team_id', '=', teamId).executeTakeFirst();
+  return row ? Number(row.turn) : null;
+}
+
+/** When rules made the tasks given to a team since an instant (each took a turn of its round robin, when it used one). */
+export async function ruleTaskTimesOfTeam(db: Db, orgId: string, teamId: string, since: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('tasks')
+    .select('created_at')
+    .where('org_id', '=', orgId)
+    .where('team_id', '=', teamId)
+    .where('source_kind', '=', 'rule')
+    .where('created_at', '>=', since)
+    .execute();
+  return rows.map((r) => Number(r.created_at));
+}

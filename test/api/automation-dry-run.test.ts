@@ -60,4 +60,54 @@ forEachDatabase('automation dry run', (ctx) => {
     expect(res.body.results[0]).toMatchObject({ outcome: 'duplicate', notes: [expect.stringMatching(/^would not create: one already open/)] });
     expect((await org.api.get('/api/v1/tasks?status=all')).body.items).toHaveLength(1);
   });
+
+  it('works out each would-be task as of its own event: due in business hours from then, given to who was there then, and says what it cannot know', async () => {
+    // Monday 2 March 09:00 London; business hours Monday to Friday 08:00-17:00.
+    const org = await ctx.signup();
+    const [first, second] = [await ctx.addUser(org, 'member', 'Ann Able'), await ctx.addUser(org, 'member', 'Bob Baker')].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const team = (await org.api.post('/api/v1/teams', { name: 'Office', memberIds: [first!.id, second!.id] })).body;
+    // The one who comes first in turn was away on Thursday, and is back now.
+    expect((await org.api.put(`/api/v1/users/${first!.id}/time-off`, { timeOff: [{ from: '2026-02-26T00:00:00Z', to: '2026-02-27T00:00:00Z' }] })).status).toBe(200);
+    const rule = await addRule(org.api, {
+      enabled: false,
+      trigger: { event: 'invoice.overdue' },
+      actions: [{ type: 'create_task', title: 'Chase invoice {{data.number}}', due: 'PT2H', businessHours: true, assign: { strategy: 'round_robin', teamId: team.id } }],
+    });
+    // Thursday 16:00 (an hour before closing) and Saturday 10:00 (closed until Monday 08:00).
+    for (const [n, at] of [[1, '2026-02-26T16:00:00Z'], [2, '2026-02-28T10:00:00Z']] as const) {
+      await org.api.post('/api/v1/events', { type: 'invoice.overdue', subject: { type: 'invoice', id: `inv-${n}` }, data: { number: `INV-${n}` }, occurredAt: at });
+    }
+    await drain();
+    const res = await org.api.post(`/api/v1/rules/${rule.id}/dry-run`, {});
+    expect(res.status, res.text).toBe(200);
+    const [thursday, saturday] = res.body.results;
+    expect(thursday).toMatchObject({ asOf: '2026-02-26T16:00:00.000Z', wouldCreate: [{ title: 'Chase invoice INV-1', dueAt: '2026-02-27T09:00:00.000Z', assigneeId: second!.id }] });
+    expect(saturday).toMatchObject({ asOf: '2026-02-28T10:00:00.000Z', wouldCreate: [{ title: 'Chase invoice INV-2', dueAt: '2026-03-02T10:00:00.000Z' }] });
+    // Both are in on Saturday, and it is the team's second turn: the second in order.
+    expect(saturday.wouldCreate[0].assigneeId).toBe(second!.id);
+    expect(thursday.wouldCreate[0].cannotReconstruct).toEqual([
+      "The team's members, and who is still active, are as they are today.",
+      'Whose turn it was is estimated from the tasks rules gave the team since then.',
+    ]);
+  });
+
+  it('takes a delayed rule as acting after its delay, and continues the turn the team had then', async () => {
+    const org = await ctx.signup();
+    const [first, second] = [await ctx.addUser(org, 'member'), await ctx.addUser(org, 'member')].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const team = (await org.api.post('/api/v1/teams', { name: 'Office', memberIds: [first!.id, second!.id] })).body;
+    // A live rule gave the team one task last Wednesday: the next turn then was the second person's.
+    await addRule(org.api, { trigger: { event: 'call.missed' }, actions: [{ type: 'create_task', title: 'Call back', assign: { strategy: 'round_robin', teamId: team.id } }] });
+    await org.api.post('/api/v1/events', { type: 'call.missed', subject: { type: 'call', id: 'c1' }, occurredAt: '2026-02-25T10:00:00Z' });
+    await drain();
+    const rule = await addRule(org.api, {
+      enabled: false,
+      trigger: { event: 'invoice.overdue', delay: 'P1D' },
+      actions: [{ type: 'create_task', title: 'Chase', due: 'PT1H', businessHours: true, assign: { strategy: 'round_robin', teamId: team.id } }],
+    });
+    await org.api.post('/api/v1/events', { type: 'invoice.overdue', subject: { type: 'invoice', id: 'i1' }, occurredAt: '2026-02-24T10:00:00Z' });
+    await drain();
+    const [entry] = (await org.api.post(`/api/v1/rules/${rule.id}/dry-run`, {})).body.results;
+    // A day after Tuesday 10:00 is Wednesday 10:00, before the live rule's task: the first person's turn.
+    expect(entry).toMatchObject({ occurredAt: '2026-02-24T10:00:00.000Z', asOf: '2026-02-25T10:00:00.000Z', wouldCreate: [{ dueAt: '2026-02-25T11:00:00.000Z', assigneeId: first!.id }] });
+  });
 });

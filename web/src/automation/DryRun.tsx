@@ -3,10 +3,11 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, describeError } from '../api/client.ts';
 import { PRIORITY_LABEL } from '../api/types.ts';
-import { formatDue, timeAgo } from '../shell/format.ts';
+import { formatDue, formatInstant, timeAgo } from '../shell/format.ts';
 import { useUserMap } from '../tasks/useUserMap.ts';
 import type { DryRunResult } from './api.ts';
-import type { RuleView } from './ruleForm.ts';
+import { lowerFirst } from './labels.ts';
+import { eventLabel, type RuleView } from './ruleForm.ts';
 
 export function DryRun({ rule }: { rule: RuleView }) {
   const [days, setDays] = useState(30);
@@ -34,6 +35,7 @@ export function DryRun({ rule }: { rule: RuleView }) {
             {run.data.wouldChange > 0 && <>, <strong>{run.data.wouldChange}</strong> changed</>}, from {run.data.eventsConsidered} event{run.data.eventsConsidered === 1 ? '' : 's'}
             {run.data.truncated && ' (the most recent ones only)'}.
           </p>
+          {created.length > 0 && <p className="muted small">Each task is worked out as of its event: due dates from then in business hours, and who was in then.</p>}
           {created.length > 0 && (
             <ul className="dry-run-list">
               {created.slice(0, 20).flatMap((r) =>
@@ -43,7 +45,8 @@ export function DryRun({ rule }: { rule: RuleView }) {
                     {t.priority !== 'normal' && <span className={`priority priority-${t.priority}`}>{PRIORITY_LABEL[t.priority as keyof typeof PRIORITY_LABEL] ?? t.priority}</span>}
                     <span className="muted small-name">{t.assigneeId ? (users.get(t.assigneeId)?.name ?? 'someone') : 'unassigned'}</span>
                     {t.dueAt && <span className="due">due {formatDue(t.dueAt)}</span>}
-                    <span className="muted small-name">after {r.eventType} {timeAgo(r.occurredAt)}</span>
+                    <span className="muted small-name">as of {formatInstant(r.asOf)}: {lowerFirst(eventLabel(r.eventType))}{r.asOf !== r.occurredAt && ` ${timeAgo(r.occurredAt)}`}</span>
+                    {t.cannotReconstruct.length > 0 && <span className="dry-run-unknown muted">Cannot tell as of then: {t.cannotReconstruct.join(' ')}</span>}
                   </li>
                 )),
               )}

@@ -8,13 +8,13 @@ import type { RuleView } from './ruleForm.ts';
 
 export type Run = z.infer<typeof runView>;
 export interface Playbook { key: string; name: string; description: string; rules: { key: string; name: string; trigger: string }[] }
-interface WouldCreate { title: string; priority: string; dueAt: string | null; assigneeId: string | null; teamId: string | null; checklist: string[] }
+interface WouldCreate { title: string; priority: string; dueAt: string | null; assigneeId: string | null; teamId: string | null; checklist: string[]; cannotReconstruct: string[] }
 export interface DryRunResult {
   eventsConsidered: number;
   truncated: boolean;
   wouldCreate: number;
   wouldChange: number;
-  results: { eventId: string; eventType: string; occurredAt: string; outcome: string; wouldCreate: WouldCreate[]; notes?: string[] }[];
+  results: { eventId: string; eventType: string; occurredAt: string; asOf: string; outcome: string; wouldCreate: WouldCreate[]; notes?: string[] }[];
 }
 
 export const rulesKey = ['rules'] as const;

@@ -171,10 +171,14 @@ export function fromRule(rule: RuleView): RuleForm {
   };
 }
 
+/** "A lead comes in"; an event of the business's own reads by its name ("invoice overdue"). */
+export function eventLabel(type: string): string {
+  return EVENT_CHOICES.flatMap((g) => g.events).find(([e]) => e === type)?.[1] ?? `${type.replace(/[._]/g, ' ')} arrives`;
+}
+
 /** "When a lead comes in, if record.source is website → create a task" — a rule in one line. */
 export function describeTrigger(rule: Pick<RuleView, 'trigger'>): string {
-  const label = EVENT_CHOICES.flatMap((g) => g.events).find(([e]) => e === rule.trigger.event)?.[1];
-  const when = label ?? `${rule.trigger.event} arrives`;
+  const when = eventLabel(rule.trigger.event);
   const delay = fromDuration(rule.trigger.delay);
   return `${when}${rule.trigger.where.length ? `, if ${rule.trigger.where.map((c) => `${c.field} ${OPERATORS.find(([op]) => op === c.op)?.[1] ?? c.op}${c.op === 'exists' ? '' : ` ${valueText(c.value)}`}`).join(' and ')}` : ''}${delay.amount ? `, after ${delay.amount} ${delay.unit}` : ''}`;
 }

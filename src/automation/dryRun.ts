@@ -4,13 +4,14 @@
 import type { Actor, Deps } from '../platform/context.ts';
 import { isUniqueViolation, withSavepoint } from '../platform/db/database.ts';
 import { eventsOfTypes, type StoredEvent } from '../platform/outbox.ts';
+import { newId } from '../platform/ids.ts';
 import { iso } from '../platform/pagination.ts';
 import { durationMs } from './businessHours.ts';
 import { PastTurns } from './pastTurns.ts';
-import type { Action, Rule } from './rule.ts';
+import type { Action, Rule, RuleInput } from './rule.ts';
 import { OrgCache, ruleOf } from './ruleIndex.ts';
 import { executeRun, type RunResult } from './run.ts';
-import { loadRule, requireManager } from './service.ts';
+import { checkReferences, loadRule, requireManager } from './service.ts';
 
 type DryRunEntry = ReturnType<typeof entryOf>;
 
@@ -31,6 +32,15 @@ export async function dryRun(deps: Deps, actor: Actor, input: { ruleId: string; 
   requireManager(actor);
   const rule = ruleOf(await loadRule(deps.db, actor.orgId, input.ruleId));
   return replayRule(deps, actor, { rule, days: input.days });
+}
+
+/** The same for a rule not saved yet (the form's definition), checked as a create would check it. */
+export async function dryRunDraft(deps: Deps, actor: Actor, input: { rule: RuleInput; days: number }) {
+  requireManager(actor);
+  await checkReferences(deps.db, deps, actor, input.rule.actions, 'rule.');
+  const { trigger, actions, name } = input.rule;
+  const rule: Rule = { id: newId(), orgId: actor.orgId, name, enabled: true, playbook: null, trigger, actions };
+  return { ...(await replayRule(deps, actor, { rule, days: input.days })), ruleId: null };
 }
 
 async function replayRule(deps: Deps, actor: Actor, input: { rule: Rule; days: number }) {

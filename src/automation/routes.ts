@@ -7,7 +7,7 @@ import { callerOf } from '../platform/http/auth.ts';
 import { ifMatchVersion, withEtag } from '../platform/http/etag.ts';
 import { idParams, pageOfSchema, pageQuery, problems } from '../platform/http/schemas.ts';
 import { ruleBody, ruleView, RUN_OUTCOMES, runView, updateRuleBody } from './rule.ts';
-import { dryRun } from './dryRun.ts';
+import { dryRun, dryRunDraft } from './dryRun.ts';
 import { eventBody, eventView, postEvent, postEvents } from './inbound.ts';
 import { installPlaybook, listPlaybooks } from './playbookInstall.ts';
 import * as automation from './service.ts';
@@ -21,7 +21,7 @@ const runsQuery = pageQuery.extend({
 const noticeView = z.object({ id: z.string(), userId: z.string(), message: z.string(), taskId: z.string().nullable(), ruleId: z.string().nullable(), eventId: z.string().nullable(), createdAt: z.string() });
 
 const dryRunResult = z.object({
-  ruleId: z.string(),
+  ruleId: z.string().nullable().describe('null for a rule not saved yet'),
   days: z.number(),
   eventsConsidered: z.number(),
   truncated: z.boolean(),
@@ -92,6 +92,15 @@ export function automationRoutes(app: FastifyInstance, deps: Deps, hooks: { wake
       response: { 200: dryRunResult, ...problems(403, 404) },
     },
   }, async (request) => dryRun(deps, callerOf(request), { ruleId: request.params.id, days: request.body?.days ?? 30 }));
+
+  r.post('/api/v1/rules/dry-run', {
+    schema: {
+      tags: ['automation'],
+      summary: 'Dry-run a rule not saved yet (the definition a create takes): what it would have done over the last N days (default 30), writing nothing',
+      body: z.strictObject({ rule: ruleBody, days: z.number().int().min(1).max(365).default(30) }),
+      response: { 200: dryRunResult, ...problems(403) },
+    },
+  }, async (request) => dryRunDraft(deps, callerOf(request), { rule: request.body.rule, days: request.body.days }));
 
   r.get('/api/v1/automation/runs', {
     schema: { tags: ['automation'], summary: 'The run log: one entry per (event, rule), newest first', querystring: runsQuery, response: { 200: pageOfSchema(runView), ...problems(403) } },

@@ -135,11 +135,12 @@ export async function deleteRule(deps: Deps, actor: Actor, target: { id: string;
 }
 
 /** Users and teams a rule names must be this organisation's: a 400 naming the field otherwise. */
-async function checkReferences(db: Db, deps: Deps, actor: Actor, actions: Action[]): Promise<void> {
+/** The people, teams and webhooks a rule's actions name exist in the organisation; a 400 names each that does not (under `prefix`). */
+export async function checkReferences(db: Db, deps: Deps, actor: Actor, actions: Action[], prefix = ''): Promise<void> {
   const scoped = { ...deps, db };
   const refs: { path: string; kind: 'user' | 'team' | 'webhook'; id: string }[] = [];
   actions.forEach((a, i) => {
-    const at = `actions.${i}`;
+    const at = `${prefix}actions.${i}`;
     if ((a.type === 'create_task' || a.type === 'assign') && a.assign) {
       if (a.assign.strategy === 'user') refs.push({ path: `${at}.assign.userId`, kind: 'user', id: a.assign.userId });
       if (a.assign.strategy === 'round_robin' || a.assign.strategy === 'least_loaded') refs.push({ path: `${at}.assign.teamId`, kind: 'team', id: a.assign.teamId });

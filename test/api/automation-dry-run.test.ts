@@ -110,4 +110,30 @@ forEachDatabase('automation dry run', (ctx) => {
     // A day after Tuesday 10:00 is Wednesday 10:00, before the live rule's task: the first person's turn.
     expect(entry).toMatchObject({ occurredAt: '2026-02-24T10:00:00.000Z', asOf: '2026-02-25T10:00:00.000Z', wouldCreate: [{ dueAt: '2026-02-25T11:00:00.000Z', assigneeId: first!.id }] });
   });
+
+  it('dry-runs a rule not saved yet, as the form has it, writing nothing; a team of another business is a 400 naming the field', async () => {
+    const org = await ctx.signup();
+    const tech = await ctx.addUser(org, 'member');
+    for (const n of [1, 2, 3]) await org.api.post('/api/v1/events', { type: 'invoice.overdue', subject: { type: 'invoice', id: `inv-${n}` }, data: { number: `INV-${n}`, amount: n * 100 }, occurredAt: new Date(ctx.clock.now() - n * 24 * HOUR).toISOString() });
+    await drain();
+    const draft = { name: 'Chase big invoices', trigger: { event: 'invoice.overdue', where: [{ field: 'data.amount', op: 'gt', value: 150 }] }, actions: [{ type: 'create_task', title: 'Chase {{data.number}}', assign: { strategy: 'user', userId: tech.id } }] };
+    const res = await org.api.post('/api/v1/rules/dry-run', { rule: draft });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ ruleId: null, days: 30, eventsConsidered: 3, wouldCreate: 2 });
+    expect(res.body.results.flatMap((r: any) => r.wouldCreate.map((t: any) => t.title)).sort()).toEqual(['Chase INV-2', 'Chase INV-3']);
+    expect((await org.api.get('/api/v1/rules')).body.items).toEqual([]);
+    expect((await org.api.get('/api/v1/tasks?status=all')).body.items).toEqual([]);
+    expect((await org.api.get('/api/v1/automation/runs')).body.items).toEqual([]);
+
+    const member = await ctx.addUser(org, 'member');
+    expect((await member.api.post('/api/v1/rules/dry-run', { rule: draft })).status).toBe(403);
+    const other = await ctx.signup('Other Co');
+    const theirTeam = (await other.api.post('/api/v1/teams', { name: 'Theirs', memberIds: [] })).body;
+    const foreign = await org.api.post('/api/v1/rules/dry-run', { rule: { ...draft, actions: [{ type: 'create_task', title: 'T', assign: { strategy: 'round_robin', teamId: theirTeam.id } }] } });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.errors).toEqual([{ path: 'rule.actions.0.assign.teamId', message: 'no such team' }]);
+    const bad = await org.api.post('/api/v1/rules/dry-run', { rule: { ...draft, name: '' }, days: 0 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: any) => e.path).sort()).toEqual(['days', 'rule.name']);
+  });
 });

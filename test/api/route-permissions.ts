@@ -317,6 +317,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'PATCH /api/v1/rules/:id': { allowed: 'manager', request: async (kit) => ({ path: `/api/v1/rules/${(await kit.make('/api/v1/rules', matrixRule())).id}`, body: { enabled: false } }) },
   'DELETE /api/v1/rules/:id': { allowed: 'manager', request: async (kit) => ({ path: `/api/v1/rules/${(await kit.make('/api/v1/rules', matrixRule())).id}` }) },
   'POST /api/v1/rules/:id/dry-run': { allowed: 'manager', request: async (kit) => ({ path: `/api/v1/rules/${(await kit.make('/api/v1/rules', matrixRule())).id}/dry-run`, body: { days: 7 } }) },
+  'POST /api/v1/rules/dry-run': { allowed: 'manager', request: fixed('/api/v1/rules/dry-run', { rule: matrixRule(), days: 7 }) },
   'GET /api/v1/automation/runs': { allowed: 'manager', request: fixed('/api/v1/automation/runs') },
   'GET /api/v1/automation/notices': { allowed: 'member', request: fixed('/api/v1/automation/notices') },
   'GET /api/v1/automation/status': { allowed: 'manager', request: fixed('/api/v1/automation/status') },

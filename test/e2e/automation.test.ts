@@ -51,8 +51,10 @@ describe.skipIf(skip !== null)(skip ? `automation page (skipped: ${skip})` : 'au
     await item.press('Enter');
     await item.fill('Offer a visit slot');
     await item.press('Enter');
+    // The form tries the rule on the last 30 days before it is saved: the earlier website lead.
+    await expect.poll(() => form.getByTestId('dry-run-summary').textContent(), T).toContain('1 task would have been created');
     await screenshot(page, 'automation-builder-1400');
-    await form.getByRole('button', { name: 'Create rule' }).click();
+    await form.getByRole('button', { name: 'Create and turn on' }).click();
     await page.locator('.rule', { hasText: 'Call new website leads back' }).waitFor(T);
 
     const rules = (await owner.call('GET', '/api/v1/rules')).body.items;
@@ -124,10 +126,11 @@ describe.skipIf(skip !== null)(skip ? `automation page (skipped: ${skip})` : 'au
     await form.getByLabel('Event', { exact: true }).selectOption('custom');
     await form.getByLabel('Custom event type').fill('Invoice overdue');
     await form.getByLabel('Title').fill('Chase invoice {{data.number}}');
-    await form.getByRole('button', { name: 'Create rule' }).click();
+    await form.getByRole('button', { name: 'Create and turn on' }).click();
     await expect.poll(() => form.locator('.field-error').first().textContent(), T).toContain('namespace.name');
     await form.getByLabel('Custom event type').fill('invoice.overdue');
-    await form.getByRole('button', { name: 'Create rule' }).click();
+    await expect.poll(() => form.getByTestId('dry-run-summary').textContent(), T).toContain('0 tasks would have been created');
+    await form.getByRole('button', { name: 'Create and turn on' }).click();
     await page.locator('.rule', { hasText: 'Chase unpaid invoices' }).waitFor(T);
     expect((await owner.call('GET', '/api/v1/rules')).body.items.find((r: { name: string }) => r.name === 'Chase unpaid invoices').trigger.event).toBe('invoice.overdue');
   });
@@ -156,6 +159,41 @@ describe.skipIf(skip !== null)(skip ? `automation page (skipped: ${skip})` : 'au
     expect(errors).toEqual([]);
   });
 
+  it('saves a new rule as a draft with its dry run in the form, and asks before turning on one that would have made more than 20 tasks', async () => {
+    const events = Array.from({ length: 24 }, (_, i) => ({ type: 'review.received', subject: { type: 'review', id: `r-${i}` }, data: { stars: 2 }, occurredAt: new Date(Date.now() - (i + 1) * 3600_000).toISOString() }));
+    expect((await owner.call('POST', '/api/v1/events/batch', { events })).status).toBe(202);
+    await page.getByRole('tab', { name: 'Rules' }).click();
+    await page.getByRole('button', { name: '+ New rule' }).click();
+    const form = page.getByRole('form', { name: 'New rule' });
+    await form.getByLabel('Rule name').fill('Answer poor reviews');
+    await form.getByLabel('Event', { exact: true }).selectOption('custom');
+    await form.getByLabel('Custom event type').fill('review.received');
+    await form.getByLabel('Title').fill('Answer the review');
+    await expect.poll(() => form.getByTestId('dry-run-summary').textContent(), T).toContain('24 tasks would have been created');
+    await form.getByRole('button', { name: 'Save as draft' }).click();
+    const row = page.locator('.rule', { hasText: 'Answer poor reviews' });
+    await row.waitFor(T);
+    const draft = (await owner.call('GET', '/api/v1/rules?limit=100')).body.items.find((r: { name: string }) => r.name === 'Answer poor reviews');
+    expect(draft.enabled).toBe(false);
+
+    const asked: string[] = [];
+    const answer = (accept: boolean) => page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void (accept ? dialog.accept() : dialog.dismiss());
+    });
+    const toggle = page.getByRole('switch', { name: 'Answer poor reviews enabled' });
+    answer(false);
+    await toggle.click({ force: true });
+    await expect.poll(() => asked.length, T).toBe(1);
+    expect(asked[0]).toBe('This rule would have created 24 tasks in the last 30 days. Turn it on?');
+    expect((await owner.call('GET', `/api/v1/rules/${draft.id}`)).body.enabled).toBe(false);
+    answer(true);
+    await toggle.click({ force: true });
+    await expect.poll(async () => (await owner.call('GET', `/api/v1/rules/${draft.id}`)).body.enabled, T).toBe(true);
+    expect(asked).toHaveLength(2);
+    expect(errors).toEqual([]);
+  });
+
   it('fits a phone at 390 px', async () => {
     const context = await web.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const phone = await context.newPage();
@@ -166,6 +204,8 @@ describe.skipIf(skip !== null)(skip ? `automation page (skipped: ${skip})` : 'au
     await screenshot(phone, 'automation-rules-390');
     await phone.getByRole('button', { name: '+ New rule' }).click();
     await phone.getByRole('button', { name: '+ Add condition' }).click();
+    await phone.getByLabel('Title').fill('Call back');
+    await phone.getByTestId('dry-run-summary').waitFor(T);
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(phone, 'automation-builder-390');

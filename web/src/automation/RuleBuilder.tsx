@@ -23,6 +23,8 @@ import {
   toRuleBody,
 } from './ruleForm.ts';
 import { TaskActionCard } from './TaskActionCard.tsx';
+import { confirmTurningOn, DryRunOutcome } from './DryRun.tsx';
+import { useDraftDryRun } from './useDraftDryRun.ts';
 
 export function RuleBuilder({ rule, onDone }: { rule: RuleView | null; onDone: () => void }) {
   const [form, setForm] = useState<RuleForm>(() => (rule ? fromRule(rule) : emptyRule()));
@@ -31,24 +33,34 @@ export function RuleBuilder({ rule, onDone }: { rule: RuleView | null; onDone: (
   const setCondition = (i: number, changes: Partial<ConditionRow>) => set({ conditions: form.conditions.map((c, j) => (j === i ? { ...c, ...changes } : c)) });
   const setTask = (i: number, changes: Partial<TaskAction>) => set({ tasks: form.tasks.map((t, j) => (j === i ? { ...t, ...changes } : t)) });
 
+  const draft = useDraftDryRun(form);
   const save = useMutation({
-    mutationFn: () => {
-      const body = toRuleBody(form);
+    mutationFn: async (enabled: boolean) => {
+      const body = { ...toRuleBody(form), enabled };
       return rule
         ? api.patch<RuleView>(`/api/v1/rules/${encodeURIComponent(rule.id)}`, body, { 'if-match': `"${rule.version}"` })
         : api.post<RuleView>('/api/v1/rules', body);
     },
     onSuccess: (saved) => {
       void qc.invalidateQueries({ queryKey: rulesKey });
-      showToast(rule ? `Saved “${saved.name}”` : `Created “${saved.name}”`);
+      showToast(`${rule ? 'Saved' : 'Created'} “${saved.name}”${saved.enabled ? '' : ' as a draft (off)'}`);
       onDone();
     },
   });
   const problems = save.error instanceof ApiError ? (save.error.problem.errors ?? []) : [];
   const errorAt = (path: string) => problems.find((p) => p.path === path)?.message;
+  const turningOn = !rule?.enabled;
+  // A form still being filled in (no title yet, a team not chosen) is refused by the dry run as it would be by a save.
+  const unfinished = draft.error instanceof ApiError && draft.error.status === 400;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    save.mutate();
+    const enabled = rule ? rule.enabled || (event.nativeEvent as SubmitEvent).submitter?.dataset.turnOn === 'yes' : (event.nativeEvent as SubmitEvent).submitter?.dataset.turnOn === 'yes';
+    if (enabled && turningOn) {
+      // Turning on asks first when the rule would have made many tasks: the dry run below is the evidence.
+      if (!draft.data && !unfinished) return showToast('The dry run is still working out what this rule would do: try again in a moment', { tone: 'error' });
+      if (draft.data && !unfinished && !confirmTurningOn(draft.data)) return;
+    }
+    save.mutate(enabled);
   };
 
   return (
@@ -57,7 +69,7 @@ export function RuleBuilder({ rule, onDone }: { rule: RuleView | null; onDone: (
         <Field label="Rule name" error={errorAt('name')}>
           <input value={form.name} onChange={(e) => set({ name: e.target.value })} placeholder="e.g. Call new website leads back" maxLength={200} />
         </Field>
-        <label className="check"><input type="checkbox" checked={form.enabled} onChange={(e) => set({ enabled: e.target.checked })} /> Enabled</label>
+        <p className="muted small">{rule?.enabled ? 'This rule is on.' : 'This rule is off until you turn it on: check the dry run below first.'}</p>
       </div>
 
       <div className="builder-section">
@@ -129,10 +141,26 @@ export function RuleBuilder({ rule, onDone }: { rule: RuleView | null; onDone: (
         <WebhookActionPicker onAdd={(webhookId) => set({ otherActions: [...form.otherActions, { type: 'webhook', webhookId }] })} />
       </div>
 
+      <div className="builder-section">
+        <h2 className="builder-title"><span className="step-badge">3</span> Check it on the last 30 days</h2>
+        <div className="dry-run dry-run-form" aria-label="Dry run of this rule" aria-busy={draft.isFetching}>
+          <p className="muted small">What this rule, as it stands in the form, would have done — nothing is written.</p>
+          {draft.isPending && !draft.error && <p className="muted small">Working it out…</p>}
+          {unfinished ? <p className="muted small">Finish the rule above to see what it would have done.</p> : <DryRunOutcome data={draft.data} error={draft.error} />}
+        </div>
+      </div>
+
       {save.error && <p className="error" role="alert">{describeError(save.error)}</p>}
       <div className="form-actions builder-actions">
         <button type="button" className="button" onClick={onDone}>Cancel</button>
-        <button type="submit" className="button button-primary" disabled={save.isPending}>{rule ? 'Save rule' : 'Create rule'}</button>
+        {rule?.enabled ? (
+          <button type="submit" className="button button-primary" disabled={save.isPending}>Save rule</button>
+        ) : (
+          <>
+            <button type="submit" className="button" disabled={save.isPending}>{rule ? 'Save, still off' : 'Save as draft'}</button>
+            <button type="submit" className="button button-primary" data-turn-on="yes" disabled={save.isPending}>{rule ? 'Save and turn on' : 'Create and turn on'}</button>
+          </>
+        )}
       </div>
     </form>
   );

@@ -4,8 +4,8 @@ import { useState } from 'react';
 import { api, describeError } from '../api/client.ts';
 import { EmptyState } from '../shell/PageHeader.tsx';
 import { showToast } from '../shell/toasts.tsx';
-import { rulesKey, useRules } from './api.ts';
-import { DryRun } from './DryRun.tsx';
+import { type DryRunResult, rulesKey, useRules } from './api.ts';
+import { confirmTurningOn, DryRun } from './DryRun.tsx';
 import { actionLabel, lowerFirst } from './labels.ts';
 import { describeTrigger, type RuleView } from './ruleForm.ts';
 import { RuleStats } from './RuleStats.tsx';
@@ -15,8 +15,16 @@ export function RuleList({ onEdit }: { onEdit: (rule: RuleView) => void }) {
   const qc = useQueryClient();
   const [trying, setTrying] = useState<string | null>(null);
   const toggle = useMutation({
-    mutationFn: (rule: RuleView) => api.patch<RuleView>(`/api/v1/rules/${encodeURIComponent(rule.id)}`, { enabled: !rule.enabled }, { 'if-match': `"${rule.version}"` }),
+    mutationFn: async (rule: RuleView) => {
+      if (!rule.enabled) {
+        // Turning on asks first when the last 30 days say the rule would make many tasks.
+        const tried = await api.post<DryRunResult>(`/api/v1/rules/${encodeURIComponent(rule.id)}/dry-run`, { days: 30 });
+        if (!confirmTurningOn(tried)) return null;
+      }
+      return api.patch<RuleView>(`/api/v1/rules/${encodeURIComponent(rule.id)}`, { enabled: !rule.enabled }, { 'if-match': `"${rule.version}"` });
+    },
     onSuccess: (saved) => {
+      if (!saved) return;
       qc.setQueryData<RuleView[]>(rulesKey, (list) => list?.map((r) => (r.id === saved.id ? saved : r)));
       showToast(`${saved.name}: ${saved.enabled ? 'on' : 'off'}`);
     },

@@ -53,9 +53,14 @@ describe.skipIf(skip !== null)(skip ? `automation page (skipped: ${skip})` : 'au
     await item.press('Enter');
     // The form tries the rule on the last 30 days before it is saved: the earlier website lead.
     await expect.poll(() => form.getByTestId('dry-run-summary').textContent(), T).toContain('1 task would have been created');
+    // The title reads with a real example from that lead, and the rule's summary has no braces or field names.
+    await expect.poll(() => form.getByTestId('title-preview-0').textContent(), T).toContain('Call Earlier — Patel back');
     await screenshot(page, 'automation-builder-1400');
     await form.getByRole('button', { name: 'Create and turn on' }).click();
     await page.locator('.rule', { hasText: 'Call new website leads back' }).waitFor(T);
+    const sentence = await page.locator('.rule', { hasText: 'Call new website leads back' }).locator('.rule-when').textContent();
+    expect(sentence).toBe("When a lead comes in and the lead's source is Website: create “Call ‹the lead's title› back”");
+    expect(await page.locator('main').textContent()).not.toMatch(/\{\{|record\.|data\./);
 
     const rules = (await owner.call('GET', '/api/v1/rules')).body.items;
     expect(rules).toHaveLength(1);
@@ -113,7 +118,7 @@ describe.skipIf(skip !== null)(skip ? `automation page (skipped: ${skip})` : 'au
     await form.getByLabel('Condition 1 operator').selectOption('in');
     await form.getByLabel('Condition 1 value').fill('website, google_ads');
     await form.getByRole('button', { name: 'Save rule' }).click();
-    await page.locator('.rule', { hasText: 'is one of website, google_ads' }).waitFor(T);
+    await page.locator('.rule', { hasText: "the lead's source is one of Website or Google ads" }).waitFor(T);
     const rule = (await owner.call('GET', `/api/v1/rules/${ruleId}`)).body;
     expect(rule.trigger.where).toEqual([{ field: 'record.source', op: 'in', value: ['website', 'google_ads'] }]);
     expect(rule.actions[0].checklist).toEqual(['Confirm the address', 'Offer a visit slot']);

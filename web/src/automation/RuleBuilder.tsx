@@ -6,7 +6,6 @@ import { showToast } from '../shell/toasts.tsx';
 import { WebhookActionPicker } from '../webhooks/WebhookActionPicker.tsx';
 import { rulesKey } from './api.ts';
 import { DurationInput, Field } from './builderFields.tsx';
-import { actionLabel } from './labels.ts';
 import {
   CUSTOM,
   type ConditionRow,
@@ -17,6 +16,7 @@ import {
   fromRule,
   type Operator,
   OPERATORS,
+  parseValue,
   type RuleForm,
   type RuleView,
   type TaskAction,
@@ -25,6 +25,13 @@ import {
 import { TaskActionCard } from './TaskActionCard.tsx';
 import { confirmTurningOn, DryRunOutcome } from './DryRun.tsx';
 import { useDraftDryRun } from './useDraftDryRun.ts';
+import { actionSentence, conditionSentence, fieldPhrase } from './sentences.ts';
+import type { DryRunResult } from './api.ts';
+
+/** The title the i-th task would have had from a recent event, when the dry run found one. */
+function exampleTitle(result: DryRunResult | undefined, i: number): string | null {
+  return result?.results.find((r) => r.wouldCreate.length > i)?.wouldCreate[i]?.title ?? null;
+}
 
 export function RuleBuilder({ rule, onDone }: { rule: RuleView | null; onDone: () => void }) {
   const [form, setForm] = useState<RuleForm>(() => (rule ? fromRule(rule) : emptyRule()));
@@ -79,7 +86,7 @@ export function RuleBuilder({ rule, onDone }: { rule: RuleView | null; onDone: (
             <select value={form.event} onChange={(e) => set({ event: e.target.value })}>
               {EVENT_CHOICES.map((g) => (
                 <optgroup key={g.group} label={g.group}>
-                  {g.events.map(([event, label]) => <option key={event} value={event}>{label} ({event})</option>)}
+                  {g.events.map(([event, label]) => <option key={event} value={event}>{label}</option>)}
                 </optgroup>
               ))}
               <option value={CUSTOM}>Custom event from another system…</option>
@@ -95,7 +102,7 @@ export function RuleBuilder({ rule, onDone }: { rule: RuleView | null; onDone: (
           </Field>
         </div>
         <h3 className="builder-sub">Only if</h3>
-        <datalist id="rule-fields">{FIELD_SUGGESTIONS.map((f) => <option key={f} value={f} />)}</datalist>
+        <datalist id="rule-fields">{FIELD_SUGGESTIONS.map((f) => <option key={f} value={f} label={fieldPhrase(f, toRuleBody(form).trigger.event)} />)}</datalist>
         {form.conditions.length === 0 && <p className="muted small">Every such event — add a condition to narrow it down.</p>}
         {form.conditions.map((c, i) => (
           <div key={i} className="condition-row" data-testid={`condition-${i}`}>
@@ -112,6 +119,7 @@ export function RuleBuilder({ rule, onDone }: { rule: RuleView | null; onDone: (
               <input aria-label={`Condition ${i + 1} value`} value={c.value} onChange={(e) => setCondition(i, { value: e.target.value })} placeholder={c.op === 'in' ? 'quoted, won' : 'website'} />
             )}
             <button type="button" className="icon-button" aria-label={`Remove condition ${i + 1}`} onClick={() => set({ conditions: form.conditions.filter((_, j) => j !== i) })}>✕</button>
+            {c.field.trim() && <p className="muted small condition-reads">Reads: {conditionSentence({ field: c.field.trim(), op: c.op, value: parseValue(c.op, c.value) }, toRuleBody(form).trigger.event)}</p>}
             {(errorAt(`trigger.where.${i}.field`) || errorAt(`trigger.where.${i}.value`)) && <p className="field-error condition-error">{errorAt(`trigger.where.${i}.field`) ?? errorAt(`trigger.where.${i}.value`)}</p>}
           </div>
         ))}
@@ -129,12 +137,14 @@ export function RuleBuilder({ rule, onDone }: { rule: RuleView | null; onDone: (
             onChange={(changes) => setTask(i, changes)}
             onRemove={() => set({ tasks: form.tasks.filter((_, j) => j !== i) })}
             errorAt={errorAt}
+            example={exampleTitle(draft.data, i)}
+            eventType={toRuleBody(form).trigger.event}
           />
         ))}
         {form.otherActions.map((a, i) => (
           <div key={`other-${i}`} className="action-card action-kept">
-            <span>Also: {actionLabel(a)}</span>
-            <button type="button" className="icon-button" aria-label={`Remove ${actionLabel(a)}`} onClick={() => set({ otherActions: form.otherActions.filter((_, j) => j !== i) })}>✕</button>
+            <span>Also: {actionSentence(a, toRuleBody(form).trigger.event)}</span>
+            <button type="button" className="icon-button" aria-label={`Remove ${actionSentence(a, toRuleBody(form).trigger.event)}`} onClick={() => set({ otherActions: form.otherActions.filter((_, j) => j !== i) })}>✕</button>
           </div>
         ))}
         <button type="button" className="link-button" onClick={() => set({ tasks: [...form.tasks, emptyTask()] })}>+ Add another task</button>

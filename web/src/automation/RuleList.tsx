@@ -6,9 +6,9 @@ import { EmptyState } from '../shell/PageHeader.tsx';
 import { showToast } from '../shell/toasts.tsx';
 import { type DryRunResult, rulesKey, useRules } from './api.ts';
 import { confirmTurningOn, DryRun } from './DryRun.tsx';
-import { actionLabel, lowerFirst } from './labels.ts';
-import { describeTrigger, type RuleView } from './ruleForm.ts';
+import type { RuleView } from './ruleForm.ts';
 import { RuleStats } from './RuleStats.tsx';
+import { ruleSentence } from './sentences.ts';
 
 export function RuleList({ onEdit }: { onEdit: (rule: RuleView) => void }) {
   const rules = useRules();
@@ -47,7 +47,7 @@ export function RuleList({ onEdit }: { onEdit: (rule: RuleView) => void }) {
             </label>
             <div className="rule-text">
               <div className="rule-name">{rule.name} {rule.playbook && <span className="chip">playbook</span>}</div>
-              <div className="rule-when muted">When {lowerFirst(describeTrigger(rule))} → {rule.actions.map(actionLabel).join(', ')}</div>
+              <div className="rule-when muted">{ruleSentence(rule)}</div>
               <RuleStats stats={rule.stats} />
             </div>
             <div className="rule-buttons">

@@ -6,6 +6,7 @@ import { useTaskDrawer } from '../shell/drawerRoute.ts';
 import { formatInstant, timeAgo } from '../shell/format.ts';
 import { EmptyState } from '../shell/PageHeader.tsx';
 import { type Run, runsKey, useRules } from './api.ts';
+import { eventLabel } from './ruleForm.ts';
 
 const OUTCOME_TONE: Record<string, string> = { success: 'good', scheduled: 'info', skipped: 'plain', duplicate: 'plain', failed: 'bad', stopped: 'bad' };
 
@@ -26,7 +27,7 @@ export function RunLog() {
             <tr key={run.id} data-run-outcome={run.outcome}>
               <td className="nowrap" title={formatInstant(run.at)}>{timeAgo(run.at)}</td>
               <td>{names.get(run.ruleId) ?? <span className="muted">Deleted rule</span>}</td>
-              <td><code>{run.eventType}</code></td>
+              <td>{eventLabel(run.eventType)}</td>
               <td>
                 <span className={`outcome outcome-${OUTCOME_TONE[run.outcome] ?? 'plain'}`}>{run.outcome}</span>
                 {(run.error || run.detail) && <div className="muted small run-detail">{run.error ?? run.detail}</div>}

@@ -3,14 +3,18 @@ import { PRIORITIES, PRIORITY_LABEL } from '../api/types.ts';
 import { useTeams, useUsers } from '../tasks/queries.ts';
 import { ChecklistEditor, DurationInput, Field } from './builderFields.tsx';
 import type { Strategy, TaskAction } from './ruleForm.ts';
+import { fieldPhrase, templateWords } from './sentences.ts';
 
-export function TaskActionCard({ index: i, task: t, removable, onChange, onRemove, errorAt }: {
+export function TaskActionCard({ index: i, task: t, removable, onChange, onRemove, errorAt, example, eventType }: {
   index: number;
   task: TaskAction;
   removable: boolean;
   onChange: (changes: Partial<TaskAction>) => void;
   onRemove: () => void;
   errorAt: (path: string) => string | undefined;
+  /** The title this task would have had from a recent event (the form's dry run), if one matched. */
+  example: string | null;
+  eventType: string;
 }) {
   const users = useUsers();
   const teams = useTeams();
@@ -20,9 +24,19 @@ export function TaskActionCard({ index: i, task: t, removable, onChange, onRemov
       {removable && (
         <button type="button" className="icon-button action-remove" aria-label={`Remove action ${i + 1}`} onClick={onRemove}>✕</button>
       )}
-      <Field label="Title" error={errorAt(`actions.${i}.title`)} hint="{{record.title}}, {{record.name}} and {{data.…}} fill in from the event">
-        <input value={t.title} onChange={(e) => onChange({ title: e.target.value })} placeholder="Call {{record.title}} back" maxLength={200} />
+      <Field label="Title" error={errorAt(`actions.${i}.title`)} hint="Put the record's details in with the buttons below: they fill in from each event">
+        <input value={t.title} onChange={(e) => onChange({ title: e.target.value })} placeholder="Call the customer back" maxLength={200} />
       </Field>
+      <div className="template-insert">
+        {(['record.title', 'record.name'] as const).map((field) => (
+          <button key={field} type="button" className="chip-button" onClick={() => onChange({ title: `${t.title}${t.title && !t.title.endsWith(' ') ? ' ' : ''}{{${field}}}` })}>+ {fieldPhrase(field, eventType)}</button>
+        ))}
+      </div>
+      {t.title.trim() && (
+        <p className="muted small title-preview" data-testid={`title-preview-${i}`}>
+          {example ? <>For example, from a recent event: <strong>{example}</strong></> : <>Reads: {templateWords(t.title, eventType)} (no recent event to show an example from)</>}
+        </p>
+      )}
       <div className="builder-row">
         <Field label="Priority">
           <select value={t.priority} onChange={(e) => onChange({ priority: e.target.value as TaskAction['priority'] })}>

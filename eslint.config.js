@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
 const LAYERS = [
   ['audit', 'recurrence'],
   ['people'],
-  ['records'],
+  ['accounts', 'records'],
   ['tasks'],
   ['backup', 'calendar', 'demo', 'imports', 'intake', 'notifications', 'plans'],
   ['webhooks'],

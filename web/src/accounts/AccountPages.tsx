@@ -2,35 +2,11 @@
 // accepting an invitation, asking for a password reset, and choosing a new
 // password. Errors are announced (role="alert") under the field they concern.
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { api } from '../api/client.ts';
-import { AuthFrame, type Errors, fieldErrors, Input } from '../pages/Auth.tsx';
-
-function useForm(send: (form: Record<string, string>) => Promise<void>) {
-  const [errors, setErrors] = useState<Errors>({});
-  const [general, setGeneral] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = Object.fromEntries(new FormData(event.currentTarget)) as Record<string, string>;
-    setBusy(true);
-    try {
-      await send(form);
-      setErrors({});
-      setGeneral(null);
-    } catch (error) {
-      const found = fieldErrors(error);
-      // A bad or used link is reported on the link itself, which has no field on the page.
-      if (found.fields.token) setGeneral(`This link ${found.fields.token}.`);
-      else setGeneral(found.general);
-      setErrors(found.fields);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { errors, general, busy, submit };
-}
+import { AuthFrame, Input } from '../pages/Auth.tsx';
+import { useForm } from './useForm.ts';
 
 function useToken(): string {
   return new URLSearchParams(useSearch()).get('token') ?? '';

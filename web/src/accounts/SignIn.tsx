@@ -13,6 +13,7 @@ import { AuthFrame, type Errors, fieldErrors, Input } from '../pages/Auth.tsx';
 import { keys } from '../tasks/queries.ts';
 import { type Business, ChooseBusiness } from './ChooseBusiness.tsx';
 import { RecoveryCodes, SetupCode } from './TwoFactorParts.tsx';
+import { useForm } from './useForm.ts';
 import './accounts.css';
 
 const ORG_KEY = 'fl_org';
@@ -129,24 +130,14 @@ export function LogIn() {
 }
 
 function PasswordStep({ notice, onStep, onDone }: { notice: string | null; onStep: (step: Step) => void; onDone: () => Promise<void> }) {
-  const [errors, setErrors] = useState<Errors>({});
-  const [general, setGeneral] = useState<string | null>(notice);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = Object.fromEntries(new FormData(event.currentTarget)) as Record<string, string>;
-    setBusy(true);
-    try {
+  const { errors, general, busy, submit } = useForm(
+    async (form) => {
+      // A second step (a code, setting one up, choosing a business) is taken by sendPassword; a refusal comes back to show.
       const error = await sendPassword({ email: form.email ?? '', password: form.password ?? '' }, onStep, onDone);
-      if (error) {
-        const found = fieldErrors(error);
-        setErrors(found.fields);
-        setGeneral(found.general);
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
+      if (error) throw error;
+    },
+    { notice },
+  );
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Log in">
       <Input name="email" label="Email" type="email" autoComplete="email" errors={errors} />

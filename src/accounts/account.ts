@@ -57,6 +57,15 @@ const code = z.string().trim().regex(/^\d{3} ?\d{3}$/, 'must be the 6-digit code
 export const twoFactorCodeBody = z.strictObject({ code });
 export const twoFactorOffBody = z.strictObject({ code: z.string().trim().min(6).max(20).describe('a current code, or an unused recovery code') });
 
+export const renewCodesBody = z.strictObject({
+  code: code.optional().describe('the code the authenticator app shows now'),
+  password: z.string().min(1).max(128).optional().describe('instead of a code: your password'),
+});
+
+export const twoFactorPeopleView = z.object({
+  items: z.array(z.object({ userId: z.string(), since: z.string().describe('when it was turned on') })),
+});
+
 export const twoFactorSetupView = z.object({
   secret: z.string().describe('base32, for typing into an authenticator app'),
   otpauthUrl: z.string(),

@@ -1,4 +1,4 @@
-// The email of accounts — an invitation, a password reset — as plain text and
+// The email of accounts — an invitation, a password reset, a two-factor reset — as plain text and
 // simple HTML, with links built only from the configured public address
 // (FINISHLINE_PUBLIC_URL), never from a request's Host header; and the queue
 // that sends them after the request has been answered.
@@ -89,6 +89,26 @@ export function passwordResetEmail(to: string, content: { orgName: string; name:
     `<p>Hello ${escapeHtml(content.name)},</p><p>Someone — we hope you — asked to reset your password for <strong>${escapeHtml(content.orgName)}</strong> on Finishline.</p>` +
     `<p><a href="${escapeHtml(content.link)}">Choose a new password</a> (the link works once, for an hour).</p>` +
     `<p>Setting a new password signs you out everywhere. If you did not ask for this, ignore this email: your password stays as it is.</p>` +
+    `<p style="color:#666">${escapeHtml(content.orgName)} on <a href="${escapeHtml(content.publicUrl)}">Finishline</a></p>`;
+  return { to, subject, text, html };
+}
+
+export function twoFactorResetEmail(
+  to: string,
+  content: { orgName: string; name: string; adminName: string; setUpAgain: boolean; publicUrl: string },
+): AccountMessage {
+  const subject = `Your two-factor sign-in for ${content.orgName} was reset`;
+  const next = content.setUpAgain
+    ? 'Your business requires two-factor sign-in, so you will set it up again with your authenticator app when you next sign in.'
+    : 'When you next sign in, only your password is asked. You can turn two-factor sign-in on again in Settings, under Security.';
+  const warning = `You have been signed out everywhere. If you did not ask for this, tell ${content.adminName} or another admin at once.`;
+  const text =
+    `Hello ${content.name},\n\n${content.adminName} reset your two-factor sign-in for ${content.orgName} on Finishline: your authenticator app's codes and your recovery codes no longer work.\n\n` +
+    `${next}\n\n${warning}\n\nSign in: ${content.publicUrl}/login\n\n— ${content.orgName} on Finishline (${content.publicUrl})\n`;
+  const html =
+    `<p>Hello ${escapeHtml(content.name)},</p><p>${escapeHtml(content.adminName)} reset your two-factor sign-in for <strong>${escapeHtml(content.orgName)}</strong> on Finishline: your authenticator app's codes and your recovery codes no longer work.</p>` +
+    `<p>${escapeHtml(next)}</p><p>${escapeHtml(warning)}</p>` +
+    `<p><a href="${escapeHtml(content.publicUrl)}/login">Sign in</a></p>` +
     `<p style="color:#666">${escapeHtml(content.orgName)} on <a href="${escapeHtml(content.publicUrl)}">Finishline</a></p>`;
   return { to, subject, text, html };
 }

@@ -15,6 +15,7 @@ import {
   pendingConfirmBody,
   pendingSetupBody,
   recoveryCodesView,
+  renewCodesBody,
   resetConfirmBody,
   resetRequestBody,
   secondStepBody,
@@ -23,6 +24,7 @@ import {
   ssoSettingsView,
   twoFactorCodeBody,
   twoFactorOffBody,
+  twoFactorPeopleView,
   twoFactorSetupView,
   twoFactorStatusView,
   userView,
@@ -33,6 +35,7 @@ import * as resets from './resets.ts';
 import * as sessions from './sessions.ts';
 import * as sso from './sso.ts';
 import * as twoFactor from './twoFactorSignIn.ts';
+import * as lostFactor from './twoFactorRecovery.ts';
 
 export interface AccountRouteOptions {
   mail: AccountMail;
@@ -181,6 +184,33 @@ export function accountRoutes(app: FastifyInstance, deps: Deps, options: Account
     schema: { tags: ['accounts'], summary: 'Turn two-factor sign-in off, with a current code or an unused recovery code', body: twoFactorOffBody, response: { 204: z.null(), ...problems(409, 429) } },
   }, async (request, reply) => {
     await twoFactor.turnOffTwoFactor(deps, sealer, callerOf(request), request.body.code);
+    return reply.code(204).send(null);
+  });
+
+  r.post('/api/v1/me/two-factor/recovery-codes', {
+    schema: {
+      tags: ['accounts'],
+      summary: 'Renew your recovery codes with a current code or your password: 10 new single-use codes come back, this once, and the old ones stop working',
+      description: 'Send code or password, not both. Codes and passwords tried are limited per person (10 in 15 minutes; beyond, 429).',
+      body: renewCodesBody,
+      response: { 200: recoveryCodesView, ...problems(409, 429) },
+    },
+  }, async (request) => lostFactor.renewRecoveryCodes(deps, sealer, callerOf(request), request.body));
+
+  r.get('/api/v1/two-factor/users', {
+    schema: { tags: ['accounts'], summary: 'Who in the business has two-factor sign-in on, and since when (admins)', response: { 200: twoFactorPeopleView, ...problems(403) } },
+  }, async (request) => lostFactor.whoHasTwoFactor(deps, callerOf(request)));
+
+  r.delete('/api/v1/users/:id/two-factor', {
+    schema: {
+      tags: ['accounts'],
+      summary: 'Reset the two-factor sign-in of someone who lost their phone and recovery codes (admins)',
+      description: 'Their authenticator and recovery codes stop working, every session of theirs ends (API tokens stay), and they are told by email. If the business requires two-factor of their role, they set it up again at their next sign-in. Nobody resets their own; only the owner resets an admin’s or an owner’s.',
+      params: idParams,
+      response: { 204: z.null(), ...problems(403, 404, 409) },
+    },
+  }, async (request, reply) => {
+    await lostFactor.resetTwoFactor(deps, mail, callerOf(request), request.params.id);
     return reply.code(204).send(null);
   });
 

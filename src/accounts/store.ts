@@ -250,6 +250,16 @@ export async function deletePendingLogin(db: Db, id: string): Promise<boolean> {
   return Number(result.numDeletedRows) === 1;
 }
 
+/** Ends every sign-in of the person still waiting for its second step. */
+export async function deletePendingLoginsOf(db: Db, orgId: string, userId: string): Promise<void> {
+  await db.deleteFrom('pending_logins').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+}
+
+/** The people of the organisation whose two-factor sign-in is on, and since when. */
+export function twoFactorOn(db: Db, orgId: string) {
+  return db.selectFrom('two_factor').select(['user_id', 'confirmed_at']).where('org_id', '=', orgId).where('confirmed_at', 'is not', null).orderBy('user_id').execute();
+}
+
 export async function prunePendingLogins(db: Db, now: number): Promise<void> {
   await db.deleteFrom('pending_logins').where('expires_at', '<=', now).execute();
 }

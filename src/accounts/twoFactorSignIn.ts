@@ -25,11 +25,11 @@ export const PENDING_LOGIN_ATTEMPTS = 5;
 export const CODE_LIMIT = { max: 10, windowMs: 15 * 60_000 };
 
 /** A refusal decided inside a transaction whose writes must stay (a used attempt): thrown once it has committed. */
-class Refusal {
+export class Refusal {
   constructor(readonly error: DomainError) {}
 }
 
-async function committed<T>(deps: Deps, work: (trx: Db) => Promise<T | Refusal>): Promise<T> {
+export async function committed<T>(deps: Deps, work: (trx: Db) => Promise<T | Refusal>): Promise<T> {
   const result = await deps.db.transaction().execute(work);
   if (result instanceof Refusal) throw result.error;
   return result;
@@ -113,7 +113,7 @@ export async function turnOffTwoFactor(deps: Deps, sealer: Sealer, actor: Actor,
   });
 }
 
-async function useCode(trx: Db, sealer: Sealer, row: NonNullable<Awaited<ReturnType<typeof store.findTwoFactor>>>, code: string, now: number): Promise<boolean> {
+export async function useCode(trx: Db, sealer: Sealer, row: NonNullable<Awaited<ReturnType<typeof store.findTwoFactor>>>, code: string, now: number): Promise<boolean> {
   const step = acceptTotp(sealer.open(row.secret, secretContext(row.user_id)), code, now, row.last_step === null ? null : Number(row.last_step));
   return step !== null && (await store.useStep(trx, row.org_id, row.user_id, step));
 }
@@ -126,7 +126,7 @@ async function useRecoveryCode(trx: Db, orgId: string, userId: string, code: str
 }
 
 /** 429 once the person has tried too many codes in the window, counted on its own so a refusal keeps the count. */
-async function limitCodes(deps: Deps, userId: string): Promise<void> {
+export async function limitCodes(deps: Deps, userId: string): Promise<void> {
   const now = deps.clock.now();
   const counted = await store.countRequest(deps.db, `two-factor:${userId}`, now, now - CODE_LIMIT.windowMs);
   if (counted.attempts > CODE_LIMIT.max) throw tooManyCodes(counted.windowStart + CODE_LIMIT.windowMs - now);

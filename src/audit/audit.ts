@@ -26,6 +26,8 @@ export const AUDIT_ACTIONS = [
   'two_factor.enabled',
   'two_factor.disabled',
   'two_factor.recovery_code_used',
+  'two_factor.recovery_codes_renewed',
+  'two_factor.reset',
   'sso.signed_in',
   'sso.settings_changed',
   'sso.settings_removed',

@@ -108,6 +108,11 @@ export function endOtherSessions(trx: Db, orgId: string, userId: string, now: nu
   return store.revokeTokensOf(trx, orgId, userId, now, keepTokenId, 'session');
 }
 
+/** Ends every session of the person (API tokens stay); how many ended. */
+export function endSessions(trx: Db, orgId: string, userId: string, now: number): Promise<number> {
+  return store.revokeTokensOf(trx, orgId, userId, now, null, 'session');
+}
+
 /** Ends one session or API token of the person: false when it is not theirs or already ended. */
 export async function endSignIn(trx: Db, orgId: string, userId: string, tokenId: string, now: number): Promise<boolean> {
   return (await store.revokeTokenOf(trx, orgId, userId, tokenId, now)) > 0;

@@ -9,5 +9,5 @@ export { namesById } from './directory.ts';
 export { authenticate } from './sessions.ts';
 export { createApiTokenFor } from './tokens.ts';
 export { addressKey } from './loginLimits.ts';
-export { hashPassword } from './passwords.ts';
+export { hashPassword, verifyPassword } from './passwords.ts';
 export * as credentials from './credentials.ts';

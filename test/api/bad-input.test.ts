@@ -86,6 +86,7 @@ forEachDatabase('bad input', (ctx) => {
         return (await issueResets(ctx.server.deps, email, {}))[0]!.secret;
       },
       now: () => ctx.clock.now(),
+      advance: (ms) => ctx.clock.advance(ms),
       get sso() {
         return { provider, baseUrl: ctx.baseUrl };
       },

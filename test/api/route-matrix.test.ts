@@ -91,6 +91,7 @@ forEachDatabase('route matrix', (ctx) => {
         return issued!.secret;
       },
       now: () => ctx.clock.now(),
+      advance: (ms) => ctx.clock.advance(ms),
       get sso() {
         return { provider, baseUrl: ctx.baseUrl };
       },

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { totpCodeAt } from '../../src/accounts/twoFactor.ts';
+import { CODE_LIMIT } from '../../src/accounts/twoFactorSignIn.ts';
 import type { Client } from '../support/http.ts';
 import { PASSWORD } from '../support/harness.ts';
 import type { TestProvider } from '../support/oidc.ts';
@@ -27,6 +28,8 @@ export interface Kit {
   resetToken(email: string): Promise<string>;
   /** The server's clock now: two-factor codes are computed for it. */
   now(): number;
+  /** Moves the server's clock on (past a limit's window). */
+  advance(ms: number): void;
   /** The local OpenID provider that single sign-on routes use, and the server's address (the start of a sign-in is followed by hand). */
   sso: { provider: TestProvider; baseUrl: string };
 }
@@ -228,6 +231,32 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
       const codes = turnedOn.get(caller.id);
       turnedOn.delete(caller.id);
       if (answer.status !== 204 && codes) await twoFactorOff(kit, caller.email, codes);
+    },
+  },
+  'POST /api/v1/me/two-factor/recovery-codes': {
+    allowed: 'member',
+    // Turning two-factor on and off again uses codes: each call starts and ends in a new window of the per-person code limit.
+    request: async (kit, caller) => {
+      kit.advance(CODE_LIMIT.windowMs);
+      const { recoveryCodes } = await twoFactorOn(kit, caller.email);
+      turnedOn.set(caller.id, recoveryCodes);
+      return { path: '/api/v1/me/two-factor/recovery-codes', body: { password: PASSWORD } };
+    },
+    after: async (kit, caller, answer) => {
+      const codes = turnedOn.get(caller.id);
+      turnedOn.delete(caller.id);
+      if (codes) await twoFactorOff(kit, caller.email, answer.status === 200 ? JSON.parse(answer.text).recoveryCodes : codes);
+      kit.advance(CODE_LIMIT.windowMs);
+    },
+  },
+  'GET /api/v1/two-factor/users': { allowed: 'admin', request: fixed('/api/v1/two-factor/users') },
+  'DELETE /api/v1/users/:id/two-factor': {
+    allowed: 'admin',
+    request: async (kit) => {
+      const someone = person();
+      const made = await kit.make('/api/v1/users', someone);
+      await twoFactorOn(kit, someone.email);
+      return { path: `/api/v1/users/${made.id}/two-factor` };
     },
   },
   'POST /api/v1/sessions/two-factor': {

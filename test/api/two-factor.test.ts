@@ -1,10 +1,17 @@
 // Two-factor sign-in (TOTP): turning it on with a code, the recovery codes,
 // signing in with a code as a second step, wrong and replayed codes, recovery
 // codes used once, turning it off, and the organisation requiring it of
-// managers and above, who set it up at their next sign-in.
-import { expect, it } from 'vitest';
+// managers and above, who set it up at their next sign-in; renewing the recovery
+// codes, and an admin resetting the two-factor of someone who lost phone and codes.
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { totpCodeAt } from '../../src/accounts/twoFactor.ts';
 import { forEachDatabase, PASSWORD, type TestContext } from '../support/harness.ts';
+import { freePort, Mailbox } from '../support/mailbox.ts';
+
+const PUBLIC_URL = 'https://finishline.example';
+const mailbox = new Mailbox(await freePort());
+beforeAll(() => mailbox.start());
+afterAll(() => mailbox.stop());
 
 const TYPE = 'https://finishline.dev/problems/';
 
@@ -198,4 +205,119 @@ forEachDatabase('two-factor sign-in', (ctx) => {
     expect(next.body.type).toBe(`${TYPE}two-factor-required`);
     expect((await ctx.anonymous.post('/api/v1/sessions', { email: manager.user.email, password: PASSWORD, code: totpCodeAt(setup.body.secret, ctx.clock.now()) })).status).toBe(201);
   });
-});
+
+  it('renews the recovery codes with a current code or the password: ten new ones, shown once, and the old ones stop working', async () => {
+    const org = await ctx.signup();
+    const member = await ctx.addUser(org, 'member');
+    expect((await member.api.post('/api/v1/me/two-factor/recovery-codes', { password: PASSWORD })).status).toBe(409);
+    const { secret, recoveryCodes: old } = await turnOn(ctx, member.api);
+    ctx.clock.advance(30_000);
+
+    const neither = await member.api.post('/api/v1/me/two-factor/recovery-codes', {});
+    expect(neither.status).toBe(400);
+    expect(neither.body.errors[0].path).toBe('code');
+    const wrongPassword = await member.api.post('/api/v1/me/two-factor/recovery-codes', { password: 'not my password at all' });
+    expect(wrongPassword.status).toBe(400);
+    expect(wrongPassword.body.errors).toEqual([{ path: 'password', message: 'is not your password' }]);
+    const wrongCode = await member.api.post('/api/v1/me/two-factor/recovery-codes', { code: totpCodeAt(secret, ctx.clock.now() + 300_000) });
+    expect(wrongCode.status).toBe(400);
+    expect(wrongCode.body.errors[0].path).toBe('code');
+    // A recovery code is not proof enough to make new ones.
+    expect((await member.api.post('/api/v1/me/two-factor/recovery-codes', { code: old[0] })).body.errors[0].path).toBe('code');
+
+    const renewed = await member.api.post('/api/v1/me/two-factor/recovery-codes', { code: totpCodeAt(secret, ctx.clock.now()) });
+    expect(renewed.status, renewed.text).toBe(200);
+    expect(renewed.body.recoveryCodes).toHaveLength(10);
+    expect(renewed.body.recoveryCodes.filter((c: string) => old.includes(c))).toEqual([]);
+    expect((await member.api.get('/api/v1/me/two-factor')).body).toMatchObject({ enabled: true, recoveryCodesLeft: 10 });
+    const stale = await ctx.anonymous.post('/api/v1/sessions', { email: member.user.email, password: PASSWORD, recoveryCode: old[1] });
+    expect(stale.status).toBe(401);
+    expect(stale.body.errors[0].path).toBe('recoveryCode');
+
+    const byPassword = await member.api.post('/api/v1/me/two-factor/recovery-codes', { password: PASSWORD });
+    expect(byPassword.status, byPassword.text).toBe(200);
+    expect((await ctx.anonymous.post('/api/v1/sessions', { email: member.user.email, password: PASSWORD, recoveryCode: renewed.body.recoveryCodes[0] })).status).toBe(401);
+    expect((await ctx.anonymous.post('/api/v1/sessions', { email: member.user.email, password: PASSWORD, recoveryCode: byPassword.body.recoveryCodes[0] })).status).toBe(201);
+    const audit = await org.api.get('/api/v1/audit?action=two_factor.recovery_codes_renewed');
+    expect(audit.body.items.map((e: any) => e.data.with)).toEqual(['password', 'code']);
+    expect(audit.text).not.toContain(byPassword.body.recoveryCodes[1]);
+  });
+
+  it('lets an admin reset the two-factor of someone who lost phone and codes: their sessions end, they are told by email, and they sign in with the password again', async () => {
+    const org = await ctx.signup('Harbour Heating');
+    const admin = await ctx.addUser(org, 'admin', 'Ada Admin');
+    const member = await ctx.addUser(org, 'member', 'Mo Member');
+    // An admin's API token, to show that a reset (here by the owner) leaves API tokens working.
+    const tokenHolder = await ctx.addUser(org, 'admin', 'Tom Tokens');
+    const apiToken = await tokenHolder.api.post('/api/v1/tokens', { name: 'Sync' });
+    expect(apiToken.status, apiToken.text).toBe(201);
+    await turnOn(ctx, tokenHolder.api);
+    expect((await org.api.delete(`/api/v1/users/${tokenHolder.id}/two-factor`)).status).toBe(204);
+    expect((await tokenHolder.api.get('/api/v1/me')).status).toBe(401);
+    expect((await ctx.client(apiToken.body.token).get('/api/v1/me')).status).toBe(200);
+    await turnOn(ctx, member.api);
+    expect((await admin.api.get('/api/v1/two-factor/users')).body.items.map((i: any) => i.userId)).toEqual([member.id]);
+
+    const reset = await admin.api.delete(`/api/v1/users/${member.id}/two-factor`);
+    expect(reset.status, reset.text).toBe(204);
+    expect((await member.api.get('/api/v1/me')).status).toBe(401);
+    expect((await admin.api.get('/api/v1/two-factor/users')).body.items).toEqual([]);
+    const signIn = await ctx.anonymous.post('/api/v1/sessions', { email: member.user.email, password: PASSWORD });
+    expect(signIn.status, signIn.text).toBe(201);
+    expect((await ctx.client(signIn.body.token).get('/api/v1/me/two-factor')).body).toEqual({ enabled: false, required: false, recoveryCodesLeft: 0 });
+
+    await ctx.server.mail.idle();
+    const mail = mailbox.to(member.user.email).at(-1)!;
+    expect(mail.subject).toBe('Your two-factor sign-in for Harbour Heating was reset');
+    expect(mail.body).toContain('Content-Type: text/plain');
+    expect(mail.body).toContain('Ada Admin reset your two-factor sign-in');
+    expect(mail.body).toContain(`${PUBLIC_URL}/login`);
+
+    const audit = await org.api.get(`/api/v1/audit?action=two_factor.reset&actorId=${admin.id}`);
+    expect(audit.body.items.map((e: any) => [e.actorId, e.subject.id, e.data.sessionsEnded])).toEqual([[admin.id, member.id, 1]]);
+    // Nothing left to reset.
+    expect((await admin.api.delete(`/api/v1/users/${member.id}/two-factor`)).status).toBe(409);
+  });
+
+  it('when the business requires two-factor, the person whose two-factor was reset sets it up again at their next sign-in', async () => {
+    const org = await ctx.signup();
+    const manager = await ctx.addUser(org, 'manager');
+    await turnOn(ctx, manager.api);
+    expect((await org.api.patch('/api/v1/org', { requireTwoFactor: 'managers' })).status).toBe(200);
+    expect((await org.api.delete(`/api/v1/users/${manager.id}/two-factor`)).status).toBe(204);
+    const next = await ctx.anonymous.post('/api/v1/sessions', { email: manager.user.email, password: PASSWORD });
+    expect(next.status).toBe(401);
+    expect(next.body.type).toBe(`${TYPE}two-factor-setup-required`);
+    await ctx.server.mail.idle();
+    expect(mailbox.to(manager.user.email).at(-1)!.body).toContain('you will set it up again');
+  });
+
+  it('lets only admins reset, never their own, an admin\'s or the owner\'s only by the owner, and another business\'s person is not found', async () => {
+    const org = await ctx.signup();
+    const admin = await ctx.addUser(org, 'admin');
+    const otherAdmin = await ctx.addUser(org, 'admin');
+    const manager = await ctx.addUser(org, 'manager');
+    const member = await ctx.addUser(org, 'member');
+    for (const who of [org, admin, otherAdmin, manager, member]) await turnOn(ctx, who.api);
+
+    expect((await manager.api.delete(`/api/v1/users/${member.id}/two-factor`)).status).toBe(403);
+    expect((await manager.api.get('/api/v1/two-factor/users')).status).toBe(403);
+    const own = await admin.api.delete(`/api/v1/users/${admin.id}/two-factor`);
+    expect(own.status).toBe(403);
+    expect(own.body.detail).toContain('Settings');
+    expect((await admin.api.delete(`/api/v1/users/${org.user.id}/two-factor`)).status).toBe(403);
+    const peer = await admin.api.delete(`/api/v1/users/${otherAdmin.id}/two-factor`);
+    expect(peer.status).toBe(403);
+    expect(peer.body.detail).toBe('Only the owner may reset the two-factor sign-in of an admin');
+    expect((await org.api.delete(`/api/v1/users/${org.user.id}/two-factor`)).status).toBe(403);
+    expect((await admin.api.delete(`/api/v1/users/${manager.id}/two-factor`)).status).toBe(204);
+    expect((await org.api.delete(`/api/v1/users/${otherAdmin.id}/two-factor`)).status).toBe(204);
+
+    const elsewhere = await ctx.signup('Another Business');
+    expect((await elsewhere.api.delete(`/api/v1/users/${member.id}/two-factor`)).status).toBe(404);
+    expect((await elsewhere.api.get('/api/v1/two-factor/users')).body.items).toEqual([]);
+    expect((await org.api.delete('/api/v1/users/no-such-person/two-factor')).status).toBe(404);
+    expect((await member.api.get('/api/v1/me/two-factor')).body.enabled).toBe(true);
+    expect((await org.api.get('/api/v1/two-factor/users')).body.items.map((i: any) => i.userId).sort()).toEqual([org.user.id, admin.id, member.id].sort());
+  });
+}, { smtpUrl: mailbox.smtpUrl, mailFrom: 'Finishline <finishline@finishline.example>', publicUrl: PUBLIC_URL });

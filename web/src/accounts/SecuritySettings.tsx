@@ -1,6 +1,6 @@
 // Settings → Security, for everyone: your own password (the current one is
 // needed), two-factor sign-in (turn it on with a QR code and a code, keep the
-// recovery codes, turn it off with a code), and your sessions and API tokens — where each came from, when it was
+// recovery codes, renew them, turn it off with a code), and your sessions and API tokens — where each came from, when it was
 // last used — each of which can be ended, or every other session at once.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
@@ -183,6 +183,7 @@ function TwoFactor() {
       {s?.enabled && (
         <>
           <p className="two-factor-on">On. {s.recoveryCodesLeft} recovery code{s.recoveryCodesLeft === 1 ? '' : 's'} left.</p>
+          <RenewCodes onRenewed={(fresh) => { setCodes(fresh); refresh(); }} />
           {!s.required && (
             <form className="password-form" onSubmit={turnOff} noValidate aria-label="Turn off two-factor sign-in">
               <label htmlFor="two-factor-off-code">Code from the app, or a recovery code</label>
@@ -196,5 +197,36 @@ function TwoFactor() {
         </>
       )}
     </div>
+  );
+}
+
+/** Ten new recovery codes, proven by a code from the app or the password (a 6-digit code is never a password: those are 12 characters or more). */
+function RenewCodes({ onRenewed }: { onRenewed: (codes: string[]) => void }) {
+  const [errors, setErrors] = useState<Errors>({});
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const proof = String(new FormData(form).get('proof') ?? '').trim();
+    setErrors({});
+    try {
+      const body = /^\d{3} ?\d{3}$/.test(proof) ? { code: proof } : { password: proof };
+      const result = await api.post<{ recoveryCodes: string[] }>('/api/v1/me/two-factor/recovery-codes', body);
+      form.reset();
+      showToast('New recovery codes made; the old ones no longer work');
+      onRenewed(result.recoveryCodes);
+    } catch (failure) {
+      const found = errorsOf(failure);
+      setErrors({ ...found, ...((found.code ?? found.password) && { proof: found.code ? `The code ${found.code}.` : `That ${found.password}.` }) });
+    }
+  };
+  return (
+    <form className="password-form" onSubmit={submit} noValidate aria-label="Make new recovery codes">
+      <label htmlFor="renew-codes-proof">Code from the app, or your password</label>
+      <input id="renew-codes-proof" name="proof" type="password" autoComplete="one-time-code" />
+      <FieldError errors={errors} path="proof" />
+      <FieldError errors={errors} path="_" />
+      <button type="submit" className="button">Make new recovery codes</button>
+      <p className="muted hint">The codes you have now stop working.</p>
+    </form>
   );
 }

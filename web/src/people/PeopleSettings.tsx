@@ -1,4 +1,5 @@
-// The people in the business: their roles, who can still sign in, and their time off. New people are invited (Settings → Invitations).
+// The people in the business: their roles, who can still sign in, their time off, and (for admins) whose two-factor
+// sign-in is on, with a reset for someone who lost it. New people are invited (Settings → Invitations).
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { describeError } from '../api/client.ts';
@@ -6,6 +7,7 @@ import type { User } from '../api/types.ts';
 import { showToast } from '../shell/toasts.tsx';
 import { Avatar } from '../tasks/bits.tsx';
 import { keys, useTeams, useUsers } from '../tasks/queries.ts';
+import { mayReset, ResetTwoFactorDialog, useTwoFactorPeople } from '../accounts/TwoFactorReset.tsx';
 import { TimeOffDialog } from './TimeOffSettings.tsx';
 import { save } from './settingsForm.tsx';
 
@@ -16,6 +18,8 @@ export function People({ canEdit, me }: { canEdit: boolean; me: User }) {
   const users = useUsers();
   const teams = useTeams();
   const [awayOf, setAwayOf] = useState<User | null>(null);
+  const [resetOf, setResetOf] = useState<User | null>(null);
+  const withTwoFactor = useTwoFactorPeople(canEdit);
   // Managers and above set anyone's time off, a team's manager their team's (as the API allows).
   const managed = new Set((teams.data ?? []).filter((t) => t.managerId === me.id).flatMap((t) => t.memberIds));
   const maySetTimeOff = (user: User) => myRole !== 'member' || user.id === me.id || managed.has(user.id);
@@ -37,7 +41,7 @@ export function People({ canEdit, me }: { canEdit: boolean; me: User }) {
     <section className="settings-section" aria-label="People">
       <h2>People</h2>
       <table className="table">
-        <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Active</th><th>Time off</th></tr></thead>
+        <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Active</th><th>Time off</th>{canEdit && <th>Two-factor</th>}</tr></thead>
         <tbody>
           {(users.data ?? []).map((user) => (
             <tr key={user.id}>
@@ -59,11 +63,20 @@ export function People({ canEdit, me }: { canEdit: boolean; me: User }) {
                   <span className="muted small">{user.timeOff.length ? `${user.timeOff.length} planned` : '—'}</span>
                 )}
               </td>
+              {canEdit && (
+                <td className="two-factor-cell">
+                  {withTwoFactor.has(user.id) ? 'On' : <span className="muted">Off</span>}{' '}
+                  {withTwoFactor.has(user.id) && mayReset(me, user) && (
+                    <button type="button" className="link-button" aria-label={`Reset two-factor sign-in of ${user.name}`} onClick={() => setResetOf(user)}>Reset…</button>
+                  )}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
       </table>
       {awayOf && <TimeOffDialog person={awayOf} onClose={() => setAwayOf(null)} />}
+      {resetOf && <ResetTwoFactorDialog person={resetOf} onClose={() => setResetOf(null)} />}
     </section>
   );
 }

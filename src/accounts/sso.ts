@@ -10,6 +10,7 @@
 import * as oidc from 'openid-client';
 import type { Actor, Deps } from '../platform/context.ts';
 import { Conflict, Forbidden, Invalid, NotFound, Unauthorized } from '../platform/errors.ts';
+import { addressRefusal, guardedFetch, isLoopback, literalAddress, shownAddress } from '../platform/egress.ts';
 import { iso } from '../platform/pagination.ts';
 import type { Sealer } from '../platform/secrets.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -28,8 +29,46 @@ const DISCOVERY_TTL_MS = 10 * 60_000;
 export interface SsoOptions {
   /** FINISHLINE_PUBLIC_URL: the provider sends people back to <publicUrl>/sso/callback. */
   publicUrl: string;
-  /** Allows issuers at http:// addresses (tests and local development); https only otherwise. */
-  allowHttpIssuers?: boolean;
+  /**
+   * For tests with a provider on this machine, and nothing else (no setting sets it): issuers at
+   * http:// and loopback addresses are let through. Otherwise https only, and never a loopback,
+   * private, link-local or other non-public address — not by its name's answer either.
+   */
+  allowLocalIssuers?: boolean;
+}
+
+/** The server would have connected to an address that is not public, for a provider. */
+class AddressRefused extends Error {
+  constructor(readonly host: string, readonly address: string, readonly refusal: string) {
+    super(host === address ? `${shownAddress(address)} is ${refusal}` : `${host} resolves to ${shownAddress(address)}, ${refusal}`);
+  }
+}
+
+const PUBLIC_ONLY = '; single sign-on providers are reached at public addresses only';
+
+/** Every request to a provider — discovery, its keys, the token exchange, userinfo — goes through this. */
+function fetchFor(options: SsoOptions) {
+  return guardedFetch({ refused: (host, address, refusal) => new AddressRefused(host, address, refusal), ...(options.allowLocalIssuers && { allow: isLoopback }) });
+}
+
+/** Which non-public address a URL of the provider's names literally ("10.0.0.1, a private network address"); null when none. Host names are checked as they are connected to. */
+function nonPublic(options: SsoOptions, raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  const address = literalAddress(new URL(raw));
+  if (address === null || (options.allowLocalIssuers && isLoopback(address))) return null;
+  const refusal = addressRefusal(address);
+  return refusal && `${shownAddress(address)}, ${refusal}`;
+}
+
+/** What went wrong reaching the provider, in words for the issuer field. */
+function discoveryFailure(error: unknown): string {
+  for (let cause: unknown = error; cause instanceof Error || cause instanceof Response; cause = cause instanceof Error ? cause.cause : undefined) {
+    if (cause instanceof AddressRefused) return `must not lead to an address that is not public: ${cause.message}${PUBLIC_ONLY}`;
+    if (cause instanceof Response && cause.status >= 300 && cause.status < 400) {
+      return `redirects elsewhere (${cause.status}${cause.headers.get('location') ? ` to ${cause.headers.get('location')}` : ''}); redirects are not followed: enter the provider's own issuer address`;
+    }
+  }
+  return `is not an OpenID provider that answers discovery (${(error as Error).message})`;
 }
 
 function requireAdmin(actor: Actor): void {
@@ -54,8 +93,8 @@ function present(row: store.SsoProviderRow, options: SsoOptions) {
 const discovered = new Map<string, { config: oidc.Configuration; at: number }>();
 
 async function discover(options: SsoOptions, issuer: string, clientId: string, clientSecret: string): Promise<oidc.Configuration> {
-  const insecure = options.allowHttpIssuers && issuer.startsWith('http:');
-  return oidc.discovery(new URL(issuer), clientId, clientSecret, undefined, { timeout: 10, ...(insecure && { execute: [oidc.allowInsecureRequests] }) });
+  const insecure = options.allowLocalIssuers && issuer.startsWith('http:');
+  return oidc.discovery(new URL(issuer), clientId, clientSecret, undefined, { timeout: 10, [oidc.customFetch]: fetchFor(options), ...(insecure && { execute: [oidc.allowInsecureRequests] }) });
 }
 
 async function configFor(options: SsoOptions, sealer: Sealer, row: store.SsoProviderRow): Promise<oidc.Configuration> {
@@ -80,14 +119,23 @@ export async function getSettings(deps: Deps, options: SsoOptions, actor: Actor)
 export async function putSettings(deps: Deps, sealer: Sealer, options: SsoOptions, actor: Actor, input: SsoSettingsInput) {
   requireAdmin(actor);
   const issuer = input.issuer.replace(/\/+$/, '');
-  if (!issuer.startsWith('https:') && !options.allowHttpIssuers) throw Invalid.field('issuer', 'must be an https:// address');
+  if (!issuer.startsWith('https:') && !options.allowLocalIssuers) throw Invalid.field('issuer', 'must be an https:// address');
+  const refused = nonPublic(options, issuer);
+  if (refused) throw Invalid.field('issuer', `must not point at ${refused}${PUBLIC_ONLY}`);
   const existing = await store.findSsoProvider(deps.db, actor.orgId);
   const secret = input.clientSecret ?? (existing ? sealer.open(existing.client_secret, secretContext(actor.orgId)) : undefined);
   if (secret === undefined) throw Invalid.field('clientSecret', 'is required the first time');
+  let metadata: oidc.ServerMetadata;
   try {
-    await discover(options, issuer, input.clientId, secret);
+    metadata = (await discover(options, issuer, input.clientId, secret)).serverMetadata();
   } catch (error) {
-    throw Invalid.field('issuer', `is not an OpenID provider that answers discovery (${(error as Error).message})`);
+    throw Invalid.field('issuer', discoveryFailure(error));
+  }
+  // The provider's own addresses that the server will call (not the sign-in page, which the browser opens).
+  const called = { 'token endpoint': metadata.token_endpoint, 'key set': metadata.jwks_uri, 'userinfo endpoint': metadata.userinfo_endpoint };
+  for (const [name, endpoint] of Object.entries(called)) {
+    const refusal = nonPublic(options, endpoint);
+    if (refusal) throw Invalid.field('issuer', `is a provider whose ${name} (${endpoint}) points at ${refusal}${PUBLIC_ONLY}`);
   }
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {

@@ -235,4 +235,4 @@ forEachDatabase('bad input', (ctx) => {
     expect((await home.api.get('/api/v1/me')).status).toBe(200);
     console.log(`[fuzz] ${FUZZ_RUNS} runs per route: ${tally.tried} requests tried so far, ${tally.serverErrors} answered 5xx`);
   });
-}, { publicUrl: PUBLIC_URL, ssoAllowHttpIssuers: true });
+}, { publicUrl: PUBLIC_URL, ssoAllowLocalIssuers: true });

@@ -188,4 +188,4 @@ forEachDatabase('route matrix', (ctx) => {
     }
     expect(leaks).toEqual([]);
   });
-}, { publicUrl: PUBLIC_URL, ssoAllowHttpIssuers: true });
+}, { publicUrl: PUBLIC_URL, ssoAllowLocalIssuers: true });

@@ -2,7 +2,11 @@
 // (oidc-provider) on a local port: the admin's settings (the secret sealed and
 // never returned), the authorization code flow with PKCE, state and nonce, a
 // first-time person added (or matched to their invitation), other domains and
-// bad states refused, and password sign-in turned off for the organisation.
+// bad states refused, password sign-in turned off for the organisation, and
+// providers at private or special addresses refused (the tests' own local
+// provider passes by a server option for tests alone).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { forEachDatabase, type Org, PASSWORD, type TestContext } from '../support/harness.ts';
 import { NAMES, startProvider, type TestProvider } from '../support/oidc.ts';
@@ -11,11 +15,28 @@ const PUBLIC_URL = 'http://finishline.example.test';
 const CALLBACK = `${PUBLIC_URL}/sso/callback`;
 let provider: TestProvider;
 
+/** A local server answering every request with `answer`, counting what it is asked. */
+async function stub(answer: (base: string, path: string) => { status: number; headers?: Record<string, string>; body?: unknown }) {
+  const hits: string[] = [];
+  const server: Server = createServer((request, response) => {
+    hits.push(request.url ?? '');
+    const reply = answer(base, request.url ?? '');
+    response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+    response.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  stubs.push(server);
+  return { base, hits };
+}
+const stubs: Server[] = [];
+
 beforeAll(async () => {
   provider = await startProvider([CALLBACK]);
 });
 afterAll(async () => {
   await provider?.close();
+  for (const server of stubs) server.close();
 });
 
 function settings(overrides: Record<string, unknown> = {}) {
@@ -203,4 +224,51 @@ forEachDatabase('single sign-on', (ctx) => {
     expect((await org.api.get('/api/v1/audit?action=sso.settings_removed')).body.items).toHaveLength(1);
     expect((await ctx.anonymous.post('/api/v1/sessions', { email: admin.user.email, password: PASSWORD })).status).toBe(201);
   });
-}, { publicUrl: PUBLIC_URL, ssoAllowHttpIssuers: true });
+
+  it('refuses an issuer at a private or special address, a discovery that redirects, and a provider whose own addresses are private, naming the issuer', async () => {
+    const org = await ctx.signup('Acme Heating');
+    const privateNetwork = await org.api.put('/api/v1/sso/settings', settings({ issuer: 'http://10.0.0.1/realms/acme' }));
+    expect(privateNetwork.status).toBe(400);
+    expect(privateNetwork.body.errors).toEqual([{ path: 'issuer', message: expect.stringContaining('must not point at 10.0.0.1, a private network address') }]);
+    const metadata = await org.api.put('/api/v1/sso/settings', settings({ issuer: 'http://169.254.169.254/latest' }));
+    expect(metadata.status).toBe(400);
+    expect(metadata.body.errors[0]).toEqual({ path: 'issuer', message: expect.stringContaining('link-local') });
+
+    // Discovery answered by a redirect: it is not followed, so where it points is never reached.
+    const target = await stub(() => ({ status: 200, body: {} }));
+    const redirecting = await stub(() => ({ status: 302, headers: { location: `${target.base}/.well-known/openid-configuration` } }));
+    const redirected = await org.api.put('/api/v1/sso/settings', settings({ issuer: redirecting.base }));
+    expect(redirected.status).toBe(400);
+    expect(redirected.body.errors[0]).toEqual({ path: 'issuer', message: expect.stringContaining('redirects are not followed') });
+    expect(redirecting.hits).toEqual(['/.well-known/openid-configuration']);
+    expect(target.hits).toEqual([]);
+
+    // A provider whose token endpoint (called by the server) is at a private address.
+    const sly = await stub((base) => ({
+      status: 200,
+      body: { issuer: base, authorization_endpoint: `${base}/auth`, token_endpoint: 'http://10.1.2.3/token', jwks_uri: `${base}/jwks`, response_types_supported: ['code'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'] },
+    }));
+    const slyAnswer = await org.api.put('/api/v1/sso/settings', settings({ issuer: sly.base }));
+    expect(slyAnswer.status).toBe(400);
+    expect(slyAnswer.body.errors[0]).toEqual({ path: 'issuer', message: expect.stringContaining('whose token endpoint (http://10.1.2.3/token) points at 10.1.2.3, a private network address') });
+    expect((await org.api.get('/api/v1/sso/settings')).body).toBeNull();
+  });
+}, { publicUrl: PUBLIC_URL, ssoAllowLocalIssuers: true });
+
+forEachDatabase('single sign-on outside tests', (ctx) => {
+  it('refuses a provider at http://, at a loopback address, or at a name that resolves to one, naming the issuer', async () => {
+    const org = await ctx.signup('Acme Heating');
+    const plain = await org.api.put('/api/v1/sso/settings', settings());
+    expect(plain.status).toBe(400);
+    expect(plain.body.errors).toEqual([{ path: 'issuer', message: 'must be an https:// address' }]);
+    const loopback = await org.api.put('/api/v1/sso/settings', settings({ issuer: 'https://127.0.0.1:8443/realms/acme' }));
+    expect(loopback.status).toBe(400);
+    expect(loopback.body.errors[0]).toEqual({ path: 'issuer', message: expect.stringContaining('must not point at 127.0.0.1, a loopback address') });
+    const mapped = await org.api.put('/api/v1/sso/settings', settings({ issuer: 'https://[::ffff:192.168.1.20]/' }));
+    expect(mapped.body.errors[0]).toEqual({ path: 'issuer', message: expect.stringContaining('a private network address') });
+    // The name is resolved when the server connects, and refused before it does.
+    const named = await org.api.put('/api/v1/sso/settings', settings({ issuer: `https://localhost:${new URL(provider.issuer).port}/` }));
+    expect(named.status).toBe(400);
+    expect(named.body.errors[0]).toEqual({ path: 'issuer', message: expect.stringMatching(/localhost resolves to .+, a loopback address/) });
+  });
+});

@@ -37,7 +37,7 @@ describe.skipIf(skip !== null)(skip ? `two-factor and single sign-on in the web 
 
   beforeAll(async () => {
     provider = await startProvider([`${PUBLIC_URL}/sso/callback`]);
-    web = await startWebApp({ publicUrl: PUBLIC_URL, ssoAllowHttpIssuers: true });
+    web = await startWebApp({ publicUrl: PUBLIC_URL, ssoAllowLocalIssuers: true });
     olive = await signupOwner(web.baseUrl, 'Acme Plumbing');
   });
   afterAll(async () => {

@@ -38,6 +38,16 @@ export const invitationCreated = invitationView.extend({
 });
 
 export const acceptBody = z.strictObject({ token, name: personName, password });
+export const invitationLookupBody = z.strictObject({ token });
+
+export const invitationDetailsView = z.object({
+  email: z.string(),
+  name: z.string().nullable().describe('the name the admin gave, if any'),
+  role: z.enum(ROLES),
+  org: z.object({ name: z.string(), slug: z.string() }),
+  passwordSignIn: z.boolean().describe('false: the business signs in with single sign-on only, so the invitation is accepted by signing in with it (no password)'),
+  sso: z.object({ name: z.string() }).nullable().describe('the business’s single sign-on button, if it has one'),
+});
 
 export const resetRequestBody = z.strictObject({ email });
 export const resetConfirmBody = z.strictObject({ token, password });

@@ -135,13 +135,37 @@ export async function resendInvitation(deps: Deps, mail: AccountMail, actor: Act
 
 const badToken = () => Invalid.field('token', 'is not a valid invitation: it was used already, revoked, or has expired');
 
+/** The open invitation behind a link's token; 400 naming the token when there is none. */
+async function openByToken(db: Deps['db'], token: string, now: number) {
+  const row = await store.findInvitationByHash(db, sha256(token));
+  if (!row || row.accepted_at !== null || row.revoked_at !== null || Number(row.expires_at) <= now) throw badToken();
+  return row;
+}
+
+/** What the accept page shows first: who is invited where, and how that business signs in (a password, or its single sign-on only). */
+export async function invitationDetails(deps: Deps, token: string) {
+  const row = await openByToken(deps.db, token, deps.clock.now());
+  const [policy, provider] = await Promise.all([people.signInPolicy(deps.db, row.org_id), store.findSsoProvider(deps.db, row.org_id)]);
+  return {
+    email: row.email,
+    name: row.name,
+    role: row.role as Role,
+    org: { name: policy.orgName, slug: policy.orgSlug },
+    passwordSignIn: policy.passwordSignIn,
+    sso: provider ? { name: provider.name } : null,
+  };
+}
+
 /** The person behind an invitation chooses a name and password: they are added, signed in, and the link stops working. */
 export async function acceptInvitation(deps: Deps, input: { token: string; name: string; password: string }, sessionTtlMs: number, origin: Origin) {
   const now = deps.clock.now();
   const passwordHash = await hashPassword(input.password);
   return deps.db.transaction().execute(async (trx) => {
-    const row = await store.findInvitationByHash(trx, sha256(input.token));
-    if (!row || row.accepted_at !== null || row.revoked_at !== null || Number(row.expires_at) <= now) throw badToken();
+    const row = await openByToken(trx, input.token, now);
+    if (!(await people.signInPolicy(trx, row.org_id)).passwordSignIn) {
+      const refusal = new Forbidden('This business signs in with single sign-on only: join it with the single sign-on button instead of a password', [{ path: 'password', message: 'is not used here: this business signs in with single sign-on' }]);
+      throw refusal.typed('password-sign-in-off');
+    }
     const userId = await people.addPerson(trx, {
       orgId: row.org_id,
       email: row.email,

@@ -2,7 +2,8 @@
 // email: the people with it are looked up and mailed after the reply — one
 // email per business the address has an account in, each naming its business. The link's token is
 // stored only as a hash, works once and for an hour, and using it ends every
-// session and API token of the person.
+// session and API token of the person. Where the organisation signs in with single
+// sign-on only, nobody but the owner is sent a link (the answer is the same).
 import type { Deps } from '../platform/context.ts';
 import { Invalid, TooManyAttempts } from '../platform/errors.ts';
 import { newId, newSecret, sha256 } from '../platform/ids.ts';
@@ -45,9 +46,23 @@ async function sendResetLink(deps: Deps, mail: AccountMail, email: string, origi
   }
 }
 
-/** Makes a reset link's token for each active person with this email (one per business; none when there is nobody); their hashes are kept. */
+/**
+ * Whether a password is a way in for this person: not when their organisation signs in
+ * with single sign-on only, unless they are the owner (who keeps it for when the provider is down).
+ */
+async function signsInWithPassword(db: Deps['db'], person: { orgId: string; role: string }): Promise<boolean> {
+  return person.role === 'owner' || (await people.signInPolicy(db, person.orgId)).passwordSignIn;
+}
+
+/**
+ * Makes a reset link's token for each active person with this email for whom a password is a
+ * way in (one per business; none when there is nobody); their hashes are kept.
+ */
 export async function issueResets(deps: Deps, email: string, origin: Origin) {
-  const accounts = (await people.peopleByEmail(deps.db, email)).filter((p) => p.active);
+  const accounts = [];
+  for (const person of await people.peopleByEmail(deps.db, email)) {
+    if (person.active && (await signsInWithPassword(deps.db, person))) accounts.push(person);
+  }
   const now = deps.clock.now();
   const issued = accounts.map((person) => ({ person, secret: newSecret('flr') }));
   if (issued.length === 0) return issued;
@@ -69,7 +84,7 @@ export async function confirmReset(deps: Deps, input: { token: string; password:
     const reset = await store.findPasswordReset(trx, sha256(input.token));
     if (!reset) throw badToken();
     const person = await people.personById(trx, reset.org_id, reset.user_id);
-    if (!person || !person.active || !(await store.claimPasswordReset(trx, reset.id, now))) throw badToken();
+    if (!person || !person.active || !(await signsInWithPassword(trx, person)) || !(await store.claimPasswordReset(trx, reset.id, now))) throw badToken();
     await people.setPasswordHash(trx, person.orgId, person.id, passwordHash, now);
     await store.closePasswordResets(trx, person.id, now);
     const ended = await people.endSignIns(trx, person.orgId, person.id, now);

@@ -11,6 +11,8 @@ import {
   acceptBody,
   invitationBody,
   invitationCreated,
+  invitationDetailsView,
+  invitationLookupBody,
   invitationView,
   pendingConfirmBody,
   pendingSetupBody,
@@ -91,13 +93,24 @@ export function accountRoutes(app: FastifyInstance, deps: Deps, options: Account
     },
   }, async (request) => invitations.resendInvitation(deps, mail, callerOf(request), request.params.id));
 
+  r.post('/api/v1/invitations/lookup', {
+    config: { public: true },
+    schema: {
+      tags: ['accounts'],
+      summary: 'What an invitation link is for: the email, the business, and how it signs in — with a password, or with its single sign-on only (then the person joins by signing in with it)',
+      body: invitationLookupBody,
+      response: { 200: invitationDetailsView, ...problems() },
+    },
+  }, async (request) => invitations.invitationDetails(deps, request.body.token));
+
   r.post('/api/v1/invitations/accept', {
     config: { public: true },
     schema: {
       tags: ['accounts'],
       summary: 'Accept an invitation: choose a name and password, and start a session',
+      description: 'Where the business signs in with single sign-on only, a password is refused (403, type password-sign-in-off): the person joins by signing in with single sign-on, which matches their invitation.',
       body: acceptBody,
-      response: { 201: z.object({ token: z.string(), user: userView }), ...problems(409) },
+      response: { 201: z.object({ token: z.string(), user: userView }), ...problems(403, 409) },
     },
   }, async (request, reply) => {
     const result = await invitations.acceptInvitation(deps, request.body, options.sessionTtlMs, originOf(request));

@@ -140,6 +140,8 @@ export async function setPasswordHash(trx: Db, orgId: string, userId: string, pa
 
 export interface SignInPolicy {
   orgName: string;
+  /** The organisation's address: its sign-in page is /login?org=<slug>. */
+  orgSlug: string;
   requireTwoFactor: 'none' | 'managers';
   passwordSignIn: boolean;
 }
@@ -148,6 +150,7 @@ export async function signInPolicy(db: Db, orgId: string): Promise<SignInPolicy>
   const org = await store.findOrg(db, orgId);
   return {
     orgName: org?.name ?? '',
+    orgSlug: org?.slug ?? '',
     requireTwoFactor: org?.require_two_factor === 'managers' ? 'managers' : 'none',
     passwordSignIn: org ? org.password_sign_in === 1 : true,
   };

@@ -199,6 +199,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /api/v1/invitations': { allowed: 'admin', request: () => ({ path: '/api/v1/invitations', body: { email: `invite-${unique()}@example.test`, role: 'member' } }) },
   'DELETE /api/v1/invitations/:id': { allowed: 'admin', request: async (kit) => ({ path: `/api/v1/invitations/${(await invitation(kit)).id}` }) },
   'POST /api/v1/invitations/:id/resend': { allowed: 'admin', request: async (kit) => ({ path: `/api/v1/invitations/${(await invitation(kit)).id}/resend` }) },
+  'POST /api/v1/invitations/lookup': { allowed: 'public', request: async (kit) => ({ path: '/api/v1/invitations/lookup', body: { token: new URL((await invitation(kit)).acceptUrl).searchParams.get('token') } }) },
   'POST /api/v1/invitations/accept': {
     allowed: 'public',
     request: async (kit) => ({ path: '/api/v1/invitations/accept', body: { token: new URL((await invitation(kit)).acceptUrl).searchParams.get('token'), name: 'Invited Person', password: PASSWORD } }),

@@ -9,11 +9,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { forEachDatabase, type Org, PASSWORD, type TestContext } from '../support/harness.ts';
+import { freePort, Mailbox } from '../support/mailbox.ts';
 import { NAMES, startProvider, type TestProvider } from '../support/oidc.ts';
 
 const PUBLIC_URL = 'http://finishline.example.test';
 const CALLBACK = `${PUBLIC_URL}/sso/callback`;
 let provider: TestProvider;
+const mailbox = new Mailbox(await freePort());
 
 /** A local server answering every request with `answer`, counting what it is asked. */
 async function stub(answer: (base: string, path: string) => { status: number; headers?: Record<string, string>; body?: unknown }) {
@@ -33,9 +35,11 @@ const stubs: Server[] = [];
 
 beforeAll(async () => {
   provider = await startProvider([CALLBACK]);
+  await mailbox.start();
 });
 afterAll(async () => {
   await provider?.close();
+  await mailbox.stop();
   for (const server of stubs) server.close();
 });
 
@@ -225,6 +229,49 @@ forEachDatabase('single sign-on', (ctx) => {
     expect((await ctx.anonymous.post('/api/v1/sessions', { email: admin.user.email, password: PASSWORD })).status).toBe(201);
   });
 
+  it('with password sign-in off, sends no password reset link but to the owner, answering the same as for an unknown email', async () => {
+    const { org } = await withSso(ctx);
+    const member = await ctx.addUser(org, 'member');
+    expect((await org.api.patch('/api/v1/org', { passwordSignIn: false })).status).toBe(200);
+    const asked = await ctx.anonymous.post('/api/v1/password-reset', { email: member.user.email });
+    const unknown = await ctx.anonymous.post('/api/v1/password-reset', { email: `nobody-${ctx.dialect}@acme.test` });
+    expect([asked.status, asked.text, asked.headers.get('content-type')]).toEqual([unknown.status, unknown.text, unknown.headers.get('content-type')]);
+    expect(asked.status).toBe(202);
+    const owner = await ctx.anonymous.post('/api/v1/password-reset', { email: org.user.email });
+    expect(owner.status).toBe(202);
+    await ctx.server.mail.idle();
+    expect(mailbox.to(member.user.email)).toEqual([]);
+    expect(mailbox.to(org.user.email).map((m) => m.subject)).toEqual(['Reset your Finishline password for Acme Heating']);
+    expect((await org.api.get('/api/v1/audit?action=password.reset_requested')).body.items.map((e: any) => e.subject.id)).toEqual([org.user.id]);
+  });
+
+  it('with password sign-in off, an invitation is accepted by signing in with the provider, never with a password', async () => {
+    const { org, slug } = await withSso(ctx);
+    const email = `ivy-${ctx.dialect}@acme.test`;
+    expect((await org.api.post('/api/v1/invitations', { email, role: 'manager' })).status).toBe(201);
+    await ctx.server.mail.idle();
+    const token = new URL(mailbox.link(email, `${PUBLIC_URL}/accept-invitation?token=`)).searchParams.get('token');
+    const before = await ctx.anonymous.post('/api/v1/invitations/lookup', { token });
+    expect(before.status, before.text).toBe(200);
+    expect(before.body).toEqual({ email, name: null, role: 'manager', org: { name: 'Acme Heating', slug }, passwordSignIn: true, sso: { name: 'Acme Login' } });
+
+    expect((await org.api.patch('/api/v1/org', { passwordSignIn: false })).status).toBe(200);
+    expect((await ctx.anonymous.post('/api/v1/invitations/lookup', { token })).body.passwordSignIn).toBe(false);
+    const withPassword = await ctx.anonymous.post('/api/v1/invitations/accept', { token, name: 'Ivy', password: PASSWORD });
+    expect(withPassword.status).toBe(403);
+    expect(withPassword.body.type).toBe('https://finishline.dev/problems/password-sign-in-off');
+    expect(withPassword.body.errors).toEqual([{ path: 'password', message: 'is not used here: this business signs in with single sign-on' }]);
+    expect((await org.api.get('/api/v1/invitations')).body.items).toHaveLength(1);
+
+    const { response } = await signInWithSso(ctx, slug, email);
+    expect(response.status, response.text).toBe(201);
+    expect(response.body.user).toMatchObject({ email, role: 'manager' });
+    const used = await ctx.anonymous.post('/api/v1/invitations/lookup', { token });
+    expect(used.status).toBe(400);
+    expect(used.body.errors[0].path).toBe('token');
+    expect((await ctx.anonymous.post('/api/v1/invitations/lookup', { token: 'fli_not-a-real-one' })).body.errors[0].path).toBe('token');
+  });
+
   it('refuses an issuer at a private or special address, a discovery that redirects, and a provider whose own addresses are private, naming the issuer', async () => {
     const org = await ctx.signup('Acme Heating');
     const privateNetwork = await org.api.put('/api/v1/sso/settings', settings({ issuer: 'http://10.0.0.1/realms/acme' }));
@@ -253,7 +300,7 @@ forEachDatabase('single sign-on', (ctx) => {
     expect(slyAnswer.body.errors[0]).toEqual({ path: 'issuer', message: expect.stringContaining('whose token endpoint (http://10.1.2.3/token) points at 10.1.2.3, a private network address') });
     expect((await org.api.get('/api/v1/sso/settings')).body).toBeNull();
   });
-}, { publicUrl: PUBLIC_URL, ssoAllowLocalIssuers: true });
+}, { publicUrl: PUBLIC_URL, ssoAllowLocalIssuers: true, smtpUrl: mailbox.smtpUrl, mailFrom: 'Finishline <finishline@finishline.example>' });
 
 forEachDatabase('single sign-on outside tests', (ctx) => {
   it('refuses a provider at http://, at a loopback address, or at a name that resolves to one, naming the issuer', async () => {

@@ -59,7 +59,8 @@ describe.skipIf(skip !== null)(skip ? `accounts in the web app (skipped: ${skip}
     const phone = await (await web.newContext(PHONE)).newPage();
     reportPageErrors(phone, errors);
     await follow(phone, 'nia@acme.test', '/accept-invitation');
-    await phone.getByRole('heading', { name: 'Join your team' }).waitFor(T);
+    await phone.getByRole('heading', { name: 'Join Acme Plumbing' }).waitFor(T);
+    await phone.getByText('You will sign in as nia@acme.test.').waitFor(T);
     await phone.getByLabel('Your name').fill('Nia Patel');
     await phone.getByLabel('Password').fill('short');
     await phone.getByRole('button', { name: 'Join' }).click();

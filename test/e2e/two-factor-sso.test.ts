@@ -21,6 +21,8 @@ describe.skipIf(skip !== null)(skip ? `two-factor and single sign-on in the web 
   let web: WebApp;
   let provider: TestProvider;
   let olive: ApiUser;
+  /** Tom turns two-factor on in the first test; an admin resets it in the second. */
+  let tom: ApiUser;
   const errors: string[] = [];
 
   /** A browser that reaches the server under test at its public address, as people behind the real domain would. */
@@ -46,7 +48,7 @@ describe.skipIf(skip !== null)(skip ? `two-factor and single sign-on in the web 
   });
 
   it('turns two-factor on in Settings → Security, then signs in with the code on a phone', async () => {
-    const tom = await addPerson(web.baseUrl, olive, 'Tom Tech');
+    tom = await addPerson(web.baseUrl, olive, 'Tom Tech');
     const { context, page } = await open(DESKTOP);
     await logIn(page, tom.email);
     await page.getByRole('link', { name: 'Settings', exact: true }).click();
@@ -69,6 +71,26 @@ describe.skipIf(skip !== null)(skip ? `two-factor and single sign-on in the web 
     expect(await codes.locator('li').count()).toBe(10);
     await section.getByText('On. 10 recovery codes left.').waitFor(T);
     await screenshot(page, 'two-factor-recovery-codes');
+
+    // New recovery codes, with the password (a code from the app would do too); the old ones stop working.
+    const first = await codes.locator('li').allTextContents();
+    const renew = section.getByRole('form', { name: 'Make new recovery codes' });
+    await renew.getByLabel('Code from the app, or your password').fill('not my password at all');
+    await renew.getByRole('button', { name: 'Make new recovery codes' }).click();
+    await renew.getByRole('alert').waitFor(T);
+    expect(await renew.getByRole('alert').textContent()).toBe('That is not your password.');
+    await renew.getByLabel('Code from the app, or your password').fill(PASSWORD);
+    await renew.getByRole('button', { name: 'Make new recovery codes' }).click();
+    await expect.poll(async () => (await codes.locator('li').allTextContents()).join(), T).not.toBe(first.join());
+    const second = await codes.locator('li').allTextContents();
+    expect(second).toHaveLength(10);
+    expect(second.filter((code) => first.includes(code))).toEqual([]);
+    await section.scrollIntoViewIfNeeded();
+    await screenshot(page, 'two-factor-new-recovery-codes');
+    await page.setViewportSize(PHONE.viewport);
+    await renew.scrollIntoViewIfNeeded();
+    await screenshot(page, 'two-factor-new-recovery-codes-phone');
+    expect((await tom.call('POST', '/api/v1/sessions', { email: tom.email, password: PASSWORD, recoveryCode: first[0] })).status).toBe(401);
     await context.close();
 
     const phone = await open(PHONE);
@@ -87,6 +109,42 @@ describe.skipIf(skip !== null)(skip ? `two-factor and single sign-on in the web 
     await phone.page.getByRole('heading', { name: 'My work' }).waitFor(T);
     const me = await phone.page.evaluate(async () => (await (await fetch('/api/v1/me')).json()) as { user: { email: string } });
     expect(me.user.email).toBe(tom.email);
+    await phone.context.close();
+  });
+
+  it('lets an admin reset the two-factor of someone who lost their phone, from Settings → People after a confirmation', async () => {
+    const { context, page } = await open(DESKTOP);
+    await logIn(page, olive.email);
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    const people = page.getByRole('region', { name: 'People' });
+    const reset = people.getByRole('button', { name: 'Reset two-factor sign-in of Tom Tech' });
+    await reset.waitFor(T);
+    // Nobody resets their own here: the owner's row has no reset.
+    expect(await people.getByRole('button', { name: 'Reset two-factor sign-in of Olive Owner' }).count()).toBe(0);
+    await reset.click();
+    const dialog = page.getByRole('dialog', { name: 'Reset two-factor sign-in of Tom Tech?' });
+    await dialog.getByText('They are signed out everywhere, and told by email.').waitFor(T);
+    await screenshot(page, 'two-factor-reset-confirm');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached', ...T });
+    expect((await tom.call('GET', '/api/v1/me/two-factor')).body.enabled).toBe(true);
+
+    await page.setViewportSize(PHONE.viewport);
+    await reset.scrollIntoViewIfNeeded();
+    await reset.click();
+    await dialog.waitFor(T);
+    await screenshot(page, 'two-factor-reset-confirm-phone');
+    await dialog.getByRole('button', { name: 'Reset two-factor sign-in' }).click();
+    await dialog.waitFor({ state: 'detached', ...T });
+    await reset.waitFor({ state: 'detached', ...T });
+    await context.close();
+    expect((await tom.call('GET', '/api/v1/me')).status).toBe(401);
+
+    // Tom signs in with the password alone, and may turn two-factor on again.
+    const phone = await open(PHONE);
+    await logIn(phone.page, tom.email);
+    await phone.page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await phone.page.getByRole('group', { name: 'Two-factor sign-in' }).getByRole('button', { name: 'Set up two-factor sign-in' }).waitFor(T);
     await phone.context.close();
   });
 
@@ -159,6 +217,38 @@ describe.skipIf(skip !== null)(skip ? `two-factor and single sign-on in the web 
     await desktop.context.close();
     const audit = await olive.call('GET', '/api/v1/audit?action=sso.signed_in');
     expect(audit.body.items[0].data).toMatchObject({ email: 'sam@acme.test', created: true });
+  });
+
+  it('with password sign-in off, the invitation page asks for no password and sends the invitee through single sign-on', async () => {
+    const invited = await olive.call('POST', '/api/v1/invitations', { email: 'ivy@acme.test', role: 'manager' });
+    expect(invited.status).toBe(201);
+    const org = await olive.call('GET', '/api/v1/org');
+    expect((await olive.call('PATCH', '/api/v1/org', { passwordSignIn: false }, { 'if-match': `"${org.body.version}"` })).status).toBe(200);
+    const link = new URL(invited.body.acceptUrl);
+
+    const desktop = await open(DESKTOP);
+    await desktop.page.goto(`${link.pathname}${link.search}`);
+    await desktop.page.getByRole('heading', { name: 'Join Acme Plumbing' }).waitFor(T);
+    await desktop.page.getByRole('link', { name: 'Sign in with Acme Login' }).waitFor(T);
+    await screenshot(desktop.page, 'accept-invitation-sso');
+    await desktop.context.close();
+
+    const { context, page } = await open(PHONE);
+    await page.goto(`${link.pathname}${link.search}`);
+    await page.getByText('Sign in with your ivy@acme.test account and you are in.').waitFor(T);
+    expect(await page.getByLabel('Password').count()).toBe(0);
+    await screenshot(page, 'accept-invitation-sso-phone');
+    await page.getByRole('link', { name: 'Sign in with Acme Login' }).click();
+    await page.locator('input[name="login"]').fill('ivy@acme.test');
+    await page.locator('input[name="password"]').fill('whatever the provider asks');
+    await page.getByRole('button', { name: 'Sign-in' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'My work' }).waitFor(T);
+    const me = await page.evaluate(async () => (await (await fetch('/api/v1/me')).json()) as { user: { email: string; role: string } });
+    expect(me.user).toMatchObject({ email: 'ivy@acme.test', role: 'manager' });
+    await context.close();
+    const back = await olive.call('GET', '/api/v1/org');
+    expect((await olive.call('PATCH', '/api/v1/org', { passwordSignIn: true }, { 'if-match': `"${back.body.version}"` })).status).toBe(200);
     expect(errors).toEqual([]);
   });
 });

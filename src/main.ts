@@ -37,6 +37,8 @@ Commands:
   export [--out FILE] [--org ID]
                                 write a JSON backup of every table (or one organisation's rows), with a progress bar
   import FILE                   restore a JSON backup into an empty database (refused if it holds an organisation)
+  backup --out FILE.tar         write one archive: the JSON backup of the whole database and every stored file
+  restore FILE.tar              restore such an archive into an empty database, its files included
   token create --email E --name N [--org BUSINESS]
                                 create an API token for the user with email E (in the
                                 business whose address is BUSINESS, when E is in several)
@@ -195,9 +197,12 @@ async function main(argv: string[]): Promise<void> {
     case 'token':
       return token(rest);
     case 'export':
-    case 'import': {
+    case 'import':
+    case 'backup':
+    case 'restore': {
       const [backup, { BackupRefused }] = await Promise.all([load.backup(), load.backupService()]);
-      return (command === 'export' ? backup.exportCommand : backup.importCommand)(rest).catch((error: unknown) => {
+      const commands = { export: backup.exportCommand, import: backup.importCommand, backup: backup.backupCommand, restore: backup.restoreCommand };
+      return commands[command](rest).catch((error: unknown) => {
         throw error instanceof BackupRefused ? new Refused(error.message) : error;
       });
     }

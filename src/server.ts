@@ -156,7 +156,10 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       closing = true;
       clearInterval(sweeper);
       await automation.stop();
-      await app.close();
+      // Connections idle when closing began are closed at once; one still sending a response (a large
+      // download) would otherwise stay open, idle, for the whole keep-alive time once its response is done.
+      const idleSweep = setInterval(() => app.server.closeIdleConnections(), 100);
+      await app.close().finally(() => clearInterval(idleSweep));
       await mail.idle();
       smtp?.close();
       // A handler can still be at work after its connection went (a client that gave up): the database waits for it.

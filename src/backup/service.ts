@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/service.ts';
 import { requireRole } from '../people/service.ts';
 import type { Actor } from '../platform/context.ts';
 import type { OpenDatabase } from '../platform/db/database.ts';
+import type { Db } from '../platform/db/schema.ts';
 import { advanceSequences, appliedMigrations, bindableRow, countRows, insertRows, listTables, type Row, rowsPerInsert, type TableShape, withSnapshot } from '../platform/db/tables.ts';
 import {
   BACKUP_FORMAT,
@@ -44,6 +45,8 @@ export interface ExportOptions extends BackupProgress {
   omitSecrets?: boolean;
   /** Who asked for it (the API); null from the command line. */
   actorId?: string | null;
+  /** Tables left out (the archive carries file contents as files, not as `file_chunks` rows). */
+  leaveOut?: string[];
   ip?: string | null;
 }
 
@@ -63,7 +66,8 @@ export async function exportBackup(database: OpenDatabase, out: Writable, option
   const all = await listTables(database);
   const scoped = options.orgId === null ? all : all.filter((t) => t.orgScoped || t.name === 'orgs');
   const omit = options.omitSecrets === true;
-  const tables = omit ? scoped.filter((t) => !isCredentialTable(t.name)) : scoped;
+  const kept = scoped.filter((t) => !options.leaveOut?.includes(t.name));
+  const tables = omit ? kept.filter((t) => !isCredentialTable(t.name)) : kept;
   const migrations = await appliedMigrations(database);
   const batchSize = options.batchSize ?? 1000;
   const orgIds: string[] = [];
@@ -117,6 +121,8 @@ export interface ImportOptions extends BackupProgress {
   now: number;
   /** Called once the backup's header is read. */
   onHeader?: (header: BackupHeader) => void;
+  /** Called inside the restore's transaction once every row is in (the archive puts file contents back here). */
+  beforeCommit?: (trx: Db) => Promise<void>;
 }
 
 /**
@@ -189,6 +195,7 @@ export async function importBackup(database: OpenDatabase, input: Readable, opti
       }
     }
     reader.finish();
+    await options.beforeCommit?.(trx);
     await advanceSequences(trx);
     for (const orgId of orgIds) {
       await recordAudit(trx, { orgId, actorId: null, action: 'data.restored', subject: { type: 'backup', id: header!.exportedAt }, data: { source: header!.source, rows: done } }, options.now);

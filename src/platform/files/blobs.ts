@@ -34,6 +34,8 @@ export interface BlobStore {
   keep(trx: Db, blob: LocalBlob, now: number): Promise<void>;
   /** The blob's bytes, all or a range. */
   read(sha256: string, range?: ByteRange): Readable;
+  /** Inside a restore's transaction, whose blob row is already written: makes the bytes at `path` that blob's content. */
+  restoreBytes(trx: Db, sha256: string, path: string): Promise<void>;
   /** Removes each blob no attachment names any more; returns how many went. */
   remove(db: Db, shas: string[]): Promise<number>;
   /** Removes stored bytes no blob row names, older than `graceMs` (left by an upload that failed half way). */
@@ -81,6 +83,11 @@ function diskStore(root: string): BlobStore {
         await rename(blob.path, target);
       }
       await store.insertBlob(trx, blob.sha256, blob.size, now);
+    },
+    async restoreBytes(_trx, sha256, path) {
+      const target = pathOf(sha256);
+      await mkdir(dirname(target), { recursive: true });
+      await rename(path, target);
     },
     read(sha256, range) {
       return createReadStream(pathOf(sha256), range ? { start: range.start, end: range.end } : {});
@@ -141,18 +148,10 @@ function postgresStore(db: Db): BlobStore {
     tempDir: join(tmpdir(), 'finishline-uploads'),
     async keep(trx, blob, now) {
       if (!(await store.insertBlob(trx, blob.sha256, blob.size, now))) return;
-      const file = await open(blob.path);
-      try {
-        const buffer = Buffer.alloc(CHUNK_BYTES);
-        for (let n = 0; ; n++) {
-          const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, n * CHUNK_BYTES);
-          if (bytesRead === 0 && n > 0) break;
-          await store.insertChunk(trx, blob.sha256, n, Buffer.from(buffer.subarray(0, bytesRead)));
-          if (bytesRead < CHUNK_BYTES) break;
-        }
-      } finally {
-        await file.close();
-      }
+      await writeChunks(trx, blob.sha256, blob.path);
+    },
+    restoreBytes(trx, sha256, path) {
+      return writeChunks(trx, sha256, path);
     },
     read(sha256, range) {
       return Readable.from(chunksOf(db, sha256, range));
@@ -165,6 +164,22 @@ function postgresStore(db: Db): BlobStore {
       return 0;
     },
   };
+}
+
+/** The file at `path` as the blob's 256 KB rows (an empty file is one empty row). */
+async function writeChunks(trx: Db, sha256: string, path: string): Promise<void> {
+  const file = await open(path);
+  try {
+    const buffer = Buffer.alloc(CHUNK_BYTES);
+    for (let n = 0; ; n++) {
+      const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, n * CHUNK_BYTES);
+      if (bytesRead === 0 && n > 0) break;
+      await store.insertChunk(trx, sha256, n, Buffer.from(buffer.subarray(0, bytesRead)));
+      if (bytesRead < CHUNK_BYTES) break;
+    }
+  } finally {
+    await file.close();
+  }
 }
 
 /** A blob's bytes from PostgreSQL, a few chunks per query, cut to the range. */

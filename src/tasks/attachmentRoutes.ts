@@ -1,6 +1,6 @@
 // HTTP routes for files on tasks: upload (multipart, streamed to storage),
 // list, download (ETag, Range, served inert), thumbnail, delete, and every
-// photo of a job.
+// photo of a record's tasks.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../platform/context.ts';
@@ -88,9 +88,11 @@ export function attachmentRoutes(app: Parameters<typeof typed>[0], deps: Deps, f
     schema: { tags: ['attachments'], summary: 'The files of a task, oldest first', params: taskParams, response: { 200: z.object({ items: z.array(attachmentView) }), ...problems(404) } },
   }, async (request) => attachments.listAttachments(deps, callerOf(request), request.params.id));
 
-  r.get('/api/v1/jobs/:id/attachments', {
-    schema: { tags: ['attachments'], summary: 'Every file of the job’s tasks, newest first', params: idParams, querystring: pageQuery, response: { 200: pageOfSchema(attachmentView), ...problems(404) } },
-  }, async (request) => attachments.jobAttachments(deps, callerOf(request), request.params.id, request.query));
+  for (const [plural, type] of [['contacts', 'contact'], ['clients', 'client'], ['leads', 'lead'], ['jobs', 'job'], ['services', 'service']] as const) {
+    r.get(`/api/v1/${plural}/:id/attachments`, {
+      schema: { tags: ['attachments'], summary: `Every file of the ${type}’s tasks, newest first`, params: idParams, querystring: pageQuery, response: { 200: pageOfSchema(attachmentView), ...problems(404) } },
+    }, async (request) => attachments.recordAttachments(deps, callerOf(request), type, request.params.id, request.query));
+  }
 
   r.get('/api/v1/attachments/:id', {
     exposeHeadRoute: true,

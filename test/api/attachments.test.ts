@@ -161,6 +161,24 @@ forEachDatabase('attachments', (ctx) => {
     expect(next.body.items.map((x: any) => x.id)).toEqual([a.body.id]);
   });
 
+  it('shows the photos of a contact’s, client’s, lead’s and service’s tasks, newest first, and only theirs', async () => {
+    for (const plural of ['contacts', 'clients', 'leads', 'services'] as const) {
+      const record = await ctx.createRecord(org.api, plural);
+      const type = plural.slice(0, -1);
+      const one = await ctx.createTask(org.api, { links: [{ type, id: record.id }] });
+      const two = await ctx.createTask(org.api, { links: [{ type, id: record.id }] });
+      const unlinked = await ctx.createTask(org.api);
+      const a = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${one.id}/attachments`, { bytes: await png(14, 10), name: 'before.png' });
+      ctx.clock.advance(60_000);
+      const b = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${two.id}/attachments`, { bytes: await png(15, 10), name: 'after.png' });
+      await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${unlinked.id}/attachments`, { bytes: await png(16, 10), name: 'elsewhere.png' });
+      const res = await org.api.get(`/api/v1/${plural}/${record.id}/attachments`);
+      expect(res.status, `${plural}: ${res.text}`).toBe(200);
+      expect(res.body.items.map((x: any) => x.id), plural).toEqual([b.body.id, a.body.id]);
+      expect((await rival.api.get(`/api/v1/${plural}/${record.id}/attachments`)).status, plural).toBe(404);
+    }
+  });
+
   it('refuses to tick a photo-required item until a photo names it (409 naming the item), and keeps the requirement when a client leaves it out', async () => {
     const task = await ctx.createTask(org.api, { checklist: [{ text: 'Photo of the finished install', photoRequired: true }, 'Tidy up'] });
     const [install, tidy] = task.checklist;

@@ -320,7 +320,11 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'GET /api/v1/attachments/:id': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/attachments/${(await kit.attach((await task(kit)).id)).id}` }) },
   'GET /api/v1/attachments/:id/thumbnail': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/attachments/${(await kit.attach((await task(kit)).id)).id}/thumbnail` }) },
   'DELETE /api/v1/attachments/:id': { allowed: 'manager', request: async (kit) => ({ path: `/api/v1/attachments/${(await kit.attach((await task(kit)).id)).id}` }) },
+  'GET /api/v1/contacts/:id/attachments': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/contacts/${(await kit.make('/api/v1/contacts', { name: 'Matrix contact' })).id}/attachments` }) },
+  'GET /api/v1/clients/:id/attachments': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/clients/${(await kit.make('/api/v1/clients', { name: 'Matrix client' })).id}/attachments` }) },
+  'GET /api/v1/leads/:id/attachments': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/leads/${(await kit.make('/api/v1/leads', { title: 'Matrix lead' })).id}/attachments` }) },
   'GET /api/v1/jobs/:id/attachments': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/jobs/${(await kit.make('/api/v1/jobs', { title: 'Matrix job' })).id}/attachments` }) },
+  'GET /api/v1/services/:id/attachments': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/services/${(await kit.make('/api/v1/services', { title: 'Matrix service', kind: 'maintenance_plan' })).id}/attachments` }) },
   'GET /api/v1/tasks/:id/comments': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/tasks/${(await task(kit)).id}/comments` }) },
   'POST /api/v1/tasks/:id/comments': { allowed: 'member', request: async (kit) => ({ path: `/api/v1/tasks/${(await task(kit)).id}/comments`, body: { body: 'On my way' } }) },
   // records

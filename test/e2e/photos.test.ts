@@ -19,17 +19,19 @@ describe.skipIf(skip !== null)(skip ? `photos on a phone (skipped: ${skip})` : '
   let page: Page;
   let task: any;
   let job: any;
+  let customer: any;
   const errors: string[] = [];
 
   beforeAll(async () => {
     web = await startWebApp();
     owner = await signupOwner(web.baseUrl, 'Bright Boilers');
     tech = await addPerson(web.baseUrl, owner, 'Theo Technician');
-    job = (await owner.call('POST', '/api/v1/jobs', { title: 'Boiler install at 3 Oak Lane', address: '3 Oak Lane' })).body;
+    customer = (await owner.call('POST', '/api/v1/clients', { name: 'Oak Lane Household', address: '3 Oak Lane' })).body;
+    job = (await owner.call('POST', '/api/v1/jobs', { title: 'Boiler install at 3 Oak Lane', address: '3 Oak Lane', clientId: customer.id })).body;
     task = (await owner.call('POST', '/api/v1/tasks', {
       title: 'Upload photos and notes: 3 Oak Lane',
       assigneeId: tech.user.id,
-      links: [{ type: 'job', id: job.id }],
+      links: [{ type: 'job', id: job.id }, { type: 'client', id: customer.id }],
       checklist: [{ text: 'Photo of the finished install', photoRequired: true }, 'Notes for the office'],
     })).body;
     phone = await web.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
@@ -85,6 +87,26 @@ describe.skipIf(skip !== null)(skip ? `photos on a phone (skipped: ${skip})` : '
     expect(await photos.locator('.thumb img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('alt')))).toEqual(['meter.jpg', 'install.jpg']);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(page, 'phone-job-photos');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows them on the client’s page too, on the phone and at desktop width', async () => {
+    await page.goto(`/clients/${customer.id}`);
+    const photos = page.getByRole('region', { name: 'Photos' });
+    await photos.locator('.thumb img').nth(1).waitFor(T);
+    expect(await photos.locator('.thumb img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('alt')))).toEqual(['meter.jpg', 'install.jpg']);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'phone-client-photos');
+    const desk = await (await web.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    reportPageErrors(desk, errors);
+    await logIn(desk, owner.email);
+    await desk.goto(`/clients/${customer.id}`);
+    await desk.getByRole('region', { name: 'Photos' }).locator('.thumb img').nth(1).waitFor(T);
+    await screenshot(desk, 'desktop-client-photos');
+    // A record none of whose tasks has a photo says so.
+    const contact = (await owner.call('POST', '/api/v1/contacts', { name: 'Pat Nophoto' })).body;
+    await desk.goto(`/contacts/${contact.id}`);
+    await desk.getByRole('region', { name: 'Photos' }).getByText('No photos yet').waitFor(T);
     expect(errors).toEqual([]);
   });
 });

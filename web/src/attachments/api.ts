@@ -1,15 +1,16 @@
-// Files on tasks, from the app: upload (multipart, with the CSRF header), and the lists of a task and of a job.
+// Files on tasks, from the app: upload (multipart, with the CSRF header), and the lists of a task and of a record.
 import { useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { attachmentView } from '../../../src/tasks/attachment.ts';
 import { api, ApiError, csrfToken, NetworkError } from '../api/client.ts';
 import type { Page, Problem } from '../api/types.ts';
+import { PLURAL, type RecordKind } from '../records/api.ts';
 
 export type Attachment = z.infer<typeof attachmentView>;
 
 export const attachmentKeys = {
   task: (taskId: string) => ['attachments', 'task', taskId] as const,
-  job: (jobId: string) => ['attachments', 'job', jobId] as const,
+  record: (kind: RecordKind, id: string) => ['attachments', kind, id] as const,
 };
 
 export async function uploadFile(taskId: string, file: Blob, name: string, checklistItemId?: string): Promise<Attachment> {
@@ -31,8 +32,12 @@ export function useTaskAttachments(taskId: string) {
   return useQuery({ queryKey: attachmentKeys.task(taskId), queryFn: () => api.get<{ items: Attachment[] }>(`/api/v1/tasks/${encodeURIComponent(taskId)}/attachments`).then((r) => r.items) });
 }
 
-export function useJobAttachments(jobId: string) {
-  return useQuery({ queryKey: attachmentKeys.job(jobId), queryFn: () => api.get<Page<Attachment>>(`/api/v1/jobs/${encodeURIComponent(jobId)}/attachments?limit=200`).then((r) => r.items) });
+/** The newest 200 files of the tasks linked to a record. */
+export function useRecordAttachments(kind: RecordKind, id: string) {
+  return useQuery({
+    queryKey: attachmentKeys.record(kind, id),
+    queryFn: () => api.get<Page<Attachment>>(`/api/v1/${PLURAL[kind]}/${encodeURIComponent(id)}/attachments?limit=200`).then((r) => r.items),
+  });
 }
 
 export function isImage(attachment: Attachment): boolean {

@@ -1,6 +1,6 @@
 // One record's page: who to call and where to go, where it stands (stage, schedule, a job's status), its open tasks,
 // Add task, Edit in place, and the records that start from it (a contact's new lead, a client's new job).
-import { JobPhotos } from '../attachments/JobPhotos.tsx';
+import { RecordPhotos } from '../attachments/RecordPhotos.tsx';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { Link, useParams } from 'wouter';
@@ -71,7 +71,7 @@ function RecordDetail({ kind }: { kind: RecordKind }) {
       <div className="record-layout">
         <div className="record-main">
           <RecordTasks kind={kind} record={data} />
-          {kind === 'job' && <JobPhotos jobId={data.id} />}
+          <RecordPhotos kind={kind} recordId={data.id} />
         </div>
         <aside className="record-side">
           {editing ? (

@@ -1,6 +1,7 @@
 // A technician's phone without signal: photos taken from the task wait on the
 // phone ("2 photos waiting"), a photo-required tick waits behind its photo, and
 // once back online both photos are on the task and on the job's page.
+// A comment carries a photo and a file, shown under it in the timeline.
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -107,6 +108,35 @@ describe.skipIf(skip !== null)(skip ? `photos on a phone (skipped: ${skip})` : '
     const contact = (await owner.call('POST', '/api/v1/contacts', { name: 'Pat Nophoto' })).body;
     await desk.goto(`/contacts/${contact.id}`);
     await desk.getByRole('region', { name: 'Photos' }).getByText('No photos yet').waitFor(T);
+    expect(errors).toEqual([]);
+  });
+
+  it('attaches a photo and a file to a comment, and shows them under it in the timeline', async () => {
+    await page.goto('/');
+    await page.locator('.task-row', { hasText: 'Upload photos' }).click();
+    const drawer = page.getByRole('complementary', { name: `Task ${task.key}` });
+    const receipt = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
+    const leak = await sharp({ create: { width: 900, height: 600, channels: 3, background: { r: 40, g: 160, b: 90 } } }).jpeg().toBuffer();
+    await drawer.getByLabel('Comment', { exact: true }).fill('Valve replaced, receipt attached');
+    await drawer.getByLabel('Attach to comment', { exact: true }).setInputFiles([
+      { name: 'valve.jpg', mimeType: 'image/jpeg', buffer: leak },
+      { name: 'receipt.pdf', mimeType: 'application/pdf', buffer: receipt },
+    ]);
+    const attached = drawer.getByRole('list', { name: 'Attached to this comment' });
+    await attached.getByText('receipt.pdf').waitFor(T);
+    await drawer.getByRole('button', { name: 'Comment', exact: true }).click();
+    await attached.waitFor({ state: 'detached', ...T });
+    const comment = drawer.locator('.timeline-comment', { hasText: 'Valve replaced' });
+    await comment.locator('.thumb img[alt="valve.jpg"]').waitFor(T);
+    await comment.getByRole('link', { name: 'receipt.pdf' }).waitFor(T);
+    const sent = (await owner.call('GET', `/api/v1/tasks/${task.id}/comments`)).body.items.at(-1);
+    const files = (await owner.call('GET', `/api/v1/tasks/${task.id}/attachments`)).body.items;
+    expect(sent.attachmentIds.map((id: string) => files.find((f: any) => f.id === id)?.name).sort()).toEqual(['receipt.pdf', 'valve.jpg']);
+    await comment.scrollIntoViewIfNeeded();
+    await screenshot(page, 'phone-comment-files');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await comment.locator('.thumb').click();
+    await page.getByRole('dialog', { name: 'valve.jpg' }).getByRole('button', { name: 'Close' }).click();
     expect(errors).toEqual([]);
   });
 });

@@ -11,6 +11,8 @@ export interface QueuedComment {
   taskId: string;
   taskKey: string;
   body: string;
+  /** Files already uploaded (attached while there was signal), sent with the comment. */
+  attachmentIds?: string[];
   queuedAt: string;
 }
 
@@ -35,8 +37,8 @@ function write(comments: QueuedComment[]): void {
 }
 
 /** `id`: the key of a post that may have reached the server before the signal dropped, so it is not posted twice. */
-export function queueComment(task: { id: string; key: string }, body: string, id: string = newCommentId()): void {
-  write([...read(), { id, taskId: task.id, taskKey: task.key, body, queuedAt: new Date().toISOString() }]);
+export function queueComment(task: { id: string; key: string }, body: string, id: string = newCommentId(), attachmentIds: string[] = []): void {
+  write([...read(), { id, taskId: task.id, taskKey: task.key, body, attachmentIds, queuedAt: new Date().toISOString() }]);
 }
 
 export function newCommentId(): string {
@@ -45,8 +47,8 @@ export function newCommentId(): string {
 }
 
 /** Posts one comment; the same `id` twice is one comment. */
-export function postComment(taskId: string, body: string, id: string) {
-  return request('POST', `/api/v1/tasks/${encodeURIComponent(taskId)}/comments`, { body }, { 'idempotency-key': id });
+export function postComment(taskId: string, body: string, id: string, attachmentIds: string[] = []) {
+  return request('POST', `/api/v1/tasks/${encodeURIComponent(taskId)}/comments`, { body, ...(attachmentIds.length > 0 && { attachmentIds }) }, { 'idempotency-key': id });
 }
 
 /**
@@ -58,7 +60,7 @@ export async function flushComments(): Promise<{ sent: number; failed: string[] 
   const failed: string[] = [];
   for (const comment of [...read()]) {
     try {
-      await postComment(comment.taskId, comment.body, comment.id);
+      await postComment(comment.taskId, comment.body, comment.id, comment.attachmentIds ?? []);
       sent++;
     } catch (error) {
       if (error instanceof NetworkError) break;

@@ -5,6 +5,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useMemo, useState } from 'react';
 import { ApiError, describeError, NetworkError } from '../api/client.ts';
 import { STATUS_LABEL, type Task, type User } from '../api/types.ts';
+import type { Attachment } from '../attachments/api.ts';
+import { CommentAttach, CommentFiles } from '../attachments/CommentFiles.tsx';
 import { newCommentId, postComment, queueComment, useQueuedComments } from '../offline/comments.ts';
 import { isOffline } from '../offline/queue.ts';
 import { formatInstant, timeAgo } from '../shell/format.ts';
@@ -20,6 +22,7 @@ export function Activity({ task, users, me }: { task: Task; users: Map<string, U
   const comments = useComments(task.id);
   const qc = useQueryClient();
   const [body, setBody] = useState('');
+  const [attached, setAttached] = useState<Attachment[]>([]);
   const [error, setError] = useState<string | null>(null);
   const teams = useTeams();
   const show = (field: string, value: string | null) => {
@@ -47,20 +50,25 @@ export function Activity({ task, users, me }: { task: Task; users: Map<string, U
     setError(null);
     if (isOffline()) {
       if (!body.trim()) return setError('Write something first');
-      queueComment(task, body);
+      queueComment(task, body, undefined, attached.map((a) => a.id));
       setBody('');
+      setAttached([]);
       return;
     }
     const id = newCommentId();
+    const attachmentIds = attached.map((a) => a.id);
     try {
-      await postComment(task.id, body, id);
+      await postComment(task.id, body, id, attachmentIds);
       setBody('');
+      setAttached([]);
       void qc.invalidateQueries({ queryKey: keys.comments(task.id) });
+      void qc.invalidateQueries({ queryKey: ['attachments'] });
     } catch (failure) {
       if (failure instanceof NetworkError) {
         // The signal dropped on the way: it waits, and the same key keeps it from arriving twice.
-        queueComment(task, body, id);
+        queueComment(task, body, id, attachmentIds);
         setBody('');
+        setAttached([]);
       } else if (failure instanceof ApiError && failure.fieldError('body')) setError(failure.fieldError('body')!);
       else showToast(`Comment not sent: ${describeError(failure)}`, { tone: 'error' });
     }
@@ -78,6 +86,7 @@ export function Activity({ task, users, me }: { task: Task; users: Map<string, U
                 <span className="who">{who?.name ?? (entry.who ? 'Someone' : 'Automation')}</span>{' '}
                 {entry.kind === 'comment' ? <p className="comment-body">{entry.text}</p> : <span className="muted">{entry.text}</span>}{' '}
                 <time className="muted" dateTime={entry.at} title={formatInstant(entry.at)}>{timeAgo(entry.at)}</time>
+                {entry.kind === 'comment' && <CommentFiles taskId={task.id} commentId={entry.id} />}
               </div>
             </li>
           );
@@ -97,7 +106,10 @@ export function Activity({ task, users, me }: { task: Task; users: Map<string, U
           if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) void send(e as unknown as FormEvent);
         }} />
         {error && <p className="field-error" role="alert">{error}</p>}
-        <button type="submit" className="button">Comment</button>
+        <div className="comment-actions">
+          <CommentAttach taskId={task.id} attached={attached} onChange={setAttached} />
+          <button type="submit" className="button">Comment</button>
+        </div>
       </form>
     </section>
   );

@@ -50,6 +50,30 @@ forEachDatabase('attachments', (ctx) => {
     expect(small.exif).toBeUndefined();
   });
 
+  it('HEIF: an AVIF photo becomes a JPEG with a thumbnail; an iPhone HEIC (HEVC), which the bundled libvips cannot decode, is kept and served as a download', async () => {
+    // The prebuilt libvips reads and writes HEIF with AV1 only: no HEVC codec (patents), so it cannot even make a HEIC.
+    await expect(sharp({ create: { width: 8, height: 8, channels: 3, background: '#c80' } }).heif({ compression: 'hevc' }).toBuffer()).rejects.toThrow(/Unsupported compression/);
+    const avif = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 200, g: 120, b: 40 } } }).heif({ compression: 'av1' }).toBuffer();
+    const task = await ctx.createTask(org.api);
+    const converted = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, { bytes: avif, name: 'IMG_0001.avif', type: 'image/avif' });
+    expect(converted.status, JSON.stringify(converted.body)).toBe(201);
+    expect(converted.body).toMatchObject({ contentType: 'image/jpeg', width: 640, height: 480 });
+    expect((await sharp(await bytesOf(await get(converted.body.thumbnailUrl, org.token))).metadata()).format).toBe('jpeg');
+
+    // The same container made to say HEIC with an HEVC image (brand heic, item hvc1): what an iPhone sends, as far as this libvips can tell.
+    const swap = (bytes: Buffer, from: string, to: string) => Buffer.from(bytes.toString('latin1').split(from).join(to), 'latin1');
+    const heic = [['avif', 'heic'], ['avis', 'hevc'], ['av01', 'hvc1'], ['av1C', 'hvcC']].reduce((b, [from, to]) => swap(b, from!, to!), avif);
+    await expect(sharp(heic).jpeg().toBuffer()).rejects.toThrow();
+    const kept = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, { bytes: heic, name: 'IMG_0002.HEIC', type: 'image/heic' });
+    expect(kept.status, JSON.stringify(kept.body)).toBe(201);
+    expect(kept.body).toMatchObject({ contentType: 'image/heic', name: 'IMG_0002.HEIC', size: heic.length });
+    expect(kept.body.thumbnailUrl).toBeUndefined();
+    const served = await get(kept.body.url, org.token);
+    expect(served.headers.get('content-type')).toBe('image/heic');
+    expect(served.headers.get('content-disposition')).toMatch(/^attachment;/);
+    expect((await bytesOf(served)).equals(heic)).toBe(true);
+  });
+
   it('takes the type from the bytes, not from the name or the claimed type', async () => {
     const task = await ctx.createTask(org.api);
     const res = await upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, { bytes: await png(), name: 'invoice.pdf', type: 'application/pdf' });

@@ -1,6 +1,7 @@
 // The main pages on the demo business, at a desktop's width and a phone's (390 px):
 // each page loads without errors and never scrolls sideways on the phone, and a
-// screenshot of each is saved to test-artifacts/. With FINISHLINE_SCREENSHOTS=docs
+// screenshot of each is saved to test-artifacts/, and one of the task drawer with
+// a photo on a demo task. With FINISHLINE_SCREENSHOTS=docs
 // those the README shows are also written to docs/screenshots/:
 //   FINISHLINE_SCREENSHOTS=docs npx vitest run test/e2e/screenshots.test.ts
 // and only a technician's Today (at both widths) with -t Today.
@@ -8,7 +9,9 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContextOptions, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { loadDemo } from '../../src/demo/service.ts';
+import { upload } from '../support/files.ts';
 import { ARTIFACTS, browserSkipReason, logIn, reportPageErrors, screenshot, startWebApp, type WebApp } from '../support/browser.ts';
 
 const skip = browserSkipReason();
@@ -16,7 +19,7 @@ const T = { timeout: 20_000 };
 const DOCS = new URL('../../docs/screenshots/', import.meta.url).pathname;
 const TO_DOCS = process.env.FINISHLINE_SCREENSHOTS === 'docs';
 /** The pictures the README shows or links to. */
-const IN_DOCS = new Set(['my-work', 'board', 'tasks', 'reports', 'dispatch', 'my-work-phone', 'board-phone', 'dispatch-phone', 'today-phone']);
+const IN_DOCS = new Set(['my-work', 'board', 'tasks', 'reports', 'dispatch', 'my-work-phone', 'board-phone', 'dispatch-phone', 'today-phone', 'task-drawer-photo']);
 
 /** Each page, its heading (null: the month, for the calendar), and what shows that its data is on screen (not only its frame). */
 const PAGES: { name: string; path: string; heading: string | null; ready: (page: Page) => Promise<void> }[] = [
@@ -57,6 +60,34 @@ describe.skipIf(skip !== null)(skip ? `screenshots (skipped: ${skip})` : 'screen
   afterAll(async () => {
     await web?.close();
   });
+
+  it('shows the task drawer with a photo from the field', async () => {
+    const session = await (await fetch(`${web.baseUrl}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(login) })).json();
+    const { id } = await web.server.database.db.selectFrom('tasks').select('id').where('title', 'like', 'Upload photos and notes%').where('status', '!=', 'done').orderBy('due_at').executeTakeFirstOrThrow();
+    // A boiler's data plate, drawn for the picture.
+    const plate = `<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="1200"><rect width="1600" height="1200" fill="#6b7280"/><rect x="260" y="220" width="1080" height="760" rx="36" fill="#d1d5db" stroke="#374151" stroke-width="14"/>
+      <text x="800" y="380" font-family="sans-serif" font-size="96" font-weight="bold" text-anchor="middle" fill="#111827">COMBI 30 kW</text>
+      <text x="360" y="540" font-family="sans-serif" font-size="60" fill="#1f2937">Serial  GC-47-260-31</text><text x="360" y="660" font-family="sans-serif" font-size="60" fill="#1f2937">Gas  G20 · 20 mbar</text>
+      <text x="360" y="780" font-family="sans-serif" font-size="60" fill="#1f2937">Installed  03/2019</text><circle cx="330" cy="290" r="22" fill="#9ca3af"/><circle cx="1270" cy="290" r="22" fill="#9ca3af"/></svg>`;
+    const photo = await sharp(Buffer.from(plate)).jpeg({ quality: 85 }).toBuffer();
+    const added = await upload(web.baseUrl, session.token, `/api/v1/tasks/${id}/attachments`, { bytes: photo, name: 'data-plate.jpg', type: 'image/jpeg' });
+    expect(added.status).toBe(201);
+    const task = await (await fetch(`${web.baseUrl}/api/v1/tasks/${id}`, { headers: { authorization: `Bearer ${session.token}` } })).json();
+    const context = await web.newContext(SCREENS[0]!.options);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    reportPageErrors(page, errors);
+    await logIn(page, login.email, login.password);
+    await page.goto(`/tasks?task=${task.key}`);
+    const drawer = page.getByRole('complementary', { name: `Task ${task.key}` });
+    await drawer.locator('.thumb img').first().waitFor(T);
+    await drawer.locator('.thumb img').first().evaluate((img: HTMLImageElement) => img.decode());
+    await drawer.getByRole('region', { name: 'Photos and files' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'task-drawer-photo');
+    if (TO_DOCS) copyFileSync(join(ARTIFACTS, 'task-drawer-photo.png'), join(DOCS, 'task-drawer-photo.png'));
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 180_000);
 
   for (const screen of SCREENS) {
     it(`shows every main page of the demo business${screen.suffix ? ' on a 390 px phone, never scrolling sideways' : ' on a desktop'}`, async () => {

@@ -123,7 +123,7 @@ describe.skipIf(skip !== null)(skip ? `web app (skipped: ${skip})` : 'web app', 
     await drawer.getByLabel('Title').waitFor();
     await expect.poll(() => drawer.locator('.timeline').textContent(), T).toContain('changed status from Open to In progress');
     await expect.poll(() => drawer.locator('.timeline').textContent(), T).toContain('changed status from In progress to Done');
-    await drawer.getByLabel('Comment').fill('Dana wants a morning slot');
+    await drawer.getByLabel('Comment', { exact: true }).fill('Dana wants a morning slot');
     await drawer.getByRole('button', { name: 'Comment' }).click();
     await expect.poll(() => drawer.locator('.comment-body').textContent(), T).toBe('Dana wants a morning slot');
     await screenshot(page, 'task-drawer');

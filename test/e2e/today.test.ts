@@ -147,7 +147,7 @@ describe.skipIf(skip !== null)(skip ? `a technician's Today (skipped: ${skip})` 
     await card('Service boiler').locator('.task-row', { hasText: 'Bring descaler' }).click();
     const drawer = page.getByRole('complementary', { name: `Task ${ids.descaler.key}` });
     await drawer.getByText('Descaler in the van').click();
-    await drawer.getByLabel('Comment').fill('Descaler loaded, seals on order');
+    await drawer.getByLabel('Comment', { exact: true }).fill('Descaler loaded, seals on order');
     await drawer.getByRole('button', { name: 'Comment' }).click();
     await drawer.locator('.timeline-waiting', { hasText: 'Descaler loaded, seals on order' }).getByText('Waiting for signal to send').waitFor(T);
     await page.getByRole('status').filter({ hasText: '2 changes will sync' }).waitFor(T);

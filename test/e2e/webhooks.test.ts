@@ -103,8 +103,8 @@ describe.skipIf(skip !== null)(skip ? `webhook settings (skipped: ${skip})` : 'w
     await form.getByLabel('Event', { exact: true }).selectOption('job.created');
     await form.getByLabel('Title').fill('Prepare {{record.title}}');
     await form.getByLabel('Also send the event to a webhook').selectOption(hook.id);
-    await form.getByText('Also: send to a webhook').waitFor(T);
-    await form.getByRole('button', { name: 'Create rule' }).click();
+    await form.getByText('Also: send it to another system').waitFor(T);
+    await form.getByRole('button', { name: 'Create and turn on' }).click();
     await page.locator('.rule', { hasText: 'Tell the office system about new jobs' }).waitFor(T);
     const [rule] = (await owner.call('GET', '/api/v1/rules')).body.items;
     expect(rule.actions).toContainEqual({ type: 'webhook', webhookId: hook.id });

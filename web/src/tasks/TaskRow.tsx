@@ -42,7 +42,7 @@ export function TaskRow({ task, users, focused, selected, onOpen, onToggleDone, 
       {task.waitingOn && <span className="chip chip-waiting" title="Waiting on">Waiting: {task.waitingOn}</span>}
       {task.status === 'blocked' && <span className="chip chip-blocked" title="Blocked">Blocked{task.blockedReason ? `: ${task.blockedReason}` : ''}</span>}
       {task.checklist.length > 0 && (
-        <span className="chip" title="Checklist">{task.checklist.filter((i) => i.done).length}/{task.checklist.length}</span>
+        <span className="chip chip-count" title="Checklist">{task.checklist.filter((i) => i.done).length}/{task.checklist.length}</span>
       )}
       {task.links.slice(0, 2).map((link) => (
         <span key={`${link.type}:${link.id}`} className="chip chip-link" title={link.type}>{link.name ?? `${link.type} ${link.id}`}</span>

@@ -181,12 +181,3 @@ export async function acceptInvitation(deps: Deps, input: { token: string; name:
     return { token: session.secret, user: await people.presentPerson(trx, row.org_id, userId) };
   });
 }
-
-/** An open invitation to this email (single sign-on: a first-time person is matched to it). */
-export async function claimInvitationFor(trx: Deps['db'], email: string, userIdFor: (invitation: { orgId: string; role: Role; teamIds: string[] }) => Promise<string>, now: number) {
-  const [row] = await store.pendingInvitationsFor(trx, email, now);
-  if (!row) return null;
-  const userId = await userIdFor({ orgId: row.org_id, role: row.role as Role, teamIds: JSON.parse(row.team_ids) as string[] });
-  if (!(await store.claimInvitation(trx, row.id, now, userId))) return null;
-  return { invitationId: row.id, orgId: row.org_id, userId };
-}

@@ -34,19 +34,6 @@ export function findPendingInvitation(db: Db, orgId: string, email: string, now:
     .executeTakeFirst();
 }
 
-/** Every open invitation, anywhere, to this email (single sign-on matches a first-time person to one). */
-export function pendingInvitationsFor(db: Db, email: string, now: number) {
-  return db
-    .selectFrom('invitations')
-    .selectAll()
-    .where('email', '=', email)
-    .where('accepted_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', now)
-    .orderBy('created_at', 'desc')
-    .execute();
-}
-
 export function listPendingInvitations(db: Db, orgId: string, now: number, page: { limit: number; after?: string }) {
   let query = db
     .selectFrom('invitations')

@@ -3,7 +3,7 @@
 // expiry at phone width; revoking it stops it. A member is not offered the section.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addPerson, type ApiUser, browserSkipReason, logIn, reportPageErrors, screenshot, signupOwner, startWebApp, type WebApp } from '../support/browser.ts';
+import { addPerson, type ApiUser, browserSkipReason, logIn, ownerSignedIn, screenshot, type WebApp } from '../support/browser.ts';
 
 const skip = browserSkipReason();
 /** How long to wait for the page to show something (a wait, not a timing assertion). */
@@ -13,15 +13,10 @@ describe.skipIf(skip !== null)(skip ? `API token settings (skipped: ${skip})` : 
   let web: WebApp;
   let owner: ApiUser;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[] = [];
 
   beforeAll(async () => {
-    web = await startWebApp();
-    owner = await signupOwner(web.baseUrl, 'Token & Daughters Electric');
-    const context = await web.newContext({ viewport: { width: 1440, height: 1000 }, permissions: ['clipboard-read', 'clipboard-write'] });
-    page = await context.newPage();
-    reportPageErrors(page, errors);
-    await logIn(page, owner.email);
+    ({ web, owner, page, errors } = await ownerSignedIn('Token & Daughters Electric', { viewport: { width: 1440, height: 1000 }, permissions: ['clipboard-read', 'clipboard-write'] }));
   });
   afterAll(async () => {
     await web?.close();

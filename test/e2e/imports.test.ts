@@ -3,7 +3,7 @@
 // fixed file is checked, then imported.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiUser, browserSkipReason, logIn, reportPageErrors, screenshot, signupOwner, startWebApp, type WebApp } from '../support/browser.ts';
+import { type ApiUser, browserSkipReason, ownerSignedIn, screenshot, type WebApp } from '../support/browser.ts';
 
 const skip = browserSkipReason();
 /** How long to wait for the page to show something (a wait, not a timing assertion). */
@@ -13,15 +13,10 @@ describe.skipIf(skip !== null)(skip ? `CSV import page (skipped: ${skip})` : 'CS
   let web: WebApp;
   let owner: ApiUser;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[] = [];
 
   beforeAll(async () => {
-    web = await startWebApp();
-    owner = await signupOwner(web.baseUrl, 'Import & Sons Plumbing');
-    const context = await web.newContext({ viewport: { width: 1400, height: 1000 } });
-    page = await context.newPage();
-    reportPageErrors(page, errors);
-    await logIn(page, owner.email);
+    ({ web, owner, page, errors } = await ownerSignedIn('Import & Sons Plumbing', { viewport: { width: 1400, height: 1000 } }));
   });
   afterAll(async () => {
     await web?.close();

@@ -4,7 +4,7 @@
 // default.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiUser, browserSkipReason, logIn, reportPageErrors, signupOwner, startWebApp, type WebApp } from '../support/browser.ts';
+import { type ApiUser, browserSkipReason, ownerSignedIn, type WebApp } from '../support/browser.ts';
 
 const skip = browserSkipReason();
 /** How long to wait for the page to show something (a wait, not a timing assertion). */
@@ -14,15 +14,10 @@ describe.skipIf(skip !== null)(skip ? `automation timing settings (skipped: ${sk
   let web: WebApp;
   let owner: ApiUser;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[] = [];
 
   beforeAll(async () => {
-    web = await startWebApp();
-    owner = await signupOwner(web.baseUrl, 'Punctual Plumbing');
-    const context = await web.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    reportPageErrors(page, errors);
-    await logIn(page, owner.email);
+    ({ web, owner, page, errors } = await ownerSignedIn('Punctual Plumbing', { viewport: { width: 1280, height: 900 } }));
     await page.goto('/settings');
   }, 120_000);
   afterAll(async () => {

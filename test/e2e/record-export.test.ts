@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiUser, browserSkipReason, logIn, reportPageErrors, screenshot, signupOwner, startWebApp, type WebApp } from '../support/browser.ts';
+import { type ApiUser, browserSkipReason, ownerSignedIn, screenshot, type WebApp } from '../support/browser.ts';
 
 const skip = browserSkipReason();
 /** How long to wait for the page to show something (a wait, not a timing assertion). */
@@ -15,15 +15,10 @@ describe.skipIf(skip !== null)(skip ? `record CSV export (skipped: ${skip})` : '
   let web: WebApp;
   let owner: ApiUser;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[] = [];
 
   beforeAll(async () => {
-    web = await startWebApp();
-    owner = await signupOwner(web.baseUrl, 'Export & Sons Plumbing');
-    const context = await web.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    page = await context.newPage();
-    reportPageErrors(page, errors);
-    await logIn(page, owner.email);
+    ({ web, owner, page, errors } = await ownerSignedIn('Export & Sons Plumbing', { viewport: { width: 1440, height: 900 }, acceptDownloads: true }));
   });
   afterAll(async () => {
     await web?.close();

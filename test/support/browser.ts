@@ -147,3 +147,19 @@ export async function logIn(page: Page, email: string, password = PASSWORD): Pro
   await page.getByRole('heading', { name: 'My work' }).waitFor();
 }
 
+
+/** A served web app with a new business whose owner is signed in on a page made with `options`, its errors collected. */
+export async function ownerSignedIn(orgName: string, options: BrowserContextOptions): Promise<{ web: WebApp; owner: ApiUser; page: Page; errors: string[] }> {
+  const web = await startWebApp();
+  try {
+    const owner = await signupOwner(web.baseUrl, orgName);
+    const page = await (await web.newContext(options)).newPage();
+    const errors: string[] = [];
+    reportPageErrors(page, errors);
+    await logIn(page, owner.email);
+    return { web, owner, page, errors };
+  } catch (error) {
+    await web.close();
+    throw error;
+  }
+}

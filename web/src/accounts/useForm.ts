@@ -1,9 +1,19 @@
-// One form of the pages reached signed out (log in, accept an invitation, reset a
+// One form of the pages reached signed out (sign up, log in, accept an invitation, reset a
 // password): sends the fields, and shows what the API refused under the field it
 // names, or above the button. A problem that means something else — a second step
 // of signing in, say — is the caller's to take through onProblem.
 import { type FormEvent, useState } from 'react';
-import { type Errors, fieldErrors } from '../pages/Auth.tsx';
+import { ApiError, describeError } from '../api/client.ts';
+
+export type Errors = Record<string, string>;
+
+/** A refusal's messages by the field they name, or one general message. */
+export function fieldErrors(error: unknown): { fields: Errors; general: string | null } {
+  if (error instanceof ApiError && error.problem.errors?.length) {
+    return { fields: Object.fromEntries(error.problem.errors.map((e) => [e.path, e.message])), general: null };
+  }
+  return { fields: {}, general: describeError(error) };
+}
 
 export interface FormOptions {
   /** Shown above the button until the next answer (why the person is back on this form). */

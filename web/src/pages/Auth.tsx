@@ -1,20 +1,13 @@
 // Sign up (a new business and its owner), and what the sign-in pages share. The API checks every field;
 // its message is shown under the field it names.
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
 import { Link, useLocation } from 'wouter';
-import { api, ApiError, describeError } from '../api/client.ts';
+import { type Errors, useForm } from '../accounts/useForm.ts';
+import { api } from '../api/client.ts';
 import { TimeZonePicker } from '../people/TimeZonePicker.tsx';
 import { keys } from '../tasks/queries.ts';
 
-export type Errors = Record<string, string>;
-
-export function fieldErrors(error: unknown): { fields: Errors; general: string | null } {
-  if (error instanceof ApiError && error.problem.errors?.length) {
-    return { fields: Object.fromEntries(error.problem.errors.map((e) => [e.path, e.message])), general: null };
-  }
-  return { fields: {}, general: describeError(error) };
-}
+export { type Errors, fieldErrors } from '../accounts/useForm.ts';
 
 export function Input({ name, label, errors, ...rest }: { name: string; label: string; errors: Errors } & React.InputHTMLAttributes<HTMLInputElement>) {
   const id = `field-${name}`;
@@ -27,30 +20,15 @@ export function Input({ name, label, errors, ...rest }: { name: string; label: s
   );
 }
 
+/** Sends the form to `path`; signed in by the answer, the person lands on My work. */
 function useAuthSubmit(path: string) {
   const qc = useQueryClient();
   const [, navigate] = useLocation();
-  const [errors, setErrors] = useState<Errors>({});
-  const [general, setGeneral] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = Object.fromEntries(new FormData(event.currentTarget)) as Record<string, string>;
-    setBusy(true);
-    try {
-      await api.post(path, form);
-      setErrors({});
-      await qc.resetQueries({ queryKey: keys.me });
-      navigate('/');
-    } catch (error) {
-      const found = fieldErrors(error);
-      setErrors(found.fields);
-      setGeneral(found.general);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { errors, general, busy, submit };
+  return useForm(async (form) => {
+    await api.post(path, form);
+    await qc.resetQueries({ queryKey: keys.me });
+    navigate('/');
+  });
 }
 
 export function SignUp() {

@@ -66,7 +66,7 @@ describe.skipIf(skip !== null)(skip ? `two-factor and single sign-on in the web 
     await screenshot(page, 'two-factor-setup');
     await section.getByLabel('Code from the app').fill(totpCodeAt(secret, Date.now()));
     await section.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
-    const codes = page.getByLabel('Recovery codes');
+    const codes = page.getByLabel('Recovery codes', { exact: true });
     await codes.waitFor(T);
     expect(await codes.locator('li').count()).toBe(10);
     await section.getByText('On. 10 recovery codes left.').waitFor(T);
@@ -163,7 +163,7 @@ describe.skipIf(skip !== null)(skip ? `two-factor and single sign-on in the web 
     await page.getByLabel('Code from the app').fill(totpCodeAt(secret, Date.now()));
     await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
     await page.getByRole('heading', { name: 'Two-factor sign-in is on' }).waitFor(T);
-    expect(await page.getByLabel('Recovery codes').locator('li').count()).toBe(10);
+    expect(await page.getByLabel('Recovery codes', { exact: true }).locator('li').count()).toBe(10);
     await page.getByRole('button', { name: 'Continue to My work' }).click();
     await page.getByRole('heading', { name: 'My work' }).waitFor(T);
     await context.close();

@@ -38,10 +38,15 @@ describe.skipIf(skip !== null)(skip ? `automation page (skipped: ${skip})` : 'au
     await form.getByLabel('Rule name').fill('Call new website leads back');
     await form.getByLabel('Event', { exact: true }).selectOption('lead.created');
     await form.getByRole('button', { name: '+ Add condition' }).click();
-    await form.getByLabel('Condition 1 field').fill('record.source');
-    await form.getByLabel('Condition 1 operator').selectOption('eq');
-    await form.getByLabel('Condition 1 value').fill('website');
-    await form.getByLabel('Title').fill('Call {{record.title}} back');
+    // Everything about the record is picked from menus in words: no field names, no braces.
+    await form.getByLabel('Condition 1: what to look at').selectOption({ label: "the lead's source" });
+    await form.getByLabel('Condition 1: how to compare').selectOption({ label: 'is' });
+    await form.getByLabel('Condition 1: value').selectOption({ label: 'Website' });
+    await form.getByRole('textbox', { name: 'Title' }).click();
+    await page.keyboard.type('Call ');
+    await form.getByRole('button', { name: '+ Insert a detail' }).click();
+    await form.getByRole('menuitem', { name: "the lead's title" }).click();
+    await page.keyboard.type(' back');
     await form.getByLabel('Priority').selectOption('high');
     await form.getByRole('group', { name: 'Create task 1' }).getByRole('spinbutton').fill('2');
     await form.getByLabel('in business hours').check();
@@ -114,13 +119,18 @@ describe.skipIf(skip !== null)(skip ? `automation page (skipped: ${skip})` : 'au
     const row = page.locator(`.rule[data-rule-id="${ruleId}"]`);
     await row.getByRole('button', { name: 'Edit' }).click();
     const form = page.getByRole('form', { name: 'Edit Call new website leads back' });
-    expect(await form.getByLabel('Condition 1 value').inputValue()).toBe('website');
-    await form.getByLabel('Condition 1 operator').selectOption('in');
-    await form.getByLabel('Condition 1 value').fill('website, google_ads');
+    expect(await form.getByLabel('Condition 1: value').locator('option:checked').textContent()).toBe('Website');
+    await form.getByLabel('Condition 1: how to compare').selectOption({ label: 'is one of' });
+    const values = form.getByRole('group', { name: 'Condition 1: values' });
+    expect(await values.getByLabel('Website').isChecked()).toBe(true);
+    await values.getByLabel('Referral').check();
+    // A source of the business's own, typed by hand into the list.
+    await values.getByLabel('Condition 1: another value').fill('google_ads');
+    await values.getByLabel('Condition 1: another value').press('Enter');
     await form.getByRole('button', { name: 'Save rule' }).click();
-    await page.locator('.rule', { hasText: "the lead's source is one of Website or Google ads" }).waitFor(T);
+    await page.locator('.rule', { hasText: "the lead's source is one of Website, Referral or Google ads" }).waitFor(T);
     const rule = (await owner.call('GET', `/api/v1/rules/${ruleId}`)).body;
-    expect(rule.trigger.where).toEqual([{ field: 'record.source', op: 'in', value: ['website', 'google_ads'] }]);
+    expect(rule.trigger.where).toEqual([{ field: 'record.source', op: 'in', value: ['website', 'referral', 'google_ads'] }]);
     expect(rule.actions[0].checklist).toEqual(['Confirm the address', 'Offer a visit slot']);
   });
 
@@ -130,14 +140,22 @@ describe.skipIf(skip !== null)(skip ? `automation page (skipped: ${skip})` : 'au
     await form.getByLabel('Rule name').fill('Chase unpaid invoices');
     await form.getByLabel('Event', { exact: true }).selectOption('custom');
     await form.getByLabel('Custom event type').fill('Invoice overdue');
-    await form.getByLabel('Title').fill('Chase invoice {{data.number}}');
+    await form.getByRole('textbox', { name: 'Title' }).click();
+    await page.keyboard.type('Chase invoice ');
+    // Another system's event: its details go by the names it gives them.
+    await form.getByRole('button', { name: '+ Insert a detail' }).click();
+    await form.getByRole('menuitem', { name: 'A detail the event comes with…' }).click();
+    await form.getByLabel("The detail's name, as the other system sends it").fill('number');
+    await form.getByRole('button', { name: 'Insert', exact: true }).click();
     await form.getByRole('button', { name: 'Create and turn on' }).click();
     await expect.poll(() => form.locator('.field-error').first().textContent(), T).toContain('namespace.name');
     await form.getByLabel('Custom event type').fill('invoice.overdue');
     await expect.poll(() => form.getByTestId('dry-run-summary').textContent(), T).toContain('0 tasks would have been created');
     await form.getByRole('button', { name: 'Create and turn on' }).click();
     await page.locator('.rule', { hasText: 'Chase unpaid invoices' }).waitFor(T);
-    expect((await owner.call('GET', '/api/v1/rules')).body.items.find((r: { name: string }) => r.name === 'Chase unpaid invoices').trigger.event).toBe('invoice.overdue');
+    const chase = (await owner.call('GET', '/api/v1/rules')).body.items.find((r: { name: string }) => r.name === 'Chase unpaid invoices');
+    expect(chase.trigger.event).toBe('invoice.overdue');
+    expect(chase.actions[0].title).toBe('Chase invoice {{data.number}}');
   });
 
   it('lists each run in the run log', async () => {

@@ -101,13 +101,17 @@ describe.skipIf(skip !== null)(skip ? `webhook settings (skipped: ${skip})` : 'w
     const form = page.getByRole('form', { name: 'New rule' });
     await form.getByLabel('Rule name').fill('Tell the office system about new jobs');
     await form.getByLabel('Event', { exact: true }).selectOption('job.created');
-    await form.getByLabel('Title').fill('Prepare {{record.title}}');
+    await form.getByRole('textbox', { name: 'Title' }).click();
+    await page.keyboard.type('Prepare ');
+    await form.getByRole('button', { name: '+ Insert a detail' }).click();
+    await form.getByRole('menuitem', { name: "the job's title" }).click();
     await form.getByLabel('Also send the event to a webhook').selectOption(hook.id);
     await form.getByText('Also: send it to another system').waitFor(T);
     await form.getByRole('button', { name: 'Create and turn on' }).click();
     await page.locator('.rule', { hasText: 'Tell the office system about new jobs' }).waitFor(T);
     const [rule] = (await owner.call('GET', '/api/v1/rules')).body.items;
     expect(rule.actions).toContainEqual({ type: 'webhook', webhookId: hook.id });
+    expect(rule.actions[0].title).toBe('Prepare {{record.title}}');
     expect(errors).toEqual([]);
   });
 

@@ -6,31 +6,19 @@ import { showToast } from '../shell/toasts.tsx';
 import { WebhookActionPicker } from '../webhooks/WebhookActionPicker.tsx';
 import { rulesKey } from './api.ts';
 import { DurationInput, Field } from './builderFields.tsx';
-import {
-  CUSTOM,
-  type ConditionRow,
-  emptyRule,
-  emptyTask,
-  EVENT_CHOICES,
-  FIELD_SUGGESTIONS,
-  fromRule,
-  type Operator,
-  OPERATORS,
-  parseValue,
-  type RuleForm,
-  type RuleView,
-  type TaskAction,
-  toRuleBody,
-} from './ruleForm.ts';
+import { ConditionEditor } from './ConditionEditor.tsx';
+import { CUSTOM, type ConditionRow, emptyRule, emptyTask, EVENT_CHOICES, type FormAction, fromRule, type RuleForm, type RuleView, type TaskAction, toRuleBody } from './ruleForm.ts';
 import { TaskActionCard } from './TaskActionCard.tsx';
 import { confirmTurningOn, DryRunOutcome } from './DryRun.tsx';
 import { useDraftDryRun } from './useDraftDryRun.ts';
-import { actionSentence, conditionSentence, fieldPhrase } from './sentences.ts';
+import { actionSentence } from './sentences.ts';
 import type { DryRunResult } from './api.ts';
 
-/** The title the i-th task would have had from a recent event, when the dry run found one. */
-function exampleTitle(result: DryRunResult | undefined, i: number): string | null {
-  return result?.results.find((r) => r.wouldCreate.length > i)?.wouldCreate[i]?.title ?? null;
+/** The title the action at `index` would have given its task from a recent event, when the dry run found one. */
+function exampleTitle(result: DryRunResult | undefined, actions: FormAction[], index: number): string | null {
+  // Tasks are created in the order of the rule's create_task actions.
+  const nth = actions.slice(0, index).filter((a) => 'task' in a || a.kept.type === 'create_task').length;
+  return result?.results.find((r) => r.wouldCreate.length > nth)?.wouldCreate[nth]?.title ?? null;
 }
 
 export function RuleBuilder({ rule, onDone }: { rule: RuleView | null; onDone: () => void }) {
@@ -38,7 +26,9 @@ export function RuleBuilder({ rule, onDone }: { rule: RuleView | null; onDone: (
   const qc = useQueryClient();
   const set = (changes: Partial<RuleForm>) => setForm((f) => ({ ...f, ...changes }));
   const setCondition = (i: number, changes: Partial<ConditionRow>) => set({ conditions: form.conditions.map((c, j) => (j === i ? { ...c, ...changes } : c)) });
-  const setTask = (i: number, changes: Partial<TaskAction>) => set({ tasks: form.tasks.map((t, j) => (j === i ? { ...t, ...changes } : t)) });
+  const setTask = (i: number, changes: Partial<TaskAction>) => set({ actions: form.actions.map((a, j) => (j === i && 'task' in a ? { task: { ...a.task, ...changes } } : a)) });
+  const removeAction = (i: number) => set({ actions: form.actions.filter((_, j) => j !== i) });
+  const eventType = toRuleBody(form).trigger.event;
 
   const draft = useDraftDryRun(form);
   const save = useMutation({
@@ -102,53 +92,45 @@ export function RuleBuilder({ rule, onDone }: { rule: RuleView | null; onDone: (
           </Field>
         </div>
         <h3 className="builder-sub">Only if</h3>
-        <datalist id="rule-fields">{FIELD_SUGGESTIONS.map((f) => <option key={f} value={f} label={fieldPhrase(f, toRuleBody(form).trigger.event)} />)}</datalist>
         {form.conditions.length === 0 && <p className="muted small">Every such event — add a condition to narrow it down.</p>}
         {form.conditions.map((c, i) => (
-          <div key={i} className="condition-row" data-testid={`condition-${i}`}>
-            <input list="rule-fields" aria-label={`Condition ${i + 1} field`} value={c.field} onChange={(e) => setCondition(i, { field: e.target.value })} placeholder="record.source" className={errorAt(`trigger.where.${i}.field`) ? 'invalid' : ''} />
-            <select aria-label={`Condition ${i + 1} operator`} value={c.op} onChange={(e) => setCondition(i, { op: e.target.value as Operator })}>
-              {OPERATORS.map(([op, label]) => <option key={op} value={op}>{label}</option>)}
-            </select>
-            {c.op === 'exists' ? (
-              <select aria-label={`Condition ${i + 1} value`} value={c.value || 'true'} onChange={(e) => setCondition(i, { value: e.target.value })}>
-                <option value="true">yes</option>
-                <option value="false">no</option>
-              </select>
-            ) : (
-              <input aria-label={`Condition ${i + 1} value`} value={c.value} onChange={(e) => setCondition(i, { value: e.target.value })} placeholder={c.op === 'in' ? 'quoted, won' : 'website'} />
-            )}
-            <button type="button" className="icon-button" aria-label={`Remove condition ${i + 1}`} onClick={() => set({ conditions: form.conditions.filter((_, j) => j !== i) })}>✕</button>
-            {c.field.trim() && <p className="muted small condition-reads">Reads: {conditionSentence({ field: c.field.trim(), op: c.op, value: parseValue(c.op, c.value) }, toRuleBody(form).trigger.event)}</p>}
-            {(errorAt(`trigger.where.${i}.field`) || errorAt(`trigger.where.${i}.value`)) && <p className="field-error condition-error">{errorAt(`trigger.where.${i}.field`) ?? errorAt(`trigger.where.${i}.value`)}</p>}
-          </div>
+          <ConditionEditor
+            key={i}
+            index={i}
+            row={c}
+            eventType={eventType}
+            onChange={(changes) => setCondition(i, changes)}
+            onRemove={() => set({ conditions: form.conditions.filter((_, j) => j !== i) })}
+            error={errorAt(`trigger.where.${i}.field`) ?? errorAt(`trigger.where.${i}.value`) ?? errorAt(`trigger.where.${i}.op`)}
+          />
         ))}
         <button type="button" className="link-button" onClick={() => set({ conditions: [...form.conditions, { field: '', op: 'eq', value: '' }] })}>+ Add condition</button>
       </div>
 
       <div className="builder-section">
         <h2 className="builder-title"><span className="step-badge">2</span> Then</h2>
-        {form.tasks.map((t, i) => (
-          <TaskActionCard
-            key={i}
-            index={i}
-            task={t}
-            removable={form.tasks.length + form.otherActions.length > 1}
-            onChange={(changes) => setTask(i, changes)}
-            onRemove={() => set({ tasks: form.tasks.filter((_, j) => j !== i) })}
-            errorAt={errorAt}
-            example={exampleTitle(draft.data, i)}
-            eventType={toRuleBody(form).trigger.event}
-          />
-        ))}
-        {form.otherActions.map((a, i) => (
-          <div key={`other-${i}`} className="action-card action-kept">
-            <span>Also: {actionSentence(a, toRuleBody(form).trigger.event)}</span>
-            <button type="button" className="icon-button" aria-label={`Remove ${actionSentence(a, toRuleBody(form).trigger.event)}`} onClick={() => set({ otherActions: form.otherActions.filter((_, j) => j !== i) })}>✕</button>
-          </div>
-        ))}
-        <button type="button" className="link-button" onClick={() => set({ tasks: [...form.tasks, emptyTask()] })}>+ Add another task</button>
-        <WebhookActionPicker onAdd={(webhookId) => set({ otherActions: [...form.otherActions, { type: 'webhook', webhookId }] })} />
+        {form.actions.map((a, i) =>
+          'task' in a ? (
+            <TaskActionCard
+              key={i}
+              index={i}
+              task={a.task}
+              removable={form.actions.length > 1}
+              onChange={(changes) => setTask(i, changes)}
+              onRemove={() => removeAction(i)}
+              errorAt={errorAt}
+              example={exampleTitle(draft.data, form.actions, i)}
+              eventType={eventType}
+            />
+          ) : (
+            <div key={i} className="action-card action-kept">
+              <span>Also: {actionSentence(a.kept, eventType)}</span>
+              {form.actions.length > 1 && <button type="button" className="icon-button" aria-label={`Remove ${actionSentence(a.kept, eventType)}`} onClick={() => removeAction(i)}>✕</button>}
+            </div>
+          ),
+        )}
+        <button type="button" className="link-button" onClick={() => set({ actions: [...form.actions, { task: emptyTask() }] })}>+ Add another task</button>
+        <WebhookActionPicker onAdd={(webhookId) => set({ actions: [...form.actions, { kept: { type: 'webhook', webhookId } }] })} />
       </div>
 
       <div className="builder-section">

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { api, describeError } from '../api/client.ts';
 import { EmptyState } from '../shell/PageHeader.tsx';
 import { showToast } from '../shell/toasts.tsx';
+import { useTeams, useUsers } from '../tasks/queries.ts';
 import { type DryRunResult, rulesKey, useRules } from './api.ts';
 import { confirmTurningOn, DryRun } from './DryRun.tsx';
 import type { RuleView } from './ruleForm.ts';
@@ -14,6 +15,10 @@ export function RuleList({ onEdit }: { onEdit: (rule: RuleView) => void }) {
   const rules = useRules();
   const qc = useQueryClient();
   const [trying, setTrying] = useState<string | null>(null);
+  const users = useUsers();
+  const teams = useTeams();
+  // A condition on a person, a team or another rule reads by its name, not its id.
+  const names = new Map<string, string>([...(users.data ?? []), ...(teams.data ?? []), ...(rules.data ?? [])].map((x) => [x.id, x.name]));
   const toggle = useMutation({
     mutationFn: async (rule: RuleView) => {
       if (!rule.enabled) {
@@ -47,7 +52,7 @@ export function RuleList({ onEdit }: { onEdit: (rule: RuleView) => void }) {
             </label>
             <div className="rule-text">
               <div className="rule-name">{rule.name} {rule.playbook && <span className="chip">playbook</span>}</div>
-              <div className="rule-when muted">{ruleSentence(rule)}</div>
+              <div className="rule-when muted">{ruleSentence(rule, (id) => names.get(id))}</div>
               <RuleStats stats={rule.stats} />
             </div>
             <div className="rule-buttons">

@@ -1,9 +1,11 @@
 // One “create a task” action in the rule builder: its title, priority, due time, who gets it, and a checklist.
 import { PRIORITIES, PRIORITY_LABEL } from '../api/types.ts';
 import { useTeams, useUsers } from '../tasks/queries.ts';
+import { useId, useRef } from 'react';
 import { ChecklistEditor, DurationInput, Field } from './builderFields.tsx';
 import type { Strategy, TaskAction } from './ruleForm.ts';
-import { fieldPhrase, templateWords } from './sentences.ts';
+import { templateWords } from './sentences.ts';
+import { TitleEditor } from './TitleEditor.tsx';
 
 export function TaskActionCard({ index: i, task: t, removable, onChange, onRemove, errorAt, example, eventType }: {
   index: number;
@@ -18,19 +20,19 @@ export function TaskActionCard({ index: i, task: t, removable, onChange, onRemov
 }) {
   const users = useUsers();
   const teams = useTeams();
+  const titleId = useId();
+  const titleRef = useRef<HTMLDivElement>(null);
+  const titleError = errorAt(`actions.${i}.title`);
   return (
     <fieldset className="action-card" aria-label={`Create task ${i + 1}`}>
       <legend>Create a task</legend>
       {removable && (
         <button type="button" className="icon-button action-remove" aria-label={`Remove action ${i + 1}`} onClick={onRemove}>✕</button>
       )}
-      <Field label="Title" error={errorAt(`actions.${i}.title`)} hint="Put the record's details in with the buttons below: they fill in from each event">
-        <input value={t.title} onChange={(e) => onChange({ title: e.target.value })} placeholder="Call the customer back" maxLength={200} />
-      </Field>
-      <div className="template-insert">
-        {(['record.title', 'record.name'] as const).map((field) => (
-          <button key={field} type="button" className="chip-button" onClick={() => onChange({ title: `${t.title}${t.title && !t.title.endsWith(' ') ? ' ' : ''}{{${field}}}` })}>+ {fieldPhrase(field, eventType)}</button>
-        ))}
+      <div ref={titleRef} className={`field builder-field ${titleError ? 'has-error' : ''}`}>
+        <span className="field-label" id={`${titleId}-label`} onClick={() => titleRef.current?.querySelector<HTMLElement>('[role=textbox]')?.focus()}>Title</span>
+        <TitleEditor value={t.title} onChange={(title) => onChange({ title })} eventType={eventType} labelledBy={`${titleId}-label`} describedBy={`${titleId}-hint`} invalid={Boolean(titleError)} />
+        {titleError ? <span className="field-error" id={`${titleId}-hint`}>{titleError}</span> : <span className="muted small" id={`${titleId}-hint`}>Put the record's details in from the menu: each event fills in its own. Backspace takes one out.</span>}
       </div>
       {t.title.trim() && (
         <p className="muted small title-preview" data-testid={`title-preview-${i}`}>

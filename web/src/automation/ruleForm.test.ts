@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ruleBody } from '../../../src/automation/rule.ts';
+import { PLAYBOOKS } from '../../../src/automation/playbooks.ts';
 import { CUSTOM, emptyRule, emptyTask, fromDuration, fromRule, parseValue, type RuleView, toDuration, toRuleBody } from './ruleForm.ts';
 
 describe('the rule builder form', () => {
@@ -25,7 +27,7 @@ describe('the rule builder form', () => {
       ...emptyRule(),
       name: 'Call new website leads back',
       conditions: [{ field: 'record.source', op: 'eq' as const, value: 'website' }],
-      tasks: [{ ...emptyTask(), title: 'Call {{record.title}} back', priority: 'high' as const, dueAmount: '2', businessHours: true, checklist: ['Confirm the address', 'Offer a visit slot', ' '] }],
+      actions: [{ task: { ...emptyTask(), title: 'Call {{record.title}} back', priority: 'high' as const, dueAmount: '2', businessHours: true, checklist: ['Confirm the address', 'Offer a visit slot', ' '] } }],
     };
     const body = toRuleBody(form);
     expect(body).toEqual({
@@ -35,17 +37,47 @@ describe('the rule builder form', () => {
       actions: [{ type: 'create_task', title: 'Call {{record.title}} back', priority: 'high', due: 'PT2H', businessHours: true, assign: { strategy: 'record_owner' }, checklist: ['Confirm the address', 'Offer a visit slot'] }],
     });
     const back = fromRule({ ...(body as unknown as RuleView), id: 'r1', playbook: null, createdById: null, createdAt: '', updatedAt: '', version: 1 });
-    expect(back.tasks[0]).toMatchObject({ title: 'Call {{record.title}} back', dueAmount: '2', dueUnit: 'hours', businessHours: true, strategy: 'record_owner' });
-    expect(back.conditions).toEqual([{ field: 'record.source', op: 'eq', value: 'website' }]);
+    expect(back.actions[0]).toMatchObject({ task: expect.objectContaining({ title: 'Call {{record.title}} back', dueAmount: '2', dueUnit: 'hours', businessHours: true, strategy: 'record_owner' }) });
+    expect(back.conditions).toMatchObject([{ field: 'record.source', op: 'eq', value: 'website' }]);
   });
 
   it('keeps a custom event and the actions it cannot edit', () => {
-    const body = toRuleBody({ ...emptyRule(), name: 'Chase invoices', event: CUSTOM, customEvent: 'invoice.overdue', otherActions: [{ type: 'notify', to: 'record_owner', message: 'Overdue' }] });
+    const body = toRuleBody({ ...emptyRule(), name: 'Chase invoices', event: CUSTOM, customEvent: 'invoice.overdue', actions: [{ task: { ...emptyTask(), title: 'Chase it' } }, { kept: { type: 'notify', to: 'record_owner', message: 'Overdue' } }] });
     expect(body.trigger.event).toBe('invoice.overdue');
     expect(body.actions.at(-1)).toEqual({ type: 'notify', to: 'record_owner', message: 'Overdue' });
     const back = fromRule({ ...(body as unknown as RuleView), id: 'r1', playbook: null, createdById: null, createdAt: '', updatedAt: '', version: 1 });
     expect(back.event).toBe(CUSTOM);
     expect(back.customEvent).toBe('invoice.overdue');
-    expect(back.otherActions).toHaveLength(1);
+    expect(back.actions[1]).toEqual({ kept: { type: 'notify', to: 'record_owner', message: 'Overdue' } });
+  });
+
+  it('saves every playbook rule as it came when nothing is edited, and keeps its actions in their order', () => {
+    let checked = 0;
+    for (const playbook of PLAYBOOKS) {
+      for (const { rule } of playbook.rules({ ruleId: (key) => `rule-${key}` })) {
+        const view = { ...rule, id: 'r1', playbook: playbook.key, createdById: null, createdAt: '', updatedAt: '', version: 1 } as unknown as RuleView;
+        const saved = ruleBody.parse(toRuleBody(fromRule(view)));
+        expect(saved).toEqual(rule);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(15);
+  });
+
+  it('keeps what it does not edit of a task (steps it waits for, duplicates, a due time it cannot show) and of a condition', () => {
+    const view = {
+      id: 'r1', playbook: null, createdById: null, createdAt: '', updatedAt: '', version: 1, name: 'Odd', enabled: false,
+      trigger: { event: 'lead.created', where: [{ field: 'record.ownerId', op: 'exists' }], delay: 'P1DT2H' },
+      actions: [
+        { type: 'create_task', step: 'first', title: 'First' },
+        { type: 'create_task', title: 'Then {{ record.title }}', blockedBy: ['first'], allowDuplicates: true, due: 'P1DT2H' },
+      ],
+    } as unknown as RuleView;
+    const form = fromRule(view);
+    expect(toRuleBody(form).trigger).toEqual(view.trigger);
+    expect(toRuleBody(form).actions).toEqual([view.actions[0], { ...view.actions[1], priority: 'normal', businessHours: false, checklist: [] }]);
+    // An edited due time is written as the form has it.
+    const edited = { ...form, actions: form.actions.map((a) => ('task' in a ? { task: { ...a.task, dueAmount: '3', dueUnit: 'hours' as const } } : a)) };
+    expect(toRuleBody(edited).actions[1]).toMatchObject({ due: 'PT3H', blockedBy: ['first'], allowDuplicates: true, title: 'Then {{ record.title }}' });
   });
 });

@@ -16,13 +16,13 @@ export const EVENT_CHOICES: { group: string; events: [KnownEvent, string][] }[] 
   { group: 'Contacts and clients', events: [['contact.created', 'A contact is added'], ['client.created', 'A client is added']] },
 ];
 
-export const FIELD_SUGGESTIONS = ['record.source', 'record.stage', 'record.status', 'record.priority', 'record.value', 'record.kind', 'data.toStage', 'data.fromStage', 'data.to', 'data.from', 'data.amount'];
-export const OPERATORS = [['eq', 'is'], ['neq', 'is not'], ['in', 'is one of'], ['gt', 'is more than'], ['lt', 'is less than'], ['exists', 'is set']] as const;
-export type Operator = (typeof OPERATORS)[number][0];
+export type Operator = 'eq' | 'neq' | 'in' | 'gt' | 'lt' | 'exists';
 export type DurationUnit = 'minutes' | 'hours' | 'days';
 export type Strategy = 'none' | 'record_owner' | 'user' | 'round_robin' | 'least_loaded';
 
-export interface ConditionRow { field: string; op: Operator; value: string }
+type Condition = RuleView['trigger']['where'][number];
+/** A condition as the form edits it; `read` is the condition it was read from, saved as it was while the row is unchanged. */
+export interface ConditionRow { field: string; op: Operator; value: string; read?: Condition }
 export interface TaskAction {
   title: string;
   description: string;
@@ -34,7 +34,11 @@ export interface TaskAction {
   userId: string;
   teamId: string;
   checklist: string[];
+  /** What the form does not edit of the action it was read from (steps it waits for, duplicates allowed, its due time as written…). */
+  kept?: Record<string, unknown>;
 }
+/** A rule's actions in their order: tasks the form edits, and actions of other kinds (or with steps) it keeps as they are. */
+export type FormAction = { task: TaskAction } | { kept: Record<string, unknown> };
 export interface RuleForm {
   name: string;
   enabled: boolean;
@@ -42,10 +46,10 @@ export interface RuleForm {
   customEvent: string;
   delayAmount: string;
   delayUnit: DurationUnit;
+  /** The delay as the rule had it, kept while the form shows the same amount. */
+  delayRead?: string;
   conditions: ConditionRow[];
-  tasks: TaskAction[];
-  /** Actions of other kinds (assign, escalate, update_record…) the builder keeps as they are. */
-  otherActions: Record<string, unknown>[];
+  actions: FormAction[];
 }
 
 export const CUSTOM = 'custom';
@@ -55,7 +59,7 @@ export function emptyTask(): TaskAction {
 }
 
 export function emptyRule(): RuleForm {
-  return { name: '', enabled: true, event: 'lead.created', customEvent: '', delayAmount: '', delayUnit: 'hours', conditions: [], tasks: [emptyTask()], otherActions: [] };
+  return { name: '', enabled: true, event: 'lead.created', customEvent: '', delayAmount: '', delayUnit: 'hours', conditions: [], actions: [{ task: emptyTask() }] };
 }
 
 const KNOWN = new Set(EVENT_CHOICES.flatMap((g) => g.events.map(([e]) => e as string)));
@@ -96,68 +100,91 @@ function scalarOf(text: string): string | number | boolean | null {
   return text;
 }
 
-function valueText(value: unknown): string {
+export function valueText(value: unknown): string {
   if (Array.isArray(value)) return value.map(String).join(', ');
   return value === undefined ? '' : String(value);
 }
 
+/** The duration as it was written when the form still shows what was read from it; else as the form writes it. */
+function durationOf(read: string | undefined, amount: string, unit: DurationUnit): string | undefined {
+  const was = fromDuration(read);
+  if (read && was.amount === amount && (was.unit === unit || !amount)) return read;
+  return toDuration(amount, unit);
+}
+
+const EDITED = ['type', 'title', 'description', 'priority', 'due', 'businessHours', 'assign', 'checklist'];
+
+function taskBody(t: TaskAction) {
+  const due = durationOf(t.kept?.due as string | undefined, t.dueAmount, t.dueUnit);
+  const assign =
+    t.strategy === 'record_owner' ? { strategy: 'record_owner' as const }
+    : t.strategy === 'user' ? { strategy: 'user' as const, userId: t.userId }
+    : t.strategy === 'round_robin' || t.strategy === 'least_loaded' ? { strategy: t.strategy, teamId: t.teamId }
+    : undefined;
+  const kept = Object.fromEntries(Object.entries(t.kept ?? {}).filter(([key]) => !EDITED.includes(key)));
+  return {
+    ...kept,
+    type: 'create_task' as const,
+    title: t.title,
+    ...(t.description.trim() ? { description: t.description } : {}),
+    priority: t.priority,
+    ...(due ? { due } : {}),
+    ...(due || t.businessHours ? { businessHours: t.businessHours } : {}),
+    ...(assign ? { assign } : {}),
+    checklist: t.checklist.map((c) => c.trim()).filter(Boolean),
+  };
+}
+
+function conditionBody(c: ConditionRow): Condition {
+  const field = c.field.trim();
+  if (c.read && sameRow(rowOf(c.read), { ...c, field })) return c.read;
+  return { field, op: c.op, value: parseValue(c.op, c.value) } as Condition;
+}
+
+function rowOf(c: Condition): ConditionRow {
+  return { field: c.field, op: c.op as Operator, value: valueText(c.value) };
+}
+
+const sameRow = (a: ConditionRow, b: ConditionRow) => a.field === b.field && a.op === b.op && a.value === b.value;
+
 export function toRuleBody(form: RuleForm): RuleBody {
   const event = form.event === CUSTOM ? form.customEvent.trim() : form.event;
-  const tasks = form.tasks.map((t) => {
-    const due = toDuration(t.dueAmount, t.dueUnit);
-    const assign =
-      t.strategy === 'record_owner' ? { strategy: 'record_owner' as const }
-      : t.strategy === 'user' ? { strategy: 'user' as const, userId: t.userId }
-      : t.strategy === 'round_robin' || t.strategy === 'least_loaded' ? { strategy: t.strategy, teamId: t.teamId }
-      : undefined;
-    return {
-      type: 'create_task' as const,
-      title: t.title,
-      ...(t.description.trim() ? { description: t.description } : {}),
-      priority: t.priority,
-      ...(due ? { due, businessHours: t.businessHours } : {}),
-      ...(assign ? { assign } : {}),
-      checklist: t.checklist.map((c) => c.trim()).filter(Boolean),
-    };
-  });
   return {
     name: form.name.trim(),
     enabled: form.enabled,
     trigger: {
       event,
-      where: form.conditions.filter((c) => c.field.trim()).map((c) => ({ field: c.field.trim(), op: c.op, value: parseValue(c.op, c.value) })) as RuleBody['trigger']['where'],
-      delay: toDuration(form.delayAmount, form.delayUnit) ?? 'PT0S',
+      where: form.conditions.filter((c) => c.field.trim()).map(conditionBody) as RuleBody['trigger']['where'],
+      delay: durationOf(form.delayRead, form.delayAmount, form.delayUnit) ?? 'PT0S',
     },
-    actions: [...tasks, ...(form.otherActions as RuleBody['actions'])],
+    actions: form.actions.map((a) => ('task' in a ? taskBody(a.task) : a.kept)) as RuleBody['actions'],
   };
 }
 
 export function fromRule(rule: RuleView): RuleForm {
   const delay = fromDuration(rule.trigger.delay);
-  const tasks: TaskAction[] = [];
-  const otherActions: Record<string, unknown>[] = [];
-  for (const action of rule.actions) {
-    // A checklist item that needs a photo is more than the builder edits: such an action is kept as it is.
+  const actions = rule.actions.map((action): FormAction => {
+    // A task with steps, one that closes itself, or a checklist item that needs a photo is more than the builder edits: it is kept as it is.
     const photoItems = ((action.checklist as unknown[] | undefined) ?? []).some((item) => typeof item !== 'string');
-    if (action.type !== 'create_task' || action.step !== undefined || action.resolveWhen !== undefined || photoItems) {
-      otherActions.push(action);
-      continue;
-    }
+    if (action.type !== 'create_task' || action.step !== undefined || action.resolveWhen !== undefined || photoItems) return { kept: action };
     const due = fromDuration(action.due as string | undefined);
     const assign = action.assign as { strategy: Strategy; userId?: string; teamId?: string } | undefined;
-    tasks.push({
-      title: String(action.title ?? ''),
-      description: String(action.description ?? ''),
-      priority: (action.priority as Priority) ?? 'normal',
-      dueAmount: due.amount,
-      dueUnit: due.unit,
-      businessHours: Boolean(action.businessHours),
-      strategy: assign?.strategy ?? 'none',
-      userId: assign?.userId ?? '',
-      teamId: assign?.teamId ?? '',
-      checklist: (action.checklist as string[] | undefined) ?? [],
-    });
-  }
+    return {
+      task: {
+        title: String(action.title ?? ''),
+        description: String(action.description ?? ''),
+        priority: (action.priority as Priority) ?? 'normal',
+        dueAmount: due.amount,
+        dueUnit: due.unit,
+        businessHours: Boolean(action.businessHours),
+        strategy: assign?.strategy ?? 'none',
+        userId: assign?.userId ?? '',
+        teamId: assign?.teamId ?? '',
+        checklist: (action.checklist as string[] | undefined) ?? [],
+        kept: action,
+      },
+    };
+  });
   return {
     name: rule.name,
     enabled: rule.enabled,
@@ -165,20 +192,13 @@ export function fromRule(rule: RuleView): RuleForm {
     customEvent: KNOWN.has(rule.trigger.event) ? '' : rule.trigger.event,
     delayAmount: delay.amount,
     delayUnit: delay.unit,
-    conditions: rule.trigger.where.map((c) => ({ field: c.field, op: c.op as Operator, value: valueText(c.value) })),
-    tasks,
-    otherActions,
+    delayRead: rule.trigger.delay,
+    conditions: rule.trigger.where.map((c) => ({ ...rowOf(c), read: c })),
+    actions,
   };
 }
 
 /** "A lead comes in"; an event of the business's own reads by its name ("invoice overdue"). */
 export function eventLabel(type: string): string {
   return EVENT_CHOICES.flatMap((g) => g.events).find(([e]) => e === type)?.[1] ?? `${type.replace(/[._]/g, ' ')} arrives`;
-}
-
-/** "When a lead comes in, if record.source is website → create a task" — a rule in one line. */
-export function describeTrigger(rule: Pick<RuleView, 'trigger'>): string {
-  const when = eventLabel(rule.trigger.event);
-  const delay = fromDuration(rule.trigger.delay);
-  return `${when}${rule.trigger.where.length ? `, if ${rule.trigger.where.map((c) => `${c.field} ${OPERATORS.find(([op]) => op === c.op)?.[1] ?? c.op}${c.op === 'exists' ? '' : ` ${valueText(c.value)}`}`).join(' and ')}` : ''}${delay.amount ? `, after ${delay.amount} ${delay.unit}` : ''}`;
 }

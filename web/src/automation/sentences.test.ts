@@ -17,5 +17,8 @@ describe('rules in words', () => {
     expect(conditionSentence({ field: 'data.amount', op: 'gt', value: 100 }, 'invoice.overdue')).toBe('the amount given with the event is more than 100');
     expect(conditionSentence({ field: 'record.ownerId', op: 'exists', value: false }, 'lead.updated')).toBe("the lead's owner is not set");
     expect(templateWords('Chase {{ data.number }} for {{event.subject.id}}', 'invoice.overdue')).toBe("Chase ‹the number given with the event› for ‹the invoice's reference›");
+    // Another system's "from" is its own detail, not a job's old status.
+    expect(templateWords('Emergency callback: {{data.from}}', 'call.missed')).toBe('Emergency callback: ‹the from given with the event›');
+    expect(templateWords('Was {{data.from}}', 'job.status_changed')).toBe("Was ‹the job's old status›");
   });
 });

@@ -1,17 +1,14 @@
 // A rule in the words of the business: "When a job changes status and its new status is Incomplete →
 // create “Call ‹the job's title› back”". No field names, operators or template braces reach the screen.
+import { catalogueField, subjectNoun } from './fieldCatalogue.ts';
 import { eventLabel, fromDuration } from './ruleForm.ts';
+
+export { subjectNoun };
 
 interface Condition { field: string; op: string; value?: unknown }
 interface RuleLike { trigger: { event: string; where: readonly Condition[]; delay?: string }; actions: readonly Record<string, unknown>[] }
-
-const RECORD_NOUN: Record<string, string> = { appointment: 'job', attachment: 'task' };
-
-/** What the event is about, as a noun: "job" for job.status_changed, "invoice" for invoice.overdue. */
-export function subjectNoun(eventType: string): string {
-  const head = eventType.split('.')[0] ?? 'record';
-  return RECORD_NOUN[head] ?? head.replace(/_/g, ' ');
-}
+/** The name of a person, team or rule a condition names by its id, when the page knows it. */
+export type NameOf = (id: string) => string | undefined;
 
 /** "due_at" → "due at", "ownerId" → "owner", "source.ruleId" → "source rule". */
 function words(path: string): string {
@@ -21,15 +18,16 @@ function words(path: string): string {
     .join(' ');
 }
 
-const DATA_FIELDS: Record<string, string> = { to: 'new status', from: 'old status', toStage: 'new stage', fromStage: 'old stage' };
-
 /** A field of a rule's condition or template, as a phrase: "the lead's source", "the job's new status", "the event's amount". */
 export function fieldPhrase(field: string, eventType: string): string {
+  const listed = catalogueField(field, eventType);
+  if (listed) return listed.label;
   const noun = subjectNoun(eventType);
   const [root, ...rest] = field.split('.');
   const path = rest.join('.');
   if (root === 'record') return `the ${noun}'s ${words(path)}`;
-  if (root === 'data') return DATA_FIELDS[path] ? `the ${noun}'s ${DATA_FIELDS[path]}` : `the ${words(path)} given with the event`;
+  // What the event says beyond its record: Finishline's own events are in the catalogue; another system's by the names it gives.
+  if (root === 'data') return `the ${words(path)} given with the event`;
   if (field === 'event.subject.id') return `the ${noun}'s reference`;
   if (root === 'event') return `the event's ${words(path)}`;
   return words(field);
@@ -53,11 +51,19 @@ export function valueWords(value: unknown): string {
 const OP_WORDS: Record<string, string> = { eq: 'is', neq: 'is not', in: 'is', gt: 'is more than', lt: 'is less than' };
 
 /** "the job's new status is Incomplete", "the lead's source is Website or Google ads", "the event's amount is more than 100". */
-export function conditionSentence(condition: Condition, eventType: string): string {
+export function conditionSentence(condition: Condition, eventType: string, nameOf?: NameOf): string {
   const subject = fieldPhrase(condition.field, eventType);
   if (condition.op === 'exists') return `${subject} ${condition.value === false ? 'is not set' : 'is set'}`;
+  const listed = catalogueField(condition.field, eventType);
+  // "the task is overdue" / "the task is not overdue", not "… is yes".
+  if (listed?.values.kind === 'yes/no' && typeof condition.value === 'boolean') {
+    const yes = (condition.op === 'neq') !== condition.value;
+    return yes ? subject : subject.replace(/ (is|has) /, ' $1 not ');
+  }
   const op = condition.op === 'in' && Array.isArray(condition.value) && condition.value.length > 1 ? 'is one of' : (OP_WORDS[condition.op] ?? condition.op);
-  return `${subject} ${op} ${valueWords(condition.value)}`;
+  const choices = listed?.values.kind === 'choice' ? listed.values.choices : [];
+  const named = (value: unknown): unknown => (typeof value === 'string' ? (choices.find(([v]) => v === value)?.[1] ?? nameOf?.(value) ?? value) : value);
+  return `${subject} ${op} ${valueWords(Array.isArray(condition.value) ? condition.value.map(named) : named(condition.value))}`;
 }
 
 /** A title or message template with each placeholder in words: "Call ‹the lead's title› back". */
@@ -82,10 +88,10 @@ export function actionSentence(action: Record<string, unknown>, eventType: strin
 }
 
 /** The whole rule: "When a job changes status and the job's new status is Incomplete, 2 hours later: create “…”". */
-export function ruleSentence(rule: RuleLike): string {
+export function ruleSentence(rule: RuleLike, nameOf?: NameOf): string {
   const { event, where, delay } = rule.trigger;
   const when = eventLabel(event);
-  const conditions = where.map((c) => conditionSentence(c, event));
+  const conditions = where.map((c) => conditionSentence(c, event, nameOf));
   const wait = fromDuration(delay);
   const then = rule.actions.map((a) => actionSentence(a, event));
   return `When ${when.charAt(0).toLowerCase()}${when.slice(1)}${conditions.length ? ` and ${conditions.join(' and ')}` : ''}${wait.amount ? `, ${wait.amount} ${wait.unit} later` : ''}: ${then.join(', then ')}`;

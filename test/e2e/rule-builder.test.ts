@@ -155,6 +155,7 @@ describe.skipIf(skip !== null)(skip ? `rule builder in words (skipped: ${skip})`
     await form.getByRole('textbox', { name: 'Title' }).tap();
     await phone.keyboard.type('Order parts for ');
     await form.getByRole('button', { name: '+ Insert a detail' }).tap();
+    await phone.screenshot({ path: `${SHOTS}/builder-390-menu.png` });
     await form.getByRole('menuitem', { name: "the job's title" }).tap();
     await form.getByText("Reads: the job's new status is Incomplete").waitFor(T);
     expect(await titleText(form.getByRole('textbox', { name: 'Title' }))).toBe("Order parts for the job's title");

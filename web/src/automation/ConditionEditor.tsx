@@ -83,10 +83,10 @@ export function ConditionEditor({ index: i, row, eventType, onChange, onRemove, 
           {!fieldValue && <option value="">Choose…</option>}
           {fields.map((f) => <option key={f.field} value={f.field}>{f.label}</option>)}
           {row.field && !naming && !listed && <option value={row.field}>{fieldPhrase(row.field, eventType)}</option>}
-          {canName && <option value={NAMED}>A detail the event comes with…</option>}
+          {canName && <option value={NAMED}>A detail the event comes with, by its name…</option>}
         </select>
         {naming && (
-          <input aria-label={`Condition ${n}: the detail's name`} value={name} placeholder="e.g. amount" onChange={(e) => { setName(e.target.value); onChange({ field: namedDetail(e.target.value) ?? '' }); }} />
+          <input aria-label={`Condition ${n}: the detail's name`} value={name} placeholder="its name, e.g. amount" onChange={(e) => { setName(e.target.value); onChange({ field: namedDetail(e.target.value) ?? '' }); }} />
         )}
       </div>
       {kind === 'yes/no' ? (

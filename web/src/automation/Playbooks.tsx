@@ -6,7 +6,7 @@ import type { Page } from '../api/types.ts';
 import { showToast } from '../shell/toasts.tsx';
 import { useTeams } from '../tasks/queries.ts';
 import { type Playbook, rulesKey } from './api.ts';
-import type { RuleView } from './ruleForm.ts';
+import { eventLabel, type RuleView } from './ruleForm.ts';
 
 export function Playbooks({ onInstalled }: { onInstalled: () => void }) {
   const playbooks = useQuery({ queryKey: ['playbooks'], queryFn: () => api.get<Page<Playbook>>('/api/v1/playbooks').then((p) => p.items), staleTime: Infinity });
@@ -40,7 +40,7 @@ export function Playbooks({ onInstalled }: { onInstalled: () => void }) {
             <h2>{p.name}</h2>
             <p className="muted">{p.description}</p>
             <ul className="playbook-rules">
-              {p.rules.map((r) => <li key={r.key}>{r.name} <code className="muted">{r.trigger}</code></li>)}
+              {p.rules.map((r) => <li key={r.key}>{r.name} <span className="muted">({eventLabel(r.trigger).toLowerCase()})</span></li>)}
             </ul>
             <button type="button" className="button button-primary" disabled={install.isPending} onClick={() => install.mutate(p.key)}>Install {p.rules.length} rules</button>
           </section>

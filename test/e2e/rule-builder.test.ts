@@ -121,8 +121,9 @@ describe.skipIf(skip !== null)(skip ? `rule builder in words (skipped: ${skip})`
   });
 
   it('opens every playbook rule in words and saves it unchanged when nothing is edited', async () => {
-    const installed = (await owner.call('POST', '/api/v1/playbooks/plumbing/install', {})).body.installed;
-    expect(installed.length).toBeGreaterThan(3);
+    const installed = [];
+    for (const key of ['plumbing', 'hvac', 'cleaning', 'electrical']) installed.push(...(await owner.call('POST', `/api/v1/playbooks/${key}/install`, {})).body.installed);
+    expect(installed.length).toBeGreaterThan(12);
     await page.reload();
     for (const before of installed) {
       const row = page.locator(`.rule[data-rule-id="${before.id}"]`);
@@ -130,6 +131,11 @@ describe.skipIf(skip !== null)(skip ? `rule builder in words (skipped: ${skip})`
       const form = page.getByRole('form', { name: `Edit ${before.name}` });
       await form.waitFor(T);
       expect(await everythingShown(page), before.name).not.toMatch(RAW);
+      if (before.name === 'Review documentation once the assessment is sent') {
+        // A chain on another rule's task names that rule.
+        expect(await form.getByLabel('Condition 1: what to look at').locator('option:checked').textContent()).toBe("the task's rule that made it");
+        expect(await form.getByLabel('Condition 1: value').locator('option:checked').textContent()).toBe('Follow up equipment assessments');
+      }
       if (before.name.startsWith('Call back missed emergency calls')) await page.screenshot({ path: `${SHOTS}/builder-playbook-1440.png`, fullPage: true });
       await form.getByRole('button', { name: /^(Save rule|Save, still off)$/ }).click();
       await form.waitFor({ state: 'detached', ...T });
@@ -137,6 +143,10 @@ describe.skipIf(skip !== null)(skip ? `rule builder in words (skipped: ${skip})`
       expect(after.version, before.name).toBe(before.version + 1);
       expect({ trigger: after.trigger, actions: after.actions, enabled: after.enabled }, before.name).toEqual({ trigger: before.trigger, actions: before.actions, enabled: before.enabled });
     }
+    // The list reads the same rules in words, naming the rule a chain follows.
+    const review = installed.find((r: { name: string }) => r.name === 'Review documentation once the assessment is sent');
+    expect(await page.locator(`.rule[data-rule-id="${review.id}"] .rule-when`).textContent()).toContain("the task's rule that made it is Follow up equipment assessments");
+    expect(await everythingShown(page)).not.toMatch(RAW);
     expect(errors).toEqual([]);
   });
 

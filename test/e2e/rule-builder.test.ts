@@ -64,8 +64,19 @@ describe.skipIf(skip !== null)(skip ? `rule builder in words (skipped: ${skip})`
     const insert = form.getByRole('button', { name: '+ Insert a detail' });
     await insert.focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent), T).toBe("the lead's title");
+    const focused = () => page.evaluate(() => document.activeElement?.textContent);
+    await expect.poll(focused, T).toBe("the lead's title");
+    expect(await insert.getAttribute('aria-expanded')).toBe('true');
     expect(await form.getByRole('menu', { name: 'Details to insert' }).getByRole('menuitem').allTextContents()).toEqual(["the lead's title", "the lead's source", "the lead's value"]);
+    // Arrow keys move through the menu, Escape closes it back onto its button.
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe("the lead's source");
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Escape');
+    expect(await insert.getAttribute('aria-expanded')).toBe('false');
+    expect(await focused()).toBe('+ Insert a detail');
+    await page.keyboard.press('Enter');
+    await expect.poll(focused, T).toBe("the lead's title");
     await page.keyboard.press('Enter');
     await page.keyboard.type(' back');
     expect(await titleText(title)).toBe("Call the lead's title back");

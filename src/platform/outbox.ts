@@ -107,20 +107,24 @@ export async function appendEvent<T extends string>(db: Db, event: NewEvent<T>):
 // The outbox's hot statements (append, the empty claim), compiled once per shape.
 const pending = new QueryShapes();
 
+/** The oldest pending events nobody holds a live claim on: one short range of the pending index. */
+export function claimableEvents(db: Db, now: number, max: number) {
+  return db
+    .selectFrom('events')
+    .select('seq as key')
+    .where('processed_at', 'is', null)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+    .orderBy('seq')
+    .limit(max);
+}
+
 /**
  * Claims up to `limit` pending events, oldest first, for `worker` until
  * `until`. An expired claim (its worker died) is taken over.
  */
 export async function claimEvents(db: Db, options: { worker: string; now: number; until: number; limit: number }): Promise<StoredEvent[]> {
   const { worker, now, until, limit } = options;
-  const claimable = (from: Db, max: number) =>
-    from
-      .selectFrom('events')
-      .select('seq as key')
-      .where('processed_at', 'is', null)
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-      .orderBy('seq')
-      .limit(max);
+  const claimable = (from: Db, max: number) => claimableEvents(from, now, max);
   // Most rounds find nothing (every write wakes the loop): a plain read says so
   // without taking the write lock for an empty transaction.
   const peek = await pending.run(db, 'claimable', [now, 1], () => claimable(db, 1));

@@ -9,6 +9,7 @@ import { type Compilable, sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { explainQuery, dialectOfHandle } from '../../src/platform/db/dialect.ts';
 import type { Db } from '../../src/platform/db/schema.ts';
+import { claimableEvents } from '../../src/platform/outbox.ts';
 import { countByStatusQuery } from '../../src/tasks/store.ts';
 import { forEachDatabase } from '../support/harness.ts';
 
@@ -97,7 +98,7 @@ const NEEDS: Need[] = [
   { index: 'task_links_record', why: "a record's tasks (?link=type:id)", query: (db, org) => db.selectFrom('task_links').select('task_id').where('org_id', '=', org).where('record_type', '=', 'job').where('record_id', '=', 'rec_1') },
   // events
   { index: { sqlite: 'events', postgres: 'events_pkey' }, why: 'the live stream from a Last-Event-ID (eventsAfter)', query: (db) => db.selectFrom('events').selectAll().where('seq', '>', 10).orderBy('seq').limit(100) },
-  { index: 'events_pending', why: 'the worker claims the oldest unhandled events (claimEvents)', query: (db) => db.selectFrom('events').select('seq').where('processed_at', 'is', null).where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', 5)])).orderBy('seq').limit(100) },
+  { index: 'events_pending', why: 'the worker claims the oldest unhandled events (claimEvents)', query: (db) => claimableEvents(db, 5, 100) },
   { index: 'events_org_event_id', why: "an organisation's event by its id; ids unique per organisation (findEvent)", query: (db, org) => db.selectFrom('events').selectAll().where('org_id', '=', org).where('id', '=', 'inv-1') },
   {
     index: 'events_org_type',

@@ -10,6 +10,8 @@ import SqliteDatabase from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepareDataset } from '../../bench/dataset.ts';
 import { explainQuery } from '../../src/platform/db/dialect.ts';
+import { QUEUE_INDEXES, refreshStatistics } from '../../src/platform/db/statistics.ts';
+import { claimableEvents } from '../../src/platform/outbox.ts';
 import { statusFlowsByLinkTypeQuery } from '../../src/reports/store.ts';
 import { buildServer, type Server } from '../../src/server.ts';
 
@@ -49,5 +51,25 @@ describe('planner statistics on SQLite', () => {
     // Without statistics SQLite walked the organisation's whole link index (task_links_record by org_id) for each change.
     expect(plan).toMatch(/SEARCH task_links USING (COVERING )?INDEX \S+ \(task_id=/);
     expect(plan).not.toMatch(/task_links USING (COVERING )?INDEX \S+ \(org_id=\?\)/);
+  });
+
+  it('keep reading pending events from their own index after statistics were gathered while a backlog waited', { timeout: 120_000 }, async () => {
+    const server = await start(join(dir, 'backlog.db'));
+    const sqlite = server.database.sqlite!;
+    const org = sqlite.prepare('select id from orgs limit 1').get() as { id: string } | undefined;
+    const orgId = org?.id ?? 'org-backlog';
+    // A backlog: 3,000 events posted while no worker ran, analyzed as they wait (what a start or the hourly refresh does).
+    const insert = sqlite.prepare('insert into events (id, org_id, type, subject_type, subject_id, data, occurred_at) values (?, ?, ?, ?, ?, ?, ?)');
+    sqlite.transaction(() => {
+      for (let i = 0; i < 3000; i++) insert.run(`backlog-${i}`, orgId, 'task.created', 'task', `t${i}`, '{}', i);
+    })();
+    await refreshStatistics(server.deps.db);
+    // Then the worker catches up: the queue is empty again.
+    sqlite.prepare('update events set processed_at = 1').run();
+
+    const plan = await explainQuery(server.deps.db, claimableEvents(server.deps.db, Date.now(), 1));
+    expect(plan).toMatch(/USING (COVERING )?INDEX events_pending/);
+    const stats = sqlite.prepare(`select idx, stat from sqlite_stat1 where idx in (${QUEUE_INDEXES.map(() => '?').join(', ')})`).all(...QUEUE_INDEXES) as { idx: string; stat: string }[];
+    expect(stats.find((row) => row.idx === 'events_pending')?.stat).toBe('10 1');
   });
 });

@@ -1,11 +1,12 @@
 // The month replayed: leads moving through the pipelines, jobs past and
 // future, service plans, and tasks in every status, each planned as steps at
 // their moment, run through the features' own use cases.
+import { DateTime } from 'luxon';
 import { createJobBody, createLeadBody, createPipelineBody, createServiceBody, DEFAULT_PIPELINE, type JobStatus } from '../records/records.ts';
 import * as records from '../records/service.ts';
 import { createTaskBody, updateTaskBody } from '../tasks/task.ts';
 import { createTask, updateTask } from '../tasks/service.ts';
-import { BLOCKED_BY, DAY, HOUR, jobTitle, LEAD_SOURCES, leadTitle, PRIORITY_WEIGHTS, SERVICE_PLANS, STATUS_WEIGHTS, TASK_TEMPLATES, type TaskStatus, WAITING_ON } from './business.ts';
+import { BLOCKED_BY, DAY, HOUR, jobTitle, LEAD_SOURCES, leadTitle, ORG, PRIORITY_WEIGHTS, SERVICE_PLANS, STATUS_WEIGHTS, TASK_TEMPLATES, type TaskStatus, WAITING_ON } from './business.ts';
 import { DEMO_SIZE } from './options.ts';
 import { between, type Business, membersOf, type Placed, type Step } from './state.ts';
 
@@ -55,24 +56,37 @@ export function planLeads(biz: Business): Step[] {
   return steps;
 }
 
-const FORCED_JOBS: { status: JobStatus; offset: number }[] = [
-  { status: 'completed', offset: -3 * DAY },
-  { status: 'incomplete', offset: -2 * DAY },
-  { status: 'cancelled', offset: -5 * DAY },
-  { status: 'missed', offset: -1 * DAY },
-  { status: 'in_progress', offset: -HOUR },
-  { status: 'scheduled', offset: 2 * DAY },
+/** One job in each status, whatever the seed: on the business's day `days` from today, at `hour` o'clock (the one in progress started within the hour). */
+const FORCED_JOBS: { status: JobStatus; days: number; hour: number | 'now' }[] = [
+  { status: 'completed', days: -3, hour: 9 },
+  { status: 'incomplete', days: -2, hour: 10 },
+  { status: 'cancelled', days: -5, hour: 14 },
+  { status: 'missed', days: -1, hour: 11 },
+  { status: 'in_progress', days: 0, hour: 'now' },
+  { status: 'scheduled', days: 2, hour: 10 },
 ];
+
+const QUARTER_HOUR = 15 * 60_000;
+
+/** On the business's own calendar: the day of `at` (in its time zone), `days` later, at `hour` o'clock. */
+function visitAt(at: number, days: number, hour: number): number {
+  return DateTime.fromMillis(at, { zone: ORG.timezone }).plus({ days }).set({ hour, minute: 0, second: 0, millisecond: 0 }).toMillis();
+}
+
+/** When a forced job starts: on the hour in working time, or, for the one in progress, the quarter hour that began at most an hour ago. */
+function forcedStart(now: number, forced: (typeof FORCED_JOBS)[number]): number {
+  return forced.hour === 'now' ? Math.ceil((now - HOUR) / QUARTER_HOUR) * QUARTER_HOUR : visitAt(now, forced.days, forced.hour);
+}
 
 export function planJobs(biz: Business): Step[] {
   const { dice, deps, now, start } = biz;
   const field = membersOf(biz, 'field');
   const dispatch = [biz.owner, ...membersOf(biz, 'office').map((p) => p.actor)];
   const steps: Step[] = [];
-  const day = (t: number) => Math.floor(t / DAY) * DAY;
   for (let i = 0; i < DEMO_SIZE.jobs; i++) {
     const forced = FORCED_JOBS[i];
-    const scheduledStart = forced ? now + forced.offset : day(now + between(dice, -20 * DAY, 14 * DAY)) + dice.int(8, 15) * HOUR;
+    // Visits start on the hour between 8 and 15 o'clock, the business's time, as a dispatcher books them.
+    const scheduledStart = forced ? forcedStart(now, forced) : visitAt(now + between(dice, -20 * DAY, 14 * DAY), 0, dice.int(8, 15));
     const scheduledEnd = scheduledStart + dice.int(1, 4) * HOUR;
     const client = dice.pick(biz.placed.client);
     const technicians = dice.chance(0.3) ? [dice.pick(field), dice.pick(field)] : [dice.pick(field)];

@@ -93,4 +93,22 @@ describe('demo seed', () => {
     };
     expect(await titles(second.login)).toEqual(await titles(first.login));
   });
+
+  it('books every visit on the hour in the business\'s working day, whatever hour the demo is loaded at', async () => {
+    // 05:50 in London: a visit "a few days ago at this time" would start before anyone is at work.
+    const early = new ManualClock(Date.parse('2026-07-14T04:50:00Z'));
+    const demo = await loadDemo(server.database, { seed: 5, scale: 20, clock: early });
+    const session = await client(baseUrl).post('/api/v1/sessions', demo.login);
+    const jobs = await all(client(baseUrl, session.body.token), '/api/v1/jobs');
+    expect(jobs).toHaveLength(demo.counts.jobs);
+    const london = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const booked = jobs.filter((j) => j.status !== 'in_progress').map((j) => london.format(new Date(j.scheduledStart)));
+    expect(booked.filter((time) => !/^(0[89]|1[0-5]):00$/.test(time))).toEqual([]);
+    const now = early.now();
+    for (const job of jobs.filter((j) => j.status === 'in_progress')) {
+      expect(Date.parse(job.scheduledStart)).toBeLessThanOrEqual(now);
+      expect(Date.parse(job.scheduledEnd)).toBeGreaterThan(now);
+      expect(Date.parse(job.scheduledStart) % (15 * 60_000)).toBe(0);
+    }
+  });
 });

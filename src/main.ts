@@ -1,4 +1,4 @@
-// The `finishline` command line: serve, migrate, token create.
+// The `finishline` command line: serve, migrate, token create, two-factor reset, and the rest in HELP.
 import { spawn } from 'node:child_process';
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
@@ -12,6 +12,7 @@ const load = {
   migrations: () => import('./platform/db/migrations.ts'),
   clock: () => import('./platform/clock.ts'),
   people: () => import('./people/service.ts'),
+  twoFactor: () => import('./accounts/twoFactorRecovery.ts'),
   server: () => import('./server.ts'),
   demo: () => import('./demo/command.ts'),
   playbooks: () => import('./automation/playbookInstall.ts'),
@@ -42,6 +43,9 @@ Commands:
   token create --email E --name N [--org BUSINESS]
                                 create an API token for the user with email E (in the
                                 business whose address is BUSINESS, when E is in several)
+  two-factor reset --email E [--org BUSINESS]
+                                turn off the two-factor sign-in of the user with email E, who lost
+                                phone and recovery codes (the owner's own included); ends their sessions
   help                          show this text
 
 Configuration (environment):
@@ -168,6 +172,26 @@ async function token(args: string[]): Promise<void> {
   }
 }
 
+async function twoFactor(args: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { email: { type: 'string' }, org: { type: 'string' } } });
+  if (positionals[0] !== 'reset' || !values.email) throw new UsageError('Usage: finishline two-factor reset --email E [--org BUSINESS]');
+  const { databaseUrl } = readConfig();
+  const [{ openDatabase }, { migrateToLatest }, { systemClock }, { resetTwoFactorFromCommandLine }] = await Promise.all([load.database(), load.migrations(), load.clock(), load.twoFactor()]);
+  const database = openDatabase(databaseUrl);
+  await migrateToLatest(database.db);
+  try {
+    const done = await resetTwoFactorFromCommandLine({ db: database.db, clock: systemClock }, values.email, values.org).catch((error: unknown) => {
+      if (error instanceof Error && error.name === 'NotFound') throw new Refused(`No account has the email ${values.email}${values.org ? ` in the business ${values.org}` : ''}`);
+      throw error instanceof Error && error.name === 'Conflict' ? new Refused(error.message) : error;
+    });
+    const sessions = done.sessionsEnded === 1 ? '1 session' : `${done.sessionsEnded} sessions`;
+    const next = done.setUpAgain ? 'They sign in with their password and set two-factor up again, as the business requires.' : 'They sign in with their password alone until they turn it on again.';
+    console.log(`Two-factor sign-in turned off for ${done.name} at ${done.orgName}; ${sessions} ended. ${next}`);
+  } finally {
+    await database.close();
+  }
+}
+
 /** The benchmark lives beside the code, not in it: run it as its own process. */
 async function bench(args: string[]): Promise<void> {
   const script = new URL('../bench/main.ts', import.meta.url).pathname;
@@ -196,6 +220,8 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'token':
       return token(rest);
+    case 'two-factor':
+      return twoFactor(rest);
     case 'export':
     case 'import':
     case 'backup':

@@ -4,12 +4,13 @@
 // both phone and codes — their sessions end, they are told by email, and if the
 // business requires two-factor they set it up again at their next sign-in.
 import type { Actor, Deps, Role } from '../platform/context.ts';
+import type { Db } from '../platform/db/schema.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import { iso } from '../platform/pagination.ts';
 import type { Sealer } from '../platform/secrets.ts';
 import { recordAudit } from '../audit/service.ts';
-import { credentials as people, requireRole, verifyPassword } from '../people/service.ts';
+import { accountForCommandLine, credentials as people, requireRole, verifyPassword } from '../people/service.ts';
 import { RIGHTS, roleAtLeast } from '../people/person.ts';
 import { type AccountMail, twoFactorResetEmail } from './mail.ts';
 import * as store from './store.ts';
@@ -67,12 +68,7 @@ export async function resetTwoFactor(deps: Deps, mail: AccountMail, actor: Actor
     if (!person) throw new NotFound('User');
     const refusal = mayResetTwoFactor(actor, person);
     if (refusal) throw new Forbidden(refusal);
-    const row = await store.findTwoFactor(trx, actor.orgId, userId);
-    if (row?.confirmed_at == null) throw new Conflict(`${person.name} has not turned two-factor sign-in on: there is nothing to reset`);
-    await store.deleteTwoFactor(trx, actor.orgId, userId);
-    await store.deletePendingLoginsOf(trx, actor.orgId, userId);
-    const sessionsEnded = await people.endSessions(trx, actor.orgId, userId, now);
-    await recordAudit(trx, { orgId: actor.orgId, actorId: actor.userId, action: 'two_factor.reset', subject: { type: 'user', id: userId }, data: { sessionsEnded } }, now);
+    await clearSecondFactor(trx, { orgId: actor.orgId, userId, name: person.name }, actor.userId, now);
     const policy = await people.signInPolicy(trx, actor.orgId);
     const admin = await people.personById(trx, actor.orgId, actor.userId);
     return { person, policy, adminName: admin?.name ?? 'An admin' };
@@ -81,4 +77,37 @@ export async function resetTwoFactor(deps: Deps, mail: AccountMail, actor: Actor
   const { person, policy, adminName } = done;
   const setUpAgain = policy.requireTwoFactor === 'managers' && roleAtLeast(person.role, 'manager');
   mail.later(() => mail.send(twoFactorResetEmail(person.email, { orgName: policy.orgName, name: person.name, adminName, setUpAgain, publicUrl: mail.publicUrl })));
+}
+
+/**
+ * Takes a person's second factor away, with its recovery codes, sign-ins waiting for a code and
+ * every session, audited as done by `byUserId` (null: the server's command line). Refused when
+ * two-factor is not on. Returns how many sessions ended.
+ */
+async function clearSecondFactor(trx: Db, person: { orgId: string; userId: string; name: string }, byUserId: string | null, now: number): Promise<number> {
+  const { orgId, userId } = person;
+  const row = await store.findTwoFactor(trx, orgId, userId);
+  if (row?.confirmed_at == null) throw new Conflict(`${person.name} has not turned two-factor sign-in on: there is nothing to reset`);
+  await store.deleteTwoFactor(trx, orgId, userId);
+  await store.deletePendingLoginsOf(trx, orgId, userId);
+  const sessionsEnded = await people.endSessions(trx, orgId, userId, now);
+  const data = byUserId === null ? { sessionsEnded, by: 'command line' } : { sessionsEnded };
+  await recordAudit(trx, { orgId, actorId: byUserId, action: 'two_factor.reset', subject: { type: 'user', id: userId }, data }, now);
+  return sessionsEnded;
+}
+
+/**
+ * The way back in when nobody in the business may reset someone's lost second factor — the owner's
+ * own, above all: `finishline two-factor reset --email E [--org BUSINESS]`, run by whoever runs the
+ * server. The person then signs in with their password (and sets two-factor up again where the
+ * business requires it).
+ */
+export async function resetTwoFactorFromCommandLine(deps: Deps, email: string, orgSlug?: string) {
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (trx) => {
+    const account = await accountForCommandLine(trx, email, orgSlug);
+    const sessionsEnded = await clearSecondFactor(trx, { orgId: account.org_id, userId: account.id, name: account.name }, null, now);
+    const policy = await people.signInPolicy(trx, account.org_id);
+    return { name: account.name, orgName: policy.orgName, sessionsEnded, setUpAgain: policy.requireTwoFactor === 'managers' && roleAtLeast(account.role as Role, 'manager') };
+  });
 }

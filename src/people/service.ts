@@ -7,7 +7,7 @@ export { checkAssignable, createUser, getUser, listUsers, me } from './users.ts'
 export { createTeam, getTeam, listTeams } from './teams.ts';
 export { namesById } from './directory.ts';
 export { authenticate } from './sessions.ts';
-export { createApiTokenFor } from './tokens.ts';
+export { accountForCommandLine, createApiTokenFor } from './tokens.ts';
 export { addressKey } from './loginLimits.ts';
 export { hashPassword, verifyPassword } from './passwords.ts';
 export * as credentials from './credentials.ts';

@@ -1,5 +1,6 @@
 // Tokens: issuing the secret behind a session or an API token, and the API tokens admins give integrations.
 import type { Actor, Deps, Role } from '../platform/context.ts';
+import type { Db } from '../platform/db/schema.ts';
 import { Conflict, Invalid, NotFound } from '../platform/errors.ts';
 import { newId, newSecret, sha256 } from '../platform/ids.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -56,21 +57,27 @@ export async function createApiToken(deps: Deps, actor: Actor, input: TokenInput
 }
 
 /**
- * Creates an API token for the person with this email (the command line's `token create`); when the
- * email has an account in several organisations, `orgSlug` says which one (else a Conflict naming them).
+ * The account a command line names by email; when the email has an account in several organisations,
+ * `orgSlug` (the business's address) says which one, else a Conflict naming them.
  */
-export async function createApiTokenFor(deps: Deps, email: string, name: string, orgSlug?: string) {
-  let accounts = await store.findUsersByEmail(deps.db, email.toLowerCase());
+export async function accountForCommandLine(db: Db, email: string, orgSlug?: string) {
+  let accounts = await store.findUsersByEmail(db, email.toLowerCase());
   if (orgSlug !== undefined) {
-    const org = await store.findOrgBySlug(deps.db, orgSlug);
+    const org = await store.findOrgBySlug(db, orgSlug);
     accounts = accounts.filter((a) => a.org_id === org?.id);
   }
   const user = accounts[0];
   if (!user) throw new NotFound('User');
   if (accounts.length > 1) {
-    const slugs = await Promise.all(accounts.map(async (a) => (await store.findOrg(deps.db, a.org_id))?.slug));
+    const slugs = await Promise.all(accounts.map(async (a) => (await store.findOrg(db, a.org_id))?.slug));
     throw new Conflict(`${email} has an account in several businesses; say which with --org (one of ${slugs.join(', ')})`);
   }
+  return user;
+}
+
+/** Creates an API token for the person with this email (the command line's `token create`). */
+export async function createApiTokenFor(deps: Deps, email: string, name: string, orgSlug?: string) {
+  const user = await accountForCommandLine(deps.db, email, orgSlug);
   return createApiToken(deps, { userId: user.id, orgId: user.org_id, role: user.role as Role }, { name });
 }
 

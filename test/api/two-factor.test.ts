@@ -5,6 +5,7 @@
 // codes, and an admin resetting the two-factor of someone who lost phone and codes.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { totpCodeAt } from '../../src/accounts/twoFactor.ts';
+import { resetTwoFactorFromCommandLine } from '../../src/accounts/twoFactorRecovery.ts';
 import { forEachDatabase, PASSWORD, type TestContext } from '../support/harness.ts';
 import { freePort, Mailbox } from '../support/mailbox.ts';
 
@@ -319,5 +320,24 @@ forEachDatabase('two-factor sign-in', (ctx) => {
     expect((await org.api.delete('/api/v1/users/no-such-person/two-factor')).status).toBe(404);
     expect((await member.api.get('/api/v1/me/two-factor')).body.enabled).toBe(true);
     expect((await org.api.get('/api/v1/two-factor/users')).body.items.map((i: any) => i.userId).sort()).toEqual([org.user.id, admin.id, member.id].sort());
+  });
+
+  it("is reset from the server's command line when nobody in the business may: the owner's own, sessions ended, the password alone after, audited as the command line's", async () => {
+    const org = await ctx.signup('Lone Owner Plumbing');
+    await turnOn(ctx, org.api);
+    await expect(resetTwoFactorFromCommandLine(ctx.server.deps, 'nobody@example.test')).rejects.toThrow('User not found');
+
+    const done = await resetTwoFactorFromCommandLine(ctx.server.deps, org.user.email.toUpperCase());
+    expect(done).toEqual({ name: 'Olive Owner', orgName: 'Lone Owner Plumbing', sessionsEnded: 1, setUpAgain: false });
+    expect((await org.api.get('/api/v1/me')).status).toBe(401);
+    const signIn = await ctx.anonymous.post('/api/v1/sessions', { email: org.user.email, password: PASSWORD });
+    expect(signIn.status, signIn.text).toBe(201);
+    const owner = ctx.client(signIn.body.token);
+    expect((await owner.get('/api/v1/me/two-factor')).body.enabled).toBe(false);
+    const audit = await owner.get('/api/v1/audit?action=two_factor.reset');
+    expect(audit.body.items.map((e: any) => [e.actorId, e.subject.id, e.data])).toEqual([[null, org.user.id, { sessionsEnded: 1, by: 'command line' }]]);
+    // Nothing left to reset, and nothing was written by the refusal.
+    await expect(resetTwoFactorFromCommandLine(ctx.server.deps, org.user.email)).rejects.toThrow('has not turned two-factor sign-in on');
+    expect((await owner.get('/api/v1/audit?action=two_factor.reset')).body.items).toHaveLength(1);
   });
 }, { smtpUrl: mailbox.smtpUrl, mailFrom: 'Finishline <finishline@finishline.example>', publicUrl: PUBLIC_URL });

@@ -35,6 +35,8 @@ export interface Config {
    * FINISHLINE_SECRET_KEY, 32 bytes as 64 hex digits or base64. Unset: the key file below.
    */
   secretKey?: string;
+  /** FINISHLINE_SSO_ALLOW_PRIVATE=1: single sign-on providers on a private network (or this machine) may be used; off by default. */
+  ssoAllowPrivate: boolean;
   /** FINISHLINE_SECRET_KEY_FILE: where the key is kept when FINISHLINE_SECRET_KEY is unset (default `secret.key` beside the SQLite database, ./data/secret.key with PostgreSQL), written on first start. */
   secretKeyFile?: string;
 }
@@ -59,6 +61,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     filesDir: env.FINISHLINE_FILES_DIR || undefined,
     secretKey: env.FINISHLINE_SECRET_KEY || undefined,
     secretKeyFile: env.FINISHLINE_SECRET_KEY_FILE || undefined,
+    ssoAllowPrivate: flag(env.FINISHLINE_SSO_ALLOW_PRIVATE, 'FINISHLINE_SSO_ALLOW_PRIVATE'),
   };
 }
 
@@ -67,6 +70,13 @@ function integer(raw: string | undefined, fallback: number, name: string): numbe
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
+}
+
+/** An on/off setting: 1 or true, 0 or false; unset is off. */
+function flag(raw: string | undefined, name: string): boolean {
+  if (raw === undefined || raw === '') return false;
+  if (!['1', '0', 'true', 'false'].includes(raw)) throw new Error(`${name} must be 1 or 0, got "${raw}"`);
+  return raw === '1' || raw === 'true';
 }
 
 function trustProxy(raw: string | undefined): boolean | number | string {

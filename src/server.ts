@@ -45,7 +45,7 @@ import { loadSecretKey, sealer as makeSealer } from './platform/secrets.ts';
 import { smtpMailer } from './notifications/mail.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
-export interface ServerOptions extends Pick<Config, 'databaseUrl' | 'logLevel' | 'sessionTtlMs'>, Partial<Pick<Config, 'trustProxy' | 'maxUploadMb' | 'orgStorageMb' | 'filesDir' | 'secretKey' | 'secretKeyFile'>>, ConsumerOptions {
+export interface ServerOptions extends Pick<Config, 'databaseUrl' | 'logLevel' | 'sessionTtlMs'>, Partial<Pick<Config, 'trustProxy' | 'maxUploadMb' | 'orgStorageMb' | 'filesDir' | 'secretKey' | 'secretKeyFile' | 'ssoAllowPrivate'>>, ConsumerOptions {
   /** Single sign-on: let OpenID providers at http:// and loopback addresses through — for tests with a local provider only; nothing sets it from the environment. */
   ssoAllowLocalIssuers?: boolean;
   /** Where the web app is reached from outside (FINISHLINE_PUBLIC_URL): calendar feed addresses and task links start with it. */
@@ -109,7 +109,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   const publicUrl = options.publicUrl ?? process.env.FINISHLINE_PUBLIC_URL ?? 'http://localhost:3000';
   const smtp = options.smtpUrl ? smtpMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom ?? 'Finishline <finishline@localhost>', publicUrl }) : undefined;
   const mail = accountMail({ sender: smtp, publicUrl, onError: (error) => app.log.error({ err: error }, 'account email not sent') });
-  accountRoutes(app, deps, { mail, sessionTtlMs: options.sessionTtlMs, sealer, sso: { publicUrl, allowLocalIssuers: options.ssoAllowLocalIssuers } });
+  accountRoutes(app, deps, { mail, sessionTtlMs: options.sessionTtlMs, sealer, sso: { publicUrl, allowLocalIssuers: options.ssoAllowLocalIssuers, allowPrivate: options.ssoAllowPrivate } });
   auditRoutes(app, deps);
   calendarRoutes(app, deps, { publicUrl });
   taskRoutes(app, deps, files);

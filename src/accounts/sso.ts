@@ -35,6 +35,11 @@ export interface SsoOptions {
    * private, link-local or other non-public address — not by its name's answer either.
    */
   allowLocalIssuers?: boolean;
+  /**
+   * FINISHLINE_SSO_ALLOW_PRIVATE: a provider on the business's own network (a private or loopback
+   * address, literal or by its name's answer) is reached like a public one. Still https only.
+   */
+  allowPrivate?: boolean;
 }
 
 /** The server would have connected to an address that is not public, for a provider. */
@@ -44,18 +49,25 @@ class AddressRefused extends Error {
   }
 }
 
-const PUBLIC_ONLY = '; single sign-on providers are reached at public addresses only';
+const PUBLIC_ONLY = '; single sign-on providers are reached at public addresses only, unless whoever runs the server allows a provider on the private network';
+
+/** Which addresses that are not public a provider may still be reached at: any, when allowed; loopback, for the tests' own provider. */
+function allowedAddress(options: SsoOptions): ((address: string) => boolean) | undefined {
+  if (options.allowPrivate) return () => true;
+  return options.allowLocalIssuers ? isLoopback : undefined;
+}
 
 /** Every request to a provider — discovery, its keys, the token exchange, userinfo — goes through this. */
 function fetchFor(options: SsoOptions) {
-  return guardedFetch({ refused: (host, address, refusal) => new AddressRefused(host, address, refusal), ...(options.allowLocalIssuers && { allow: isLoopback }) });
+  const allow = allowedAddress(options);
+  return guardedFetch({ refused: (host, address, refusal) => new AddressRefused(host, address, refusal), ...(allow && { allow }) });
 }
 
 /** Which non-public address a URL of the provider's names literally ("10.0.0.1, a private network address"); null when none. Host names are checked as they are connected to. */
 function nonPublic(options: SsoOptions, raw: string | undefined): string | null {
   if (raw === undefined) return null;
   const address = literalAddress(new URL(raw));
-  if (address === null || (options.allowLocalIssuers && isLoopback(address))) return null;
+  if (address === null || allowedAddress(options)?.(address)) return null;
   const refusal = addressRefusal(address);
   return refusal && `${shownAddress(address)}, ${refusal}`;
 }

@@ -6,6 +6,7 @@
 // providers at private or special addresses refused (the tests' own local
 // provider passes by a server option for tests alone).
 import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { forEachDatabase, type Org, PASSWORD, type TestContext } from '../support/harness.ts';
@@ -319,3 +320,33 @@ forEachDatabase('single sign-on outside tests', (ctx) => {
     expect(named.body.errors[0]).toEqual({ path: 'issuer', message: expect.stringMatching(/localhost resolves to .+, a loopback address/) });
   });
 });
+
+forEachDatabase('single sign-on with private providers allowed', (ctx) => {
+  it('reaches a provider on the private network or this machine, by address or by name, still over https only', async () => {
+    // A listener that only counts connections: the server reaching it is what the setting allows (it speaks no TLS, so discovery then fails).
+    let connections = 0;
+    const listener = createTcpServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const port = (listener.address() as AddressInfo).port;
+    try {
+      const org = await ctx.signup('Acme Heating');
+      const plain = await org.api.put('/api/v1/sso/settings', settings({ issuer: `http://127.0.0.1:${port}/` }));
+      expect(plain.body.errors).toEqual([{ path: 'issuer', message: 'must be an https:// address' }]);
+      expect(connections).toBe(0);
+
+      for (const host of ['127.0.0.1', 'localhost']) {
+        const before = connections;
+        const answer = await org.api.put('/api/v1/sso/settings', settings({ issuer: `https://${host}:${port}/realms/acme` }));
+        expect(answer.status).toBe(400);
+        expect(answer.body.errors[0]).toEqual({ path: 'issuer', message: expect.stringContaining('is not an OpenID provider that answers discovery') });
+        expect(answer.body.errors[0].message).not.toContain('public addresses only');
+        expect(connections).toBeGreaterThan(before);
+      }
+    } finally {
+      listener.close();
+    }
+  });
+}, { publicUrl: PUBLIC_URL, ssoAllowPrivate: true });

@@ -200,5 +200,5 @@ export function fromRule(rule: RuleView): RuleForm {
 
 /** "A lead comes in"; an event of the business's own reads by its name ("invoice overdue"). */
 export function eventLabel(type: string): string {
-  return EVENT_CHOICES.flatMap((g) => g.events).find(([e]) => e === type)?.[1] ?? `${type.replace(/[._]/g, ' ')} arrives`;
+  return EVENT_CHOICES.flatMap((g) => g.events).find(([e]) => e === type)?.[1] ?? `A “${type.replace(/[._]/g, ' ')}” event arrives`;
 }

@@ -21,4 +21,12 @@ describe('rules in words', () => {
     expect(templateWords('Emergency callback: {{data.from}}', 'call.missed')).toBe('Emergency callback: ‹the from given with the event›');
     expect(templateWords('Was {{data.from}}', 'job.status_changed')).toBe("Was ‹the job's old status›");
   });
+
+  it('counts the wait in words and names an event from another system plainly', () => {
+    const rule = { trigger: { event: 'task.overdue', where: [], delay: 'PT1H' }, actions: [{ type: 'escalate' }] };
+    expect(ruleSentence(rule)).toBe('When a task is overdue, 1 hour later: escalate the task');
+    expect(ruleSentence({ ...rule, trigger: { ...rule.trigger, delay: 'P1D' } })).toContain(', 1 day later:');
+    expect(ruleSentence({ ...rule, trigger: { ...rule.trigger, delay: 'PT90M' } })).toContain(', 90 minutes later:');
+    expect(ruleSentence({ trigger: { event: 'call.missed', where: [], delay: undefined }, actions: [{ type: 'notify' }] })).toBe('When a “call missed” event arrives: send a notification');
+  });
 });

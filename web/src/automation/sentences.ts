@@ -2,6 +2,7 @@
 // create “Call ‹the job's title› back”". No field names, operators or template braces reach the screen.
 import { catalogueField, subjectNoun } from './fieldCatalogue.ts';
 import { eventLabel, fromDuration } from './ruleForm.ts';
+import { plural } from '../shell/plural.ts';
 
 export { subjectNoun };
 
@@ -94,5 +95,5 @@ export function ruleSentence(rule: RuleLike, nameOf?: NameOf): string {
   const conditions = where.map((c) => conditionSentence(c, event, nameOf));
   const wait = fromDuration(delay);
   const then = rule.actions.map((a) => actionSentence(a, event));
-  return `When ${when.charAt(0).toLowerCase()}${when.slice(1)}${conditions.length ? ` and ${conditions.join(' and ')}` : ''}${wait.amount ? `, ${wait.amount} ${wait.unit} later` : ''}: ${then.join(', then ')}`;
+  return `When ${when.charAt(0).toLowerCase()}${when.slice(1)}${conditions.length ? ` and ${conditions.join(' and ')}` : ''}${wait.amount ? `, ${plural(Number(wait.amount), wait.unit.slice(0, -1), wait.unit)} later` : ''}: ${then.join(', then ')}`;
 }

@@ -215,8 +215,12 @@ async function main(argv: string[]): Promise<void> {
       return worker();
     case 'demo': {
       // The demo lies below automation: its playbook installer is handed in here.
-      const [{ demoCommand }, { installPlaybook }] = await Promise.all([load.demo(), load.playbooks()]);
-      return demoCommand(rest, { installPlaybook: async (deps, owner, trade) => void (await installPlaybook(deps, owner, { key: trade })) });
+      const [{ demoCommand }, { installPlaybook }, { runByHand }, { eventConsumers }] = await Promise.all([load.demo(), load.playbooks(), load.automation(), load.consumers()]);
+      return demoCommand(rest, {
+        installPlaybook: async (deps, owner, trade) => void (await installPlaybook(deps, owner, { key: trade })),
+        // The worker runs on the demo's clock as the month is replayed (no email: nobody is at those addresses).
+        runAutomation: runByHand(eventConsumers({})),
+      });
     }
     case 'token':
       return token(rest);

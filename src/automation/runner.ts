@@ -126,6 +126,19 @@ export function automation(deps: Deps, config: AutomationConfig): Automation {
   };
 }
 
+/**
+ * The worker run by hand, on whatever clock the caller's deps carry (a replay such as the demo's):
+ * each call handles every pending event and every timer due by then, with the given consumers, and
+ * deletes nothing. One worker is made at the first call and kept.
+ */
+export function runByHand(consumers: Consumer[]): (deps: Deps) => Promise<void> {
+  let worker: Automation | undefined;
+  return async (deps) => {
+    worker ??= automation(deps, { tickMs: 0, consumers, eventRetentionDays: 0 });
+    await worker.drain();
+  };
+}
+
 /** Automation settings from the environment: FINISHLINE_TICK_MS, FINISHLINE_CLAIM_MS, FINISHLINE_DUE_SOON_MINUTES, FINISHLINE_MISSED_GRACE_MINUTES, FINISHLINE_EVENT_RETENTION_DAYS. */
 export function automationConfigFromEnv(env: NodeJS.ProcessEnv, tickMs: number): AutomationConfig {
   const number = (name: string, fallback: number) => {

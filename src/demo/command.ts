@@ -6,11 +6,11 @@ import cliProgress from 'cli-progress';
 import { readConfig } from '../config.ts';
 import { databaseLabel, openDatabase } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrations.ts';
-import { loadDemo, type PlaybookInstaller } from './service.ts';
+import { type AutomationRunner, loadDemo, type PlaybookInstaller } from './service.ts';
 
 export const DEMO_USAGE = 'Usage: finishline demo [--scale N] [--seed S]   (N extra tasks in bulk, default 0; S the seed, default 1)';
 
-export async function demoCommand(args: string[], wiring: { installPlaybook?: PlaybookInstaller } = {}): Promise<void> {
+export async function demoCommand(args: string[], wiring: { installPlaybook?: PlaybookInstaller; runAutomation?: AutomationRunner } = {}): Promise<void> {
   const options = parseOptions(args);
   if (!options) {
     console.error(DEMO_USAGE);
@@ -38,6 +38,7 @@ export async function demoCommand(args: string[], wiring: { installPlaybook?: Pl
       seed: options.seed,
       scale: options.scale,
       installPlaybook: wiring.installPlaybook,
+      runAutomation: wiring.runAutomation,
       onProgress: (done, total) => {
         const rate = Math.round(done / Math.max((performance.now() - started) / 1000, 0.001));
         if (done === 0) bar.start(total, 0, { rate: 0 });

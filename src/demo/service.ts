@@ -12,11 +12,12 @@ import { createClientBody, createContactBody } from '../records/records.ts';
 import * as records from '../records/service.ts';
 import { address, businessName, DAY, DEMO_PASSWORD, Dice, emailOf, HOUR, ORG, PEOPLE, personName, phone, TEAM_NAMES, type TeamKey } from './business.ts';
 import { addBulkTasks } from './bulk.ts';
-import { DEMO_SIZE, type DemoOptions, type DemoResult } from './options.ts';
+import { type AutomationRunner, DEMO_SIZE, type DemoOptions, type DemoResult } from './options.ts';
 import { type Business, membersOf, type Step } from './state.ts';
+import { ruleTaskWork } from './ruleWork.ts';
 import { planJobs, planLeads, planServices, planTasks } from './story.ts';
 
-export { DEMO_SIZE, type DemoOptions, type DemoResult, type PlaybookInstaller } from './options.ts';
+export { type AutomationRunner, DEMO_SIZE, type DemoOptions, type DemoResult, type PlaybookInstaller } from './options.ts';
 
 export async function loadDemo(database: OpenDatabase, options: DemoOptions): Promise<DemoResult> {
   const now = (options.clock ?? systemClock).now();
@@ -32,8 +33,10 @@ export async function loadDemo(database: OpenDatabase, options: DemoOptions): Pr
   // With its trade's rules in place, the month's events run them once a worker starts: rules and runs to look at.
   if (options.installPlaybook) await options.installPlaybook(deps, owner, ORG.trade);
   // Tasks are planned against the records planned before them (in this order); ids are filled in as the steps run.
-  await replay(biz, [...planLeads(biz), ...planJobs(biz), ...planServices(biz), ...planTasks(biz)]);
+  await replay(biz, [...planLeads(biz), ...planJobs(biz), ...planServices(biz), ...planTasks(biz)], options.seed, options.runAutomation);
   clock.set(now);
+  await options.runAutomation?.(deps);
+  const replayed = await database.db.selectFrom('tasks').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow();
 
   const bulk = await addBulkTasks(database, biz, options);
   return {
@@ -49,7 +52,8 @@ export async function loadDemo(database: OpenDatabase, options: DemoOptions): Pr
       leads: DEMO_SIZE.leads + DEMO_SIZE.commercialLeads,
       jobs: DEMO_SIZE.jobs,
       services: DEMO_SIZE.services,
-      tasks: DEMO_SIZE.tasks + options.scale,
+      // The month's own tasks, those its rules made, and the bulk ones.
+      tasks: Number(replayed.n) + options.scale,
     },
     bulk,
   };
@@ -110,11 +114,26 @@ async function addCustomers(biz: Business): Promise<void> {
   }
 }
 
-/** Steps run in time order, each on the clock of its moment. */
-async function replay(biz: Business, steps: Step[]): Promise<void> {
-  steps.sort((a, b) => a.at - b.at);
-  for (const step of steps) {
+/**
+ * Steps run in time order, each on the clock of its moment. The automation, when given, catches up
+ * before each step (timers due by then fire first) and after it, and the tasks its rules made are
+ * given their own steps — done on time, done late or left open — which join the queue in time order.
+ */
+async function replay(biz: Business, steps: Step[], seed: number, runAutomation?: AutomationRunner): Promise<void> {
+  const queue = [...steps].sort((a, b) => a.at - b.at);
+  const ruleWork = ruleTaskWork(biz, new Dice(seed + 1));
+  const automate = async () => {
+    if (!runAutomation) return;
+    await runAutomation(biz.deps);
+    for (const step of await ruleWork()) {
+      const at = queue.findIndex((s) => s.at > step.at);
+      queue.splice(at === -1 ? queue.length : at, 0, step);
+    }
+  };
+  for (let step = queue.shift(); step; step = queue.shift()) {
     biz.clock.set(Math.max(step.at, biz.clock.now()));
+    await automate();
     await step.run();
+    await automate();
   }
 }

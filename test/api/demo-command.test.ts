@@ -40,5 +40,21 @@ describe('finishline demo', () => {
     expect(expected).toBeGreaterThan(0);
     expect(fromPlaybook).toHaveLength(expected);
     expect(fromPlaybook.every((r: { enabled: boolean }) => r.enabled)).toBe(true);
+
+    // The rules ran as the month was replayed, each event at its own moment: nothing waits for the first
+    // server start, and what they made is spread over the month — most of it done, on time or late, as people did.
+    const db = server.database.db;
+    expect((await db.selectFrom('events').select('seq').where('processed_at', 'is', null).execute()).length).toBe(0);
+    const made = await db.selectFrom('tasks').select(['created_at', 'status', 'completed_at', 'due_at']).where('source_kind', '=', 'rule').execute();
+    expect(made.length).toBeGreaterThan(10);
+    const days = new Set(made.map((t) => new Date(Number(t.created_at)).toISOString().slice(0, 10)));
+    expect(days.size).toBeGreaterThan(7);
+    const done = made.filter((t) => t.status === 'done');
+    expect(done.length / made.length).toBeGreaterThan(0.5);
+    expect(done.some((t) => t.due_at !== null && Number(t.completed_at) <= Number(t.due_at))).toBe(true);
+    expect(made.some((t) => t.status !== 'done' && t.status !== 'cancelled')).toBe(true);
+    const count = /(\d+) tasks\./.exec(stdout);
+    const all = await db.selectFrom('tasks').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(count?.[1])).toBe(Number(all.n));
   }, 240_000);
 });

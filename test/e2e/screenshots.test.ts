@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { installPlaybook } from '../../src/automation/playbookInstall.ts';
+import { runByHand } from '../../src/automation/runner.ts';
+import { eventConsumers } from '../../src/consumers.ts';
 import { loadDemo } from '../../src/demo/service.ts';
 import { upload } from '../support/files.ts';
 import { ARTIFACTS, browserSkipReason, logIn, reportPageErrors, screenshot, startWebApp, type WebApp } from '../support/browser.ts';
@@ -55,8 +57,13 @@ describe.skipIf(skip !== null)(skip ? `screenshots (skipped: ${skip})` : 'screen
 
   beforeAll(async () => {
     web = await startWebApp();
-    // As `finishline demo` does: the trade's playbook is installed before the month is replayed, so its rules show and have run.
-    ({ login } = await loadDemo(web.server.database, { seed: 7, scale: 0, installPlaybook: async (deps, owner, trade) => void (await installPlaybook(deps, owner, { key: trade })) }));
+    // As `finishline demo` does: the trade's playbook is installed before the month is replayed, and its rules run as it is.
+    ({ login } = await loadDemo(web.server.database, {
+      seed: 7,
+      scale: 0,
+      installPlaybook: async (deps, owner, trade) => void (await installPlaybook(deps, owner, { key: trade })),
+      runAutomation: runByHand(eventConsumers({})),
+    }));
     if (TO_DOCS) mkdirSync(DOCS, { recursive: true });
   }, 180_000);
   afterAll(async () => {

@@ -29,11 +29,13 @@ const BATCH = 50;
 export interface NotificationConsumerOptions {
   /** Email is off when absent. */
   mail?: MailConfig;
+  /** The mailer to send through (shared with the weekly summary); one is opened for `mail` when absent. */
+  mailer?: Mailer;
 }
 
 export function notificationConsumer(options: NotificationConsumerOptions = {}): EventConsumer {
   const mail = options.mail;
-  const mailer = mail ? smtpMailer(mail) : undefined;
+  const mailer = options.mailer ?? (mail ? smtpMailer(mail) : undefined);
   const planned = new Map<string, string>();
   return {
     name: 'notifications',

@@ -44,7 +44,7 @@ export function taskLink(publicUrl: string, taskKey: string): string {
   return `${publicUrl.replace(/\/+$/, '')}/tasks?task=${encodeURIComponent(taskKey)}`;
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 

@@ -35,8 +35,10 @@ export function deadlineNoticeEnded(notice: DeadlineNotice, task: TaskNow | null
   return null;
 }
 
-/** A preference may also be set for the daily digest, which is only ever an email. */
-export const PREFERENCE_KINDS = [...NOTIFICATION_KINDS, 'digest'] as const;
+/** A preference may also be set for the daily digest and the weekly summary (managers and above), which are only ever emails. */
+export const PREFERENCE_KINDS = [...NOTIFICATION_KINDS, 'digest', 'weekly'] as const;
+/** The kinds that are only an email, never a notice in the app. */
+export const EMAIL_ONLY_KINDS = ['digest', 'weekly'] as const satisfies readonly PreferenceKind[];
 export type PreferenceKind = (typeof PREFERENCE_KINDS)[number];
 
 export interface Preference {
@@ -54,6 +56,7 @@ export const DEFAULT_PREFERENCES: Record<PreferenceKind, Preference> = {
   rule: { inApp: true, email: false },
   unblocked: { inApp: true, email: false },
   digest: { inApp: false, email: true },
+  weekly: { inApp: false, email: true },
 };
 
 export function preferencesWith(saved: { kind: string; in_app: number; email: number }[]): Record<PreferenceKind, Preference> {
@@ -61,7 +64,7 @@ export function preferencesWith(saved: { kind: string; in_app: number; email: nu
   for (const row of saved) {
     if ((PREFERENCE_KINDS as readonly string[]).includes(row.kind)) result[row.kind as PreferenceKind] = { inApp: row.in_app === 1, email: row.email === 1 };
   }
-  result.digest.inApp = false;
+  for (const kind of EMAIL_ONLY_KINDS) result[kind].inApp = false;
   return result;
 }
 

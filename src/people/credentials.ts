@@ -68,6 +68,7 @@ export async function addPerson(
       password_hash: p.passwordHash,
       working_hours: null,
       time_off: '[]',
+      time_zone: null,
       active: 1,
       created_at: p.now,
       updated_at: p.now,

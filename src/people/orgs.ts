@@ -1,6 +1,6 @@
 // Organisations: signing one up with its owner, its settings and time zone, and its counter of task numbers.
 import { randomBytes } from 'node:crypto';
-import type { Actor, Deps } from '../platform/context.ts';
+import type { Actor, Deps, Role } from '../platform/context.ts';
 import { Invalid, NotFound } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import { checkVersion } from '../platform/pagination.ts';
@@ -51,6 +51,7 @@ export async function signup(deps: Deps, input: SignupInput, policy: Pick<Sessio
       password_hash: passwordHash,
       working_hours: null,
       time_off: '[]',
+      time_zone: null,
       active: 1,
       created_at: now,
       updated_at: now,
@@ -98,6 +99,12 @@ export async function orgTimezone(db: Deps['db'], orgId: string): Promise<string
 /** Every organisation's id and time zone (the daily digest runs in each one's morning). */
 export async function organisationZones(deps: Pick<Deps, 'db'>): Promise<{ id: string; timezone: string }[]> {
   return store.orgZones(deps.db);
+}
+
+/** Every active person with one of these roles, in any organisation, and the time zone they live by (the weekly summary comes in their Monday morning). */
+export async function activePeopleInRoles(deps: Pick<Deps, 'db'>, roles: readonly Role[]): Promise<{ id: string; orgId: string; role: Role; timezone: string }[]> {
+  const rows = await store.activePeopleInRoles(deps.db, roles);
+  return rows.map((r) => ({ id: r.id, orgId: r.org_id, role: r.role as Role, timezone: r.time_zone ?? r.org_timezone }));
 }
 
 export interface OrgChange {

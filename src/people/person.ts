@@ -131,6 +131,7 @@ export const updateUserBody = z.strictObject({
   currentPassword: z.string().min(1).max(128).optional().describe('your current password: needed to change your own password'),
   workingHours: weeklyHours.nullable().optional(),
   timeOff: timeOff.optional(),
+  timezone: timezone.nullable().optional().describe('your own IANA time zone (your weekly summary comes at Monday 07:00 in it); null: the organisation\'s'),
 });
 
 export const timeOffBody = z.strictObject({
@@ -230,6 +231,7 @@ export const userView = z.object({
   active: z.boolean(),
   workingHours: weeklyHours.nullable(),
   timeOff: z.array(z.object({ from: z.string(), to: z.string(), note: z.string().optional() })),
+  timezone: z.string().nullable().describe('the person\'s own IANA time zone; null: they follow the organisation\'s'),
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number(),

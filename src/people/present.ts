@@ -31,6 +31,7 @@ export function presentUser(row: UserRow): UserView {
     active: row.active === 1,
     workingHours: row.working_hours ? (JSON.parse(row.working_hours) as WeeklyHours) : null,
     timeOff: JSON.parse(row.time_off) as UserView['timeOff'],
+    timezone: row.time_zone,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     version: row.version,

@@ -151,7 +151,7 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps, options: PeopleRo
   r.patch('/api/v1/users/:id', {
     schema: {
       tags: ['people'],
-      summary: 'Change a person: admins change anyone below them; everyone their own name, password, hours and time off',
+      summary: 'Change a person: admins change anyone below them; everyone their own name, password, hours, time off and time zone',
       params: idParams,
       body: updateUserBody,
       response: { 200: userView, ...problems(403, 404, 409, 412) },

@@ -38,6 +38,19 @@ export function orgZones(db: Db) {
   return db.selectFrom('orgs').select(['id', 'timezone']).orderBy('id').execute();
 }
 
+/** The active people of every organisation with one of these roles, each with the zone they live by (their own, else the organisation's). */
+export function activePeopleInRoles(db: Db, roles: readonly string[]) {
+  return db
+    .selectFrom('users')
+    .innerJoin('orgs', 'orgs.id', 'users.org_id')
+    .select(['users.id', 'users.org_id', 'users.role', 'users.time_zone', 'orgs.timezone as org_timezone'])
+    .where('users.role', 'in', roles)
+    .where('users.active', '=', 1)
+    .orderBy('users.org_id')
+    .orderBy('users.id')
+    .execute();
+}
+
 export async function updateOrg(db: Db, orgId: string, set: Partial<OrgRow>): Promise<void> {
   await db.updateTable('orgs').set(set).where('id', '=', orgId).execute();
 }

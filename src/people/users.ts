@@ -47,6 +47,7 @@ export async function createUser(deps: Deps, actor: Actor, input: CreateUserInpu
       password_hash: passwordHash,
       working_hours: input.workingHours ? JSON.stringify(input.workingHours) : null,
       time_off: '[]',
+      time_zone: null,
       active: 1,
       created_at: now,
       updated_at: now,
@@ -66,7 +67,7 @@ export interface UserChange {
   callerTokenId?: string;
 }
 
-/** Admins edit anyone below them; everyone may edit their own name, password, hours and time off. */
+/** Admins edit anyone below them; everyone may edit their own name, password, hours, time off and time zone. */
 export async function updateUser(deps: Deps, actor: Actor, { userId, changes: input, ifVersion, callerTokenId }: UserChange) {
   const self = actor.userId === userId;
   const privileged = input.role !== undefined || input.active !== undefined || input.email !== undefined;
@@ -105,6 +106,7 @@ export async function updateUser(deps: Deps, actor: Actor, { userId, changes: in
       ...(passwordHash !== undefined && { password_hash: passwordHash }),
       ...(input.workingHours !== undefined && { working_hours: input.workingHours ? JSON.stringify(input.workingHours) : null }),
       ...(input.timeOff !== undefined && { time_off: JSON.stringify(input.timeOff) }),
+      ...(input.timezone !== undefined && { time_zone: input.timezone }),
       updated_at: now,
       version: user.version + 1,
     });

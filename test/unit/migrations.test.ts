@@ -31,6 +31,7 @@ describe('the migration list', () => {
       '0023_event_retention',
       '0024_lean_indexes',
       '0026_email_per_org',
+      '0027_weekly_summary',
     ];
     for (const dialect of ['sqlite', 'postgres'] as const) expect(Object.keys(migrationsFor(dialect)).sort()).toEqual(recorded);
   });

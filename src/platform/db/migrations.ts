@@ -32,6 +32,7 @@ import { eventIdsPerOrg } from './migrations/0022_event_ids_per_org.ts';
 import { eventRetention } from './migrations/0023_event_retention.ts';
 import { leanIndexes } from './migrations/0024_lean_indexes.ts';
 import { emailPerOrg } from './migrations/0026_email_per_org.ts';
+import { weeklySummary } from './migrations/0027_weekly_summary.ts';
 import type { Db } from './schema.ts';
 
 export { fillReportRollups } from './migrations/fillReportRollups.ts';
@@ -64,6 +65,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0023_event_retention': eventRetention(),
     '0024_lean_indexes': leanIndexes(dialect),
     '0026_email_per_org': emailPerOrg(dialect),
+    '0027_weekly_summary': weeklySummary(),
   };
 }
 

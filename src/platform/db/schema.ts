@@ -57,6 +57,7 @@ export interface Database {
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
   notification_digests: NotificationDigestsTable;
+  weekly_summaries: WeeklySummariesTable;
   // platform/
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
@@ -103,6 +104,8 @@ export interface UsersTable {
   password_hash: string | null;
   working_hours: string | null;
   time_off: string;
+  /** The person's own IANA time zone; null: the organisation's. */
+  time_zone: string | null;
   active: number;
   created_at: number;
   updated_at: number;
@@ -734,4 +737,24 @@ export interface FileChunksTable {
   sha256: string;
   n: number;
   data: Buffer;
+}
+
+export interface WeeklySummariesTable {
+  org_id: string;
+  user_id: string;
+  /** The ISO week it is sent in, in the person's zone (e.g. 2026-W10): one summary per person per week. */
+  week: string;
+  /** The week it tells of: the previous Monday 00:00 to this Monday 00:00 in the person's zone. */
+  period_from: number;
+  period_to: number;
+  /** The zone those Mondays were read in. */
+  time_zone: string;
+  /** pending, sent, skipped (turned off, or no longer a manager) or empty (nothing happened). */
+  state: string;
+  attempts: number;
+  next_at: number;
+  claimed_until: number | null;
+  sent_at: number | null;
+  error: string | null;
+  created_at: number;
 }

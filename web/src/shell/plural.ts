@@ -1,7 +1,2 @@
-// Counted words through Intl.PluralRules: "1 task", "2 tasks", never "1 tasks".
-const rules = new Intl.PluralRules('en');
-
-/** "3 contacts": the count and the word that goes with it (forms by plural category; 'other' when a category has none). */
-export function plural(count: number, one: string, other: string): string {
-  return `${count.toLocaleString('en')} ${rules.select(count) === 'one' ? one : other}`;
-}
+// Counted words through Intl.PluralRules: the same helper the server's email uses.
+export { plural } from '../../../src/platform/plural.ts';

@@ -33,7 +33,7 @@ export function notificationRoutes(app: FastifyInstance, deps: Deps): void {
   }, async (request) => notifications.markAllRead(deps, callerOf(request)));
 
   r.get('/api/v1/notifications/preferences', {
-    schema: { tags: ['notifications'], summary: 'What I am told, per kind: in the app and by email (digest: the morning email)', response: { 200: preferencesView, ...problems() } },
+    schema: { tags: ['notifications'], summary: 'What I am told, per kind: in the app and by email (digest: the morning email; weekly: the Monday summary owners, admins and managers get — both email only)', response: { 200: preferencesView, ...problems() } },
   }, async (request) => notifications.getPreferences(deps, callerOf(request)));
 
   r.put('/api/v1/notifications/preferences', {

@@ -1,6 +1,7 @@
 // Notifications in the browser: a task assigned in one browser raises the
 // other person's bell without a reload; they open the list, follow it to the
-// task and mark it read; their choices live in Settings → Notifications.
+// task and mark it read; their choices live in Settings → Notifications, with
+// the weekly summary for owners and managers and each person's own time zone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { addPerson, type ApiUser, browserSkipReason, logIn, reportPageErrors, screenshot, signupOwner, startWebApp, type WebApp } from '../support/browser.ts';
@@ -80,6 +81,35 @@ describe.skipIf(skip !== null)(skip ? `notifications in the web app (skipped: ${
     await expect.poll(() => email.isChecked(), T).toBe(true);
     await expect.poll(async () => (await tom.call('GET', '/api/v1/notifications/preferences')).body.overdue, T).toEqual({ inApp: true, email: true });
     await screenshot(field, 'notifications-settings');
+    // The weekly summary is for owners, admins and managers: a member is not offered it.
+    expect(await field.getByText('Weekly summary (Monday 07:00)').count()).toBe(0);
+  });
+
+  it('offers owners the weekly summary in words, email only, and a time zone of their own from the sign-up page’s list', async () => {
+    await office.getByRole('link', { name: 'Settings', exact: true }).click();
+    const weekly = office.getByRole('checkbox', { name: 'Weekly summary (Monday 07:00): email' });
+    await weekly.waitFor(T);
+    expect(await weekly.isChecked()).toBe(true);
+    expect(await office.getByRole('checkbox', { name: 'Weekly summary (Monday 07:00): in the app' }).count()).toBe(0);
+    await weekly.click();
+    await expect.poll(async () => (await olive.call('GET', '/api/v1/notifications/preferences')).body.weekly, T).toEqual({ inApp: false, email: false });
+
+    const zone = office.getByRole('region', { name: 'My time zone' });
+    await zone.getByText('Your weekly summary comes on Monday at 07:00 in this time zone.').waitFor(T);
+    const business = ((await olive.call('GET', '/api/v1/org')).body.timezone as string).replaceAll('_', ' ').replaceAll('/', ' / ');
+    expect(await zone.getByRole('radio', { name: `The business’s time zone (${business})`, exact: true }).isChecked()).toBe(true);
+    await zone.getByRole('radio', { name: 'My own time zone' }).click();
+    await zone.getByRole('searchbox', { name: 'Search time zones' }).fill('tokyo');
+    await zone.getByText('Chosen: Asia / Tokyo').waitFor(T);
+    await zone.getByRole('button', { name: 'Save time zone' }).click();
+    await zone.getByRole('status').filter({ hasText: 'Saved: Asia / Tokyo' }).waitFor(T);
+    expect((await olive.call('GET', '/api/v1/me')).body.user.timezone).toBe('Asia/Tokyo');
+    await screenshot(office, 'settings-my-time-zone');
+
+    // Back to the business's zone.
+    await zone.getByRole('radio', { name: /^The business’s time zone/ }).click();
+    await zone.getByRole('button', { name: 'Save time zone' }).click();
+    await expect.poll(async () => (await olive.call('GET', '/api/v1/me')).body.user.timezone, T).toBeNull();
     expect(errors).toEqual([]);
   });
 });

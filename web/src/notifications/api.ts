@@ -4,7 +4,9 @@ import { api, request } from '../api/client.ts';
 
 export const NOTIFICATION_KINDS = ['assigned', 'mentioned', 'due_soon', 'overdue', 'escalated', 'rule', 'unblocked'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
-export type PreferenceKind = NotificationKind | 'digest';
+export type PreferenceKind = NotificationKind | 'digest' | 'weekly';
+/** Only ever an email: the morning digest, and the weekly summary managers and above get. */
+export const EMAIL_ONLY_KINDS: readonly PreferenceKind[] = ['digest', 'weekly'];
 
 export interface Notification {
   id: string;
@@ -31,6 +33,7 @@ export const KIND_LABELS: Record<PreferenceKind, string> = {
   rule: 'Automation notices',
   unblocked: 'A task I wait on is done',
   digest: 'Morning digest (07:00)',
+  weekly: 'Weekly summary (Monday 07:00)',
 };
 
 /** Every notification query starts with this key: the live stream refreshes them all at once. */

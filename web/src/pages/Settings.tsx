@@ -1,4 +1,4 @@
-// Settings: the organisation's hours and holidays, its website request form, its people and roles, teams, working hours, time off, API tokens and webhooks.
+// Settings: the organisation's hours and holidays, its website request form, its people and roles, teams, working hours, time off, my time zone, API tokens and webhooks.
 // Each section is its own component in its feature's folder; this page chooses which ones a role sees.
 import { InvitationSettings } from '../accounts/InvitationSettings.tsx';
 import { SecuritySettings } from '../accounts/SecuritySettings.tsx';
@@ -8,6 +8,7 @@ import { ImportSettings } from '../imports/ImportSettings.tsx';
 import { LeadFormSettings } from '../intake/LeadFormSettings.tsx';
 import { NotificationSettings } from '../notifications/NotificationSettings.tsx';
 import { ApiTokenSettings } from '../people/ApiTokenSettings.tsx';
+import { MyTimeZoneSettings } from '../people/MyTimeZoneSettings.tsx';
 import { OrgSettings } from '../people/OrgSettings.tsx';
 import { People } from '../people/PeopleSettings.tsx';
 import { Teams } from '../people/TeamSettings.tsx';
@@ -33,12 +34,13 @@ export function Settings() {
       <Teams canEdit={isAdmin} />
       {me.data && <WorkingHoursSettings me={me.data.user} />}
       {me.data && <TimeOff user={me.data.user} />}
+      {me.data && <MyTimeZoneSettings me={me.data.user} />}
       {me.data && <SecuritySettings me={me.data.user} />}
       {isAdmin && <SignInSettings />}
       {permissions.has('manageIntegrations') && <ApiTokenSettings />}
       {isAdmin && <WebhookSettings />}
       <CalendarFeedSettings />
-      <NotificationSettings />
+      <NotificationSettings role={role} />
       {(isAdmin || role === 'manager') && <ImportSettings />}
     </div>
   );

@@ -19,11 +19,24 @@ function matches(zone: string, search: string): boolean {
   return words.every((w) => name.includes(w));
 }
 
-export function TimeZonePicker({ name, error }: { name: string; error?: string }) {
-  const preset = useMemo(() => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', []);
+/** The zone this browser is in (UTC when it does not say). */
+export function browserZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/**
+ * The searchable list, submitted under `name` in a form; `initial` presets it (else the
+ * browser's zone) and `onChange` hears each zone chosen.
+ */
+export function TimeZonePicker({ name, error, initial, onChange }: { name: string; error?: string; initial?: string; onChange?: (zone: string) => void }) {
+  const preset = useMemo(() => initial ?? browserZone(), [initial]);
   const zones = useMemo(() => allZones(preset), [preset]);
   const [search, setSearch] = useState('');
-  const [zone, setZone] = useState(preset);
+  const [zone, setChosen] = useState(preset);
+  const setZone = (next: string) => {
+    setChosen(next);
+    onChange?.(next);
+  };
   const shown = useMemo(() => zones.filter((z) => matches(z, search)), [zones, search]);
   const id = `field-${name}`;
   return (

@@ -20,6 +20,7 @@ import { mondaySomewhere, nothingToTell, summaryWeekAt, type WeeklyContent, week
 import * as store from './weeklyStore.ts';
 
 const LEASE_MS = 5 * 60_000;
+const QUARTER_HOUR = 15 * 60_000;
 const BATCH = 50;
 
 export interface WeeklySummaryOptions {
@@ -31,8 +32,8 @@ export interface WeeklySummaryOptions {
 
 export function weeklySummaryConsumer(options: WeeklySummaryOptions): Consumer {
   const { mail, mailer } = options;
-  /** The people this process already queued a summary for, by id, with the week. */
-  const queued = new Map<string, string>();
+  /** The people this process already queued a summary for, by id, with the week; and the quarter-hour it last looked in. */
+  const queued = { people: new Map<string, string>(), slot: -1 };
   return {
     name: 'weekly-summaries',
     events: [],
@@ -46,13 +47,18 @@ export function weeklySummaryConsumer(options: WeeklySummaryOptions): Consumer {
   };
 }
 
-/** Queues the summary of everyone whose Monday morning has come and who has none for this week yet (skipped when they turned it off). */
-async function queueDue(deps: Deps, queued: Map<string, string>): Promise<void> {
+/**
+ * Queues the summary of everyone whose Monday morning has come and who has none for this week yet (skipped when
+ * they turned it off). Every zone's offset is a whole number of quarter-hours, so 07:00 anywhere begins a UTC
+ * quarter-hour: people are looked at once per quarter-hour, and only while it is Monday somewhere.
+ */
+async function queueDue(deps: Deps, queued: { people: Map<string, string>; slot: number }): Promise<void> {
   const now = deps.clock.now();
-  if (!mondaySomewhere(now)) return;
+  const slot = Math.floor(now / QUARTER_HOUR);
+  if (slot === queued.slot || !mondaySomewhere(now)) return;
   for (const person of await people.activePeopleInRoles(deps, WEEKLY_ROLES)) {
     const week = summaryWeekAt(now, person.timezone);
-    if (!week || queued.get(person.id) === week.week) continue;
+    if (!week || queued.people.get(person.id) === week.week) continue;
     const actor: Actor = { userId: person.id, orgId: person.orgId, role: person.role };
     const wants = (await getPreferences(deps, actor)).weekly.email;
     await store.insertWeekly(deps.db, {
@@ -67,8 +73,9 @@ async function queueDue(deps: Deps, queued: Map<string, string>): Promise<void> 
       next_at: now,
       created_at: now,
     });
-    queued.set(person.id, week.week);
+    queued.people.set(person.id, week.week);
   }
+  queued.slot = slot;
 }
 
 async function sendDue(deps: Deps, mail: MailConfig, mailer: Mailer): Promise<number> {

@@ -162,6 +162,14 @@ forEachDatabase('weekly summary', (ctx) => {
     expect((await member.api.patch(`/api/v1/users/${member.id}`, { timezone: 'America/Denver' })).body.timezone).toBe('America/Denver');
     expect((await member.api.patch(`/api/v1/users/${bea.id}`, { timezone: 'America/Denver' })).status).toBe(403);
     expect((await stranger.api.patch(`/api/v1/users/${bea.id}`, { timezone: 'America/Denver' })).status).toBe(404);
+    // The OpenAPI document describes both.
+    const openapi = (await ctx.anonymous.get('/api/v1/openapi.json')).body;
+    const preferences = JSON.stringify(openapi.paths['/api/v1/notifications/preferences']);
+    expect(preferences).toContain('"weekly"');
+    expect(preferences).toContain('weekly: the Monday summary');
+    const user = JSON.stringify(openapi.paths['/api/v1/users/{id}'].patch);
+    expect(user).toContain('your own IANA time zone');
+    expect(user).toContain('the person\'s own IANA time zone');
     const people = (await org.api.get('/api/v1/users')).body.items;
     expect(people.find((p: any) => p.id === bea.id).timezone).toBeNull();
 

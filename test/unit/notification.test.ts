@@ -35,6 +35,11 @@ describe('preferences', () => {
     expect(DEFAULT_PREFERENCES.due_soon.email).toBe(false);
     expect(DEFAULT_PREFERENCES.assigned.email).toBe(true);
   });
+
+  it('sends the weekly summary by email unless turned off, and never shows it in the app', () => {
+    expect(preferencesWith([]).weekly).toEqual({ inApp: false, email: true });
+    expect(preferencesWith([{ kind: 'weekly', in_app: 1, email: 0 }]).weekly).toEqual({ inApp: false, email: false });
+  });
 });
 
 describe('the digest clock', () => {

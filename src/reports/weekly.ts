@@ -41,6 +41,8 @@ export function mondaySomewhere(now: number): boolean {
 
 export interface WeeklyContent {
   business: string;
+  /** The recipient's role, named in the line that says why they get it. */
+  role: (typeof WEEKLY_ROLES)[number];
   zone: string;
   period: { from: number; to: number };
   now: number;
@@ -128,7 +130,8 @@ export function weeklyEmail(config: Pick<MailConfig, 'publicUrl'>, to: { email: 
   const links = weeklyLinks(config.publicUrl, c);
   const week = weekInWords(c.period, c.zone);
   const subject = `Your week at ${c.business}: ${c.created} created, ${c.completed} done`.slice(0, 200);
-  const footer = `You get this each Monday at 07:00 (${c.zone}) as a manager of ${c.business}. To stop it, untick “Weekly summary” in Settings → Notifications:`;
+  const as = { owner: 'the owner', admin: 'an admin', manager: 'a manager' }[c.role];
+  const footer = `You get this each Monday at 07:00 (${c.zone}) as ${as} of ${c.business}. To stop it, untick “Weekly summary” in Settings → Notifications:`;
   const text =
     `Good morning ${to.name},\n\nYour week at ${c.business}, ${week}.\n\n` +
     sections.map((s) => `${s.title}\n${s.lines.map((l) => `- ${l.text}\n  ${l.link}`).join('\n')}`).join('\n\n') +

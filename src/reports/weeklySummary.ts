@@ -142,6 +142,7 @@ export async function weeklyContentOf(deps: Deps, actor: Actor, row: Pick<store.
   const due = summary.withDueDate + summary.overdueDueInWindow;
   return {
     business: org.name,
+    role: actor.role === 'owner' || actor.role === 'admin' ? actor.role : 'manager',
     zone: row.time_zone,
     period,
     now,

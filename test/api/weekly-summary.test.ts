@@ -199,7 +199,8 @@ forEachDatabase('weekly summary', (ctx) => {
     moveTo(Date.parse('2026-03-30T06:00:00Z'));
     await drain();
     expect(weekly(bea.user.email)).toHaveLength(1);
-    expect(weekly(bea.user.email)[0]!.body).toContain('at 07:00 (Europe/London)');
+    expect(weekly(bea.user.email)[0]!.body).toContain('You get this each Monday at 07:00 (Europe/London) as an admin of London Drains.');
+    expect(weekly(kenji.user.email)[0]!.body).toContain('You get this each Monday at 07:00 (Asia/Tokyo) as a manager of London Drains.');
     moveTo(Date.parse('2026-03-30T20:00:00Z'));
     await drain();
     expect(weekly(kenji.user.email)).toHaveLength(1);

@@ -70,6 +70,7 @@ describe('the weekly email', () => {
   const zone = 'Europe/London';
   const base: WeeklyContent = {
     business: 'Acme Plumbing',
+    role: 'owner',
     zone,
     period: { from: at(zone, '2026-11-30T00:00'), to: at(zone, '2026-12-07T00:00') },
     now: at(zone, '2026-12-07T07:00'),
@@ -90,7 +91,7 @@ describe('the weekly email', () => {
       'Overdue now: 3 tasks\n- Dana Reyes: 2 tasks\n  https://app.example/tasks?assignee=u1&overdue=true\n- No one: 1 task\n  https://app.example/tasks?assignee=none&overdue=true',
       '- T-4 Fix the boiler — open 30 days\n  https://app.example/tasks?task=T-4',
       '- “Chase quotes”: 1 late task of the 3 tasks it created last week\n  https://app.example/automation',
-      'https://app.example/settings#notifications',
+      'You get this each Monday at 07:00 (Europe/London) as the owner of Acme Plumbing. To stop it, untick “Weekly summary” in Settings → Notifications:\nhttps://app.example/settings#notifications',
     ]) expect(mail.text).toContain(line);
     expect(mail.html).toContain('<a href="https://app.example/tasks?assignee=u1&amp;overdue=true">Dana Reyes: 2 tasks</a>');
   });

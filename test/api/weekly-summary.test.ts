@@ -218,8 +218,16 @@ forEachDatabase('weekly summary', (ctx) => {
     expect(weekly(bea.user.email)).toHaveLength(2);
     expect(weekly(bea.user.email)[1]!.body).toContain(`${PUBLIC_URL}/reports?range=custom&from=2026-10-19&to=2026-10-25`);
 
-    // Never the owner, who turned it off, nor a member.
+    // Never the owner, who turned it off, nor a member; and a business with nothing at all to tell gets no email.
     expect(weekly(org.user.email)).toEqual([]);
     expect(weekly(member.user.email)).toEqual([]);
+    expect(weekly(stranger.user.email)).toEqual([]);
+    const rows = await ctx.server.deps.db.selectFrom('weekly_summaries').select(['user_id', 'week', 'state']).where('org_id', 'in', [org.id, stranger.id]).orderBy('week').execute();
+    expect(rows.filter((r) => r.user_id === stranger.user.id)).toEqual([
+      { user_id: stranger.user.id, week: '2026-W14', state: 'empty' },
+      { user_id: stranger.user.id, week: '2026-W44', state: 'empty' },
+    ]);
+    expect(rows.filter((r) => r.user_id === org.user.id).map((r) => r.state)).toEqual(['skipped', 'skipped']);
+    expect(rows.filter((r) => r.user_id === member.id)).toEqual([]);
   });
 }, { smtpUrl: mailConfig.smtpUrl, mailFrom: mailConfig.from, publicUrl: PUBLIC_URL });

@@ -96,7 +96,7 @@ async function deliver(deps: Deps, mail: AccountMail, actor: Actor, row: store.I
 
 export async function listInvitations(deps: Deps, actor: Actor, page: { limit: number; cursor?: string }) {
   requireAdmin(actor);
-  const after = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : undefined;
+  const after = page.cursor ? String(decodeCursor(page.cursor, ['text'])[0]) : undefined;
   const rows = await store.listPendingInvitations(deps.db, actor.orgId, deps.clock.now(), { limit: page.limit + 1, after });
   const { items, nextCursor } = pageOf(rows, page.limit, (r) => encodeCursor([r.id]));
   return { items: items.map(present), nextCursor };

@@ -27,7 +27,7 @@ export async function recordAudit(trx: Db, entry: AuditEntry, now: number): Prom
 
 export async function listAudit(deps: Deps, actor: Actor, query: AuditQuery) {
   if (actor.role !== 'owner' && actor.role !== 'admin') throw new Forbidden('The audit log is for admins');
-  const before = query.cursor ? String(decodeCursor(query.cursor, 1)[0]) : undefined;
+  const before = query.cursor ? String(decodeCursor(query.cursor, ['text'])[0]) : undefined;
   const rows = await store.listAuditRows(deps.db, actor.orgId, { limit: query.limit + 1, before, action: query.action, actorId: query.actorId });
   const { items, nextCursor } = pageOf(rows, query.limit, (r) => encodeCursor([r.id]));
   return { items: items.map(presentAuditEntry), nextCursor };

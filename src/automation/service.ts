@@ -49,7 +49,7 @@ export function hasPlaybookInstalled(deps: Pick<Deps, 'db'>, orgId: string): Pro
 
 export async function listRules(deps: Deps, actor: Actor, page: { limit: number; cursor?: string }) {
   requireManager(actor);
-  const after = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : undefined;
+  const after = page.cursor ? String(decodeCursor(page.cursor, ['text'])[0]) : undefined;
   const rows = await store.listRules(deps.db, actor.orgId, { limit: page.limit + 1, after });
   const { items, nextCursor } = pageOf(rows, page.limit, (r) => encodeCursor([r.id]));
   const stats = new Map((await store.ruleStats(deps.db, actor.orgId, items.map((r) => r.id))).map((s) => [s.rule_id, s]));
@@ -188,7 +188,7 @@ export function presentRun(row: store.RunRow) {
 
 export async function listRuns(deps: Deps, actor: Actor, query: store.RunFilter & { limit: number; cursor?: string }) {
   requireManager(actor);
-  const before = query.cursor ? String(decodeCursor(query.cursor, 1)[0]) : undefined;
+  const before = query.cursor ? String(decodeCursor(query.cursor, ['text'])[0]) : undefined;
   const rows = await store.listRuns(deps.db, actor.orgId, query, { limit: query.limit + 1, before });
   const { items, nextCursor } = pageOf(rows, query.limit, (r) => encodeCursor([r.id]));
   return { items: items.map(presentRun), nextCursor };

@@ -113,7 +113,7 @@ export async function resolveDeadlineNoticesIn(trx: Db, orgId: string, taskId: s
 }
 
 export async function listNotifications(deps: Deps, actor: Actor, query: { unread?: boolean; limit: number; cursor?: string }) {
-  const before = query.cursor ? String(decodeCursor(query.cursor, 1)[0]) : undefined;
+  const before = query.cursor ? String(decodeCursor(query.cursor, ['text'])[0]) : undefined;
   const rows = await store.listNotifications(deps.db, actor.orgId, actor.userId, { limit: query.limit + 1, before, unread: query.unread });
   const { items, nextCursor } = pageOf(rows, query.limit, (r) => encodeCursor([r.id]));
   return { items: items.map(presentNotification), nextCursor };
@@ -121,7 +121,7 @@ export async function listNotifications(deps: Deps, actor: Actor, query: { unrea
 
 /** What rules left for a person (kinds rule and escalated), as GET /automation/notices has always shown them. */
 export async function listRuleNotices(deps: Deps, actor: Actor, page: { limit: number; cursor?: string }) {
-  const before = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : undefined;
+  const before = page.cursor ? String(decodeCursor(page.cursor, ['text'])[0]) : undefined;
   const rows = await store.listNotificationsOfKinds(deps.db, actor.orgId, actor.userId, ['rule', 'escalated'], { limit: page.limit + 1, before });
   return pageOf(rows, page.limit, (r) => encodeCursor([r.id]));
 }

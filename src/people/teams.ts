@@ -8,7 +8,7 @@ import { presentTeam } from './present.ts';
 import * as store from './store.ts';
 
 export async function listTeams(deps: Deps, actor: Actor, page: { limit: number; cursor?: string }) {
-  const after = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : undefined;
+  const after = page.cursor ? String(decodeCursor(page.cursor, ['text'])[0]) : undefined;
   const rows = await store.listTeams(deps.db, actor.orgId, { limit: page.limit + 1, after });
   const { items, nextCursor } = pageOf(rows, page.limit, (r) => encodeCursor([r.id]));
   const members = await store.teamMemberIds(deps.db, actor.orgId, items.map((t) => t.id));

@@ -19,7 +19,7 @@ export async function me(deps: Deps, actor: Actor) {
 }
 
 export async function listUsers(deps: Deps, actor: Actor, page: { limit: number; cursor?: string }) {
-  const after = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : undefined;
+  const after = page.cursor ? String(decodeCursor(page.cursor, ['text'])[0]) : undefined;
   const rows = await store.listUsers(deps.db, actor.orgId, { limit: page.limit + 1, after });
   const { items, nextCursor } = pageOf(rows, page.limit, (r) => encodeCursor([r.id]));
   return { items: items.map(presentUser), nextCursor };

@@ -18,15 +18,14 @@ const MAX_CURSOR_TEXT = 1000;
 /**
  * The sort values a cursor carries. Each must be what its list hands out — an
  * integer within bigint's range, or text the databases can compare (no NUL,
- * well-formed, not too long) — and, when `parts` is given, of the type its
- * place in the sort has; anything else is a 400 naming `cursor`, never a
+ * well-formed, not too long) — of the type its place in the sort has; anything else is a 400 naming `cursor`, never a
  * comparison the database refuses (a 500) or misreads.
  */
-export function decodeCursor(cursor: string, length: number, parts?: readonly CursorPart[]): (string | number | null)[] {
+export function decodeCursor(cursor: string, parts: readonly CursorPart[]): (string | number)[] {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === length && values.every((v, i) => fits(v, parts?.[i]))) {
-      return values as (string | number | null)[];
+    if (Array.isArray(values) && values.length === parts.length && values.every((v, i) => fits(v, parts[i]!))) {
+      return values as (string | number)[];
     }
   } catch {
     // fall through to the error below
@@ -34,11 +33,10 @@ export function decodeCursor(cursor: string, length: number, parts?: readonly Cu
   throw Invalid.field('cursor', 'is not a cursor this list handed out');
 }
 
-function fits(value: unknown, part: CursorPart | undefined): boolean {
-  if (value === null) return part === undefined;
-  if (typeof value === 'number') return part !== 'text' && Number.isInteger(value) && Math.abs(value) <= MAX_CURSOR_INTEGER;
+function fits(value: unknown, part: CursorPart): boolean {
+  if (typeof value === 'number') return part === 'integer' && Number.isInteger(value) && Math.abs(value) <= MAX_CURSOR_INTEGER;
   if (typeof value === 'string') {
-    return part !== 'integer' && value.length <= MAX_CURSOR_TEXT && !value.includes('\u0000') && (value as string & { isWellFormed(): boolean }).isWellFormed();
+    return part === 'text' && value.length <= MAX_CURSOR_TEXT && !value.includes('\u0000') && (value as string & { isWellFormed(): boolean }).isWellFormed();
   }
   return false;
 }

@@ -31,7 +31,7 @@ export async function listRecords<T extends RecordType>(deps: Deps, actor: Actor
 /** The (sort value, id) a cursor continues after; a cursor handed out for another order is refused, not misread. */
 function cursorAfter(cursor: string, sort: string, column: string): (string | number)[] {
   const textual = column === 'name' || column === 'title';
-  const [cursorSort, value, id] = decodeCursor(cursor, 3, ['text', textual ? 'text' : 'integer', 'text']);
+  const [cursorSort, value, id] = decodeCursor(cursor, ['text', textual ? 'text' : 'integer', 'text']);
   if (cursorSort !== sort || typeof id !== 'string' || typeof value !== (textual ? 'string' : 'number')) {
     throw Invalid.field('cursor', `is not a cursor this list handed out for sort=${sort}`);
   }

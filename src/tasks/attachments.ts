@@ -157,7 +157,7 @@ export async function listAttachments(deps: Deps, actor: Actor, idOrKey: string)
 /** Every file of the tasks linked to a record (a contact, client, lead, job or service), newest first. */
 export async function recordAttachments(deps: Deps, actor: Actor, type: 'contact' | 'client' | 'lead' | 'job' | 'service', id: string, page: { limit: number; cursor?: string }) {
   if (!(await findRecordView(deps.db, actor.orgId, type, id))) throw new NotFound(`${type[0]!.toUpperCase()}${type.slice(1)}`);
-  const after = page.cursor ? decodeCursor(page.cursor, 2) : undefined;
+  const after = page.cursor ? decodeCursor(page.cursor, ['integer', 'text']) : undefined;
   const rows = await store.attachmentsOfRecord(deps.db, actor.orgId, { type, id }, page.limit + 1, after && { createdAt: Number(after[0]), id: String(after[1]) });
   return pageOf(rows.map(presentAttachment), page.limit, (a) => encodeCursor([Date.parse(a.createdAt), a.id]));
 }

@@ -25,7 +25,7 @@ export async function addComment(deps: Deps, actor: Actor, idOrKey: string, body
 
 export async function listComments(deps: Deps, actor: Actor, idOrKey: string, page: { limit: number; cursor?: string }) {
   const task = await loadTask(deps.db, actor.orgId, idOrKey);
-  const after = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : undefined;
+  const after = page.cursor ? String(decodeCursor(page.cursor, ['text'])[0]) : undefined;
   const rows = await store.listComments(deps.db, actor.orgId, task.id, { limit: page.limit + 1, after });
   const result = pageOf(rows, page.limit, (r) => encodeCursor([r.id]));
   const files = await commentAttachments(deps.db, actor.orgId, result.items.map((r) => r.id));

@@ -14,7 +14,7 @@ import { type CountsQuery, isFinal, type Link, type ListQuery, NO_DUE_DATE, type
 export async function listTasks(deps: Deps, actor: Actor, query: Omit<ListQuery, 'format'>) {
   const now = deps.clock.now();
   const columns = store.sortColumns(query.sort.key);
-  const after = query.cursor ? decodeCursor(query.cursor, columns.length, columns.map((c) => (c === 'id' ? 'text' : 'integer'))) : undefined;
+  const after = query.cursor ? decodeCursor(query.cursor, columns.map((c) => (c === 'id' ? 'text' : 'integer'))) : undefined;
   const rows = await store.listTasks(deps.db, actor.orgId, filterOf(actor, query, now), query.sort, { limit: query.limit + 1, after });
   const { items, nextCursor } = pageOf(rows, query.limit, (row) => encodeCursor(columns.map((c) => row[c])));
   return { items: await presentTasks(deps.db, actor.orgId, items, now), nextCursor };

@@ -24,7 +24,7 @@ export async function loadWebhook(db: Db, orgId: string, id: string): Promise<st
 
 export async function listWebhooks(deps: Deps, actor: Actor, page: { limit: number; cursor?: string }) {
   requireAdmin(actor);
-  const after = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : undefined;
+  const after = page.cursor ? String(decodeCursor(page.cursor, ['text'])[0]) : undefined;
   const rows = await store.listWebhooks(deps.db, actor.orgId, { limit: page.limit + 1, after });
   const { items, nextCursor } = pageOf(rows, page.limit, (r) => encodeCursor([r.id]));
   return { items: items.map(presentWebhook), nextCursor };
@@ -136,7 +136,7 @@ export async function listDeliveries(deps: Deps, actor: Actor, query: Deliveries
   requireAdmin(actor);
   const { webhookId } = query;
   await loadWebhook(deps.db, actor.orgId, webhookId);
-  const before = query.cursor ? String(decodeCursor(query.cursor, 1)[0]) : undefined;
+  const before = query.cursor ? String(decodeCursor(query.cursor, ['text'])[0]) : undefined;
   const rows = await store.listDeliveries(deps.db, actor.orgId, webhookId, { limit: query.limit + 1, before, status: query.status });
   const { items, nextCursor } = pageOf(rows, query.limit, (r) => encodeCursor([r.id]));
   return { items: items.map(presentDelivery), nextCursor };

@@ -153,6 +153,17 @@ forEachDatabase('bad input', (ctx) => {
       expect(res.status, `${path} → ${res.text}`).toBe(400);
       expect(JSON.parse(res.text).errors[0].path).toBe('cursor');
     }
+    // A record's files, newest first, take (an instant, an id): text where the instant goes, or a number where the id goes, is refused the same way.
+    const recordFiles = reads.filter((s) => /^\/api\/v1\/\w+\/:id\/attachments$/.test(s.route.url) && !s.route.url.startsWith('/api/v1/tasks/'));
+    expect(recordFiles.length).toBe(5);
+    for (const s of recordFiles) {
+      for (const values of [['abc', 'x'], [1, 2], [1e30, 'x'], [1, 'x', 3], [null, 'x']]) {
+        const path = `${s.request.path.split('?')[0]}?cursor=${Buffer.from(JSON.stringify(values)).toString('base64url')}`;
+        const res = await send(ctx, 'GET', path, home.token);
+        expect(res.status, `${path} → ${res.text}`).toBe(400);
+        expect(JSON.parse(res.text).errors[0].path).toBe('cursor');
+      }
+    }
   });
 
   it('answers malformed ids in the path of every route with a 4xx problem, never a 5xx, and writes nothing', async () => {

@@ -1,7 +1,8 @@
 // The arithmetic of the reports, free of I/O: percentiles, on-time rates,
 // calendar buckets in the organisation's time zone, age buckets, status dwell.
 import { DateTime } from 'luxon';
-import type { LinkType, Priority, Status } from '../tasks/task.ts';
+import { AGE_BUCKETS, type AgeBucketKey } from '../tasks/listFilters.ts';
+import type { Priority, Status } from '../tasks/task.ts';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -197,19 +198,7 @@ export function countsPerBucket(buckets: readonly Bucket[], slots: readonly { sl
 
 // --- links -----------------------------------------------------------------------
 
-/** A task's primary record type: the most specific record it is linked to, first in this order. */
-export const PRIMARY_LINK_ORDER = ['job', 'lead', 'service', 'client', 'contact'] as const satisfies readonly LinkType[];
-
-// --- age and load --------------------------------------------------------------
-
-export const AGE_BUCKETS = [
-  { key: 'under1d', label: '< 1 day', minMs: 0 },
-  { key: 'd1to3', label: '1–3 days', minMs: DAY },
-  { key: 'd3to7', label: '3–7 days', minMs: 3 * DAY },
-  { key: 'd7to30', label: '7–30 days', minMs: 7 * DAY },
-  { key: 'over30d', label: '> 30 days', minMs: 30 * DAY },
-] as const;
-export type AgeBucketKey = (typeof AGE_BUCKETS)[number]['key'];
+export { AGE_BUCKETS, type AgeBucketKey, PRIMARY_LINK_ORDER } from '../tasks/listFilters.ts';
 
 /** The age bucket of a task created at `createdAt`, seen at `now`; each bucket includes its lower bound. */
 export function ageBucket(createdAt: number, now: number): AgeBucketKey {

@@ -2,6 +2,7 @@
 import type { Actor, Deps } from '../platform/context.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { Conflict, Invalid, NotFound } from '../platform/errors.ts';
+import { orgTimezone } from '../people/service.ts';
 import { presentPrevious, presentTasks } from './present.ts';
 import { filterOf } from './reads.ts';
 import { changeTask, removeTasks } from './service.ts';
@@ -36,7 +37,8 @@ export async function bulkChange(deps: Deps, actor: Actor, ids: string[], action
  */
 export async function bulkChangeMatching(deps: Deps, actor: Actor, filter: BulkFilter, expected: number, action: BulkAction) {
   const now = deps.clock.now();
-  const where = withFieldPrefix('filter', () => filterOf(actor, filter, now));
+  const zone = filter.due ? await orgTimezone(deps.db, actor.orgId) : undefined;
+  const where = withFieldPrefix('filter', () => filterOf(actor, filter, now, zone));
   return deps.db.transaction().execute(async (trx) => {
     const rows = await store.findMatchingTasks(trx, actor.orgId, where, BULK_MAX + 1);
     if (rows.length > BULK_MAX) {

@@ -1,12 +1,15 @@
 // What tasks answer without changing anything: the list and its counts, a
 // record's tasks, and the reads other features make (automation, the
 // calendar feed, notifications).
+import { DateTime } from 'luxon';
 import type { Actor, Deps } from '../platform/context.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { Invalid } from '../platform/errors.ts';
 import { decodeCursor, encodeCursor, pageOf } from '../platform/pagination.ts';
 import { linkKey, linkSummaries } from '../records/service.ts';
 import type { LinkSummary } from '../records/records.ts';
+import { orgTimezone } from '../people/service.ts';
+import { ageRange, type ReportListFilter } from './listFilters.ts';
 import { presentTask, presentTasks } from './present.ts';
 import * as store from './store.ts';
 import { type CountsQuery, isFinal, type Link, type ListQuery, NO_DUE_DATE, type Priority, type Status, STATUSES, type TaskView } from './task.ts';
@@ -15,7 +18,7 @@ export async function listTasks(deps: Deps, actor: Actor, query: Omit<ListQuery,
   const now = deps.clock.now();
   const columns = store.sortColumns(query.sort.key);
   const after = query.cursor ? decodeCursor(query.cursor, columns.map((c) => (c === 'id' ? 'text' : 'integer'))) : undefined;
-  const rows = await store.listTasks(deps.db, actor.orgId, filterOf(actor, query, now), query.sort, { limit: query.limit + 1, after });
+  const rows = await store.listTasks(deps.db, actor.orgId, await filterFor(deps, actor, query, now), query.sort, { limit: query.limit + 1, after });
   const { items, nextCursor } = pageOf(rows, query.limit, (row) => encodeCursor(columns.map((c) => row[c])));
   return { items: await presentTasks(deps.db, actor.orgId, items, now), nextCursor };
 }
@@ -23,7 +26,7 @@ export async function listTasks(deps: Deps, actor: Actor, query: Omit<ListQuery,
 /** Exact counts per status of the tasks a list with these filters would show (every status named, 0 when none). */
 export async function countTasks(deps: Deps, actor: Actor, query: CountsQuery) {
   const { groupBy, ...filters } = query;
-  const counted = await store.countTasksByStatus(deps.db, actor.orgId, filterOf(actor, filters, deps.clock.now()));
+  const counted = await store.countTasksByStatus(deps.db, actor.orgId, await filterFor(deps, actor, filters, deps.clock.now()));
   const counts = Object.fromEntries(STATUSES.map((status) => [status, counted.get(status) ?? 0])) as Record<Status, number>;
   return { groupBy, counts, total: [...counted.values()].reduce((a, b) => a + b, 0) };
 }
@@ -47,14 +50,48 @@ export async function* allTasks(deps: Deps, actor: Actor, query: Omit<ListQuery,
   } while (cursor);
 }
 
-export function filterOf(actor: Actor, query: Omit<ListQuery, 'format' | 'sort' | 'limit' | 'cursor'>, now: number): store.TaskFilter {
+type FilterQuery = Omit<ListQuery, 'format' | 'sort' | 'limit' | 'cursor'>;
+
+/** The list's filters as the store takes them; `due` (today, this week) needs the organisation's calendar, read only then. */
+export async function filterFor(deps: Deps, actor: Actor, query: FilterQuery, now: number): Promise<store.TaskFilter> {
+  return filterOf(actor, query, now, query.due ? await orgTimezone(deps.db, actor.orgId) : undefined);
+}
+
+export function filterOf(actor: Actor, query: FilterQuery, now: number, zone?: string): store.TaskFilter {
   const statuses: Status[] | undefined =
     query.status === 'all' ? undefined : (query.status ?? ['open', 'in_progress', 'waiting', 'blocked']);
   const filter: store.TaskFilter = { statuses, priorities: query.priority, dueBefore: query.dueBefore, dueAfter: query.dueAfter, link: query.link, text: query.q, teamId: query.team === 'none' ? null : query.team };
   if (query.assignee !== undefined) filter.assigneeId = query.assignee === 'me' ? actor.userId : query.assignee === 'none' ? null : query.assignee;
   if (query.overdue === true) filter.overdueAt = now;
   if (query.overdue === false) throw Invalid.field('overdue', 'only overdue=true is a filter; leave it out for every task');
+  return withoutUndefined({ ...filter, ...reportFilterOf(query, now, zone) });
+}
+
+function reportFilterOf(query: FilterQuery, now: number, zone: string | undefined): ReportListFilter {
+  const filter: ReportListFilter = {
+    createdFrom: query.createdFrom,
+    createdTo: query.createdTo,
+    completedFrom: query.completedFrom,
+    completedTo: query.completedTo,
+    dueFrom: query.dueFrom,
+    dueTo: query.dueTo,
+    timing: query.timing,
+    source: query.source,
+    ruleId: query.rule,
+    recordType: query.recordType,
+    createdWithin: query.age?.map((key) => ageRange(key, now)),
+  };
+  if (query.due !== undefined && zone !== undefined) {
+    const local = DateTime.fromMillis(now, { zone });
+    const edge = (query.due === 'today' ? local.startOf('day').plus({ days: 1 }) : local.startOf('week').plus({ weeks: 1 })).toMillis();
+    filter.dueFrom = Math.max(filter.dueFrom ?? now, now);
+    filter.dueTo = Math.min(filter.dueTo ?? edge, edge);
+  }
   return filter;
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 export async function openTasksOfAutomationKey(db: Db, orgId: string, key: string, now: number): Promise<TaskView[]> {

@@ -4,6 +4,8 @@ import { QueryShapes } from '../platform/db/database.ts';
 import { lockRows } from '../platform/db/dialect.ts';
 import type { Database, Db, ReportStatusFlowsTable, TaskHistoryTable, TasksTable } from '../platform/db/schema.ts';
 import { containsText, escapeLike } from '../platform/db/text.ts';
+import { narrowByReportFilters } from './filterSql.ts';
+import type { ReportListFilter } from './listFilters.ts';
 import type { Link, LinkType, Priority, SortKey, Status } from './task.ts';
 
 export type TaskRow = Selectable<TasksTable>;
@@ -89,7 +91,7 @@ export function listComments(db: Db, orgId: string, taskId: string, page: { limi
   return query.orderBy('id').limit(page.limit).execute();
 }
 
-export interface TaskFilter {
+export interface TaskFilter extends ReportListFilter {
   assigneeId?: string | null;
   /** null: tasks no team owns. */
   teamId?: string | null;
@@ -159,7 +161,7 @@ function matching<O>(db: Db, from: SelectQueryBuilder<Database, 'tasks', O>, org
     const text = filter.text;
     query = query.where((eb) => eb.or([containsText(db, eb, 'title', text), containsText(db, eb, 'description', text)]));
   }
-  return query;
+  return narrowByReportFilters(query, orgId, filter);
 }
 
 /** Counts per status of the tasks that pass the filter: read from a tasks_counts_* index alone unless a text or link filter needs the rows. */

@@ -4,12 +4,14 @@ import { z } from 'zod';
 import { recordRefOf } from '../records/external.ts';
 import { linkSummary } from '../records/records.ts';
 import { recurrenceRule } from '../recurrence/recurrence.ts';
+import { reportListFilters, SOURCE_KINDS } from './listFilters.ts';
+
+export { SOURCE_KINDS };
 
 export const STATUSES = ['open', 'in_progress', 'waiting', 'blocked', 'done', 'cancelled'] as const;
 export const FINAL_STATUSES = ['done', 'cancelled'] as const;
 export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
 export const LINK_TYPES = ['contact', 'client', 'lead', 'job', 'service'] as const;
-export const SOURCE_KINDS = ['manual', 'api', 'rule', 'recurrence'] as const;
 
 export type Status = (typeof STATUSES)[number];
 export type Priority = (typeof PRIORITIES)[number];
@@ -196,6 +198,7 @@ export const listQuery = z.strictObject({
     })
     .optional(),
   q: z.string().trim().min(1).max(200).optional(),
+  ...reportListFilters,
   sort: z
     .string()
     .regex(new RegExp(`^-?(${SORTS.join('|')})$`), `must be one of ${SORTS.join(', ')}, optionally prefixed with - for descending`)
@@ -208,7 +211,7 @@ export const listQuery = z.strictObject({
 export type ListQuery = z.infer<typeof listQuery>;
 
 /** The list's filters, as the list takes them (strings), naming the tasks of a bulk change instead of their ids. */
-export const bulkFilter = listQuery.pick({ assignee: true, team: true, status: true, overdue: true, priority: true, dueBefore: true, dueAfter: true, link: true, q: true });
+export const bulkFilter = listQuery.omit({ sort: true, limit: true, cursor: true, format: true });
 export type BulkFilter = z.infer<typeof bulkFilter>;
 
 // One object rather than a union of four, so that a bad field is named where it is (filter.status, set.priority).

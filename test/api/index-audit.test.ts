@@ -84,6 +84,16 @@ const NEEDS: Need[] = [
   },
   { index: 'tasks_counts_status', why: 'counts per status for the organisation (GET /tasks/counts)', query: (db, org) => countByStatusQuery(db, org, { statuses: [...OPEN] }) },
   { index: 'tasks_counts_team', why: "counts per status of a team's tasks (the board's column counts)", query: (db, org) => countByStatusQuery(db, org, { teamId: 'team_1', statuses: [...OPEN] }) },
+  {
+    index: 'tasks_report_completed',
+    why: "a report figure's tasks: those completed in its period, on time or late (counts with completedFrom/completedTo/timing)",
+    query: (db, org) => countByStatusQuery(db, org, { statuses: ['done'], completedFrom: 1, completedTo: 2, timing: 'late' }),
+  },
+  {
+    index: 'tasks_org_created',
+    why: "a report figure's tasks: those a rule created in its period (counts with createdFrom/createdTo/rule)",
+    query: (db, org) => countByStatusQuery(db, org, { createdFrom: 1, createdTo: 2, ruleId: 'rule_1' }),
+  },
   { index: 'tasks_counts_assignee', why: "counts per status of a person's tasks (My work's counts)", query: (db, org) => countByStatusQuery(db, org, { assigneeId: 'u_1', statuses: [...OPEN] }) },
   // task_history
   { index: { sqlite: 'sqlite_autoindex_task_history_1', postgres: 'task_history_pkey' }, why: 'history entries unique by id', query: (db) => db.selectFrom('task_history').selectAll().where('id', '=', 'h_1') },

@@ -75,14 +75,39 @@ describe.skipIf(skip !== null)(skip ? `reports page (skipped: ${skip})` : 'repor
     const page = await context.newPage();
     reportPageErrors(page, errors);
     await logIn(page, login.email, login.password);
-    for (const tile of ['overdue', 'open']) {
-      await page.goto('/reports');
+    // Each tile that counts tasks: the list shows the same number, and a period or a kind of task as a chip in words.
+    for (const [tile, chip] of [['overdue', null], ['open', null], ['due-today', 'Due later today'], ['completed', /^Completed /]] as const) {
+      await page.goto('/reports?range=90');
       const value = (await page.getByTestId(`tile-${tile}`).locator('.tile-value').textContent(T))!.trim();
-      expect(Number(value)).toBeGreaterThan(0);
+      if (tile !== 'due-today') expect(Number(value)).toBeGreaterThan(0);
       await page.getByTestId(`tile-${tile}`).getByRole('link', { name: 'See these tasks' }).click();
       await page.getByRole('heading', { name: 'Tasks' }).waitFor(T);
       await page.getByText(`${value} matching`, { exact: true }).waitFor(T);
+      if (chip) await page.locator('.filter-chip', { hasText: chip }).waitFor(T);
     }
+    // The tasks done late in the period, from the on-time tile: as many as the tile says, the chips in words.
+    await page.goto('/reports?range=90');
+    const late = page.getByTestId('tile-on-time-completed').getByRole('link', { name: /done late$/ });
+    const lateCount = Number((await late.textContent(T))!.split(' ')[0]);
+    await late.click();
+    await page.getByText(`${lateCount} matching`, { exact: true }).waitFor(T);
+    await page.locator('.filter-chip', { hasText: 'Done late' }).waitFor(T);
+    const chips = (await page.locator('.filter-chips').textContent()) ?? '';
+    expect(chips).not.toMatch(/completedFrom|timing|onTime|\d{4}-\d{2}-\d{2}T/);
+    await page.evaluate(() => document.fonts.ready);
+    await screenshot(page, 'reports-links-list-1440');
+    // Removing a chip widens the list to match.
+    await page.getByRole('button', { name: 'Remove filter: Done late' }).click();
+    await expect.poll(() => page.locator('.filter-chip', { hasText: 'Done late' }).count(), T).toBe(0);
+    expect(new URL(page.url()).searchParams.get('timing')).toBeNull();
+    // A part of a chart: overdue tasks about one kind of record.
+    await page.goto('/reports');
+    const overdue = await page.evaluate(() => fetch('/api/v1/reports/overdue').then((r) => r.json()));
+    const top = overdue.byLinkType.find((l: { linkType: string }) => l.linkType === 'job') ?? overdue.byLinkType[0];
+    const words: Record<string, string> = { job: 'About a job', lead: 'About a lead', contact: 'About a contact', client: 'About a client', service: 'About a service', none: 'About no record' };
+    await page.locator('[data-report="overdue"] .mini-table', { hasText: 'By type' }).getByRole('link', { name: String(top.count), exact: true }).first().click();
+    await page.getByText(`${top.count} matching`, { exact: true }).waitFor(T);
+    await page.locator('.filter-chip', { hasText: words[top.linkType]! }).waitFor(T);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -143,6 +168,14 @@ describe.skipIf(skip !== null)(skip ? `reports page (skipped: ${skip})` : 'repor
     await page.locator('[data-report="workload"]').scrollIntoViewIfNeeded();
     await page.locator('[data-report="workload"] canvas').waitFor(T);
     await screenshot(page, 'reports-390-workload');
+    // A tile's link on a phone: the list with the same count, its chip in words, nothing wider than the screen.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const completed = (await page.getByTestId('tile-completed').locator('.tile-value').textContent(T))!.trim();
+    await page.getByTestId('tile-completed').getByRole('link', { name: 'See these tasks' }).click();
+    await page.getByText(`${completed} matching`, { exact: true }).waitFor(T);
+    await page.locator('.filter-chip', { hasText: /^Completed / }).waitFor(T);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await screenshot(page, 'reports-links-list-390');
     expect(errors).toEqual([]);
     await context.close();
   });

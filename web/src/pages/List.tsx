@@ -13,10 +13,12 @@ import { useTaskCounts } from '../board/columns.ts';
 import { type TaskFilter, useTaskList, useTeams } from '../tasks/queries.ts';
 import { useSavedViews } from '../tasks/savedViews.ts';
 import { toggleSelection } from '../tasks/selection.ts';
+import { ReportFilterChips } from '../tasks/ReportFilterChips.tsx';
+import { REPORT_FILTER_KEYS } from '../tasks/reportChips.ts';
 import { TaskRow } from '../tasks/TaskRow.tsx';
 import { useUserMap } from '../tasks/useUserMap.ts';
 
-const FILTER_KEYS = ['q', 'status', 'assignee', 'team', 'priority', 'overdue', 'sort'] as const;
+const FILTER_KEYS = ['q', 'status', 'assignee', 'team', 'priority', 'overdue', 'sort', ...REPORT_FILTER_KEYS] as const;
 const SORTS: [string, string][] = [['due', 'Due date'], ['priority', 'Priority'], ['-created', 'Newest'], ['-updated', 'Recently changed']];
 
 export function List() {
@@ -59,10 +61,12 @@ export function List() {
     }
   });
 
-  const setFilter = (key: string, value: string) => {
+  const setFilter = (key: string, value: string) => removeFilters([key], value);
+  /** Takes these filters out of the address (or sets the first to a value). */
+  const removeFilters = (keys: string[], value = '') => {
     const next = new URLSearchParams(search);
-    if (value) next.set(key, value);
-    else next.delete(key);
+    for (const key of keys) next.delete(key);
+    if (value) next.set(keys[0]!, value);
     next.delete('task');
     const text = next.toString();
     navigate(text ? `${location}?${text}` : location);
@@ -157,6 +161,8 @@ export function List() {
           {SORTS.map(([value, label]) => <option key={value} value={value}>Sort: {label}</option>)}
         </select>
       </div>
+
+      <ReportFilterChips params={params} onRemove={(keys) => removeFilters(keys)} />
 
       {tasks.length > 0 && (
         <div className="list-head">

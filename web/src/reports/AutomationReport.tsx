@@ -2,14 +2,29 @@
 import { type Automation, useReport } from './api.ts';
 import { BarChart, COLORS } from './charts.tsx';
 import type { ReportFilter } from './format.ts';
-import { Empty, RateBadge, ReportCard } from './ReportCard.tsx';
+import { useLocation } from 'wouter';
+import { links, linkScope, listHref } from './links.ts';
+import { Empty, FigureLink, RateBadge, ReportCard } from './ReportCard.tsx';
+
+/** The chart's series, in order, as the state of a rule's tasks each counts. */
+const STATES = ['done', 'cancelled', 'open'] as const;
 
 export function AutomationReport({ filter }: { filter: ReportFilter }) {
   const report = useReport<Automation>('automation', filter);
+  const [, navigate] = useLocation();
   return (
-    <ReportCard name="automation" title="Automation output" subtitle="Tasks each rule created in the period, and what became of them" filter={filter} report={report} wide>
-      {(a) =>
-        a.rules.length === 0 ? (
+    <ReportCard
+      name="automation"
+      title="Automation output"
+      subtitle="Tasks each rule created in the period, and what became of them"
+      definition="Tasks each rule created in the period, and what they are now: done, cancelled or still open; on time counts those done by their due date"
+      filter={filter}
+      report={report}
+      wide
+    >
+      {(a) => {
+        const scope = linkScope(filter, a.window);
+        return a.rules.length === 0 ? (
           <Empty>No rules yet. Install a playbook on the Automation page.</Empty>
         ) : (
           <>
@@ -27,6 +42,7 @@ export function AutomationReport({ filter }: { filter: ReportFilter }) {
                   { label: 'Cancelled', values: a.rules.map((r) => r.cancelled), color: COLORS.grey },
                   { label: 'Still open', values: a.rules.map((r) => r.open), color: COLORS.accent },
                 ]}
+                onSelect={(i, series) => navigate(listHref(links.byRule(scope, a.rules[i]!.ruleId, STATES[series] ?? 'all')))}
               />
             )}
             <table className="table report-table">
@@ -35,8 +51,8 @@ export function AutomationReport({ filter }: { filter: ReportFilter }) {
                 {a.rules.map((r) => (
                   <tr key={r.ruleId}>
                     <td>{r.name ?? <span className="muted">Deleted rule</span>}</td>
-                    <td className="num">{r.created}</td>
-                    <td className="num">{r.completed}</td>
+                    <td className="num"><FigureLink params={links.byRule(scope, r.ruleId)} label={`${r.created} created by ${r.name ?? 'a deleted rule'}`}>{r.created}</FigureLink></td>
+                    <td className="num"><FigureLink params={links.byRule(scope, r.ruleId, 'done')} label={`${r.completed} done of those created by ${r.name ?? 'a deleted rule'}`}>{r.completed}</FigureLink></td>
                     <td className="num">{r.autoClosed}</td>
                     <td className="num"><RateBadge rate={r.onTimeRate} /></td>
                     <td>
@@ -50,8 +66,8 @@ export function AutomationReport({ filter }: { filter: ReportFilter }) {
             </table>
             {a.notes.length > 0 && <ul className="report-notes muted">{a.notes.map((n) => <li key={n}>{n}</li>)}</ul>}
           </>
-        )
-      }
+        );
+      }}
     </ReportCard>
   );
 }

@@ -3,12 +3,20 @@ import { STATUS_LABEL, type Status } from '../api/types.ts';
 import { type Bottlenecks, useReport } from './api.ts';
 import { BarChart, COLORS } from './charts.tsx';
 import { formatHours, type ReportFilter } from './format.ts';
-import { hours, MiniTable, ReportCard, teamName } from './ReportCard.tsx';
+import { links, linkScope } from './links.ts';
+import { FigureLink, hours, MiniTable, ReportCard, teamName } from './ReportCard.tsx';
 
 export function BottlenecksReport({ filter }: { filter: ReportFilter }) {
   const report = useReport<Bottlenecks>('bottlenecks', filter);
   return (
-    <ReportCard name="bottlenecks" title="Bottlenecks" subtitle="Average stay in each status, and where unresolved work piles up" filter={filter} report={report}>
+    <ReportCard
+      name="bottlenecks"
+      title="Bottlenecks"
+      subtitle="Average stay in each status, and where unresolved work piles up"
+      definition="Average stay: all the time tasks spent in a status during the period, divided by the stays in it then; the table counts open tasks now, by team and status"
+      filter={filter}
+      report={report}
+    >
       {(b) => (
         <>
           <BarChart
@@ -25,8 +33,8 @@ export function BottlenecksReport({ filter }: { filter: ReportFilter }) {
                   <tr key={`${p.teamId}-${p.status}`}>
                     <td>{teamName(p)}</td>
                     <td>{STATUS_LABEL[p.status]}</td>
-                    <td className="num">{p.count}</td>
-                    <td className={`num ${p.overdue ? 'error' : ''}`}>{p.overdue}</td>
+                    <td className="num"><FigureLink params={links.inStatus(linkScope(filter), p.status, p.teamId)}>{p.count}</FigureLink></td>
+                    <td className={`num ${p.overdue ? 'error' : ''}`}><FigureLink params={links.inStatus(linkScope(filter), p.status, p.teamId, true)}>{p.overdue}</FigureLink></td>
                   </tr>
                 ))}
               </tbody>

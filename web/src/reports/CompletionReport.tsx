@@ -2,12 +2,20 @@
 import { type Completion, useReport } from './api.ts';
 import { BarChart, COLORS } from './charts.tsx';
 import { formatDuration, type ReportFilter } from './format.ts';
-import { Empty, hours, percent, personName, RateBadge, ReportCard, shortDate } from './ReportCard.tsx';
+import { links, linkScope } from './links.ts';
+import { Empty, FigureLink, hours, percent, personName, RateBadge, ReportCard, shortDate } from './ReportCard.tsx';
 
 export function CompletionReport({ filter }: { filter: ReportFilter }) {
   const report = useReport<Completion>('completion', filter);
   return (
-    <ReportCard name="completion" title="Completion time" subtitle="Median and p90 hours to complete, on-time rate" filter={filter} report={report}>
+    <ReportCard
+      name="completion"
+      title="Completion time"
+      subtitle="Median and p90 hours to complete, on-time rate"
+      definition="Tasks marked done in the period, by the week they were done: hours from creation to done, and of those with a due date, the share done by it"
+      filter={filter}
+      report={report}
+    >
       {(c) =>
         c.overall.completed === 0 ? (
           <Empty>No task was completed in this period.</Empty>
@@ -30,7 +38,7 @@ export function CompletionReport({ filter }: { filter: ReportFilter }) {
                 {c.byPerson.map((p) => (
                   <tr key={p.assigneeId ?? 'none'}>
                     <td>{personName(p)}</td>
-                    <td className="num">{p.completed}</td>
+                    <td className="num"><FigureLink params={links.completed(linkScope(filter, c.window), { assignee: p.assigneeId })}>{p.completed}</FigureLink></td>
                     <td className="num">{formatDuration(p.medianMs)}</td>
                     <td className="num">{formatDuration(p.p90Ms)}</td>
                     <td className="num"><RateBadge rate={p.onTimeRate} /></td>

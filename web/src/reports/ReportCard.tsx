@@ -1,6 +1,8 @@
 // What every report card is made of: a heading with a CSV link, a chart or table once the data is in, and small shared pieces.
 import type { ReactNode } from 'react';
+import { Link } from 'wouter';
 import { describeError } from '../api/client.ts';
+import { listHref, type ListParams } from './links.ts';
 import { reportUrl, type ReportName } from './api.ts';
 import { formatRate, type ReportFilter } from './format.ts';
 
@@ -12,10 +14,12 @@ export function CsvLink({ name, filter }: { name: ReportName; filter: ReportFilt
   );
 }
 
-export function ReportCard<T>({ name, title, subtitle, filter, report, wide, children }: {
+export function ReportCard<T>({ name, title, subtitle, definition, filter, report, wide, children }: {
   name: ReportName;
   title: string;
   subtitle?: string;
+  /** One line of plain words saying exactly what the report counts. */
+  definition: string;
   filter: ReportFilter;
   report: { data?: T; error: unknown; isFetching: boolean };
   wide?: boolean;
@@ -27,6 +31,7 @@ export function ReportCard<T>({ name, title, subtitle, filter, report, wide, chi
         <div>
           <h2>{title}</h2>
           {subtitle && <p className="muted">{subtitle}</p>}
+          <p className="report-definition">{definition}</p>
         </div>
         <CsvLink name={name} filter={filter} />
       </div>
@@ -47,6 +52,15 @@ export function Empty({ children }: { children: ReactNode }) {
 export function RateBadge({ rate }: { rate: number | null }) {
   if (rate === null) return <span className="muted">—</span>;
   return <span className={`rate rate-${rate >= 0.8 ? 'good' : rate < 0.6 ? 'bad' : 'warn'}`}>{formatRate(rate)}</span>;
+}
+
+/** A figure that opens the task list on exactly the tasks it counts. */
+export function FigureLink({ params, label, children }: { params: ListParams; label?: string; children: ReactNode }) {
+  return (
+    <Link className="figure-link" href={listHref(params)} aria-label={label}>
+      {children}
+    </Link>
+  );
 }
 
 export function MiniTable({ title, note, rows }: { title: string; note?: string; rows: [string, ReactNode][] }) {

@@ -2,7 +2,8 @@
 import { COLORS, LineChart } from './charts.tsx';
 import { type Throughput, useReport } from './api.ts';
 import type { ReportFilter } from './format.ts';
-import { ReportCard, shortDate } from './ReportCard.tsx';
+import { links, linkScope } from './links.ts';
+import { FigureLink, ReportCard, shortDate } from './ReportCard.tsx';
 
 const monthFormat = new Intl.DateTimeFormat(undefined, { month: 'short', year: 'numeric' });
 /** "2026-03-01" → "Mar 2026". */
@@ -13,7 +14,15 @@ const PER = { day: 'Per day', week: 'Per week', month: 'Per month' } as const;
 export function ThroughputReport({ filter }: { filter: ReportFilter }) {
   const report = useReport<Throughput>('throughput', filter);
   return (
-    <ReportCard name="throughput" title="Created vs completed" subtitle={`${PER[report.data?.interval ?? 'day']} — is the backlog growing?`} filter={filter} report={report} wide>
+    <ReportCard
+      name="throughput"
+      title="Created vs completed"
+      subtitle={`${PER[report.data?.interval ?? 'day']} — is the backlog growing?`}
+      definition="Tasks created in each day, week or month of the period, against tasks marked done in it (and done still)"
+      filter={filter}
+      report={report}
+      wide
+    >
       {(t) => (
         <>
           <LineChart
@@ -25,7 +34,8 @@ export function ThroughputReport({ filter }: { filter: ReportFilter }) {
             ]}
           />
           <p className="report-foot">
-            <strong>{t.totals.created}</strong> created, <strong>{t.totals.completed}</strong> completed —{' '}
+            <FigureLink params={links.created(linkScope(filter, t.window))}><strong>{t.totals.created}</strong> created</FigureLink>,{' '}
+            <FigureLink params={links.completed(linkScope(filter, t.window))}><strong>{t.totals.completed}</strong> completed</FigureLink> —{' '}
             <span className={t.totals.net > 0 ? 'trend-bad' : 'trend-good'}>
               backlog {t.totals.net > 0 ? `grew by ${t.totals.net}` : t.totals.net < 0 ? `shrank by ${-t.totals.net}` : 'held steady'}
             </span>

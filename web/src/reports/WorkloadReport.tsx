@@ -2,7 +2,8 @@
 import { useReport, type Workload } from './api.ts';
 import { BarChart, COLORS } from './charts.tsx';
 import type { ReportFilter } from './format.ts';
-import { Empty, ReportCard } from './ReportCard.tsx';
+import { links, linkScope } from './links.ts';
+import { Empty, FigureLink, ReportCard } from './ReportCard.tsx';
 import { plural } from '../shell/plural.ts';
 
 function usualHint(usual: number | null, days: number): string {
@@ -13,7 +14,14 @@ function usualHint(usual: number | null, days: number): string {
 export function WorkloadReport({ filter }: { filter: ReportFilter }) {
   const report = useReport<Workload>('workload', filter);
   return (
-    <ReportCard name="workload" title="Workload" subtitle="Open work now (weighted by priority) against what each person usually carries at the end of a working day" filter={filter} report={report}>
+    <ReportCard
+      name="workload"
+      title="Workload"
+      subtitle="Open work now (weighted by priority) against what each person usually carries at the end of a working day"
+      definition="Each person's open tasks now, weighted urgent 3, high 2, normal 1, low ½; overdue and due this week (until Monday) counted once each"
+      filter={filter}
+      report={report}
+    >
       {(w) =>
         w.people.length === 0 ? (
           <Empty>No one to show.</Empty>
@@ -36,9 +44,9 @@ export function WorkloadReport({ filter }: { filter: ReportFilter }) {
                 {w.people.map((p) => (
                   <tr key={p.assigneeId} className={p.overloaded ? 'row-flag' : undefined}>
                     <td>{p.name ?? 'Former member'}</td>
-                    <td className="num">{p.open}</td>
-                    <td className={`num ${p.overdue ? 'error' : ''}`}>{p.overdue}</td>
-                    <td className="num">{p.dueThisWeek}</td>
+                    <td className="num"><FigureLink params={links.open(linkScope(filter), { assignee: p.assigneeId })}>{p.open}</FigureLink></td>
+                    <td className={`num ${p.overdue ? 'error' : ''}`}><FigureLink params={links.overdue(linkScope(filter), { assignee: p.assigneeId })}>{p.overdue}</FigureLink></td>
+                    <td className="num"><FigureLink params={links.dueThisWeek(linkScope(filter), { assignee: p.assigneeId })}>{p.dueThisWeek}</FigureLink></td>
                     <td className="num" title={usualHint(p.usualLoad, p.usualDays)}>{p.usualLoad === null ? <span className="muted">too new</span> : Number(p.usualLoad.toFixed(1))}</td>
                     <td>{p.overloaded && <span className="chip chip-blocked" title="More than half again their usual open work">Over usual</span>}</td>
                   </tr>
@@ -46,9 +54,9 @@ export function WorkloadReport({ filter }: { filter: ReportFilter }) {
                 {w.unassigned.open > 0 && (
                   <tr>
                     <td className="muted">Unassigned</td>
-                    <td className="num">{w.unassigned.open}</td>
-                    <td className={`num ${w.unassigned.overdue ? 'error' : ''}`}>{w.unassigned.overdue}</td>
-                    <td className="num">{w.unassigned.dueThisWeek}</td>
+                    <td className="num"><FigureLink params={links.open(linkScope(filter), { assignee: null })}>{w.unassigned.open}</FigureLink></td>
+                    <td className={`num ${w.unassigned.overdue ? 'error' : ''}`}><FigureLink params={links.overdue(linkScope(filter), { assignee: null })}>{w.unassigned.overdue}</FigureLink></td>
+                    <td className="num"><FigureLink params={links.dueThisWeek(linkScope(filter), { assignee: null })}>{w.unassigned.dueThisWeek}</FigureLink></td>
                     <td />
                     <td />
                   </tr>

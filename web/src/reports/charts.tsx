@@ -52,9 +52,26 @@ interface ChartProps {
   lineFormat?: (value: number) => string;
   label: string;
   height?: number;
+  /** A click on a bar or point: which label (index) of which series. */
+  onSelect?: (index: number, series: number) => void;
 }
 
-export function BarChart({ labels, series, horizontal, stacked, format = String, lineFormat, label, height = 220 }: ChartProps) {
+/** Chart.js options that send a click on a bar or point to onSelect, with a pointer over what can be clicked. */
+function selectable(onSelect: ChartProps['onSelect']) {
+  if (!onSelect) return {};
+  return {
+    onClick: (_event: unknown, elements: { index: number; datasetIndex: number }[]) => {
+      const hit = elements[0];
+      if (hit) onSelect(hit.index, hit.datasetIndex);
+    },
+    onHover: (event: { native: Event | null }, elements: unknown[]) => {
+      const target = event.native?.target as HTMLElement | null | undefined;
+      if (target) target.style.cursor = elements.length > 0 ? 'pointer' : 'default';
+    },
+  };
+}
+
+export function BarChart({ labels, series, horizontal, stacked, format = String, lineFormat, label, height = 220, onSelect }: ChartProps) {
   const hasLine = series.some((s) => s.line);
   const data = {
     labels,
@@ -79,6 +96,7 @@ export function BarChart({ labels, series, horizontal, stacked, format = String,
     responsive: true,
     maintainAspectRatio: false,
     animation: false,
+    ...selectable(onSelect),
     plugins: {
       legend: { display: series.length > 1, position: 'bottom', labels: { boxWidth: 10, boxHeight: 10, usePointStyle: true } },
       tooltip: {
@@ -109,7 +127,7 @@ export function BarChart({ labels, series, horizontal, stacked, format = String,
   );
 }
 
-export function LineChart({ labels, series, format = String, label, height = 220 }: ChartProps) {
+export function LineChart({ labels, series, format = String, label, height = 220, onSelect }: ChartProps) {
   const data: ChartData<'line'> = {
     labels,
     datasets: series.map((s, i) => ({
@@ -126,6 +144,7 @@ export function LineChart({ labels, series, format = String, label, height = 220
     responsive: true,
     maintainAspectRatio: false,
     animation: false,
+    ...selectable(onSelect),
     interaction: { mode: 'index', intersect: false },
     plugins: {
       legend: { position: 'bottom', labels: { boxWidth: 10, boxHeight: 10, usePointStyle: true } },

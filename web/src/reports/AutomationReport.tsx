@@ -17,7 +17,7 @@ export function AutomationReport({ filter }: { filter: ReportFilter }) {
       name="automation"
       title="Automation output"
       subtitle="Tasks each rule created in the period, and what became of them"
-      definition="Tasks each rule created in the period, and what they are now: done, cancelled or still open; on time counts those done by their due date"
+      definition="Per rule, every task it created in the period counted once, as it is now: done, cancelled or still open; on time is the share of the done ones with a due date done by it"
       filter={filter}
       report={report}
       wide

@@ -168,6 +168,8 @@ forEachDatabase('report figures and the tasks behind them', (ctx) => {
       expect(r.overdue.total).toBe(r.summary.overdue);
       for (const parts of [r.overdue.byPerson, r.overdue.byTeam, r.overdue.byLinkType]) expect(parts.reduce((n: number, p: { count: number }) => n + p.count, 0)).toBe(r.overdue.total);
       expect(r.aging.total).toBe(r.summary.open);
+      expect(r.bottlenecks.pileUps.reduce((n: number, p: { count: number }) => n + p.count, 0)).toBe(r.summary.open);
+      expect(r.bottlenecks.pileUps.reduce((n: number, p: { overdue: number }) => n + p.overdue, 0)).toBe(r.summary.overdue);
       expect(r.throughput.totals.completed).toBe(r.summary.completed);
       expect(r.completion.overall.completed).toBe(r.summary.completed);
       expect(r.automation.bySource.reduce((n: number, b: { created: number }) => n + b.created, 0)).toBe(r.throughput.totals.created);

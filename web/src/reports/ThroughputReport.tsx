@@ -1,8 +1,9 @@
 // Created against completed per day, week or month (the server picks from the period): is the backlog growing?
+import { useLocation } from 'wouter';
 import { COLORS, LineChart } from './charts.tsx';
 import { type Throughput, useReport } from './api.ts';
 import type { ReportFilter } from './format.ts';
-import { links, linkScope } from './links.ts';
+import { links, linkScope, listHref } from './links.ts';
 import { FigureLink, ReportCard, shortDate } from './ReportCard.tsx';
 
 const monthFormat = new Intl.DateTimeFormat(undefined, { month: 'short', year: 'numeric' });
@@ -13,6 +14,7 @@ const PER = { day: 'Per day', week: 'Per week', month: 'Per month' } as const;
 
 export function ThroughputReport({ filter }: { filter: ReportFilter }) {
   const report = useReport<Throughput>('throughput', filter);
+  const [, navigate] = useLocation();
   return (
     <ReportCard
       name="throughput"
@@ -32,6 +34,11 @@ export function ThroughputReport({ filter }: { filter: ReportFilter }) {
               { label: 'Created', values: t.buckets.map((b) => b.created), color: COLORS.accent },
               { label: 'Completed', values: t.buckets.map((b) => b.completed), color: COLORS.ok },
             ]}
+            onSelect={(i, series) => {
+              const bucket = { from: t.buckets[i]!.start, to: t.buckets[i]!.end };
+              const scope = linkScope(filter, t.window);
+              navigate(listHref(series === 0 ? links.created(scope, bucket) : links.completed(scope, {}, bucket)));
+            }}
           />
           <p className="report-foot">
             <FigureLink params={links.created(linkScope(filter, t.window))}><strong>{t.totals.created}</strong> created</FigureLink>,{' '}

@@ -60,8 +60,10 @@ interface ChartProps {
 function selectable(onSelect: ChartProps['onSelect']) {
   if (!onSelect) return {};
   return {
-    onClick: (_event: unknown, elements: { index: number; datasetIndex: number }[]) => {
-      const hit = elements[0];
+    onClick: (event: { native: Event | null }, elements: { index: number; datasetIndex: number }[], chart: Chart) => {
+      // Several points share a label on a line chart: the one nearest the click is meant.
+      const nearest = elements.length > 1 && event.native ? chart.getElementsAtEventForMode(event.native, 'nearest', { intersect: false }, true)[0] : undefined;
+      const hit = nearest ?? elements[0];
       if (hit) onSelect(hit.index, hit.datasetIndex);
     },
     onHover: (event: { native: Event | null }, elements: unknown[]) => {

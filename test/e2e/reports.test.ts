@@ -108,6 +108,18 @@ describe.skipIf(skip !== null)(skip ? `reports page (skipped: ${skip})` : 'repor
     await page.locator('[data-report="overdue"] .mini-table', { hasText: 'By type' }).getByRole('link', { name: String(top.count), exact: true }).first().click();
     await page.getByText(`${top.count} matching`, { exact: true }).waitFor(T);
     await page.locator('.filter-chip', { hasText: words[top.linkType]! }).waitFor(T);
+    // A bar of a chart: the person with the most overdue work, whose bar is the longest.
+    await page.goto('/reports');
+    const first = overdue.byPerson[0];
+    const canvas = page.locator('[data-report="overdue"] canvas');
+    await canvas.waitFor(T);
+    const box = (await canvas.boundingBox())!;
+    const rowHeight = (box.height - 30) / overdue.byPerson.length;
+    await canvas.click({ position: { x: box.width * 0.6, y: rowHeight / 2 + 4 } });
+    await page.getByRole('heading', { name: 'Tasks' }).waitFor(T);
+    await page.getByText(`${first.count} matching`, { exact: true }).waitFor(T);
+    expect(new URL(page.url()).searchParams.get('assignee')).toBe(first.assigneeId ?? 'none');
+    expect(new URL(page.url()).searchParams.get('overdue')).toBe('true');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -5,7 +5,7 @@
 // unassigned work. The new list filters are checked for bad input and for
 // staying inside the organisation.
 import { expect, it } from 'vitest';
-import { type LinkScope, links, type ListParams } from '../../web/src/reports/links.ts';
+import { type LinkScope, links, type ListParams, weekWindow } from '../../web/src/reports/links.ts';
 import type { Client } from '../support/http.ts';
 import { forEachDatabase, type Org, PASSWORD } from '../support/harness.ts';
 
@@ -74,6 +74,7 @@ function checksOf(r: Awaited<ReturnType<typeof reportsOf>>, filter: { team: stri
   checks.push(['created in the period', r.throughput.totals.created, links.created(scope)]);
   checks.push(['completed in the period (throughput)', r.throughput.totals.completed, links.completed(scope)]);
   checks.push(['completed (completion)', r.completion.overall.completed, links.completed(scope)]);
+  r.completion.byWeek.forEach((w: { week: string; completed: number }, i: number) => checks.push([`completed in the week of ${w.week}`, w.completed, links.completed(scope, {}, weekWindow(r.completion.byWeek, i, r.completion.window))]));
   for (const p of r.completion.byPerson) checks.push([`completed by ${p.name ?? 'unassigned'}`, p.completed, links.completed(scope, { assignee: p.assigneeId })]);
   for (const source of r.automation.bySource) checks.push([`created by ${source.source}`, source.created, links.createdBySource(scope, source.source)]);
   for (const rule of r.automation.rules) {

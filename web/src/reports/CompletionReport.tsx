@@ -2,11 +2,13 @@
 import { type Completion, useReport } from './api.ts';
 import { BarChart, COLORS } from './charts.tsx';
 import { formatDuration, type ReportFilter } from './format.ts';
-import { links, linkScope } from './links.ts';
+import { useLocation } from 'wouter';
+import { links, linkScope, listHref, weekWindow } from './links.ts';
 import { Empty, FigureLink, hours, percent, personName, RateBadge, ReportCard, shortDate } from './ReportCard.tsx';
 
 export function CompletionReport({ filter }: { filter: ReportFilter }) {
   const report = useReport<Completion>('completion', filter);
+  const [, navigate] = useLocation();
   return (
     <ReportCard
       name="completion"
@@ -31,6 +33,7 @@ export function CompletionReport({ filter }: { filter: ReportFilter }) {
                 { label: 'p90', values: c.byWeek.map((w) => hours(w.p90Ms)), color: COLORS.accentSoft },
                 { label: 'On time %', values: c.byWeek.map((w) => percent(w.onTimeRate)), color: COLORS.ok, line: true },
               ]}
+              onSelect={(i) => navigate(listHref(links.completed(linkScope(filter, c.window), {}, weekWindow(c.byWeek, i, c.window))))}
             />
             <table className="table report-table">
               <thead><tr><th>Person</th><th className="num">Done</th><th className="num">Median</th><th className="num">p90</th><th className="num">On time</th></tr></thead>

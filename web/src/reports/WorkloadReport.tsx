@@ -2,7 +2,8 @@
 import { useReport, type Workload } from './api.ts';
 import { BarChart, COLORS } from './charts.tsx';
 import type { ReportFilter } from './format.ts';
-import { links, linkScope } from './links.ts';
+import { useLocation } from 'wouter';
+import { links, linkScope, listHref } from './links.ts';
 import { Empty, FigureLink, ReportCard } from './ReportCard.tsx';
 import { plural } from '../shell/plural.ts';
 
@@ -13,6 +14,7 @@ function usualHint(usual: number | null, days: number): string {
 
 export function WorkloadReport({ filter }: { filter: ReportFilter }) {
   const report = useReport<Workload>('workload', filter);
+  const [, navigate] = useLocation();
   return (
     <ReportCard
       name="workload"
@@ -37,6 +39,7 @@ export function WorkloadReport({ filter }: { filter: ReportFilter }) {
                 { label: 'Open (weighted)', values: w.people.map((p) => p.weightedLoad), color: w.people.map((p) => (p.overloaded ? COLORS.danger : COLORS.accent)) },
                 { label: 'Usual', values: w.people.map((p) => (p.usualLoad === null ? null : Number(p.usualLoad.toFixed(1)))), color: COLORS.grey },
               ]}
+              onSelect={(i) => navigate(listHref(links.open(linkScope(filter), { assignee: w.people[i]!.assigneeId })))}
             />
             <table className="table report-table">
               <thead><tr><th>Person</th><th className="num">Open</th><th className="num">Overdue</th><th className="num">This week</th><th className="num">Usual</th><th /></tr></thead>

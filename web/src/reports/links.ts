@@ -37,6 +37,14 @@ function windowParams(scope: LinkScope, prefix: 'created' | 'completed' | 'due',
 
 type Who = { team?: string | null; assignee?: string | null };
 
+/** The part of the report's period one week of a weekly chart covers: from its Monday (or the period's start) to the next (or the period's end). */
+export function weekWindow(weeks: readonly { start: string }[], index: number, period: { from: string; to: string }): { from: string; to: string } {
+  const later = (a: string, b: string) => (Date.parse(a) >= Date.parse(b) ? a : b);
+  const earlier = (a: string, b: string) => (Date.parse(a) <= Date.parse(b) ? a : b);
+  const next = weeks[index + 1];
+  return { from: later(weeks[index]!.start, period.from), to: next ? earlier(next.start, period.to) : period.to };
+}
+
 export const links = {
   // --- now ---
   open: (scope: LinkScope, who: Who = {}): ListParams => scopeParams(scope, who),

@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   }
   if (wanted('uploads')) {
     console.log('');
-    await benchUploads(figures, values.quick ? 3 : 5, values.quick ? 1 : 2);
+    await benchUploads(figures, freePort, values.quick ? 3 : 5, values.quick ? 2 : 3);
   }
   if (wanted('automation')) {
     console.log('');

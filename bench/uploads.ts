@@ -1,29 +1,28 @@
-// Uploads: 2 MB JPEGs at 8 connections into Finishline (type sniffing, EXIF
-// stripping, display copy and thumbnail, storage, the row and its event)
-// against a bare Fastify multipart route that writes the same bytes to disk,
-// in the same run, taking turns; then the process's peak RSS while 8 × 25 MB
-// files upload at once (streamed, so it stays far below 8 × 25 MB).
-import { createWriteStream, mkdtempSync, openAsBlob, rmSync, writeFileSync } from 'node:fs';
+// Uploads: 2 MB JPEGs at 8 connections into a Finishline server process
+// (type sniffing, EXIF stripping, thumbnail, storage, the row and its event)
+// against a bare Fastify multipart route (a process of its own) that writes
+// the same bytes to disk, in the same run, taking turns; a 2 MB file that is
+// not an image takes its turn too, so the image work's cost shows. Then the
+// peak RSS of a fresh server process while 8 × 25 MB files upload at once
+// (streamed, so it stays far below 8 × 25 MB).
+import { mkdtempSync, openAsBlob, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import fastifyMultipart from '@fastify/multipart';
-import Fastify from 'fastify';
 import sharp from 'sharp';
-import { buildServer } from '../src/server.ts';
+import { type Child, peakRssMb, ratio, startProcess } from './measure.ts';
 
 const CONNECTIONS = 8;
 
-async function jpeg2mb(): Promise<Buffer> {
-  // Noise compresses badly: about 2 MB at this size.
-  const width = 1400;
-  const height = 1000;
+/** A photo of about 2 MB, taken on its side (EXIF orientation 6, so it must be turned upright): noise compresses badly. */
+async function photo2mb(): Promise<Buffer> {
+  const width = 1920;
+  const height = 1360;
   const raw = Buffer.alloc(width * height * 3);
   for (let i = 0; i < raw.length; i++) raw[i] = (i * 2654435761) >>> 24;
   return sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).withMetadata({ orientation: 6 }).toBuffer();
 }
 
-async function uploadsPerSecond(url: string, token: string | undefined, body: Blob, seconds: number): Promise<{ rps: number; errors: number }> {
+async function uploadsPerSecond(url: string, token: string | undefined, body: Blob, name: string, seconds: number): Promise<{ rps: number; errors: number }> {
   const until = Date.now() + seconds * 1000;
   let done = 0;
   let errors = 0;
@@ -31,7 +30,7 @@ async function uploadsPerSecond(url: string, token: string | undefined, body: Bl
     Array.from({ length: CONNECTIONS }, async () => {
       while (Date.now() < until) {
         const form = new FormData();
-        form.append('file', body, 'photo.jpg');
+        form.append('file', body, name);
         const res = await fetch(url, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {}, body: form });
         await res.arrayBuffer();
         if (res.status === 201 || res.status === 200) done++;
@@ -39,66 +38,89 @@ async function uploadsPerSecond(url: string, token: string | undefined, body: Bl
       }
     }),
   );
-  return { rps: Math.round((done / seconds) * 10) / 10, errors };
+  return { rps: done / seconds, errors };
 }
 
-export async function benchUploads(figures: Record<string, number>, seconds = 5, rounds = 2): Promise<void> {
+interface Server {
+  child: Child;
+  base: string;
+  token: string;
+  taskId: string;
+}
+
+async function startFinishline(dir: string, name: string, port: number): Promise<Server> {
+  const base = `http://127.0.0.1:${port}`;
+  const child = await startProcess(['bin/finishline.js', 'serve'], { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, `${name}.db`)}`, FINISHLINE_FILES_DIR: join(dir, `${name}-files`), LOG_LEVEL: 'warn' }, `${base}/healthz`);
+  const signup = (await (await fetch(`${base}/api/v1/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orgName: 'Bench Uploads', timezone: 'Europe/London', name: 'B', email: 'bench-uploads@example.test', password: 'a long enough password' }) })).json()) as { token: string };
+  const task = (await (await fetch(`${base}/api/v1/tasks`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${signup.token}` }, body: JSON.stringify({ title: 'Bench photos' }) })).json()) as { id: string };
+  return { child, base, token: signup.token, taskId: task.id };
+}
+
+export async function benchUploads(figures: Record<string, number>, freePort: () => Promise<number>, seconds = 5, rounds = 2): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'finishline-bench-uploads-'));
-  const server = await buildServer({ databaseUrl: `sqlite:${join(dir, 'bench.db')}`, logLevel: 'silent', sessionTtlMs: 3600_000, automation: { loop: false } });
-  const base = await server.app.listen({ port: 0, host: '127.0.0.1' });
-  const bare = Fastify();
-  await bare.register(fastifyMultipart, { limits: { fileSize: 30 * 1024 * 1024 } });
-  let n = 0;
-  bare.post('/upload', async (request) => {
-    const file = await request.file();
-    await pipeline(file!.file, createWriteStream(join(dir, `bare-${n++}`)));
-    return { ok: true };
-  });
-  const bareBase = await bare.listen({ port: 0, host: '127.0.0.1' });
+  const children: Child[] = [];
   try {
-    const signup = await (await fetch(`${base}/api/v1/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orgName: 'Bench Uploads', timezone: 'Europe/London', name: 'B', email: 'bench-uploads@example.test', password: 'a long enough password' }) })).json() as { token: string };
-    const task = await (await fetch(`${base}/api/v1/tasks`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${signup.token}` }, body: JSON.stringify({ title: 'Bench photos' }) })).json() as { id: string };
-    const photo = new Blob([new Uint8Array(await jpeg2mb())], { type: 'image/jpeg' });
-    const app = { rps: 0, errors: 0 };
-    const baseline = { rps: 0, errors: 0 };
+    const [appPort, barePort, rssPort] = [await freePort(), await freePort(), await freePort()];
+    const app = await startFinishline(dir, 'photos', appPort);
+    children.push(app.child);
+    children.push(await startProcess(['--import', 'tsx', 'bench/bareUploads.ts'], { PORT: String(barePort), BENCH_DIR: dir }, `http://127.0.0.1:${barePort}/ready`));
+    const bytes = await photo2mb();
+    const photo = new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' });
+    // The same bytes, but not an image: its first bytes no longer say JPEG, so nothing decodes it.
+    const plainBytes = Buffer.from(bytes);
+    plainBytes.fill(0, 0, 16);
+    const plain = new Blob([new Uint8Array(plainBytes)], { type: 'application/octet-stream' });
+    const url = `${app.base}/api/v1/tasks/${app.taskId}/attachments`;
+    const totals = { photo: 0, plain: 0, bare: 0, errors: 0 };
+    // Taking turns, so a change in the machine's load falls on each alike.
     for (let round = 0; round < rounds; round++) {
-      const a = await uploadsPerSecond(`${base}/api/v1/tasks/${task.id}/attachments`, signup.token, photo, seconds);
-      const b = await uploadsPerSecond(`${bareBase}/upload`, undefined, photo, seconds);
-      app.rps = Math.max(app.rps, a.rps);
-      baseline.rps = Math.max(baseline.rps, b.rps);
-      app.errors += a.errors;
-      baseline.errors += b.errors;
+      const a = await uploadsPerSecond(url, app.token, photo, 'photo.jpg', seconds);
+      const p = await uploadsPerSecond(url, app.token, plain, 'photo.bin', seconds);
+      const b = await uploadsPerSecond(`http://127.0.0.1:${barePort}/upload`, undefined, photo, 'photo.jpg', seconds);
+      totals.photo += a.rps / rounds;
+      totals.plain += p.rps / rounds;
+      totals.bare += b.rps / rounds;
+      totals.errors += a.errors + p.errors + b.errors;
     }
-    // Peak RSS while 8 × 25 MB files upload at once (the bodies are read from disk, not held by the client).
+    const photoPeak = peakRssMb(app.child);
+    for (const child of children.splice(0)) await child.stop();
+
+    // A fresh server process: its peak RSS (VmHWM) while 8 × 25 MB files upload at once; the bodies are read from disk, not held by the client.
+    const rss = await startFinishline(dir, 'big', rssPort);
+    children.push(rss.child);
     const big = join(dir, 'big.bin');
     writeFileSync(big, Buffer.alloc(25 * 1024 * 1024 - 4096, 9));
     const bigBlob = await openAsBlob(big);
-    globalThis.gc?.();
-    const rssBefore = process.memoryUsage().rss;
-    let peak = rssBefore;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+    const rssBefore = peakRssMb(rss.child);
     const statuses = await Promise.all(
       Array.from({ length: 8 }, async () => {
         const form = new FormData();
         form.append('file', bigBlob, 'big.bin');
-        const res = await fetch(`${base}/api/v1/tasks/${task.id}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${signup.token}` }, body: form });
+        const res = await fetch(`${rss.base}/api/v1/tasks/${rss.taskId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${rss.token}` }, body: form });
         await res.arrayBuffer();
         return res.status;
       }),
     );
-    clearInterval(sampler);
-    const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
-    figures.uploads_rps = app.rps;
-    figures.uploads_bare_rps = baseline.rps;
-    figures.uploads_ratio = Math.round((app.rps / baseline.rps) * 100) / 100;
-    figures.uploads_errors = app.errors + baseline.errors + statuses.filter((s) => s !== 201).length;
-    figures.uploads_peak_rss_mb = mb(peak);
-    figures.uploads_rss_before_mb = mb(rssBefore);
-    console.log(`uploads of a 2 MB JPEG at ${CONNECTIONS} connections: ${app.rps}/s against the bare multipart route's ${baseline.rps}/s (ratio ${figures.uploads_ratio}, goal ≥ 0.5 ${figures.uploads_ratio >= 0.5 ? 'ok' : 'MISSED'})`);
-    console.log(`8 × 25 MB at once: peak RSS ${mb(peak)} MB (${mb(rssBefore)} MB before; server and client share this process; goal < 300 MB ${mb(peak) < 300 ? 'ok' : 'MISSED'})`);
+    const peak = peakRssMb(rss.child);
+    const round1 = (n: number) => Math.round(n * 10) / 10;
+    figures.uploads_photo_bytes = bytes.length;
+    figures.uploads_rps = round1(totals.photo);
+    figures.uploads_plain_rps = round1(totals.plain);
+    figures.uploads_bare_rps = round1(totals.bare);
+    figures.uploads_ratio = ratio(totals.photo, totals.bare);
+    figures.uploads_plain_ratio = ratio(totals.plain, totals.bare);
+    figures.uploads_image_share = totals.plain === 0 ? 0 : Math.round((1 - totals.photo / totals.plain) * 100) / 100;
+    figures.uploads_errors = totals.errors + statuses.filter((s) => s !== 201).length;
+    figures.uploads_photo_peak_rss_mb = photoPeak;
+    figures.upload_peak_rss_mb = peak;
+    figures.uploads_rss_before_mb = rssBefore;
+    const mb = (bytes.length / 1024 / 1024).toFixed(2);
+    console.log(`uploads of a ${mb} MB JPEG at ${CONNECTIONS} connections: ${figures.uploads_rps}/s against the bare multipart route's ${figures.uploads_bare_rps}/s (ratio ${figures.uploads_ratio}, goal ≥ 0.5 ${figures.uploads_ratio >= 0.5 ? 'ok' : 'MISSED'})`);
+    console.log(`the same bytes as a plain file (no image work): ${figures.uploads_plain_rps}/s (ratio ${figures.uploads_plain_ratio}); the image work takes ${Math.round(figures.uploads_image_share * 100)}% of a photo upload's time`);
+    console.log(`8 × 25 MB at once: the server process's peak RSS ${peak} MB (${rssBefore} MB before; goal < 300 MB ${peak < 300 ? 'ok' : 'MISSED'}); ${photoPeak} MB during the photo uploads`);
+    if (figures.uploads_errors > 0) console.log(`${figures.uploads_errors} uploads failed`);
   } finally {
-    await bare.close();
-    await server.close();
+    for (const child of children) await child.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -7,9 +7,9 @@ import type { Actor, Deps } from '../platform/context.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { Conflict, Forbidden, Invalid, NotFound, TooLarge } from '../platform/errors.ts';
 import type { BlobStore, ByteRange } from '../platform/files/blobs.ts';
-import { processImage } from '../platform/files/images.ts';
+import { type ProcessedImage, processImage } from '../platform/files/images.ts';
 import { sniffType } from '../platform/files/sniff.ts';
-import { hashFile, type Spooled } from '../platform/files/spool.ts';
+import type { Spooled } from '../platform/files/spool.ts';
 import { blobSizeOf } from '../platform/files/store.ts';
 import { newId } from '../platform/ids.ts';
 import { appendEvent } from '../platform/outbox.ts';
@@ -139,10 +139,8 @@ function checkChecklistItem(task: tasks.TaskRow, itemId: string | undefined): vo
   if (!items.some((item) => item.id === itemId)) throw Invalid.field('checklistItemId', 'is not an item of this task’s checklist');
 }
 
-async function keepImage(trx: Db, blobs: BlobStore, image: NonNullable<Awaited<ReturnType<typeof processImage>>>, now: number) {
-  const full = await hashFile(image.full);
-  const display = image.display === image.full ? full : await hashFile(image.display);
-  const thumb = await hashFile(image.thumb);
+async function keepImage(trx: Db, blobs: BlobStore, image: ProcessedImage, now: number) {
+  const { full, display, thumb } = image;
   await blobs.keep(trx, full, now);
   if (display !== full) await blobs.keep(trx, display, now);
   await blobs.keep(trx, thumb, now);

@@ -1,6 +1,7 @@
 // Files on tasks over HTTP, on both databases: type from the bytes, photos
 // upright and without EXIF (GPS gone), thumbnails, Range, inert serving,
 // limits and quota, isolation, events, and the photo a checklist item needs.
+import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eventsForSubject } from '../../src/platform/outbox.ts';
@@ -48,6 +49,30 @@ forEachDatabase('attachments', (ctx) => {
     expect(Math.max(small.width!, small.height!)).toBeLessThanOrEqual(320);
     expect(small.height).toBeGreaterThan(small.width!);
     expect(small.exif).toBeUndefined();
+  });
+
+  it('photos no larger than the display size, several at once: each upright without EXIF, its display copy the full one, its thumbnail upright, each stored under the SHA-256 of its bytes', async () => {
+    const task = await ctx.createTask(org.api);
+    const sizes = [[1200, 800], [1900, 1400], [800, 600], [1600, 1200], [640, 480], [1000, 700]] as const;
+    const answers = await Promise.all(
+      sizes.map(async ([width, height]) => upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, { bytes: await photoWithGps(width, height), name: `side-${width}.jpg`, type: 'image/jpeg' })),
+    );
+    for (const [i, res] of answers.entries()) {
+      const [width, height] = sizes[i]!;
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body).toMatchObject({ contentType: 'image/jpeg', width: height, height: width });
+      const full = await bytesOf(await get(res.body.url, org.token));
+      expect(createHash('sha256').update(full).digest('hex')).toBe(res.body.sha256);
+      expect(full.length).toBe(res.body.size);
+      const stored = await sharp(full).metadata();
+      expect([stored.width, stored.height, stored.orientation ?? 1, stored.exif]).toEqual([height, width, 1, undefined]);
+      expect((await bytesOf(await get(res.body.displayUrl, org.token))).equals(full)).toBe(true);
+      const thumb = await get(res.body.thumbnailUrl, org.token);
+      const thumbBytes = await bytesOf(thumb);
+      expect(thumb.headers.get('etag')).toBe(`"${createHash('sha256').update(thumbBytes).digest('hex')}"`);
+      const small = await sharp(thumbBytes).metadata();
+      expect([small.width, small.height, small.exif]).toEqual([Math.round((320 * height) / width), 320, undefined]);
+    }
   });
 
   it('HEIF: an AVIF photo becomes a JPEG with a thumbnail; an iPhone HEIC (HEVC), which the bundled libvips cannot decode, is kept and served as a download', async () => {

@@ -2,7 +2,7 @@
 // counted on the way: never held whole in memory, and cut off (then read to
 // its end and thrown away) once it is larger than allowed.
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
@@ -42,15 +42,4 @@ export async function spool(source: Readable, dir: string, maxBytes: number): Pr
     throw error;
   }
   return { path, size, sha256: hash.digest('hex'), overLimit };
-}
-
-/** A finished file's SHA-256 and size, read as a stream. */
-export async function hashFile(path: string): Promise<{ path: string; sha256: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    size += chunk.length;
-  }
-  return { path, sha256: hash.digest('hex'), size };
 }

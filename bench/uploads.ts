@@ -5,7 +5,7 @@
 // not an image takes its turn too, so the image work's cost shows. Then the
 // peak RSS of a fresh server process while 8 × 25 MB files upload at once
 // (streamed, so it stays far below 8 × 25 MB).
-import { mkdtempSync, openAsBlob, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openAsBlob, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -22,7 +22,19 @@ async function photo2mb(): Promise<Buffer> {
   return sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).withMetadata({ orientation: 6 }).toBuffer();
 }
 
-async function uploadsPerSecond(url: string, token: string | undefined, body: Blob, name: string, seconds: number): Promise<{ rps: number; errors: number }> {
+/** CPU time a process has used so far, all its threads (user + system), in ms; Linux clock ticks are 10 ms. */
+function cpuMs(child: Child): number {
+  try {
+    const fields = readFileSync(`/proc/${child.process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** Uploads per second at CONNECTIONS, and the server's CPU per upload in ms (less swayed by other work on the machine than the rate). */
+async function uploadsPerSecond(server: Child, url: string, token: string | undefined, body: Blob, name: string, seconds: number): Promise<{ rps: number; cpuMs: number; errors: number }> {
+  const cpuBefore = cpuMs(server);
   const until = Date.now() + seconds * 1000;
   let done = 0;
   let errors = 0;
@@ -38,7 +50,7 @@ async function uploadsPerSecond(url: string, token: string | undefined, body: Bl
       }
     }),
   );
-  return { rps: done / seconds, errors };
+  return { rps: done / seconds, cpuMs: done === 0 ? 0 : (cpuMs(server) - cpuBefore) / done, errors };
 }
 
 interface Server {
@@ -63,7 +75,8 @@ export async function benchUploads(figures: Record<string, number>, freePort: ()
     const [appPort, barePort, rssPort] = [await freePort(), await freePort(), await freePort()];
     const app = await startFinishline(dir, 'photos', appPort);
     children.push(app.child);
-    children.push(await startProcess(['--import', 'tsx', 'bench/bareUploads.ts'], { PORT: String(barePort), BENCH_DIR: dir }, `http://127.0.0.1:${barePort}/ready`));
+    const bare = await startProcess(['--import', 'tsx', 'bench/bareUploads.ts'], { PORT: String(barePort), BENCH_DIR: dir }, `http://127.0.0.1:${barePort}/ready`);
+    children.push(bare);
     const bytes = await photo2mb();
     const photo = new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' });
     // The same bytes, but not an image: its first bytes no longer say JPEG, so nothing decodes it.
@@ -71,15 +84,18 @@ export async function benchUploads(figures: Record<string, number>, freePort: ()
     plainBytes.fill(0, 0, 16);
     const plain = new Blob([new Uint8Array(plainBytes)], { type: 'application/octet-stream' });
     const url = `${app.base}/api/v1/tasks/${app.taskId}/attachments`;
-    const totals = { photo: 0, plain: 0, bare: 0, errors: 0 };
+    const totals = { photo: 0, plain: 0, bare: 0, photoCpu: 0, plainCpu: 0, bareCpu: 0, errors: 0 };
     // Taking turns, so a change in the machine's load falls on each alike.
     for (let round = 0; round < rounds; round++) {
-      const a = await uploadsPerSecond(url, app.token, photo, 'photo.jpg', seconds);
-      const p = await uploadsPerSecond(url, app.token, plain, 'photo.bin', seconds);
-      const b = await uploadsPerSecond(`http://127.0.0.1:${barePort}/upload`, undefined, photo, 'photo.jpg', seconds);
+      const a = await uploadsPerSecond(app.child, url, app.token, photo, 'photo.jpg', seconds);
+      const p = await uploadsPerSecond(app.child, url, app.token, plain, 'photo.bin', seconds);
+      const b = await uploadsPerSecond(bare, `http://127.0.0.1:${barePort}/upload`, undefined, photo, 'photo.jpg', seconds);
       totals.photo += a.rps / rounds;
       totals.plain += p.rps / rounds;
       totals.bare += b.rps / rounds;
+      totals.photoCpu += a.cpuMs / rounds;
+      totals.plainCpu += p.cpuMs / rounds;
+      totals.bareCpu += b.cpuMs / rounds;
       totals.errors += a.errors + p.errors + b.errors;
     }
     const photoPeak = peakRssMb(app.child);
@@ -110,6 +126,9 @@ export async function benchUploads(figures: Record<string, number>, freePort: ()
     figures.uploads_ratio = ratio(totals.photo, totals.bare);
     figures.uploads_plain_ratio = ratio(totals.plain, totals.bare);
     figures.uploads_image_share = totals.plain === 0 ? 0 : Math.round((1 - totals.photo / totals.plain) * 100) / 100;
+    figures.uploads_photo_cpu_ms = Math.round(totals.photoCpu);
+    figures.uploads_plain_cpu_ms = Math.round(totals.plainCpu);
+    figures.uploads_bare_cpu_ms = Math.round(totals.bareCpu);
     figures.uploads_errors = totals.errors + statuses.filter((s) => s !== 201).length;
     figures.uploads_photo_peak_rss_mb = photoPeak;
     figures.upload_peak_rss_mb = peak;
@@ -117,6 +136,7 @@ export async function benchUploads(figures: Record<string, number>, freePort: ()
     const mb = (bytes.length / 1024 / 1024).toFixed(2);
     console.log(`uploads of a ${mb} MB JPEG at ${CONNECTIONS} connections: ${figures.uploads_rps}/s against the bare multipart route's ${figures.uploads_bare_rps}/s (ratio ${figures.uploads_ratio}, goal ≥ 0.5 ${figures.uploads_ratio >= 0.5 ? 'ok' : 'MISSED'})`);
     console.log(`the same bytes as a plain file (no image work): ${figures.uploads_plain_rps}/s (ratio ${figures.uploads_plain_ratio}); the image work takes ${Math.round(figures.uploads_image_share * 100)}% of a photo upload's time`);
+    console.log(`server CPU per upload: ${figures.uploads_photo_cpu_ms} ms a photo, ${figures.uploads_plain_cpu_ms} ms the same bytes as a plain file, ${figures.uploads_bare_cpu_ms} ms in the bare route (the image work: ${figures.uploads_photo_cpu_ms - figures.uploads_plain_cpu_ms} ms)`);
     console.log(`8 × 25 MB at once: the server process's peak RSS ${peak} MB (${rssBefore} MB before; goal < 300 MB ${peak < 300 ? 'ok' : 'MISSED'}); ${photoPeak} MB during the photo uploads`);
     if (figures.uploads_errors > 0) console.log(`${figures.uploads_errors} uploads failed`);
   } finally {

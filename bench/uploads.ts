@@ -20,7 +20,10 @@ async function photo2mb(orientation: 1 | 6): Promise<Buffer> {
   const height = 1360;
   const raw = Buffer.alloc(width * height * 3);
   for (let i = 0; i < raw.length; i++) raw[i] = (i * 2654435761) >>> 24;
-  return sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).withMetadata({ orientation }).toBuffer();
+  const image = sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 });
+  // EXIF with a position either way; the upright one without a colour profile (withMetadata adds sRGB's), as phones' and browsers' JPEGs often are.
+  const gps = { IFD0: { Make: 'FieldPhone' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '53/1 47/1 5000/100' } };
+  return (orientation === 1 ? image.withExif(gps) : image.withMetadata({ orientation }).withExifMerge(gps)).toBuffer();
 }
 
 /** CPU time a process has used so far, all its threads (user + system), in ms; Linux clock ticks are 10 ms. */

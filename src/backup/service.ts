@@ -7,7 +7,7 @@ import { requireRole } from '../people/service.ts';
 import type { Actor } from '../platform/context.ts';
 import type { OpenDatabase } from '../platform/db/database.ts';
 import type { Db } from '../platform/db/schema.ts';
-import { advanceSequences, appliedMigrations, bindableRow, countRows, insertRows, listTables, type Row, rowsPerInsert, type TableShape, withSnapshot } from '../platform/db/tables.ts';
+import { advanceSequences, appliedMigrations, bindableRow, countRows, insertRows, listTables, NAMED_BY_ORG_FILES, type Row, rowsPerInsert, type TableShape, withSnapshot } from '../platform/db/tables.ts';
 import {
   BACKUP_FORMAT,
   BACKUP_VERSION,
@@ -64,7 +64,7 @@ export interface BackupSummary {
  */
 export async function exportBackup(database: OpenDatabase, out: Writable, options: ExportOptions): Promise<BackupSummary> {
   const all = await listTables(database);
-  const scoped = options.orgId === null ? all : all.filter((t) => t.orgScoped || t.name === 'orgs');
+  const scoped = options.orgId === null ? all : all.filter((t) => t.orgScoped || t.name === 'orgs' || NAMED_BY_ORG_FILES.has(t.name));
   const omit = options.omitSecrets === true;
   const kept = scoped.filter((t) => !options.leaveOut?.includes(t.name));
   const tables = omit ? kept.filter((t) => !isCredentialTable(t.name)) : kept;

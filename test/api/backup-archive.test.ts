@@ -47,6 +47,7 @@ describe.each(choices)('backup archive from $name', (from: DatabaseChoice) => {
     const archive = join(dir, `${from.name}.tar`);
     let sourceUrl: string;
     let email: string;
+    let orgId: string;
     /** What each attachment downloads as in the source: original, display copy and thumbnail. */
     const expected = new Map<string, Buffer>();
     const targets: TestDatabase[] = [];
@@ -59,6 +60,7 @@ describe.each(choices)('backup archive from $name', (from: DatabaseChoice) => {
         const signup = await client(base).post('/api/v1/signup', { orgName: 'Archive Plumbing', timezone: 'Europe/London', name: 'Olive Owner', email, password: PASSWORD });
         expect(signup.status, signup.text).toBe(201);
         const token = signup.body.token as string;
+        orgId = signup.body.org.id as string;
         const task = await client(base, token).post('/api/v1/tasks', { title: 'Photo of the finished install' });
         const files = [
           // Under 2048 px: its display copy is the upright original itself, so four stored files in all.
@@ -98,6 +100,33 @@ describe.each(choices)('backup archive from $name', (from: DatabaseChoice) => {
         for (const [path, bytes] of expected) expect((await download(base, session.body.token, path)).equals(bytes), path).toBe(true);
       } finally {
         await server.close();
+      }
+    });
+
+    it.each(available.map((c) => c.name))('an organisation’s own export (--org) carries the stored-file rows its files name, and no other organisation’s, so it imports into an empty %s database', async (into) => {
+      const { server, base } = await start(sourceUrl);
+      try {
+        const rival = await client(base).post('/api/v1/signup', { orgName: 'Rival Heating', timezone: 'Europe/London', name: 'Rita Rival', email: `rival-${randomBytes(4).toString('hex')}-${into}@example.test`, password: PASSWORD });
+        const task = await client(base, rival.body.token).post('/api/v1/tasks', { title: 'Rival photo' });
+        expect((await upload(base, rival.body.token, `/api/v1/tasks/${task.body.id}/attachments`, { bytes: randomBytes(1000), name: 'rival.bin' })).status).toBe(201);
+      } finally {
+        await server.close();
+      }
+      const json = join(dir, `${from.name}-org-${into}.json`);
+      await cli(['export', '--org', orgId, '--out', json], sourceUrl);
+      const target = available.find((c) => c.name === into)!.make();
+      targets.push(target);
+      const url = await target.create();
+      await cli(['import', json], url);
+      const { server: restored } = await start(url);
+      try {
+        expect(await countRows(restored.database, 'orgs')).toBe(1);
+        expect(await countRows(restored.database, 'attachments')).toBe(3);
+        expect(await countRows(restored.database, 'file_blobs')).toBe(4);
+        // On PostgreSQL the contents are rows too, and come with them.
+        if (from.name === 'postgres') expect(await countRows(restored.database, 'file_chunks')).toBeGreaterThanOrEqual(4);
+      } finally {
+        await restored.close();
       }
     });
 

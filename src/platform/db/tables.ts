@@ -115,8 +115,20 @@ export async function withSnapshot<T>(database: OpenDatabase, read: (snapshot: S
   });
 }
 
+/**
+ * Tables without an `org_id` that one organisation's rows still need: stored
+ * contents are shared by every attachment with the same bytes, so an
+ * organisation's export takes those its own attachments name.
+ */
+export const NAMED_BY_ORG_FILES = new Set(['file_blobs', 'file_chunks']);
+/** The same for SQLite's prepared statements (the organisation's id three times). */
+const FILES_OF_ORG = 'sha256 in (select sha256 from attachments where org_id = ? union select display_sha256 from attachments where org_id = ? union select thumb_sha256 from attachments where org_id = ?)';
+
 function orgFilter(table: TableShape, orgId: string | null) {
   if (orgId === null) return sql``;
+  if (NAMED_BY_ORG_FILES.has(table.name)) {
+    return sql`where sha256 in (select sha256 from attachments where org_id = ${orgId} union select display_sha256 from attachments where org_id = ${orgId} union select thumb_sha256 from attachments where org_id = ${orgId})`;
+  }
   return table.name === 'orgs' ? sql`where id = ${orgId}` : sql`where org_id = ${orgId}`;
 }
 
@@ -125,7 +137,11 @@ async function withSqliteSnapshot<T>(database: OpenDatabase, read: (snapshot: Sn
   const reader = new SqliteDatabase(file, { readonly: file !== ':memory:', fileMustExist: file !== ':memory:' });
   const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
   const where = (table: TableShape, orgId: string | null) =>
-    orgId === null ? { clause: '', params: [] } : { clause: table.name === 'orgs' ? ' where id = ?' : ' where org_id = ?', params: [orgId] };
+    orgId === null
+      ? { clause: '', params: [] }
+      : NAMED_BY_ORG_FILES.has(table.name)
+        ? { clause: ` where ${FILES_OF_ORG}`, params: [orgId, orgId, orgId] }
+        : { clause: table.name === 'orgs' ? ' where id = ?' : ' where org_id = ?', params: [orgId] };
   reader.exec('begin');
   try {
     return await read({

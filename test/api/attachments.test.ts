@@ -53,7 +53,7 @@ forEachDatabase('attachments', (ctx) => {
 
   it('photos no larger than the display size, several at once: each upright without EXIF, its display copy the full one, its thumbnail upright, each stored under the SHA-256 of its bytes', async () => {
     const task = await ctx.createTask(org.api);
-    const sizes = [[1200, 800], [1900, 1400], [800, 600], [1600, 1200], [640, 480], [1000, 700]] as const;
+    const sizes = [[1200, 800], [1900, 1400], [820, 600], [1610, 1200], [640, 470], [1000, 700]] as const; // none 4:3, whose thumbnail other tests make
     const answers = await Promise.all(
       sizes.map(async ([width, height]) => upload(ctx.baseUrl, org.token, `/api/v1/tasks/${task.id}/attachments`, { bytes: await photoWithGps(width, height), name: `side-${width}.jpg`, type: 'image/jpeg' })),
     );

@@ -83,14 +83,18 @@ export function planJobs(biz: Business): Step[] {
   const field = membersOf(biz, 'field');
   const dispatch = [biz.owner, ...membersOf(biz, 'office').map((p) => p.actor)];
   const steps: Step[] = [];
+  // Every technician has a visit today (at 9, 11 or 13 o'clock) and the first three a second one at 15, so each has a day to open.
+  const today = [...field.map((tech, k) => ({ tech, hour: 9 + (k % 3) * 2 })), ...field.slice(0, 3).map((tech) => ({ tech, hour: 15 }))];
   for (let i = 0; i < DEMO_SIZE.jobs; i++) {
     const forced = FORCED_JOBS[i];
+    const todays = forced ? undefined : today[i - FORCED_JOBS.length];
     // Visits start on the hour between 8 and 15 o'clock, the business's time, as a dispatcher books them.
-    const scheduledStart = forced ? forcedStart(now, forced) : visitAt(now + between(dice, -20 * DAY, 14 * DAY), 0, dice.int(8, 15));
+    const someDay = visitAt(now + between(dice, -20 * DAY, 14 * DAY), 0, dice.int(8, 15));
+    const scheduledStart = forced ? forcedStart(now, forced) : todays ? visitAt(now, 0, todays.hour) : someDay;
     const scheduledEnd = scheduledStart + dice.int(1, 4) * HOUR;
     const client = dice.pick(biz.placed.client);
     const technicians = dice.chance(0.3) ? [dice.pick(field), dice.pick(field)] : [dice.pick(field)];
-    const technicianIds = [...new Set(technicians.map((t) => t.id))];
+    const technicianIds = todays ? [todays.tech.id] : [...new Set(technicians.map((t) => t.id))];
     const createdAt = Math.max(start + 2 * HOUR, Math.min(scheduledStart - dice.int(1, 7) * DAY, now - 2 * HOUR));
     const status: JobStatus =
       forced?.status ??

@@ -105,6 +105,12 @@ describe('demo seed', () => {
     const booked = jobs.filter((j) => j.status !== 'in_progress').map((j) => london.format(new Date(j.scheduledStart)));
     expect(booked.filter((time) => !/^(0[89]|1[0-5]):00$/.test(time))).toEqual([]);
     const now = early.now();
+    // Every technician has a visit booked today, the business's day.
+    const londonDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
+    const technicians = new Set(jobs.flatMap((j) => j.technicianIds as string[]));
+    const bookedToday = new Set(jobs.filter((j) => londonDay.format(new Date(j.scheduledStart)) === londonDay.format(new Date(now))).flatMap((j) => j.technicianIds as string[]));
+    expect(technicians.size).toBeGreaterThan(3);
+    expect([...technicians].filter((id) => !bookedToday.has(id))).toEqual([]);
     for (const job of jobs.filter((j) => j.status === 'in_progress')) {
       expect(Date.parse(job.scheduledStart)).toBeLessThanOrEqual(now);
       expect(Date.parse(job.scheduledEnd)).toBeGreaterThan(now);

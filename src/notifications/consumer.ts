@@ -7,6 +7,7 @@ import { NotFound } from '../platform/errors.ts';
 import type { EventConsumer, StoredEvent } from '../platform/outbox.ts';
 import { iso } from '../platform/pagination.ts';
 import * as people from '../people/service.ts';
+import { ROLES } from '../people/person.ts';
 import * as tasks from '../tasks/service.ts';
 import { findComment } from '../tasks/comments.ts';
 import { listQuery, type TaskView } from '../tasks/task.ts';
@@ -25,6 +26,13 @@ const FINAL = new Set(['done', 'cancelled']);
 const EMAIL_EXPIRY_MS = 24 * 3600_000;
 const LEASE_MS = 5 * 60_000;
 const BATCH = 50;
+const QUARTER_HOUR = 15 * 60_000;
+
+/** The people this process already gave a digest row, by id, with their local date; and the quarter-hour it last looked in. */
+interface Planned {
+  people: Map<string, string>;
+  slot: number;
+}
 
 export interface NotificationConsumerOptions {
   /** Email is off when absent. */
@@ -36,7 +44,7 @@ export interface NotificationConsumerOptions {
 export function notificationConsumer(options: NotificationConsumerOptions = {}): EventConsumer {
   const mail = options.mail;
   const mailer = options.mailer ?? (mail ? smtpMailer(mail) : undefined);
-  const planned = new Map<string, string>();
+  const planned: Planned = { people: new Map(), slot: -1 };
   return {
     name: 'notifications',
     handle: (deps, event) => handleEvent(deps, event),
@@ -207,23 +215,37 @@ function describe(error: unknown): string {
 // --- the morning digest -------------------------------------------------------------
 
 /**
- * Once an organisation's morning has come, gives each of its active people a
- * digest row for the local date (pending, or skipped when they turned it off).
- * `planned` remembers the organisations already done for their date.
+ * Once a person's morning has come in the zone they live by (their own, else
+ * their organisation's), gives them a digest row for their local date (pending,
+ * or skipped when they turned it off). Every zone's offset is a whole number of
+ * quarter-hours, so 07:00 anywhere begins a UTC quarter-hour: people are looked
+ * at once per quarter-hour. `planned` remembers whom this process already gave
+ * a row for their date.
  */
-async function planDigests(deps: Deps, planned: Map<string, string>): Promise<void> {
+async function planDigests(deps: Deps, planned: Planned): Promise<void> {
   const now = deps.clock.now();
-  for (const org of await people.organisationZones(deps)) {
-    const date = digestDateAt(now, org.timezone);
-    if (!date || planned.get(org.id) === date) continue;
-    const done = await store.digestedUsers(deps.db, org.id, date);
-    for (const user of await everyone(deps, org.id)) {
-      if (!user.active || done.has(user.id)) continue;
-      const wants = preferencesWith(await store.savedPreferences(deps.db, org.id, user.id)).digest.email;
-      await store.insertDigest(deps.db, { org_id: org.id, user_id: user.id, local_date: date, state: wants ? 'pending' : 'skipped', attempts: 0, next_at: now, created_at: now });
-    }
-    planned.set(org.id, date);
+  const slot = Math.floor(now / QUARTER_HOUR);
+  if (slot === planned.slot) return;
+  const due = new Map<string, { orgId: string; date: string; ids: string[] }>();
+  for (const person of await people.activePeopleInRoles(deps, ROLES)) {
+    const date = digestDateAt(now, person.timezone);
+    if (!date || planned.people.get(person.id) === date) continue;
+    const key = `${person.orgId} ${date}`;
+    const group = due.get(key) ?? { orgId: person.orgId, date, ids: [] };
+    group.ids.push(person.id);
+    due.set(key, group);
   }
+  for (const { orgId, date, ids } of due.values()) {
+    const done = await store.digestedUsers(deps.db, orgId, date);
+    for (const id of ids) {
+      if (!done.has(id)) {
+        const wants = preferencesWith(await store.savedPreferences(deps.db, orgId, id)).digest.email;
+        await store.insertDigest(deps.db, { org_id: orgId, user_id: id, local_date: date, state: wants ? 'pending' : 'skipped', attempts: 0, next_at: now, created_at: now });
+      }
+      planned.people.set(id, date);
+    }
+  }
+  planned.slot = slot;
 }
 
 async function sendDueDigests(deps: Deps, mail: MailConfig, mailer: Mailer): Promise<number> {
@@ -232,7 +254,7 @@ async function sendDueDigests(deps: Deps, mail: MailConfig, mailer: Mailer): Pro
   for (const row of await store.dueDigests(deps.db, now, BATCH)) {
     if (!(await store.claimDigest(deps.db, row.user_id, row.local_date, now, now + LEASE_MS))) continue;
     const user = await userOf(deps, row.org_id, row.user_id);
-    const content = user?.active ? await digestOf(deps, row.org_id, row.user_id, row.local_date) : null;
+    const content = user?.active ? await digestOf(deps, row.org_id, user, row.local_date) : null;
     if (!user || !content) {
       await store.settleDigest(deps.db, row.user_id, row.local_date, { state: user?.active ? 'empty' : 'skipped' });
       settled++;
@@ -251,11 +273,13 @@ async function sendDueDigests(deps: Deps, mail: MailConfig, mailer: Mailer): Pro
   return settled;
 }
 
-/** A person's overdue work, what is due by the end of their day, and their unread notifications; null when all are empty. */
-async function digestOf(deps: Deps, orgId: string, userId: string, localDate: string) {
+/** A person's overdue work, what is due by the end of their day (in the zone they live by), and their unread notifications; null when all are empty. */
+async function digestOf(deps: Deps, orgId: string, user: { id: string; timezone: string | null }, localDate: string) {
   const now = deps.clock.now();
+  const userId = user.id;
   const org = await people.getOrg(deps, readerOf(orgId));
-  const query = listQuery.parse({ assignee: userId, dueBefore: iso(endOfLocalDay(now, org.timezone)), limit: '100' });
+  const zone = people.zoneOfPerson(user.timezone, org.timezone);
+  const query = listQuery.parse({ assignee: userId, dueBefore: iso(endOfLocalDay(now, zone)), limit: '100' });
   const { items } = await tasks.listTasks(deps, readerOf(orgId, userId), query);
   const brief = (t: TaskView) => ({ key: t.key, title: t.title, dueAt: t.dueAt });
   const overdue = items.filter((t) => t.dueAt !== null && Date.parse(t.dueAt) < now).map(brief);

@@ -103,14 +103,14 @@ export function mentionedPeople(body: string, people: Mentionable[], authorId: s
 
 export const DIGEST_HOUR = 7;
 
-/** The organisation's date today, when its digest hour has come; null before that hour. */
+/** The date today in `timezone` (the zone the person lives by), when its digest hour has come; null before that hour. */
 export function digestDateAt(now: number, timezone: string): string | null {
   const local = DateTime.fromMillis(now, { zone: timezone });
   if (!local.isValid || local.hour < DIGEST_HOUR) return null;
   return local.toISODate();
 }
 
-/** The end of the organisation's day (its next midnight), as an instant. */
+/** The end of the day in `timezone` (its next midnight), as an instant. */
 export function endOfLocalDay(now: number, timezone: string): number {
   return DateTime.fromMillis(now, { zone: timezone }).endOf('day').toMillis() + 1;
 }

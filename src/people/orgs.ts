@@ -96,15 +96,15 @@ export async function orgTimezone(db: Deps['db'], orgId: string): Promise<string
   return org.timezone;
 }
 
-/** Every organisation's id and time zone (the daily digest runs in each one's morning). */
-export async function organisationZones(deps: Pick<Deps, 'db'>): Promise<{ id: string; timezone: string }[]> {
-  return store.orgZones(deps.db);
+/** The time zone a person lives by: their own when they chose one, else their organisation's (their morning digest and weekly summary come in it). */
+export function zoneOfPerson(own: string | null, orgZone: string): string {
+  return own ?? orgZone;
 }
 
-/** Every active person with one of these roles, in any organisation, and the time zone they live by (the weekly summary comes in their Monday morning). */
+/** Every active person with one of these roles, in any organisation, and the time zone they live by (the weekly summary comes in their Monday morning, the digest in their morning). */
 export async function activePeopleInRoles(deps: Pick<Deps, 'db'>, roles: readonly Role[]): Promise<{ id: string; orgId: string; role: Role; timezone: string }[]> {
   const rows = await store.activePeopleInRoles(deps.db, roles);
-  return rows.map((r) => ({ id: r.id, orgId: r.org_id, role: r.role as Role, timezone: r.time_zone ?? r.org_timezone }));
+  return rows.map((r) => ({ id: r.id, orgId: r.org_id, role: r.role as Role, timezone: zoneOfPerson(r.time_zone, r.org_timezone) }));
 }
 
 export interface OrgChange {

@@ -131,7 +131,7 @@ export const updateUserBody = z.strictObject({
   currentPassword: z.string().min(1).max(128).optional().describe('your current password: needed to change your own password'),
   workingHours: weeklyHours.nullable().optional(),
   timeOff: timeOff.optional(),
-  timezone: timezone.nullable().optional().describe('your own IANA time zone (your weekly summary comes at Monday 07:00 in it); null: the organisation\'s'),
+  timezone: timezone.nullable().optional().describe('your own IANA time zone (your morning digest comes at 07:00 in it, your weekly summary at Monday 07:00); null: the organisation\'s'),
 });
 
 export const timeOffBody = z.strictObject({

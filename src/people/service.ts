@@ -2,7 +2,7 @@
 // Each job has its own file — orgs, users, teams, sessions (signing in), login limits, tokens —
 // and this file only names what leaves the feature; people's own routes import the job files.
 export { requireRole } from './person.ts';
-export { activePeopleInRoles, getOrg, organisationZones, orgTimezone, publicOrg, reserveTaskNumbers, signup, takeTaskNumber } from './orgs.ts';
+export { activePeopleInRoles, getOrg, orgTimezone, publicOrg, reserveTaskNumbers, signup, takeTaskNumber, zoneOfPerson } from './orgs.ts';
 export { checkAssignable, createUser, getUser, listUsers, me } from './users.ts';
 export { createTeam, getTeam, listTeams } from './teams.ts';
 export { namesById } from './directory.ts';

@@ -33,11 +33,6 @@ export async function takenSlugs(db: Db, slugs: string[]): Promise<Set<string>> 
   return new Set(rows.map((r) => r.slug));
 }
 
-/** Every organisation's id and time zone, for work done in each one's local time (the daily digest). */
-export function orgZones(db: Db) {
-  return db.selectFrom('orgs').select(['id', 'timezone']).orderBy('id').execute();
-}
-
 /** The active people of every organisation with one of these roles, each with the zone they live by (their own, else the organisation's). */
 export function activePeopleInRoles(db: Db, roles: readonly string[]) {
   return db

@@ -1,5 +1,6 @@
 // Email through a real SMTP server (smtp-server, listening in this test): the
-// mail a notification asks for, the morning digest once per local date, and
+// mail a notification asks for, the morning digest once per local date (in
+// each person's own time zone, else the organisation's), and
 // mail that waits while the server is down and arrives when it is back.
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -107,6 +108,67 @@ forEachDatabase('email', (ctx) => {
     await drain();
     expect(digests().map((m) => m.subject)).toEqual([expect.stringContaining(today), expect.stringContaining(tomorrow)]);
     expect(mailbox.to(org.user.email).filter((m) => m.subject.startsWith('Your day'))).toEqual([]);
+  });
+
+  it('sends people of one business their digests at 07:00 in each one’s own time zone, once per local date', async () => {
+    const { org } = await orgIn('America/New_York');
+    await org.api.request('PUT', '/api/v1/notifications/preferences', { body: { digest: { email: false } } });
+    const tokyo = await ctx.addUser(org, 'member', 'Kenji Sato');
+    const london = await ctx.addUser(org, 'manager', 'Lucy Hale');
+    expect((await tokyo.api.patch(`/api/v1/users/${tokyo.id}`, { timezone: 'Asia/Tokyo' })).body.timezone).toBe('Asia/Tokyo');
+    expect((await org.api.patch(`/api/v1/users/${london.id}`, { timezone: 'Europe/London' })).body.timezone).toBe('Europe/London');
+    const day = DateTime.fromMillis(ctx.clock.now(), { zone: 'Europe/London' }).plus({ days: 2 }).toISODate()!;
+    const next = DateTime.fromISO(day).plus({ days: 1 }).toISODate()!;
+    moveTo(localTime('Asia/Tokyo', day, '05:00'));
+    await assign(org.api, tokyo.id, 'Order the valves', { dueAt: new Date(ctx.clock.now() - 3600_000).toISOString() });
+    // Due late on the day in Tokyo: after the organisation's midnight, yet due today for Kenji.
+    const tokyoLate = await assign(org.api, tokyo.id, 'Quote the kitchen', { dueAt: new Date(localTime('Asia/Tokyo', day, '23:00')).toISOString() });
+    await drain();
+    const digests = (who: { user: { email: string } }) => mailbox.to(who.user.email).filter((m) => m.subject.startsWith('Your day')).map((m) => m.subject);
+
+    moveTo(localTime('Asia/Tokyo', day, '06:59'));
+    await drain();
+    expect(digests(tokyo)).toEqual([]);
+
+    moveTo(localTime('Asia/Tokyo', day, '07:00'));
+    await drain();
+    expect(digests(tokyo)).toEqual([expect.stringMatching(new RegExp(`^Your day, ${day}: 1 overdue, 1 due today, \\d+ unread$`))]);
+    expect(mailbox.to(tokyo.user.email).find((m) => m.subject.startsWith('Your day'))!.body).toContain(`${tokyoLate.key} Quote the kitchen (due`);
+    // Nothing to tell Lucy yet, on the evening before her day: no email.
+    expect(digests(london)).toEqual([]);
+
+    await assign(org.api, london.id, 'Sign the lease', { dueAt: new Date(ctx.clock.now() - 3600_000).toISOString() });
+    const londonLate = await assign(org.api, london.id, 'Meet the surveyor', { dueAt: new Date(localTime('Europe/London', day, '23:00')).toISOString() });
+    // Before the organisation's midnight, yet tomorrow for Lucy.
+    const londonTomorrow = await assign(org.api, london.id, 'Pay the deposit', { dueAt: new Date(localTime('Europe/London', next, '03:00')).toISOString() });
+    await drain();
+    moveTo(localTime('Europe/London', day, '06:59'));
+    await drain();
+    expect(digests(london)).toEqual([]);
+
+    moveTo(localTime('Europe/London', day, '07:00'));
+    await drain();
+    expect(digests(london)).toEqual([expect.stringMatching(new RegExp(`^Your day, ${day}: 1 overdue, 1 due today, \\d+ unread$`))]);
+    const lucys = mailbox.to(london.user.email).find((m) => m.subject.startsWith('Your day'))!.body;
+    expect(lucys).toContain(`${PUBLIC_URL}/tasks?task=${londonLate.key}`);
+    expect(lucys).toContain(`${londonLate.key} Meet the surveyor (due`);
+    expect(lucys).not.toContain(`${londonTomorrow.key} Pay the deposit (due`);
+    expect(digests(tokyo)).toHaveLength(1);
+
+    // Later that day in London it is already the next morning in Tokyo: Kenji's next digest, and no second one for Lucy.
+    moveTo(localTime('Asia/Tokyo', next, '06:59'));
+    await drain();
+    expect(digests(tokyo)).toHaveLength(1);
+    moveTo(localTime('Asia/Tokyo', next, '07:00'));
+    await drain();
+    await drain();
+    expect(digests(tokyo)).toEqual([expect.stringContaining(day), expect.stringContaining(next)]);
+    expect(digests(london)).toHaveLength(1);
+    moveTo(localTime('Europe/London', next, '07:00'));
+    await drain();
+    expect(digests(london)).toEqual([expect.stringContaining(day), expect.stringContaining(next)]);
+    expect(digests(tokyo)).toHaveLength(2);
+    expect(digests(org)).toEqual([]);
   });
 
   it('keeps mail while the SMTP server is down and sends it, once, when it is back', async () => {

@@ -95,7 +95,7 @@ describe.skipIf(skip !== null)(skip ? `notifications in the web app (skipped: ${
     await expect.poll(async () => (await olive.call('GET', '/api/v1/notifications/preferences')).body.weekly, T).toEqual({ inApp: false, email: false });
 
     const zone = office.getByRole('region', { name: 'My time zone' });
-    await zone.getByText('Your weekly summary comes on Monday at 07:00 in this time zone.').waitFor(T);
+    await zone.getByText('Your morning digest comes at 07:00 in this time zone, and your weekly summary on Monday at 07:00.').waitFor(T);
     const business = ((await olive.call('GET', '/api/v1/org')).body.timezone as string).replaceAll('_', ' ').replaceAll('/', ' / ');
     expect(await zone.getByRole('radio', { name: `The business’s time zone (${business})`, exact: true }).isChecked()).toBe(true);
     await zone.getByRole('radio', { name: 'My own time zone' }).click();

@@ -651,7 +651,7 @@ export interface NotificationPreferencesTable {
 export interface NotificationDigestsTable {
   org_id: string;
   user_id: string;
-  /** The organisation's calendar date the digest is for (YYYY-MM-DD). */
+  /** The calendar date the digest is for (YYYY-MM-DD), in the zone the person lives by: their own, else the organisation's. */
   local_date: string;
   /** pending, sent, skipped (turned off) or empty (nothing to tell). */
   state: string;

@@ -1,5 +1,5 @@
 // Settings → My time zone: the business's zone, or one of the person's own (the
-// same searchable list sign-up uses). The weekly summary comes at Monday 07:00 in it.
+// same searchable list sign-up uses). The morning digest comes at 07:00 in it, and the weekly summary at Monday 07:00.
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import type { User } from '../api/types.ts';
@@ -32,7 +32,7 @@ export function MyTimeZoneSettings({ me }: { me: User }) {
   return (
     <section className="settings-section" aria-label="My time zone">
       <h2>My time zone</h2>
-      <p className="muted">{manages ? 'Your weekly summary comes on Monday at 07:00 in this time zone.' : 'Where you are, when it is not where the business is.'}</p>
+      <p className="muted">{manages ? 'Your morning digest comes at 07:00 in this time zone, and your weekly summary on Monday at 07:00.' : 'Where you are, when it is not where the business is. Your morning digest comes at 07:00 in this time zone.'}</p>
       <form onSubmit={(e) => void submit(e)}>
         <fieldset className="zone-choice">
           <legend className="visually-hidden">Which time zone</legend>

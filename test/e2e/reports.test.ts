@@ -1,4 +1,5 @@
 // The reports page in a real browser, on the demo business: charts drawn, filters applied, each CSV downloadable with the same filters.
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../../src/demo/service.ts';
 import { addPerson, browserSkipReason, logIn, reportPageErrors, screenshot, signupOwner, startWebApp, type WebApp } from '../support/browser.ts';
@@ -120,6 +121,34 @@ describe.skipIf(skip !== null)(skip ? `reports page (skipped: ${skip})` : 'repor
     await page.getByText(`${first.count} matching`, { exact: true }).waitFor(T);
     expect(new URL(page.url()).searchParams.get('assignee')).toBe(first.assigneeId ?? 'none');
     expect(new URL(page.url()).searchParams.get('overdue')).toBe('true');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('counts its days in the business’s time zone, as it says, for a viewer in another zone, and its links carry the same instants', async () => {
+    // The demo business is in London; this browser is in Los Angeles.
+    const context = await web.newContext({ viewport: { width: 1440, height: 1000 }, timezoneId: 'America/Los_Angeles' });
+    const page = await context.newPage();
+    reportPageErrors(page, errors);
+    await logIn(page, login.email, login.password);
+    expect(await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone)).toBe('America/Los_Angeles');
+    const londonWeek = () => DateTime.now().setZone('Europe/London').startOf('day').minus({ days: 6 }).toUTC().toISO()!;
+    const before = londonWeek();
+    const asked = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/v1/reports/summary', T);
+    await page.goto('/reports?range=7');
+    const from = new URL((await asked).url()).searchParams.get('from');
+    // (A London midnight may pass while the page loads.)
+    expect([before, londonWeek()]).toContain(from);
+    await page.getByText('Times in Europe/London').waitFor(T);
+    await page.getByTestId('tile-completed').getByRole('link', { name: 'See these tasks' }).click();
+    await page.getByRole('heading', { name: 'Tasks' }).waitFor(T);
+    expect(Date.parse(new URL(page.url()).searchParams.get('completedFrom')!)).toBe(Date.parse(from!));
+    // Custom dates are London's days too: 1 to 7 June runs from London's midnight (23:00 UTC in summer) to the one after the 7th.
+    const custom = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/v1/reports/summary', T);
+    const year = DateTime.now().year - 1;
+    await page.goto(`/reports?range=custom&from=${year}-06-01&to=${year}-06-07`);
+    const window = new URL((await custom).url()).searchParams;
+    expect([window.get('from'), window.get('to')]).toEqual([`${year}-05-31T23:00:00.000Z`, `${year}-06-07T23:00:00.000Z`]);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -14,12 +14,15 @@ import { SummaryTiles } from '../reports/SummaryTiles.tsx';
 import { ThroughputReport } from '../reports/ThroughputReport.tsx';
 import { WorkloadReport } from '../reports/WorkloadReport.tsx';
 import { PageHeader } from '../shell/PageHeader.tsx';
+import { useMe } from '../tasks/queries.ts';
 
 export function Reports() {
   // The filters live in the address: a report can be shared as a link, and Back undoes a change of filter.
   const search = useSearch();
   const [location, navigate] = useLocation();
-  const filter = useMemo(() => filterFromSearch(search), [search]);
+  // Days begin and end at the organisation's midnight, the zone the page names, wherever the browser is.
+  const zone = useMe().data?.org.timezone ?? 'UTC';
+  const filter = useMemo(() => filterFromSearch(search, zone), [search, zone]);
   const set = (changes: Partial<ReportFilter>) => {
     const next = searchWithFilter(search, { ...filter, ...changes });
     navigate(next ? `${location}?${next}` : location);

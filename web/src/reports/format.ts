@@ -1,4 +1,6 @@
 // How report figures read: durations, rates, and the window a filter asks for.
+import { DateTime } from 'luxon';
+
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
   const hours = ms / 3_600_000;
@@ -21,31 +23,33 @@ export type RangeKey = '7' | '30' | '90' | '365' | 'custom';
 
 export interface ReportFilter {
   range: RangeKey;
-  /** Local dates (yyyy-mm-dd) for a custom range; `to` is inclusive. */
+  /** Dates (yyyy-mm-dd) in the organisation's time zone for a custom range; `to` is inclusive. */
   fromDate: string;
   toDate: string;
   team: string;
   assignee: string;
+  /** The organisation's IANA time zone: the page counts its days, as it says ("Times in …"), whatever the browser's zone. */
+  zone: string;
 }
 
-function localDate(d: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+/** Midnight starting a date (yyyy-mm-dd) in `zone`; null for a date that does not exist. */
+function startOfDate(date: string, zone: string): DateTime | null {
+  const day = DateTime.fromISO(date, { zone });
+  return day.isValid ? day.startOf('day') : null;
 }
 
-export function defaultFilter(now = new Date()): ReportFilter {
-  const from = new Date(now);
-  from.setDate(from.getDate() - 29);
-  return { range: '30', fromDate: localDate(from), toDate: localDate(now), team: '', assignee: '' };
+export function defaultFilter(zone: string, now = new Date()): ReportFilter {
+  const today = DateTime.fromJSDate(now, { zone });
+  return { range: '30', fromDate: today.minus({ days: 29 }).toISODate()!, toDate: today.toISODate()!, team: '', assignee: '', zone };
 }
 
 const RANGES: RangeKey[] = ['7', '30', '90', '365', 'custom'];
-const isDate = (value: string | null): value is string => value !== null && /^\d{4}-\d{2}-\d{2}$/.test(value);
+const isDate = (value: string | null): value is string => value !== null && /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value).isValid;
 
 /** The filter a page address names (`?range=90&team=…&person=…`, `from`/`to` for custom dates); what it leaves out is the default. */
-export function filterFromSearch(search: string, now = new Date()): ReportFilter {
+export function filterFromSearch(search: string, zone: string, now = new Date()): ReportFilter {
   const params = new URLSearchParams(search);
-  const base = defaultFilter(now);
+  const base = defaultFilter(zone, now);
   const range = params.get('range') as RangeKey | null;
   const from = params.get('from');
   const to = params.get('to');
@@ -55,13 +59,14 @@ export function filterFromSearch(search: string, now = new Date()): ReportFilter
     toDate: isDate(to) ? to : base.toDate,
     team: params.get('team') ?? '',
     assignee: params.get('person') ?? '',
+    zone,
   };
 }
 
 /** The page address for a filter: the address's other parameters (an open task) kept, defaults left out. */
 export function searchWithFilter(search: string, filter: ReportFilter, now = new Date()): string {
   const params = new URLSearchParams(search);
-  const base = defaultFilter(now);
+  const base = defaultFilter(filter.zone, now);
   const put = (key: string, value: string, unless: string) => (value && value !== unless ? params.set(key, value) : params.delete(key));
   put('range', filter.range, base.range);
   put('from', filter.range === 'custom' ? filter.fromDate : '', '');
@@ -71,15 +76,17 @@ export function searchWithFilter(search: string, filter: ReportFilter, now = new
   return params.toString();
 }
 
-/** The API's `from`/`to` instants for a filter: a preset counts back whole local days from today. */
+/**
+ * The API's `from`/`to` instants for a filter, at midnights in the organisation's time zone: a preset counts back
+ * whole days from today there, a custom range runs from its first day's midnight to the one after its last day.
+ */
 export function windowOf(filter: ReportFilter, now = new Date()): { from?: string; to?: string } {
   if (filter.range !== 'custom') {
-    const from = new Date(now.getFullYear(), now.getMonth(), now.getDate() - (Number(filter.range) - 1));
-    return { from: from.toISOString() };
+    const today = DateTime.fromJSDate(now, { zone: filter.zone }).startOf('day');
+    return { from: today.minus({ days: Number(filter.range) - 1 }).toUTC().toISO()! };
   }
-  const from = filter.fromDate ? new Date(`${filter.fromDate}T00:00`) : undefined;
-  const toDay = filter.toDate ? new Date(`${filter.toDate}T00:00`) : undefined;
-  if (toDay) toDay.setDate(toDay.getDate() + 1);
-  const to = toDay && toDay.getTime() < now.getTime() ? toDay : undefined;
-  return { from: from?.toISOString(), to: to?.toISOString() };
+  const from = filter.fromDate ? startOfDate(filter.fromDate, filter.zone) : null;
+  const toDay = filter.toDate ? startOfDate(filter.toDate, filter.zone)?.plus({ days: 1 }) : null;
+  const to = toDay && toDay.toMillis() < now.getTime() ? toDay : null;
+  return { from: from?.toUTC().toISO() ?? undefined, to: to?.toUTC().toISO() ?? undefined };
 }

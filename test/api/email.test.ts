@@ -68,7 +68,7 @@ forEachDatabase('email', (ctx) => {
     expect(mailbox.to(dana.user.email).map((m) => m.subject)).toContain(`Assigned to you: Olive Owner assigned you ${task.key} Bleed the radiators`);
   });
 
-  it('sends each person one digest in their organisation’s morning, once per local date across the UTC date line', async () => {
+  it('sends each person who keeps the organisation’s time zone one digest in its morning, once per local date across the UTC date line', async () => {
     const zone = 'America/New_York';
     const { org, dana } = await orgIn(zone);
     await org.api.request('PUT', '/api/v1/notifications/preferences', { body: { digest: { email: false } } });

@@ -85,7 +85,7 @@ describe.skipIf(skip !== null)(skip ? `web app (skipped: ${skip})` : 'web app', 
     await input.press('Enter');
     const row = page.locator('.work-upcoming .task-row', { hasText: 'Call Dana' });
     await row.waitFor();
-    await expect.poll(() => row.textContent(), T).toContain('Tomorrow 09:00');
+    await expect.poll(() => row.textContent(), T).toContain('Tomorrow 9:00');
     await expect.poll(() => page.getByTestId('count-upcoming').textContent(), T).toBe('1');
     await expect.poll(() => page.getByTestId('count-overdue').textContent(), T).toBe('0');
 

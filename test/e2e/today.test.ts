@@ -74,7 +74,7 @@ describe.skipIf(skip !== null)(skip ? `a technician's Today (skipped: ${skip})` 
     await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor(T);
     await expect.poll(() => cards().locator('.job-title').allTextContents(), T).toEqual(['Service boiler', 'Fix leaking tap']);
     const boiler = card('Service boiler');
-    expect(await boiler.locator('.job-time').textContent()).toBe('09:00–10:30');
+    expect(await boiler.locator('.job-time').textContent()).toBe('9:00–10:30');
     await boiler.getByText('Harbour Café').waitFor(T);
     expect(await boiler.getByRole('link', { name: 'Call Harbour Café' }).getAttribute('href')).toBe('tel:+447700900123');
     // The job's own address wins over the client's.

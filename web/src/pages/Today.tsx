@@ -14,7 +14,7 @@ import { useTaskList } from '../tasks/queries.ts';
 import { TaskRow } from '../tasks/TaskRow.tsx';
 import { useUserMap } from '../tasks/useUserMap.ts';
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const dateFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
 
 /** "09:00–11:00"; a job that began before today says so. */

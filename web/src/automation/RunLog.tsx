@@ -9,6 +9,8 @@ import { type Run, runsKey, useRules } from './api.ts';
 import { eventLabel } from './ruleForm.ts';
 
 const OUTCOME_TONE: Record<string, string> = { success: 'good', scheduled: 'info', skipped: 'plain', duplicate: 'plain', failed: 'bad', stopped: 'bad' };
+/** Each outcome in words. */
+const OUTCOME_WORDS: Record<string, string> = { success: 'Done', scheduled: 'Will run later', skipped: 'Skipped', duplicate: 'Already open', failed: 'Failed', stopped: 'Stopped' };
 
 export function RunLog() {
   const runs = useQuery({ queryKey: runsKey, queryFn: () => api.get<Page<Run>>('/api/v1/automation/runs?limit=100'), refetchInterval: 5_000 });
@@ -29,7 +31,7 @@ export function RunLog() {
               <td>{names.get(run.ruleId) ?? <span className="muted">Deleted rule</span>}</td>
               <td>{eventLabel(run.eventType)}</td>
               <td>
-                <span className={`outcome outcome-${OUTCOME_TONE[run.outcome] ?? 'plain'}`}>{run.outcome}</span>
+                <span className={`outcome outcome-${OUTCOME_TONE[run.outcome] ?? 'plain'}`}>{OUTCOME_WORDS[run.outcome] ?? run.outcome}</span>
                 {(run.error || run.detail) && <div className="muted small run-detail">{run.error ?? run.detail}</div>}
               </td>
               <td>

@@ -75,13 +75,17 @@ function checksOf(r: Awaited<ReturnType<typeof reportsOf>>, filter: { team: stri
   checks.push(['completed in the period (throughput)', r.throughput.totals.completed, links.completed(scope)]);
   checks.push(['completed (completion)', r.completion.overall.completed, links.completed(scope)]);
   r.completion.byWeek.forEach((w: { week: string; completed: number }, i: number) => checks.push([`completed in the week of ${w.week}`, w.completed, links.completed(scope, {}, weekWindow(r.completion.byWeek, i, r.completion.window))]));
-  for (const p of r.completion.byPerson) checks.push([`completed by ${p.name ?? 'unassigned'}`, p.completed, links.completed(scope, { assignee: p.assigneeId })]);
+  for (const p of r.completion.byPerson) {
+    checks.push([`completed by ${p.name ?? 'unassigned'}`, p.completed, links.completed(scope, { assignee: p.assigneeId })]);
+    checks.push([`done late by ${p.name ?? 'unassigned'}`, p.withDueDate - p.onTime, links.late(scope, { assignee: p.assigneeId })]);
+  }
   for (const source of r.automation.bySource) checks.push([`created by ${source.source}`, source.created, links.createdBySource(scope, source.source)]);
   for (const rule of r.automation.rules) {
     checks.push([`created by rule ${rule.name}`, rule.created, links.byRule(scope, rule.ruleId)]);
     checks.push([`open of rule ${rule.name}`, rule.open, links.byRule(scope, rule.ruleId, 'open')]);
     checks.push([`completed of rule ${rule.name}`, rule.completed, links.byRule(scope, rule.ruleId, 'done')]);
     checks.push([`cancelled of rule ${rule.name}`, rule.cancelled, links.byRule(scope, rule.ruleId, 'cancelled')]);
+    checks.push([`done late of rule ${rule.name}`, rule.withDueDate - rule.onTime, links.ruleLate(scope, rule.ruleId)]);
   }
   for (const p of r.bottlenecks.pileUps) {
     checks.push([`${p.status} in team ${p.name ?? 'none'}`, p.count, links.inStatus(scope, p.status, p.teamId)]);

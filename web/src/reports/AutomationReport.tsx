@@ -4,7 +4,7 @@ import { BarChart, COLORS } from './charts.tsx';
 import type { ReportFilter } from './format.ts';
 import { useLocation } from 'wouter';
 import { links, linkScope, listHref } from './links.ts';
-import { Empty, FigureLink, RateBadge, ReportCard } from './ReportCard.tsx';
+import { Empty, FigureLink, RateWithLate, ReportCard } from './ReportCard.tsx';
 
 /** The chart's series, in order, as the state of a rule's tasks each counts. */
 const STATES = ['done', 'cancelled', 'open'] as const;
@@ -54,7 +54,7 @@ export function AutomationReport({ filter }: { filter: ReportFilter }) {
                     <td className="num"><FigureLink params={links.byRule(scope, r.ruleId)} label={`${r.created} created by ${r.name ?? 'a deleted rule'}`}>{r.created}</FigureLink></td>
                     <td className="num"><FigureLink params={links.byRule(scope, r.ruleId, 'done')} label={`${r.completed} done of those created by ${r.name ?? 'a deleted rule'}`}>{r.completed}</FigureLink></td>
                     <td className="num">{r.autoClosed}</td>
-                    <td className="num"><RateBadge rate={r.onTimeRate} /></td>
+                    <td className="num"><RateWithLate rate={r.onTimeRate} late={r.withDueDate - r.onTime} params={links.ruleLate(scope, r.ruleId)} label={`${r.withDueDate - r.onTime} done late of those created by ${r.name ?? 'a deleted rule'}`} /></td>
                     <td>
                       {r.silent && <span className="chip" title="Enabled, but created nothing in this period">Silent</span>}
                       {r.alwaysLate && <span className="chip chip-blocked">Always late</span>}

@@ -4,7 +4,7 @@ import { BarChart, COLORS } from './charts.tsx';
 import { formatDuration, type ReportFilter } from './format.ts';
 import { useLocation } from 'wouter';
 import { links, linkScope, listHref, weekWindow } from './links.ts';
-import { Empty, FigureLink, hours, percent, personName, RateBadge, ReportCard, shortDate } from './ReportCard.tsx';
+import { Empty, FigureLink, hours, percent, personName, RateWithLate, ReportCard, shortDate } from './ReportCard.tsx';
 
 export function CompletionReport({ filter }: { filter: ReportFilter }) {
   const report = useReport<Completion>('completion', filter);
@@ -44,7 +44,7 @@ export function CompletionReport({ filter }: { filter: ReportFilter }) {
                     <td className="num"><FigureLink params={links.completed(linkScope(filter, c.window), { assignee: p.assigneeId })}>{p.completed}</FigureLink></td>
                     <td className="num">{formatDuration(p.medianMs)}</td>
                     <td className="num">{formatDuration(p.p90Ms)}</td>
-                    <td className="num"><RateBadge rate={p.onTimeRate} /></td>
+                    <td className="num"><RateWithLate rate={p.onTimeRate} late={p.withDueDate - p.onTime} params={links.late(linkScope(filter, c.window), { assignee: p.assigneeId })} label={`${p.withDueDate - p.onTime} done late by ${personName(p)}`} /></td>
                   </tr>
                 ))}
               </tbody>

@@ -54,6 +54,21 @@ export function RateBadge({ rate }: { rate: number | null }) {
   return <span className={`rate rate-${rate >= 0.8 ? 'good' : rate < 0.6 ? 'bad' : 'warn'}`}>{formatRate(rate)}</span>;
 }
 
+/** An on-time rate, and a link to the tasks done late that it counts against. */
+export function RateWithLate({ rate, late, params, label }: { rate: number | null; late: number; params: ListParams; label: string }) {
+  return (
+    <>
+      <RateBadge rate={rate} />
+      {rate !== null && (
+        <span className="rate-late">
+          {' · '}
+          <FigureLink params={params} label={label}>{`${late} late`}</FigureLink>
+        </span>
+      )}
+    </>
+  );
+}
+
 /** A figure that opens the task list on exactly the tasks it counts. */
 export function FigureLink({ params, label, children }: { params: ListParams; label?: string; children: ReactNode }) {
   return (

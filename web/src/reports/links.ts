@@ -57,7 +57,7 @@ export const links = {
   // --- in the period ---
   completed: (scope: LinkScope, who: Who = {}, window = scope.window): ListParams => ({ ...scopeParams(scope, who), status: 'done', ...windowParams(scope, 'completed', window) }),
   onTime: (scope: LinkScope): ListParams => ({ ...links.completed(scope), timing: 'onTime' }),
-  late: (scope: LinkScope): ListParams => ({ ...links.completed(scope), timing: 'late' }),
+  late: (scope: LinkScope, who: Who = {}): ListParams => ({ ...links.completed(scope, who), timing: 'late' }),
   /** Open, due in the period, and past due now: the late work the on-time rate counts though it is not completed. */
   overdueDueIn: (scope: LinkScope): ListParams => ({ ...scopeParams(scope), overdue: 'true', ...windowParams(scope, 'due') }),
   created: (scope: LinkScope, window = scope.window): ListParams => ({ ...scopeParams(scope), status: 'all', ...windowParams(scope, 'created', window) }),
@@ -67,4 +67,6 @@ export const links = {
     const { status: _status, ...created } = links.created(scope);
     return { ...created, rule: ruleId, ...(state === 'open' ? {} : { status: state }) };
   },
+  /** The tasks a rule created in the period that were done after their due date: the late part of its on-time rate. */
+  ruleLate: (scope: LinkScope, ruleId: string): ListParams => ({ ...links.byRule(scope, ruleId, 'done'), timing: 'late' }),
 };

@@ -1,6 +1,7 @@
 // The SQL of the list filters a report's figure links with (listFilters.ts):
 // each counts the way the report it comes from counts.
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import { AUTOMATION_ACTOR_ID } from '../events.ts';
 import type { Database } from '../platform/db/schema.ts';
 import { PRIMARY_LINK_ORDER, type ReportListFilter } from './listFilters.ts';
 
@@ -18,6 +19,21 @@ export function narrowByReportFilters<O>(from: SelectQueryBuilder<Database, 'tas
   if (filter.timing === 'late') query = query.where(sql<boolean>`tasks.completed_at > tasks.due_at`);
   if (filter.source !== undefined) query = query.where('tasks.source_kind', '=', filter.source);
   if (filter.ruleId !== undefined) query = query.where('tasks.source_rule_id', '=', filter.ruleId);
+  if (filter.closedBy === 'automation') {
+    // As the automation report counts its "closed by automation": closed now, and a closing change the system made.
+    query = query.where('tasks.active', '=', 0).where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('task_history')
+          .select(sql.lit(1).as('one'))
+          .whereRef('task_history.task_id', '=', 'tasks.id')
+          .where('task_history.org_id', '=', orgId)
+          .where('task_history.field', '=', sql.lit('status'))
+          .where('task_history.to_value', 'in', ['done', 'cancelled'])
+          .where((inner) => inner.or([inner('task_history.actor_id', 'is', null), inner('task_history.actor_id', '=', AUTOMATION_ACTOR_ID)])),
+      ),
+    );
+  }
   const within = filter.createdWithin;
   if (within) {
     query = query.where((eb) =>

@@ -32,6 +32,7 @@ export const SOURCE_KINDS = ['manual', 'api', 'rule', 'recurrence'] as const;
 export const TIMINGS = ['onTime', 'late'] as const;
 export type Timing = (typeof TIMINGS)[number];
 export const DUE_WITHIN = ['today', 'week'] as const;
+export const CLOSED_BY = ['automation'] as const;
 export type DueWithin = (typeof DUE_WITHIN)[number];
 
 const instant = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
@@ -63,6 +64,7 @@ export const reportListFilters = {
     .optional()
     .describe('the main record the task is about: the most specific it is linked to (job, then lead, service, client, contact), or none for tasks linked to no record'),
   age: ages.optional().describe(`comma-separated: how long since the task was created, now — ${AGE_BUCKETS.map((b) => `${b.key} (${b.label})`).join(', ')}; each includes its lower bound`),
+  closedBy: z.enum(CLOSED_BY).optional().describe('automation: done or cancelled now, and closed at some point by the system rather than a person (a change with no actor, or the automation\'s), as the automation report counts it'),
   due: z.enum(DUE_WITHIN).optional().describe("today: due from now until the end of today; week: until the end of this week (Monday 00:00); in the organisation's time zone, so never overdue"),
 };
 
@@ -78,6 +80,7 @@ export interface ReportListFilter {
   source?: (typeof SOURCE_KINDS)[number];
   ruleId?: string;
   recordType?: PrimaryLinkType | 'none';
+  closedBy?: (typeof CLOSED_BY)[number];
   /** Any of these created_at ranges: (after, atMost]. */
   createdWithin?: { createdAtMost: number; createdAfter: number | null }[];
 }

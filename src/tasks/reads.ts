@@ -79,6 +79,7 @@ function reportFilterOf(query: FilterQuery, now: number, zone: string | undefine
     source: query.source,
     ruleId: query.rule,
     recordType: query.recordType,
+    closedBy: query.closedBy,
     createdWithin: query.age?.map((key) => ageRange(key, now)),
   };
   if (query.due !== undefined && zone !== undefined) {

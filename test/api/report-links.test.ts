@@ -85,6 +85,7 @@ function checksOf(r: Awaited<ReturnType<typeof reportsOf>>, filter: { team: stri
     checks.push([`open of rule ${rule.name}`, rule.open, links.byRule(scope, rule.ruleId, 'open')]);
     checks.push([`completed of rule ${rule.name}`, rule.completed, links.byRule(scope, rule.ruleId, 'done')]);
     checks.push([`cancelled of rule ${rule.name}`, rule.cancelled, links.byRule(scope, rule.ruleId, 'cancelled')]);
+    checks.push([`closed by automation of rule ${rule.name}`, rule.autoClosed, links.ruleAutoClosed(scope, rule.ruleId)]);
     checks.push([`done late of rule ${rule.name}`, rule.withDueDate - rule.onTime, links.ruleLate(scope, rule.ruleId)]);
   }
   for (const p of r.bottlenecks.pileUps) {
@@ -150,10 +151,8 @@ forEachDatabase('report figures and the tasks behind them', (ctx) => {
     return { org, tom, team, ruleId: rule.body.id };
   }
 
-  it('each figure is the number of tasks its link lists, for the business, a team, a person and unassigned work', async () => {
-    const { org, tom, team } = await business();
-    const period = { from: '2026-11-28T00:00:00.000Z' };
-    const scopes = [{ team: '', assignee: '' }, { team, assignee: '' }, { team: '', assignee: tom.id }, { team: '', assignee: 'none' }];
+  /** Each figure of every report agrees with the tasks its link lists, for each team and person asked about; the figures agree with each other too. */
+  async function agree(org: Org, period: { from: string }, scopes: { team: string; assignee: string }[]): Promise<void> {
     for (const filter of scopes) {
       const query: Record<string, string> = { ...period, ...(filter.team && { team: filter.team }), ...(filter.assignee && { assignee: filter.assignee }) };
       const reports = await reportsOf(org.api, query);
@@ -180,11 +179,56 @@ forEachDatabase('report figures and the tasks behind them', (ctx) => {
       expect(r.automation.bySource.reduce((n: number, b: { created: number }) => n + b.created, 0)).toBe(r.throughput.totals.created);
       if (!filter.team) expect(r.workload.people.reduce((n: number, p: { open: number }) => n + p.open, 0) + r.workload.unassigned.open).toBe(r.summary.open);
     }
+  }
+
+  it('each figure is the number of tasks its link lists, for the business, a team, a person and unassigned work', async () => {
+    const { org, tom, team } = await business();
+    const period = { from: '2026-11-28T00:00:00.000Z' };
+    const scopes = [{ team: '', assignee: '' }, { team, assignee: '' }, { team: '', assignee: tom.id }, { team: '', assignee: 'none' }];
+    await agree(org, period, scopes);
     // The whole business, worked out here from what happened.
     const whole = await reportsOf(org.api, period);
     expect(whole.summary).toMatchObject({ open: 8, overdue: 4, dueToday: 1, completed: 4, withDueDate: 3, onTime: 2, overdueDueInWindow: 3, onTimeRateWithOverdue: 0.3333 });
     expect(Object.fromEntries(whole.overdue.byLinkType.map((l: { linkType: string; count: number }) => [l.linkType, l.count]))).toEqual({ lead: 2, job: 1, contact: 1 });
     expect(whole.automation.rules[0]).toMatchObject({ name: 'Confirm the appointment', created: 3, open: 1, completed: 1, cancelled: 1 });
+  });
+
+  it('follows the links of what rules closed and of their late work, which fail if the filter strays', async () => {
+    ctx.clock.set('2026-12-01T09:00:00Z');
+    const org = await ctx.signup('Lead Plumbing');
+    const addRule = async (body: Record<string, unknown>) => {
+      const res = await org.api.post('/api/v1/rules', body);
+      expect(res.status, res.text).toBe(201);
+      return res.body.id as string;
+    };
+    const callBack = await addRule({ name: 'Call new leads', trigger: { event: 'lead.created' }, actions: [{ type: 'create_task', title: 'Call {{record.title}}', due: 'PT2H' }] });
+    await addRule({ name: 'Stop calling once contacted', trigger: { event: 'lead.stage_changed' }, actions: [{ type: 'close_tasks', status: 'done', fromRules: [callBack] }] });
+    const leads: Record<string, string> = {};
+    for (const title of ['Ann', 'Bob', 'Cy', 'Dee']) leads[title] = (await org.api.post('/api/v1/leads', { title })).body.id;
+    const trade = await org.api.post('/api/v1/pipelines', { name: 'Trade', stages: [{ key: 'new', name: 'New' }, { key: 'quoted', name: 'Quote sent' }] });
+    expect(trade.status, trade.text).toBe(201);
+    await ctx.server.automation.drain();
+    const calls = Object.fromEntries(((await org.api.get('/api/v1/tasks?q=Call&limit=10')).body.items as { key: string; title: string }[]).map((t) => [t.title, t.key]));
+    expect(Object.keys(calls)).toHaveLength(4);
+    // A lead in the other pipeline at a stage of the same key, with follow-ups of its own (and a call).
+    const wholesale = (await org.api.post('/api/v1/leads', { title: 'Wholesale', pipelineId: trade.body.id, stage: 'new' })).body.id as string;
+    await ctx.server.automation.drain();
+    ctx.clock.set('2026-12-01T10:00:00Z');
+    await patch(org.api, calls['Call Ann']!, { status: 'done' }); // on time, by a person
+    ctx.clock.set('2026-12-01T12:00:00Z');
+    expect((await org.api.patch(`/api/v1/leads/${leads.Bob}`, { stage: 'contacted' })).status).toBe(200);
+    await ctx.server.automation.drain(); // Bob's call closed by the rule, an hour late
+    await patch(org.api, calls['Call Cy']!, { status: 'cancelled' }); // closed by a person
+    await ctx.createTask(org.api, { title: 'Send Bob the quote', assigneeId: null, dueAt: '2026-12-08T09:00:00Z', links: [{ type: 'lead', id: leads.Bob }] });
+    await ctx.createTask(org.api, { title: 'Visit Dee', assigneeId: null, dueAt: '2026-12-09T09:00:00Z', links: [{ type: 'lead', id: leads.Dee }] });
+    await ctx.createTask(org.api, { title: 'Price the order', assigneeId: null, dueAt: '2026-12-02T09:00:00Z', links: [{ type: 'lead', id: wholesale }] });
+    await ctx.createTask(org.api, { title: 'Ring back', assigneeId: null, dueAt: '2026-12-10T09:00:00Z', links: [{ type: 'lead', id: wholesale }] });
+    ctx.clock.set('2026-12-05T10:00:00Z');
+    await signInAgain(org);
+    const period = { from: '2026-11-28T00:00:00.000Z' };
+    await agree(org, period, [{ team: '', assignee: '' }, { team: '', assignee: 'none' }]);
+    const whole = await reportsOf(org.api, period);
+    expect(whole.automation.rules.find((r: { ruleId: string }) => r.ruleId === callBack)).toMatchObject({ created: 5, open: 2, completed: 2, cancelled: 1, autoClosed: 1, withDueDate: 2, onTime: 1 });
   });
 
   it('takes the new filters in the list, the counts and a bulk change, refuses bad values naming the field, and stays inside the organisation', async () => {
@@ -215,6 +259,7 @@ forEachDatabase('report figures and the tasks behind them', (ctx) => {
       ['age=old', 'age'],
       ['due=tomorrow', 'due'],
       ['rule=', 'rule'],
+      ['closedBy=someone', 'closedBy'],
     ]) {
       for (const path of ['/api/v1/tasks', '/api/v1/tasks/counts']) {
         const res = await org.api.get(`${path}?${query}`);
@@ -233,5 +278,6 @@ forEachDatabase('report figures and the tasks behind them', (ctx) => {
     expect(await count(other.api, `rule=${ruleId}&status=all`)).toBe(0);
     expect(await count(other.api, 'status=all&createdFrom=2026-01-01T00:00:00Z')).toBe(0);
     expect(await count(other.api, 'recordType=job&status=all')).toBe(0);
+    expect(await count(other.api, 'closedBy=automation&status=all')).toBe(0);
   });
 });

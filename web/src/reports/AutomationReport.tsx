@@ -17,7 +17,7 @@ export function AutomationReport({ filter }: { filter: ReportFilter }) {
       name="automation"
       title="Automation output"
       subtitle="Tasks each rule created in the period, and what became of them"
-      definition="Per rule, every task it created in the period counted once, as it is now: done, cancelled or still open; on time is the share of the done ones with a due date done by it"
+      definition="Per rule, every task it created in the period counted once, as it is now: done, cancelled or still open; closed by automation: done or cancelled by the system rather than a person; on time is the share of the done ones with a due date done by it"
       filter={filter}
       report={report}
       wide
@@ -53,7 +53,7 @@ export function AutomationReport({ filter }: { filter: ReportFilter }) {
                     <td>{r.name ?? <span className="muted">Deleted rule</span>}</td>
                     <td className="num"><FigureLink params={links.byRule(scope, r.ruleId)} label={`${r.created} created by ${r.name ?? 'a deleted rule'}`}>{r.created}</FigureLink></td>
                     <td className="num"><FigureLink params={links.byRule(scope, r.ruleId, 'done')} label={`${r.completed} done of those created by ${r.name ?? 'a deleted rule'}`}>{r.completed}</FigureLink></td>
-                    <td className="num">{r.autoClosed}</td>
+                    <td className="num"><FigureLink params={links.ruleAutoClosed(scope, r.ruleId)} label={`${r.autoClosed} closed by automation of those created by ${r.name ?? 'a deleted rule'}`}>{r.autoClosed}</FigureLink></td>
                     <td className="num"><RateWithLate rate={r.onTimeRate} late={r.withDueDate - r.onTime} params={links.ruleLate(scope, r.ruleId)} label={`${r.withDueDate - r.onTime} done late of those created by ${r.name ?? 'a deleted rule'}`} /></td>
                     <td>
                       {r.silent && <span className="chip" title="Enabled, but created nothing in this period">Silent</span>}

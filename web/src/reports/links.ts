@@ -67,6 +67,8 @@ export const links = {
     const { status: _status, ...created } = links.created(scope);
     return { ...created, rule: ruleId, ...(state === 'open' ? {} : { status: state }) };
   },
+  /** The tasks a rule created in the period that the system, not a person, closed (done or cancelled). */
+  ruleAutoClosed: (scope: LinkScope, ruleId: string): ListParams => ({ ...links.byRule(scope, ruleId), closedBy: 'automation' }),
   /** The tasks a rule created in the period that were done after their due date: the late part of its on-time rate. */
   ruleLate: (scope: LinkScope, ruleId: string): ListParams => ({ ...links.byRule(scope, ruleId, 'done'), timing: 'late' }),
 };

@@ -27,5 +27,6 @@ describe('report filters on the task list, in words', () => {
     expect(chips[0]!.keys).toEqual(['completedFrom', 'completedTo']);
     for (const chip of chips) expect(chip.label).not.toMatch(/rule_01abc|completedFrom|recordType|d7to30|onTime/);
     expect(reportChips(new URLSearchParams({ rule: 'gone' }), () => null, now)[0]!.label).toBe('Created by a deleted rule');
+    expect(reportChips(new URLSearchParams({ closedBy: 'automation' }), () => undefined, now)).toEqual([{ label: 'Closed by automation', keys: ['closedBy'] }]);
   });
 });

@@ -3,7 +3,7 @@
 // address parameters it removes.
 
 /** The address parameters these filters use, in the order their chips show. */
-export const REPORT_FILTER_KEYS = ['createdFrom', 'createdTo', 'completedFrom', 'completedTo', 'dueFrom', 'dueTo', 'timing', 'source', 'rule', 'recordType', 'age', 'due'] as const;
+export const REPORT_FILTER_KEYS = ['createdFrom', 'createdTo', 'completedFrom', 'completedTo', 'dueFrom', 'dueTo', 'timing', 'source', 'rule', 'recordType', 'closedBy', 'age', 'due'] as const;
 
 export interface Chip {
   label: string;
@@ -60,6 +60,8 @@ export function reportChips(params: URLSearchParams, ruleName: (id: string) => s
   }
   const recordType = params.get('recordType');
   if (recordType) chips.push({ label: RECORD_TYPE[recordType] ?? 'About one kind of record', keys: ['recordType'] });
+  const closedBy = params.get('closedBy');
+  if (closedBy) chips.push({ label: closedBy === 'automation' ? 'Closed by automation' : 'Closed in a particular way', keys: ['closedBy'] });
   const age = params.get('age');
   if (age) {
     const words = age.split(',').map((key) => AGE[key]).filter(Boolean);

@@ -34,6 +34,22 @@ export function narrowByReportFilters<O>(from: SelectQueryBuilder<Database, 'tas
       ),
     );
   }
+  const lead = filter.leadStage;
+  if (lead !== undefined) {
+    // As the bottlenecks report counts leads by stage: open work linked to a lead now at the stage.
+    query = query.where((eb) => {
+      let leads = eb
+        .selectFrom('task_links')
+        .innerJoin('leads', (join) => join.onRef('leads.id', '=', 'task_links.record_id').on('leads.org_id', '=', orgId))
+        .select(sql.lit(1).as('one'))
+        .whereRef('task_links.task_id', '=', 'tasks.id')
+        .where('task_links.org_id', '=', orgId)
+        .where('task_links.record_type', '=', 'lead')
+        .where('leads.stage', '=', lead.stage);
+      if (lead.pipelineId !== undefined) leads = leads.where('leads.pipeline_id', '=', lead.pipelineId);
+      return eb.exists(leads);
+    });
+  }
   const within = filter.createdWithin;
   if (within) {
     query = query.where((eb) =>

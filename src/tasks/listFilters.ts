@@ -65,6 +65,12 @@ export const reportListFilters = {
     .describe('the main record the task is about: the most specific it is linked to (job, then lead, service, client, contact), or none for tasks linked to no record'),
   age: ages.optional().describe(`comma-separated: how long since the task was created, now — ${AGE_BUCKETS.map((b) => `${b.key} (${b.label})`).join(', ')}; each includes its lower bound`),
   closedBy: z.enum(CLOSED_BY).optional().describe('automation: done or cancelled now, and closed at some point by the system rather than a person (a change with no actor, or the automation\'s), as the automation report counts it'),
+  leadStage: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be a stage key: 1–40 lower-case letters, digits, _ or -')
+    .optional()
+    .describe("a stage's key: tasks linked to a lead now at this stage, as the bottlenecks report's leads by stage count them"),
+  leadPipeline: z.string().min(1).max(100).optional().describe('with leadStage: the id of the pipeline the stage belongs to (stage keys repeat across pipelines)'),
   due: z.enum(DUE_WITHIN).optional().describe("today: due from now until the end of today; week: until the end of this week (Monday 00:00); in the organisation's time zone, so never overdue"),
 };
 
@@ -81,6 +87,8 @@ export interface ReportListFilter {
   ruleId?: string;
   recordType?: PrimaryLinkType | 'none';
   closedBy?: (typeof CLOSED_BY)[number];
+  /** Linked to a lead now at this stage (of this pipeline, when given). */
+  leadStage?: { stage: string; pipelineId?: string };
   /** Any of these created_at ranges: (after, atMost]. */
   createdWithin?: { createdAtMost: number; createdAfter: number | null }[];
 }

@@ -80,8 +80,10 @@ function reportFilterOf(query: FilterQuery, now: number, zone: string | undefine
     ruleId: query.rule,
     recordType: query.recordType,
     closedBy: query.closedBy,
+    leadStage: query.leadStage === undefined ? undefined : { stage: query.leadStage, ...(query.leadPipeline !== undefined && { pipelineId: query.leadPipeline }) },
     createdWithin: query.age?.map((key) => ageRange(key, now)),
   };
+  if (query.leadPipeline !== undefined && query.leadStage === undefined) throw Invalid.field('leadPipeline', 'names the pipeline of a leadStage; give leadStage too');
   if (query.due !== undefined && zone !== undefined) {
     const local = DateTime.fromMillis(now, { zone });
     const edge = (query.due === 'today' ? local.startOf('day').plus({ days: 1 }) : local.startOf('week').plus({ weeks: 1 })).toMillis();

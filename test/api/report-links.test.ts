@@ -88,6 +88,10 @@ function checksOf(r: Awaited<ReturnType<typeof reportsOf>>, filter: { team: stri
     checks.push([`closed by automation of rule ${rule.name}`, rule.autoClosed, links.ruleAutoClosed(scope, rule.ruleId)]);
     checks.push([`done late of rule ${rule.name}`, rule.withDueDate - rule.onTime, links.ruleLate(scope, rule.ruleId)]);
   }
+  for (const l of r.bottlenecks.leadStages) {
+    checks.push([`open for leads at ${l.stage} (${l.pipelineId})`, l.openTasks, links.leadStage(scope, l.pipelineId, l.stage)]);
+    checks.push([`overdue for leads at ${l.stage} (${l.pipelineId})`, l.overdueTasks, links.leadStage(scope, l.pipelineId, l.stage, true)]);
+  }
   for (const p of r.bottlenecks.pileUps) {
     checks.push([`${p.status} in team ${p.name ?? 'none'}`, p.count, links.inStatus(scope, p.status, p.teamId)]);
     checks.push([`${p.status} and overdue in team ${p.name ?? 'none'}`, p.overdue, links.inStatus(scope, p.status, p.teamId, true)]);
@@ -193,7 +197,7 @@ forEachDatabase('report figures and the tasks behind them', (ctx) => {
     expect(whole.automation.rules[0]).toMatchObject({ name: 'Confirm the appointment', created: 3, open: 1, completed: 1, cancelled: 1 });
   });
 
-  it('follows the links of what rules closed and of their late work, which fail if the filter strays', async () => {
+  it('follows the links of what rules closed, of their late work and of leads by stage, which fail if the filter strays', async () => {
     ctx.clock.set('2026-12-01T09:00:00Z');
     const org = await ctx.signup('Lead Plumbing');
     const addRule = async (body: Record<string, unknown>) => {
@@ -228,6 +232,8 @@ forEachDatabase('report figures and the tasks behind them', (ctx) => {
     const period = { from: '2026-11-28T00:00:00.000Z' };
     await agree(org, period, [{ team: '', assignee: '' }, { team: '', assignee: 'none' }]);
     const whole = await reportsOf(org.api, period);
+    // Two pipelines with a stage called new: each row its own tasks.
+    expect(whole.bottlenecks.leadStages.map((l: { stage: string; openTasks: number; overdueTasks: number }) => [l.stage, l.openTasks, l.overdueTasks]).sort()).toEqual([['contacted', 1, 0], ['new', 2, 1], ['new', 3, 2]]);
     expect(whole.automation.rules.find((r: { ruleId: string }) => r.ruleId === callBack)).toMatchObject({ created: 5, open: 2, completed: 2, cancelled: 1, autoClosed: 1, withDueDate: 2, onTime: 1 });
   });
 
@@ -244,6 +250,7 @@ forEachDatabase('report figures and the tasks behind them', (ctx) => {
     expect(await count(org.api, 'timing=onTime&status=done')).toBe(2);
     expect(await count(org.api, 'recordType=job&status=all')).toBe(2);
     expect(await count(org.api, 'recordType=none')).toBe(3);
+    expect(await count(org.api, 'leadStage=new&status=all')).toBe(4);
     expect(await count(org.api, 'age=over30d')).toBe(2);
     expect(await count(org.api, 'due=week')).toBe(2);
     expect(await count(org.api, 'status=all&createdFrom=2026-12-04T00:00:00Z&createdTo=2026-12-05T00:00:00Z')).toBe(3);
@@ -260,6 +267,8 @@ forEachDatabase('report figures and the tasks behind them', (ctx) => {
       ['due=tomorrow', 'due'],
       ['rule=', 'rule'],
       ['closedBy=someone', 'closedBy'],
+      ['leadStage=Quoted!', 'leadStage'],
+      ['leadPipeline=p_1', 'leadPipeline'],
     ]) {
       for (const path of ['/api/v1/tasks', '/api/v1/tasks/counts']) {
         const res = await org.api.get(`${path}?${query}`);
@@ -279,5 +288,6 @@ forEachDatabase('report figures and the tasks behind them', (ctx) => {
     expect(await count(other.api, 'status=all&createdFrom=2026-01-01T00:00:00Z')).toBe(0);
     expect(await count(other.api, 'recordType=job&status=all')).toBe(0);
     expect(await count(other.api, 'closedBy=automation&status=all')).toBe(0);
+    expect(await count(other.api, 'leadStage=new&status=all')).toBe(0);
   });
 });

@@ -13,7 +13,7 @@ export function BottlenecksReport({ filter }: { filter: ReportFilter }) {
       name="bottlenecks"
       title="Bottlenecks"
       subtitle="Average stay in each status, and where unresolved work piles up"
-      definition="Average stay: all the time tasks spent in a status during the period, divided by the stays in it then; the table counts open tasks now, by team and status"
+      definition="Average stay, a duration rather than a count of tasks: all the time tasks spent in a status during the period, divided by the stays in it then; the tables count open tasks now, by team and status and by their lead's stage"
       filter={filter}
       report={report}
     >
@@ -41,7 +41,18 @@ export function BottlenecksReport({ filter }: { filter: ReportFilter }) {
             </table>
           )}
           {b.leadStages.length > 0 && (
-            <MiniTable title="Leads with open follow-ups, by stage" rows={b.leadStages.slice(0, 5).map((l) => [l.stage, `${l.overdueTasks} overdue of ${l.openTasks}`])} />
+            <MiniTable
+              title="Leads with open follow-ups, by stage"
+              note="Open tasks linked to a lead, by the stage the lead is at now"
+              rows={b.leadStages.slice(0, 5).map((l) => [
+                l.stage,
+                <>
+                  <FigureLink params={links.leadStage(linkScope(filter), l.pipelineId, l.stage, true)} label={`${l.overdueTasks} overdue for leads at ${l.stage}`}>{`${l.overdueTasks} overdue`}</FigureLink>
+                  {' of '}
+                  <FigureLink params={links.leadStage(linkScope(filter), l.pipelineId, l.stage)} label={`${l.openTasks} open for leads at ${l.stage}`}>{l.openTasks}</FigureLink>
+                </>,
+              ])}
+            />
           )}
         </>
       )}

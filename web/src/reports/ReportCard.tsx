@@ -87,8 +87,8 @@ export function MiniTable({ title, note, rows }: { title: string; note?: string;
         <p className="muted small">None</p>
       ) : (
         <dl>
-          {rows.map(([label, value]) => (
-            <div key={label}><dt>{label}</dt><dd>{value}</dd></div>
+          {rows.map(([label, value], i) => (
+            <div key={`${i}-${label}`}><dt>{label}</dt><dd>{value}</dd></div>
           ))}
         </dl>
       )}

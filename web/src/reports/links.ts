@@ -54,6 +54,8 @@ export const links = {
   overdueOfType: (scope: LinkScope, recordType: string): ListParams => ({ ...scopeParams(scope), overdue: 'true', recordType }),
   aged: (scope: LinkScope, ages: string[], who: Who = {}): ListParams => ({ ...scopeParams(scope, who), age: ages.join(',') }),
   inStatus: (scope: LinkScope, status: string, team: string | null, overdue = false): ListParams => ({ ...scopeParams(scope, { team }), status, ...(overdue ? { overdue: 'true' } : {}) }),
+  /** Open tasks linked to a lead now at a stage of a pipeline (overdue ones only, if asked): the bottlenecks report's leads by stage. */
+  leadStage: (scope: LinkScope, pipelineId: string, stage: string, overdue = false): ListParams => ({ ...scopeParams(scope), leadStage: stage, leadPipeline: pipelineId, ...(overdue ? { overdue: 'true' } : {}) }),
   // --- in the period ---
   completed: (scope: LinkScope, who: Who = {}, window = scope.window): ListParams => ({ ...scopeParams(scope, who), status: 'done', ...windowParams(scope, 'completed', window) }),
   onTime: (scope: LinkScope): ListParams => ({ ...links.completed(scope), timing: 'onTime' }),

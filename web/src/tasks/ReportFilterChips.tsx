@@ -16,9 +16,22 @@ function useRuleName(id: string | null): string | null | undefined {
   return rule.error instanceof ApiError && rule.error.status === 404 ? null : undefined;
 }
 
+/** A lead stage's name in its pipeline (stage keys repeat across pipelines). */
+function useStageName(pipelineId: string | null): (pipeline: string | null, stage: string) => string | null | undefined {
+  const pipeline = useQuery({
+    queryKey: ['pipeline', pipelineId],
+    queryFn: () => api.get<{ stages: { key: string; name: string }[] }>(`/api/v1/pipelines/${encodeURIComponent(pipelineId!)}`),
+    enabled: pipelineId !== null,
+    retry: false,
+    staleTime: 60_000,
+  });
+  return (_pipeline, stage) => (pipeline.data ? (pipeline.data.stages.find((s) => s.key === stage)?.name ?? null) : undefined);
+}
+
 export function ReportFilterChips({ params, onRemove }: { params: URLSearchParams; onRemove: (keys: string[]) => void }) {
   const ruleName = useRuleName(params.get('rule'));
-  const chips = reportChips(params, () => ruleName);
+  const stageName = useStageName(params.get('leadPipeline'));
+  const chips = reportChips(params, () => ruleName, undefined, stageName);
   if (chips.length === 0) return null;
   return (
     <ul className="filter-chips" aria-label="Report filters">

@@ -27,6 +27,9 @@ describe('report filters on the task list, in words', () => {
     expect(chips[0]!.keys).toEqual(['completedFrom', 'completedTo']);
     for (const chip of chips) expect(chip.label).not.toMatch(/rule_01abc|completedFrom|recordType|d7to30|onTime/);
     expect(reportChips(new URLSearchParams({ rule: 'gone' }), () => null, now)[0]!.label).toBe('Created by a deleted rule');
+    const stage = new URLSearchParams({ leadStage: 'quoted', leadPipeline: 'pl_01xyz' });
+    expect(reportChips(stage, () => undefined, now, (pipeline, key) => (pipeline === 'pl_01xyz' && key === 'quoted' ? 'Quote sent' : null))).toEqual([{ label: 'About a lead at the stage ‘Quote sent’', keys: ['leadStage', 'leadPipeline'] }]);
+    expect(reportChips(stage, () => undefined, now)[0]!.label).toBe('About a lead at one stage');
     expect(reportChips(new URLSearchParams({ closedBy: 'automation' }), () => undefined, now)).toEqual([{ label: 'Closed by automation', keys: ['closedBy'] }]);
   });
 });

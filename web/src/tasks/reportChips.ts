@@ -3,7 +3,7 @@
 // address parameters it removes.
 
 /** The address parameters these filters use, in the order their chips show. */
-export const REPORT_FILTER_KEYS = ['createdFrom', 'createdTo', 'completedFrom', 'completedTo', 'dueFrom', 'dueTo', 'timing', 'source', 'rule', 'recordType', 'closedBy', 'age', 'due'] as const;
+export const REPORT_FILTER_KEYS = ['createdFrom', 'createdTo', 'completedFrom', 'completedTo', 'dueFrom', 'dueTo', 'timing', 'source', 'rule', 'recordType', 'leadStage', 'leadPipeline', 'closedBy', 'age', 'due'] as const;
 
 export interface Chip {
   label: string;
@@ -39,8 +39,11 @@ export function dayRange(fromIso: string | null, toIso: string | null, now = new
   return `until ${format.format(lastDay!)}`;
 }
 
-/** The chips for the report filters in an address; `ruleName` says what a rule is called (undefined: not known yet). */
-export function reportChips(params: URLSearchParams, ruleName: (id: string) => string | null | undefined, now = new Date()): Chip[] {
+/** What a lead stage is called in its pipeline: null once it is gone, undefined while not known yet. */
+export type StageName = (pipelineId: string | null, stage: string) => string | null | undefined;
+
+/** The chips for the report filters in an address; `ruleName` says what a rule is called, `stageName` a lead stage (undefined: not known yet). */
+export function reportChips(params: URLSearchParams, ruleName: (id: string) => string | null | undefined, now = new Date(), stageName: StageName = () => undefined): Chip[] {
   const chips: Chip[] = [];
   for (const [prefix, word] of [['created', 'Created'], ['completed', 'Completed'], ['due', 'Due']] as const) {
     const from = params.get(`${prefix}From`);
@@ -60,6 +63,11 @@ export function reportChips(params: URLSearchParams, ruleName: (id: string) => s
   }
   const recordType = params.get('recordType');
   if (recordType) chips.push({ label: RECORD_TYPE[recordType] ?? 'About one kind of record', keys: ['recordType'] });
+  const leadStage = params.get('leadStage');
+  if (leadStage) {
+    const name = stageName(params.get('leadPipeline'), leadStage);
+    chips.push({ label: name ? `About a lead at the stage ‘${name}’` : 'About a lead at one stage', keys: ['leadStage', 'leadPipeline'] });
+  }
   const closedBy = params.get('closedBy');
   if (closedBy) chips.push({ label: closedBy === 'automation' ? 'Closed by automation' : 'Closed in a particular way', keys: ['closedBy'] });
   const age = params.get('age');

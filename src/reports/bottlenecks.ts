@@ -41,22 +41,25 @@ export async function bottlenecksReport(deps: Deps, actor: Actor, query: WindowQ
 
 const LEAD_STAGE_LOOKUPS = 500;
 
-/** Where lead follow-ups pile up: unresolved tasks by their lead's current stage, read through the records service. */
+/** Where lead follow-ups pile up: unresolved tasks by their lead's current stage, read through the records service; a task linked to two leads at one stage counts once. */
 async function leadStagesOf(deps: Deps, actor: Actor, scope: store.TaskScope, now: number) {
   const work = await store.openWorkByLead(deps.db, scope, now, LEAD_STAGE_LOOKUPS);
-  const leads = await records.leadStages(deps.db, actor.orgId, work.map((row) => row.record_id));
-  const stages = new Map<string, { pipelineId: string; stage: string; leads: number; openTasks: number; overdueTasks: number }>();
-  for (const row of work) {
+  const ids = work.map((row) => row.record_id);
+  const [leads, tasks] = await Promise.all([records.leadStages(deps.db, actor.orgId, ids), store.openTasksOfLeads(deps.db, scope, ids, now)]);
+  const stages = new Map<string, { pipelineId: string; stage: string; leads: Set<string>; open: Set<string>; overdue: Set<string> }>();
+  for (const row of tasks) {
     const lead = leads.get(row.record_id);
     if (!lead) continue;
     const key = `${lead.pipelineId}\u0000${lead.stage}`;
-    const entry = stages.get(key) ?? { pipelineId: lead.pipelineId, stage: lead.stage, leads: 0, openTasks: 0, overdueTasks: 0 };
-    entry.leads += 1;
-    entry.openTasks += Number(row.open);
-    entry.overdueTasks += Number(row.overdue);
+    const entry = stages.get(key) ?? { pipelineId: lead.pipelineId, stage: lead.stage, leads: new Set(), open: new Set(), overdue: new Set() };
+    entry.leads.add(row.record_id);
+    entry.open.add(row.task_id);
+    if (Number(row.overdue) === 1) entry.overdue.add(row.task_id);
     stages.set(key, entry);
   }
-  return [...stages.values()].sort((a, b) => b.overdueTasks - a.overdueTasks || b.openTasks - a.openTasks || a.stage.localeCompare(b.stage));
+  return [...stages.values()]
+    .map((s) => ({ pipelineId: s.pipelineId, stage: s.stage, leads: s.leads.size, openTasks: s.open.size, overdueTasks: s.overdue.size }))
+    .sort((a, b) => b.overdueTasks - a.overdueTasks || b.openTasks - a.openTasks || a.stage.localeCompare(b.stage));
 }
 
 type FlowRow = { from_value: string | null; to_value: string | null; key: string | null; since_start: number; in_window: number; remaining_ms: number };

@@ -336,6 +336,19 @@ export function openWorkByLead(db: Db, scope: TaskScope, now: number, limit: num
     .execute();
 }
 
+/** The unresolved tasks linked to these leads, each with the lead and whether it is overdue: so a task linked to two leads at one stage counts once. */
+export function openTasksOfLeads(db: Db, scope: TaskScope, leadIds: string[], now: number) {
+  if (leadIds.length === 0) return Promise.resolve([]);
+  return scoped(db, scope)
+    .where('tasks.active', '=', 1)
+    .crossJoin('task_links')
+    .whereRef('task_links.task_id', '=', 'tasks.id')
+    .where('task_links.record_type', '=', 'lead')
+    .where('task_links.record_id', 'in', leadIds)
+    .select(['tasks.id as task_id', 'task_links.record_id', sql<number>`case when tasks.due_sort < ${now} then 1 else 0 end`.as('overdue')])
+    .execute();
+}
+
 /**
  * Status changes on the whole UTC days [fromDay, toDay), per (from, to) and
  * the task's team (linkType '': each task once) or linked record type: how

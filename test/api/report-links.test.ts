@@ -225,6 +225,8 @@ forEachDatabase('report figures and the tasks behind them', (ctx) => {
     await patch(org.api, calls['Call Cy']!, { status: 'cancelled' }); // closed by a person
     await ctx.createTask(org.api, { title: 'Send Bob the quote', assigneeId: null, dueAt: '2026-12-08T09:00:00Z', links: [{ type: 'lead', id: leads.Bob }] });
     await ctx.createTask(org.api, { title: 'Visit Dee', assigneeId: null, dueAt: '2026-12-09T09:00:00Z', links: [{ type: 'lead', id: leads.Dee }] });
+    // Linked to two leads at the same stage: one task for the stage, not two.
+    await ctx.createTask(org.api, { title: 'Quote Cy and Dee together', assigneeId: null, links: [{ type: 'lead', id: leads.Cy }, { type: 'lead', id: leads.Dee }] });
     await ctx.createTask(org.api, { title: 'Price the order', assigneeId: null, dueAt: '2026-12-02T09:00:00Z', links: [{ type: 'lead', id: wholesale }] });
     await ctx.createTask(org.api, { title: 'Ring back', assigneeId: null, dueAt: '2026-12-10T09:00:00Z', links: [{ type: 'lead', id: wholesale }] });
     ctx.clock.set('2026-12-05T10:00:00Z');
@@ -233,7 +235,7 @@ forEachDatabase('report figures and the tasks behind them', (ctx) => {
     await agree(org, period, [{ team: '', assignee: '' }, { team: '', assignee: 'none' }]);
     const whole = await reportsOf(org.api, period);
     // Two pipelines with a stage called new: each row its own tasks.
-    expect(whole.bottlenecks.leadStages.map((l: { stage: string; openTasks: number; overdueTasks: number }) => [l.stage, l.openTasks, l.overdueTasks]).sort()).toEqual([['contacted', 1, 0], ['new', 2, 1], ['new', 3, 2]]);
+    expect(whole.bottlenecks.leadStages.map((l: { stage: string; openTasks: number; overdueTasks: number }) => [l.stage, l.openTasks, l.overdueTasks]).sort()).toEqual([['contacted', 1, 0], ['new', 3, 1], ['new', 3, 2]]);
     expect(whole.automation.rules.find((r: { ruleId: string }) => r.ruleId === callBack)).toMatchObject({ created: 5, open: 2, completed: 2, cancelled: 1, autoClosed: 1, withDueDate: 2, onTime: 1 });
   });
 

@@ -283,6 +283,15 @@ forEachDatabase('report figures and the tasks behind them', (ctx) => {
     const bulk = await org.api.post('/api/v1/tasks/bulk', { filter: { rule: ruleId }, expected: 1, set: { priority: 'high' } });
     expect(bulk.status, bulk.text).toBe(200);
     expect(await count(org.api, `rule=${ruleId}&priority=high`)).toBe(1);
+    for (const [filter, field] of [[{ leadPipeline: 'p_1' }, 'leadPipeline'], [{ leadStage: 'Quoted!' }, 'leadStage'], [{ closedBy: 'someone' }, 'closedBy']] as const) {
+      const refused = await org.api.post('/api/v1/tasks/bulk', { filter, expected: 1, set: { priority: 'low' } });
+      expect(refused.status, refused.text).toBe(400);
+      expect(JSON.stringify(refused.body.errors)).toContain(field);
+    }
+    // The open follow-ups of leads at the first stage: the old enquiry's chase and one lead's call.
+    const byStage = await org.api.post('/api/v1/tasks/bulk', { filter: { leadStage: 'new' }, expected: 2, set: { priority: 'low' } });
+    expect(byStage.status, byStage.text).toBe(200);
+    expect(await count(org.api, 'leadStage=new&priority=low')).toBe(2);
 
     // Another organisation sees none of these tasks, whatever it filters by.
     const other = await ctx.signup('Other Plumbing');

@@ -293,6 +293,13 @@ forEachDatabase('report figures and the tasks behind them', (ctx) => {
     expect(byStage.status, byStage.text).toBe(200);
     expect(await count(org.api, 'leadStage=new&priority=low')).toBe(2);
 
+    // The API document describes each of them on the list and the counts.
+    const doc = (await ctx.anonymous.get('/api/v1/openapi.json')).body;
+    for (const path of ['/api/v1/tasks', '/api/v1/tasks/counts']) {
+      const names = (doc.paths[path].get.parameters as { name: string; description?: string }[]).filter((p) => p.description).map((p) => p.name);
+      expect(names, path).toEqual(expect.arrayContaining(['timing', 'rule', 'closedBy', 'leadStage', 'leadPipeline']));
+    }
+
     // Another organisation sees none of these tasks, whatever it filters by.
     const other = await ctx.signup('Other Plumbing');
     expect(await count(other.api, `rule=${ruleId}&status=all`)).toBe(0);

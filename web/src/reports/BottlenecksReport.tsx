@@ -1,5 +1,6 @@
 // Where work waits: the average stay in each status, and where unresolved work piles up.
 import { STATUS_LABEL, type Status } from '../api/types.ts';
+import { usePipelines } from '../records/api.ts';
 import { type Bottlenecks, useReport } from './api.ts';
 import { BarChart, COLORS } from './charts.tsx';
 import { formatHours, type ReportFilter } from './format.ts';
@@ -8,6 +9,13 @@ import { FigureLink, hours, MiniTable, ReportCard, teamName } from './ReportCard
 
 export function BottlenecksReport({ filter }: { filter: ReportFilter }) {
   const report = useReport<Bottlenecks>('bottlenecks', filter);
+  const pipelines = usePipelines();
+  /** A stage by its name in its pipeline, and the pipeline's name when the stages come from more than one. */
+  const stageLabel = (stages: Bottlenecks['leadStages'], l: Bottlenecks['leadStages'][number]) => {
+    const pipeline = pipelines.data?.find((p) => p.id === l.pipelineId);
+    const name = pipeline?.stages.find((s) => s.key === l.stage)?.name ?? l.stage;
+    return pipeline && new Set(stages.map((s) => s.pipelineId)).size > 1 ? `${name} (${pipeline.name})` : name;
+  };
   return (
     <ReportCard
       name="bottlenecks"
@@ -44,14 +52,17 @@ export function BottlenecksReport({ filter }: { filter: ReportFilter }) {
             <MiniTable
               title="Leads with open follow-ups, by stage"
               note="Open tasks linked to a lead, by the stage the lead is at now"
-              rows={b.leadStages.slice(0, 5).map((l) => [
-                l.stage,
-                <>
-                  <FigureLink params={links.leadStage(linkScope(filter), l.pipelineId, l.stage, true)} label={`${l.overdueTasks} overdue for leads at ${l.stage}`}>{`${l.overdueTasks} overdue`}</FigureLink>
-                  {' of '}
-                  <FigureLink params={links.leadStage(linkScope(filter), l.pipelineId, l.stage)} label={`${l.openTasks} open for leads at ${l.stage}`}>{l.openTasks}</FigureLink>
-                </>,
-              ])}
+              rows={b.leadStages.slice(0, 5).map((l) => {
+                const stage = stageLabel(b.leadStages, l);
+                return [
+                  stage,
+                  <>
+                    <FigureLink params={links.leadStage(linkScope(filter), l.pipelineId, l.stage, true)} label={`${l.overdueTasks} overdue for leads at ${stage}`}>{`${l.overdueTasks} overdue`}</FigureLink>
+                    {' of '}
+                    <FigureLink params={links.leadStage(linkScope(filter), l.pipelineId, l.stage)} label={`${l.openTasks} open for leads at ${stage}`}>{l.openTasks}</FigureLink>
+                  </>,
+                ];
+              })}
             />
           )}
         </>

@@ -91,7 +91,9 @@ export function planJobs(biz: Business): Step[] {
     // Visits start on the hour between 8 and 15 o'clock, the business's time, as a dispatcher books them.
     const someDay = visitAt(now + between(dice, -20 * DAY, 14 * DAY), 0, dice.int(8, 15));
     const scheduledStart = forced ? forcedStart(now, forced) : todays ? visitAt(now, 0, todays.hour) : someDay;
-    const scheduledEnd = scheduledStart + dice.int(1, 4) * HOUR;
+    // Today's visits last at most two hours, so one technician's day does not run its visits into each other.
+    const hours = dice.int(1, 4);
+    const scheduledEnd = scheduledStart + (todays ? Math.min(hours, 2) : hours) * HOUR;
     const client = dice.pick(biz.placed.client);
     const technicians = dice.chance(0.3) ? [dice.pick(field), dice.pick(field)] : [dice.pick(field)];
     const technicianIds = todays ? [todays.tech.id] : [...new Set(technicians.map((t) => t.id))];

@@ -29,10 +29,10 @@ export async function refreshStatistics(db: Db): Promise<void> {
 
 /**
  * The partial indexes over work waiting to be done (events not yet handled,
- * timers not yet fired, mail and deliveries not yet sent). Each is one short
+ * timers not yet fired, mail, digests, weekly summaries and deliveries not yet sent). Each is one short
  * range read on every poll, however much work has been done.
  */
-export const QUEUE_INDEXES = ['events_pending', 'automation_timers_due', 'notifications_email_due', 'notification_digests_due', 'webhook_deliveries_due'] as const;
+export const QUEUE_INDEXES = ['events_pending', 'automation_timers_due', 'notifications_email_due', 'notification_digests_due', 'weekly_summaries_due', 'webhook_deliveries_due'] as const;
 
 /** What the planner is told a queue index holds: a few rows, one per key. */
 const SHORT_QUEUE = '10 1';

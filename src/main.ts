@@ -4,6 +4,7 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { readConfig } from './config.ts';
+import type { Deps } from './platform/context.ts';
 
 // Each command imports what it uses when it runs, so `finishline help` (and every
 // command) does not load the HTTP server, both database drivers and the rest.
@@ -158,15 +159,23 @@ async function migrate(): Promise<void> {
 async function token(args: string[]): Promise<void> {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { email: { type: 'string' }, name: { type: 'string' }, org: { type: 'string' } } });
   if (positionals[0] !== 'create' || !values.email) throw new UsageError('Usage: finishline token create --email E [--name N] [--org BUSINESS]');
-  const { databaseUrl } = readConfig();
-  const [{ openDatabase }, { migrateToLatest }, { systemClock }, { createApiTokenFor }] = await Promise.all([load.database(), load.migrations(), load.clock(), load.people()]);
-  const database = openDatabase(databaseUrl);
-  await migrateToLatest(database.db);
-  try {
-    const created = await createApiTokenFor({ db: database.db, clock: systemClock }, values.email, values.name ?? 'command line', values.org).catch((error: unknown) => {
+  const { createApiTokenFor } = await load.people();
+  await withDatabase(async (deps) => {
+    const created = await createApiTokenFor(deps, values.email!, values.name ?? 'command line', values.org).catch((error: unknown) => {
       throw error instanceof Error && error.name === 'Conflict' ? new Refused(error.message) : error;
     });
     console.log(created.token);
+  });
+}
+
+/** Runs a command's work on the configured database, its schema brought up to date first, and closes it after. */
+async function withDatabase(work: (deps: Deps) => Promise<void>): Promise<void> {
+  const { databaseUrl } = readConfig();
+  const [{ openDatabase }, { migrateToLatest }, { systemClock }] = await Promise.all([load.database(), load.migrations(), load.clock()]);
+  const database = openDatabase(databaseUrl);
+  await migrateToLatest(database.db);
+  try {
+    await work({ db: database.db, clock: systemClock });
   } finally {
     await database.close();
   }
@@ -175,21 +184,16 @@ async function token(args: string[]): Promise<void> {
 async function twoFactor(args: string[]): Promise<void> {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { email: { type: 'string' }, org: { type: 'string' } } });
   if (positionals[0] !== 'reset' || !values.email) throw new UsageError('Usage: finishline two-factor reset --email E [--org BUSINESS]');
-  const { databaseUrl } = readConfig();
-  const [{ openDatabase }, { migrateToLatest }, { systemClock }, { resetTwoFactorFromCommandLine }] = await Promise.all([load.database(), load.migrations(), load.clock(), load.twoFactor()]);
-  const database = openDatabase(databaseUrl);
-  await migrateToLatest(database.db);
-  try {
-    const done = await resetTwoFactorFromCommandLine({ db: database.db, clock: systemClock }, values.email, values.org).catch((error: unknown) => {
+  const { resetTwoFactorFromCommandLine } = await load.twoFactor();
+  await withDatabase(async (deps) => {
+    const done = await resetTwoFactorFromCommandLine(deps, values.email!, values.org).catch((error: unknown) => {
       if (error instanceof Error && error.name === 'NotFound') throw new Refused(`No account has the email ${values.email}${values.org ? ` in the business ${values.org}` : ''}`);
       throw error instanceof Error && error.name === 'Conflict' ? new Refused(error.message) : error;
     });
     const sessions = done.sessionsEnded === 1 ? '1 session' : `${done.sessionsEnded} sessions`;
     const next = done.setUpAgain ? 'They sign in with their password and set two-factor up again, as the business requires.' : 'They sign in with their password alone until they turn it on again.';
     console.log(`Two-factor sign-in turned off for ${done.name} at ${done.orgName}; ${sessions} ended. ${next}`);
-  } finally {
-    await database.close();
-  }
+  });
 }
 
 /** The benchmark lives beside the code, not in it: run it as its own process. */

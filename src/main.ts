@@ -162,10 +162,16 @@ async function token(args: string[]): Promise<void> {
   const { createApiTokenFor } = await load.people();
   await withDatabase(async (deps) => {
     const created = await createApiTokenFor(deps, values.email!, values.name ?? 'command line', values.org).catch((error: unknown) => {
-      throw error instanceof Error && error.name === 'Conflict' ? new Refused(error.message) : error;
+      throw refusedAccount(error, values.email!, values.org);
     });
     console.log(created.token);
   });
+}
+
+/** A command naming an account by email declines in one line when there is none, or it is ambiguous or has nothing to do; anything else stays an error. */
+function refusedAccount(error: unknown, email: string, org: string | undefined): unknown {
+  if (error instanceof Error && error.name === 'NotFound') return new Refused(`No account has the email ${email}${org ? ` in the business ${org}` : ''}`);
+  return error instanceof Error && error.name === 'Conflict' ? new Refused(error.message) : error;
 }
 
 /** Runs a command's work on the configured database, its schema brought up to date first, and closes it after. */
@@ -187,8 +193,7 @@ async function twoFactor(args: string[]): Promise<void> {
   const { resetTwoFactorFromCommandLine } = await load.twoFactor();
   await withDatabase(async (deps) => {
     const done = await resetTwoFactorFromCommandLine(deps, values.email!, values.org).catch((error: unknown) => {
-      if (error instanceof Error && error.name === 'NotFound') throw new Refused(`No account has the email ${values.email}${values.org ? ` in the business ${values.org}` : ''}`);
-      throw error instanceof Error && error.name === 'Conflict' ? new Refused(error.message) : error;
+      throw refusedAccount(error, values.email!, values.org);
     });
     const sessions = done.sessionsEnded === 1 ? '1 session' : `${done.sessionsEnded} sessions`;
     const next = done.setUpAgain ? 'They sign in with their password and set two-factor up again, as the business requires.' : 'They sign in with their password alone until they turn it on again.';

@@ -78,6 +78,20 @@ function forcedStart(now: number, forced: (typeof FORCED_JOBS)[number]): number 
   return forced.hour === 'now' ? Math.ceil((now - HOUR) / QUARTER_HOUR) * QUARTER_HOUR : visitAt(now, forced.days, forced.hour);
 }
 
+/** Each technician's booked visits, so that a dispatcher's board never books one person twice at once. */
+class Bookings {
+  private readonly visits = new Map<string, [number, number][]>();
+  free(ids: readonly string[], from: number, to: number): boolean {
+    return ids.every((id) => !(this.visits.get(id) ?? []).some(([a, b]) => from < b && a < to));
+  }
+  book(ids: readonly string[], from: number, to: number): void {
+    for (const id of ids) this.visits.set(id, [...(this.visits.get(id) ?? []), [from, to]]);
+  }
+}
+
+/** Tries for a visit no technician of it is already booked in at that time (the last try stands if none is free). */
+const PLACEMENT_TRIES = 30;
+
 export function planJobs(biz: Business): Step[] {
   const { dice, deps, now, start } = biz;
   const field = membersOf(biz, 'field');
@@ -85,18 +99,28 @@ export function planJobs(biz: Business): Step[] {
   const steps: Step[] = [];
   // Every technician has a visit today (at 9, 11 or 13 o'clock) and the first three a second one at 15, so each has a day to open.
   const today = [...field.map((tech, k) => ({ tech, hour: 9 + (k % 3) * 2 })), ...field.slice(0, 3).map((tech) => ({ tech, hour: 15 }))];
+  // Today's visits last at most two hours, so one technician's day does not run its visits into each other; booked
+  // first, so the other jobs are placed around them.
+  const bookings = new Bookings();
+  for (const visit of today) bookings.book([visit.tech.id], visitAt(now, 0, visit.hour), visitAt(now, 0, visit.hour) + 2 * HOUR);
   for (let i = 0; i < DEMO_SIZE.jobs; i++) {
     const forced = FORCED_JOBS[i];
     const todays = forced ? undefined : today[i - FORCED_JOBS.length];
-    // Visits start on the hour between 8 and 15 o'clock, the business's time, as a dispatcher books them.
-    const someDay = visitAt(now + between(dice, -20 * DAY, 14 * DAY), 0, dice.int(8, 15));
-    const scheduledStart = forced ? forcedStart(now, forced) : todays ? visitAt(now, 0, todays.hour) : someDay;
-    // Today's visits last at most two hours, so one technician's day does not run its visits into each other.
-    const hours = dice.int(1, 4);
-    const scheduledEnd = scheduledStart + (todays ? Math.min(hours, 2) : hours) * HOUR;
+    let scheduledStart = 0;
+    let scheduledEnd = 0;
+    let technicianIds: string[] = [];
+    for (let attempt = 0; attempt < PLACEMENT_TRIES; attempt++) {
+      // Visits start on the hour between 8 and 15 o'clock, the business's time, as a dispatcher books them.
+      const someDay = visitAt(now + between(dice, -20 * DAY, 14 * DAY), 0, dice.int(8, 15));
+      scheduledStart = forced ? forcedStart(now, forced) : todays ? visitAt(now, 0, todays.hour) : someDay;
+      const hours = dice.int(1, 4);
+      scheduledEnd = scheduledStart + (todays ? Math.min(hours, 2) : hours) * HOUR;
+      const technicians = dice.chance(0.3) ? [dice.pick(field), dice.pick(field)] : [dice.pick(field)];
+      technicianIds = todays ? [todays.tech.id] : [...new Set(technicians.map((t) => t.id))];
+      if (todays || bookings.free(technicianIds, scheduledStart, scheduledEnd)) break;
+    }
+    if (!todays) bookings.book(technicianIds, scheduledStart, scheduledEnd);
     const client = dice.pick(biz.placed.client);
-    const technicians = dice.chance(0.3) ? [dice.pick(field), dice.pick(field)] : [dice.pick(field)];
-    const technicianIds = todays ? [todays.tech.id] : [...new Set(technicians.map((t) => t.id))];
     const createdAt = Math.max(start + 2 * HOUR, Math.min(scheduledStart - dice.int(1, 7) * DAY, now - 2 * HOUR));
     const status: JobStatus =
       forced?.status ??

@@ -116,5 +116,27 @@ describe('demo seed', () => {
       expect(Date.parse(job.scheduledEnd)).toBeGreaterThan(now);
       expect(Date.parse(job.scheduledStart) % (15 * 60_000)).toBe(0);
     }
+    expect(doubleBookings(jobs)).toEqual([]);
+  });
+
+  it('never books a technician at two visits at once, the one in progress included', async () => {
+    // 14:40 in London: the job in progress began this afternoon, between the day's visits at 13 and 15 o'clock.
+    for (const [seed, at] of [[7, '2026-07-14T13:40:00Z'], [11, '2026-12-07T14:40:00Z']] as const) {
+      const demo = await loadDemo(server.database, { seed, scale: 20, clock: new ManualClock(Date.parse(at)) });
+      const session = await client(baseUrl).post('/api/v1/sessions', demo.login);
+      expect(doubleBookings(await all(client(baseUrl, session.body.token), '/api/v1/jobs'))).toEqual([]);
+    }
   });
 });
+
+/** Pairs of visits one technician is booked at, at the same time. */
+function doubleBookings(jobs: { id: string; technicianIds: string[]; scheduledStart: string; scheduledEnd: string }[]): string[] {
+  const clashes: string[] = [];
+  for (const [i, a] of jobs.entries()) {
+    for (const b of jobs.slice(i + 1)) {
+      const shared = a.technicianIds.filter((id) => b.technicianIds.includes(id));
+      if (shared.length > 0 && Date.parse(a.scheduledStart) < Date.parse(b.scheduledEnd) && Date.parse(b.scheduledStart) < Date.parse(a.scheduledEnd)) clashes.push(`${a.scheduledStart} ${b.scheduledStart}`);
+    }
+  }
+  return clashes;
+}

@@ -45,16 +45,16 @@ export function AutomationReport({ filter }: { filter: ReportFilter }) {
                 onSelect={(i, series) => navigate(listHref(links.byRule(scope, a.rules[i]!.ruleId, STATES[series] ?? 'all')))}
               />
             )}
-            <table className="table report-table">
+            <table className="table report-table stacks-on-phone">
               <thead><tr><th>Rule</th><th className="num">Created</th><th className="num">Completed</th><th className="num">Closed by automation</th><th className="num">On time</th><th /></tr></thead>
               <tbody>
                 {a.rules.map((r) => (
                   <tr key={r.ruleId}>
                     <td>{r.name ?? <span className="muted">Deleted rule</span>}</td>
-                    <td className="num"><FigureLink params={links.byRule(scope, r.ruleId)} label={`${r.created} created by ${r.name ?? 'a deleted rule'}`}>{r.created}</FigureLink></td>
-                    <td className="num"><FigureLink params={links.byRule(scope, r.ruleId, 'done')} label={`${r.completed} done of those created by ${r.name ?? 'a deleted rule'}`}>{r.completed}</FigureLink></td>
-                    <td className="num"><FigureLink params={links.ruleAutoClosed(scope, r.ruleId)} label={`${r.autoClosed} closed by automation of those created by ${r.name ?? 'a deleted rule'}`}>{r.autoClosed}</FigureLink></td>
-                    <td className="num"><RateWithLate rate={r.onTimeRate} late={r.withDueDate - r.onTime} params={links.ruleLate(scope, r.ruleId)} label={`${r.withDueDate - r.onTime} done late of those created by ${r.name ?? 'a deleted rule'}`} /></td>
+                    <td className="num" data-label="Created"><FigureLink params={links.byRule(scope, r.ruleId)} label={`${r.created} created by ${r.name ?? 'a deleted rule'}`}>{r.created}</FigureLink></td>
+                    <td className="num" data-label="Completed"><FigureLink params={links.byRule(scope, r.ruleId, 'done')} label={`${r.completed} done of those created by ${r.name ?? 'a deleted rule'}`}>{r.completed}</FigureLink></td>
+                    <td className="num" data-label="Closed by automation"><FigureLink params={links.ruleAutoClosed(scope, r.ruleId)} label={`${r.autoClosed} closed by automation of those created by ${r.name ?? 'a deleted rule'}`}>{r.autoClosed}</FigureLink></td>
+                    <td className="num" data-label="On time"><RateWithLate rate={r.onTimeRate} late={r.withDueDate - r.onTime} params={links.ruleLate(scope, r.ruleId)} label={`${r.withDueDate - r.onTime} done late of those created by ${r.name ?? 'a deleted rule'}`} /></td>
                     <td>
                       {r.silent && <span className="chip" title="Enabled, but created nothing in this period">Silent</span>}
                       {r.alwaysLate && <span className="chip chip-blocked">Always late</span>}

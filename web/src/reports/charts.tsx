@@ -73,6 +73,12 @@ function selectable(onSelect: ChartProps['onSelect']) {
   };
 }
 
+/** A category name shortened with an ellipsis to the characters that fit in under half of a chart this wide. */
+function fitted(name: string, width: number): string {
+  const characters = Math.max(12, Math.floor((width * 0.45) / 6.5));
+  return name.length <= characters ? name : `${name.slice(0, characters - 1).trimEnd()}…`;
+}
+
 export function BarChart({ labels, series, horizontal, stacked, format = String, lineFormat, label, height = 220, onSelect }: ChartProps) {
   const hasLine = series.some((s) => s.line);
   const data = {
@@ -92,7 +98,23 @@ export function BarChart({ labels, series, horizontal, stacked, format = String,
     })),
   } as unknown as ChartData<'bar'>;
   const valueAxis = { beginAtZero: true, stacked, ticks: { callback: (v: number | string) => format(Number(v)), maxTicksLimit: 6, ...(format === String ? { precision: 0 } : {}) }, grid: { color: '#f0f0f3' } };
-  const categoryAxis = { stacked, grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0 } };
+  const categoryAxis = {
+    stacked,
+    grid: { display: false },
+    ticks: {
+      autoSkip: true,
+      maxRotation: 0,
+      // Bars that run left to right keep at least half the width: a long name is shortened to fit
+      // beside them (the tooltip and the table say it whole) instead of being cut at the edge.
+      ...(horizontal
+        ? {
+            callback(this: { chart: { width: number } }, _value: unknown, index: number) {
+              return fitted(labels[index] ?? '', this.chart.width);
+            },
+          }
+        : {}),
+    },
+  };
   const options: ChartOptions<'bar'> = {
     indexAxis: horizontal ? 'y' : 'x',
     responsive: true,

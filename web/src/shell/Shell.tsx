@@ -98,9 +98,14 @@ export function Shell({ user, org }: { user: User; org: Org }) {
   const waiting = useQueuedChanges().length + useQueuedComments().length;
   const navBar = useRef<HTMLUListElement>(null);
   useEffect(() => {
-    // On a phone the bar scrolls sideways: keep the page shown in view, and say whether more lies to the right.
+    // On a phone the bar scrolls sideways: keep the page shown in view with the next page beside it
+    // (so it never sits under the fade at the bar's end), and say whether more lies to the right.
     const bar = navBar.current;
-    bar?.querySelector('.nav-link.active')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    const shown = bar?.querySelector('.nav-link.active')?.closest('li');
+    shown?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    let next = shown?.nextElementSibling;
+    while (next instanceof HTMLElement && next.offsetWidth === 0) next = next.nextElementSibling;
+    next?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
     if (bar) markMoreRight(bar);
   }, [location]);
   useLayoutEffect(() => {

@@ -153,4 +153,28 @@ describe.skipIf(skip !== null)(skip ? `web app on a phone (skipped: ${skip})` : 
     expect(await page.evaluate(() => localStorage.getItem('finishline.offline-conflicts'))).toBe('[]');
     expect(errors).toEqual([]);
   });
+
+  it('keeps a manager\'s page in the bottom bar clear of its faded end, with the next page beside it', async () => {
+    const managerPhone = await web.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const manager = await managerPhone.newPage();
+    await logIn(manager, owner.email);
+    for (const [path, name] of [['/reports', 'Reports'], ['/dispatch', 'Dispatch'], ['/tasks', 'Tasks']] as const) {
+      await manager.goto(`${web.baseUrl}${path}`);
+      const bar = manager.getByRole('navigation', { name: 'Main' }).getByRole('list');
+      const shown = bar.getByRole('link', { name, exact: true });
+      await expect.poll(() => shown.getAttribute('aria-current'), T).toBe('page');
+      const [box, link, next] = await shown.evaluate((a) => {
+        const list = a.closest('ul')!.getBoundingClientRect();
+        const li = a.closest('li')!;
+        let after = li.nextElementSibling as HTMLElement | null;
+        while (after && after.offsetWidth === 0) after = after.nextElementSibling as HTMLElement | null;
+        return [list, li.getBoundingClientRect(), after?.getBoundingClientRect() ?? null].map((r) => (r ? { left: r.left, right: r.right } : null));
+      });
+      // Inside the bar, and short of its last 6 % where it fades while more pages lie to the right.
+      expect(link!.left).toBeGreaterThanOrEqual(box!.left - 1);
+      expect(link!.right).toBeLessThanOrEqual(box!.right - (box!.right - box!.left) * 0.06);
+      if (next) expect(next.left).toBeLessThan(box!.right);
+    }
+    await managerPhone.close();
+  });
 });

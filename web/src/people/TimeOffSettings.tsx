@@ -4,23 +4,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { User } from '../api/types.ts';
 import { Modal } from '../shell/Modal.tsx';
-import { keys, useUsers } from '../tasks/queries.ts';
+import { keys, useOrg, useUsers } from '../tasks/queries.ts';
 import { type Errors, errorsOf, FieldError, save } from './settingsForm.tsx';
-
-const dayFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
-
-/** A date input's day as the instant it starts, in the browser's zone (not UTC's). */
-function dayStart(value: string, plusDays = 0): string {
-  const [y, m, d] = value.split('-').map(Number);
-  return new Date(y!, m! - 1, d! + plusDays).toISOString();
-}
-
-/** "3 Mar 2026 – 5 Mar 2026": the last day shown is the one the stretch ends in, not the midnight after it. */
-function stretch(entry: User['timeOff'][number]): string {
-  const from = dayFormat.format(new Date(entry.from));
-  const to = dayFormat.format(new Date(Date.parse(entry.to) - 1));
-  return from === to ? from : `${from} – ${to}`;
-}
+import { dayStart, stretch } from './timeOffDays.ts';
+import { browserZone, zoneLabel } from './TimeZonePicker.tsx';
 
 export function TimeOff({ user }: { user: User }) {
   return (
@@ -46,7 +33,10 @@ export function TimeOffDialog({ person, onClose }: { person: User; onClose: () =
 function TimeOffEditor({ personId, fallback }: { personId: string; fallback: User }) {
   const qc = useQueryClient();
   const users = useUsers();
+  const org = useOrg();
   const current = users.data?.find((u) => u.id === personId) ?? fallback;
+  // Whole days on the away person's calendar: their own time zone, else the business's.
+  const zone = current.timezone ?? org.data?.timezone;
   const [errors, setErrors] = useState<Errors>({});
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -65,9 +55,10 @@ function TimeOffEditor({ personId, fallback }: { personId: string; fallback: Use
     void qc.invalidateQueries({ queryKey: keys.me });
   };
   const add = () => {
+    if (!zone) return;
     if (!from) return setErrors({ from: 'Choose the first day away' });
     if (to && to < from) return setErrors({ to: 'The last day cannot be before the first' });
-    void update([...current.timeOff, { from: dayStart(from), to: dayStart(to || from, 1), ...(note ? { note } : {}) }]);
+    void update([...current.timeOff, { from: dayStart(from, zone), to: dayStart(to || from, zone, 1), ...(note ? { note } : {}) }]);
   };
   return (
     <>
@@ -77,8 +68,8 @@ function TimeOffEditor({ personId, fallback }: { personId: string; fallback: Use
         <ul className="pills" aria-label={`Time off of ${current.name}`}>
           {current.timeOff.map((entry, i) => (
             <li key={`${entry.from}-${i}`} className="chip">
-              {stretch(entry)} {entry.note ?? ''}
-              <button type="button" className="icon-button" aria-label={`Remove time off ${stretch(entry)}`} onClick={() => void update(current.timeOff.filter((_, j) => j !== i))}>✕</button>
+              {stretch(entry, zone ?? browserZone())} {entry.note ?? ''}
+              <button type="button" className="icon-button" aria-label={`Remove time off ${stretch(entry, zone ?? browserZone())}`} onClick={() => void update(current.timeOff.filter((_, j) => j !== i))}>✕</button>
             </li>
           ))}
         </ul>
@@ -93,8 +84,9 @@ function TimeOffEditor({ personId, fallback }: { personId: string; fallback: Use
           <FieldError errors={errors} path="to" />
         </div>
         <input placeholder="Note (optional)" aria-label="Note" value={note} onChange={(e) => setNote(e.target.value)} />
-        <button type="submit" className="button">Add time off</button>
+        <button type="submit" className="button" disabled={!zone}>Add time off</button>
       </form>
+      {zone && zone !== browserZone() && <p className="muted small">Whole days in {zoneLabel(zone)}, {current.timezone ? `${current.name}’s time zone` : 'the business’s time zone'}.</p>}
       <FieldError errors={errors} path="timeOff" />
       <FieldError errors={errors} path="_" />
     </>

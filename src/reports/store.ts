@@ -320,31 +320,13 @@ export function pileUps(db: Db, scope: TaskScope, now: number) {
     .execute();
 }
 
-/** Leads with unresolved tasks, most overdue work first: the ids the lead-stage pile-up looks up. */
-export function openWorkByLead(db: Db, scope: TaskScope, now: number, limit: number) {
+/** Every unresolved task linked to a lead, with the lead and whether it is overdue: so a task linked to two leads at one stage counts once. */
+export function openTasksOfLeads(db: Db, scope: TaskScope, now: number) {
   return scoped(db, scope)
     .where('tasks.active', '=', 1)
     .crossJoin('task_links')
     .whereRef('task_links.task_id', '=', 'tasks.id')
     .where('task_links.record_type', '=', 'lead')
-    .select(['task_links.record_id', count.as('open'), when(sql`tasks.due_sort < ${now}`).as('overdue')])
-    .groupBy('task_links.record_id')
-    .orderBy('overdue', 'desc')
-    .orderBy('open', 'desc')
-    .orderBy('task_links.record_id')
-    .limit(limit)
-    .execute();
-}
-
-/** The unresolved tasks linked to these leads, each with the lead and whether it is overdue: so a task linked to two leads at one stage counts once. */
-export function openTasksOfLeads(db: Db, scope: TaskScope, leadIds: string[], now: number) {
-  if (leadIds.length === 0) return Promise.resolve([]);
-  return scoped(db, scope)
-    .where('tasks.active', '=', 1)
-    .crossJoin('task_links')
-    .whereRef('task_links.task_id', '=', 'tasks.id')
-    .where('task_links.record_type', '=', 'lead')
-    .where('task_links.record_id', 'in', leadIds)
     .select(['tasks.id as task_id', 'task_links.record_id', sql<number>`case when tasks.due_sort < ${now} then 1 else 0 end`.as('overdue')])
     .execute();
 }

@@ -175,7 +175,7 @@ export const bottlenecksView = z
       .describe('where unresolved work sits now, by team and status, most overdue first'),
     leadStages: z
       .array(z.object({ pipelineId: z.string(), stage: z.string(), leads: z.number().int(), openTasks: z.number().int(), overdueTasks: z.number().int() }))
-      .describe("unresolved tasks linked to leads, by each lead's current stage (e.g. quoted leads with overdue follow-ups), each task once per stage however many of its leads are there, most overdue first; looks at the 500 leads with the most overdue work"),
+      .describe("unresolved tasks linked to leads, by each lead's current stage (e.g. quoted leads with overdue follow-ups), each task once per stage however many of its leads are there, most overdue first; every lead with open work counts"),
   })
   .describe('Exact time in each status from the status history, clipped to the window (which never runs past now), per team (the task\'s current team) and per linked record type (a task linked to several types counts in each).');
 

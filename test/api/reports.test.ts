@@ -582,6 +582,31 @@ forEachDatabase('reports API: empty ranges, time zones and CSV quoting', (ctx) =
     expect(csv.trim().split('\n').at(-1)).toBe(`leadStage,${pipeline},new,,,,,,1,1,1`);
   });
 
+  it('counts every lead with open work by its stage, however many there are', async () => {
+    // More leads than one lookup reads (and four times the 500 an earlier version looked at).
+    ctx.clock.set('2026-03-02T09:00:00Z');
+    const org = await ctx.signup('Many Leads Co');
+    const n = 2_100;
+    const leadRows = Array.from({ length: n }, (_, i) => `Lead ${i},Sales,${i % 3 === 0 ? 'quoted' : 'new'}`).join('\n');
+    const leads = await org.api.post('/api/v1/imports/leads', { csv: `title,pipeline,stage\n${leadRows}\n` });
+    expect(leads.status, leads.text.slice(0, 300)).toBe(201);
+    const ids: string[] = leads.body.ids;
+    // One open task per lead, every fifth overdue; and one task on two leads of one stage, counted once there.
+    const taskRows = ids.map((id, i) => `Call ${i},${i % 5 === 0 ? '2026-03-01T09:00:00Z' : '2026-03-09T09:00:00Z'},lead:${id}`);
+    taskRows.push(`Call both,2026-03-09T09:00:00Z,lead:${ids[1]} lead:${ids[2]}`);
+    const tasks = await org.api.post('/api/v1/imports/tasks', { csv: `title,due,links\n${taskRows.join('\n')}\n` });
+    expect(tasks.status, tasks.text.slice(0, 300)).toBe(201);
+    const pipeline = (await org.api.get(`/api/v1/leads/${ids[0]}`)).body.pipelineId;
+    const quoted = ids.filter((_, i) => i % 3 === 0).length;
+    const overdueQuoted = ids.filter((_, i) => i % 3 === 0 && i % 5 === 0).length;
+    const overdueNew = ids.filter((_, i) => i % 3 !== 0 && i % 5 === 0).length;
+    const bottlenecks = (await org.api.get('/api/v1/reports/bottlenecks')).body;
+    expect(bottlenecks.leadStages).toEqual([
+      { pipelineId: pipeline, stage: 'new', leads: n - quoted, openTasks: n - quoted + 1, overdueTasks: overdueNew },
+      { pipelineId: pipeline, stage: 'quoted', leads: quoted, openTasks: quoted, overdueTasks: overdueQuoted },
+    ]);
+  });
+
   it('quotes commas, quotes and newlines in titles in CSV', async () => {
     ctx.clock.set('2026-03-02T09:00:00Z');
     const org = await ctx.signup('Quote Co');

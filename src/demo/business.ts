@@ -129,6 +129,8 @@ export interface TaskTemplate {
   title: string;
   team: TeamKey;
   checklist?: (string | { text: string; photoRequired: boolean })[];
+  /** A job's task that comes before its visit (only for visits still to come) or after it (only once done). */
+  visit?: 'before' | 'after';
 }
 
 /** `{name}` is the linked record's name or title. */
@@ -137,12 +139,12 @@ export const TASK_TEMPLATES: TaskTemplate[] = [
   { record: 'lead', title: 'Send quote: {name}', team: 'sales' },
   { record: 'lead', title: 'Follow up on the quote: {name}', team: 'sales' },
   { record: 'lead', title: 'Book a site survey: {name}', team: 'office' },
-  { record: 'job', title: 'Confirm the appointment: {name}', team: 'office' },
-  { record: 'job', title: 'Order parts for {name}', team: 'field', checklist: ['Check the van stock', 'Order from the merchant', 'Book collection'] },
-  { record: 'job', title: 'Upload photos and notes: {name}', team: 'field', checklist: [{ text: 'Photo of the finished work', photoRequired: true }, 'Notes for the office'] },
-  { record: 'job', title: 'Send the invoice: {name}', team: 'office' },
-  { record: 'job', title: 'Ask for a review: {name}', team: 'office' },
-  { record: 'job', title: 'Chase the unpaid invoice: {name}', team: 'office' },
+  { record: 'job', title: 'Confirm the appointment: {name}', team: 'office', visit: 'before' },
+  { record: 'job', title: 'Order parts for {name}', team: 'field', checklist: ['Check the van stock', 'Order from the merchant', 'Book collection'], visit: 'before' },
+  { record: 'job', title: 'Upload photos and notes: {name}', team: 'field', checklist: [{ text: 'Photo of the finished work', photoRequired: true }, 'Notes for the office'], visit: 'after' },
+  { record: 'job', title: 'Send the invoice: {name}', team: 'office', visit: 'after' },
+  { record: 'job', title: 'Ask for a review: {name}', team: 'office', visit: 'after' },
+  { record: 'job', title: 'Chase the unpaid invoice: {name}', team: 'office', visit: 'after' },
   { record: 'service', title: 'Book the annual visit: {name}', team: 'office' },
   { record: 'service', title: 'Prepare the certificate: {name}', team: 'field', checklist: [{ text: 'Photo of the meter readings', photoRequired: true }, 'Certificate signed', 'Copy emailed to the customer'] },
   { record: 'client', title: 'Update billing details for {name}', team: 'office' },

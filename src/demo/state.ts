@@ -10,6 +10,8 @@ export interface Placed {
   at: number;
   /** Records a task about this one also links to (a lead's contact, a job's client). */
   also: { type: 'contact' | 'client'; id: string }[];
+  /** A job's visit: when it is booked, and whether it was completed. */
+  visit?: { start: number; end: number; completed: boolean };
 }
 
 export interface Business {

@@ -6,7 +6,7 @@ import { createJobBody, createLeadBody, createPipelineBody, createServiceBody, D
 import * as records from '../records/service.ts';
 import { createTaskBody, updateTaskBody } from '../tasks/task.ts';
 import { createTask, updateTask } from '../tasks/service.ts';
-import { BLOCKED_BY, DAY, HOUR, jobTitle, LEAD_SOURCES, leadTitle, ORG, PRIORITY_WEIGHTS, SERVICE_PLANS, STATUS_WEIGHTS, TASK_TEMPLATES, type TaskStatus, WAITING_ON } from './business.ts';
+import { BLOCKED_BY, DAY, HOUR, jobTitle, LEAD_SOURCES, leadTitle, ORG, PRIORITY_WEIGHTS, SERVICE_PLANS, STATUS_WEIGHTS, TASK_TEMPLATES, type TaskStatus, type TaskTemplate, WAITING_ON } from './business.ts';
 import { DEMO_SIZE } from './options.ts';
 import { between, type Business, membersOf, type Placed, type Step } from './state.ts';
 
@@ -126,7 +126,7 @@ export function planJobs(biz: Business): Step[] {
       forced?.status ??
       (scheduledEnd < now ? dice.weighted({ completed: 14, incomplete: 2, cancelled: 2, missed: 2 }) : scheduledStart < now ? 'in_progress' : 'scheduled');
     const title = jobTitle(dice);
-    const placed: Placed = { id: '', name: `${title} — ${client.name}`, at: createdAt, also: [{ type: 'client', id: client.id }] };
+    const placed: Placed = { id: '', name: `${title} — ${client.name}`, at: createdAt, also: [{ type: 'client', id: client.id }], visit: { start: scheduledStart, end: scheduledEnd, completed: status === 'completed' } };
     biz.placed.job.push(placed);
     const actor = dice.pick(dispatch);
     steps.push({
@@ -179,6 +179,12 @@ const FORCED_TASKS: { status: TaskStatus; overdue: boolean }[] = [
   { status: 'blocked', overdue: true },
 ];
 
+/** Whether a task of this kind fits this record now: before a visit still to come, or after one completed at least hours ago. */
+function fitsVisit(template: TaskTemplate, record: Placed, now: number): boolean {
+  if (!template.visit || !record.visit) return true;
+  return template.visit === 'before' ? record.visit.start > now + 4 * HOUR : record.visit.completed && record.visit.end < now - 5 * HOUR;
+}
+
 export function planTasks(biz: Business): Step[] {
   const { dice, deps, now } = biz;
   const steps: Step[] = [];
@@ -188,6 +194,7 @@ export function planTasks(biz: Business): Step[] {
     for (;;) {
       const template = dice.pick(TASK_TEMPLATES);
       const record = dice.pick(biz.placed[template.record]);
+      if (!fitsVisit(template, record, now)) continue;
       const key = `${template.title}\u0000${template.record}\u0000${biz.placed[template.record].indexOf(record)}`;
       if (used.has(key)) continue;
       used.add(key);
@@ -198,9 +205,13 @@ export function planTasks(biz: Business): Step[] {
     const { template, record } = pickUnused();
     const forced = FORCED_TASKS[i];
     const status = forced?.status ?? dice.weighted(STATUS_WEIGHTS);
-    const at = between(dice, Math.max(record.at + HOUR, now - 21 * DAY), now - 3 * HOUR);
+    // A job's follow-up is written once its visit is over; anything else once its record exists.
+    const after = template.visit === 'after' && record.visit ? record.visit.end + HOUR : record.at + HOUR;
+    const at = between(dice, Math.max(after, now - 21 * DAY), now - 3 * HOUR);
     const overdue = forced ? forced.overdue : dice.chance(0.3);
-    const dueAt = overdue && status !== 'done' && status !== 'cancelled' ? between(dice, at + HOUR, now - HOUR) : dice.chance(0.15) ? null : now + dice.int(2, 240) * HOUR;
+    // What comes before a visit is due before it starts.
+    const dueBy = template.visit === 'before' && record.visit ? record.visit.start - HOUR : now + 240 * HOUR;
+    const dueAt = overdue && status !== 'done' && status !== 'cancelled' ? between(dice, at + HOUR, now - HOUR) : dice.chance(0.15) ? null : between(dice, now + 2 * HOUR, dueBy);
     const members = membersOf(biz, template.team);
     const picked = dice.chance(0.85) ? dice.pick(members) : null;
     // The owner signs in first: give them every eighth task so My work has something in each section.

@@ -55,6 +55,19 @@ forEachDatabase('demo business', (ctx) => {
     const replayed = tasks.filter((t) => Number(t.key.slice(2)) <= result.counts.tasks - result.bulk.tasks);
     const kinds = replayed.map((t) => `${t.title} ${t.links[0].type}:${t.links[0].id}`);
     expect(kinds.filter((k, i) => kinds.indexOf(k) !== i)).toEqual([]);
+    // A job's tasks fit its visit: confirming it and ordering parts before a visit still to come, with
+    // a due date before it; photos, the invoice and the review once a completed visit is over.
+    const jobOf = new Map(jobs.map((j) => [j.id, j]));
+    const misplaced = replayed.filter((t) => {
+      const job = t.links[0].type === 'job' && t.source.kind === 'manual' ? jobOf.get(t.links[0].id) : undefined;
+      if (!job) return false;
+      const [start, end, created] = [Date.parse(job.scheduledStart), Date.parse(job.scheduledEnd), Date.parse(t.createdAt)];
+      if (/^(Confirm the appointment|Order parts)/.test(t.title)) return !(created < start && (t.dueAt === null || Date.parse(t.dueAt) < start));
+      if (/^(Upload photos|Send the invoice|Ask for a review|Chase the unpaid)/.test(t.title)) return !(job.status === 'completed' && created >= end);
+      return false;
+    });
+    expect(misplaced.map((t) => t.title)).toEqual([]);
+    expect(replayed.filter((t) => /^(Confirm the appointment|Ask for a review|Send the invoice)/.test(t.title)).length).toBeGreaterThan(0);
     // Each title names the record it is about: what was written in bulk reads back as written.
     expect(tasks.filter((t) => !t.title.includes(t.links[0].name)).map((t) => t.title)).toEqual([]);
 

@@ -43,7 +43,7 @@ export function openSpells(db: Db, scope: TaskScope, window: Window) {
     .where('task_history.at', '>=', window.from)
     .where('task_history.to_value', 'in', ['done', 'cancelled'])
     .as('closed');
-  // One task's history (task_history_task): the task, already of this organisation, names it.
+  // One task's history (its key, task_id first): the task, already of this organisation, names it.
   const lastClose = sql<number | null>`(select max(h.at) from task_history h where h.task_id = tasks.id and h.field = 'status' and h.to_value in ('done', 'cancelled'))`;
   // Driven from the history (a cross join keeps SQLite from scanning the tasks for the join instead).
   const otherwiseClosed = narrow(db.selectFrom(closedSince).crossJoin('tasks').whereRef('tasks.id', '=', 'closed.task_id'), scope)

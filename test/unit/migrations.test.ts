@@ -32,6 +32,7 @@ describe('the migration list', () => {
       '0024_lean_indexes',
       '0026_email_per_org',
       '0027_weekly_summary',
+      '0028_compact_history',
     ];
     for (const dialect of ['sqlite', 'postgres'] as const) expect(Object.keys(migrationsFor(dialect)).sort()).toEqual(recorded);
   });

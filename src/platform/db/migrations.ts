@@ -33,6 +33,7 @@ import { eventRetention } from './migrations/0023_event_retention.ts';
 import { leanIndexes } from './migrations/0024_lean_indexes.ts';
 import { emailPerOrg } from './migrations/0026_email_per_org.ts';
 import { weeklySummary } from './migrations/0027_weekly_summary.ts';
+import { compactHistory } from './migrations/0028_compact_history.ts';
 import type { Db } from './schema.ts';
 
 export { fillReportRollups } from './migrations/fillReportRollups.ts';
@@ -66,6 +67,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0024_lean_indexes': leanIndexes(dialect),
     '0026_email_per_org': emailPerOrg(dialect),
     '0027_weekly_summary': weeklySummary(),
+    '0028_compact_history': compactHistory(dialect),
   };
 }
 

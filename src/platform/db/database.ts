@@ -48,13 +48,59 @@ export function openDatabase(url: string): OpenDatabase {
     pool.on('error', () => {});
     // A checked-out client whose server goes away emits 'error' too; unheard, it would
     // crash the process. Its queries still fail (and answer 503), so nothing is hidden.
-    pool.on('connect', (client) => client.on('error', () => {}));
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+      runNamedStatements(client);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect, close: () => db.destroy() };
   }
   const sqlite = openSqliteFile(url.slice('sqlite:'.length));
   const db = new Kysely<Database>({ dialect: immediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect, sqlite, close: () => db.destroy() };
+}
+
+/**
+ * SQL texts run as named (prepared) statements on PostgreSQL, by text: the hot
+ * queries QueryShapes compiles once. The server parses and plans a named
+ * statement once per connection instead of on every run, and each run sends
+ * only its values (what the bare pg route does with `name`). Bounded: past
+ * the limit, new texts simply run unnamed.
+ */
+const statementNames = new Map<string, string>();
+const MAX_NAMED_STATEMENTS = 2000;
+// Never reused: a connection keeps every name it prepared.
+let statementsNamed = 0;
+
+function nameStatement(text: string): void {
+  if (!statementNames.has(text) && statementsNamed < MAX_NAMED_STATEMENTS) statementNames.set(text, `fl_${++statementsNamed}`);
+}
+
+type PgQuery = (...args: unknown[]) => Promise<unknown>;
+
+/**
+ * Makes `client` run the texts nameStatement named as named statements. A
+ * statement prepared before the schema changed under it (a migration by
+ * another process) fails once with "cached plan must not change result
+ * type": its text goes back to running unnamed, and outside a transaction the
+ * query is run again at once, so the caller never sees it.
+ */
+function runNamedStatements(client: import('pg').PoolClient): void {
+  const query = client.query.bind(client) as unknown as PgQuery;
+  (client as unknown as { query: PgQuery }).query = async (...args: unknown[]) => {
+    const [text, values] = args;
+    const name = typeof text === 'string' && Array.isArray(values) && args.length === 2 ? statementNames.get(text) : undefined;
+    if (name === undefined) return query(...args);
+    const idle = client.getTransactionStatus() === 'I';
+    try {
+      return await query({ name, text, values });
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== '0A000' || statementNames.get(text as string) !== name) throw error;
+      statementNames.delete(text as string);
+      if (!idle) throw error;
+      return query(text, values);
+    }
+  };
 }
 
 /**
@@ -150,7 +196,9 @@ export class QueryShapes {
     const compiled = build().compile();
     if (known === undefined) {
       if (shapes.size >= this.#max) shapes.clear();
-      shapes.set(key, sameValues(compiled.parameters, params) ? compiled : null);
+      const same = sameValues(compiled.parameters, params);
+      shapes.set(key, same ? compiled : null);
+      if (same) nameStatement(compiled.sql);
     }
     return (await db.executeQuery<R>(compiled)).rows;
   }

@@ -57,12 +57,27 @@ function presentSla(row: store.TaskRow, status: Status, now: number): TaskView['
   return sla && { dueAt: iso(sla.dueAt), remainingMs: sla.remainingMs, paused: sla.paused };
 }
 
-/** Tasks with a summary of each record they link to, fetched for all of them in one query (no N+1). */
-export async function presentTasks(db: Db, orgId: string, rows: store.TaskRow[], now: number): Promise<TaskView[]> {
+/**
+ * Tasks with a summary of each record they link to, fetched for all of them in
+ * one query (no N+1); where a repeating task stands in its series is read too,
+ * unless the rows came with it (a list page joins it in).
+ */
+export async function presentTasks(db: Db, orgId: string, rows: (store.TaskRow & Partial<store.PlaceColumns>)[], now: number): Promise<TaskView[]> {
   const links = rows.map((row) => jsonList<Link>(row.links));
   const summaries = await linkSummaries(db, orgId, links.flat());
-  const series = await recurrence.seriesViews(db, orgId, rows.filter((r) => r.recurrence !== null || r.source_kind === 'recurrence').map((r) => r.id));
+  const repeating = rows.filter((r) => r.recurrence !== null || r.source_kind === 'recurrence');
+  const series = repeating.every((r) => r.series_id !== undefined) ? placesOf(repeating) : await recurrence.seriesViews(db, orgId, repeating.map((r) => r.id));
   return rows.map((row, i) => presentTask(row, now, summaries, series, links[i]));
+}
+
+/** The series places rows were read with (what recurrence.seriesViews would answer for them). */
+function placesOf(rows: (store.TaskRow & Partial<store.PlaceColumns>)[]): Map<string, recurrence.SeriesView> {
+  const places = new Map<string, recurrence.SeriesView>();
+  for (const row of rows) {
+    if (row.series_id == null) continue;
+    places.set(row.id, { id: row.series_id, previousTaskId: row.series_previous_id ?? null, nextDueAt: iso(row.series_next_at ?? null) });
+  }
+  return places;
 }
 
 /** A JSON array column (links, checklist, blocked_by); most are empty, and those need no parsing. */

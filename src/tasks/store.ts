@@ -183,16 +183,29 @@ export function matchingTasksQuery(db: Db, orgId: string, filter: TaskFilter, li
   return lockRows(db, matching(db, db.selectFrom('tasks').selectAll(), orgId, filter).orderBy('due_sort').orderBy('id').limit(limit));
 }
 
-/** One page of an organisation's tasks, keyset-paginated on the sort columns (no OFFSET, no gaps). */
+/** A task's place in its series, read with the task on a list page (all null when it has none). */
+export interface PlaceColumns {
+  series_id: string | null;
+  series_previous_id: string | null;
+  series_next_at: number | null;
+}
+
+/**
+ * One page of an organisation's tasks, keyset-paginated on the sort columns
+ * (no OFFSET, no gaps), each with its place in a series joined in, so that
+ * presenting the page needs no query of its own for it.
+ */
 export function listTasks(
   db: Db,
   orgId: string,
   filter: TaskFilter,
   sort: { key: SortKey; descending: boolean },
   page: { limit: number; after?: (string | number | null)[] },
-) {
+): Promise<(TaskRow & PlaceColumns)[]> {
   const build = () => {
-    let query = matching(db, db.selectFrom('tasks').selectAll(), orgId, filter);
+    let query = matching(db, db.selectFrom('tasks').selectAll('tasks'), orgId, filter)
+      .leftJoin('task_series', (join) => join.onRef('task_series.task_id', '=', 'tasks.id').onRef('task_series.org_id', '=', 'tasks.org_id'))
+      .select(['task_series.series_id', 'task_series.previous_id as series_previous_id', 'task_series.next_at as series_next_at']);
     const columns = SORT_COLUMNS[sort.key];
     const direction = sort.descending ? 'desc' : 'asc';
     if (page.after) {

@@ -48,6 +48,7 @@ forEachDatabase('recurring tasks and maintenance plans', (ctx) => {
       series: { id: first.id, previousTaskId: first.id, nextDueAt: '2026-03-16T09:00:00.000Z' },
     });
     expect(next.links.map((l: any) => l.id)).toEqual([client.id]);
+    for (const listed of tasks) expect(listed).toEqual((await org.api.get(`/api/v1/tasks/${listed.id}`)).body);
     expect(next.checklist.map((i: any) => [i.text, i.done])).toEqual([['Tyres', false], ['Oil', false]]);
     const history = (await org.api.get(`/api/v1/tasks/${next.key}/history`)).body.items;
     expect(history.map((h: any) => h.field)).toContain('status');
@@ -85,6 +86,8 @@ forEachDatabase('recurring tasks and maintenance plans', (ctx) => {
     expect(cleared.body).toMatchObject({ recurrence: null, series: null });
     await complete(org, stopped.key);
     expect(await allTasks(org)).toHaveLength(2);
+    // The list shows each task as reading it alone does: no place in a series once its rule is gone.
+    for (const listed of await allTasks(org)) expect(listed).toEqual((await org.api.get(`/api/v1/tasks/${listed.id}`)).body);
   });
 
   it('starts repeating when a rule is set later, from the task’s due date', async () => {

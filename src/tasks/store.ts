@@ -170,7 +170,9 @@ export function countByStatusQuery(db: Db, orgId: string, filter: TaskFilter) {
 }
 
 export async function countTasksByStatus(db: Db, orgId: string, filter: TaskFilter): Promise<Map<Status, number>> {
-  const rows = await countByStatusQuery(db, orgId, filter).execute();
+  const shape = filterShape(orgId, filter);
+  const build = () => countByStatusQuery(db, orgId, filter);
+  const rows = shape ? await listShapes.run(db, `counts:${shape.key.join(',')}`, shape.params, build) : await build().execute();
   return new Map(rows.map((r) => [r.status as Status, Number(r.count)]));
 }
 
@@ -231,6 +233,20 @@ const SHAPED_FILTERS = new Set(['assigneeId', 'teamId', 'statuses', 'overdueAt',
  * yet is simply compiled every time.
  */
 function listShape(orgId: string, filter: TaskFilter, sort: { key: SortKey; descending: boolean }, page: { limit: number; after?: (string | number | null)[] }) {
+  const shape = filterShape(orgId, filter);
+  if (!shape) return null;
+  const { key, params } = shape;
+  key.push(`sort:${sort.key}:${sort.descending ? 'desc' : 'asc'}`);
+  if (page.after) {
+    key.push(`after${page.after.length}`);
+    params.push(...page.after);
+  }
+  params.push(page.limit);
+  return { key: key.join(','), params };
+}
+
+/** The filters' part of a shape (listShape): which filters, and their values in the order matching() binds them. */
+function filterShape(orgId: string, filter: TaskFilter): { key: string[]; params: unknown[] } | null {
   const given = Object.entries(filter).filter(([, value]) => value !== undefined);
   if (given.some(([name]) => !SHAPED_FILTERS.has(name))) return null;
   const key: string[] = [];
@@ -275,13 +291,7 @@ function listShape(orgId: string, filter: TaskFilter, sort: { key: SortKey; desc
     key.push('text');
     params.push(pattern, pattern);
   }
-  key.push(`sort:${sort.key}:${sort.descending ? 'desc' : 'asc'}`);
-  if (page.after) {
-    key.push(`after${page.after.length}`);
-    params.push(...page.after);
-  }
-  params.push(page.limit);
-  return { key: key.join(','), params };
+  return { key, params };
 }
 
 // --- what automation asks of tasks ------------------------------------------

@@ -313,6 +313,8 @@ forEachDatabase('links between tasks and records', (ctx) => {
     const listed = (await org.api.get(`/api/v1/tasks?link=lead:${lead.id}`)).body.items;
     expect(listed.map((t: any) => t.id)).toEqual([task.id]);
     expect(listed[0].links[0]).toEqual({ type: 'lead', id: lead.id, name: 'Boiler quote', phone: '07700 900123', address: '12 Elm Road', archived: true, externalRefs: [] });
+    // A list page shows every link as reading the task alone does.
+    expect(listed[0]).toEqual((await org.api.get(`/api/v1/tasks/${task.id}`)).body);
     const kept = await org.api.patch(`/api/v1/tasks/${task.key}`, { title: 'Still about the archived lead', links: task.links.map((l: any) => ({ type: l.type, id: l.id })) });
     expect(kept.status).toBe(200);
   });

@@ -87,9 +87,20 @@ export function withChainDepth<T>(depth: number, work: () => Promise<T>): Promis
 }
 
 export async function appendEvent<T extends string>(db: Db, event: NewEvent<T>): Promise<string> {
-  const id = event.id ?? newId();
-  const row = {
-    id,
+  const [id] = await appendEvents(db, [event]);
+  return id!;
+}
+
+/**
+ * Appends several events in one statement, in the order given (their seqs
+ * follow it): what one write says in more than one event costs one insert.
+ * Returns their ids, in that order.
+ */
+export async function appendEvents<T extends string>(db: Db, events: readonly NewEvent<T>[]): Promise<string[]> {
+  if (events.length === 0) return [];
+  const depth = chainDepth.getStore() ?? 0;
+  const rows = events.map((event) => ({
+    id: event.id ?? newId(),
     org_id: event.orgId,
     type: event.type,
     subject_type: event.subject.type,
@@ -97,11 +108,12 @@ export async function appendEvent<T extends string>(db: Db, event: NewEvent<T>):
     data: JSON.stringify(event.data),
     actor_id: event.actorId,
     occurred_at: event.occurredAt,
-    depth: chainDepth.getStore() ?? 0,
-    ...(event.links && event.links.length > 0 ? { links: JSON.stringify(event.links) } : {}),
-  };
-  await pending.insert(db, 'events', [row], () => db.insertInto('events').values(row));
-  return id;
+    depth,
+    // Every row names the same columns, so events with and without links share one statement (null is the column's default).
+    links: event.links && event.links.length > 0 ? JSON.stringify(event.links) : null,
+  }));
+  await pending.insert(db, 'events', rows, () => db.insertInto('events').values(rows));
+  return rows.map((row) => row.id);
 }
 
 // The outbox's hot statements (append, the empty claim), compiled once per shape.

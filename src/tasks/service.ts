@@ -7,7 +7,7 @@ import { groupedWrite } from '../platform/db/groupCommit.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { Forbidden, NotFound, Stale } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
-import { appendEvent } from '../platform/outbox.ts';
+import { appendEvent, appendEvents, type NewEvent } from '../platform/outbox.ts';
 import { iso } from '../platform/pagination.ts';
 import { checkAssignable, orgTimezone, takeTaskNumber } from '../people/service.ts';
 import { roleAtLeast } from '../people/person.ts';
@@ -130,10 +130,11 @@ export async function insertNewTask(trx: Db, { actor, input, source, now, keys, 
   await keepStatusFlows(trx, null, row, history);
   if (row.recurrence) await recurrence.placeNewTask(trx, await repeatingOf(trx, row), now, previous);
   const subject = { type: 'task', id: row.id };
-  await appendEvent(trx, { orgId: actor.orgId, type: 'task.created', subject, data: { key: taskKey(number), title: row.title, source }, actorId: actor.userId, occurredAt: now });
+  const events: NewEvent[] = [{ orgId: actor.orgId, type: 'task.created', subject, data: { key: taskKey(number), title: row.title, source }, actorId: actor.userId, occurredAt: now }];
   if (next.assigneeId || next.teamId) {
-    await appendEvent(trx, { orgId: actor.orgId, type: 'task.assigned', subject, data: { fromAssigneeId: null, toAssigneeId: next.assigneeId, fromTeamId: null, toTeamId: next.teamId }, actorId: actor.userId, occurredAt: now });
+    events.push({ orgId: actor.orgId, type: 'task.assigned', subject, data: { fromAssigneeId: null, toAssigneeId: next.assigneeId, fromTeamId: null, toTeamId: next.teamId }, actorId: actor.userId, occurredAt: now });
   }
+  await appendEvents(trx, events);
   return row;
 }
 
@@ -209,17 +210,20 @@ export async function changeTask(trx: Db, actor: Actor, row: store.TaskRow, inpu
   return updated;
 }
 
+/** The events of one change, in this order, written in one insert. */
 async function appendChangeEvents(trx: Db, actor: Actor, row: store.TaskRow, before: TaskState, after: TaskState, fields: string[], now: number) {
   const base = { orgId: actor.orgId, subject: { type: 'task', id: row.id }, actorId: actor.userId, occurredAt: now };
   const key = taskKey(row.number);
+  const events: NewEvent[] = [];
   if (before.assigneeId !== after.assigneeId || before.teamId !== after.teamId) {
-    await appendEvent(trx, { ...base, type: 'task.assigned', data: { fromAssigneeId: before.assigneeId, toAssigneeId: after.assigneeId, fromTeamId: before.teamId, toTeamId: after.teamId } });
+    events.push({ ...base, type: 'task.assigned', data: { fromAssigneeId: before.assigneeId, toAssigneeId: after.assigneeId, fromTeamId: before.teamId, toTeamId: after.teamId } });
   }
   if (before.status !== after.status) {
-    await appendEvent(trx, { ...base, type: 'task.status_changed', data: { key, from: before.status, to: after.status } });
-    if (after.status === 'done') await appendEvent(trx, { ...base, type: 'task.completed', data: { key, completedAt: iso(now) } });
+    events.push({ ...base, type: 'task.status_changed', data: { key, from: before.status, to: after.status } });
+    if (after.status === 'done') events.push({ ...base, type: 'task.completed', data: { key, completedAt: iso(now) } });
   }
-  await appendEvent(trx, { ...base, type: 'task.updated', data: { key, fields, version: row.version } });
+  events.push({ ...base, type: 'task.updated', data: { key, fields, version: row.version } });
+  await appendEvents(trx, events);
 }
 
 /** An item sent back without saying whether it needs a photo keeps what it had: a client that does not know of photos cannot drop the requirement. */

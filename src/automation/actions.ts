@@ -2,7 +2,6 @@
 // inside the run's transaction, so a run's effects and its log entry commit together.
 import type { Actor, Deps } from '../platform/context.ts';
 import type { Db } from '../platform/db/schema.ts';
-import { NotFound } from '../platform/errors.ts';
 import type { StoredEvent } from '../platform/outbox.ts';
 import { iso } from '../platform/pagination.ts';
 import * as notifications from '../notifications/service.ts';
@@ -195,15 +194,9 @@ function recordOwner(ctx: RunContext): string | null {
 async function teamCandidates(ctx: RunContext, teamId: string): Promise<Candidate[]> {
   const deps = { ...ctx.deps, db: ctx.trx };
   const team = await people.getTeam(deps, ctx.actor, teamId);
-  const members: Candidate[] = [];
-  for (const id of team.memberIds) {
-    const user = await people.getUser(deps, ctx.actor, id).catch((error: unknown) => {
-      if (error instanceof NotFound) return null;
-      throw error;
-    });
-    if (user) members.push({ id: user.id, active: user.active, workingHours: user.workingHours, timeOff: user.timeOff });
-  }
-  return members;
+  // Every member in one read, in the team's order; one no longer there is left out.
+  const users = await people.getUsers(deps, ctx.actor, team.memberIds);
+  return users.map((user) => ({ id: user.id, active: user.active, workingHours: user.workingHours, timeOff: user.timeOff }));
 }
 
 // --- changes to the subject task ----------------------------------------------

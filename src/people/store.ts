@@ -82,6 +82,12 @@ export function findUser(db: Db, orgId: string, userId: string) {
   return db.selectFrom('users').selectAll().where('org_id', '=', orgId).where('id', '=', userId).executeTakeFirst();
 }
 
+/** The organisation's people among these ids, in no particular order (an id it has not is left out). */
+export function findUsers(db: Db, orgId: string, userIds: readonly string[]) {
+  if (userIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('users').selectAll().where('org_id', '=', orgId).where('id', 'in', [...userIds]).execute();
+}
+
 /** The organisation's person with this email (an email is unique within an organisation only). */
 export function findUserInOrgByEmail(db: Db, orgId: string, email: string) {
   return db.selectFrom('users').selectAll().where('email', '=', email).where('org_id', '=', orgId).executeTakeFirst();
@@ -114,6 +120,26 @@ export async function existingUserIds(db: Db, orgId: string, ids: string[]): Pro
   const rows = await db.selectFrom('users').select('id').where('org_id', '=', orgId).where('id', 'in', ids).execute();
   return new Set(rows.map((r) => r.id));
 }
+
+/**
+ * Whether this organisation has the person and the team named (either may be
+ * null: not asked), in one statement: what a task's assignment checks.
+ */
+export async function assignableExists(db: Db, orgId: string, userId: string | null, teamId: string | null): Promise<{ user: boolean; team: boolean }> {
+  if (userId === null && teamId === null) return { user: false, team: false };
+  const params = [...(userId === null ? [] : [orgId, userId]), ...(teamId === null ? [] : [orgId, teamId])];
+  const [row] = await assignable.run(db, `${userId === null ? '' : 'u'}${teamId === null ? '' : 't'}`, params, () =>
+    db.selectNoFrom((eb) => [
+      ...(userId === null ? [] : [eb.exists(eb.selectFrom('users').select('id').where('org_id', '=', orgId).where('id', '=', userId)).as('user_found')]),
+      ...(teamId === null ? [] : [eb.exists(eb.selectFrom('teams').select('id').where('org_id', '=', orgId).where('id', '=', teamId)).as('team_found')]),
+    ]),
+  );
+  const found = row as { user_found?: unknown; team_found?: unknown } | undefined;
+  // SQLite answers 1 or 0, PostgreSQL true or false.
+  return { user: Boolean(found?.user_found), team: Boolean(found?.team_found) };
+}
+
+const assignable = new QueryShapes();
 
 export async function existingTeamIds(db: Db, orgId: string, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();

@@ -31,6 +31,15 @@ export async function getUser(deps: Deps, actor: Actor, userId: string) {
   return presentUser(user);
 }
 
+/** The people among these ids, in the order given, in one query; an id the organisation has not is left out. */
+export async function getUsers(deps: Deps, actor: Actor, userIds: readonly string[]) {
+  const rows = new Map((await store.findUsers(deps.db, actor.orgId, userIds)).map((row) => [row.id, row]));
+  return userIds.flatMap((id) => {
+    const row = rows.get(id);
+    return row ? [presentUser(row)] : [];
+  });
+}
+
 export async function createUser(deps: Deps, actor: Actor, input: CreateUserInput) {
   if (!mayGrantRole(actor.role, null, input.role)) throw new Forbidden(`You may not create a user with the ${input.role} role`);
   const now = deps.clock.now();
@@ -156,14 +165,13 @@ function userAuditEntries(user: store.UserRow, input: UpdateUserInput, passwordC
 
 /** Users and teams of this organisation: ids that do not exist here are reported as 404 naming the field. */
 export async function checkAssignable(deps: Pick<Deps, 'db'>, orgId: string, refs: { assigneeId?: string | null; teamId?: string | null }) {
-  if (refs.assigneeId) {
-    const users = await store.existingUserIds(deps.db, orgId, [refs.assigneeId]);
-    if (!users.has(refs.assigneeId)) throw new NotFound('Assignee', [{ path: 'assigneeId', message: 'no such user' }]);
-  }
-  if (refs.teamId) {
-    const teams = await store.existingTeamIds(deps.db, orgId, [refs.teamId]);
-    if (!teams.has(refs.teamId)) throw new NotFound('Team', [{ path: 'teamId', message: 'no such team' }]);
-  }
+  const userId = refs.assigneeId || null;
+  const teamId = refs.teamId || null;
+  if (userId === null && teamId === null) return;
+  // Both looked up in one statement; a missing person is named before a missing team.
+  const found = await store.assignableExists(deps.db, orgId, userId, teamId);
+  if (userId !== null && !found.user) throw new NotFound('Assignee', [{ path: 'assigneeId', message: 'no such user' }]);
+  if (teamId !== null && !found.team) throw new NotFound('Team', [{ path: 'teamId', message: 'no such team' }]);
 }
 
 /** Inserts a person; an email another request took in the same organisation a moment ago answers 409 like one found before. */

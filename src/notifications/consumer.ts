@@ -4,7 +4,7 @@
 import type { Actor, Deps } from '../platform/context.ts';
 import { inTransaction } from '../platform/db/database.ts';
 import { NotFound } from '../platform/errors.ts';
-import type { EventConsumer, StoredEvent } from '../platform/outbox.ts';
+import { BatchMemo, type EventConsumer, type StoredEvent } from '../platform/outbox.ts';
 import { iso } from '../platform/pagination.ts';
 import * as people from '../people/service.ts';
 import { ROLES } from '../people/person.ts';
@@ -47,7 +47,7 @@ export function notificationConsumer(options: NotificationConsumerOptions = {}):
   const planned: Planned = { people: new Map(), slot: -1 };
   return {
     name: 'notifications',
-    handle: (deps, event) => handleEvent(deps, event),
+    handle: (deps, event, memo) => handleEvent(deps, event, memo ?? new BatchMemo()),
     async tick(deps) {
       if (!mail || !mailer) return 0;
       const sent = await sendDueEmails(deps, mail, mailer);
@@ -61,39 +61,57 @@ export function notificationConsumer(options: NotificationConsumerOptions = {}):
 
 /** The task events after which a deadline notice may no longer be true. */
 const CHANGES_OF_TASK = new Set(['task.assigned', 'task.status_changed', 'task.updated', 'task.deleted']);
+/** The task events that may tell someone something (noticesFor). */
+const TELLING = new Set(['task.assigned', 'task.commented', 'task.due_soon', 'task.overdue', 'task.completed']);
 
-async function handleEvent(deps: Deps, event: StoredEvent): Promise<void> {
+/**
+ * What one event asks of notifications, in one transaction: the deadline
+ * notices it ends are resolved, then what it tells people is written. The task
+ * is read at most once for both (nothing here changes it in between).
+ */
+async function handleEvent(deps: Deps, event: StoredEvent, memo: BatchMemo): Promise<void> {
   if (event.subject.type !== 'task') return;
-  if (CHANGES_OF_TASK.has(event.type)) await resolveEndedNotices(deps, event);
-  const notices = await noticesFor(deps, event);
-  if (notices.length === 0) return;
+  const changes = CHANGES_OF_TASK.has(event.type);
+  if (!changes && !TELLING.has(event.type)) return;
   await inTransaction(deps.db, async (trx) => {
-    for (const notice of notices) await notifyIn(trx, notice, event.occurredAt);
+    const scoped: Deps = { ...deps, db: trx };
+    let task: Promise<TaskView | null> | undefined;
+    const about: About = { event, memo, task: () => (task ??= taskOf(scoped, event)) };
+    if (changes) await resolveEndedNotices(scoped, about);
+    for (const notice of await noticesFor(scoped, about)) await notifyIn(trx, notice, event.occurredAt);
   });
 }
 
-async function noticesFor(deps: Deps, event: StoredEvent): Promise<NewNotification[]> {
+/** The event being handled, its task (read once, when first asked for), and what the worker's batch shares. */
+interface About {
+  event: StoredEvent;
+  memo: BatchMemo;
+  task: () => Promise<TaskView | null>;
+}
+
+async function noticesFor(deps: Deps, about: About): Promise<NewNotification[]> {
+  const { event } = about;
   switch (event.type) {
     case 'task.assigned':
-      return assigned(deps, event);
+      return assigned(deps, about);
     case 'task.commented':
-      return mentioned(deps, event);
+      return mentioned(deps, about);
     case 'task.due_soon':
-      return aboutAssignee(deps, event, 'due_soon', (t) => `${t.key} ${t.title} is due soon`);
+      return aboutAssignee(about, 'due_soon', (t) => `${t.key} ${t.title} is due soon`);
     case 'task.overdue':
-      return aboutAssignee(deps, event, 'overdue', (t) => `${t.key} ${t.title} is overdue`);
+      return aboutAssignee(about, 'overdue', (t) => `${t.key} ${t.title} is overdue`);
     case 'task.completed':
-      return unblocked(deps, event);
+      return unblocked(deps, about);
     default:
       return [];
   }
 }
 
 /** Overdue and due-soon notices about a task resolve once it is finished, handed on, rescheduled or deleted. */
-async function resolveEndedNotices(deps: Deps, event: StoredEvent): Promise<void> {
-  const task = await taskOf(deps, event);
+async function resolveEndedNotices(deps: Deps, about: About): Promise<void> {
+  const task = await about.task();
   const now = task && { status: task.status, assigneeId: task.assigneeId, dueAt: task.dueAt === null ? null : Date.parse(task.dueAt) };
-  await inTransaction(deps.db, (trx) => resolveDeadlineNoticesIn(trx, event.orgId, event.subject.id, now, deps.clock.now()));
+  await resolveDeadlineNoticesIn(deps.db, about.event.orgId, about.event.subject.id, now, deps.clock.now());
 }
 
 async function taskOf(deps: Deps, event: StoredEvent): Promise<TaskView | null> {
@@ -111,10 +129,11 @@ async function userOf(deps: Deps, orgId: string, userId: string) {
   });
 }
 
-async function nameOf(deps: Deps, orgId: string, userId: string | null): Promise<string> {
+/** A person's name as messages say it; read once per worker batch. */
+async function nameOf(deps: Deps, memo: BatchMemo, orgId: string, userId: string | null): Promise<string> {
   if (!userId) return 'Someone';
   if (userId === 'automation') return 'Automation';
-  const user = await userOf(deps, orgId, userId);
+  const user = await memo.get(`notifications:user:${orgId}:${userId}`, () => userOf(deps, orgId, userId));
   return user?.name ?? 'Someone';
 }
 
@@ -123,23 +142,23 @@ function notice(event: StoredEvent, task: TaskView, userId: string, kind: Notifi
 }
 
 /** Assigned to you, by someone else. */
-async function assigned(deps: Deps, event: StoredEvent): Promise<NewNotification[]> {
+async function assigned(deps: Deps, { event, memo, task: taskNow }: About): Promise<NewNotification[]> {
   const to = event.data.toAssigneeId as string | null;
   if (!to || to === event.actorId || to === event.data.fromAssigneeId) return [];
-  const task = await taskOf(deps, event);
+  const task = await taskNow();
   if (!task) return [];
-  return [notice(event, task, to, 'assigned', `${await nameOf(deps, event.orgId, event.actorId)} assigned you ${task.key} ${task.title}`)];
+  return [notice(event, task, to, 'assigned', `${await nameOf(deps, memo, event.orgId, event.actorId)} assigned you ${task.key} ${task.title}`)];
 }
 
 /** @name in a comment: the organisation's active people it names, never its author. */
-async function mentioned(deps: Deps, event: StoredEvent): Promise<NewNotification[]> {
+async function mentioned(deps: Deps, { event, memo, task: taskNow }: About): Promise<NewNotification[]> {
   const comment = await findComment(deps.db, event.orgId, event.data.commentId as string);
   if (!comment || !comment.body.includes('@')) return [];
   const ids = mentionedPeople(comment.body, await everyone(deps, event.orgId), comment.authorId);
   if (ids.length === 0) return [];
-  const task = await taskOf(deps, event);
+  const task = await taskNow();
   if (!task) return [];
-  const author = await nameOf(deps, event.orgId, comment.authorId);
+  const author = await nameOf(deps, memo, event.orgId, comment.authorId);
   const quote = comment.body.length > 140 ? `${comment.body.slice(0, 139)}…` : comment.body;
   return ids.map((id) => notice(event, task, id, 'mentioned', `${author} mentioned you on ${task.key} ${task.title}: “${quote}”`));
 }
@@ -156,8 +175,8 @@ async function everyone(deps: Deps, orgId: string): Promise<Mentionable[]> {
 }
 
 /** Told only while still true: a task finished or rescheduled since the timer fired says nothing. */
-async function aboutAssignee(deps: Deps, event: StoredEvent, kind: NotificationKind, message: (task: TaskView) => string): Promise<NewNotification[]> {
-  const task = await taskOf(deps, event);
+async function aboutAssignee({ event, task: taskNow }: About, kind: NotificationKind, message: (task: TaskView) => string): Promise<NewNotification[]> {
+  const task = await taskNow();
   if (!task?.assigneeId || FINAL.has(task.status)) return [];
   const dueAt = typeof event.data.dueAt === 'string' ? Date.parse(event.data.dueAt) : null;
   if (dueAt !== null && task.dueAt !== null && Date.parse(task.dueAt) !== dueAt) return [];
@@ -165,8 +184,8 @@ async function aboutAssignee(deps: Deps, event: StoredEvent, kind: NotificationK
 }
 
 /** A task you wait on was done: the assignees of the tasks that list it in blockedBy. */
-async function unblocked(deps: Deps, event: StoredEvent): Promise<NewNotification[]> {
-  const task = await taskOf(deps, event);
+async function unblocked(deps: Deps, { event, task: taskNow }: About): Promise<NewNotification[]> {
+  const task = await taskNow();
   if (!task) return [];
   const waiting = await tasks.tasksWaitingOn(deps.db, event.orgId, task.id, deps.clock.now());
   return waiting

@@ -3,6 +3,7 @@
 // comments and the reads live beside it (present.ts, bulk.ts, comments.ts,
 // reads.ts).
 import type { Actor, Deps } from '../platform/context.ts';
+import { writeTogether } from '../platform/db/database.ts';
 import { groupedWrite } from '../platform/db/groupCommit.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { Forbidden, NotFound, Stale } from '../platform/errors.ts';
@@ -126,15 +127,18 @@ export async function insertNewTask(trx: Db, { actor, input, source, now, keys, 
   if (next.dueAt !== null) created.push({ field: 'dueAt', from: null, to: iso(next.dueAt) });
   created.push({ field: 'priority', from: null, to: next.priority });
   const history = historyRows(row, created, actor.userId, now);
-  await store.insertHistory(trx, history);
-  await keepStatusFlows(trx, null, row, history);
-  if (row.recurrence) await recurrence.placeNewTask(trx, await repeatingOf(trx, row), now, previous);
-  const subject = { type: 'task', id: row.id };
-  const events: NewEvent[] = [{ orgId: actor.orgId, type: 'task.created', subject, data: { key: taskKey(number), title: row.title, source }, actorId: actor.userId, occurredAt: now }];
-  if (next.assigneeId || next.teamId) {
-    events.push({ orgId: actor.orgId, type: 'task.assigned', subject, data: { fromAssigneeId: null, toAssigneeId: next.assigneeId, fromTeamId: null, toTeamId: next.teamId }, actorId: actor.userId, occurredAt: now });
-  }
-  await appendEvents(trx, events);
+  // History, its rollup and the events only append (a new task's rollup reads nothing): on PostgreSQL one statement.
+  await writeTogether(trx, async () => {
+    await store.insertHistory(trx, history);
+    await keepStatusFlows(trx, null, row, history);
+    if (row.recurrence) await recurrence.placeNewTask(trx, await repeatingOf(trx, row), now, previous);
+    const subject = { type: 'task', id: row.id };
+    const events: NewEvent[] = [{ orgId: actor.orgId, type: 'task.created', subject, data: { key: taskKey(number), title: row.title, source }, actorId: actor.userId, occurredAt: now }];
+    if (next.assigneeId || next.teamId) {
+      events.push({ orgId: actor.orgId, type: 'task.assigned', subject, data: { fromAssigneeId: null, toAssigneeId: next.assigneeId, fromTeamId: null, toTeamId: next.teamId }, actorId: actor.userId, occurredAt: now });
+    }
+    await appendEvents(trx, events);
+  });
   return row;
 }
 

@@ -17,23 +17,25 @@ import {
 } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { explainDueScan, lockTimer } from '../../src/automation/store.ts';
-import type { DialectName } from '../../src/platform/db/database.ts';
+import { type DialectName, writeTogether } from '../../src/platform/db/database.ts';
 import { claimRows, dialectOfHandle, explainSql, hasSingleWriter } from '../../src/platform/db/dialect.ts';
 import type { Database, Db } from '../../src/platform/db/schema.ts';
 import { claimDigest, claimEmail } from '../../src/notifications/store.ts';
-import { claimEvents } from '../../src/platform/outbox.ts';
-import { countByStatusQuery, findMatchingTasks } from '../../src/tasks/store.ts';
+import { appendEvents, claimEvents } from '../../src/platform/outbox.ts';
+import { countByStatusQuery, findMatchingTasks, insertHistory } from '../../src/tasks/store.ts';
 import { claimDueDeliveries } from '../../src/webhooks/store.ts';
 
 /** A connection that answers every select with `rows` and records each statement sent (transactions included). */
 class Recorder implements Driver {
   readonly sent: string[] = [];
+  readonly parameters: (readonly unknown[])[] = [];
   constructor(private readonly rows: Record<string, unknown>[]) {}
   async init(): Promise<void> {}
   async acquireConnection(): Promise<DatabaseConnection> {
     return {
       executeQuery: async <R,>(query: CompiledQuery): Promise<QueryResult<R>> => {
         this.sent.push(query.sql);
+        this.parameters.push(query.parameters);
         return { rows: (query.sql.startsWith('select') ? this.rows : []) as R[] };
       },
       streamQuery: () => {
@@ -54,7 +56,7 @@ class Recorder implements Driver {
   async destroy(): Promise<void> {}
 }
 
-function handle(dialect: DialectName, rows: Record<string, unknown>[] = [{ key: 'k' }]): { db: Db; sent: string[] } {
+function handle(dialect: DialectName, rows: Record<string, unknown>[] = [{ key: 'k' }]): { db: Db; sent: string[]; parameters: (readonly unknown[])[] } {
   const driver = new Recorder(rows);
   const db = new Kysely<Database>({
     dialect:
@@ -62,7 +64,7 @@ function handle(dialect: DialectName, rows: Record<string, unknown>[] = [{ key: 
         ? { createAdapter: () => new PostgresAdapter(), createDriver: () => driver, createIntrospector: (k) => new PostgresIntrospector(k), createQueryCompiler: () => new PostgresQueryCompiler() }
         : { createAdapter: () => new SqliteAdapter(), createDriver: () => driver, createIntrospector: (k) => new SqliteIntrospector(k), createQueryCompiler: () => new SqliteQueryCompiler() },
   });
-  return { db, sent: driver.sent };
+  return { db, sent: driver.sent, parameters: driver.parameters };
 }
 
 /** What `run` sends on each engine. */
@@ -171,6 +173,35 @@ describe('lease and claim: one claimRows for every queue', () => {
       'select "local_date" as "key" from "notification_digests" where "user_id" = $1 and "local_date" = $2 and "state" = $3 and ("claimed_until" is null or "claimed_until" < $4) for update skip locked',
     );
     expect(digest.postgres[2]).toBe('update "notification_digests" set "claimed_until" = $1 where "user_id" = $2 and "local_date" = $3');
+  });
+});
+
+describe('appends sent together', () => {
+  it('are one statement on PostgreSQL, their parameters renumbered in order, and one each on SQLite', async () => {
+    const history = { id: 'h1', org_id: 'o1', task_id: 't1', actor_id: 'u1', at: 5, field: 'status', from_value: null, to_value: 'open' };
+    const event = { orgId: 'o1', type: 'task.created', subject: { type: 'task', id: 't1' }, data: { key: 'T-1' }, actorId: 'u1', occurredAt: 5, id: 'e1' };
+    for (const dialect of ['sqlite', 'postgres'] as const) {
+      const { db, sent, parameters } = handle(dialect);
+      await db.transaction().execute((trx) =>
+        writeTogether(trx, async () => {
+          await insertHistory(trx, [history]);
+          await appendEvents(trx, [event]);
+        }),
+      );
+      const p = (n: number) => (dialect === 'postgres' ? `$${n}` : '?');
+      const values = (from: number, count: number) => Array.from({ length: count }, (_, i) => p(from + i)).join(', ');
+      const insertHistorySql = (from: number) => `insert into "task_history" ("id", "org_id", "task_id", "actor_id", "at", "field", "from_value", "to_value") values (${values(from, 8)})`;
+      const insertEventSql = (from: number) => `insert into "events" ("id", "org_id", "type", "subject_type", "subject_id", "data", "actor_id", "occurred_at", "depth", "links") values (${values(from, 10)})`;
+      const historyParams = ['h1', 'o1', 't1', 'u1', 5, 'status', null, 'open'];
+      const eventParams = ['e1', 'o1', 'task.created', 'task', 't1', '{"key":"T-1"}', 'u1', 5, 0, null];
+      if (dialect === 'sqlite') {
+        expect(sent).toEqual(['begin', insertHistorySql(1), insertEventSql(1), 'commit']);
+        expect(parameters).toEqual([historyParams, eventParams]);
+      } else {
+        expect(sent).toEqual(['begin', `with held_0 as (${insertHistorySql(1)}) ${insertEventSql(9)}`, 'commit']);
+        expect(parameters).toEqual([[...historyParams, ...eventParams]]);
+      }
+    }
   });
 });
 

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { type Compilable, CompiledQuery, type DatabaseConnection, type Dialect, Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
+import { type Compilable, CompiledQuery, type DatabaseConnection, type Dialect, Kysely, PostgresAdapter, PostgresDialect, sql, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
 import type { Database, Db } from './schema.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -188,11 +188,15 @@ export class QueryShapes {
   }
 
   async run<R>(db: Db, key: string, params: readonly unknown[], build: () => Compilable<R>): Promise<R[]> {
+    return (await db.executeQuery<R>(this.#compile(db, key, params, build))).rows;
+  }
+
+  #compile<R>(db: Db, key: string, params: readonly unknown[], build: () => Compilable<R>): CompiledQuery<R> {
     const adapter = db.getExecutor().adapter;
     let shapes = this.#compiled.get(adapter);
     if (!shapes) this.#compiled.set(adapter, (shapes = new Map()));
     const known = shapes.get(key);
-    if (known) return (await db.executeQuery<R>({ ...known, parameters: params })).rows;
+    if (known) return { ...known, parameters: params } as CompiledQuery<R>;
     const compiled = build().compile();
     if (known === undefined) {
       if (shapes.size >= this.#max) shapes.clear();
@@ -200,15 +204,61 @@ export class QueryShapes {
       shapes.set(key, same ? compiled : null);
       if (same) nameStatement(compiled.sql);
     }
-    return (await db.executeQuery<R>(compiled)).rows;
+    return compiled;
   }
 
-  /** An insert of `rows` (or an upsert, as `build` says), compiled once per name, column list and row count when rowsShape can key it. */
+  /**
+   * An insert of `rows` (or an upsert, as `build` says), compiled once per name, column list and row count when
+   * rowsShape can key it; inside writeTogether on PostgreSQL it is held back and sent with the others.
+   */
   async insert(db: Db, name: string, rows: readonly object[], build: () => Compilable<unknown>): Promise<void> {
     const shape = rowsShape(rows);
-    if (shape) await this.run(db, `${name}:${shape.key}`, shape.params, build);
-    else await db.executeQuery(build().compile());
+    const compiled = shape ? this.#compile(db, `${name}:${shape.key}`, shape.params, build) : build().compile();
+    const held = heldInserts.get(db);
+    if (held) held.push(compiled);
+    else await db.executeQuery(compiled);
   }
+}
+
+/** Per PostgreSQL transaction inside writeTogether: the inserts held back to be sent as one statement. */
+const heldInserts = new WeakMap<Db, CompiledQuery[]>();
+
+/**
+ * Runs `work` inside the transaction `trx`. On PostgreSQL the inserts it makes
+ * through QueryShapes.insert (appends that answer nothing: history, rollups,
+ * events) are held back and sent as one statement when it ends — one round
+ * trip instead of one each — before this returns, so their failure is still
+ * the caller's. `work` must not read what those inserts write. On SQLite,
+ * where a statement costs no round trip, each runs at once.
+ */
+export async function writeTogether<T>(trx: Db, work: () => Promise<T>): Promise<T> {
+  if (!trx.isTransaction || heldInserts.has(trx) || !(trx.getExecutor().adapter instanceof PostgresAdapter)) return work();
+  const held: CompiledQuery[] = [];
+  heldInserts.set(trx, held);
+  let result: T;
+  try {
+    result = await work();
+  } finally {
+    heldInserts.delete(trx);
+  }
+  if (held.length > 0) await trx.executeQuery(held.length === 1 ? held[0]! : joinedInserts(held));
+  return result;
+}
+
+/**
+ * PostgreSQL inserts as one statement: all but the last become data-modifying
+ * WITH parts (each runs exactly once, whether or not anything reads it), their
+ * $n parameters renumbered in order.
+ */
+export function joinedInserts(queries: readonly CompiledQuery[]): CompiledQuery {
+  const parameters: unknown[] = [];
+  const parts = queries.map((query) => {
+    const offset = parameters.length;
+    parameters.push(...query.parameters);
+    return query.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+  });
+  const last = parts.pop()!;
+  return CompiledQuery.raw(`with ${parts.map((part, i) => `held_${i} as (${part})`).join(', ')} ${last}`, parameters);
 }
 
 /**

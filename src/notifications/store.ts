@@ -1,5 +1,6 @@
 // Every query about notifications, their email delivery, preferences and digests.
 import type { Insertable, Selectable } from 'kysely';
+import { QueryShapes, rowsShape } from '../platform/db/database.ts';
 import { claimRows } from '../platform/db/dialect.ts';
 import type { Db, NotificationDigestsTable, NotificationsTable } from '../platform/db/schema.ts';
 
@@ -10,14 +11,14 @@ export type DigestRow = Selectable<NotificationDigestsTable>;
 
 /** Inserts unless this (source, person, kind) is there already; true when it was new. */
 export async function insertNotification(db: Db, row: Insertable<NotificationsTable>): Promise<boolean> {
-  const inserted = await db
-    .insertInto('notifications')
-    .values(row)
-    .onConflict((oc) => oc.columns(['source_key', 'user_id', 'kind']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return inserted !== undefined;
+  const build = () => db.insertInto('notifications').values(row).onConflict((oc) => oc.columns(['source_key', 'user_id', 'kind']).doNothing()).returning('id');
+  const shape = rowsShape([row]);
+  const inserted = shape ? await shapes.run(db, `insert:${shape.key}`, shape.params, build) : await build().execute();
+  return inserted.length > 0;
 }
+
+// What the worker runs for every task event that tells someone something, compiled once per shape.
+const shapes = new QueryShapes();
 
 export function listNotifications(db: Db, orgId: string, userId: string, page: { limit: number; before?: string; unread?: boolean }) {
   let query = db.selectFrom('notifications').selectAll().where('org_id', '=', orgId).where('user_id', '=', userId);
@@ -59,14 +60,15 @@ export async function markAllRead(db: Db, orgId: string, userId: string, now: nu
 
 /** A task's deadline notices (overdue, due soon) that have not resolved yet. */
 export function unresolvedDeadlineNotices(db: Db, orgId: string, taskId: string, kinds: readonly string[]) {
-  return db
-    .selectFrom('notifications')
-    .select(['id', 'user_id', 'due_at', 'read_at'])
-    .where('org_id', '=', orgId)
-    .where('task_id', '=', taskId)
-    .where('resolved_at', 'is', null)
-    .where('kind', 'in', kinds)
-    .execute();
+  return shapes.run(db, `unresolved:${kinds.length}`, [orgId, taskId, ...kinds], () =>
+    db
+      .selectFrom('notifications')
+      .select(['id', 'user_id', 'due_at', 'read_at'])
+      .where('org_id', '=', orgId)
+      .where('task_id', '=', taskId)
+      .where('resolved_at', 'is', null)
+      .where('kind', 'in', kinds),
+  );
 }
 
 /** Marks notices resolved: read from now if they were not, and their email, if not sent yet, no longer sent. */
@@ -131,7 +133,9 @@ export async function settleEmail(db: Db, id: string, set: Partial<Pick<Notifica
 // --- preferences ------------------------------------------------------------------
 
 export function savedPreferences(db: Db, orgId: string, userId: string) {
-  return db.selectFrom('notification_preferences').select(['kind', 'in_app', 'email']).where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+  return shapes.run(db, 'preferences', [orgId, userId], () =>
+    db.selectFrom('notification_preferences').select(['kind', 'in_app', 'email']).where('org_id', '=', orgId).where('user_id', '=', userId),
+  );
 }
 
 export async function savePreference(db: Db, row: { org_id: string; user_id: string; kind: string; in_app: number; email: number; updated_at: number }): Promise<void> {

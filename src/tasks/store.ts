@@ -11,7 +11,7 @@ import type { Link, LinkType, Priority, SortKey, Status } from './task.ts';
 export type TaskRow = Selectable<TasksTable>;
 export type HistoryRow = Insertable<TaskHistoryTable>;
 
-// The create path's inserts, compiled once per shape.
+// The create path's inserts and the one-task read, compiled once per shape.
 const writes = new QueryShapes();
 
 export async function insertTask(db: Db, row: TaskRow, links: Link[]): Promise<void> {
@@ -32,8 +32,10 @@ export async function replaceLinks(db: Db, orgId: string, taskId: string, links:
   await insertLinks(db, orgId, taskId, links);
 }
 
-export function findTask(db: Db, orgId: string, id: string) {
-  return db.selectFrom('tasks').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+/** One task by id: read for every task event the worker handles, so compiled once. */
+export async function findTask(db: Db, orgId: string, id: string): Promise<TaskRow | undefined> {
+  const [row] = await writes.run(db, 'findTask', [orgId, id], () => db.selectFrom('tasks').selectAll().where('org_id', '=', orgId).where('id', '=', id));
+  return row;
 }
 
 export function findTaskByNumber(db: Db, orgId: string, number: number) {

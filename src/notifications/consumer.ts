@@ -65,21 +65,33 @@ const CHANGES_OF_TASK = new Set(['task.assigned', 'task.status_changed', 'task.u
 const TELLING = new Set(['task.assigned', 'task.commented', 'task.due_soon', 'task.overdue', 'task.completed']);
 
 /**
- * What one event asks of notifications, in one transaction: the deadline
- * notices it ends are resolved, then what it tells people is written. The task
+ * What one event asks of notifications: the deadline notices it ends are
+ * resolved, then what it tells people is written — in one transaction when it
+ * may end notices; otherwise a transaction only if it tells someone. The task
  * is read at most once for both (nothing here changes it in between).
  */
 async function handleEvent(deps: Deps, event: StoredEvent, memo: BatchMemo): Promise<void> {
   if (event.subject.type !== 'task') return;
   const changes = CHANGES_OF_TASK.has(event.type);
   if (!changes && !TELLING.has(event.type)) return;
-  await inTransaction(deps.db, async (trx) => {
-    const scoped: Deps = { ...deps, db: trx };
+  const notify = async (trx: Deps['db'], notices: NewNotification[]) => {
+    for (const notice of notices) await notifyIn(trx, notice, event.occurredAt);
+  };
+  const aboutIn = (scoped: Deps): About => {
     let task: Promise<TaskView | null> | undefined;
-    const about: About = { event, memo, task: () => (task ??= taskOf(scoped, event)) };
-    if (changes) await resolveEndedNotices(scoped, about);
-    for (const notice of await noticesFor(scoped, about)) await notifyIn(trx, notice, event.occurredAt);
-  });
+    return { event, memo, task: () => (task ??= taskOf(scoped, event)) };
+  };
+  if (changes) {
+    await inTransaction(deps.db, async (trx) => {
+      const scoped: Deps = { ...deps, db: trx };
+      const about = aboutIn(scoped);
+      await resolveEndedNotices(scoped, about);
+      await notify(trx, await noticesFor(scoped, about));
+    });
+    return;
+  }
+  const notices = await noticesFor(deps, aboutIn(deps));
+  if (notices.length > 0) await inTransaction(deps.db, (trx) => notify(trx, notices));
 }
 
 /** The event being handled, its task (read once, when first asked for), and what the worker's batch shares. */

@@ -109,9 +109,13 @@ describe.skipIf(skip !== null)(skip ? `automation page (skipped: ${skip})` : 'au
 
   it('turns a rule off and on with its switch', async () => {
     const toggle = page.getByRole('switch', { name: 'Call new website leads back enabled' });
-    await toggle.click({ force: true });
+    // Clicked where a person clicks, the switch's track, once it holds still (the input over it is transparent).
+    const track = page.locator(`.rule[data-rule-id="${ruleId}"] label.switch`);
+    await track.click();
+    await expect.poll(() => toggle.isChecked(), T).toBe(false);
     await expect.poll(async () => (await owner.call('GET', `/api/v1/rules/${ruleId}`)).body.enabled, T).toBe(false);
-    await toggle.click({ force: true });
+    await track.click();
+    await expect.poll(() => toggle.isChecked(), T).toBe(true);
     await expect.poll(async () => (await owner.call('GET', `/api/v1/rules/${ruleId}`)).body.enabled, T).toBe(true);
   });
 

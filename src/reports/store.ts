@@ -117,8 +117,8 @@ export function oldestOverdue(db: Db, scope: TaskScope, now: number, limit: numb
     .execute();
 }
 
-/** Open work per person and priority: the counts a workload is weighed from. */
-export function openLoad(db: Db, scope: TaskScope, now: number, endOfWeek: number) {
+/** Open work per person and priority: the counts a workload is weighed from, and how many were created before `since` (the usual load's window). */
+export function openLoad(db: Db, scope: TaskScope, now: number, endOfWeek: number, since: number) {
   return scoped(db, scope)
     .where('tasks.active', '=', 1)
     .select([
@@ -127,6 +127,7 @@ export function openLoad(db: Db, scope: TaskScope, now: number, endOfWeek: numbe
       count.as('open'),
       when(sql`tasks.due_sort < ${now}`).as('overdue'),
       when(sql`tasks.due_sort >= ${now} and tasks.due_sort < ${endOfWeek}`).as('due_this_week'),
+      when(sql`tasks.created_at < ${since}`).as('open_before'),
     ])
     .groupBy([unordered('tasks.assignee_id'), unordered('tasks.priority')])
     .execute();
@@ -226,7 +227,7 @@ export function openByStatusAndLinkType(db: Db, scope: TaskScope) {
  * task of the organisation, for its order, instead of the range of the tasks
  * a report reads (unresolved ones, or a window's completions).
  */
-function unordered(column: 'tasks.team_id' | 'tasks.status' | 'tasks.assignee_id' | 'tasks.priority') {
+export function unordered(column: 'tasks.team_id' | 'tasks.status' | 'tasks.assignee_id' | 'tasks.priority') {
   return sql<string | null>`${sql.ref(column)} || ''`;
 }
 

@@ -4,7 +4,7 @@ import type { Actor, Deps } from '../platform/context.ts';
 import { iso } from '../platform/pagination.ts';
 import * as people from '../people/service.ts';
 import { type Priority, taskKey } from '../tasks/task.ts';
-import { AGE_BUCKETS, type AgeBucketKey, calendarEdges, PRIORITY_WEIGHT } from './report.ts';
+import { AGE_BUCKETS, type AgeBucketKey, calendarEdges, PRIORITY_WEIGHT, SLOT_MS } from './report.ts';
 import { historyStart, loadsAt, overUsual, sampleInstants, type Spell, usualOf, usualWindow, workingDayEndsMemo } from './usual.ts';
 import * as store from './store.ts';
 import { openSpells } from './usualStore.ts';
@@ -65,7 +65,7 @@ export async function workloadReport(deps: Deps, actor: Actor, query: ReportFilt
   const { endOfWeek, startOfToday } = calendarEdges(s.now, s.timezone);
   const history = usualWindow(startOfToday);
   const [open, spells, users, org] = await Promise.all([
-    store.openLoad(deps.db, s.scope, s.now, endOfWeek),
+    store.openLoad(deps.db, s.scope, s.now, endOfWeek, history.from),
     openSpells(deps.db, s.scope, history),
     allUsers(deps, actor),
     people.getOrg(deps, actor),
@@ -81,12 +81,19 @@ export async function workloadReport(deps: Deps, actor: Actor, query: ReportFilt
     loads.set(row.assignee_id, load);
   }
   const spellsOf = new Map<string, Spell[]>();
-  for (const row of spells) {
-    const list = spellsOf.get(row.assignee_id) ?? [];
-    const closed = row.closed_slot === null ? null : Number(row.closed_slot);
-    list.push({ createdSlot: Number(row.created_slot), closedSlot: closed, weight: Number(row.count) * PRIORITY_WEIGHT[row.priority as Priority] });
-    spellsOf.set(row.assignee_id, list);
+  const addSpell = (assignee: string, spell: Spell) => {
+    const list = spellsOf.get(assignee) ?? [];
+    list.push(spell);
+    spellsOf.set(assignee, list);
+  };
+  // The tasks open since before the window, at the slot before it: any slot before it says the same to every sample and to when the person's history starts.
+  const beforeWindow = Math.floor(history.from / SLOT_MS) - 1;
+  for (const row of open) {
+    if (row.assignee_id !== null && Number(row.open_before) > 0) {
+      addSpell(row.assignee_id, { createdSlot: beforeWindow, closedSlot: null, weight: Number(row.open_before) * PRIORITY_WEIGHT[row.priority as Priority] });
+    }
   }
+  for (const row of spells) addSpell(row.assignee_id, { createdSlot: row.created_slot, closedSlot: row.closed_slot, weight: PRIORITY_WEIGHT[row.priority as Priority] });
   const byId = new Map(users.map((u) => [u.id, u]));
   const calendar = { timezone: org.timezone, businessHours: org.businessHours, holidays: org.holidays };
   const endsOf = workingDayEndsMemo(calendar, history.from, history.to);

@@ -67,6 +67,19 @@ const NEEDS: Need[] = [
       db.selectFrom('tasks').select([sql`team_id || ''`.as('team'), sql`status || ''`.as('status'), sql`count(*)`.as('n'), sql`min(created_at)`.as('oldest')]).where('org_id', '=', org).where('active', '=', 1).groupBy([sql`team_id || ''`, sql`status || ''`]),
   },
   {
+    index: 'tasks_report_open',
+    why: 'reports narrowed to a source: unresolved work per team and status, from the index alone too (its last column, source_kind, migration 0029)',
+    sqlitePlan: /COVERING INDEX tasks_report_open \(org_id=\? AND active=\?\)/,
+    query: (db, org) =>
+      db
+        .selectFrom('tasks')
+        .select([sql`team_id || ''`.as('team'), sql`status || ''`.as('status'), sql`count(*)`.as('n'), sql`min(created_at)`.as('oldest')])
+        .where('org_id', '=', org)
+        .where('source_kind', '=', 'manual')
+        .where('active', '=', 1)
+        .groupBy([sql`team_id || ''`, sql`status || ''`]),
+  },
+  {
     index: 'tasks_report_team',
     only: 'sqlite',
     why: "reports: each status change's task's team, from the index alone",

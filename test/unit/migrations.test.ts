@@ -33,6 +33,7 @@ describe('the migration list', () => {
       '0026_email_per_org',
       '0027_weekly_summary',
       '0028_compact_history',
+      '0029_open_by_source',
     ];
     for (const dialect of ['sqlite', 'postgres'] as const) expect(Object.keys(migrationsFor(dialect)).sort()).toEqual(recorded);
   });

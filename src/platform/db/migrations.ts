@@ -34,6 +34,7 @@ import { leanIndexes } from './migrations/0024_lean_indexes.ts';
 import { emailPerOrg } from './migrations/0026_email_per_org.ts';
 import { weeklySummary } from './migrations/0027_weekly_summary.ts';
 import { compactHistory } from './migrations/0028_compact_history.ts';
+import { openBySource } from './migrations/0029_open_by_source.ts';
 import type { Db } from './schema.ts';
 
 export { fillReportRollups } from './migrations/fillReportRollups.ts';
@@ -68,6 +69,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0026_email_per_org': emailPerOrg(dialect),
     '0027_weekly_summary': weeklySummary(),
     '0028_compact_history': compactHistory(dialect),
+    '0029_open_by_source': openBySource(dialect),
   };
 }
 

@@ -100,34 +100,43 @@ export function historyStart(spells: readonly Spell[], from: number): number {
 }
 
 /**
- * Weighted open work at each instant (each a whole quarter hour): one sweep
- * over the spells' openings and closings in slot order, so a person with
- * thousands of spells costs a sort, not spells × instants. The weights are
- * halves (PRIORITY_WEIGHT), so adding and taking them away is exact.
+ * Weighted open work at each instant (each a whole quarter hour): each spell
+ * adds its weight from the first instant after the slot it opened in until
+ * the last one in (or before) the slot it closed in — two binary searches
+ * among the instants and two entries in a running sum, so a person with
+ * thousands of spells costs neither spells × instants nor a sort of the
+ * spells. The weights are halves (PRIORITY_WEIGHT), so the sums are exact in
+ * any order.
  */
 export function loadsAt(spells: readonly Spell[], instants: readonly number[]): number[] {
-  const opens: [number, number][] = [];
-  const closes: [number, number][] = [];
-  for (const s of spells) {
-    // Open while createdSlot < slot ≤ closedSlot: a spell closed in (or before) the slot it was created in is never open.
-    if (s.closedSlot !== null && s.closedSlot <= s.createdSlot) continue;
-    opens.push([s.createdSlot, s.weight]);
-    if (s.closedSlot !== null) closes.push([s.closedSlot, s.weight]);
-  }
-  const bySlot = (a: [number, number], b: [number, number]) => a[0] - b[0];
-  opens.sort(bySlot);
-  closes.sort(bySlot);
   const order = instants.map((_, i) => i).sort((a, b) => instants[a]! - instants[b]!);
+  const slots = order.map((i) => instants[i]! / SLOT_MS);
+  /** How many of the (sorted) instants' slots are at or before `slot`. */
+  const upTo = (slot: number) => {
+    let low = 0;
+    let high = slots.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (slots[mid]! <= slot) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  };
+  const change = new Array<number>(slots.length + 1).fill(0);
+  for (const s of spells) {
+    // Open at a slot while createdSlot < slot ≤ closedSlot: a spell closed in (or before) the slot it was created in is never open.
+    if (s.closedSlot !== null && s.closedSlot <= s.createdSlot) continue;
+    const first = upTo(s.createdSlot);
+    const end = s.closedSlot === null ? slots.length : upTo(s.closedSlot);
+    if (first >= end) continue;
+    change[first]! += s.weight;
+    change[end]! -= s.weight;
+  }
   const loads = new Array<number>(instants.length).fill(0);
   let load = 0;
-  let o = 0;
-  let c = 0;
-  for (const i of order) {
-    const slot = instants[i]! / SLOT_MS;
-    // Counted from the slot after it opened, until (and with) the slot it closed in.
-    while (o < opens.length && opens[o]![0] < slot) load += opens[o++]![1];
-    while (c < closes.length && closes[c]![0] < slot) load -= closes[c++]![1];
-    loads[i] = load;
+  for (let k = 0; k < slots.length; k++) {
+    load += change[k]!;
+    loads[order[k]!] = load;
   }
   return loads;
 }

@@ -95,6 +95,20 @@ const NEEDS: Need[] = [
         .where('task_history.at', '>=', 1)
         .groupBy('tasks.team_id'),
   },
+  {
+    index: 'tasks_report_team',
+    only: 'sqlite',
+    why: "filling the status-flow rollup (bulk loads, before any statistics): each change's task found by its id, its team and source from the index alone (source_kind since 0029)",
+    sqlitePlan: /COVERING INDEX tasks_report_team \(id=\? AND org_id=\?\)/,
+    query: (db, org) =>
+      db
+        .selectFrom('task_history as h')
+        .innerJoin('tasks as t', (join) => join.onRef('t.id', '=', 'h.task_id').onRef('t.org_id', '=', 'h.org_id'))
+        .select([sql`coalesce(t.team_id, '')`.as('team'), 't.source_kind', sql`count(*)`.as('n')])
+        .where('h.field', '=', sql.lit('status'))
+        .where('h.org_id', '=', org)
+        .groupBy([sql`coalesce(t.team_id, '')`, 't.source_kind']),
+  },
   { index: 'tasks_counts_status', why: 'counts per status for the organisation (GET /tasks/counts)', query: (db, org) => countByStatusQuery(db, org, { statuses: [...OPEN] }) },
   { index: 'tasks_counts_team', why: "counts per status of a team's tasks (the board's column counts)", query: (db, org) => countByStatusQuery(db, org, { teamId: 'team_1', statuses: [...OPEN] }) },
   {

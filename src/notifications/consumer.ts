@@ -61,8 +61,6 @@ export function notificationConsumer(options: NotificationConsumerOptions = {}):
 
 /** The task events after which a deadline notice may no longer be true. */
 const CHANGES_OF_TASK = new Set(['task.assigned', 'task.status_changed', 'task.updated', 'task.deleted']);
-/** The task events that may tell someone something (noticesFor). */
-const TELLING = new Set(['task.assigned', 'task.commented', 'task.due_soon', 'task.overdue', 'task.completed']);
 
 /**
  * What one event asks of notifications: the deadline notices it ends are
@@ -73,7 +71,7 @@ const TELLING = new Set(['task.assigned', 'task.commented', 'task.due_soon', 'ta
 async function handleEvent(deps: Deps, event: StoredEvent, memo: BatchMemo): Promise<void> {
   if (event.subject.type !== 'task') return;
   const changes = CHANGES_OF_TASK.has(event.type);
-  if (!changes && !TELLING.has(event.type)) return;
+  if (!changes && !Object.hasOwn(TELLERS, event.type)) return;
   const notify = async (trx: Deps['db'], notices: NewNotification[]) => {
     for (const notice of notices) await notifyIn(trx, notice, event.occurredAt);
   };
@@ -101,22 +99,18 @@ interface About {
   task: () => Promise<TaskView | null>;
 }
 
-async function noticesFor(deps: Deps, about: About): Promise<NewNotification[]> {
-  const { event } = about;
-  switch (event.type) {
-    case 'task.assigned':
-      return assigned(deps, about);
-    case 'task.commented':
-      return mentioned(deps, about);
-    case 'task.due_soon':
-      return aboutAssignee(about, 'due_soon', (t) => `${t.key} ${t.title} is due soon`);
-    case 'task.overdue':
-      return aboutAssignee(about, 'overdue', (t) => `${t.key} ${t.title} is overdue`);
-    case 'task.completed':
-      return unblocked(deps, about);
-    default:
-      return [];
-  }
+/** What each task event that may tell someone something tells, and whom. */
+const TELLERS: Record<string, (deps: Deps, about: About) => Promise<NewNotification[]>> = {
+  'task.assigned': assigned,
+  'task.commented': mentioned,
+  'task.due_soon': (_deps, about) => aboutAssignee(about, 'due_soon', (t) => `${t.key} ${t.title} is due soon`),
+  'task.overdue': (_deps, about) => aboutAssignee(about, 'overdue', (t) => `${t.key} ${t.title} is overdue`),
+  'task.completed': unblocked,
+};
+
+function noticesFor(deps: Deps, about: About): Promise<NewNotification[]> {
+  const tell = Object.hasOwn(TELLERS, about.event.type) ? TELLERS[about.event.type] : undefined;
+  return tell ? tell(deps, about) : Promise.resolve([]);
 }
 
 /** Overdue and due-soon notices about a task resolve once it is finished, handed on, rescheduled or deleted. */

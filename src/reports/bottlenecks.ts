@@ -40,15 +40,15 @@ export async function bottlenecksReport(deps: Deps, actor: Actor, query: WindowQ
 }
 
 /** Leads looked up in one read: bounded lists, however many leads have open work. */
-export const LEAD_LOOKUP_BATCH = 2_000;
+const LEAD_LOOKUP_BATCH = 2_000;
 
 /** Where lead follow-ups pile up: unresolved tasks by their lead's current stage, read through the records service; a task linked to two leads at one stage counts once. Every lead with open work counts. */
-async function leadStagesOf(deps: Deps, actor: Actor, scope: store.TaskScope, now: number, batch = LEAD_LOOKUP_BATCH) {
+async function leadStagesOf(deps: Deps, actor: Actor, scope: store.TaskScope, now: number) {
   const tasks = await store.openTasksOfLeads(deps.db, scope, now);
   const ids = [...new Set(tasks.map((row) => row.record_id))];
   const leads = new Map<string, { pipelineId: string; stage: string }>();
-  for (let i = 0; i < ids.length; i += batch) {
-    for (const [id, lead] of await records.leadStages(deps.db, actor.orgId, ids.slice(i, i + batch))) leads.set(id, lead);
+  for (let i = 0; i < ids.length; i += LEAD_LOOKUP_BATCH) {
+    for (const [id, lead] of await records.leadStages(deps.db, actor.orgId, ids.slice(i, i + LEAD_LOOKUP_BATCH))) leads.set(id, lead);
   }
   const stages = new Map<string, { pipelineId: string; stage: string; leads: Set<string>; open: Set<string>; overdue: Set<string> }>();
   for (const row of tasks) {

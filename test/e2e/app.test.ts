@@ -138,7 +138,10 @@ describe.skipIf(skip !== null)(skip ? `web app (skipped: ${skip})` : 'web app', 
       await page.keyboard.press('Enter');
       await page.getByRole('dialog').waitFor({ state: 'detached' });
     }
+    // Both rows must be on the page before j: a list that still holds only the
+    // first task would focus it, and the second would then arrive above it.
     await page.locator('.task-row', { hasText: 'Order a valve' }).waitFor();
+    await page.locator('.task-row', { hasText: 'Send the quote' }).waitFor();
     await page.keyboard.press('j');
     await expect.poll(() => page.locator('.task-row.focused').textContent(), T).toContain('Send the quote');
     await page.keyboard.press('j');

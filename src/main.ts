@@ -23,6 +23,7 @@ const load = {
   consumers: () => import('./consumers.ts'),
   webhooks: () => import('./webhooks/webhook.ts'),
   webapp: () => import('./platform/http/webapp.ts'),
+  heap: () => import('./platform/heap.ts'),
 };
 
 const HELP = `finishline — task management for home-service businesses
@@ -66,6 +67,7 @@ async function serve(args: string[]): Promise<void> {
   const config = readConfig();
   if (cluster.isPrimary) await (await load.webapp()).ensureWebAppBuilt(config.webDist);
   if (cluster.isPrimary && workers > 1) return superviseWorkers(workers, config.databaseUrl);
+  (await load.heap()).capHeapGrowth();
   // Under --workers, one process (index 0) runs the automation loop and time
   // triggers, so they fire once however many processes serve HTTP.
   const runsAutomation = !cluster.isWorker || process.env.FINISHLINE_WORKER_INDEX === '0';

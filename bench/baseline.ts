@@ -24,6 +24,11 @@ const search = db.prepare(
 const recordTasks = db.prepare(
   'select * from tasks where org_id = ? and active = 1 and id in (select task_id from task_links where org_id = ? and record_type = ? and record_id = ?) order by due_sort, id limit 50',
 );
+// A team board's first column (open work by priority) and the counts above its columns.
+const boardColumn = db.prepare(
+  "select * from tasks where org_id = ? and team_id = ? and active = 1 and status = 'open' order by priority_rank, due_sort, id limit 50",
+);
+const boardCounts = db.prepare('select status, count(*) as n from tasks where org_id = ? and team_id = ? and active = 1 group by status');
 const insert = db.prepare(
   `insert into tasks (id, org_id, number, title, description, status, active, priority, priority_rank, due_at, due_sort,
      assignee_id, team_id, links, checklist, source_kind, created_by_id, created_at, updated_at, version)
@@ -40,6 +45,8 @@ app.get('/search', async (request) => {
   return search.all(q(request).org, pattern, pattern);
 });
 app.get('/record', async (request) => recordTasks.all(q(request).org, q(request).org, q(request).type, q(request).id));
+app.get('/board', async (request) => boardColumn.all(q(request).org, q(request).team));
+app.get('/counts', async (request) => boardCounts.all(q(request).org, q(request).team));
 app.post('/insert', async (request, reply) => {
   const body = request.body as { title: string };
   const now = Date.now();

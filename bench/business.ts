@@ -2,7 +2,8 @@
 // business (most with 20–300 open tasks, a few with thousands), the four
 // trade playbooks installed and the automation worker running in the server
 // process throughout. Measured against the bare stack in the same run: an
-// overloaded person's My work page, and creating tasks (random assignees)
+// overloaded person's My work page, their team board's first column and the
+// counts above its columns, and creating tasks (random assignees)
 // while outside events make the rules create more; event → task latency is
 // read from the database afterwards (a rule's task against its event).
 import { copyFileSync, rmSync, statSync } from 'node:fs';
@@ -54,6 +55,16 @@ export async function benchBusiness(options: BusinessOptions, figures: Record<st
     const [list50, bare50] = await alternate([myWork, bareList], seconds, 50);
     const [list10, bare10] = await alternate([myWork, bareList], seconds, 10);
 
+    // The same person's team board: its first column (open work by priority, 50 a page) and the counts above its columns.
+    const boardColumn = { url: `${appUrl}/api/v1/tasks?team=${dataset.teamId}&status=open&sort=priority&limit=50`, headers: auth };
+    const bareColumn = { url: `${baseUrl}/board?org=${dataset.orgId}&team=${dataset.teamId}` };
+    const [board50, bareBoard50] = await alternate([boardColumn, bareColumn], seconds, 50);
+    const [board10, bareBoard10] = await alternate([boardColumn, bareColumn], seconds, 10);
+    const boardCounts = { url: `${appUrl}/api/v1/tasks/counts?groupBy=status&team=${dataset.teamId}`, headers: auth };
+    const bareCounts = { url: `${baseUrl}/counts?org=${dataset.orgId}&team=${dataset.teamId}` };
+    const [counts50, bareCounts50] = await alternate([boardCounts, bareCounts], seconds, 50);
+    const [counts10, bareCounts10] = await alternate([boardCounts, bareCounts], seconds, 10);
+
     // Creating tasks for random people while outside events keep the rules busy.
     const posted = postEvents(appUrl, auth);
     const creates = Array.from({ length: 40 }, (_, i) => ({
@@ -77,16 +88,28 @@ export async function benchBusiness(options: BusinessOptions, figures: Record<st
     figures.business_list_ratio = ratio(list50!.rps, bare50!.rps);
     figures.business_list_p99_ms = list10!.p99;
     figures.business_list_baseline_p99_ms = bare10!.p99;
-    figures.business_list_p99_ratio = bare10!.p99 === 0 ? 0 : Math.round((list10!.p99 / bare10!.p99) * 100) / 100;
+    figures.business_list_p99_ratio = p99Ratio(list10!.p99, bare10!.p99);
+    figures.business_board_rps = board50!.rps;
+    figures.business_board_baseline_rps = bareBoard50!.rps;
+    figures.business_board_ratio = ratio(board50!.rps, bareBoard50!.rps);
+    figures.business_board_p99_ms = board10!.p99;
+    figures.business_board_p99_ratio = p99Ratio(board10!.p99, bareBoard10!.p99);
+    figures.business_counts_rps = counts50!.rps;
+    figures.business_counts_baseline_rps = bareCounts50!.rps;
+    figures.business_counts_ratio = ratio(counts50!.rps, bareCounts50!.rps);
+    figures.business_counts_p99_ms = counts10!.p99;
+    figures.business_counts_p99_ratio = p99Ratio(counts10!.p99, bareCounts10!.p99);
     figures.business_create_rps = create50!.rps;
     figures.business_create_baseline_rps = bareInsert50!.rps;
     figures.business_create_ratio = ratio(create50!.rps, bareInsert50!.rps);
-    figures.business_errors = list50!.errors + list50!.non2xx + list10!.errors + list10!.non2xx + create50!.errors + create50!.non2xx;
+    figures.business_errors = [list50, list10, board50, board10, counts50, counts10, create50].reduce((sum, f) => sum + f!.errors + f!.non2xx, 0);
     figures.business_events_posted = sent;
     figures.business_event_tasks = latency.count;
     figures.business_event_to_task_p50_ms = latency.p50;
     figures.business_event_to_task_p99_ms = latency.p99;
     console.log(`my work (overloaded person)  ${list50!.rps} req/s against bare ${bare50!.rps} (${figures.business_list_ratio}; goal ≥ 0.6); p99 at 10 connections ${list10!.p99} ms against ${bare10!.p99} ms (${figures.business_list_p99_ratio}×; goal ≤ 2)`);
+    console.log(`team board, first column     ${board50!.rps} req/s against bare ${bareBoard50!.rps} (${figures.business_board_ratio}; goal ≥ 0.6); p99 at 10 connections ${board10!.p99} ms against ${bareBoard10!.p99} ms (${figures.business_board_p99_ratio}×; goal ≤ 2)`);
+    console.log(`team board, counts           ${counts50!.rps} req/s against bare ${bareCounts50!.rps} (${figures.business_counts_ratio}; goal ≥ 0.6); p99 at 10 connections ${counts10!.p99} ms against ${bareCounts10!.p99} ms (${figures.business_counts_p99_ratio}×; goal ≤ 2)`);
     console.log(`create, rules running        ${create50!.rps} req/s against the bare insert's ${bareInsert50!.rps} (${figures.business_create_ratio}; goal ≥ 0.5)`);
     console.log(`event → task                 ${latency.count} tasks from ${sent} events: p50 ${latency.p50} ms, p99 ${latency.p99} ms (goal p99 ≤ 50 ms)`);
   } finally {
@@ -95,6 +118,11 @@ export async function benchBusiness(options: BusinessOptions, figures: Record<st
   figures.bytes_per_task = bytesPerTask(runDb);
   console.log(`database file                ${figures.bytes_per_task} bytes per task after a checkpoint (goal ≤ 1,500; the data before the run ${figures.bytes_per_task_data}); server peak RSS ${figures.business_peak_rss_mb} MB (at the end ${figures.business_rss_anon_mb} MB its own, ${figures.business_rss_file_mb} MB the database file mapped into memory)`);
   for (const path of [source, runDb, baseDb]) for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+}
+
+/** Finishline's p99 over the bare route's, to two places. */
+function p99Ratio(p99: number, bareP99: number): number {
+  return bareP99 === 0 ? 0 : Math.round((p99 / bareP99) * 100) / 100;
 }
 
 function openTasksOf(path: string, orgId: string): { median: number; max: number; measured: number } {

@@ -3,17 +3,17 @@
 // step (unblocking dependent tasks, advancing a service plan), the enabled
 // rules, then what delivers (notifications, webhooks) — one logged run
 // per (event, rule) whose conditions hold, so a re-delivered event changes
-// nothing. On SQLite a claimed batch is handled in groups: each group of
-// events is one transaction (every run in a savepoint of its own, so one
-// failing run undoes only itself) that also marks its events processed and
-// adds to the counters (rule_stats) of the rules it evaluated; a group closes
-// after GROUP_MS, so the write lock and the connection are never held for
-// long. On PostgreSQL every run is a transaction of its own, and the batch is
-// marked processed and counted in one more.
+// nothing. On SQLite events are handled in groups: each group of events is
+// one transaction (every run in a savepoint of its own, so one failing run
+// undoes only itself) that reads them, also marks them processed and adds to
+// the counters (rule_stats) of the rules it evaluated; a group closes after
+// GROUP_MS, so the write lock and the connection are never held for long. On
+// PostgreSQL a batch is claimed, every run is a transaction of its own, and
+// the batch is marked processed and counted in one more.
 import type { Deps } from '../platform/context.ts';
 import { inTransaction } from '../platform/db/database.ts';
 import { hasSingleWriter } from '../platform/db/dialect.ts';
-import { BatchMemo, claimEvents, markProcessed, releaseClaims, type StoredEvent } from '../platform/outbox.ts';
+import { anyClaimable, BatchMemo, claimEvents, eventsAppendedIn, holdEvents, markProcessed, releaseClaims, type StoredEvent, takeEvents } from '../platform/outbox.ts';
 import { type Consumer, takes } from '../events.ts';
 import { scopeOf } from './actions.ts';
 import type { Rule } from './rule.ts';
@@ -43,6 +43,10 @@ export interface WorkerOptions {
  */
 export class RuleTallies {
   private byEvent = new Map<number, { rules: readonly Rule[]; held: boolean[]; at: number }[]>();
+  /** True when no rule was checked. */
+  get empty(): boolean {
+    return this.byEvent.size === 0;
+  }
   note(event: StoredEvent, rule: Rule, held: boolean, at: number): void {
     this.noteAll(event, [rule], [held], at);
   }
@@ -85,40 +89,95 @@ export class RuleTallies {
 /** On SQLite, how long one group of events may keep its transaction open before it commits and the next group begins. */
 export const GROUP_MS = 25;
 
-/** Claims one batch of events and handles it. Returns how many events it handled (0: nothing pending). */
+/** Handles one batch of events. Returns how many events it handled (0: nothing pending). */
 export async function runWorkerOnce(deps: Deps, options: WorkerOptions): Promise<number> {
+  return hasSingleWriter(deps.db) ? runGroups(deps, options) : runClaimed(deps, options);
+}
+
+/**
+ * PostgreSQL: claims a batch, then every run is a transaction of its own (a
+ * transaction holding rows across many runs would make processes wait on each
+ * other, and deadlock), and the batch is marked processed in one more.
+ */
+async function runClaimed(deps: Deps, options: WorkerOptions): Promise<number> {
   const now = deps.clock.now();
   const events = await claimEvents(deps.db, { worker: options.workerId, now, until: now + options.claimMs, limit: options.batchSize });
   if (events.length === 0) return 0;
   const cache = new OrgCache(deps);
   const memo = new BatchMemo();
+  const tallies = new RuleTallies();
   // Stop well before the claim runs out, so no other process takes over events this one is still handling.
   const stopAt = Date.now() + options.claimMs * 0.75;
-  const handleFrom = async (scoped: Deps, from: number, closeAt: number): Promise<number> => {
-    const tallies = new RuleTallies();
-    const handled: number[] = [];
-    for (const event of events.slice(from)) {
-      if (handled.length > 0 && Date.now() > closeAt) break;
-      await handleEvent(scoped, event, { options, cache, tallies, memo });
-      handled.push(event.seq);
-    }
-    await finishBatch(scoped, handled, tallies);
-    return from + handled.length;
-  };
-  let next = 0;
-  if (hasSingleWriter(deps.db)) {
-    // One writer at a time, and every commit costs a write of each page it changed: a group of events shares one
-    // transaction. (PostgreSQL locks rows instead: a transaction holding them across many runs would make processes
-    // wait on each other, and deadlock, so there every run commits on its own.)
-    while (next < events.length && (next === 0 || Date.now() <= stopAt)) {
-      const from = next;
-      next = await deps.db.transaction().execute((trx) => handleFrom({ ...deps, db: trx }, from, Math.min(stopAt, Date.now() + GROUP_MS)));
-    }
-  } else {
-    next = await handleFrom(deps, 0, stopAt);
+  const handled: number[] = [];
+  for (const event of events) {
+    if (handled.length > 0 && Date.now() > stopAt) break;
+    await handleEvent(deps, event, { options, cache, tallies, memo });
+    handled.push(event.seq);
   }
-  await releaseClaims(deps.db, options.workerId, events.slice(next).map((e) => e.seq));
-  return next;
+  await finishBatch(deps, handled, tallies);
+  await releaseClaims(deps.db, options.workerId, events.slice(handled.length).map((e) => e.seq));
+  return handled.length;
+}
+
+/**
+ * SQLite: one writer at a time, and every commit costs a write of each page it
+ * changed, so a group of events shares one transaction, which reads the
+ * oldest pending events, handles them and marks them processed: the write lock
+ * it holds from its start keeps every other writer out until it commits, so
+ * the events need no claim (and no commit of their own to take one). Events
+ * the group itself appends (a notification's) are taken in the same
+ * transaction while it has time. What the group reads once (rules, calendars,
+ * subscriptions) is read inside it, so nothing can change under it but its
+ * own writes.
+ */
+async function runGroups(deps: Deps, options: WorkerOptions): Promise<number> {
+  // Most rounds find nothing (every write wakes the loop): a plain read says so without taking the write lock.
+  if (!(await anyClaimable(deps.db, deps.clock.now()))) return 0;
+  const stopAt = Date.now() + options.claimMs * 0.75;
+  let done = 0;
+  while (done < options.batchSize && (done === 0 || Date.now() <= stopAt)) {
+    const now = deps.clock.now();
+    const taken: number[] = [];
+    const closeAt = Math.min(stopAt, Date.now() + GROUP_MS);
+    let group: { handled: number; rest: boolean };
+    try {
+      group = await deps.db.transaction().execute(async (trx) => {
+        const scoped: Deps = { ...deps, db: trx };
+        const batch: EventBatch = { options, cache: new OrgCache(scoped), tallies: new RuleTallies(), memo: new BatchMemo() };
+        const seqs: number[] = [];
+        const limit = options.batchSize - done;
+        let after = 0;
+        let appended = 0;
+        // Whether events may be left for another group: the last read filled its limit, time ran out, or appends wait.
+        let rest = false;
+        for (;;) {
+          const asked = limit - seqs.length;
+          const events = await takeEvents(trx, { now, limit: asked, after });
+          taken.push(...events.map((e) => e.seq));
+          for (const event of events) {
+            if (seqs.length > 0 && Date.now() > closeAt) break;
+            await handleEvent(scoped, event, batch);
+            seqs.push(event.seq);
+            after = event.seq;
+          }
+          // Again only for what this group appended since it last looked, while it has room and time.
+          const more = eventsAppendedIn(trx) > appended;
+          appended = eventsAppendedIn(trx);
+          rest = events.length === asked || seqs.length < taken.length || more;
+          if (!more || seqs.length < taken.length || seqs.length >= limit || Date.now() > closeAt) break;
+        }
+        await finishBatch(scoped, seqs, batch.tallies!);
+        return { handled: seqs.length, rest };
+      });
+    } catch (error) {
+      // What the failed group took waits out a claim, as a claimed batch would, rather than failing again at once.
+      await holdEvents(deps.db, { worker: options.workerId, now, until: now + options.claimMs, seqs: taken });
+      throw error;
+    }
+    done += group.handled;
+    if (group.handled === 0 || !group.rest) break;
+  }
+  return done;
 }
 
 /**
@@ -127,6 +186,11 @@ export async function runWorkerOnce(deps: Deps, options: WorkerOptions): Promise
  * process finished first adds nothing.
  */
 export async function finishBatch(deps: Deps, handled: number[], tallies: RuleTallies): Promise<void> {
+  // Nothing to count: the mark alone is one statement, atomic by itself.
+  if (tallies.empty) {
+    await markProcessed(deps.db, handled, deps.clock.now());
+    return;
+  }
   await inTransaction(deps.db, async (trx) => {
     const marked = await markProcessed(trx, handled, deps.clock.now());
     await store.addRuleStats(trx, tallies.of(marked));

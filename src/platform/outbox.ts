@@ -3,7 +3,7 @@
 // augmenting DomainEvents, so every append is typed by its name.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { QueryShapes } from './db/database.ts';
-import { claimRows } from './db/dialect.ts';
+import { amongPicked, lockRows } from './db/dialect.ts';
 import { newId } from './ids.ts';
 import type { Db } from './db/schema.ts';
 import type { Deps } from './context.ts';
@@ -113,7 +113,16 @@ export async function appendEvents<T extends string>(db: Db, events: readonly Ne
     links: event.links && event.links.length > 0 ? JSON.stringify(event.links) : null,
   }));
   await pending.insert(db, 'events', rows, () => db.insertInto('events').values(rows));
+  if (db.isTransaction) appended.set(db, (appended.get(db) ?? 0) + rows.length);
   return rows.map((row) => row.id);
+}
+
+/** Per transaction handle: how many events were appended through it. */
+const appended = new WeakMap<Db, number>();
+
+/** How many events have been appended through the transaction `trx` so far (the worker asks whether handling added any). */
+export function eventsAppendedIn(trx: Db): number {
+  return appended.get(trx) ?? 0;
 }
 
 // The outbox's hot statements (append, the empty claim), compiled once per shape.
@@ -132,25 +141,63 @@ export function claimableEvents(db: Db, now: number, max: number) {
 
 /**
  * Claims up to `limit` pending events, oldest first, for `worker` until
- * `until`. An expired claim (its worker died) is taken over.
+ * `until`, in one statement that picks, leases and returns them (on
+ * PostgreSQL its pick locks the rows it takes, skipping those another process
+ * is claiming at this moment; on SQLite a statement holds the write lock from
+ * its start). An expired claim (its worker died) is taken over.
  */
 export async function claimEvents(db: Db, options: { worker: string; now: number; until: number; limit: number }): Promise<StoredEvent[]> {
   const { worker, now, until, limit } = options;
-  const claimable = (from: Db, max: number) => claimableEvents(from, now, max);
-  // Most rounds find nothing (every write wakes the loop): a plain read says so
-  // without taking the write lock for an empty transaction.
-  const peek = await pending.run(db, 'claimable', [now, 1], () => claimable(db, 1));
-  if (peek.length === 0) return [];
-  return db.transaction().execute(async (trx) => {
-    const seqs = await claimRows(
-      trx,
-      (t) => claimable(t, limit),
-      (t, keys) => t.updateTable('events').set({ claimed_by: worker, claimed_until: until }).where('seq', 'in', keys).execute(),
-    );
-    if (seqs.length === 0) return [];
-    const rows = await trx.selectFrom('events').selectAll().where('seq', 'in', seqs).orderBy('seq').execute();
-    return rows.map(toStoredEvent);
-  });
+  const rows = await pending.run(db, 'claim', [worker, until, now, limit], () =>
+    db
+      .updateTable('events')
+      .set({ claimed_by: worker, claimed_until: until })
+      .where(amongPicked(db, 'seq', lockRows(db, claimableEvents(db, now, limit), { skipLocked: true })))
+      .returningAll(),
+  );
+  // RETURNING promises no order.
+  return rows.map(toStoredEvent).sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * Whether any event is claimable now: a plain read, so a round that finds
+ * nothing (most rounds: every write wakes the loop) takes no write lock.
+ */
+export async function anyClaimable(db: Db, now: number): Promise<boolean> {
+  return (await pending.run(db, 'claimable', [now, 1], () => claimableEvents(db, now, 1))).length > 0;
+}
+
+/**
+ * The oldest claimable events after `after`, read inside a SQLite write
+ * transaction that handles them and marks them processed before it commits:
+ * no other writer can take them in between, so they need no claim.
+ */
+export async function takeEvents(trx: Db, options: { now: number; limit: number; after: number }): Promise<StoredEvent[]> {
+  const { now, limit, after } = options;
+  const rows = await pending.run(trx, 'take', [now, after, limit], () =>
+    trx
+      .selectFrom('events')
+      .selectAll()
+      .where('processed_at', 'is', null)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(limit),
+  );
+  return rows.map(toStoredEvent);
+}
+
+/** Holds events for `worker` until `until` (what a failed transaction had taken), unless another process holds them. */
+export async function holdEvents(db: Db, options: { worker: string; now: number; until: number; seqs: number[] }): Promise<void> {
+  const { worker, now, until, seqs } = options;
+  if (seqs.length === 0) return;
+  await db
+    .updateTable('events')
+    .set({ claimed_by: worker, claimed_until: until })
+    .where('seq', 'in', seqs)
+    .where('processed_at', 'is', null)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+    .execute();
 }
 
 /**

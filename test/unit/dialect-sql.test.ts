@@ -120,26 +120,13 @@ describe('lease and claim: one claimRows for every queue', () => {
     expect(sent.postgres).toEqual(['begin', 'select "seq" as "key" from "events" limit $1 for update skip locked', 'commit']);
   });
 
-  it('claims outbox events', async () => {
+  it('claims outbox events in one statement that picks, leases and returns them', async () => {
     const sent = await sentBy((db) => claimEvents(db, claimOptions), [{ key: 7, seq: 7, data: '{}' }]);
     const pick = 'select "seq" as "key" from "events" where "processed_at" is null and ("claimed_until" is null or "claimed_until" < ?) order by "seq" limit ?';
-    expect(sent.sqlite).toEqual([
-      pick,
-      'begin',
-      pick,
-      'update "events" set "claimed_by" = ?, "claimed_until" = ? where "seq" in (?)',
-      'select * from "events" where "seq" in (?) order by "seq"',
-      'commit',
-    ]);
-    const pgPick = 'select "seq" as "key" from "events" where "processed_at" is null and ("claimed_until" is null or "claimed_until" < $1) order by "seq" limit $2';
-    expect(sent.postgres).toEqual([
-      pgPick,
-      'begin',
-      `${pgPick} for update skip locked`,
-      'update "events" set "claimed_by" = $1, "claimed_until" = $2 where "seq" in ($3)',
-      'select * from "events" where "seq" in ($1) order by "seq"',
-      'commit',
-    ]);
+    expect(sent.sqlite).toEqual([`update "events" set "claimed_by" = ?, "claimed_until" = ? where "seq" in (${pick}) returning *`]);
+    const pgPick = 'select "seq" as "key" from "events" where "processed_at" is null and ("claimed_until" is null or "claimed_until" < $3) order by "seq" limit $4 for update skip locked';
+    // = any(array(…)): the pick runs once, and the rows are found by their key.
+    expect(sent.postgres).toEqual([`update "events" set "claimed_by" = $1, "claimed_until" = $2 where "seq" = any(array(${pgPick})) returning *`]);
   });
 
   it('claims webhook deliveries, locking only the deliveries of the join', async () => {

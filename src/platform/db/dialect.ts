@@ -2,7 +2,7 @@
 // handle it runs on (a database or one of its transactions): row locks, the
 // lease/claim of queued rows, and EXPLAIN. Callers say what they want; only
 // this folder knows which engine spells it how.
-import { type Compilable, PostgresAdapter, type SelectQueryBuilder, sql } from 'kysely';
+import { type Compilable, PostgresAdapter, type RawBuilder, type SelectQueryBuilder, sql, type SqlBool } from 'kysely';
 import { inTransaction, type DialectName } from './database.ts';
 import type { Db } from './schema.ts';
 
@@ -61,6 +61,18 @@ export function claimRows<K>(
     if (keys.length > 0) await lease(trx, keys);
     return keys;
   });
+}
+
+/**
+ * The condition "`column` is among the keys `pick` selects", evaluated with
+ * `pick` run once: on PostgreSQL `= any(array(pick))`, an InitPlan whose keys
+ * are then looked up by the column's index (`in (pick)` may be planned as a
+ * join that scans the whole table); on SQLite `in (pick)`, which it runs once.
+ */
+// A subquery is written in parentheses of its own.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function amongPicked(db: Db, column: string, pick: SelectQueryBuilder<any, any, any>): RawBuilder<SqlBool> {
+  return dialectOfHandle(db) === 'postgres' ? sql<SqlBool>`${sql.ref(column)} = any(array${pick})` : sql<SqlBool>`${sql.ref(column)} in ${pick}`;
 }
 
 /** The plan the engine makes for `query`, as text (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on PostgreSQL). */

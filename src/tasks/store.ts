@@ -1,6 +1,6 @@
 // Every query about tasks, their links, history and comments.
 import { type Insertable, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
-import { QueryShapes } from '../platform/db/database.ts';
+import { QueryShapes, readOnceInTransaction } from '../platform/db/database.ts';
 import { lockRows } from '../platform/db/dialect.ts';
 import type { Database, Db, ReportStatusFlowsTable, TaskHistoryTable, TasksTable } from '../platform/db/schema.ts';
 import { containsText, escapeLike } from '../platform/db/text.ts';
@@ -32,10 +32,18 @@ export async function replaceLinks(db: Db, orgId: string, taskId: string, links:
   await insertLinks(db, orgId, taskId, links);
 }
 
-/** One task by id: read for every task event the worker handles, so compiled once. */
+/**
+ * One task by id: read for every task event the worker handles, so compiled
+ * once, and read once per SQLite transaction while nothing has been written
+ * since (a group of the worker's events often asks for the same task twice:
+ * its timers, then its notifications). Each caller gets its own copy.
+ */
 export async function findTask(db: Db, orgId: string, id: string): Promise<TaskRow | undefined> {
-  const [row] = await writes.run(db, 'findTask', [orgId, id], () => db.selectFrom('tasks').selectAll().where('org_id', '=', orgId).where('id', '=', id));
-  return row;
+  const row = await readOnceInTransaction(db, `findTask:${orgId}:${id}`, async () => {
+    const [found] = await writes.run(db, 'findTask', [orgId, id], () => db.selectFrom('tasks').selectAll().where('org_id', '=', orgId).where('id', '=', id));
+    return found && { ...found };
+  });
+  return row && { ...row };
 }
 
 export function findTaskByNumber(db: Db, orgId: string, number: number) {

@@ -6,7 +6,7 @@
 // the caller, keys included; nothing else (events, rollups) is written.
 import type SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
-import type { OpenDatabase } from './database.ts';
+import { noteSqliteWrite, type OpenDatabase } from './database.ts';
 import type { Db } from './schema.ts';
 
 /** Table name → its rows; every row of a table has the same columns, in the same order. */
@@ -99,6 +99,7 @@ function insertWithSqlite(sqlite: SqliteDatabase.Database, rows: BulkRows): void
     }
     return statement;
   };
+  noteSqliteWrite();
   sqlite.transaction(() => {
     for (const [table, all] of Object.entries(rows)) {
       if (all.length === 0) continue;

@@ -120,6 +120,8 @@ function withStatementCache(sqlite: SqliteDatabase.Database, max = 1000): Sqlite
   return {
     close: () => sqlite.close(),
     prepare(sql: string) {
+      // Kysely prepares each statement it runs: what is not a plain read may have written.
+      if (!sql.startsWith('select ')) noteSqliteWrite();
       let statement = cache.get(sql);
       if (statement) {
         cache.delete(sql);
@@ -285,6 +287,44 @@ export function rowsShape(rows: readonly object[]): { key: string; params: unkno
 
 function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i]);
+}
+
+/**
+ * Statements this process ran on SQLite that may have written (anything but a
+ * plain select, begin and commit included), on any connection. A read
+ * answered again inside one transaction is still true while this has not
+ * moved: the transaction's snapshot is fixed, it holds the write lock, and
+ * every statement on its connection passes through here.
+ */
+let sqliteWrites = 0;
+
+/** Counts a write made on a SQLite handle past Kysely (a bulk load through the raw handle). */
+export function noteSqliteWrite(): void {
+  sqliteWrites += 1;
+}
+
+const repeatedReads = new WeakMap<Db, Map<string, { writes: number; value: unknown }>>();
+
+/**
+ * `read()`, inside a SQLite transaction answered from the same transaction's
+ * last answer to `key` when no statement since could have written; anywhere
+ * else (PostgreSQL, where other transactions' commits show between
+ * statements, or outside a transaction) read afresh. `key` must name
+ * everything the read depends on. The answer is shared: callers must not
+ * change it.
+ */
+export async function readOnceInTransaction<T>(db: Db, key: string, read: () => Promise<T>): Promise<T> {
+  if (!db.isTransaction || db.getExecutor().adapter instanceof PostgresAdapter) return read();
+  let known = repeatedReads.get(db);
+  const hit = known?.get(key);
+  if (hit && hit.writes === sqliteWrites) return hit.value as T;
+  const before = sqliteWrites;
+  const value = await read();
+  if (sqliteWrites === before) {
+    if (!known) repeatedReads.set(db, (known = new Map()));
+    known.set(key, { writes: before, value });
+  }
+  return value;
 }
 
 /**

@@ -1,0 +1,90 @@
+// What the automation worker sends the database for a new task: on SQLite its
+// events are read, handled and marked processed in one write transaction with
+// no claim written; on PostgreSQL each batch is claimed by one statement. A
+// task read twice inside one SQLite transaction is read once, unless
+// something was written in between.
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
+import { expect, it } from 'vitest';
+import { findTask } from '../../src/tasks/store.ts';
+import { forEachDatabase } from '../support/harness.ts';
+
+/** Every statement either driver runs while `recording` is set. */
+let recording: string[] | null = null;
+const probe = new SqliteDatabase(':memory:');
+const statementProto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, (...args: unknown[]) => unknown>;
+probe.close();
+for (const method of ['all', 'get', 'run', 'iterate']) {
+  const original = statementProto[method]!;
+  statementProto[method] = function (this: { source: string }, ...args: unknown[]) {
+    recording?.push(this.source);
+    return original.apply(this, args);
+  };
+}
+const pgQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+(pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: unknown, ...args: unknown[]) {
+  const [query] = args as [string | { text: string }];
+  recording?.push(typeof query === 'string' ? query : query.text);
+  return pgQuery.apply(this, args);
+};
+
+async function sentDuring(work: () => Promise<unknown>): Promise<string[]> {
+  recording = [];
+  try {
+    await work();
+    return recording;
+  } finally {
+    recording = null;
+  }
+}
+
+forEachDatabase('the worker on a new task', (ctx) => {
+  it('tells the assignee and handles every event, claiming none on SQLite and each batch in one statement on PostgreSQL', async () => {
+    const org = await ctx.signup();
+    const member = await ctx.addUser(org, 'member');
+    await ctx.server.automation.drain();
+    const task = await ctx.createTask(org.api, { assigneeId: member.id });
+    const sent = await sentDuring(() => ctx.server.automation.drain());
+
+    const notices = (await member.api.get('/api/v1/notifications')).body.items;
+    expect(notices.map((n: { kind: string; taskId: string }) => [n.kind, n.taskId])).toEqual([['assigned', task.id]]);
+    const pending = await ctx.server.deps.db.selectFrom('events').select('seq').where('processed_at', 'is', null).execute();
+    expect(pending).toEqual([]);
+    const count = (pattern: RegExp) => sent.filter((statement) => pattern.test(statement)).length;
+    expect(count(/^update "events" set "processed_at"/)).toBeGreaterThan(0);
+    if (ctx.dialect === 'sqlite') {
+      // Read, handled and marked processed in one write transaction: nothing to claim.
+      expect(count(/^update "events" set "claimed_by"/)).toBe(0);
+    } else {
+      // Each batch is claimed by one statement that picks, leases and returns it: no pick of its own.
+      expect(count(/^update "events" set "claimed_by"/)).toBeGreaterThan(0);
+      expect(count(/^select "seq" as "key" from "events"/)).toBe(0);
+    }
+  });
+
+  it('reads a task once inside a SQLite transaction while nothing is written, and afresh once something is', async () => {
+    const org = await ctx.signup();
+    const task = await ctx.createTask(org.api, { title: 'Before' });
+    const reads = (sent: string[]) => sent.filter((statement) => /^select \* from "tasks" where "org_id" = (\?|\$1) and "id" = (\?|\$2)$/.test(statement)).length;
+    await ctx.server.deps.db.transaction().execute(async (trx) => {
+      const twice = await sentDuring(async () => {
+        expect((await findTask(trx, org.id, task.id))?.title).toBe('Before');
+        expect((await findTask(trx, org.id, task.id))?.title).toBe('Before');
+      });
+      // PostgreSQL shows other transactions' commits between statements: there every read goes to the database.
+      expect(reads(twice)).toBe(ctx.dialect === 'sqlite' ? 1 : 2);
+      await trx.updateTable('tasks').set({ title: 'After' }).where('id', '=', task.id).execute();
+      expect((await findTask(trx, org.id, task.id))?.title).toBe('After');
+      // What a caller does to its copy is not what the next one reads.
+      const copy = (await findTask(trx, org.id, task.id))!;
+      copy.title = 'Changed in memory';
+      expect((await findTask(trx, org.id, task.id))?.title).toBe('After');
+    });
+    // Outside a transaction, every read goes to the database.
+    const outside = await sentDuring(async () => {
+      await findTask(ctx.server.deps.db, org.id, task.id);
+      await findTask(ctx.server.deps.db, org.id, task.id);
+    });
+    expect(reads(outside)).toBe(2);
+  });
+});

@@ -87,6 +87,7 @@ export function automation(deps: Deps, config: AutomationConfig): Automation {
   };
 
   let againTimed = false;
+  let wakePending = false;
   const round = (timed: boolean) => {
     if (stopped) return;
     if (running) {
@@ -116,7 +117,14 @@ export function automation(deps: Deps, config: AutomationConfig): Automation {
       round(true);
     },
     wake() {
-      if (!stopped) setImmediate(() => round(false));
+      // Wakes before the round they asked for has begun share it: the writes answered in one turn (a group commit's)
+      // cost one round, not one each, since a round that finds nothing ends before the next callback of the turn.
+      if (stopped || wakePending) return;
+      wakePending = true;
+      setImmediate(() => {
+        wakePending = false;
+        round(false);
+      });
     },
     async stop() {
       stopped = true;

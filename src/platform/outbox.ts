@@ -174,17 +174,20 @@ export async function anyClaimable(db: Db, now: number): Promise<boolean> {
  */
 export async function takeEvents(trx: Db, options: { now: number; limit: number; after: number }): Promise<StoredEvent[]> {
   const { now, limit, after } = options;
-  const rows = await pending.run(trx, 'take', [now, after, limit], () =>
-    trx
-      .selectFrom('events')
-      .selectAll()
-      .where('processed_at', 'is', null)
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-      .where('seq', '>', after)
-      .orderBy('seq')
-      .limit(limit),
-  );
+  const rows = await pending.run(trx, 'take', [now, after, limit], () => takeableEvents(trx, now, limit, after));
   return rows.map(toStoredEvent);
+}
+
+/** The oldest claimable events after `after`, whole: the same short range of the pending index as claimableEvents. */
+export function takeableEvents(db: Db, now: number, limit: number, after: number) {
+  return db
+    .selectFrom('events')
+    .selectAll()
+    .where('processed_at', 'is', null)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+    .where('seq', '>', after)
+    .orderBy('seq')
+    .limit(limit);
 }
 
 /** Holds events for `worker` until `until` (what a failed transaction had taken), unless another process holds them. */

@@ -9,7 +9,7 @@ import { type Compilable, sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { explainQuery, dialectOfHandle } from '../../src/platform/db/dialect.ts';
 import type { Db } from '../../src/platform/db/schema.ts';
-import { claimableEvents } from '../../src/platform/outbox.ts';
+import { claimableEvents, takeableEvents } from '../../src/platform/outbox.ts';
 import { countByStatusQuery } from '../../src/tasks/store.ts';
 import { forEachDatabase } from '../support/harness.ts';
 
@@ -139,6 +139,13 @@ const NEEDS: Need[] = [
   // events
   { index: { sqlite: 'events', postgres: 'events_pkey' }, why: 'the live stream from a Last-Event-ID (eventsAfter)', query: (db) => db.selectFrom('events').selectAll().where('seq', '>', 10).orderBy('seq').limit(100) },
   { index: 'events_pending', why: 'the worker claims the oldest unhandled events (claimEvents)', query: (db) => claimableEvents(db, 5, 100) },
+  {
+    index: 'events_pending',
+    why: "a SQLite worker group reads the oldest unhandled events after the last it handled, not the table's whole rowid range past it (takeEvents)",
+    only: 'sqlite',
+    sqlitePlan: /SEARCH events USING INDEX events_pending \(seq>\?\)/,
+    query: (db) => takeableEvents(db, 5, 100, 10),
+  },
   { index: 'events_org_event_id', why: "an organisation's event by its id; ids unique per organisation (findEvent)", query: (db, org) => db.selectFrom('events').selectAll().where('org_id', '=', org).where('id', '=', 'inv-1') },
   {
     index: 'events_org_type',

@@ -171,7 +171,9 @@ async function runGroups(deps: Deps, options: WorkerOptions): Promise<number> {
       });
     } catch (error) {
       // What the failed group took waits out a claim, as a claimed batch would, rather than failing again at once.
-      await holdEvents(deps.db, { worker: options.workerId, now, until: now + options.claimMs, seqs: taken });
+      // The group's error is the one the round reports: a hold that fails too (the database is gone) only means
+      // the events are tried again at the next round.
+      await holdEvents(deps.db, { worker: options.workerId, now, until: now + options.claimMs, seqs: taken }).catch(() => undefined);
       throw error;
     }
     done += group.handled;

@@ -102,8 +102,11 @@ forEachDatabase('automation', (ctx) => {
     await db.updateTable('tasks').set({ checklist: '{' }).where('id', '=', task.id).execute();
     await expect(drain()).rejects.toThrow(SyntaxError);
     expect((await org.api.get(`/api/v1/rules/${rule.id}`)).body.stats).toMatchObject({ evaluated: 0, missed: 0 });
-    // Once it reads again and the claim has run out, the event is handled, and the rule decided on the real task.
+    // Once it reads again, the failed event still waits out its claim: it is not tried again at once.
     await db.updateTable('tasks').set({ checklist: '[]' }).where('id', '=', task.id).execute();
+    await drain();
+    expect((await org.api.get(`/api/v1/rules/${rule.id}`)).body.stats).toMatchObject({ evaluated: 0, missed: 0 });
+    // Once the claim has run out, the event is handled, and the rule decided on the real task.
     const started = ctx.clock.now();
     ctx.clock.advance(ctx.server.automation.options.claimMs + 1);
     await drain();

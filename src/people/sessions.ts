@@ -171,6 +171,44 @@ const LAST_USED_GRAIN_MS = 60_000;
 // One cache per database handle: a process may serve several databases (tests do).
 const signInCaches = new WeakMap<Deps['db'], Map<string, SignedIn>>();
 
+/** Per database handle and organisation: the epoch read under way, and the one queued to follow it. */
+const epochReads = new WeakMap<Deps['db'], { running: Map<string, Promise<number>>; next: Map<string, Promise<number>> }>();
+
+/**
+ * The organisation's auth epoch as of some moment after this call: what a
+ * cached sign-in is checked against. A request never takes the answer of a
+ * read already sent (it may predate a revocation the request must see); while
+ * one is under way, the requests arriving wait for it to end and then share
+ * the next read, sent after all of them arrived. Under load that is one
+ * statement for every few requests of an organisation instead of one each;
+ * a request that finds no read under way sends its own at once.
+ */
+function authEpochNow(db: Deps['db'], orgId: string): Promise<number> {
+  let reads = epochReads.get(db);
+  if (!reads) epochReads.set(db, (reads = { running: new Map(), next: new Map() }));
+  const { running, next } = reads;
+  const queued = next.get(orgId);
+  if (queued) return queued;
+  const start = () => {
+    const read = store.authEpoch(db, orgId).finally(() => {
+      if (running.get(orgId) === read) running.delete(orgId);
+    });
+    running.set(orgId, read);
+    return read;
+  };
+  const current = running.get(orgId);
+  if (!current) return start();
+  const following = current.then(
+    () => undefined,
+    () => undefined,
+  ).then(() => {
+    next.delete(orgId);
+    return start();
+  });
+  next.set(orgId, following);
+  return following;
+}
+
 /**
  * The caller behind a bearer token or session cookie. A token looked up in the
  * last few seconds is taken from this server's cache after one primary-key read
@@ -186,7 +224,7 @@ export async function authenticate(deps: Deps, secret: string): Promise<Authenti
   const cached = cache.get(hash);
   if (cached) {
     const fresh = performance.now() - cached.checkedAt < SIGN_IN_CACHE_MS && (cached.expiresAt === null || cached.expiresAt > now);
-    if (fresh && (await store.authEpoch(deps.db, cached.caller.orgId)) === cached.epoch) return { ...cached.caller };
+    if (fresh && (await authEpochNow(deps.db, cached.caller.orgId)) === cached.epoch) return { ...cached.caller };
     cache.delete(hash);
   }
   const row = await store.findLiveToken(deps.db, hash, now);

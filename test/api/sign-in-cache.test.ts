@@ -2,7 +2,9 @@
 // over the same database (another process, in production) must still end them
 // at once: revocations, log-outs, role changes and deactivations.
 import { randomBytes } from 'node:crypto';
+import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authenticate } from '../../src/people/sessions.ts';
 import { buildServer, type Server } from '../../src/server.ts';
 import { testDatabases } from '../support/databases.ts';
 import { type Client, client } from '../support/http.ts';
@@ -95,6 +97,25 @@ describe.each(choices)('sign-ins cached by one server, changed through another [
       const other = await addUser('member');
       expect((await viaSecond(other.token).delete('/api/v1/sessions/current')).status).toBe(204);
       expect((await viaFirst(kept.token).get('/api/v1/me')).status).toBe(200);
+    });
+
+    it('checks requests that arrive together against one read of the epoch, and refuses the first after a revocation', async () => {
+      const created = await viaSecond(owner.token).post('/api/v1/tokens', { name: 'Dispatch board' });
+      expect(created.status, created.text).toBe(201);
+      let statements = 0;
+      const counting: KyselyPlugin = { transformQuery: (args) => args.node, transformResult: async (args) => (statements++, args.result) };
+      // The first server's database, counted: a handle of its own, so with a sign-in cache of its own.
+      const deps = { ...first.deps, db: first.deps.db.withPlugin(counting) };
+      expect(await authenticate(deps, created.body.token)).not.toBeNull();
+      statements = 0;
+      const together = await Promise.all(Array.from({ length: 20 }, () => authenticate(deps, created.body.token)));
+      expect(together.every((caller) => caller?.orgId === owner.orgId)).toBe(true);
+      // One read under way when they arrived, and one after it that the other nineteen share.
+      expect(statements).toBe(2);
+      const underWay = Promise.all(Array.from({ length: 5 }, () => authenticate(deps, created.body.token)));
+      expect((await viaSecond(owner.token).delete(`/api/v1/tokens/${created.body.id}`)).status).toBe(204);
+      expect(await authenticate(deps, created.body.token)).toBeNull();
+      await underWay;
     });
   });
 });

@@ -10,7 +10,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { explainQuery, dialectOfHandle } from '../../src/platform/db/dialect.ts';
 import type { Db } from '../../src/platform/db/schema.ts';
 import { claimableEvents, takeableEvents } from '../../src/platform/outbox.ts';
-import { countByStatusQuery } from '../../src/tasks/store.ts';
+import { countByStatusQuery, listTasksQuery } from '../../src/tasks/store.ts';
 import { forEachDatabase } from '../support/harness.ts';
 
 const OPEN = ['open', 'in_progress', 'waiting', 'blocked'] as const;
@@ -38,8 +38,27 @@ const NEEDS: Need[] = [
   },
   {
     index: 'tasks_team_due',
-    why: "a team's open tasks by due date: the board's first page of a column (listTasks)",
-    query: (db, org) => db.selectFrom('tasks').selectAll().where('tasks.org_id', '=', org).where('team_id', '=', 'team_1').where('active', '=', 1).where('status', 'in', ['open']).orderBy('due_sort').orderBy('id').limit(50),
+    why: "a team's open tasks by due date (listTasks); the index holds the open tasks only (migration 0030)",
+    sqlitePlan: /tasks_team_due \(org_id=\? AND team_id=\?\)/,
+    query: (db, org) => listTasksQuery(db, org, { teamId: 'team_1', statuses: [...OPEN] }, { key: 'due', descending: false }, { limit: 50 }),
+  },
+  {
+    index: 'tasks_counts_team',
+    why: "the team board's column of an open status, by priority then due date: its first 50 entries, no sort (migration 0030)",
+    sqlitePlan: /SEARCH tasks USING INDEX tasks_counts_team \(org_id=\? AND team_id=\? AND status=\? AND active=\?\)/,
+    query: (db, org) => listTasksQuery(db, org, { teamId: 'team_1', statuses: ['open'] }, { key: 'priority', descending: false }, { limit: 50 }),
+  },
+  {
+    index: 'tasks_counts_team',
+    why: "the team board's next page of a column: one range from the cursor on",
+    sqlitePlan: /SEARCH tasks USING INDEX tasks_counts_team \(org_id=\? AND team_id=\? AND status=\? AND active=\? AND \(priority_rank,due_sort,id\)>\(\?,\?,\?\)\)/,
+    query: (db, org) => listTasksQuery(db, org, { teamId: 'team_1', statuses: ['in_progress'] }, { key: 'priority', descending: false }, { limit: 50, after: [1, 2, 't_1'] }),
+  },
+  {
+    index: 'tasks_team_done',
+    why: "the team board's done column, last changed first: the team's last 50 done entries, whatever the backlog (migration 0030)",
+    sqlitePlan: /SEARCH tasks USING INDEX tasks_team_done \(org_id=\? AND team_id=\?\)/,
+    query: (db, org) => listTasksQuery(db, org, { teamId: 'team_1', statuses: ['done'] }, { key: 'updated', descending: true }, { limit: 50 }),
   },
   {
     index: 'tasks_report_open',

@@ -34,6 +34,7 @@ describe('the migration list', () => {
       '0027_weekly_summary',
       '0028_compact_history',
       '0029_open_by_source',
+      '0030_board_columns',
     ];
     for (const dialect of ['sqlite', 'postgres'] as const) expect(Object.keys(migrationsFor(dialect)).sort()).toEqual(recorded);
   });

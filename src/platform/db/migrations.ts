@@ -35,6 +35,7 @@ import { emailPerOrg } from './migrations/0026_email_per_org.ts';
 import { weeklySummary } from './migrations/0027_weekly_summary.ts';
 import { compactHistory } from './migrations/0028_compact_history.ts';
 import { openBySource } from './migrations/0029_open_by_source.ts';
+import { boardColumns } from './migrations/0030_board_columns.ts';
 import type { Db } from './schema.ts';
 
 export { fillReportRollups } from './migrations/fillReportRollups.ts';
@@ -70,6 +71,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0027_weekly_summary': weeklySummary(),
     '0028_compact_history': compactHistory(dialect),
     '0029_open_by_source': openBySource(dialect),
+    '0030_board_columns': boardColumns(dialect),
   };
 }
 

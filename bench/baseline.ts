@@ -28,7 +28,9 @@ const recordTasks = db.prepare(
 const boardColumn = db.prepare(
   "select * from tasks where org_id = ? and team_id = ? and active = 1 and status = 'open' order by priority_rank, due_sort, id limit 50",
 );
-const boardCounts = db.prepare('select status, count(*) as n from tasks where org_id = ? and team_id = ? and active = 1 group by status');
+const boardCounts = db.prepare(
+  "select status, count(*) as n from tasks where org_id = ? and team_id = ? and status in ('open', 'in_progress', 'waiting', 'blocked') and active = 1 group by status",
+);
 const insert = db.prepare(
   `insert into tasks (id, org_id, number, title, description, status, active, priority, priority_rank, due_at, due_sort,
      assignee_id, team_id, links, checklist, source_kind, created_by_id, created_at, updated_at, version)

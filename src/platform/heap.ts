@@ -4,8 +4,8 @@
 // room fills with garbage, and the process's peak memory is set by the room,
 // not by the work. Twice the live heap keeps the peak down for the price of
 // more frequent full collections, most of whose marking runs off the main
-// thread (bench/RESULTS.md has the figures). An operator who passes their own
-// --heap-growing-percent (NODE_OPTIONS or the node command) keeps it.
+// thread (bench/RESULTS.md has the figures). An operator who starts node with
+// their own --heap-growing-percent keeps it (Node refuses it in NODE_OPTIONS).
 import { setFlagsFromString } from 'node:v8';
 
 /** The heap may grow to (1 + this / 100) times what survived the last full collection. */
@@ -17,8 +17,8 @@ export const HEAP_GROWING_PERCENT = 100;
  * setting each time it sets the next collection's limit, so it applies from
  * then on.
  */
-export function capHeapGrowth(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): boolean {
-  if ([...execArgv, nodeOptions].some((arg) => /--heap[-_]growing[-_]percent/.test(arg))) return false;
+export function capHeapGrowth(execArgv: readonly string[] = process.execArgv): boolean {
+  if (execArgv.some((arg) => /^--heap[-_]growing[-_]percent\b/.test(arg))) return false;
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   return true;
 }

@@ -10,7 +10,9 @@ import { copyFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { prepareDataset } from './dataset.ts';
-import { alternate, type Child, peakRssMb, ratio, rssNowMb, startProcess } from './measure.ts';
+import { alternate, type Child, type Figures, type Load, peakRssMb, ratio, rssNowMb, startProcess } from './measure.ts';
+
+type Target = Omit<Load, 'connections' | 'seconds'>;
 
 const PLAYBOOKS = ['cleaning', 'plumbing', 'hvac', 'electrical'];
 /** Outside events posted per second while tasks are created: each one makes every installed playbook's invoice rule create a task. */
@@ -50,20 +52,12 @@ export async function benchBusiness(options: BusinessOptions, figures: Record<st
     }
 
     // My work for an overloaded person: the default statuses, by due date, 50 a page.
-    const myWork = { url: `${appUrl}/api/v1/tasks?assignee=me&limit=50`, headers: auth };
-    const bareList = { url: `${baseUrl}/list?org=${dataset.orgId}&assignee=${dataset.userId}` };
-    const [list50, bare50] = await alternate([myWork, bareList], seconds, 50);
-    const [list10, bare10] = await alternate([myWork, bareList], seconds, 10);
-
-    // The same person's team board: its first column (open work by priority, 50 a page) and the counts above its columns.
-    const boardColumn = { url: `${appUrl}/api/v1/tasks?team=${dataset.teamId}&status=open&sort=priority&limit=50`, headers: auth };
-    const bareColumn = { url: `${baseUrl}/board?org=${dataset.orgId}&team=${dataset.teamId}` };
-    const [board50, bareBoard50] = await alternate([boardColumn, bareColumn], seconds, 50);
-    const [board10, bareBoard10] = await alternate([boardColumn, bareColumn], seconds, 10);
-    const boardCounts = { url: `${appUrl}/api/v1/tasks/counts?groupBy=status&team=${dataset.teamId}`, headers: auth };
-    const bareCounts = { url: `${baseUrl}/counts?org=${dataset.orgId}&team=${dataset.teamId}` };
-    const [counts50, bareCounts50] = await alternate([boardCounts, bareCounts], seconds, 50);
-    const [counts10, bareCounts10] = await alternate([boardCounts, bareCounts], seconds, 10);
+    const reads = [
+      await readPair('list', 'my work (overloaded person)', { url: `${appUrl}/api/v1/tasks?assignee=me&limit=50`, headers: auth }, { url: `${baseUrl}/list?org=${dataset.orgId}&assignee=${dataset.userId}` }, seconds),
+      // The same person's team board: its first column (open work by priority, 50 a page) and the counts above its columns.
+      await readPair('board', 'team board, first column', { url: `${appUrl}/api/v1/tasks?team=${dataset.teamId}&status=open&sort=priority&limit=50`, headers: auth }, { url: `${baseUrl}/board?org=${dataset.orgId}&team=${dataset.teamId}` }, seconds),
+      await readPair('counts', 'team board, counts', { url: `${appUrl}/api/v1/tasks/counts?groupBy=status&team=${dataset.teamId}`, headers: auth }, { url: `${baseUrl}/counts?org=${dataset.orgId}&team=${dataset.teamId}` }, seconds),
+    ];
 
     // Creating tasks for random people while outside events keep the rules busy.
     const posted = postEvents(appUrl, auth);
@@ -83,33 +77,15 @@ export async function benchBusiness(options: BusinessOptions, figures: Record<st
     figures.business_rss_anon_mb = rss.anon;
     figures.business_rss_file_mb = rss.file;
 
-    figures.business_list_rps = list50!.rps;
-    figures.business_list_baseline_rps = bare50!.rps;
-    figures.business_list_ratio = ratio(list50!.rps, bare50!.rps);
-    figures.business_list_p99_ms = list10!.p99;
-    figures.business_list_baseline_p99_ms = bare10!.p99;
-    figures.business_list_p99_ratio = p99Ratio(list10!.p99, bare10!.p99);
-    figures.business_board_rps = board50!.rps;
-    figures.business_board_baseline_rps = bareBoard50!.rps;
-    figures.business_board_ratio = ratio(board50!.rps, bareBoard50!.rps);
-    figures.business_board_p99_ms = board10!.p99;
-    figures.business_board_p99_ratio = p99Ratio(board10!.p99, bareBoard10!.p99);
-    figures.business_counts_rps = counts50!.rps;
-    figures.business_counts_baseline_rps = bareCounts50!.rps;
-    figures.business_counts_ratio = ratio(counts50!.rps, bareCounts50!.rps);
-    figures.business_counts_p99_ms = counts10!.p99;
-    figures.business_counts_p99_ratio = p99Ratio(counts10!.p99, bareCounts10!.p99);
     figures.business_create_rps = create50!.rps;
     figures.business_create_baseline_rps = bareInsert50!.rps;
     figures.business_create_ratio = ratio(create50!.rps, bareInsert50!.rps);
-    figures.business_errors = [list50, list10, board50, board10, counts50, counts10, create50].reduce((sum, f) => sum + f!.errors + f!.non2xx, 0);
+    figures.business_errors = [...reads.flatMap((r) => [r.at50, r.at10]), create50!].reduce((sum, f) => sum + f.errors + f.non2xx, 0);
     figures.business_events_posted = sent;
     figures.business_event_tasks = latency.count;
     figures.business_event_to_task_p50_ms = latency.p50;
     figures.business_event_to_task_p99_ms = latency.p99;
-    console.log(`my work (overloaded person)  ${list50!.rps} req/s against bare ${bare50!.rps} (${figures.business_list_ratio}; goal ≥ 0.6); p99 at 10 connections ${list10!.p99} ms against ${bare10!.p99} ms (${figures.business_list_p99_ratio}×; goal ≤ 2)`);
-    console.log(`team board, first column     ${board50!.rps} req/s against bare ${bareBoard50!.rps} (${figures.business_board_ratio}; goal ≥ 0.6); p99 at 10 connections ${board10!.p99} ms against ${bareBoard10!.p99} ms (${figures.business_board_p99_ratio}×; goal ≤ 2)`);
-    console.log(`team board, counts           ${counts50!.rps} req/s against bare ${bareCounts50!.rps} (${figures.business_counts_ratio}; goal ≥ 0.6); p99 at 10 connections ${counts10!.p99} ms against ${bareCounts10!.p99} ms (${figures.business_counts_p99_ratio}×; goal ≤ 2)`);
+    for (const read of reads) reportRead(read, figures);
     console.log(`create, rules running        ${create50!.rps} req/s against the bare insert's ${bareInsert50!.rps} (${figures.business_create_ratio}; goal ≥ 0.5)`);
     console.log(`event → task                 ${latency.count} tasks from ${sent} events: p50 ${latency.p50} ms, p99 ${latency.p99} ms (goal p99 ≤ 50 ms)`);
   } finally {
@@ -118,6 +94,35 @@ export async function benchBusiness(options: BusinessOptions, figures: Record<st
   figures.bytes_per_task = bytesPerTask(runDb);
   console.log(`database file                ${figures.bytes_per_task} bytes per task after a checkpoint (goal ≤ 1,500; the data before the run ${figures.bytes_per_task_data}); server peak RSS ${figures.business_peak_rss_mb} MB (at the end ${figures.business_rss_anon_mb} MB its own, ${figures.business_rss_file_mb} MB the database file mapped into memory)`);
   for (const path of [source, runDb, baseDb]) for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+}
+
+interface ReadPair {
+  key: string;
+  label: string;
+  at50: Figures;
+  bare50: Figures;
+  at10: Figures;
+  bare10: Figures;
+}
+
+/** A read against its bare twin in the same run: throughput at 50 connections, and p99 at 10. */
+async function readPair(key: string, label: string, app: Target, bare: Target, seconds: number): Promise<ReadPair> {
+  const [at50, bare50] = await alternate([app, bare], seconds, 50);
+  const [at10, bare10] = await alternate([app, bare], seconds, 10);
+  return { key, label, at50: at50!, bare50: bare50!, at10: at10!, bare10: bare10! };
+}
+
+/** A read pair's figures (business_<key>_…) and its line, against the goals (≥ 0.6 of the bare route; p99 ≤ 2× its). */
+function reportRead(read: ReadPair, figures: Record<string, number>): void {
+  const { key, label, at50, bare50, at10, bare10 } = read;
+  const name = (figure: string) => `business_${key}_${figure}`;
+  figures[name('rps')] = at50.rps;
+  figures[name('baseline_rps')] = bare50.rps;
+  figures[name('ratio')] = ratio(at50.rps, bare50.rps);
+  figures[name('p99_ms')] = at10.p99;
+  figures[name('baseline_p99_ms')] = bare10.p99;
+  figures[name('p99_ratio')] = p99Ratio(at10.p99, bare10.p99);
+  console.log(`${label.padEnd(29)}${at50.rps} req/s against bare ${bare50.rps} (${figures[name('ratio')]}; goal ≥ 0.6); p99 at 10 connections ${at10.p99} ms against ${bare10.p99} ms (${figures[name('p99_ratio')]}×; goal ≤ 2)`);
 }
 
 /** Finishline's p99 over the bare route's, to two places. */

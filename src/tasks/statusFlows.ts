@@ -7,8 +7,9 @@
 // must always equal what fillReportRollups builds from the history. A change
 // of a task's team or of its linked record types moves all its changes from
 // the old keys to the new ones; deleting a task takes them out.
-import type { Db } from '../platform/db/schema.ts';
-import * as store from './store.ts';
+import type { Selectable } from 'kysely';
+import { QueryShapes } from '../platform/db/database.ts';
+import type { Db, ReportStatusFlowsTable } from '../platform/db/schema.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -56,20 +57,20 @@ export async function keepStatusFlows(db: Db, before: FlowTask | null, after: Fl
   const added = written.filter((h) => h.field === 'status');
   const oldKeys = before && keysOf(before);
   const newKeys = after && keysOf(after);
-  const deltas = new Map<string, store.StatusFlowDelta>();
+  const deltas = new Map<string, StatusFlowDelta>();
   if (oldKeys && newKeys && sameKeys(oldKeys, newKeys)) {
     count(deltas, task.org_id, newKeys, added, 1);
   } else {
     const addedIds = new Set(added.map((h) => h.id));
-    const earlier = oldKeys ? (await store.statusHistoryOf(db, task.org_id, task.id)).filter((h) => !addedIds.has(h.id)) : [];
+    const earlier = oldKeys ? (await statusHistoryOf(db, task.org_id, task.id)).filter((h) => !addedIds.has(h.id)) : [];
     if (oldKeys) count(deltas, task.org_id, oldKeys, earlier, -1);
     if (newKeys) count(deltas, task.org_id, newKeys, [...earlier, ...added], 1);
   }
-  await store.addStatusFlows(db, [...deltas.values()].filter((d) => d.changes !== 0 || d.offset_ms !== 0));
+  await addStatusFlows(db, [...deltas.values()].filter((d) => d.changes !== 0 || d.offset_ms !== 0));
 }
 
 /** Adds each change (sign 1) or takes it out (sign −1) under every key, summed per rollup row. */
-function count(deltas: Map<string, store.StatusFlowDelta>, orgId: string, keys: Keys, changes: readonly FlowHistory[], sign: 1 | -1): void {
+function count(deltas: Map<string, StatusFlowDelta>, orgId: string, keys: Keys, changes: readonly FlowHistory[], sign: 1 | -1): void {
   for (const change of changes) {
     const day = Math.floor(change.at / DAY);
     const offset = change.at - day * DAY;
@@ -82,4 +83,38 @@ function count(deltas: Map<string, store.StatusFlowDelta>, orgId: string, keys: 
       deltas.set(key, delta);
     }
   }
+}
+
+// --- its queries ---------------------------------------------------------------------------------
+
+type StatusFlowDelta = Selectable<ReportStatusFlowsTable>;
+
+/** A task's status changes, as the rollup counts them. */
+function statusHistoryOf(db: Db, orgId: string, taskId: string) {
+  return db
+    .selectFrom('task_history')
+    .select(['id', 'at', 'field', 'from_value', 'to_value'])
+    .where('org_id', '=', orgId)
+    .where('task_id', '=', taskId)
+    .where('field', '=', 'status')
+    .execute();
+}
+
+/** Adds each delta to its rollup row (creating it at zero first). */
+// Every task write adds to the rollup: its upsert is compiled once per shape.
+const flowWrites = new QueryShapes();
+
+async function addStatusFlows(db: Db, deltas: StatusFlowDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  await flowWrites.insert(db, 'report_status_flows', deltas, () =>
+    db
+      .insertInto('report_status_flows')
+      .values(deltas)
+      .onConflict((oc) =>
+        oc.columns(['org_id', 'day', 'team_key', 'link_type', 'source_key', 'from_status', 'to_status']).doUpdateSet((eb) => ({
+          changes: eb('report_status_flows.changes', '+', eb.ref('excluded.changes')),
+          offset_ms: eb('report_status_flows.offset_ms', '+', eb.ref('excluded.offset_ms')),
+        })),
+      ),
+  );
 }

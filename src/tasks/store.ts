@@ -2,7 +2,7 @@
 import { type Insertable, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import { QueryShapes, readOnceInTransaction } from '../platform/db/database.ts';
 import { lockRows } from '../platform/db/dialect.ts';
-import type { Database, Db, ReportStatusFlowsTable, TaskHistoryTable, TasksTable } from '../platform/db/schema.ts';
+import type { Database, Db, TaskHistoryTable, TasksTable } from '../platform/db/schema.ts';
 import { containsText, escapeLike } from '../platform/db/text.ts';
 import { narrowByReportFilters } from './filterSql.ts';
 import type { ReportListFilter } from './listFilters.ts';
@@ -375,38 +375,4 @@ export function countOpenWork(db: Db, orgId: string, userIds: string[]) {
     .where('assignee_id', 'in', userIds)
     .groupBy(['assignee_id', 'priority'])
     .execute();
-}
-
-// --- the status-flow rollup (statusFlows.ts) -----------------------------------------------------
-
-export type StatusFlowDelta = Selectable<ReportStatusFlowsTable>;
-
-/** A task's status changes, as the rollup counts them. */
-export function statusHistoryOf(db: Db, orgId: string, taskId: string) {
-  return db
-    .selectFrom('task_history')
-    .select(['id', 'at', 'field', 'from_value', 'to_value'])
-    .where('org_id', '=', orgId)
-    .where('task_id', '=', taskId)
-    .where('field', '=', 'status')
-    .execute();
-}
-
-/** Adds each delta to its rollup row (creating it at zero first). */
-// Every task write adds to the rollup: its upsert is compiled once per shape.
-const flowWrites = new QueryShapes();
-
-export async function addStatusFlows(db: Db, deltas: StatusFlowDelta[]): Promise<void> {
-  if (deltas.length === 0) return;
-  await flowWrites.insert(db, 'report_status_flows', deltas, () =>
-    db
-      .insertInto('report_status_flows')
-      .values(deltas)
-      .onConflict((oc) =>
-        oc.columns(['org_id', 'day', 'team_key', 'link_type', 'source_key', 'from_status', 'to_status']).doUpdateSet((eb) => ({
-          changes: eb('report_status_flows.changes', '+', eb.ref('excluded.changes')),
-          offset_ms: eb('report_status_flows.offset_ms', '+', eb.ref('excluded.offset_ms')),
-        })),
-      ),
-  );
 }

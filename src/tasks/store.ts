@@ -215,6 +215,10 @@ export interface PlaceColumns {
   series_next_at: number | null;
 }
 
+/** How a list page is ordered, and which page: its size and the sort values of the last row before it. */
+type ListSort = { key: SortKey; descending: boolean };
+type ListPage = { limit: number; after?: (string | number | null)[] };
+
 /**
  * One page of an organisation's tasks, keyset-paginated on the sort columns
  * (no OFFSET, no gaps), each with its place in a series joined in, so that
@@ -224,8 +228,8 @@ export function listTasks(
   db: Db,
   orgId: string,
   filter: TaskFilter,
-  sort: { key: SortKey; descending: boolean },
-  page: { limit: number; after?: (string | number | null)[] },
+  sort: ListSort,
+  page: ListPage,
 ): Promise<(TaskRow & PlaceColumns)[]> {
   const build = () => listTasksQuery(db, orgId, filter, sort, page);
   const shape = listShape(orgId, filter, sort, page);
@@ -237,8 +241,8 @@ export function listTasksQuery(
   db: Db,
   orgId: string,
   filter: TaskFilter,
-  sort: { key: SortKey; descending: boolean },
-  page: { limit: number; after?: (string | number | null)[] },
+  sort: ListSort,
+  page: ListPage,
 ) {
   let query = matching(db, db.selectFrom('tasks').selectAll('tasks'), orgId, filter)
     .leftJoin('task_series', (join) => join.onRef('task_series.task_id', '=', 'tasks.id').onRef('task_series.org_id', '=', 'tasks.org_id'))
@@ -264,7 +268,7 @@ const SHAPED_FILTERS = new Set(['assigneeId', 'teamId', 'statuses', 'overdueAt',
  * the order against Kysely's the first time). A filter this does not know
  * yet is simply compiled every time.
  */
-function listShape(orgId: string, filter: TaskFilter, sort: { key: SortKey; descending: boolean }, page: { limit: number; after?: (string | number | null)[] }) {
+function listShape(orgId: string, filter: TaskFilter, sort: ListSort, page: ListPage) {
   const shape = filterShape(orgId, filter);
   if (!shape) return null;
   const { key, params } = shape;

@@ -1,11 +1,12 @@
 // Opens the configured database — SQLite (embedded default) or PostgreSQL —
 // behind one Kysely instance. Dialect differences stay in this folder.
-import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
-import { type Compilable, CompiledQuery, type DatabaseConnection, type Dialect, Kysely, PostgresAdapter, PostgresDialect, sql, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
+import type SqliteDatabase from 'better-sqlite3';
+import { type Compilable, CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, sql } from 'kysely';
 import type { Database, Db } from './schema.ts';
+import { immediateSqliteDialect, openSqliteFile, sqliteWrites, withStatementCache } from './sqlite.ts';
+
+export { noteSqliteWrite } from './sqlite.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -101,73 +102,6 @@ function runNamedStatements(client: import('pg').PoolClient): void {
       return query(text, values);
     }
   };
-}
-
-/**
- * SQLite transactions that take the write lock when they begin. A deferred
- * transaction that reads, then writes, fails with SQLITE_BUSY_SNAPSHOT when
- * another process wrote in between, and busy_timeout cannot help it; one that
- * begins IMMEDIATE waits its turn instead (several server processes, or a
- * worker, over one WAL file).
- */
-/**
- * Kysely prepares every query anew, and on a list page preparing costs as much
- * as running: keep the most recent prepared statements (SQLite recompiles one
- * by itself if the schema changes under it).
- */
-function withStatementCache(sqlite: SqliteDatabase.Database, max = 1000): SqliteDialectConfig['database'] {
-  const cache = new Map<string, SqliteDatabase.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(sql: string) {
-      // Kysely prepares each statement it runs: what is not a plain read may have written.
-      if (!sql.startsWith('select ')) noteSqliteWrite();
-      let statement = cache.get(sql);
-      if (statement) {
-        cache.delete(sql);
-      } else {
-        statement = sqlite.prepare(sql);
-        if (cache.size >= max) cache.delete(cache.keys().next().value!);
-      }
-      cache.set(sql, statement);
-      return statement;
-    },
-  } as SqliteDialectConfig['database'];
-}
-
-function immediateSqliteDialect(config: SqliteDialectConfig): Dialect {
-  const base = new SqliteDialect(config);
-  return {
-    createAdapter: () => base.createAdapter(),
-    createDriver: () => new ImmediateSqliteDriver(config),
-    createQueryCompiler: () => base.createQueryCompiler(),
-    createIntrospector: (db) => base.createIntrospector(db),
-  };
-}
-
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-  }
-}
-
-function openSqliteFile(path: string): SqliteDatabase.Database {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const sqlite = new SqliteDatabase(path);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('cache_size = -65536');
-  sqlite.pragma('mmap_size = 268435456');
-  sqlite.pragma('temp_store = MEMORY');
-  // Checkpoint every ~40 MB of WAL rather than SQLite's 4 MB: a task write
-  // touches a few dozen pages (the row, its indexes, history, outbox), mostly
-  // the same hot ones, and each checkpoint copies each page once however
-  // often it changed — at the default, checkpoints were two thirds of a
-  // create's commit time.
-  sqlite.pragma('wal_autocheckpoint = 10000');
-  return sqlite;
 }
 
 /**
@@ -289,19 +223,6 @@ function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i]);
 }
 
-/**
- * Statements this process ran on SQLite that may have written (anything but a
- * plain select, begin and commit included), on any connection. A read
- * answered again inside one transaction is still true while this has not
- * moved: the transaction's snapshot is fixed, it holds the write lock, and
- * every statement on its connection passes through here.
- */
-let sqliteWrites = 0;
-
-/** Counts a write made on a SQLite handle past Kysely (a bulk load through the raw handle). */
-export function noteSqliteWrite(): void {
-  sqliteWrites += 1;
-}
 
 const repeatedReads = new WeakMap<Db, Map<string, { writes: number; value: unknown }>>();
 
@@ -317,10 +238,10 @@ export async function readOnceInTransaction<T>(db: Db, key: string, read: () => 
   if (!db.isTransaction || db.getExecutor().adapter instanceof PostgresAdapter) return read();
   let known = repeatedReads.get(db);
   const hit = known?.get(key);
-  if (hit && hit.writes === sqliteWrites) return hit.value as T;
-  const before = sqliteWrites;
+  if (hit && hit.writes === sqliteWrites()) return hit.value as T;
+  const before = sqliteWrites();
   const value = await read();
-  if (sqliteWrites === before) {
+  if (sqliteWrites() === before) {
     if (!known) repeatedReads.set(db, (known = new Map()));
     known.set(key, { writes: before, value });
   }

@@ -3,6 +3,7 @@
 // validation, history, events or serialisation schemas.
 import SqliteDatabase from 'better-sqlite3';
 import Fastify from 'fastify';
+import { ulid } from 'ulid';
 
 const db = new SqliteDatabase(process.env.BENCH_DB!);
 db.pragma('journal_mode = WAL');
@@ -53,8 +54,10 @@ app.post('/insert', async (request, reply) => {
   const body = request.body as { title: string };
   const now = Date.now();
   number += 1;
-  insert.run(`bench${number}`, process.env.BENCH_ORG, number, body.title, process.env.BENCH_USER, process.env.BENCH_USER, now, now);
-  return reply.code(201).send({ id: `bench${number}` });
+  // An id like the server's (a lower-case ULID), so both write keys of the same length.
+  const id = ulid(now).toLowerCase();
+  insert.run(id, process.env.BENCH_ORG, number, body.title, process.env.BENCH_USER, process.env.BENCH_USER, now, now);
+  return reply.code(201).send({ id });
 });
 
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });

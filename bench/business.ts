@@ -37,7 +37,7 @@ export async function benchBusiness(options: BusinessOptions, figures: Record<st
     figures.bytes_per_task_data = bytesPerTask(source);
     copyFileSync(source, runDb);
     copyFileSync(source, baseDb);
-    const open = openTasksOf(source, dataset.orgId);
+    const open = openTasksOf(source, dataset.orgId, dataset.userId);
     console.log(`\nbusiness shape: ${tasks.toLocaleString()} tasks, 200 people in 8 teams; open tasks per person: median ${open.median}, most ${open.max} (the measured person ${open.measured}); playbooks ${PLAYBOOKS.join(', ')}; automation running`);
     const [appPort, basePort] = await Promise.all([freePort(), freePort()]);
     const app = await startProcess(['bin/finishline.js', 'serve'], { PORT: String(appPort), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${runDb}`, LOG_LEVEL: 'warn', FINISHLINE_TICK_MS: '1000' }, `http://127.0.0.1:${appPort}/healthz`);
@@ -47,7 +47,7 @@ export async function benchBusiness(options: BusinessOptions, figures: Record<st
     const baseUrl = `http://127.0.0.1:${basePort}`;
     const auth = { authorization: `Bearer ${dataset.token}`, 'content-type': 'application/json' };
     for (const key of PLAYBOOKS) {
-      const res = await fetch(`${appUrl}/api/v1/playbooks/${key}/install`, { method: 'POST', headers: auth, body: JSON.stringify({ teamId: 'team_1' }) });
+      const res = await fetch(`${appUrl}/api/v1/playbooks/${key}/install`, { method: 'POST', headers: auth, body: JSON.stringify({ teamId: dataset.teamIds[1] }) });
       if (res.status !== 200) throw new Error(`installing ${key} answered ${res.status}: ${await res.text()}`);
     }
 
@@ -65,7 +65,7 @@ export async function benchBusiness(options: BusinessOptions, figures: Record<st
       method: 'POST' as const,
       path: '/api/v1/tasks',
       headers: auth,
-      body: JSON.stringify({ title: `Call the customer back (${i})`, priority: 'normal', assigneeId: `u_${4 + ((i * 37) % 196)}`, teamId: `team_${i % 8}` }),
+      body: JSON.stringify({ title: `Call the customer back (${i})`, priority: 'normal', assigneeId: dataset.userIds[4 + ((i * 37) % 196)], teamId: dataset.teamIds[i % 8] }),
     }));
     const [create50, bareInsert50] = await alternate([{ url: appUrl, requests: creates }, { url: `${baseUrl}/insert`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Call the customer back' }) }], seconds, 50);
     const sent = await posted.stop();
@@ -130,11 +130,11 @@ function p99Ratio(p99: number, bareP99: number): number {
   return bareP99 === 0 ? 0 : Math.round((p99 / bareP99) * 100) / 100;
 }
 
-function openTasksOf(path: string, orgId: string): { median: number; max: number; measured: number } {
+function openTasksOf(path: string, orgId: string, measured: string): { median: number; max: number; measured: number } {
   const db = new SqliteDatabase(path, { readonly: true });
   try {
     const rows = db.prepare('select assignee_id as id, count(*) as n from tasks where org_id = ? and active = 1 and assignee_id is not null group by assignee_id order by n').all(orgId) as { id: string; n: number }[];
-    return { median: rows[rows.length >> 1]?.n ?? 0, max: rows.at(-1)?.n ?? 0, measured: rows.find((r) => r.id === 'u_0')?.n ?? 0 };
+    return { median: rows[rows.length >> 1]?.n ?? 0, max: rows.at(-1)?.n ?? 0, measured: rows.find((r) => r.id === measured)?.n ?? 0 };
   } finally {
     db.close();
   }

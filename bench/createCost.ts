@@ -59,7 +59,7 @@ if (dialect === 'postgres') {
 const server = await buildServer({ databaseUrl: url, logLevel: 'warn', sessionTtlMs: 3_600_000, automation: { loop: false } });
 const headers = { authorization: `Bearer ${dataset.token}`, 'content-type': 'application/json' };
 for (const key of PLAYBOOKS) {
-  const res = await server.app.inject({ method: 'POST', url: `/api/v1/playbooks/${key}/install`, headers, payload: { teamId: 'team_1' } });
+  const res = await server.app.inject({ method: 'POST', url: `/api/v1/playbooks/${key}/install`, headers, payload: { teamId: dataset.teamIds[1] } });
   if (res.statusCode !== 200) throw new Error(`installing ${key}: ${res.statusCode} ${res.body}`);
 }
 await server.automation.drain();
@@ -70,7 +70,7 @@ async function creates(count: number): Promise<void> {
     const replies = await Promise.all(
       Array.from({ length: AT_ONCE }, () => {
         const i = n++;
-        const payload = { title: `Call the customer back (${i})`, priority: 'normal', assigneeId: `u_${4 + ((i * 37) % 196)}`, teamId: `team_${i % 8}` };
+        const payload = { title: `Call the customer back (${i})`, priority: 'normal', assigneeId: dataset.userIds[4 + ((i * 37) % 196)], teamId: dataset.teamIds[i % 8] };
         return server.app.inject({ method: 'POST', url: '/api/v1/tasks', headers, payload });
       }),
     );

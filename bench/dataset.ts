@@ -7,6 +7,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync,
 import { dirname } from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
 import { SingleBar } from 'cli-progress';
+import { ulid } from 'ulid';
 import { systemClock } from '../src/platform/clock.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { fillReportRollups, migrateToLatest } from '../src/platform/db/migrations.ts';
@@ -19,6 +20,9 @@ export interface BenchDataset {
   userId: string;
   token: string;
   teamId: string;
+  /** Everyone's ids, person i at [i], team i at [i] (the business shape's people i ≥ 4 hold ordinary backlogs). */
+  userIds: readonly string[];
+  teamIds: readonly string[];
   record: { type: string; id: string };
   tasks: number;
 }
@@ -26,8 +30,29 @@ export interface BenchDataset {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const SPAN_DAYS = 730;
-export const BENCH_ORG = 'org_bench';
 const USERS = 200;
+const TEAMS_MOST = 20;
+/** Bumped whenever the generator makes different data: the cached files carry it in their names. */
+const DATASET_FORMAT = 2;
+
+/**
+ * Ids as the server makes them (lower-case ULIDs, 26 characters: the time,
+ * then randomness), drawn from a seed so every generation is the same. Every
+ * index on tasks and history holds some of them, so their length is part of
+ * what a task costs on disk.
+ */
+function idsFrom(seed: number): (at: number) => string {
+  const prng = random(seed);
+  return (at) => ulid(at, prng).toLowerCase();
+}
+const fixedId = idsFrom(1);
+const EPOCH = Date.UTC(2024, 0, 1);
+export const BENCH_ORG = fixedId(EPOCH);
+const OWNER = fixedId(EPOCH);
+export const BENCH_USERS: readonly string[] = Array.from({ length: USERS }, () => fixedId(EPOCH));
+export const BENCH_TEAMS: readonly string[] = Array.from({ length: TEAMS_MOST }, () => fixedId(EPOCH));
+/** Linked records' ids (the records themselves are not generated: a page shows such a link by its type and id). */
+const RECORD_IDS: readonly string[] = Array.from({ length: 50_000 }, () => fixedId(EPOCH));
 
 /**
  * clean: 200 people in 20 teams, tasks spread evenly, the measured person
@@ -40,8 +65,7 @@ export type Shape = 'clean' | 'business';
 const TEAMS: Record<Shape, number> = { clean: 20, business: 8 };
 /** The business shape's overloaded people (u_0 … u_3). */
 const OVERLOADED = 4;
-const RECORDS = 50_000;
-const BENCH_USER = 'u_0';
+const BENCH_USER = BENCH_USERS[0]!;
 export const BENCH_USER_EMAIL = 'person0@bench.test';
 
 /** The open tasks the measured person has at least, at every size: a full first page of "my open tasks" and a next one. */
@@ -56,7 +80,9 @@ export const MY_OPEN_TASKS = 60;
  * MY_OPEN_TASKS open tasks (other people's, reassigned): only the copy is
  * written, so every run and every server starts from the same data.
  */
-export async function prepareDataset(cached: string, tasks: number, copy: string, shape: Shape = 'clean'): Promise<BenchDataset> {
+export async function prepareDataset(cachedAs: string, tasks: number, copy: string, shape: Shape = 'clean'): Promise<BenchDataset> {
+  // A cache made by an earlier generator (other ids) is not reused.
+  const cached = cachedAs.replace(/\.db$/, `-v${DATASET_FORMAT}.db`);
   await withLock(`${cached}.lock`, async () => {
     if (!existsSync(cached)) await generate(cached, tasks, shape);
     const database = openDatabase(`sqlite:${cached}`);
@@ -79,7 +105,7 @@ export async function prepareDataset(cached: string, tasks: number, copy: string
       .run(BENCH_USER, BENCH_ORG, BENCH_ORG, BENCH_USER, MY_OPEN_TASKS - open.n);
   }
   await database.close();
-  return { path: copy, orgId: BENCH_ORG, userId: BENCH_USER, token: token.token, teamId: 'team_0', record: { type: 'job', id: 'rec_7' }, tasks };
+  return { path: copy, orgId: BENCH_ORG, userId: BENCH_USER, token: token.token, teamId: BENCH_TEAMS[0]!, userIds: BENCH_USERS, teamIds: BENCH_TEAMS.slice(0, TEAMS[shape]), record: { type: 'job', id: RECORD_IDS[7]! }, tasks };
 }
 
 /** Runs `work` holding `lockPath` (a file naming the holder's pid); waits for a live holder, takes over from a dead one. */
@@ -181,13 +207,13 @@ function seedPeople(sqlite: SqliteDatabase.Database, now: number, tasks: number,
   const user = sqlite.prepare(
     `insert into users (id, org_id, email, name, role, password_hash, working_hours, time_off, active, created_at, updated_at, version) values (?, ?, ?, ?, ?, null, null, '[]', 1, ?, ?, 1)`,
   );
-  user.run('u_owner', BENCH_ORG, 'owner@bench.test', 'Olive Owner', 'owner', start, start);
+  user.run(OWNER, BENCH_ORG, 'owner@bench.test', 'Olive Owner', 'owner', start, start);
   // The measured person is an admin so the benchmark can issue their API token.
-  for (let i = 0; i < USERS; i++) user.run(`u_${i}`, BENCH_ORG, `person${i}@bench.test`, `Person ${i}`, i === 0 ? 'admin' : 'member', start, start);
+  for (let i = 0; i < USERS; i++) user.run(BENCH_USERS[i], BENCH_ORG, `person${i}@bench.test`, `Person ${i}`, i === 0 ? 'admin' : 'member', start, start);
   const team = sqlite.prepare(`insert into teams (id, org_id, name, manager_id, created_at, updated_at, version) values (?, ?, ?, null, ?, ?, 1)`);
   const member = sqlite.prepare(`insert into team_members (org_id, team_id, user_id) values (?, ?, ?)`);
-  for (let i = 0; i < teams; i++) team.run(`team_${i}`, BENCH_ORG, `Team ${i}`, start, start);
-  for (let i = 0; i < USERS; i++) member.run(BENCH_ORG, `team_${i % teams}`, `u_${i}`);
+  for (let i = 0; i < teams; i++) team.run(BENCH_TEAMS[i], BENCH_ORG, `Team ${i}`, start, start);
+  for (let i = 0; i < USERS; i++) member.run(BENCH_ORG, BENCH_TEAMS[i % teams], BENCH_USERS[i]);
 }
 
 const TITLES = [
@@ -239,24 +265,26 @@ function loadTasks(sqlite: SqliteDatabase.Database, now: number, tasks: number, 
   const insertTask = sqlite.prepare(
     `insert into tasks (id, org_id, number, title, description, status, active, priority, priority_rank, due_at, due_sort, assignee_id, team_id,
        links, checklist, waiting_on, blocked_reason, source_kind, source_rule_id, source_event_id, recurrence, created_by_id, created_at, updated_at, completed_at, version)
-     values (?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, null, null, 'u_owner', ?, ?, ?, ?)`,
+     values (?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, null, null, ?, ?, ?, ?, ?)`,
   );
   const insertHistory = sqlite.prepare(`insert into task_history (id, org_id, task_id, actor_id, at, field, from_value, to_value) values (?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertLink = sqlite.prepare(`insert into task_links (org_id, task_id, record_type, record_id) values (?, ?, ?, ?)`);
   const start = now - SPAN_DAYS * DAY;
-  let historyId = 0;
+  const taskId = idsFrom(43);
+  const historyId = idsFrom(44);
+  const ruleIds = Array.from({ length: 20 }, () => fixedId(EPOCH));
   const load = sqlite.transaction((from: number, to: number) => {
     for (let n = from; n < to; n++) {
-      const id = `t${String(n).padStart(8, '0')}`;
       const created = start + Math.floor(((n + rand()) / tasks) * SPAN_DAYS * DAY);
+      const id = taskId(created);
       const priority = pick(rand, PRIORITIES);
       const assigned = rand() < 0.9 ? (business && rand() < q ? Math.floor(rand() * OVERLOADED) : Math.floor(rand() * USERS)) : null;
-      const assignee = assigned === null ? null : `u_${assigned}`;
+      const assignee = assigned === null ? null : BENCH_USERS[assigned]!;
       const teams = TEAMS[shape];
-      const team = rand() < 0.8 ? `team_${business && assigned !== null ? assigned % teams : Math.floor(rand() * teams)}` : null;
+      const team = rand() < 0.8 ? BENCH_TEAMS[business && assigned !== null ? assigned % teams : Math.floor(rand() * teams)]! : null;
       const due = rand() < 0.8 ? created + Math.round((2 + rand() * 118) * HOUR) : null;
       const source = pick(rand, SOURCES);
-      const rule = source === 'rule' ? `rule_${Math.floor(rand() * 20)}` : null;
+      const rule = source === 'rule' ? ruleIds[Math.floor(rand() * 20)]! : null;
       let life = lifeOf(rand, created, now);
       if (business && assigned !== null) {
         const target = targets[assigned]!;
@@ -267,15 +295,15 @@ function loadTasks(sqlite: SqliteDatabase.Database, now: number, tasks: number, 
       }
       const last = life[life.length - 1]!;
       const active = last.to === 'done' || last.to === 'cancelled' ? 0 : 1;
-      const links = rand() < 0.6 ? [{ type: pick(rand, LINK_TYPES), id: `rec_${Math.floor(rand() * RECORDS)}` }] : [];
+      const links = rand() < 0.6 ? [{ type: pick(rand, LINK_TYPES), id: RECORD_IDS[Math.floor(rand() * RECORD_IDS.length)]! }] : [];
       const title = `${TITLES[Math.floor(rand() * TITLES.length)]} (${n + 1})`;
       insertTask.run(
         id, BENCH_ORG, n + 1, title, last.to, active, priority, RANK[priority], due, due ?? 8_640_000_000_000_000,
         assignee, team, JSON.stringify(links), last.to === 'waiting' ? 'Customer' : null, last.to === 'blocked' ? 'Parts' : null,
-        source, rule, created, last.at, last.to === 'done' ? last.at : null, life.length,
+        source, rule, OWNER, created, last.at, last.to === 'done' ? last.at : null, life.length,
       );
       const history = (at: number, field: string, fromValue: string | null, toValue: string | null) =>
-        insertHistory.run(`h${String(historyId++).padStart(9, '0')}`, BENCH_ORG, id, 'u_owner', at, field, fromValue, toValue);
+        insertHistory.run(historyId(at), BENCH_ORG, id, OWNER, at, field, fromValue, toValue);
       history(created, 'status', null, 'open');
       if (assignee) history(created, 'assigneeId', null, assignee);
       if (team) history(created, 'teamId', null, team);

@@ -3,11 +3,11 @@
 // better-sqlite3 indexed count over the same 30 days, measured in the same run.
 import { createApiTokenFor } from '../src/people/service.ts';
 import { buildServer } from '../src/server.ts';
-import { BENCH_ORG, BENCH_USER_EMAIL } from './dataset.ts';
+import { BENCH_ORG, BENCH_USER_EMAIL, BENCH_USERS, BENCH_TEAMS } from './dataset.ts';
 
 const DAY = 24 * 3_600_000;
 const GOAL_MS = 300;
-const REPORTS = ['summary', 'overdue', 'completion', 'workload', 'aging', 'bottlenecks', 'automation', 'throughput', 'throughput?interval=week', 'summary?team=team_1', 'overdue?linkType=lead', 'bottlenecks?assignee=u_1', 'bottlenecks?linkType=lead', 'bottlenecks?source=manual'];
+const REPORTS = ['summary', 'overdue', 'completion', 'workload', 'aging', 'bottlenecks', 'automation', 'throughput', 'throughput?interval=week', `summary?team=${BENCH_TEAMS[1]}`, 'overdue?linkType=lead', `bottlenecks?assignee=${BENCH_USERS[1]}`, 'bottlenecks?linkType=lead', 'bottlenecks?source=manual'];
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

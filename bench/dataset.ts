@@ -12,6 +12,7 @@ import { systemClock } from '../src/platform/clock.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { fillReportRollups, migrateToLatest } from '../src/platform/db/migrations.ts';
 import { createApiTokenFor } from '../src/people/service.ts';
+import { DEFAULT_PIPELINE, NO_DATE } from '../src/records/records.ts';
 
 export interface BenchDataset {
   path: string;
@@ -33,7 +34,7 @@ const SPAN_DAYS = 730;
 const USERS = 200;
 const TEAMS_MOST = 20;
 /** Bumped whenever the generator makes different data: the cached files carry it in their names. */
-const DATASET_FORMAT = 2;
+const DATASET_FORMAT = 3;
 
 /**
  * Ids as the server makes them (lower-case ULIDs, 26 characters: the time,
@@ -51,8 +52,6 @@ export const BENCH_ORG = fixedId(EPOCH);
 const OWNER = fixedId(EPOCH);
 export const BENCH_USERS: readonly string[] = Array.from({ length: USERS }, () => fixedId(EPOCH));
 export const BENCH_TEAMS: readonly string[] = Array.from({ length: TEAMS_MOST }, () => fixedId(EPOCH));
-/** Linked records' ids (the records themselves are not generated: a page shows such a link by its type and id). */
-const RECORD_IDS: readonly string[] = Array.from({ length: 50_000 }, () => fixedId(EPOCH));
 
 /**
  * clean: 200 people in 20 teams, tasks spread evenly, the measured person
@@ -105,7 +104,7 @@ export async function prepareDataset(cachedAs: string, tasks: number, copy: stri
       .run(BENCH_USER, BENCH_ORG, BENCH_ORG, BENCH_USER, MY_OPEN_TASKS - open.n);
   }
   await database.close();
-  return { path: copy, orgId: BENCH_ORG, userId: BENCH_USER, token: token.token, teamId: BENCH_TEAMS[0]!, userIds: BENCH_USERS, teamIds: BENCH_TEAMS.slice(0, TEAMS[shape]), record: { type: 'job', id: RECORD_IDS[7]! }, tasks };
+  return { path: copy, orgId: BENCH_ORG, userId: BENCH_USER, token: token.token, teamId: BENCH_TEAMS[0]!, userIds: BENCH_USERS, teamIds: BENCH_TEAMS.slice(0, TEAMS[shape]), record: RECORDS.find((r) => r.type === 'job')!, tasks };
 }
 
 /** Runs `work` holding `lockPath` (a file naming the holder's pid); waits for a live holder, takes over from a dead one. */
@@ -178,6 +177,7 @@ async function generate(path: string, tasks: number, shape: Shape): Promise<void
   const indexes = dropIndexes(sqlite, ['tasks', 'task_history', 'task_links']);
   const now = Math.floor(Date.now() / HOUR) * HOUR;
   seedPeople(sqlite, now, tasks, TEAMS[shape]);
+  seedRecords(sqlite, now - SPAN_DAYS * DAY - DAY);
   loadTasks(sqlite, now, tasks, shape);
   console.log('building indexes…');
   for (const statement of indexes) sqlite.exec(statement);
@@ -216,6 +216,27 @@ function seedPeople(sqlite: SqliteDatabase.Database, now: number, tasks: number,
   for (let i = 0; i < USERS; i++) member.run(BENCH_ORG, BENCH_TEAMS[i % teams], BENCH_USERS[i]);
 }
 
+/** The records tasks link to, one row each in its type's table, with what a page shows of it (name, phone, address). */
+function seedRecords(sqlite: SqliteDatabase.Database, at: number): void {
+  const common = 'id, org_id, owner_id, created_at, updated_at, version';
+  sqlite.prepare(`insert into pipelines (${common}, name, stages, is_default) values (?, ?, ?, ?, ?, 1, ?, ?, 1)`).run(PIPELINE, BENCH_ORG, OWNER, at, at, DEFAULT_PIPELINE.name, JSON.stringify(DEFAULT_PIPELINE.stages));
+  const insert = {
+    contact: sqlite.prepare(`insert into contacts (${common}, name, phone, email, address) values (?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`),
+    client: sqlite.prepare(`insert into clients (${common}, name, address) values (?, ?, ?, ?, ?, 1, ?, ?)`),
+    lead: sqlite.prepare(`insert into leads (${common}, title, pipeline_id, stage, source) values (?, ?, ?, ?, ?, 1, ?, ?, 'new', 'website')`),
+    job: sqlite.prepare(`insert into jobs (${common}, title, address, start_sort, status) values (?, ?, ?, ?, ?, 1, ?, ?, ?, 'scheduled')`),
+    service: sqlite.prepare(`insert into services (${common}, title, kind, due_sort) values (?, ?, ?, ?, ?, 1, ?, 'maintenance_plan', ?)`),
+  };
+  RECORDS.forEach(({ type, id }, k) => {
+    const address = `${k + 1} High Street, Leeds LS${(k % 28) + 1}`;
+    if (type === 'contact') insert.contact.run(id, BENCH_ORG, OWNER, at, at, `Customer ${k + 1}`, `07700 ${String(900_000 + k).slice(-6)}`, `customer${k + 1}@example.test`, address);
+    else if (type === 'client') insert.client.run(id, BENCH_ORG, OWNER, at, at, `Client ${k + 1}`, address);
+    else if (type === 'lead') insert.lead.run(id, BENCH_ORG, OWNER, at, at, `Boiler quote ${k + 1}`, PIPELINE);
+    else if (type === 'job') insert.job.run(id, BENCH_ORG, OWNER, at, at, `Boiler repair ${k + 1}`, address, NO_DATE);
+    else insert.service.run(id, BENCH_ORG, OWNER, at, at, `Annual service ${k + 1}`, NO_DATE);
+  });
+}
+
 const TITLES = [
   'Call the customer back',
   'Send the quote',
@@ -231,6 +252,12 @@ const TITLES = [
 const PRIORITIES: [string, number][] = [['urgent', 0.05], ['high', 0.2], ['normal', 0.6], ['low', 0.15]];
 const RANK: Record<string, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
 const LINK_TYPES: [string, number][] = [['lead', 0.3], ['job', 0.4], ['client', 0.15], ['contact', 0.1], ['service', 0.05]];
+/** The business's records (contacts, clients, leads, jobs, services) that tasks link to: each id's type is fixed. */
+const RECORDS: readonly { type: string; id: string }[] = (() => {
+  const rand = random(5);
+  return Array.from({ length: 50_000 }, () => ({ type: pick(rand, LINK_TYPES), id: fixedId(EPOCH) }));
+})();
+const PIPELINE = fixedId(EPOCH);
 const SOURCES: [string, number][] = [['manual', 0.5], ['api', 0.15], ['rule', 0.3], ['recurrence', 0.05]];
 
 /** One task's life: the statuses it went through and when, cut off at now. */
@@ -295,7 +322,7 @@ function loadTasks(sqlite: SqliteDatabase.Database, now: number, tasks: number, 
       }
       const last = life[life.length - 1]!;
       const active = last.to === 'done' || last.to === 'cancelled' ? 0 : 1;
-      const links = rand() < 0.6 ? [{ type: pick(rand, LINK_TYPES), id: RECORD_IDS[Math.floor(rand() * RECORD_IDS.length)]! }] : [];
+      const links = rand() < 0.6 ? [RECORDS[Math.floor(rand() * RECORDS.length)]!] : [];
       const title = `${TITLES[Math.floor(rand() * TITLES.length)]} (${n + 1})`;
       insertTask.run(
         id, BENCH_ORG, n + 1, title, last.to, active, priority, RANK[priority], due, due ?? 8_640_000_000_000_000,

@@ -1,7 +1,7 @@
 // The bare PostgreSQL stack the benchmark compares Finishline on PostgreSQL
 // against: Fastify and pg (a pool of 10, like the server's) running the same
-// indexed list query and insert, with no auth, validation, history, events or
-// serialisation schemas.
+// indexed list query, team board column and counts (bench/baseline.ts's) and
+// insert, with no auth, validation, history, events or serialisation schemas.
 import Fastify from 'fastify';
 import pg from 'pg';
 
@@ -15,6 +15,23 @@ app.get('/list', async (request) => {
     name: 'list',
     text: 'select * from tasks where org_id = $1 and assignee_id = $2 and active = 1 order by due_sort, id limit 50',
     values: [q(request).org, q(request).assignee],
+  });
+  return rows;
+});
+// A team board's first column (open work by priority) and the counts above its columns.
+app.get('/board', async (request) => {
+  const { rows } = await pool.query({
+    name: 'board',
+    text: "select * from tasks where org_id = $1 and team_id = $2 and active = 1 and status = 'open' order by priority_rank, due_sort, id limit 50",
+    values: [q(request).org, q(request).team],
+  });
+  return rows;
+});
+app.get('/counts', async (request) => {
+  const { rows } = await pool.query({
+    name: 'counts',
+    text: "select status, count(*) as n from tasks where org_id = $1 and team_id = $2 and status in ('open', 'in_progress', 'waiting', 'blocked') and active = 1 group by status",
+    values: [q(request).org, q(request).team],
   });
   return rows;
 });

@@ -77,6 +77,7 @@ async function main(): Promise<void> {
   const scenarios = SCENARIOS.filter((s) => wanted(s.name));
   const scaleOut = values['scale-out'] || only?.includes('scale_out') || (!values.quick && !only);
   const figures: Record<string, number> = { tasks };
+  const postgresAdminUrl = values['postgres-url'] ?? process.env.FINISHLINE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   // The board and automation benches make their own data: `--only board,automation` needs no dataset.
   const onPostgres = wanted('postgres') && values.shape !== 'business';
   if (scenarios.length > 0 || wanted('reports') || scaleOut || onPostgres) {
@@ -84,17 +85,18 @@ async function main(): Promise<void> {
     const source = join(CACHE, `source-${process.pid}.db`);
     try {
       const dataset = await prepareDataset(join(CACHE, `tasks-${tasks}.db`), tasks, source);
-      await benchDataset(dataset, scenarios, { seconds, quick: values.quick === true, reports: wanted('reports'), scaleOut, postgresUrl: values['postgres-url'] }, figures);
+      await benchDataset(dataset, scenarios, { seconds, quick: values.quick === true, reports: wanted('reports'), scaleOut, postgresAdminUrl }, figures);
       if (onPostgres) {
         console.log('\nPostgreSQL: the list and create against bare Fastify + pg, and two server processes against one');
-        await benchPostgres({ dataset, seconds, postgresAdminUrl: values['postgres-url'] ?? process.env.FINISHLINE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', freePort }, figures);
+        await benchPostgres({ dataset, seconds, postgresAdminUrl, freePort }, figures);
       }
     } finally {
       removeDatabase(source);
     }
   }
   if (wanted('business') && values.shape !== 'clean') {
-    await benchBusiness({ tasks, seconds, workDir: CACHE, freePort }, figures);
+    // On SQLite, then the same data on PostgreSQL.
+    await benchBusiness({ tasks, seconds, workDir: CACHE, freePort, postgresAdminUrl }, figures);
     figures.peak_rss_mb = Math.max(figures.business_peak_rss_mb ?? 0, figures.clean_peak_rss_mb ?? 0);
   }
   if (wanted('web')) {
@@ -131,7 +133,7 @@ function removeDatabase(path: string): void {
 async function benchDataset(
   dataset: BenchDataset,
   scenarios: Scenario[],
-  options: { seconds: number; quick: boolean; reports: boolean; scaleOut: boolean; postgresUrl: string | undefined },
+  options: { seconds: number; quick: boolean; reports: boolean; scaleOut: boolean; postgresAdminUrl: string },
   figures: Record<string, number>,
 ): Promise<void> {
   const { seconds } = options;
@@ -170,7 +172,7 @@ async function benchDataset(
   if (options.scaleOut) {
     console.log('');
     await benchScaleOut(
-      { dataset, seconds: seconds * 2, connections: 50, postgresAdminUrl: options.postgresUrl ?? process.env.FINISHLINE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', freePort, workDir: CACHE },
+      { dataset, seconds: seconds * 2, connections: 50, postgresAdminUrl: options.postgresAdminUrl, freePort, workDir: CACHE },
       figures,
     );
   }

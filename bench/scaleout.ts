@@ -97,7 +97,7 @@ async function everyProcessAnswers(url: string, count: number): Promise<void> {
 }
 
 /** A fresh PostgreSQL database, migrated, holding the SQLite dataset's people, records and tasks. */
-export async function copyToPostgres(sqlitePath: string, adminUrl: string): Promise<{ url: string; drop(): Promise<void> } | string> {
+export async function copyToPostgres(sqlitePath: string, adminUrl: string): Promise<{ url: string; seconds: number; drop(): Promise<void> } | string> {
   const name = `finishline_bench_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   try {
@@ -114,23 +114,35 @@ export async function copyToPostgres(sqlitePath: string, adminUrl: string): Prom
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
   };
+  try {
+    return { url: url.toString(), seconds: await fill(url.toString(), sqlitePath), drop };
+  } catch (error) {
+    // A half-made database is not left behind.
+    await drop().catch(() => {});
+    throw error;
+  }
+}
+
+/** Migrates the fresh database at `url` and copies the SQLite dataset's tables into it; returns the seconds taken. */
+async function fill(url: string, sqlitePath: string): Promise<number> {
   const started = performance.now();
-  const database = openDatabase(url.toString());
+  const database = openDatabase(url);
   await migrateToLatest(database.db);
   await database.close();
   const source = new SqliteDatabase(sqlitePath, { readonly: true });
-  const target = new pg.Client({ connectionString: url.toString() });
+  const target = new pg.Client({ connectionString: url });
   await target.connect();
   try {
     let rows = 0;
     for (const table of COPIED_TABLES) rows += await copyTable(source, target, table);
     await target.query('analyze');
-    console.log(`PostgreSQL: copied ${rows.toLocaleString()} rows into ${name} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const seconds = Math.round((performance.now() - started) / 100) / 10;
+    console.log(`PostgreSQL: copied ${rows.toLocaleString()} rows into ${new URL(url).pathname.slice(1)} in ${seconds.toFixed(1)} s`);
+    return seconds;
   } finally {
     source.close();
     await target.end();
   }
-  return { url: url.toString(), drop };
 }
 
 async function copyTable(source: SqliteDatabase.Database, target: pg.Client, table: string): Promise<number> {

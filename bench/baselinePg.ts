@@ -4,6 +4,7 @@
 // insert, with no auth, validation, history, events or serialisation schemas.
 import Fastify from 'fastify';
 import pg from 'pg';
+import { ulid } from 'ulid';
 
 const pool = new pg.Pool({ connectionString: process.env.BENCH_PG_URL!, max: 10 });
 let number = 2_000_000_000;
@@ -39,14 +40,16 @@ app.post('/insert', async (request, reply) => {
   const body = request.body as { title: string };
   const now = Date.now();
   number += 1;
+  // An id like the server's (a lower-case ULID), so both write keys of the same length.
+  const id = ulid(now).toLowerCase();
   await pool.query({
     name: 'insert',
     text: `insert into tasks (id, org_id, number, title, description, status, active, priority, priority_rank, due_at, due_sort,
        assignee_id, team_id, links, checklist, source_kind, created_by_id, created_at, updated_at, version)
      values ($1, $2, $3, $4, '', 'open', 1, 'normal', 2, null, 8640000000000000, $5, null, '[]', '[]', 'api', $5, $6, $6, 1)`,
-    values: [`bench${number}`, process.env.BENCH_ORG, number, body.title, process.env.BENCH_USER, now],
+    values: [id, process.env.BENCH_ORG, number, body.title, process.env.BENCH_USER, now],
   });
-  return reply.code(201).send({ id: `bench${number}` });
+  return reply.code(201).send({ id });
 });
 
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });

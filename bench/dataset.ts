@@ -34,7 +34,7 @@ const SPAN_DAYS = 730;
 const USERS = 200;
 const TEAMS_MOST = 20;
 /** Bumped whenever the generator makes different data: the cached files carry it in their names. */
-const DATASET_FORMAT = 3;
+const DATASET_FORMAT = 4;
 
 /**
  * Ids as the server makes them (lower-case ULIDs, 26 characters: the time,
@@ -104,7 +104,7 @@ export async function prepareDataset(cachedAs: string, tasks: number, copy: stri
       .run(BENCH_USER, BENCH_ORG, BENCH_ORG, BENCH_USER, MY_OPEN_TASKS - open.n);
   }
   await database.close();
-  return { path: copy, orgId: BENCH_ORG, userId: BENCH_USER, token: token.token, teamId: BENCH_TEAMS[0]!, userIds: BENCH_USERS, teamIds: BENCH_TEAMS.slice(0, TEAMS[shape]), record: RECORDS.find((r) => r.type === 'job')!, tasks };
+  return { path: copy, orgId: BENCH_ORG, userId: BENCH_USER, token: token.token, teamId: BENCH_TEAMS[0]!, userIds: BENCH_USERS, teamIds: BENCH_TEAMS.slice(0, TEAMS[shape]), record: recordsFor(tasks).find((r) => r.type === 'job')!, tasks };
 }
 
 /** Runs `work` holding `lockPath` (a file naming the holder's pid); waits for a live holder, takes over from a dead one. */
@@ -177,7 +177,7 @@ async function generate(path: string, tasks: number, shape: Shape): Promise<void
   const indexes = dropIndexes(sqlite, ['tasks', 'task_history', 'task_links']);
   const now = Math.floor(Date.now() / HOUR) * HOUR;
   seedPeople(sqlite, now, tasks, TEAMS[shape]);
-  seedRecords(sqlite, now - SPAN_DAYS * DAY - DAY);
+  seedRecords(sqlite, now - SPAN_DAYS * DAY - DAY, recordsFor(tasks));
   loadTasks(sqlite, now, tasks, shape);
   console.log('building indexes…');
   for (const statement of indexes) sqlite.exec(statement);
@@ -217,7 +217,7 @@ function seedPeople(sqlite: SqliteDatabase.Database, now: number, tasks: number,
 }
 
 /** The records tasks link to, one row each in its type's table, with what a page shows of it (name, phone, address). */
-function seedRecords(sqlite: SqliteDatabase.Database, at: number): void {
+function seedRecords(sqlite: SqliteDatabase.Database, at: number, records: readonly { type: string; id: string }[]): void {
   const common = 'id, org_id, owner_id, created_at, updated_at, version';
   sqlite.prepare(`insert into pipelines (${common}, name, stages, is_default) values (?, ?, ?, ?, ?, 1, ?, ?, 1)`).run(PIPELINE, BENCH_ORG, OWNER, at, at, DEFAULT_PIPELINE.name, JSON.stringify(DEFAULT_PIPELINE.stages));
   const insert = {
@@ -227,7 +227,7 @@ function seedRecords(sqlite: SqliteDatabase.Database, at: number): void {
     job: sqlite.prepare(`insert into jobs (${common}, title, address, start_sort, status) values (?, ?, ?, ?, ?, 1, ?, ?, ?, 'scheduled')`),
     service: sqlite.prepare(`insert into services (${common}, title, kind, due_sort) values (?, ?, ?, ?, ?, 1, ?, 'maintenance_plan', ?)`),
   };
-  RECORDS.forEach(({ type, id }, k) => {
+  records.forEach(({ type, id }, k) => {
     const address = `${k + 1} High Street, Leeds LS${(k % 28) + 1}`;
     if (type === 'contact') insert.contact.run(id, BENCH_ORG, OWNER, at, at, `Customer ${k + 1}`, `07700 ${String(900_000 + k).slice(-6)}`, `customer${k + 1}@example.test`, address);
     else if (type === 'client') insert.client.run(id, BENCH_ORG, OWNER, at, at, `Client ${k + 1}`, address);
@@ -257,6 +257,11 @@ const RECORDS: readonly { type: string; id: string }[] = (() => {
   const rand = random(5);
   return Array.from({ length: 50_000 }, () => ({ type: pick(rand, LINK_TYPES), id: fixedId(EPOCH) }));
 })();
+
+/** A business of `tasks` tasks has one record for every 20 of them (50,000 at 1,000,000; at least 100). */
+function recordsFor(tasks: number): readonly { type: string; id: string }[] {
+  return RECORDS.slice(0, Math.min(RECORDS.length, Math.max(100, Math.round(tasks / 20))));
+}
 const PIPELINE = fixedId(EPOCH);
 const SOURCES: [string, number][] = [['manual', 0.5], ['api', 0.15], ['rule', 0.3], ['recurrence', 0.05]];
 
@@ -282,6 +287,7 @@ function openTargets(rand: () => number, tasks: number): number[] {
 }
 
 function loadTasks(sqlite: SqliteDatabase.Database, now: number, tasks: number, shape: Shape): void {
+  const records = recordsFor(tasks);
   const rand = random(42);
   const business = shape === 'business';
   const targets = business ? openTargets(random(7), tasks) : [];
@@ -322,7 +328,7 @@ function loadTasks(sqlite: SqliteDatabase.Database, now: number, tasks: number, 
       }
       const last = life[life.length - 1]!;
       const active = last.to === 'done' || last.to === 'cancelled' ? 0 : 1;
-      const links = rand() < 0.6 ? [RECORDS[Math.floor(rand() * RECORDS.length)]!] : [];
+      const links = rand() < 0.6 ? [records[Math.floor(rand() * records.length)]!] : [];
       const title = `${TITLES[Math.floor(rand() * TITLES.length)]} (${n + 1})`;
       insertTask.run(
         id, BENCH_ORG, n + 1, title, last.to, active, priority, RANK[priority], due, due ?? 8_640_000_000_000_000,

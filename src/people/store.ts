@@ -1,7 +1,7 @@
 // Every query about organisations, users, teams and tokens.
-import { type Insertable, type Selectable, sql } from 'kysely';
+import { type ExpressionBuilder, type Insertable, type Selectable, sql } from 'kysely';
 import { QueryShapes } from '../platform/db/database.ts';
-import type { Db, OrgsTable, TeamsTable, TokensTable, UsersTable } from '../platform/db/schema.ts';
+import type { Database, Db, OrgsTable, TeamsTable, TokensTable, UsersTable } from '../platform/db/schema.ts';
 
 export type OrgRow = Selectable<OrgsTable>;
 export type UserRow = Selectable<UsersTable>;
@@ -123,20 +123,27 @@ export async function existingUserIds(db: Db, orgId: string, ids: string[]): Pro
 
 /**
  * Whether this organisation has the person and the team named (either may be
- * null: not asked), in one statement: what a task's assignment checks.
+ * null: not asked), in one statement: what a task's assignment checks. With
+ * `takeNumber` (PostgreSQL only: SQLite has no update in WITH) the same
+ * statement also takes the organisation's next task number (nextTaskNumber).
  */
-export async function assignableExists(db: Db, orgId: string, userId: string | null, teamId: string | null): Promise<{ user: boolean; team: boolean }> {
-  if (userId === null && teamId === null) return { user: false, team: false };
-  const params = [...(userId === null ? [] : [orgId, userId]), ...(teamId === null ? [] : [orgId, teamId])];
-  const [row] = await assignable.run(db, `${userId === null ? '' : 'u'}${teamId === null ? '' : 't'}`, params, () =>
-    db.selectNoFrom((eb) => [
+export async function assignableExists(db: Db, orgId: string, userId: string | null, teamId: string | null, takeNumber = false): Promise<{ user: boolean; team: boolean; number?: number }> {
+  if (userId === null && teamId === null && !takeNumber) return { user: false, team: false };
+  const params = [...(takeNumber ? [1, orgId] : []), ...(userId === null ? [] : [orgId, userId]), ...(teamId === null ? [] : [orgId, teamId])];
+  const [row] = await assignable.run(db, `${takeNumber ? 'n' : ''}${userId === null ? '' : 'u'}${teamId === null ? '' : 't'}`, params, () => {
+    const checks = (eb: ExpressionBuilder<Database, never>) => [
       ...(userId === null ? [] : [eb.exists(eb.selectFrom('users').select('id').where('org_id', '=', orgId).where('id', '=', userId)).as('user_found')]),
       ...(teamId === null ? [] : [eb.exists(eb.selectFrom('teams').select('id').where('org_id', '=', orgId).where('id', '=', teamId)).as('team_found')]),
-    ]),
-  );
-  const found = row as { user_found?: unknown; team_found?: unknown } | undefined;
+    ];
+    if (!takeNumber) return db.selectNoFrom(checks);
+    return db
+      .with('seq', (qc) => qc.updateTable('orgs').set((eb) => ({ task_seq: eb('task_seq', '+', 1) })).where('id', '=', orgId).returning('task_seq'))
+      .selectNoFrom((eb) => [eb.selectFrom('seq').select('task_seq').as('task_seq'), ...checks(eb as unknown as ExpressionBuilder<Database, never>)]);
+  });
+  const found = row as { user_found?: unknown; team_found?: unknown; task_seq?: number | null } | undefined;
+  if (takeNumber && typeof found?.task_seq !== 'number') throw new Error(`No organisation ${orgId} to number a task in`);
   // SQLite answers 1 or 0, PostgreSQL true or false.
-  return { user: Boolean(found?.user_found), team: Boolean(found?.team_found) };
+  return { user: Boolean(found?.user_found), team: Boolean(found?.team_found), ...(takeNumber && { number: found!.task_seq! }) };
 }
 
 const assignable = new QueryShapes();

@@ -30,7 +30,7 @@ export async function occurrenceExists(db: Db, orgId: string, seriesId: string, 
 }
 
 export async function insertPlace(db: Db, row: SeriesRow): Promise<void> {
-  await db.insertInto('task_series').values(row).execute();
+  await places.insert(db, 'task_series', [row], () => db.insertInto('task_series').values(row));
 }
 
 export async function updatePlace(db: Db, orgId: string, taskId: string, set: Partial<Pick<SeriesRow, 'anchor_at' | 'next_at'>>): Promise<void> {

@@ -10,7 +10,7 @@ import { Forbidden, NotFound, Stale } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import { appendEvent, appendEvents, type NewEvent } from '../platform/outbox.ts';
 import { iso } from '../platform/pagination.ts';
-import { checkAssignable, orgTimezone, takeTaskNumber } from '../people/service.ts';
+import { checkAssignable, checkAssignableTakingNumber, orgTimezone, takeTaskNumber } from '../people/service.ts';
 import { roleAtLeast } from '../people/person.ts';
 import { checkLinks, linkKey, linkSummaries, resolveRecordRefs } from '../records/service.ts';
 import { nextOccurrence } from '../recurrence/recurrence.ts';
@@ -84,7 +84,7 @@ export interface NewTask {
 
 /** Creates a task inside the caller's transaction (automation creates tasks inside its own). */
 export async function insertNewTask(trx: Db, { actor, input, source, now, keys, previous }: NewTask): Promise<store.TaskRow> {
-  await checkAssignable({ db: trx }, actor.orgId, input);
+  const taken = await checkAssignableTakingNumber({ db: trx }, actor.orgId, input);
   await checkLinks(trx, actor.orgId, input.links);
   const waitsFor = await unfinishedPredecessors(trx, actor.orgId, input.blockedBy);
   const blank: TaskState = { status: 'open', priority: input.priority, dueAt: input.dueAt, assigneeId: null, teamId: input.teamId, waitingOn: null, blockedReason: null, completedAt: null, waitingUntil: null, waitingSince: null };
@@ -97,7 +97,7 @@ export async function insertNewTask(trx: Db, { actor, input, source, now, keys, 
     actor,
     now,
   );
-  const number = await takeTaskNumber(trx, actor.orgId);
+  const number = taken ?? (await takeTaskNumber(trx, actor.orgId));
   const row: store.TaskRow = {
     id: newId(),
     org_id: actor.orgId,
@@ -119,16 +119,16 @@ export async function insertNewTask(trx: Db, { actor, input, source, now, keys, 
     automation_key: keys?.automationKey ?? null,
     dedupe_key: keys?.dedupeKey ?? null,
   };
-  await store.insertTask(trx, row, input.links);
-  await store.insertDependencies(trx, actor.orgId, row.id, [...new Set(input.blockedBy)]);
   const created: FieldChange[] = [{ field: 'status', from: null, to: next.status }];
   if (next.assigneeId) created.push({ field: 'assigneeId', from: null, to: next.assigneeId });
   if (next.teamId) created.push({ field: 'teamId', from: null, to: next.teamId });
   if (next.dueAt !== null) created.push({ field: 'dueAt', from: null, to: iso(next.dueAt) });
   created.push({ field: 'priority', from: null, to: next.priority });
   const history = historyRows(row, created, actor.userId, now);
-  // History, its rollup and the events only append (a new task's rollup reads nothing): on PostgreSQL one statement.
+  // The task, its links, history, rollup and events only append (a new task's rollup reads nothing): on PostgreSQL one statement.
   await writeTogether(trx, async () => {
+    await store.insertTask(trx, row, input.links);
+    await store.insertDependencies(trx, actor.orgId, row.id, [...new Set(input.blockedBy)]);
     await store.insertHistory(trx, history);
     await keepStatusFlows(trx, null, row, history);
     if (row.recurrence) await recurrence.placeNewTask(trx, await repeatingOf(trx, row), now, previous);

@@ -21,10 +21,8 @@ export async function insertTask(db: Db, row: TaskRow, links: Link[]): Promise<v
 
 async function insertLinks(db: Db, orgId: string, taskId: string, links: Link[]): Promise<void> {
   if (links.length === 0) return;
-  await db
-    .insertInto('task_links')
-    .values(links.map((l) => ({ org_id: orgId, task_id: taskId, record_type: l.type, record_id: l.id })))
-    .execute();
+  const rows = links.map((l) => ({ org_id: orgId, task_id: taskId, record_type: l.type, record_id: l.id }));
+  await writes.insert(db, 'task_links', rows, () => db.insertInto('task_links').values(rows));
 }
 
 export async function replaceLinks(db: Db, orgId: string, taskId: string, links: Link[]): Promise<void> {
@@ -334,10 +332,8 @@ function filterShape(orgId: string, filter: TaskFilter): { key: string[]; params
 
 export async function insertDependencies(db: Db, orgId: string, taskId: string, blockedByIds: string[]): Promise<void> {
   if (blockedByIds.length === 0) return;
-  await db
-    .insertInto('task_dependencies')
-    .values(blockedByIds.map((blocked_by_id) => ({ org_id: orgId, task_id: taskId, blocked_by_id })))
-    .execute();
+  const rows = blockedByIds.map((blocked_by_id) => ({ org_id: orgId, task_id: taskId, blocked_by_id }));
+  await writes.insert(db, 'task_dependencies', rows, () => db.insertInto('task_dependencies').values(rows));
 }
 
 /** The tasks that wait for this one. */

@@ -1,0 +1,91 @@
+// What creating a task sends the database inside its write transaction. On
+// PostgreSQL every statement is a round trip: the assignee and team are
+// checked and the task's number taken in one statement, and the task with its
+// links, dependencies, place in a series, history, rollup and events goes in
+// one more. On SQLite, where a statement costs no round trip, each runs alone.
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
+import { expect, it } from 'vitest';
+import { forEachDatabase } from '../support/harness.ts';
+
+/** Every statement either driver runs while `recording` is set. */
+let recording: string[] | null = null;
+const probe = new SqliteDatabase(':memory:');
+const statementProto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, (...args: unknown[]) => unknown>;
+probe.close();
+for (const method of ['all', 'get', 'run', 'iterate']) {
+  const original = statementProto[method]!;
+  statementProto[method] = function (this: { source: string }, ...args: unknown[]) {
+    recording?.push(this.source);
+    return original.apply(this, args);
+  };
+}
+const pgQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+(pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: unknown, ...args: unknown[]) {
+  const [query] = args as [string | { text: string }];
+  recording?.push(typeof query === 'string' ? query : query.text);
+  return pgQuery.apply(this, args);
+};
+
+/** The statements of the write transaction `work` runs, begin and commit included (what signing in reads is left out). */
+async function transactionOf(work: () => Promise<unknown>): Promise<string[]> {
+  recording = [];
+  try {
+    await work();
+    const sent = recording;
+    const begin = sent.findIndex((s) => /^begin/.test(s));
+    const commit = sent.findIndex((s) => s === 'commit');
+    expect(begin).toBeGreaterThanOrEqual(0);
+    expect(commit).toBeGreaterThan(begin);
+    return sent.slice(begin, commit + 1);
+  } finally {
+    recording = null;
+  }
+}
+
+forEachDatabase('creating a task', (ctx) => {
+  it('checks the assignee and team, numbers the task and writes it with its history and events in four statements on PostgreSQL', async () => {
+    const org = await ctx.signup();
+    const member = await ctx.addUser(org, 'member');
+    const team = (await org.api.post('/api/v1/teams', { name: 'Office', memberIds: [member.id] })).body;
+    let task: { key: string } | undefined;
+    const sent = await transactionOf(async () => {
+      task = await ctx.createTask(org.api, { assigneeId: member.id, teamId: team.id, priority: 'high' });
+    });
+    // begin; check + number; task, history, rollup and events; commit. SQLite runs each on its own.
+    expect(sent.length).toBe(ctx.dialect === 'postgres' ? 4 : 8);
+    const read = (await org.api.get(`/api/v1/tasks/${task!.key}`)).body;
+    expect([read.assigneeId, read.teamId, read.priority, read.status]).toEqual([member.id, team.id, 'high', 'open']);
+    const history = (await org.api.get(`/api/v1/tasks/${task!.key}/history`)).body.items;
+    expect(history.map((h: { field: string }) => h.field).sort()).toEqual(['assigneeId', 'priority', 'status', 'teamId']);
+    const events = await ctx.server.deps.db.selectFrom('events').select('type').where('subject_id', '=', read.id).orderBy('seq').execute();
+    expect(events.map((e) => e.type)).toEqual(['task.created', 'task.assigned']);
+  });
+
+  it('writes a repeating task with its links and what it waits for in the same one statement, and a missing assignee in none', async () => {
+    const org = await ctx.signup();
+    const job = await ctx.createRecord(org.api, 'jobs');
+    const first = await ctx.createTask(org.api, { title: 'Order the part' });
+    let task: { key: string } | undefined;
+    const sent = await transactionOf(async () => {
+      task = await ctx.createTask(org.api, { title: 'Fit the part', links: [{ type: 'job', id: job.id }], blockedBy: [first.id], recurrence: 'FREQ=WEEKLY', dueAt: '2031-03-03T09:00:00.000Z' });
+    });
+    const writes = sent.filter((s) => !/^(begin|commit|select|with "seq")/.test(s));
+    if (ctx.dialect === 'postgres') expect(writes.length).toBe(1);
+    const read = (await org.api.get(`/api/v1/tasks/${task!.key}`)).body;
+    expect(read.status).toBe('blocked');
+    expect(read.blockedBy).toEqual([first.id]);
+    expect(read.links.map((l: { id: string }) => l.id)).toEqual([job.id]);
+    expect(read.series?.nextDueAt ?? null).not.toBeNull();
+    const linked = (await org.api.get(`/api/v1/tasks?link=job:${job.id}`)).body.items;
+    expect(linked.map((t: { key: string }) => t.key)).toEqual([task!.key]);
+
+    // A failed check writes nothing and takes no number: the next task gets the next number.
+    const before = (await org.api.get('/api/v1/tasks?status=all&sort=created&limit=100')).body.items.length;
+    const missing = await org.api.post('/api/v1/tasks', { title: 'Nobody', assigneeId: 'u_nobody' });
+    expect(missing.status).toBe(404);
+    expect((await org.api.get('/api/v1/tasks?status=all&sort=created&limit=100')).body.items.length).toBe(before);
+    const next = await ctx.createTask(org.api, { title: 'Next' });
+    expect(Number(next.key.slice(2))).toBe(Number(task!.key.slice(2)) + 1);
+  });
+});

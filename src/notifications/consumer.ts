@@ -66,7 +66,8 @@ const CHANGES_OF_TASK = new Set(['task.assigned', 'task.status_changed', 'task.u
  * What one event asks of notifications: the deadline notices it ends are
  * resolved, then what it tells people is written — in one transaction when it
  * may end notices; otherwise a transaction only if it tells someone. The task
- * is read at most once for both (nothing here changes it in between).
+ * is read at most once for both (nothing here changes it in between), and only
+ * when one of them needs it.
  */
 async function handleEvent(deps: Deps, event: StoredEvent, memo: BatchMemo): Promise<void> {
   if (event.subject.type !== 'task') return;
@@ -115,9 +116,11 @@ function noticesFor(deps: Deps, about: About): Promise<NewNotification[]> {
 
 /** Overdue and due-soon notices about a task resolve once it is finished, handed on, rescheduled or deleted. */
 async function resolveEndedNotices(deps: Deps, about: About): Promise<void> {
-  const task = await about.task();
-  const now = task && { status: task.status, assigneeId: task.assigneeId, dueAt: task.dueAt === null ? null : Date.parse(task.dueAt) };
-  await resolveDeadlineNoticesIn(deps.db, about.event.orgId, about.event.subject.id, now, deps.clock.now());
+  const taskNow = async () => {
+    const task = await about.task();
+    return task && { status: task.status, assigneeId: task.assigneeId, dueAt: task.dueAt === null ? null : Date.parse(task.dueAt) };
+  };
+  await resolveDeadlineNoticesIn(deps.db, about.event.orgId, about.event.subject.id, taskNow, deps.clock.now());
 }
 
 async function taskOf(deps: Deps, event: StoredEvent): Promise<TaskView | null> {

@@ -43,7 +43,7 @@ export async function notifyIn(trx: Db, input: NewNotification, now: number): Pr
   const preference = preferencesWith(await store.savedPreferences(trx, input.orgId, input.userId))[input.kind];
   if (!preference.inApp && !preference.email) return null;
   const id = newId();
-  const inserted = await store.insertNotification(trx, {
+  const row = {
     id,
     org_id: input.orgId,
     user_id: input.userId,
@@ -61,17 +61,17 @@ export async function notifyIn(trx: Db, input: NewNotification, now: number): Pr
     email_state: preference.email ? 'pending' : null,
     email_attempts: 0,
     email_next_at: preference.email ? now : null,
+  };
+  if (!preference.inApp) return (await store.insertNotification(trx, row)) ? id : null;
+  // Told live through notification.created, appended only when the notification is new: on PostgreSQL in the same statement.
+  const inserted = await store.insertNotificationThen(trx, row, {
+    orgId: input.orgId,
+    type: 'notification.created',
+    subject: { type: 'user', id: input.userId },
+    data: { notificationId: id, kind: input.kind, message: input.message, taskId: input.task?.id ?? null, taskKey: input.task?.key ?? null },
+    actorId: input.actorId,
+    occurredAt: now,
   });
-  if (inserted && preference.inApp) {
-    await appendEvent(trx, {
-      orgId: input.orgId,
-      type: 'notification.created',
-      subject: { type: 'user', id: input.userId },
-      data: { notificationId: id, kind: input.kind, message: input.message, taskId: input.task?.id ?? null, taskKey: input.task?.key ?? null },
-      actorId: input.actorId,
-      occurredAt: now,
-    });
-  }
   return inserted ? id : null;
 }
 
@@ -93,10 +93,13 @@ export function presentNotification(row: store.NotificationRow): NotificationVie
 /**
  * Resolves, inside the caller's transaction, the deadline notices of a task
  * that are no longer true of it (`task` null: it was deleted). Each person whose
- * unread count went down hears it, as when they mark notices read.
+ * unread count went down hears it, as when they mark notices read. `task` is
+ * asked for only when the task has unresolved deadline notices (most have none).
  */
-export async function resolveDeadlineNoticesIn(trx: Db, orgId: string, taskId: string, task: TaskNow | null, now: number): Promise<number> {
+export async function resolveDeadlineNoticesIn(trx: Db, orgId: string, taskId: string, taskNow: () => Promise<TaskNow | null>, now: number): Promise<number> {
   const notices = await store.unresolvedDeadlineNotices(trx, orgId, taskId, DEADLINE_KINDS);
+  if (notices.length === 0) return 0;
+  const task = await taskNow();
   const ended = notices.flatMap((n) => {
     const reason = deadlineNoticeEnded({ userId: n.user_id, dueAt: n.due_at }, task);
     return reason ? [{ ...n, reason }] : [];

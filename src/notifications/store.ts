@@ -2,6 +2,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import { QueryShapes, rowsShape } from '../platform/db/database.ts';
 import { claimRows } from '../platform/db/dialect.ts';
+import { appendEvent, appendEventOnInsert, type NewEvent } from '../platform/outbox.ts';
 import type { Db, NotificationDigestsTable, NotificationsTable } from '../platform/db/schema.ts';
 
 export type NotificationRow = Selectable<NotificationsTable>;
@@ -11,10 +12,25 @@ export type DigestRow = Selectable<NotificationDigestsTable>;
 
 /** Inserts unless this (source, person, kind) is there already; true when it was new. */
 export async function insertNotification(db: Db, row: Insertable<NotificationsTable>): Promise<boolean> {
-  const build = () => db.insertInto('notifications').values(row).onConflict((oc) => oc.columns(['source_key', 'user_id', 'kind']).doNothing()).returning('id');
+  const build = () => notificationInsert(db, row);
   const shape = rowsShape([row]);
   const inserted = shape ? await shapes.run(db, `insert:${shape.key}`, shape.params, build) : await build().execute();
   return inserted.length > 0;
+}
+
+/** insertNotification, and `event` appended only when the notification is new (appendEventOnInsert). */
+export async function insertNotificationThen(db: Db, row: Insertable<NotificationsTable>, event: NewEvent): Promise<boolean> {
+  const shape = rowsShape([row]);
+  if (!shape) {
+    const inserted = await insertNotification(db, row);
+    if (inserted) await appendEvent(db, event);
+    return inserted;
+  }
+  return appendEventOnInsert(db, `notification:${shape.key}`, shape.params, () => notificationInsert(db, row), event);
+}
+
+function notificationInsert(db: Db, row: Insertable<NotificationsTable>) {
+  return db.insertInto('notifications').values(row).onConflict((oc) => oc.columns(['source_key', 'user_id', 'kind']).doNothing()).returning('id');
 }
 
 // What the worker runs for every task event that tells someone something, compiled once per shape.

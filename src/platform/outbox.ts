@@ -2,8 +2,9 @@
 // claimed in order by whoever consumes them. Features declare their events by
 // augmenting DomainEvents, so every append is typed by its name.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { type Compilable, CompiledQuery } from 'kysely';
 import { QueryShapes } from './db/database.ts';
-import { amongPicked, lockRows } from './db/dialect.ts';
+import { amongPicked, dialectOfHandle, lockRows } from './db/dialect.ts';
 import { newId } from './ids.ts';
 import type { Db } from './db/schema.ts';
 import type { Deps } from './context.ts';
@@ -98,8 +99,15 @@ export async function appendEvent<T extends string>(db: Db, event: NewEvent<T>):
  */
 export async function appendEvents<T extends string>(db: Db, events: readonly NewEvent<T>[]): Promise<string[]> {
   if (events.length === 0) return [];
+  const rows = eventRows(events);
+  await pending.insert(db, 'events', rows, () => db.insertInto('events').values(rows));
+  noteAppended(db, rows.length);
+  return rows.map((row) => row.id);
+}
+
+function eventRows<T extends string>(events: readonly NewEvent<T>[]) {
   const depth = chainDepth.getStore() ?? 0;
-  const rows = events.map((event) => ({
+  return events.map((event) => ({
     id: event.id ?? newId(),
     org_id: event.orgId,
     type: event.type,
@@ -112,9 +120,39 @@ export async function appendEvents<T extends string>(db: Db, events: readonly Ne
     // Every row names the same columns, so events with and without links share one statement (null is the column's default).
     links: event.links && event.links.length > 0 ? JSON.stringify(event.links) : null,
   }));
-  await pending.insert(db, 'events', rows, () => db.insertInto('events').values(rows));
-  if (db.isTransaction) appended.set(db, (appended.get(db) ?? 0) + rows.length);
-  return rows.map((row) => row.id);
+}
+
+function noteAppended(db: Db, count: number): void {
+  if (db.isTransaction) appended.set(db, (appended.get(db) ?? 0) + count);
+}
+
+/**
+ * Runs `insert` (an insert … returning that may insert nothing: on conflict
+ * do nothing) and appends `event` only when it inserted a row: on PostgreSQL
+ * in one statement, the insert a WITH part that the event's insert selects
+ * from; on SQLite in two. `key` names the insert's shape and `params` are its
+ * values in order, as for QueryShapes. True when the insert inserted a row.
+ */
+export async function appendEventOnInsert<T extends string>(db: Db, key: string, params: readonly unknown[], insert: () => Compilable<unknown>, event: NewEvent<T>): Promise<boolean> {
+  if (dialectOfHandle(db) === 'sqlite') {
+    const inserted = (await pending.run(db, `${key}:alone`, params, insert)).length > 0;
+    if (inserted) await appendEvents(db, [event]);
+    return inserted;
+  }
+  const [row] = eventRows([event]);
+  const appending = () => db.insertInto('events').values(row!).returning('id');
+  const rows = await pending.run(db, `${key}:then event`, [...params, ...Object.values(row!)], () => ({ compile: () => insertThenSelect(insert().compile(), appending().compile()) }));
+  if (rows.length > 0) noteAppended(db, 1);
+  return rows.length > 0;
+}
+
+/** `second` (an insert … values (…) returning …) as an insert … select from `first`, made a WITH part: one PostgreSQL statement. */
+function insertThenSelect(first: CompiledQuery, second: CompiledQuery): CompiledQuery {
+  const offset = first.parameters.length;
+  const renumbered = second.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+  const selected = renumbered.replace(/ values \((\$\d+(?:, \$\d+)*)\)( returning .*)?$/, ' select $1 from "inserted"$2');
+  if (selected === renumbered) throw new Error(`Cannot make an insert … select of: ${second.sql}`);
+  return CompiledQuery.raw(`with "inserted" as (${first.sql}) ${selected}`, [...first.parameters, ...second.parameters]);
 }
 
 /** Per transaction handle: how many events were appended through it. */

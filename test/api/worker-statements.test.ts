@@ -62,6 +62,26 @@ forEachDatabase('the worker on a new task', (ctx) => {
     }
   });
 
+  it('writes a notification and its notification.created in one statement on PostgreSQL, and reads no task for a notice nobody is owed', async () => {
+    const org = await ctx.signup();
+    const member = await ctx.addUser(org, 'member');
+    await ctx.server.automation.drain();
+    await ctx.createTask(org.api, { assigneeId: member.id });
+    const told = await sentDuring(() => ctx.server.automation.drain());
+    const count = (sent: string[], pattern: RegExp) => sent.filter((statement) => pattern.test(statement)).length;
+    expect(count(told, /^with "inserted" as \(insert into "notifications"/)).toBe(ctx.dialect === 'postgres' ? 1 : 0);
+    // notification.created goes in with the notification on PostgreSQL; the task's own events were appended by the create.
+    expect(count(told, /^insert into "events"/)).toBe(ctx.dialect === 'postgres' ? 0 : 1);
+    const created = await ctx.server.deps.db.selectFrom('events').select('data').where('type', '=', 'notification.created').where('subject_id', '=', member.id).execute();
+    expect(created.length).toBe(1);
+
+    // Assigned to its creator: nobody is told, and the task has no deadline notices, so only its timers read it.
+    await ctx.createTask(org.api, { title: 'Mine' });
+    const quiet = await sentDuring(() => ctx.server.automation.drain());
+    expect(count(quiet, /^select \* from "tasks" where "org_id" = (\?|\$1) and "id" = (\?|\$2)$/)).toBe(1);
+    expect(count(quiet, /insert into "notifications"/)).toBe(0);
+  });
+
   it('reads a task once inside a SQLite transaction while nothing is written, and afresh once something is', async () => {
     const org = await ctx.signup();
     const task = await ctx.createTask(org.api, { title: 'Before' });

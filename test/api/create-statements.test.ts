@@ -3,44 +3,18 @@
 // checked and the task's number taken in one statement, and the task with its
 // links, dependencies, place in a series, history, rollup and events goes in
 // one more. On SQLite, where a statement costs no round trip, each runs alone.
-import SqliteDatabase from 'better-sqlite3';
-import pg from 'pg';
 import { expect, it } from 'vitest';
 import { forEachDatabase } from '../support/harness.ts';
-
-/** Every statement either driver runs while `recording` is set. */
-let recording: string[] | null = null;
-const probe = new SqliteDatabase(':memory:');
-const statementProto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, (...args: unknown[]) => unknown>;
-probe.close();
-for (const method of ['all', 'get', 'run', 'iterate']) {
-  const original = statementProto[method]!;
-  statementProto[method] = function (this: { source: string }, ...args: unknown[]) {
-    recording?.push(this.source);
-    return original.apply(this, args);
-  };
-}
-const pgQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
-(pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: unknown, ...args: unknown[]) {
-  const [query] = args as [string | { text: string }];
-  recording?.push(typeof query === 'string' ? query : query.text);
-  return pgQuery.apply(this, args);
-};
+import { statementsDuring } from '../support/statements.ts';
 
 /** The statements of the write transaction `work` runs, begin and commit included (what signing in reads is left out). */
 async function transactionOf(work: () => Promise<unknown>): Promise<string[]> {
-  recording = [];
-  try {
-    await work();
-    const sent = recording;
-    const begin = sent.findIndex((s) => /^begin/.test(s));
-    const commit = sent.findIndex((s) => s === 'commit');
-    expect(begin).toBeGreaterThanOrEqual(0);
-    expect(commit).toBeGreaterThan(begin);
-    return sent.slice(begin, commit + 1);
-  } finally {
-    recording = null;
-  }
+  const sent = await statementsDuring(work);
+  const begin = sent.findIndex((s) => /^begin/.test(s));
+  const commit = sent.findIndex((s) => s === 'commit');
+  expect(begin).toBeGreaterThanOrEqual(0);
+  expect(commit).toBeGreaterThan(begin);
+  return sent.slice(begin, commit + 1);
 }
 
 forEachDatabase('creating a task', (ctx) => {

@@ -3,40 +3,10 @@
 // no claim written; on PostgreSQL each batch is claimed by one statement. A
 // task read twice inside one SQLite transaction is read once, unless
 // something was written in between.
-import SqliteDatabase from 'better-sqlite3';
-import pg from 'pg';
 import { expect, it } from 'vitest';
 import { findTask } from '../../src/tasks/store.ts';
 import { forEachDatabase } from '../support/harness.ts';
-
-/** Every statement either driver runs while `recording` is set. */
-let recording: string[] | null = null;
-const probe = new SqliteDatabase(':memory:');
-const statementProto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, (...args: unknown[]) => unknown>;
-probe.close();
-for (const method of ['all', 'get', 'run', 'iterate']) {
-  const original = statementProto[method]!;
-  statementProto[method] = function (this: { source: string }, ...args: unknown[]) {
-    recording?.push(this.source);
-    return original.apply(this, args);
-  };
-}
-const pgQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
-(pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: unknown, ...args: unknown[]) {
-  const [query] = args as [string | { text: string }];
-  recording?.push(typeof query === 'string' ? query : query.text);
-  return pgQuery.apply(this, args);
-};
-
-async function sentDuring(work: () => Promise<unknown>): Promise<string[]> {
-  recording = [];
-  try {
-    await work();
-    return recording;
-  } finally {
-    recording = null;
-  }
-}
+import { statementsDuring } from '../support/statements.ts';
 
 forEachDatabase('the worker on a new task', (ctx) => {
   it('tells the assignee and handles every event, claiming none on SQLite and each batch in one statement on PostgreSQL', async () => {
@@ -44,7 +14,7 @@ forEachDatabase('the worker on a new task', (ctx) => {
     const member = await ctx.addUser(org, 'member');
     await ctx.server.automation.drain();
     const task = await ctx.createTask(org.api, { assigneeId: member.id });
-    const sent = await sentDuring(() => ctx.server.automation.drain());
+    const sent = await statementsDuring(() => ctx.server.automation.drain());
 
     const notices = (await member.api.get('/api/v1/notifications')).body.items;
     expect(notices.map((n: { kind: string; taskId: string }) => [n.kind, n.taskId])).toEqual([['assigned', task.id]]);
@@ -67,7 +37,7 @@ forEachDatabase('the worker on a new task', (ctx) => {
     const member = await ctx.addUser(org, 'member');
     await ctx.server.automation.drain();
     await ctx.createTask(org.api, { assigneeId: member.id });
-    const told = await sentDuring(() => ctx.server.automation.drain());
+    const told = await statementsDuring(() => ctx.server.automation.drain());
     const count = (sent: string[], pattern: RegExp) => sent.filter((statement) => pattern.test(statement)).length;
     expect(count(told, /^with "inserted" as \(insert into "notifications"/)).toBe(ctx.dialect === 'postgres' ? 1 : 0);
     // notification.created goes in with the notification on PostgreSQL; the task's own events were appended by the create.
@@ -77,7 +47,7 @@ forEachDatabase('the worker on a new task', (ctx) => {
 
     // Assigned to its creator: nobody is told, and the task has no deadline notices, so only its timers read it.
     await ctx.createTask(org.api, { title: 'Mine' });
-    const quiet = await sentDuring(() => ctx.server.automation.drain());
+    const quiet = await statementsDuring(() => ctx.server.automation.drain());
     expect(count(quiet, /^select \* from "tasks" where "org_id" = (\?|\$1) and "id" = (\?|\$2)$/)).toBe(1);
     expect(count(quiet, /insert into "notifications"/)).toBe(0);
   });
@@ -87,7 +57,7 @@ forEachDatabase('the worker on a new task', (ctx) => {
     const task = await ctx.createTask(org.api, { title: 'Before' });
     const reads = (sent: string[]) => sent.filter((statement) => /^select \* from "tasks" where "org_id" = (\?|\$1) and "id" = (\?|\$2)$/.test(statement)).length;
     await ctx.server.deps.db.transaction().execute(async (trx) => {
-      const twice = await sentDuring(async () => {
+      const twice = await statementsDuring(async () => {
         expect((await findTask(trx, org.id, task.id))?.title).toBe('Before');
         expect((await findTask(trx, org.id, task.id))?.title).toBe('Before');
       });
@@ -101,7 +71,7 @@ forEachDatabase('the worker on a new task', (ctx) => {
       expect((await findTask(trx, org.id, task.id))?.title).toBe('After');
     });
     // Outside a transaction, every read goes to the database.
-    const outside = await sentDuring(async () => {
+    const outside = await statementsDuring(async () => {
       await findTask(ctx.server.deps.db, org.id, task.id);
       await findTask(ctx.server.deps.db, org.id, task.id);
     });

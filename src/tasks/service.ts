@@ -10,7 +10,7 @@ import { Forbidden, NotFound, Stale } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import { appendEvent, appendEvents, type NewEvent } from '../platform/outbox.ts';
 import { iso } from '../platform/pagination.ts';
-import { checkAssignable, checkAssignableTakingNumber, orgTimezone, takeTaskNumber } from '../people/service.ts';
+import { checkAssignable, orgTimezone, takeTaskNumber } from '../people/service.ts';
 import { roleAtLeast } from '../people/person.ts';
 import { checkLinks, linkKey, linkSummaries, resolveRecordRefs } from '../records/service.ts';
 import { nextOccurrence } from '../recurrence/recurrence.ts';
@@ -84,7 +84,7 @@ export interface NewTask {
 
 /** Creates a task inside the caller's transaction (automation creates tasks inside its own). */
 export async function insertNewTask(trx: Db, { actor, input, source, now, keys, previous }: NewTask): Promise<store.TaskRow> {
-  const taken = await checkAssignableTakingNumber({ db: trx }, actor.orgId, input);
+  await checkAssignable({ db: trx }, actor.orgId, input);
   await checkLinks(trx, actor.orgId, input.links);
   const waitsFor = await unfinishedPredecessors(trx, actor.orgId, input.blockedBy);
   const blank: TaskState = { status: 'open', priority: input.priority, dueAt: input.dueAt, assigneeId: null, teamId: input.teamId, waitingOn: null, blockedReason: null, completedAt: null, waitingUntil: null, waitingSince: null };
@@ -97,7 +97,7 @@ export async function insertNewTask(trx: Db, { actor, input, source, now, keys, 
     actor,
     now,
   );
-  const number = taken ?? (await takeTaskNumber(trx, actor.orgId));
+  const number = await takeTaskNumber(trx, actor.orgId);
   const row: store.TaskRow = {
     id: newId(),
     org_id: actor.orgId,

@@ -54,11 +54,42 @@ export function openDatabase(url: string): OpenDatabase {
       runNamedStatements(client);
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect, close: () => db.destroy() };
+    // Statements that must commit on their own whatever transaction asks for them. A row
+    // lock waited for longer than a moment answers an error instead (the caller's own
+    // transaction may be the one holding it, which PostgreSQL could not see as a deadlock).
+    const ownPool = new (postgresClient().Pool)({ connectionString: url, max: 2, options: `-c lock_timeout=${ON_ITS_OWN_LOCK_TIMEOUT_MS}` });
+    ownPool.on('error', () => {});
+    ownPool.on('connect', (client) => client.on('error', () => {}));
+    const own = new Kysely<Database>({ dialect: new PostgresDialect({ pool: ownPool }) });
+    onItsOwn.set(db.getExecutor().adapter, own);
+    return { db, dialect, close: () => Promise.all([db.destroy(), own.destroy()]).then(() => undefined) };
   }
   const sqlite = openSqliteFile(url.slice('sqlite:'.length));
   const db = new Kysely<Database>({ dialect: immediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect, sqlite, close: () => db.destroy() };
+}
+
+/** How long a statement run on its own waits for a row another transaction holds. */
+const ON_ITS_OWN_LOCK_TIMEOUT_MS = 1000;
+
+// Per dialect adapter, which a database handle shares with its transactions.
+const onItsOwn = new WeakMap<object, Db>();
+
+/**
+ * A handle whose statements each commit on their own, never inside the
+ * transaction `db` may be (PostgreSQL, from a small pool of its own): for a
+ * short write that must not hold its row until the caller's transaction ends.
+ * Undefined on SQLite, where one writer at a time holds the whole database
+ * anyway, and for a handle openDatabase did not make. A row lock it waits for
+ * longer than a second fails with the code isLockTimeout knows.
+ */
+export function onItsOwnOf(db: Db): Db | undefined {
+  return onItsOwn.get(db.getExecutor().adapter);
+}
+
+/** True when a statement gave up waiting for a row lock (PostgreSQL's lock_timeout). */
+export function isLockTimeout(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '55P03';
 }
 
 /**

@@ -1,5 +1,5 @@
 // Every query about tasks, their links, history and comments.
-import { type Insertable, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import { type AliasableExpression, type Expression, type Insertable, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import { QueryShapes, readOnceInTransaction } from '../platform/db/database.ts';
 import { lockRows } from '../platform/db/dialect.ts';
 import type { Database, Db, TaskHistoryTable, TasksTable } from '../platform/db/schema.ts';
@@ -222,17 +222,28 @@ type ListPage = { limit: number; after?: (string | number | null)[] };
  * (no OFFSET, no gaps), each with its place in a series joined in, so that
  * presenting the page needs no query of its own for it.
  */
-export function listTasks(
+export function listTasks<T = never>(
   db: Db,
   orgId: string,
   filter: TaskFilter,
   sort: ListSort,
   page: ListPage,
-): Promise<(TaskRow & PlaceColumns)[]> {
-  const build = () => listTasksQuery(db, orgId, filter, sort, page);
+  beside?: BesideLinks<T>,
+): Promise<(TaskRow & PlaceColumns & { linked?: T })[]> {
+  const build = () => {
+    const query = listTasksQuery(db, orgId, filter, sort, page);
+    return beside ? query.select(beside(sql.ref('tasks.links'), sql.ref('tasks.org_id')).as('linked')) : query;
+  };
   const shape = listShape(orgId, filter, sort, page);
-  return shape ? listShapes.run(db, shape.key, shape.params, build) : build().execute();
+  return shape ? listShapes.run(db, `${shape.key}${beside ? ',linked' : ''}`, shape.params, build) : build().execute();
 }
+
+/**
+ * What a page selects beside each row from the row's links column (and its
+ * organisation), as `linked`: the records it links to, brought along. It must
+ * bind no values of its own, so the page's parameters stay the filters'.
+ */
+export type BesideLinks<T> = (links: Expression<string>, orgId: Expression<string>) => AliasableExpression<T>;
 
 /** The query of one list page (listTasks), unexecuted: what the index audit explains. */
 export function listTasksQuery(

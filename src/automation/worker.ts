@@ -98,7 +98,7 @@ export async function runWorkerOnce(deps: Deps, options: WorkerOptions): Promise
  * On PostgreSQL, how many events of one claimed batch are handled at once:
  * each on a connection of its own, those of one subject one after another.
  */
-export const CLAIMED_LANES = 4;
+export const CLAIMED_LANES = 8;
 
 /**
  * PostgreSQL: claims a batch, then every run is a transaction of its own (a

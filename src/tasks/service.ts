@@ -17,6 +17,7 @@ import { nextOccurrence } from '../recurrence/recurrence.ts';
 import * as recurrence from '../recurrence/service.ts';
 import './events.ts';
 import { applyChange, type FieldChange } from './change.ts';
+import { creationChanges, withCreationEntries } from './creationHistory.ts';
 import { presentOne, presentTask } from './present.ts';
 import { keepStatusFlows } from './statusFlows.ts';
 import { checkPhotoProof } from './attachments.ts';
@@ -119,12 +120,9 @@ export async function insertNewTask(trx: Db, { actor, input, source, now, keys, 
     automation_key: keys?.automationKey ?? null,
     dedupe_key: keys?.dedupeKey ?? null,
   };
-  const created: FieldChange[] = [{ field: 'status', from: null, to: next.status }];
-  if (next.assigneeId) created.push({ field: 'assigneeId', from: null, to: next.assigneeId });
-  if (next.teamId) created.push({ field: 'teamId', from: null, to: next.teamId });
-  if (next.dueAt !== null) created.push({ field: 'dueAt', from: null, to: iso(next.dueAt) });
-  created.push({ field: 'priority', from: null, to: next.priority });
-  const history = historyRows(row, created, actor.userId, now);
+  const created = historyRows(row, creationChanges({ ...next, dueAt: iso(next.dueAt) }), actor.userId, now);
+  // Only the status entry is stored; the others are derived on read (creationHistory.ts) with ids that follow the status entry's: taking them here keeps the generator from giving them to anything else.
+  const history = created.slice(0, 1);
   // The task, its links, history, rollup and events only append (a new task's rollup reads nothing): on PostgreSQL one statement.
   await writeTogether(trx, async () => {
     await store.insertTask(trx, row, input.links);
@@ -262,7 +260,7 @@ export async function removeTasks(trx: Db, actor: Actor, rows: store.TaskRow[], 
 
 export async function taskHistory(deps: Deps, actor: Actor, idOrKey: string) {
   const task = await loadTask(deps.db, actor.orgId, idOrKey);
-  const rows = await store.listHistory(deps.db, actor.orgId, task.id);
+  const rows = withCreationEntries(task, await store.listHistory(deps.db, actor.orgId, task.id));
   return {
     items: rows.map((r) => ({ id: r.id, at: iso(r.at), actorId: r.actor_id, field: r.field, from: r.from_value, to: r.to_value })),
     nextCursor: null,

@@ -145,8 +145,10 @@ export function sortColumns(key: SortKey) {
  * estimates a bound value of a two-valued column at half the rows, not the few
  * percent that are open, so the generic plan of a named list statement looked
  * dearer than planning anew and every run was planned again (about half a
- * millisecond of the server's CPU each). Which one a query asks for is part of
- * its shape (filterShape), so the texts stay few.
+ * millisecond of the server's CPU each). And the indexes of open tasks only
+ * (tasks_report_open, tasks_assignee_due, tasks_team_due) apply only where the
+ * query's text says active = 1. Which one a query asks for is part of its
+ * shape (filterShape), so the texts stay few.
  */
 const OPEN = sql.lit(1);
 const CLOSED = sql.lit(0);
@@ -348,7 +350,7 @@ export function findDependents(db: Db, orgId: string, taskId: string) {
 
 /** Open tasks a rule step created for a record. */
 export function findOpenByAutomationKey(db: Db, orgId: string, key: string) {
-  return db.selectFrom('tasks').selectAll().where('org_id', '=', orgId).where('automation_key', '=', key).where('active', '=', 1).execute();
+  return db.selectFrom('tasks').selectAll().where('org_id', '=', orgId).where('automation_key', '=', key).where('active', '=', OPEN).execute();
 }
 
 /** Open tasks linked to a record. */
@@ -357,7 +359,7 @@ export function findOpenLinkedTo(db: Db, orgId: string, link: { type: string; id
     .selectFrom('tasks')
     .selectAll()
     .where('org_id', '=', orgId)
-    .where('active', '=', 1)
+    .where('active', '=', OPEN)
     .where('id', 'in', (eb) =>
       eb.selectFrom('task_links').select('task_id').where('org_id', '=', orgId).where('record_type', '=', link.type).where('record_id', '=', link.id),
     )
@@ -371,7 +373,7 @@ export function countOpenWork(db: Db, orgId: string, userIds: string[]) {
     .selectFrom('tasks')
     .select(['assignee_id', 'priority', (eb) => eb.fn.countAll<number>().as('count')])
     .where('org_id', '=', orgId)
-    .where('active', '=', 1)
+    .where('active', '=', OPEN)
     .where('assignee_id', 'in', userIds)
     .groupBy(['assignee_id', 'priority'])
     .execute();

@@ -120,7 +120,7 @@ export function oldestOverdue(db: Db, scope: TaskScope, now: number, limit: numb
   return overdueTasks(db, scope, now)
     .select(['tasks.id', 'tasks.number', 'tasks.title', 'tasks.priority', 'tasks.due_at', 'tasks.assignee_id', 'tasks.team_id'])
     .orderBy('tasks.due_sort')
-    .orderBy('tasks.id')
+    .orderBy('tasks.number')
     .limit(limit)
     .execute();
 }

@@ -112,11 +112,16 @@ export interface TaskFilter extends ReportListFilter {
   text?: string;
 }
 
-const SORT_COLUMNS: Record<SortKey, ('due_sort' | 'priority_rank' | 'created_at' | 'updated_at' | 'id')[]> = {
-  due: ['due_sort', 'id'],
-  priority: ['priority_rank', 'due_sort', 'id'],
-  created: ['created_at', 'id'],
-  updated: ['updated_at', 'id'],
+/**
+ * Each sort's columns, the task's number last: unique in the organisation, so
+ * the order is total, and a small integer in every index that serves a list
+ * where the id (26 characters) was before (migration 0032).
+ */
+const SORT_COLUMNS: Record<SortKey, ('due_sort' | 'priority_rank' | 'created_at' | 'updated_at' | 'number')[]> = {
+  due: ['due_sort', 'number'],
+  priority: ['priority_rank', 'due_sort', 'number'],
+  created: ['created_at', 'number'],
+  updated: ['updated_at', 'number'],
 };
 
 /** How many of a record's tasks are open, done, and open past their due date. */
@@ -205,7 +210,7 @@ export function findMatchingTasks(db: Db, orgId: string, filter: TaskFilter, lim
 }
 
 export function matchingTasksQuery(db: Db, orgId: string, filter: TaskFilter, limit: number) {
-  return lockRows(db, matching(db, db.selectFrom('tasks').selectAll(), orgId, filter).orderBy('due_sort').orderBy('id').limit(limit));
+  return lockRows(db, matching(db, db.selectFrom('tasks').selectAll(), orgId, filter).orderBy('due_sort').orderBy('number').limit(limit));
 }
 
 /** A task's place in its series, read with the task on a list page (all null when it has none). */

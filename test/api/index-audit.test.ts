@@ -59,8 +59,8 @@ const NEEDS: Need[] = [
   {
     index: 'tasks_counts_team',
     why: "the team board's next page of a column: one range from the cursor on",
-    sqlitePlan: /SEARCH tasks USING INDEX tasks_counts_team \(org_id=\? AND team_id=\? AND status=\? AND active=\? AND \(priority_rank,due_sort,id\)>\(\?,\?,\?\)\)/,
-    query: (db, org) => listTasksQuery(db, org, { teamId: 'team_1', statuses: ['in_progress'] }, { key: 'priority', descending: false }, { limit: 50, after: [1, 2, 't_1'] }),
+    sqlitePlan: /SEARCH tasks USING INDEX tasks_counts_team \(org_id=\? AND team_id=\? AND status=\? AND active=\? AND \(priority_rank,due_sort,number\)>\(\?,\?,\?\)\)/,
+    query: (db, org) => listTasksQuery(db, org, { teamId: 'team_1', statuses: ['in_progress'] }, { key: 'priority', descending: false }, { limit: 50, after: [1, 2, 3] }),
   },
   {
     index: 'tasks_team_done',

@@ -82,7 +82,7 @@ describe.each(await testDatabases())('migration 0032 on an existing database [$n
         ['tasks_counts_assignee', 10, 20],
         ['tasks_counts_status', 8, 20],
         ['tasks_report_completed', 10, 8],
-        ['tasks_report_open', 11, 8],
+        ['tasks_report_open', 12, 8],
       ]);
       const team = await sql<{ n: number }>`select count(*) as n from sqlite_schema where type = 'index' and name = 'tasks_report_team'`.execute(db);
       expect(Number(team.rows[0]!.n)).toBe(0);

@@ -26,6 +26,8 @@ interface Need {
   only?: 'sqlite' | 'postgres';
   /** What else SQLite's plan must say (e.g. how much of the index is one range). */
   sqlitePlan?: RegExp;
+  /** Another index that answers the query as well: which of the two the planner takes depends on its figures. */
+  or?: string;
 }
 
 const NEEDS: Need[] = [
@@ -33,21 +35,21 @@ const NEEDS: Need[] = [
   { index: { sqlite: 'sqlite_autoindex_tasks_1', postgres: 'tasks_pkey' }, why: 'a task by id (findTask)', query: (db, org) => db.selectFrom('tasks').selectAll().where('org_id', '=', org).where('id', '=', 't_1') },
   { index: 'tasks_org_number', why: 'a task by its number, and numbers unique per organisation (findTaskByNumber)', query: (db, org) => db.selectFrom('tasks').selectAll().where('org_id', '=', org).where('number', '=', 42) },
   {
-    index: 'tasks_assignee_due',
-    why: "My work: a person's open tasks by due date, 50 a page; on SQLite the index holds the open tasks only (listTasks, migration 0032)",
-    sqlitePlan: /SEARCH tasks USING INDEX tasks_assignee_due \(org_id=\? AND assignee_id=\?\)/,
+    index: 'tasks_counts_assignee',
+    why: "My work: a person's open tasks by due date, 50 a page: one range in due order (listTasks; tasks_assignee_due was this index's first columns, migration 0032)",
+    sqlitePlan: /SEARCH tasks USING INDEX tasks_counts_assignee \(org_id=\? AND assignee_id=\? AND active=\?\)/,
     query: (db, org) => listTasksQuery(db, org, { assigneeId: 'u_1', statuses: [...OPEN] }, { key: 'due', descending: false }, { limit: 50 }),
   },
   {
     index: 'tasks_counts_assignee',
-    why: "a person's tasks of one closed status by due date: one range in due order, no sort (migration 0032)",
-    sqlitePlan: /SEARCH tasks USING INDEX tasks_counts_assignee \(org_id=\? AND assignee_id=\? AND status=\? AND active=\?\)/,
-    query: (db, org) => listTasksQuery(db, org, { assigneeId: 'u_1', statuses: ['done'] }, { key: 'due', descending: false }, { limit: 50 }),
+    why: "a person's closed tasks by due date, of one status or both: one range in due order, no sort (migration 0032)",
+    sqlitePlan: /SEARCH tasks USING INDEX tasks_counts_assignee \(org_id=\? AND assignee_id=\? AND active=\?\)/,
+    query: (db, org) => listTasksQuery(db, org, { assigneeId: 'u_1', statuses: ['done', 'cancelled'] }, { key: 'due', descending: false }, { limit: 50 }),
   },
   {
     index: 'tasks_team_due',
-    why: "a team's open tasks by due date (listTasks); the index holds the open tasks only (migration 0030)",
-    sqlitePlan: /tasks_team_due \(org_id=\? AND team_id=\?\)/,
+    why: "a team's open tasks by due date (listTasks): one range in due order",
+    sqlitePlan: /SEARCH tasks USING INDEX tasks_team_due \(org_id=\? AND team_id=\? AND active=\?\)/,
     query: (db, org) => listTasksQuery(db, org, { teamId: 'team_1', statuses: [...OPEN] }, { key: 'due', descending: false }, { limit: 50 }),
   },
   {
@@ -70,15 +72,28 @@ const NEEDS: Need[] = [
   },
   {
     index: 'tasks_report_open',
-    why: "everyone's open tasks by due date (listTasks without a person or team): the index holds the open tasks only, in due order (migration 0032)",
-    sqlitePlan: /SEARCH tasks USING INDEX tasks_report_open \(org_id=\?\)/,
+    or: 'tasks_counts_status',
+    why: "everyone's open tasks by due date (listTasks without a person or team): the open tasks in due order, one range of either index (migration 0032)",
+    sqlitePlan: /SEARCH tasks USING INDEX (tasks_report_open \(org_id=\?\)|tasks_counts_status \(org_id=\? AND active=\?\))/,
     query: (db, org) => listTasksQuery(db, org, { statuses: [...OPEN] }, { key: 'due', descending: false }, { limit: 50 }),
   },
   {
     index: 'tasks_counts_status',
-    why: "everyone's tasks of one closed status by due date: one range in due order, no sort (migration 0032)",
-    sqlitePlan: /SEARCH tasks USING INDEX tasks_counts_status \(org_id=\? AND status=\? AND active=\?\)/,
+    why: "everyone's closed tasks by due date, of one status or both: one range in due order, no sort (migration 0032)",
+    sqlitePlan: /SEARCH tasks USING INDEX tasks_counts_status \(org_id=\? AND active=\?\)/,
+    query: (db, org) => listTasksQuery(db, org, { statuses: ['done', 'cancelled'] }, { key: 'due', descending: false }, { limit: 50 }),
+  },
+  {
+    index: 'tasks_counts_status',
+    why: "everyone's done tasks by due date (the list's status filter): the same range",
+    sqlitePlan: /SEARCH tasks USING INDEX tasks_counts_status \(org_id=\? AND active=\?\)/,
     query: (db, org) => listTasksQuery(db, org, { statuses: ['done'] }, { key: 'due', descending: false }, { limit: 50 }),
+  },
+  {
+    index: 'tasks_team_due',
+    why: "a team's closed tasks by due date, of one status or both: one range in due order, no sort of the team's whole history (on SQLite the index holds every task again, migration 0032)",
+    sqlitePlan: /SEARCH tasks USING INDEX tasks_team_due \(org_id=\? AND team_id=\? AND active=\?\)/,
+    query: (db, org) => listTasksQuery(db, org, { teamId: 'team_1', statuses: ['done', 'cancelled'] }, { key: 'due', descending: false }, { limit: 50 }),
   },
   { index: 'tasks_org_created', why: 'the list sorted by creation (sort=created)', query: (db, org) => db.selectFrom('tasks').selectAll().where('tasks.org_id', '=', org).orderBy('created_at').orderBy('id').limit(50) },
   { index: 'tasks_org_updated', why: 'the list sorted by last change (sort=updated; sync clients)', query: (db, org) => db.selectFrom('tasks').selectAll().where('tasks.org_id', '=', org).orderBy('updated_at').orderBy('id').limit(50) },
@@ -144,7 +159,18 @@ const NEEDS: Need[] = [
         .where('h.org_id', '=', org)
         .groupBy([sql`coalesce(t.team_id, '')`, 't.source_kind']),
   },
-  { index: 'tasks_counts_status', why: 'counts per status for the organisation (GET /tasks/counts)', query: (db, org) => countByStatusQuery(db, org, { statuses: [...OPEN] }) },
+  {
+    index: 'tasks_counts_status',
+    only: 'sqlite',
+    why: "counts per status for the organisation, every status (GET /tasks/counts?status=all), from the index alone (PostgreSQL, with this test's few unvacuumed rows, reads them by tasks_org_updated instead)",
+    query: (db, org) => countByStatusQuery(db, org, {}),
+  },
+  {
+    index: 'tasks_counts_status',
+    or: 'tasks_report_open',
+    why: 'counts per open status for the organisation (GET /tasks/counts): the open range of either index, from the index alone',
+    query: (db, org) => countByStatusQuery(db, org, { statuses: [...OPEN] }),
+  },
   { index: 'tasks_counts_team', why: "counts per status of a team's tasks (the board's column counts)", query: (db, org) => countByStatusQuery(db, org, { teamId: 'team_1', statuses: [...OPEN] }) },
   {
     index: 'tasks_report_completed',
@@ -239,7 +265,7 @@ forEachDatabase('every index on tasks, task_history, task_links and events pays 
       if (need.only !== undefined && need.only !== ctx.dialect) return;
       const plan = await planOf(ctx.server.deps.db, need, org);
       const name = nameOn(need, ctx.dialect);
-      const uses = ctx.dialect === 'sqlite' && KEYED_TABLES.includes(name) ? new RegExp(`SEARCH ${name} USING (INTEGER )?PRIMARY KEY`) : new RegExp(`\\b${name}\\b`);
+      const uses = ctx.dialect === 'sqlite' && KEYED_TABLES.includes(name) ? new RegExp(`SEARCH ${name} USING (INTEGER )?PRIMARY KEY`) : new RegExp(`\\b(${name}|${need.or ?? name})\\b`);
       expect(plan, plan).toMatch(uses);
       // No sort of the rows the index hands over, where the query has an order.
       // (PostgreSQL's incremental sort of ties on seq in a range already in time order is allowed.)

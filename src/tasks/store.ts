@@ -236,9 +236,34 @@ export function listTasks(
   sort: ListSort,
   page: ListPage,
 ): Promise<(TaskRow & PlaceColumns)[]> {
+  if (mergesClosedPages(filter, sort)) return mergedClosedPagesQuery(db, orgId, filter, sort, page).execute();
   const build = () => listTasksQuery(db, orgId, filter, sort, page);
   const shape = listShape(orgId, filter, sort, page);
   return shape ? listShapes.run(db, shape.key, shape.params, build) : build().execute();
+}
+
+/**
+ * Done and cancelled tasks together by due date, of everyone or of one
+ * person: no index holds them in due order across the two statuses
+ * (tasks_counts_status and tasks_counts_assignee are per status, migration
+ * 0032), so each status's page is read from its own range and the pages are
+ * merged — two pages sorted instead of every closed task. A team's closed
+ * tasks are one range of tasks_team_due already.
+ */
+function mergesClosedPages(filter: TaskFilter, sort: ListSort): boolean {
+  const statuses = filter.statuses ?? [];
+  return sort.key === 'due' && filter.teamId === undefined && statuses.length > 1 && statuses.every((s) => s === 'done' || s === 'cancelled');
+}
+
+/** The query of such a list page (mergesClosedPages): each status's page, merged. */
+export function mergedClosedPagesQuery(db: Db, orgId: string, filter: TaskFilter, sort: ListSort, page: ListPage) {
+  const [first, ...rest] = [...new Set(filter.statuses)].map((status) =>
+    db.selectFrom(listTasksQuery(db, orgId, { ...filter, statuses: [status] }, sort, page).as('page')).selectAll(),
+  );
+  const pages = rest.reduce((merged, next) => merged.unionAll(next), first!);
+  let query = db.selectFrom(pages.as('tasks')).selectAll();
+  for (const column of SORT_COLUMNS[sort.key]) query = query.orderBy(column, sort.descending ? 'desc' : 'asc');
+  return query.limit(page.limit);
 }
 
 /** The query of one list page (listTasks), unexecuted: what the index audit explains. */

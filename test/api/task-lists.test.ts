@@ -99,6 +99,28 @@ forEachDatabase('task lists', (ctx) => {
     expect(await keysAfter(older(all[1]!.id))).toEqual(['T-1', 'T-3', 'T-4']);
   });
 
+  it('pages through done and cancelled tasks together in due order, of everyone and of one person', async () => {
+    const org = await ctx.signup();
+    const closed: { key: string; due: number }[] = [];
+    for (let i = 0; i < 7; i++) {
+      const due = ctx.clock.now() + ((i * 5) % 7) * HOUR;
+      const task = await ctx.createTask(org.api, { title: `Closed ${i}`, status: i % 3 === 0 ? 'cancelled' : 'done', dueAt: new Date(due).toISOString() });
+      closed.push({ key: task.key, due });
+    }
+    await ctx.createTask(org.api, { title: 'Still open' });
+    const expected = [...closed].sort((a, b) => a.due - b.due || Number(a.key.slice(2)) - Number(b.key.slice(2))).map((t) => t.key);
+    for (const who of ['', `&assignee=${org.user.id}`]) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: { items: { key: string }[]; nextCursor: string | null } } = await org.api.get(`/api/v1/tasks?status=done,cancelled${who}&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+        seen.push(...page.body.items.map((t) => t.key));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      expect(seen, who).toEqual(expected);
+    }
+  });
+
   it('acknowledges 100 concurrent creates, each with its own key', async () => {
     const org = await ctx.signup();
     const results = await Promise.all(Array.from({ length: 100 }, (_, i) => org.api.post('/api/v1/tasks', { title: `Concurrent ${i}` })));

@@ -7,21 +7,27 @@ import type { DialectName } from '../database.ts';
  * break ties with the task's number instead of its id.
  * - Every list sorts by its columns then the task's number (unique in the
  *   organisation) instead of its id: an integer of a few bytes where a
- *   26-character id was, in each of the eight indexes that serve a list order.
+ *   26-character id was, in each of the nine indexes that serve a list order.
  *   tasks_report_open keeps the id after the number: the reports join the
  *   open tasks to their links by it, from the index alone.
  * - tasks_report_open holds the open tasks only (active = 1; every query of it
- *   says so, as a literal). Everyone's closed tasks by due date are read from
- *   tasks_counts_status instead, now (org, active, due_sort, number, status,
- *   priority, due_at): closed tasks of any statuses in due order, one range;
- *   the counts per status stay index-only (over the open or the closed range:
- *   a status is no longer a range of its own). Its team and assignee are
+ *   says so, as a literal). Everyone's closed tasks of one status by due date
+ *   are read from tasks_counts_status instead, now (org, status, active,
+ *   due_sort, number, priority, due_at): one range in due order, and the
+ *   counts per status still one range each, in status order, from the index
+ *   alone. Everyone's done and cancelled tasks together by due date are
+ *   sorted (the web app asks for one status at a time; one range for both
+ *   would take an index of its own). Its team and assignee are
  *   gone: the counts narrowed to either read tasks_counts_team or
  *   tasks_counts_assignee.
- * - tasks_counts_assignee is (org, assignee, active, due_sort, number, status,
- *   priority, due_at, team): a person's open tasks (My work) or closed ones, of
- *   any statuses, in due order, and their counts per status. It begins with
- *   what tasks_assignee_due was, which is dropped.
+ * - tasks_counts_assignee is (org, assignee, status, active, due_sort, number,
+ *   priority, due_at, team), the shape tasks_counts_team has: a person's
+ *   tasks of one closed status in due order, and their counts per status. On
+ *   SQLite tasks_assignee_due then holds the open tasks only (My work), as
+ *   tasks_team_due did since 0030; a person's done and cancelled tasks together are
+ *   sorted (0.8 ms for the busiest person at 100,000 tasks). PostgreSQL keeps
+ *   it whole, for the reason 0030 gives: its planner took so small an index
+ *   for the open-work reports, reading each row, over tasks_report_open.
  * - SQLite: tasks_team_due holds every task again, as on PostgreSQL, (org,
  *   team, active, due_sort, number): a team's closed tasks by due date were
  *   found in tasks_report_open's closed range; without it they would be all
@@ -51,9 +57,14 @@ export function leanTaskIndexes(dialect: DialectName): Migration {
         'tasks_report_open',
         sql`create index tasks_report_open on tasks (org_id, due_sort, number, id, assignee_id, team_id, priority, status, created_at, updated_at, source_kind) where active = 1`,
       );
-      await rebuild('tasks_counts_status', sql`create index tasks_counts_status on tasks (org_id, active, due_sort, number, status, priority, due_at)`);
-      await db.schema.dropIndex('tasks_assignee_due').execute();
-      await rebuild('tasks_counts_assignee', sql`create index tasks_counts_assignee on tasks (org_id, assignee_id, active, due_sort, number, status, priority, due_at, team_id)`);
+      await rebuild('tasks_counts_status', sql`create index tasks_counts_status on tasks (org_id, status, active, due_sort, number, priority, due_at)`);
+      await rebuild(
+        'tasks_assignee_due',
+        sqlite
+          ? sql`create index tasks_assignee_due on tasks (org_id, assignee_id, due_sort, number) where active = 1`
+          : sql`create index tasks_assignee_due on tasks (org_id, assignee_id, active, due_sort, number)`,
+      );
+      await rebuild('tasks_counts_assignee', sql`create index tasks_counts_assignee on tasks (org_id, assignee_id, status, active, due_sort, number, priority, due_at, team_id)`);
       await rebuild('tasks_team_due', sql`create index tasks_team_due on tasks (org_id, team_id, active, due_sort, number)`);
       await rebuild(
         'tasks_counts_team',
@@ -116,14 +127,16 @@ async function writeStatistics(db: Kysely<unknown>, old: Figures): Promise<void>
   const scaled = (entries: number, figures: (number | undefined)[]) => figures.map((n) => Math.max(1, Math.round(((n ?? tasks) * entries) / tasks)));
   const ones = (n: number) => Array<number>(n).fill(1);
   const at = (figures: number[], i: number) => figures[i] ?? 1;
-  const { tasks_report_open: reportOpen, tasks_assignee_due: assigneeDue, tasks_report_completed: reportCompleted } = old;
+  const { tasks_report_open: reportOpen, tasks_assignee_due: assigneeDue, tasks_counts_assignee: countsAssignee, tasks_report_completed: reportCompleted } = old;
   const rows: [string, number[]][] = [];
   // (org, due_sort, number, id, …): the old (org, active, due_sort, id, …) without active.
   if (reportOpen.length >= 4) rows.push(['tasks_report_open', [open, ...scaled(open, [reportOpen[1]]), at(reportOpen, 3), ...ones(9)]]);
-  // (org, active, due_sort, number, status, priority, due_at): tasks_report_open's old leading figures.
-  if (reportOpen.length >= 4) rows.push(['tasks_counts_status', [...reportOpen.slice(0, 4), ...ones(4)]]);
-  // (org, assignee, active, due_sort, number, …): what tasks_assignee_due (org, assignee, active, due_sort, id) had.
-  if (assigneeDue.length >= 5) rows.push(['tasks_counts_assignee', [...assigneeDue.slice(0, 5), ...ones(5)]]);
+  // (org, status, active, due_sort, number, priority, due_at): a due date per status as selective as it was per open or closed.
+  rows.push(['tasks_counts_status', [...old.tasks_counts_status.slice(0, 4), at(reportOpen, 3), ...ones(3)]]);
+  // SQLite's (org, assignee, due_sort, number): the old (org, assignee, active, due_sort, id) without active.
+  if (assigneeDue.length >= 5) rows.push(['tasks_assignee_due', [open, ...scaled(open, [assigneeDue[1], assigneeDue[2]]), at(assigneeDue, 4), 1]]);
+  // (org, assignee, status, active, due_sort, number, …): a due date per person as selective as it was per person and open or closed.
+  if (countsAssignee.length >= 5) rows.push(['tasks_counts_assignee', [...countsAssignee.slice(0, 5), at(assigneeDue, 4), ...ones(4)]]);
   // (org, team, active, due_sort, number), every task: the team's figures of tasks_counts_team, divided by open or closed as the organisation's were.
   const team = old.tasks_counts_team;
   const perActive = at(reportOpen, 2) / Math.max(1, at(reportOpen, 1));

@@ -34,7 +34,7 @@ const SPAN_DAYS = 730;
 const USERS = 200;
 const TEAMS_MOST = 20;
 /** Bumped whenever the generator makes different data: the cached files carry it in their names. */
-const DATASET_FORMAT = 5;
+const DATASET_FORMAT = 6;
 
 /**
  * Ids as the server makes them (lower-case ULIDs, 26 characters: the time,
@@ -337,11 +337,8 @@ function loadTasks(sqlite: SqliteDatabase.Database, now: number, tasks: number, 
       );
       const history = (at: number, field: string, fromValue: string | null, toValue: string | null) =>
         insertHistory.run(historyId(at), BENCH_ORG, id, OWNER, at, field, fromValue, toValue);
+      // The creation's assignee, team, due date and priority are not stored: the history endpoint derives them (tasks/creationHistory.ts).
       history(created, 'status', null, 'open');
-      if (assignee) history(created, 'assigneeId', null, assignee);
-      if (team) history(created, 'teamId', null, team);
-      if (due !== null) history(created, 'dueAt', null, new Date(due).toISOString());
-      history(created, 'priority', null, priority);
       life.slice(1).forEach((step, i) => history(step.at, 'status', life[i]!.to, step.to));
       for (const link of links) insertLink.run(BENCH_ORG, id, link.type, link.id);
     }

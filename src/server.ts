@@ -122,7 +122,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   reportRoutes(app, deps);
   notificationRoutes(app, deps);
   registerStream(app, deps.db);
-  const automation = startAutomation(deps, { tickMs: 5000, consumers: eventConsumers(options), ...options.automation, onError: (error) => app.log.error({ err: error }, 'automation round failed') });
+  const automation = startAutomation(database.worker ? { ...deps, db: database.worker } : deps, { tickMs: 5000, consumers: eventConsumers(options), ...options.automation, onError: (error) => app.log.error({ err: error }, 'automation round failed') });
   automationRoutes(app, deps, automation);
   webhookRoutes(app, deps, webhookPolicy(options.webhooks));
   // A write usually means new events: run the rules promptly rather than at the next tick.

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Actor, Deps, Role } from '../platform/context.ts';
 import { Invalid, NotFound } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
+import { isLockTimeout, onItsOwnOf } from '../platform/db/database.ts';
 import { checkVersion } from '../platform/pagination.ts';
 import { recordAudit } from '../audit/service.ts';
 import { countSignup, DEFAULT_SIGNUP_LIMIT } from './loginLimits.ts';
@@ -160,9 +161,29 @@ export async function updateOrg(deps: Deps, actor: Actor, { changes: input, ifVe
 
 // The organisation keeps the counter behind its tasks' `T-n` numbers; tasks take them from here.
 
-/** The next `T-n` number of the organisation, taken inside the caller's transaction. */
-export function takeTaskNumber(trx: Deps['db'], orgId: string): Promise<number> {
-  return store.nextTaskNumber(trx, orgId);
+/**
+ * The next `T-n` number of the organisation. On PostgreSQL the counter is
+ * moved on by a statement that commits on its own, so creators of one
+ * business wait for each other only that long, not for each other's whole
+ * transaction; a create that fails after taking its number leaves a gap
+ * (numbers are unique, not consecutive). Where that cannot be done, the number
+ * is taken inside the caller's transaction: the business is still being made
+ * in it (no other connection sees it yet), or its row has been held past the
+ * lock timeout (perhaps by that very transaction, changing the business).
+ */
+export async function takeTaskNumber(trx: Deps['db'], orgId: string): Promise<number> {
+  const own = onItsOwnOf(trx);
+  if (own) {
+    try {
+      const number = await store.nextTaskNumber(own, orgId);
+      if (number !== null) return number;
+    } catch (error) {
+      if (!isLockTimeout(error)) throw error;
+    }
+  }
+  const number = await store.nextTaskNumber(trx, orgId);
+  if (number === null) throw new Error(`No organisation ${orgId} to number a task in`);
+  return number;
 }
 
 /** `count` consecutive task numbers for a bulk load; returns the first. */

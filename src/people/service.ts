@@ -3,7 +3,7 @@
 // and this file only names what leaves the feature; people's own routes import the job files.
 export { requireRole } from './person.ts';
 export { activePeopleInRoles, getOrg, orgTimezone, publicOrg, reserveTaskNumbers, signup, takeTaskNumber, zoneOfPerson } from './orgs.ts';
-export { checkAssignable, checkAssignableTakingNumber, createUser, getUser, getUsers, listUsers, me } from './users.ts';
+export { checkAssignable, createUser, getUser, getUsers, listUsers, me } from './users.ts';
 export { createTeam, getTeam, listTeams } from './teams.ts';
 export { namesById } from './directory.ts';
 export { authenticate } from './sessions.ts';

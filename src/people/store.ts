@@ -1,7 +1,7 @@
 // Every query about organisations, users, teams and tokens.
-import { type ExpressionBuilder, type Insertable, type Selectable, sql } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 import { QueryShapes } from '../platform/db/database.ts';
-import type { Database, Db, OrgsTable, TeamsTable, TokensTable, UsersTable } from '../platform/db/schema.ts';
+import type { Db, OrgsTable, TeamsTable, TokensTable, UsersTable } from '../platform/db/schema.ts';
 
 export type OrgRow = Selectable<OrgsTable>;
 export type UserRow = Selectable<UsersTable>;
@@ -50,8 +50,8 @@ export async function updateOrg(db: Db, orgId: string, set: Partial<OrgRow>): Pr
   await db.updateTable('orgs').set(set).where('id', '=', orgId).execute();
 }
 
-/** Takes the next task number of the organisation; the row lock serialises concurrent creators. */
-export async function nextTaskNumber(db: Db, orgId: string): Promise<number> {
+/** Takes the next task number of the organisation: null when `db` sees no such organisation. */
+export async function nextTaskNumber(db: Db, orgId: string): Promise<number | null> {
   const [row] = await shapes.run(db, 'nextTaskNumber', [1, orgId], () =>
     db
       .updateTable('orgs')
@@ -59,8 +59,7 @@ export async function nextTaskNumber(db: Db, orgId: string): Promise<number> {
       .where('id', '=', orgId)
       .returning('task_seq'),
   );
-  if (!row) throw new Error(`No organisation ${orgId} to number a task in`);
-  return row.task_seq;
+  return row?.task_seq ?? null;
 }
 
 /** Takes `count` task numbers at once (bulk loads); returns the first. */
@@ -123,27 +122,20 @@ export async function existingUserIds(db: Db, orgId: string, ids: string[]): Pro
 
 /**
  * Whether this organisation has the person and the team named (either may be
- * null: not asked), in one statement: what a task's assignment checks. With
- * `takeNumber` (PostgreSQL only: SQLite has no update in WITH) the same
- * statement also takes the organisation's next task number (nextTaskNumber).
+ * null: not asked), in one statement: what a task's assignment checks.
  */
-export async function assignableExists(db: Db, orgId: string, userId: string | null, teamId: string | null, takeNumber = false): Promise<{ user: boolean; team: boolean; number?: number }> {
-  if (userId === null && teamId === null && !takeNumber) return { user: false, team: false };
-  const params = [...(takeNumber ? [1, orgId] : []), ...(userId === null ? [] : [orgId, userId]), ...(teamId === null ? [] : [orgId, teamId])];
-  const [row] = await assignable.run(db, `${takeNumber ? 'n' : ''}${userId === null ? '' : 'u'}${teamId === null ? '' : 't'}`, params, () => {
-    const checks = (eb: ExpressionBuilder<Database, never>) => [
+export async function assignableExists(db: Db, orgId: string, userId: string | null, teamId: string | null): Promise<{ user: boolean; team: boolean }> {
+  if (userId === null && teamId === null) return { user: false, team: false };
+  const params = [...(userId === null ? [] : [orgId, userId]), ...(teamId === null ? [] : [orgId, teamId])];
+  const [row] = await assignable.run(db, `${userId === null ? '' : 'u'}${teamId === null ? '' : 't'}`, params, () =>
+    db.selectNoFrom((eb) => [
       ...(userId === null ? [] : [eb.exists(eb.selectFrom('users').select('id').where('org_id', '=', orgId).where('id', '=', userId)).as('user_found')]),
       ...(teamId === null ? [] : [eb.exists(eb.selectFrom('teams').select('id').where('org_id', '=', orgId).where('id', '=', teamId)).as('team_found')]),
-    ];
-    if (!takeNumber) return db.selectNoFrom(checks);
-    return db
-      .with('seq', (qc) => qc.updateTable('orgs').set((eb) => ({ task_seq: eb('task_seq', '+', 1) })).where('id', '=', orgId).returning('task_seq'))
-      .selectNoFrom((eb) => [eb.selectFrom('seq').select('task_seq').as('task_seq'), ...checks(eb as unknown as ExpressionBuilder<Database, never>)]);
-  });
-  const found = row as { user_found?: unknown; team_found?: unknown; task_seq?: number | null } | undefined;
-  if (takeNumber && typeof found?.task_seq !== 'number') throw new Error(`No organisation ${orgId} to number a task in`);
+    ]),
+  );
+  const found = row as { user_found?: unknown; team_found?: unknown } | undefined;
   // SQLite answers 1 or 0, PostgreSQL true or false.
-  return { user: Boolean(found?.user_found), team: Boolean(found?.team_found), ...(takeNumber && { number: found!.task_seq! }) };
+  return { user: Boolean(found?.user_found), team: Boolean(found?.team_found) };
 }
 
 const assignable = new QueryShapes();

@@ -4,7 +4,6 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import { checkVersion, decodeCursor, encodeCursor, pageOf } from '../platform/pagination.ts';
 import { isUniqueViolation } from '../platform/db/database.ts';
-import { hasSingleWriter } from '../platform/db/dialect.ts';
 import { recordAudit } from '../audit/service.ts';
 import type { AuditAction } from '../audit/audit.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
@@ -165,29 +164,14 @@ function userAuditEntries(user: store.UserRow, input: UpdateUserInput, passwordC
 }
 
 /** Users and teams of this organisation: ids that do not exist here are reported as 404 naming the field. */
-export async function checkAssignable(deps: Pick<Deps, 'db'>, orgId: string, refs: { assigneeId?: string | null; teamId?: string | null }) {
-  await assignableChecked(deps, orgId, refs, false);
-}
-
-/**
- * checkAssignable for a new task, and on PostgreSQL the organisation's next
- * task number taken in the same statement (one round trip instead of two; a
- * failed check undoes the number with the transaction it throws out of). On
- * SQLite, where a statement costs no round trip, null: take it with takeTaskNumber.
- */
-export async function checkAssignableTakingNumber(deps: Pick<Deps, 'db'>, orgId: string, refs: { assigneeId?: string | null; teamId?: string | null }): Promise<number | null> {
-  return assignableChecked(deps, orgId, refs, !hasSingleWriter(deps.db));
-}
-
-async function assignableChecked(deps: Pick<Deps, 'db'>, orgId: string, refs: { assigneeId?: string | null; teamId?: string | null }, takeNumber: boolean): Promise<number | null> {
+export async function checkAssignable(deps: Pick<Deps, 'db'>, orgId: string, refs: { assigneeId?: string | null; teamId?: string | null }): Promise<void> {
   const userId = refs.assigneeId || null;
   const teamId = refs.teamId || null;
-  if (userId === null && teamId === null && !takeNumber) return null;
+  if (userId === null && teamId === null) return;
   // Both looked up in one statement; a missing person is named before a missing team.
-  const found = await store.assignableExists(deps.db, orgId, userId, teamId, takeNumber);
+  const found = await store.assignableExists(deps.db, orgId, userId, teamId);
   if (userId !== null && !found.user) throw new NotFound('Assignee', [{ path: 'assigneeId', message: 'no such user' }]);
   if (teamId !== null && !found.team) throw new NotFound('Team', [{ path: 'teamId', message: 'no such team' }]);
-  return found.number ?? null;
 }
 
 /** Inserts a person; an email another request took in the same organisation a moment ago answers 409 like one found before. */

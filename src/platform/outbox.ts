@@ -2,11 +2,11 @@
 // claimed in order by whoever consumes them. Features declare their events by
 // augmenting DomainEvents, so every append is typed by its name.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type Compilable, CompiledQuery } from 'kysely';
+import type { InsertQueryBuilder } from 'kysely';
 import { QueryShapes } from './db/database.ts';
 import { amongPicked, dialectOfHandle, lockRows } from './db/dialect.ts';
 import { newId } from './ids.ts';
-import type { Db } from './db/schema.ts';
+import type { Database, Db } from './db/schema.ts';
 import type { Deps } from './context.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -130,29 +130,29 @@ function noteAppended(db: Db, count: number): void {
  * Runs `insert` (an insert … returning that may insert nothing: on conflict
  * do nothing) and appends `event` only when it inserted a row: on PostgreSQL
  * in one statement, the insert a WITH part that the event's insert selects
- * from; on SQLite in two. `key` names the insert's shape and `params` are its
- * values in order, as for QueryShapes. True when the insert inserted a row.
+ * from (no row inserted, nothing to select, no event); on SQLite in two. `key`
+ * names the insert's shape and `params` are its values in order, as for
+ * QueryShapes. True when the insert inserted a row.
  */
-export async function appendEventOnInsert<T extends string>(db: Db, key: string, params: readonly unknown[], insert: () => Compilable<unknown>, event: NewEvent<T>): Promise<boolean> {
+export async function appendEventOnInsert<T extends string, TB extends keyof Database>(db: Db, key: string, params: readonly unknown[], insert: () => InsertQueryBuilder<Database, TB, object>, event: NewEvent<T>): Promise<boolean> {
   if (dialectOfHandle(db) === 'sqlite') {
     const inserted = (await pending.run(db, `${key}:alone`, params, insert)).length > 0;
     if (inserted) await appendEvents(db, [event]);
     return inserted;
   }
   const [row] = eventRows([event]);
-  const appending = () => db.insertInto('events').values(row!).returning('id');
-  const rows = await pending.run(db, `${key}:then event`, [...params, ...Object.values(row!)], () => ({ compile: () => insertThenSelect(insert().compile(), appending().compile()) }));
+  const columns = Object.keys(row!) as (keyof typeof row & string)[];
+  // The WITH part's values come first, then the event's, in column order: the parameters QueryShapes is given.
+  const statement = () =>
+    db
+      .with('inserted', () => insert())
+      .insertInto('events')
+      .columns(columns)
+      .expression((eb) => eb.selectFrom('inserted').select((s) => columns.map((column) => s.val(row![column]).as(column))))
+      .returning('id');
+  const rows = await pending.run(db, `${key}:then event`, [...params, ...columns.map((column) => row![column])], statement);
   if (rows.length > 0) noteAppended(db, 1);
   return rows.length > 0;
-}
-
-/** `second` (an insert … values (…) returning …) as an insert … select from `first`, made a WITH part: one PostgreSQL statement. */
-function insertThenSelect(first: CompiledQuery, second: CompiledQuery): CompiledQuery {
-  const offset = first.parameters.length;
-  const renumbered = second.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
-  const selected = renumbered.replace(/ values \((\$\d+(?:, \$\d+)*)\)( returning .*)?$/, ' select $1 from "inserted"$2');
-  if (selected === renumbered) throw new Error(`Cannot make an insert … select of: ${second.sql}`);
-  return CompiledQuery.raw(`with "inserted" as (${first.sql}) ${selected}`, [...first.parameters, ...second.parameters]);
 }
 
 /** Per transaction handle: how many events were appended through it. */

@@ -1,7 +1,7 @@
 // Every query about CRM records. The record tables share their first columns
 // (id, org_id, owner_id, created_at, updated_at, version, archived_at), so one
 // set of queries serves all six; what differs per type is named in the maps below.
-import { type Insertable, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import { type Expression, type Insertable, type RawBuilder, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import { QueryShapes } from '../platform/db/database.ts';
 import { lockRows } from '../platform/db/dialect.ts';
 import type {
@@ -207,61 +207,68 @@ export interface SummaryRow {
 export async function linkedRecords(db: Db, orgId: string, links: { type: LinkableType; id: string }[]): Promise<SummaryRow[]> {
   // Padded to a power of two, so a few SQL texts serve every page and each is compiled once (QueryShapes).
   const idsOf = (type: LinkableType) => paddedToPowerOfTwo([...new Set(links.filter((l) => l.type === type).map((l) => l.id))]);
-  const [contacts, clients, leads, jobs, services] = (['contact', 'client', 'lead', 'job', 'service'] as const).map(idsOf) as [string[], string[], string[], string[], string[]];
-  if (contacts.length + clients.length + leads.length + jobs.length + services.length === 0) return [];
-  const build = () => {
-    const none = sql<string | null>`cast(null as text)`;
-    const branches = [];
-    if (contacts.length) {
-      branches.push(
-        db.selectFrom('contacts').where('org_id', '=', orgId).where('id', 'in', contacts)
-          .select([sql.lit('contact').as('type'), 'id', 'name', 'phone', 'address', 'archived_at', 'external_refs']),
-      );
-    }
-    if (clients.length) {
-      branches.push(
-        db.selectFrom('clients').where('org_id', '=', orgId).where('id', 'in', clients)
-          .select([sql.lit('client').as('type'), 'id', 'name', none.as('phone'), 'address', 'archived_at', 'external_refs']),
-      );
-    }
-    if (leads.length) {
-      branches.push(
-        db.selectFrom('leads')
-          .leftJoin('contacts', (join) => join.onRef('contacts.id', '=', 'leads.contact_id').on('contacts.org_id', '=', orgId))
-          .where('leads.org_id', '=', orgId).where('leads.id', 'in', leads)
-          .select([sql.lit('lead').as('type'), 'leads.id', 'leads.title as name', 'contacts.phone', 'contacts.address', 'leads.archived_at', 'leads.external_refs']),
-      );
-    }
-    if (jobs.length) {
-      branches.push(
-        db.selectFrom('jobs').where('org_id', '=', orgId).where('id', 'in', jobs)
-          .select([sql.lit('job').as('type'), 'id', 'title as name', none.as('phone'), 'address', 'archived_at', 'external_refs']),
-      );
-    }
-    if (services.length) {
-      branches.push(
-        db.selectFrom('services')
-          .leftJoin('clients', (join) => join.onRef('clients.id', '=', 'services.client_id').on('clients.org_id', '=', orgId))
-          .where('services.org_id', '=', orgId).where('services.id', 'in', services)
-          .select([sql.lit('service').as('type'), 'services.id', 'services.title as name', none.as('phone'), 'clients.address', 'services.archived_at', 'services.external_refs']),
-      );
-    }
-    // Each branch selects the same seven columns; Kysely is told so, so it lets them be unioned.
-    const [first, ...rest] = branches as unknown as SelectQueryBuilder<Database, 'contacts', SummaryRow>[];
-    let query = first!;
-    for (const branch of rest) query = query.unionAll(branch);
-    return query;
-  };
+  const asked = SUMMARY_TYPES.map((type) => ({ type, ids: idsOf(type) })).filter(({ ids }) => ids.length > 0);
+  if (asked.length === 0) return [];
+  const build = () => unionOf(asked.map(({ type, ids }) => summaryBranch(db, type, orgId, ids)));
   // The values in the order the branches bind them: a join on the organisation first where there is one.
-  const params = [
-    ...(contacts.length ? [orgId, ...contacts] : []),
-    ...(clients.length ? [orgId, ...clients] : []),
-    ...(leads.length ? [orgId, orgId, ...leads] : []),
-    ...(jobs.length ? [orgId, ...jobs] : []),
-    ...(services.length ? [orgId, orgId, ...services] : []),
-  ];
-  const shape = `linkedRecords:${contacts.length},${clients.length},${leads.length},${jobs.length},${services.length}`;
+  const params = asked.flatMap(({ type, ids }) => [...(type === 'lead' || type === 'service' ? [orgId] : []), orgId, ...ids]);
+  const shape = `linkedRecords:${SUMMARY_TYPES.map((type) => idsOf(type).length).join(',')}`;
   return (await summaryShapes.run(db, shape, params, build)) as SummaryRow[];
+}
+
+/**
+ * What linkedRecords answers for one task's `links` column (a JSON array of
+ * { type, id }), as a JSON array of its rows (null when it names none): an
+ * expression a page of tasks selects beside each row on PostgreSQL, so the
+ * page and its records come in one statement. It binds no values (the
+ * organisation is the row's), so the page's SQL keeps its parameters.
+ */
+export function linkedRecordsBeside(db: Db, links: Expression<string>, orgId: Expression<string>): RawBuilder<SummaryRow[] | null> {
+  // One branch per type, each behind a test of the link's type: a link costs one index lookup, in its own table.
+  const branches = SUMMARY_TYPES.map((type) =>
+    summaryBranch(db, type, orgId, sql<string>`each_link.link ->> 'id'`).where(sql<string>`each_link.link ->> 'type'`, '=', sql.lit(type)),
+  );
+  return sql<SummaryRow[] | null>`case when ${links} = '[]' then null else (select json_agg(summary) from json_array_elements(cast(${links} as json)) as each_link(link) cross join lateral (${unionOf(branches)}) as summary) end`;
+}
+
+const SUMMARY_TYPES = ['contact', 'client', 'lead', 'job', 'service'] as const satisfies readonly LinkableType[];
+
+/** One type's branch of a summary query: its records in the organisation `orgId` whose id is among `ids` (or is `ids`), as the same seven columns. */
+function summaryBranch(db: Db, type: (typeof SUMMARY_TYPES)[number], orgId: string | Expression<string>, ids: readonly string[] | Expression<string>) {
+  const none = sql<string | null>`cast(null as text)`;
+  const idIs = (column: string) => (Array.isArray(ids) ? sql<boolean>`${sql.ref(column)} in (${sql.join(ids)})` : sql<boolean>`${sql.ref(column)} = ${ids}`);
+  const branch = (() => {
+    switch (type) {
+      case 'contact':
+        return db.selectFrom('contacts').where('org_id', '=', orgId).where(idIs('id'))
+          .select([sql.lit('contact').as('type'), 'id', 'name', 'phone', 'address', 'archived_at', 'external_refs']);
+      case 'client':
+        return db.selectFrom('clients').where('org_id', '=', orgId).where(idIs('id'))
+          .select([sql.lit('client').as('type'), 'id', 'name', none.as('phone'), 'address', 'archived_at', 'external_refs']);
+      case 'lead':
+        return db.selectFrom('leads')
+          .leftJoin('contacts', (join) => join.onRef('contacts.id', '=', 'leads.contact_id').on('contacts.org_id', '=', orgId))
+          .where('leads.org_id', '=', orgId).where(idIs('leads.id'))
+          .select([sql.lit('lead').as('type'), 'leads.id', 'leads.title as name', 'contacts.phone', 'contacts.address', 'leads.archived_at', 'leads.external_refs']);
+      case 'job':
+        return db.selectFrom('jobs').where('org_id', '=', orgId).where(idIs('id'))
+          .select([sql.lit('job').as('type'), 'id', 'title as name', none.as('phone'), 'address', 'archived_at', 'external_refs']);
+      case 'service':
+        return db.selectFrom('services')
+          .leftJoin('clients', (join) => join.onRef('clients.id', '=', 'services.client_id').on('clients.org_id', '=', orgId))
+          .where('services.org_id', '=', orgId).where(idIs('services.id'))
+          .select([sql.lit('service').as('type'), 'services.id', 'services.title as name', none.as('phone'), 'clients.address', 'services.archived_at', 'services.external_refs']);
+    }
+  })();
+  // Each branch selects the same seven columns; Kysely is told so, so it lets them be unioned.
+  return branch as unknown as SelectQueryBuilder<Database, 'contacts', SummaryRow>;
+}
+
+function unionOf(branches: SelectQueryBuilder<Database, 'contacts', SummaryRow>[]) {
+  const [first, ...rest] = branches;
+  let query = first!;
+  for (const branch of rest) query = query.unionAll(branch);
+  return query;
 }
 
 const summaryShapes = new QueryShapes();

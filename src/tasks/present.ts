@@ -2,7 +2,7 @@
 // record is called and where a repeating task stands in its series.
 import type { Db } from '../platform/db/schema.ts';
 import { iso } from '../platform/pagination.ts';
-import { linkKey, linkSummaries } from '../records/service.ts';
+import { linkKey, linkSummaries, summariesOf, type SummaryRow } from '../records/service.ts';
 import type { LinkSummary } from '../records/records.ts';
 import * as recurrence from '../recurrence/service.ts';
 import type * as store from './store.ts';
@@ -59,12 +59,13 @@ function presentSla(row: store.TaskRow, status: Status, now: number): TaskView['
 
 /**
  * Tasks with a summary of each record they link to, fetched for all of them in
- * one query (no N+1); where a repeating task stands in its series is read too,
- * unless the rows came with it (a list page joins it in).
+ * one query (no N+1), unless the rows came with them (a list page on
+ * PostgreSQL selects them beside each row); where a repeating task stands in
+ * its series is read too, unless the rows came with it (a list page joins it in).
  */
-export async function presentTasks(db: Db, orgId: string, rows: (store.TaskRow & Partial<store.PlaceColumns>)[], now: number): Promise<TaskView[]> {
+export async function presentTasks(db: Db, orgId: string, rows: (store.TaskRow & Partial<store.PlaceColumns> & { linked?: SummaryRow[] | null })[], now: number): Promise<TaskView[]> {
   const links = rows.map((row) => jsonList<Link>(row.links));
-  const summaries = await linkSummaries(db, orgId, links.flat());
+  const summaries = rows.every((r) => r.linked !== undefined) ? summariesOf(rows.flatMap((r) => r.linked ?? [])) : await linkSummaries(db, orgId, links.flat());
   const repeating = rows.filter((r) => r.recurrence !== null || r.source_kind === 'recurrence');
   const series = repeating.every((r) => r.series_id !== undefined) ? placesOf(repeating) : await recurrence.seriesViews(db, orgId, repeating.map((r) => r.id));
   return rows.map((row, i) => presentTask(row, now, summaries, series, links[i]));

@@ -6,7 +6,7 @@ import type { Actor, Deps } from '../platform/context.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { Invalid } from '../platform/errors.ts';
 import { type CursorPart, decodeCursor, encodeCursor, pageOf, readCursor } from '../platform/pagination.ts';
-import { linkKey, linkSummaries } from '../records/service.ts';
+import { linkKey, linkSummaries, summariesBeside } from '../records/service.ts';
 import type { LinkSummary } from '../records/records.ts';
 import { orgTimezone } from '../people/service.ts';
 import { ageRange, type ReportListFilter } from './listFilters.ts';
@@ -18,7 +18,7 @@ export async function listTasks(deps: Deps, actor: Actor, query: Omit<ListQuery,
   const now = deps.clock.now();
   const columns = store.sortColumns(query.sort.key);
   const after = query.cursor ? await pageAfter(deps.db, actor.orgId, query.cursor, columns.length, query.sort.descending) : undefined;
-  const rows = await store.listTasks(deps.db, actor.orgId, await filterFor(deps, actor, query, now), query.sort, { limit: query.limit + 1, after });
+  const rows = await store.listTasks(deps.db, actor.orgId, await filterFor(deps, actor, query, now), query.sort, { limit: query.limit + 1, after }, summariesBeside(deps.db));
   const { items, nextCursor } = pageOf(rows, query.limit, (row) => encodeCursor(columns.map((c) => row[c])));
   return { items: await presentTasks(deps.db, actor.orgId, items, now), nextCursor };
 }

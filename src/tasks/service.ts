@@ -10,13 +10,14 @@ import { Forbidden, NotFound, Stale } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import { appendEvent, appendEvents, type NewEvent } from '../platform/outbox.ts';
 import { iso } from '../platform/pagination.ts';
-import { checkAssignable, checkAssignableTakingNumber, orgTimezone, takeTaskNumber } from '../people/service.ts';
+import { checkAssignable, orgTimezone, takeTaskNumber } from '../people/service.ts';
 import { roleAtLeast } from '../people/person.ts';
 import { checkLinks, linkKey, linkSummaries, resolveRecordRefs } from '../records/service.ts';
 import { nextOccurrence } from '../recurrence/recurrence.ts';
 import * as recurrence from '../recurrence/service.ts';
 import './events.ts';
 import { applyChange, type FieldChange } from './change.ts';
+import { creationChanges, withCreationEntries } from './creationHistory.ts';
 import { presentOne, presentTask } from './present.ts';
 import { keepStatusFlows } from './statusFlows.ts';
 import { checkPhotoProof } from './attachments.ts';
@@ -84,7 +85,7 @@ export interface NewTask {
 
 /** Creates a task inside the caller's transaction (automation creates tasks inside its own). */
 export async function insertNewTask(trx: Db, { actor, input, source, now, keys, previous }: NewTask): Promise<store.TaskRow> {
-  const taken = await checkAssignableTakingNumber({ db: trx }, actor.orgId, input);
+  await checkAssignable({ db: trx }, actor.orgId, input);
   await checkLinks(trx, actor.orgId, input.links);
   const waitsFor = await unfinishedPredecessors(trx, actor.orgId, input.blockedBy);
   const blank: TaskState = { status: 'open', priority: input.priority, dueAt: input.dueAt, assigneeId: null, teamId: input.teamId, waitingOn: null, blockedReason: null, completedAt: null, waitingUntil: null, waitingSince: null };
@@ -97,7 +98,7 @@ export async function insertNewTask(trx: Db, { actor, input, source, now, keys, 
     actor,
     now,
   );
-  const number = taken ?? (await takeTaskNumber(trx, actor.orgId));
+  const number = await takeTaskNumber(trx, actor.orgId);
   const row: store.TaskRow = {
     id: newId(),
     org_id: actor.orgId,
@@ -119,12 +120,9 @@ export async function insertNewTask(trx: Db, { actor, input, source, now, keys, 
     automation_key: keys?.automationKey ?? null,
     dedupe_key: keys?.dedupeKey ?? null,
   };
-  const created: FieldChange[] = [{ field: 'status', from: null, to: next.status }];
-  if (next.assigneeId) created.push({ field: 'assigneeId', from: null, to: next.assigneeId });
-  if (next.teamId) created.push({ field: 'teamId', from: null, to: next.teamId });
-  if (next.dueAt !== null) created.push({ field: 'dueAt', from: null, to: iso(next.dueAt) });
-  created.push({ field: 'priority', from: null, to: next.priority });
-  const history = historyRows(row, created, actor.userId, now);
+  const created = historyRows(row, creationChanges({ ...next, dueAt: iso(next.dueAt) }), actor.userId, now);
+  // Only the status entry is stored; the others are derived on read (creationHistory.ts) with ids that follow the status entry's: taking them here keeps the generator from giving them to anything else.
+  const history = created.slice(0, 1);
   // The task, its links, history, rollup and events only append (a new task's rollup reads nothing): on PostgreSQL one statement.
   await writeTogether(trx, async () => {
     await store.insertTask(trx, row, input.links);
@@ -262,7 +260,7 @@ export async function removeTasks(trx: Db, actor: Actor, rows: store.TaskRow[], 
 
 export async function taskHistory(deps: Deps, actor: Actor, idOrKey: string) {
   const task = await loadTask(deps.db, actor.orgId, idOrKey);
-  const rows = await store.listHistory(deps.db, actor.orgId, task.id);
+  const rows = withCreationEntries(task, await store.listHistory(deps.db, actor.orgId, task.id));
   return {
     items: rows.map((r) => ({ id: r.id, at: iso(r.at), actorId: r.actor_id, field: r.field, from: r.from_value, to: r.to_value })),
     nextCursor: null,

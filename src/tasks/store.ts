@@ -1,5 +1,5 @@
 // Every query about tasks, their links, history and comments.
-import { type Insertable, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import { type AliasableExpression, type Expression, type Insertable, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import { QueryShapes, readOnceInTransaction } from '../platform/db/database.ts';
 import { lockRows } from '../platform/db/dialect.ts';
 import type { Database, Db, TaskHistoryTable, TasksTable } from '../platform/db/schema.ts';
@@ -229,18 +229,29 @@ type ListPage = { limit: number; after?: (string | number | null)[] };
  * (no OFFSET, no gaps), each with its place in a series joined in, so that
  * presenting the page needs no query of its own for it.
  */
-export function listTasks(
+export function listTasks<T = never>(
   db: Db,
   orgId: string,
   filter: TaskFilter,
   sort: ListSort,
   page: ListPage,
-): Promise<(TaskRow & PlaceColumns)[]> {
-  if (mergesClosedPages(filter, sort)) return mergedClosedPagesQuery(db, orgId, filter, sort, page).execute();
-  const build = () => listTasksQuery(db, orgId, filter, sort, page);
+  beside?: BesideLinks<T>,
+): Promise<(TaskRow & PlaceColumns & { linked?: T })[]> {
+  if (mergesClosedPages(filter, sort)) return mergedClosedPagesQuery(db, orgId, filter, sort, page, beside).execute() as Promise<(TaskRow & PlaceColumns & { linked?: T })[]>;
+  const build = () => {
+    const query = listTasksQuery(db, orgId, filter, sort, page);
+    return beside ? query.select(beside(sql.ref('tasks.links'), sql.ref('tasks.org_id')).as('linked')) : query;
+  };
   const shape = listShape(orgId, filter, sort, page);
-  return shape ? listShapes.run(db, shape.key, shape.params, build) : build().execute();
+  return shape ? listShapes.run(db, `${shape.key}${beside ? ',linked' : ''}`, shape.params, build) : build().execute();
 }
+
+/**
+ * What a page selects beside each row from the row's links column (and its
+ * organisation), as `linked`: the records it links to, brought along. It must
+ * bind no values of its own, so the page's parameters stay the filters'.
+ */
+export type BesideLinks<T> = (links: Expression<string>, orgId: Expression<string>) => AliasableExpression<T>;
 
 /**
  * Done and cancelled tasks together by due date, of everyone or of one
@@ -256,10 +267,13 @@ function mergesClosedPages(filter: TaskFilter, sort: ListSort): boolean {
 }
 
 /** The query of such a list page (mergesClosedPages): each status's page, merged. */
-export function mergedClosedPagesQuery(db: Db, orgId: string, filter: TaskFilter, sort: ListSort, page: ListPage) {
-  const [first, ...rest] = [...new Set(filter.statuses)].map((status) =>
-    db.selectFrom(listTasksQuery(db, orgId, { ...filter, statuses: [status] }, sort, page).as('page')).selectAll(),
-  );
+export function mergedClosedPagesQuery<T = never>(db: Db, orgId: string, filter: TaskFilter, sort: ListSort, page: ListPage, beside?: BesideLinks<T>) {
+  const [first, ...rest] = [...new Set(filter.statuses)].map((status) => {
+    const one = listTasksQuery(db, orgId, { ...filter, statuses: [status] }, sort, page);
+    // What the page brings beside each row, selected in each status's page, where the row's columns are.
+    const withLinked = (beside ? one.select(beside(sql.ref('tasks.links'), sql.ref('tasks.org_id')).as('linked')) : one) as typeof one;
+    return db.selectFrom(withLinked.as('page')).selectAll();
+  });
   const pages = rest.reduce((merged, next) => merged.unionAll(next), first!);
   let query = db.selectFrom(pages.as('tasks')).selectAll();
   for (const column of SORT_COLUMNS[sort.key]) query = query.orderBy(column, sort.descending ? 'desc' : 'asc');

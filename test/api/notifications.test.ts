@@ -2,6 +2,7 @@
 // each person reads and marks only their own.
 import { expect, it } from 'vitest';
 import { notificationConsumer } from '../../src/notifications/consumer.ts';
+import { notifyIn } from '../../src/notifications/service.ts';
 import { eventsForSubject } from '../../src/platform/outbox.ts';
 import { forEachDatabase, type Member, type Org, type TestContext } from '../support/harness.ts';
 import type { Client } from '../support/http.ts';
@@ -59,6 +60,16 @@ forEachDatabase('notifications', (ctx) => {
     expect(danas[0].message).toContain(`Olive Owner mentioned you on ${task.key}`);
     expect((await inbox(sam.api)).map((n) => n.kind)).toEqual(['mentioned']);
     expect(await inbox(org.api)).toEqual([]);
+  });
+
+  it('appends notification.created only for a notification that is new, told twice in one transaction', async () => {
+    const { org, dana } = await team(ctx);
+    const notice = { orgId: org.id, userId: dana.id, kind: 'assigned' as const, sourceKey: 'told-twice', task: null, actorId: null, message: 'Told twice' };
+    const ids = await ctx.server.deps.db.transaction().execute(async (trx) => [await notifyIn(trx, notice, 1_000), await notifyIn(trx, notice, 2_000)]);
+    expect(ids[0]).toEqual(expect.any(String));
+    expect(ids[1]).toBeNull();
+    const created = (await eventsForSubject(ctx.server.deps.db, org.id, { type: 'user', id: dana.id })).filter((event) => event.type === 'notification.created');
+    expect(created.map((event) => event.data.notificationId)).toEqual([ids[0]]);
   });
 
   it('tells the assignee when their task is due soon and when it is overdue, once each', async () => {

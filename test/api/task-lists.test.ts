@@ -4,6 +4,37 @@ import { forEachDatabase } from '../support/harness.ts';
 const HOUR = 3600_000;
 
 forEachDatabase('task lists', (ctx) => {
+  it('shows each linked record on a list page as on the task itself: a lead with its contact\'s phone and address, a service with its client\'s address, archived ones marked', async () => {
+    const org = await ctx.signup();
+    const contact = await ctx.createRecord(org.api, 'contacts', { externalRefs: [{ source: 'hubspot', id: '4711' }] });
+    const client = await ctx.createRecord(org.api, 'clients', { contactIds: [contact.id] });
+    const lead = await ctx.createRecord(org.api, 'leads', { contactId: contact.id });
+    const service = await ctx.createRecord(org.api, 'services', { clientId: client.id });
+    const job = await ctx.createRecord(org.api, 'jobs');
+    const links = [
+      { type: 'lead', id: lead.id },
+      { type: 'service', id: service.id },
+      { type: 'job', id: job.id },
+      { type: 'client', id: client.id },
+      { type: 'contact', id: contact.id },
+    ];
+    const linked = await ctx.createTask(org.api, { title: 'Every kind of record', links });
+    const plain = await ctx.createTask(org.api, { title: 'No records' });
+    expect((await org.api.delete(`/api/v1/jobs/${job.id}`)).status).toBe(200);
+
+    const page = (await org.api.get('/api/v1/tasks?limit=10')).body.items;
+    const listed = page.find((t: { id: string }) => t.id === linked.id);
+    expect(listed.links).toEqual((await org.api.get(`/api/v1/tasks/${linked.id}`)).body.links);
+    expect(listed.links).toEqual([
+      { type: 'lead', id: lead.id, name: lead.title, archived: false, externalRefs: [], phone: contact.phone, address: contact.address },
+      { type: 'service', id: service.id, name: service.title, archived: false, externalRefs: [], address: client.address },
+      { type: 'job', id: job.id, name: job.title, archived: true, externalRefs: [], address: job.address },
+      { type: 'client', id: client.id, name: client.name, archived: false, externalRefs: [], address: client.address },
+      { type: 'contact', id: contact.id, name: contact.name, archived: false, externalRefs: [{ source: 'hubspot', id: '4711' }], phone: contact.phone, address: contact.address },
+    ]);
+    expect(page.find((t: { id: string }) => t.id === plain.id).links).toEqual([]);
+  });
+
   it('filters by assignee, team, status, priority, due window, link and text', async () => {
     const org = await ctx.signup();
     const tom = await ctx.addUser(org, 'member', 'Tom');

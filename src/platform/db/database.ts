@@ -13,6 +13,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface OpenDatabase {
   db: Db;
   dialect: DialectName;
+  /** On PostgreSQL, a handle on connections of the automation worker's own (the same database). */
+  worker?: Db;
   /** The raw better-sqlite3 handle when on SQLite (bulk loads, pragmas). */
   sqlite?: SqliteDatabase.Database;
   close(): Promise<void>;
@@ -44,21 +46,63 @@ export function databaseLabel(url: string): string {
 export function openDatabase(url: string): OpenDatabase {
   const dialect = dialectOf(url);
   if (dialect === 'postgres') {
-    const pool = new (postgresClient().Pool)({ connectionString: url, max: 10 });
-    // An idle client's error (e.g. the server restarted) must not crash the process.
-    pool.on('error', () => {});
-    // A checked-out client whose server goes away emits 'error' too; unheard, it would
-    // crash the process. Its queries still fail (and answer 503), so nothing is hidden.
-    pool.on('connect', (client) => {
-      client.on('error', () => {});
-      runNamedStatements(client);
-    });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect, close: () => db.destroy() };
+    const db = postgresHandle(url, { max: REQUEST_CONNECTIONS });
+    // The automation worker's own connections: requests queueing for the main pool never keep it waiting.
+    const worker = postgresHandle(url, { max: WORKER_CONNECTIONS });
+    // Statements that must commit on their own whatever transaction asks for them. A row
+    // lock waited for longer than a moment answers an error instead (the caller's own
+    // transaction may be the one holding it, which PostgreSQL could not see as a deadlock).
+    const own = postgresHandle(url, { max: 2, options: `-c lock_timeout=${ON_ITS_OWN_LOCK_TIMEOUT_MS}` });
+    onItsOwn.set(db.getExecutor().adapter, own);
+    onItsOwn.set(worker.getExecutor().adapter, own);
+    return { db, worker, dialect, close: () => Promise.all([db.destroy(), worker.destroy(), own.destroy()]).then(() => undefined) };
   }
   const sqlite = openSqliteFile(url.slice('sqlite:'.length));
   const db = new Kysely<Database>({ dialect: immediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect, sqlite, close: () => db.destroy() };
+}
+
+/** Connections of the server's own pool on PostgreSQL (requests, and everything but the worker and task numbers). */
+export const REQUEST_CONNECTIONS = 10;
+
+/** Connections of the automation worker's pool on PostgreSQL: one for each lane of a batch (CLAIMED_LANES) and one to claim and mark. */
+export const WORKER_CONNECTIONS = 9;
+
+/** A Kysely handle on a pool of its own. */
+function postgresHandle(url: string, config: { max: number; options?: string }): Db {
+  const pool = new (postgresClient().Pool)({ connectionString: url, ...config });
+  // An idle client's error (e.g. the server restarted) must not crash the process.
+  pool.on('error', () => {});
+  // A checked-out client whose server goes away emits 'error' too; unheard, it would
+  // crash the process. Its queries still fail (and answer 503), so nothing is hidden.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    runNamedStatements(client);
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** How long a statement run on its own waits for a row another transaction holds. */
+const ON_ITS_OWN_LOCK_TIMEOUT_MS = 1000;
+
+// Per dialect adapter, which a database handle shares with its transactions.
+const onItsOwn = new WeakMap<object, Db>();
+
+/**
+ * A handle whose statements each commit on their own, never inside the
+ * transaction `db` may be (PostgreSQL, from a small pool of its own): for a
+ * short write that must not hold its row until the caller's transaction ends.
+ * Undefined on SQLite, where one writer at a time holds the whole database
+ * anyway, and for a handle openDatabase did not make. A row lock it waits for
+ * longer than a second fails with the code isLockTimeout knows.
+ */
+export function onItsOwnOf(db: Db): Db | undefined {
+  return onItsOwn.get(db.getExecutor().adapter);
+}
+
+/** True when a statement gave up waiting for a row lock (PostgreSQL's lock_timeout). */
+export function isLockTimeout(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '55P03';
 }
 
 /**

@@ -14,20 +14,20 @@ db.pragma('mmap_size = 268435456');
 db.pragma('wal_autocheckpoint = 10000');
 
 const myOpenTasks = db.prepare(
-  'select * from tasks where org_id = ? and assignee_id = ? and active = 1 order by due_sort, id limit 50',
+  'select * from tasks where org_id = ? and assignee_id = ? and active = 1 order by due_sort, number limit 50',
 );
 const teamOverdue = db.prepare(
-  'select * from tasks where org_id = ? and team_id = ? and active = 1 and due_at < ? order by due_sort, id limit 50',
+  'select * from tasks where org_id = ? and team_id = ? and active = 1 and due_at < ? order by due_sort, number limit 50',
 );
 const search = db.prepare(
-  "select * from tasks where org_id = ? and active = 1 and (lower(title) like ? escape '\\' or lower(description) like ? escape '\\') order by due_sort, id limit 50",
+  "select * from tasks where org_id = ? and active = 1 and (lower(title) like ? escape '\\' or lower(description) like ? escape '\\') order by due_sort, number limit 50",
 );
 const recordTasks = db.prepare(
-  'select * from tasks where org_id = ? and active = 1 and id in (select task_id from task_links where org_id = ? and record_type = ? and record_id = ?) order by due_sort, id limit 50',
+  'select * from tasks where org_id = ? and active = 1 and id in (select task_id from task_links where org_id = ? and record_type = ? and record_id = ?) order by due_sort, number limit 50',
 );
 // A team board's first column (open work by priority) and the counts above its columns.
 const boardColumn = db.prepare(
-  "select * from tasks where org_id = ? and team_id = ? and active = 1 and status = 'open' order by priority_rank, due_sort, id limit 50",
+  "select * from tasks where org_id = ? and team_id = ? and active = 1 and status = 'open' order by priority_rank, due_sort, number limit 50",
 );
 const boardCounts = db.prepare(
   "select status, count(*) as n from tasks where org_id = ? and team_id = ? and status in ('open', 'in_progress', 'waiting', 'blocked') and active = 1 group by status",

@@ -14,7 +14,7 @@ const q = (request: { query: unknown }) => request.query as Record<string, strin
 app.get('/list', async (request) => {
   const { rows } = await pool.query({
     name: 'list',
-    text: 'select * from tasks where org_id = $1 and assignee_id = $2 and active = 1 order by due_sort, id limit 50',
+    text: 'select * from tasks where org_id = $1 and assignee_id = $2 and active = 1 order by due_sort, number limit 50',
     values: [q(request).org, q(request).assignee],
   });
   return rows;
@@ -23,7 +23,7 @@ app.get('/list', async (request) => {
 app.get('/board', async (request) => {
   const { rows } = await pool.query({
     name: 'board',
-    text: "select * from tasks where org_id = $1 and team_id = $2 and active = 1 and status = 'open' order by priority_rank, due_sort, id limit 50",
+    text: "select * from tasks where org_id = $1 and team_id = $2 and active = 1 and status = 'open' order by priority_rank, due_sort, number limit 50",
     values: [q(request).org, q(request).team],
   });
   return rows;

@@ -34,7 +34,7 @@ const SPAN_DAYS = 730;
 const USERS = 200;
 const TEAMS_MOST = 20;
 /** Bumped whenever the generator makes different data: the cached files carry it in their names. */
-const DATASET_FORMAT = 5;
+const DATASET_FORMAT = 6;
 
 /**
  * Ids as the server makes them (lower-case ULIDs, 26 characters: the time,

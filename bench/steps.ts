@@ -31,7 +31,7 @@ const oldList = async () => {
     .where('status', 'in', ['open', 'in_progress', 'waiting', 'blocked']).orderBy('due_sort', 'asc').orderBy('id', 'asc').limit(51).execute();
 };
 const newList = async () => { await tasks.listTasks(deps.db, d.orgId, filter, sort, { limit: 51 }); };
-const raw = open.sqlite!.prepare('select * from tasks where org_id = ? and assignee_id = ? and active = 1 and status in (?,?,?,?) order by due_sort, id limit 51');
+const raw = open.sqlite!.prepare('select * from tasks where org_id = ? and assignee_id = ? and active = 1 and status in (?,?,?,?) order by due_sort, number limit 51');
 const rawList = async () => { raw.all(d.orgId, d.userId, 'open', 'in_progress', 'waiting', 'blocked'); };
 async function time(f: () => Promise<void>, n: number) { const t = process.cpuUsage(); for (let i = 0; i < n; i++) await f(); const u = process.cpuUsage(t); return (u.user + u.system) / n; }
 const pairs: [string, () => Promise<void>][] = [['auth before', oldAuth], ['auth after', newAuth], ['list query before', oldList], ['list query after', newList], ['list query raw better-sqlite3', rawList]];

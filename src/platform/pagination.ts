@@ -22,15 +22,22 @@ const MAX_CURSOR_TEXT = 1000;
  * comparison the database refuses (a 500) or misreads.
  */
 export function decodeCursor(cursor: string, parts: readonly CursorPart[]): (string | number)[] {
+  const values = readCursor(cursor, parts);
+  if (values) return values;
+  throw Invalid.field('cursor', 'is not a cursor this list handed out');
+}
+
+/** The sort values a cursor carries if they have these parts (decodeCursor), else null: for a list that reads an older cursor too. */
+export function readCursor(cursor: string, parts: readonly CursorPart[]): (string | number)[] | null {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(values) && values.length === parts.length && values.every((v, i) => fits(v, parts[i]!))) {
       return values as (string | number)[];
     }
   } catch {
-    // fall through to the error below
+    // not a cursor at all
   }
-  throw Invalid.field('cursor', 'is not a cursor this list handed out');
+  return null;
 }
 
 function fits(value: unknown, part: CursorPart): boolean {

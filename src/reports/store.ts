@@ -39,6 +39,14 @@ function linkOfType(eb: ExpressionBuilder<Database, 'tasks'>, orgId: string, typ
     .where('task_links.record_type', '=', type);
 }
 
+/**
+ * Open, written into the SQL rather than bound: tasks_report_open holds the
+ * open tasks only (active = 1), and PostgreSQL uses a partial index only where
+ * the query's own text implies its condition — a bound 1 does not, in the
+ * generic plan of a prepared statement.
+ */
+export const OPEN = sql.lit(1);
+
 export const count = sql<number>`count(*)`;
 export const when = (condition: ReturnType<typeof sql>) => sql<number>`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`;
 
@@ -46,7 +54,7 @@ export const when = (condition: ReturnType<typeof sql>) => sql<number>`coalesce(
 
 export async function openCounts(db: Db, scope: TaskScope, now: number, endOfToday: number) {
   const row = await scoped(db, scope)
-    .where('tasks.active', '=', 1)
+    .where('tasks.active', '=', OPEN)
     .select([
       count.as('open'),
       when(sql`tasks.due_sort < ${now}`).as('overdue'),
@@ -59,7 +67,7 @@ export async function openCounts(db: Db, scope: TaskScope, now: number, endOfTod
 /** Open tasks due inside the window whose due date has passed by now: late, though not completed. */
 export async function overdueDueIn(db: Db, scope: TaskScope, window: Window, now: number): Promise<number> {
   const row = await scoped(db, scope)
-    .where('tasks.active', '=', 1)
+    .where('tasks.active', '=', OPEN)
     .where('tasks.due_sort', '>=', window.from)
     .where('tasks.due_sort', '<', Math.min(window.to, now))
     .select(count.as('count'))
@@ -68,7 +76,7 @@ export async function overdueDueIn(db: Db, scope: TaskScope, window: Window, now
 }
 
 function overdueTasks(db: Db, scope: TaskScope, now: number) {
-  return scoped(db, scope).where('tasks.active', '=', 1).where('tasks.due_sort', '<', now);
+  return scoped(db, scope).where('tasks.active', '=', OPEN).where('tasks.due_sort', '<', now);
 }
 
 /** Overdue work per (person, team): one pass that both the per-person and the per-team figures are summed from. */
@@ -112,7 +120,7 @@ export function oldestOverdue(db: Db, scope: TaskScope, now: number, limit: numb
   return overdueTasks(db, scope, now)
     .select(['tasks.id', 'tasks.number', 'tasks.title', 'tasks.priority', 'tasks.due_at', 'tasks.assignee_id', 'tasks.team_id'])
     .orderBy('tasks.due_sort')
-    .orderBy('tasks.id')
+    .orderBy('tasks.number')
     .limit(limit)
     .execute();
 }
@@ -120,7 +128,7 @@ export function oldestOverdue(db: Db, scope: TaskScope, now: number, limit: numb
 /** Open work per person and priority: the counts a workload is weighed from, and how many were created before `since` (the usual load's window). */
 export function openLoad(db: Db, scope: TaskScope, now: number, endOfWeek: number, since: number) {
   return scoped(db, scope)
-    .where('tasks.active', '=', 1)
+    .where('tasks.active', '=', OPEN)
     .select([
       unordered('tasks.assignee_id').as('assignee_id'),
       unordered('tasks.priority').$castTo<string>().as('priority'),
@@ -138,7 +146,7 @@ export function openByAge(db: Db, scope: TaskScope, now: number) {
   const olderThan = (days: number) => now - days * DAY;
   const between = (newest: number, oldest: number) => when(sql`tasks.created_at <= ${olderThan(newest)} and tasks.created_at > ${olderThan(oldest)}`);
   return scoped(db, scope)
-    .where('tasks.active', '=', 1)
+    .where('tasks.active', '=', OPEN)
     .select([
       unordered('tasks.assignee_id').as('assignee_id'),
       unordered('tasks.team_id').as('team_id'),
@@ -214,7 +222,7 @@ export function completedPerSlot(db: Db, scope: TaskScope, window: Window) {
 /** Unresolved tasks now, per status and linked record type (a task linked to several types counts in each). */
 export function openByStatusAndLinkType(db: Db, scope: TaskScope) {
   return scoped(db, scope)
-    .where('tasks.active', '=', 1)
+    .where('tasks.active', '=', OPEN)
     .innerJoin('task_links', (join) => join.onRef('task_links.task_id', '=', 'tasks.id'))
     .select([unordered('tasks.status').$castTo<string>().as('status'), 'task_links.record_type', sql<number>`count(distinct tasks.id)`.as('count')])
     .groupBy([unordered('tasks.status'), 'task_links.record_type'])
@@ -309,7 +317,7 @@ function scopeOfJoinedTasks(eb: ExpressionBuilder<Database, 'tasks'>, scope: Tas
 /** Where unresolved work sits now: per team and status. */
 export function pileUps(db: Db, scope: TaskScope, now: number) {
   return scoped(db, scope)
-    .where('tasks.active', '=', 1)
+    .where('tasks.active', '=', OPEN)
     .select([
       unordered('tasks.team_id').as('team_id'),
       unordered('tasks.status').$castTo<string>().as('status'),
@@ -324,7 +332,7 @@ export function pileUps(db: Db, scope: TaskScope, now: number) {
 /** Every unresolved task linked to a lead, with the lead and whether it is overdue: so a task linked to two leads at one stage counts once. */
 export function openTasksOfLeads(db: Db, scope: TaskScope, now: number) {
   return scoped(db, scope)
-    .where('tasks.active', '=', 1)
+    .where('tasks.active', '=', OPEN)
     .crossJoin('task_links')
     .whereRef('task_links.task_id', '=', 'tasks.id')
     .where('task_links.record_type', '=', 'lead')

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { jsonRows, jsonRowsOf } from '../platform/db/json.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { SLOT_MS, type Window } from './report.ts';
-import { narrow, scoped, type TaskScope } from './store.ts';
+import { narrow, OPEN, scoped, type TaskScope } from './store.ts';
 
 /**
  * Each assigned task open at some moment of the window and created inside it,
@@ -38,7 +38,7 @@ export async function openSpells(db: Db, scope: TaskScope, window: Window): Prom
   const createdBefore = sql<boolean>`tasks.created_at + 0 < ${window.to}`;
   const createdSlot = sql<number>`tasks.created_at / ${sql.lit(SLOT_MS)}`;
   const openSince = scoped(db, scope)
-    .where('tasks.active', '=', 1)
+    .where('tasks.active', '=', OPEN)
     .where(createdBefore)
     .where(sql<boolean>`tasks.created_at + 0 >= ${window.from}`)
     .select(['tasks.assignee_id', 'tasks.priority', createdSlot.as('created_slot'), sql<number | null>`cast(null as bigint)`.as('closed_slot')]);

@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import type { Actor, Deps } from '../platform/context.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { Invalid } from '../platform/errors.ts';
-import { decodeCursor, encodeCursor, pageOf } from '../platform/pagination.ts';
+import { type CursorPart, decodeCursor, encodeCursor, pageOf, readCursor } from '../platform/pagination.ts';
 import { linkKey, linkSummaries, summariesBeside } from '../records/service.ts';
 import type { LinkSummary } from '../records/records.ts';
 import { orgTimezone } from '../people/service.ts';
@@ -17,10 +17,29 @@ import { type CountsQuery, isFinal, type Link, type ListQuery, NO_DUE_DATE, type
 export async function listTasks(deps: Deps, actor: Actor, query: Omit<ListQuery, 'format'>) {
   const now = deps.clock.now();
   const columns = store.sortColumns(query.sort.key);
-  const after = query.cursor ? decodeCursor(query.cursor, columns.map((c) => (c === 'id' ? 'text' : 'integer'))) : undefined;
+  const after = query.cursor ? await pageAfter(deps.db, actor.orgId, query.cursor, columns.length, query.sort.descending) : undefined;
   const rows = await store.listTasks(deps.db, actor.orgId, await filterFor(deps, actor, query, now), query.sort, { limit: query.limit + 1, after }, summariesBeside(deps.db));
   const { items, nextCursor } = pageOf(rows, query.limit, (row) => encodeCursor(columns.map((c) => row[c])));
   return { items: await presentTasks(deps.db, actor.orgId, items, now), nextCursor };
+}
+
+/**
+ * The sort values a list's cursor carries: every one an integer, the last the
+ * task's number (its tiebreak). A cursor handed out while the tiebreak was
+ * the task's id (before migration 0032) ends with the id instead; that task's
+ * number takes its place, so the list goes on after the same task. Ids and
+ * numbers both follow the order tasks were made in (but for creates that
+ * overlapped), so tasks tied on every other sort value keep their order. If
+ * that task was deleted since, the tasks tied with it come again rather than
+ * being skipped.
+ */
+async function pageAfter(db: Db, orgId: string, cursor: string, length: number, descending: boolean): Promise<(string | number)[]> {
+  const sorted = Array<CursorPart>(length - 1).fill('integer');
+  const current = readCursor(cursor, [...sorted, 'integer']);
+  if (current) return current;
+  const older = decodeCursor(cursor, [...sorted, 'text']);
+  const task = await store.findTask(db, orgId, String(older[length - 1]));
+  return [...older.slice(0, -1), task ? Number(task.number) : descending ? Number.MAX_SAFE_INTEGER : 0];
 }
 
 /** Exact counts per status of the tasks a list with these filters would show (every status named, 0 when none). */

@@ -112,11 +112,16 @@ export interface TaskFilter extends ReportListFilter {
   text?: string;
 }
 
-const SORT_COLUMNS: Record<SortKey, ('due_sort' | 'priority_rank' | 'created_at' | 'updated_at' | 'id')[]> = {
-  due: ['due_sort', 'id'],
-  priority: ['priority_rank', 'due_sort', 'id'],
-  created: ['created_at', 'id'],
-  updated: ['updated_at', 'id'],
+/**
+ * Each sort's columns, the task's number last: unique in the organisation, so
+ * the order is total, and a small integer in every index that serves a list
+ * where the id (26 characters) was before (migration 0032).
+ */
+const SORT_COLUMNS: Record<SortKey, ('due_sort' | 'priority_rank' | 'created_at' | 'updated_at' | 'number')[]> = {
+  due: ['due_sort', 'number'],
+  priority: ['priority_rank', 'due_sort', 'number'],
+  created: ['created_at', 'number'],
+  updated: ['updated_at', 'number'],
 };
 
 /** How many of a record's tasks are open, done, and open past their due date. */
@@ -145,8 +150,10 @@ export function sortColumns(key: SortKey) {
  * estimates a bound value of a two-valued column at half the rows, not the few
  * percent that are open, so the generic plan of a named list statement looked
  * dearer than planning anew and every run was planned again (about half a
- * millisecond of the server's CPU each). Which one a query asks for is part of
- * its shape (filterShape), so the texts stay few.
+ * millisecond of the server's CPU each). And the indexes of open tasks only
+ * (tasks_report_open, tasks_assignee_due, tasks_team_due) apply only where the
+ * query's text says active = 1. Which one a query asks for is part of its
+ * shape (filterShape), so the texts stay few.
  */
 const OPEN = sql.lit(1);
 const CLOSED = sql.lit(0);
@@ -203,7 +210,7 @@ export function findMatchingTasks(db: Db, orgId: string, filter: TaskFilter, lim
 }
 
 export function matchingTasksQuery(db: Db, orgId: string, filter: TaskFilter, limit: number) {
-  return lockRows(db, matching(db, db.selectFrom('tasks').selectAll(), orgId, filter).orderBy('due_sort').orderBy('id').limit(limit));
+  return lockRows(db, matching(db, db.selectFrom('tasks').selectAll(), orgId, filter).orderBy('due_sort').orderBy('number').limit(limit));
 }
 
 /** A task's place in its series, read with the task on a list page (all null when it has none). */
@@ -230,6 +237,7 @@ export function listTasks<T = never>(
   page: ListPage,
   beside?: BesideLinks<T>,
 ): Promise<(TaskRow & PlaceColumns & { linked?: T })[]> {
+  if (mergesClosedPages(filter, sort)) return mergedClosedPagesQuery(db, orgId, filter, sort, page, beside).execute() as Promise<(TaskRow & PlaceColumns & { linked?: T })[]>;
   const build = () => {
     const query = listTasksQuery(db, orgId, filter, sort, page);
     return beside ? query.select(beside(sql.ref('tasks.links'), sql.ref('tasks.org_id')).as('linked')) : query;
@@ -244,6 +252,33 @@ export function listTasks<T = never>(
  * bind no values of its own, so the page's parameters stay the filters'.
  */
 export type BesideLinks<T> = (links: Expression<string>, orgId: Expression<string>) => AliasableExpression<T>;
+
+/**
+ * Done and cancelled tasks together by due date, of everyone or of one
+ * person: no index holds them in due order across the two statuses
+ * (tasks_counts_status and tasks_counts_assignee are per status, migration
+ * 0032), so each status's page is read from its own range and the pages are
+ * merged — two pages sorted instead of every closed task. A team's closed
+ * tasks are one range of tasks_team_due already.
+ */
+function mergesClosedPages(filter: TaskFilter, sort: ListSort): boolean {
+  const statuses = filter.statuses ?? [];
+  return sort.key === 'due' && filter.teamId === undefined && statuses.length > 1 && statuses.every((s) => s === 'done' || s === 'cancelled');
+}
+
+/** The query of such a list page (mergesClosedPages): each status's page, merged. */
+export function mergedClosedPagesQuery<T = never>(db: Db, orgId: string, filter: TaskFilter, sort: ListSort, page: ListPage, beside?: BesideLinks<T>) {
+  const [first, ...rest] = [...new Set(filter.statuses)].map((status) => {
+    const one = listTasksQuery(db, orgId, { ...filter, statuses: [status] }, sort, page);
+    // What the page brings beside each row, selected in each status's page, where the row's columns are.
+    const withLinked = (beside ? one.select(beside(sql.ref('tasks.links'), sql.ref('tasks.org_id')).as('linked')) : one) as typeof one;
+    return db.selectFrom(withLinked.as('page')).selectAll();
+  });
+  const pages = rest.reduce((merged, next) => merged.unionAll(next), first!);
+  let query = db.selectFrom(pages.as('tasks')).selectAll();
+  for (const column of SORT_COLUMNS[sort.key]) query = query.orderBy(column, sort.descending ? 'desc' : 'asc');
+  return query.limit(page.limit);
+}
 
 /** The query of one list page (listTasks), unexecuted: what the index audit explains. */
 export function listTasksQuery(
@@ -359,7 +394,7 @@ export function findDependents(db: Db, orgId: string, taskId: string) {
 
 /** Open tasks a rule step created for a record. */
 export function findOpenByAutomationKey(db: Db, orgId: string, key: string) {
-  return db.selectFrom('tasks').selectAll().where('org_id', '=', orgId).where('automation_key', '=', key).where('active', '=', 1).execute();
+  return db.selectFrom('tasks').selectAll().where('org_id', '=', orgId).where('automation_key', '=', key).where('active', '=', OPEN).execute();
 }
 
 /** Open tasks linked to a record. */
@@ -368,7 +403,7 @@ export function findOpenLinkedTo(db: Db, orgId: string, link: { type: string; id
     .selectFrom('tasks')
     .selectAll()
     .where('org_id', '=', orgId)
-    .where('active', '=', 1)
+    .where('active', '=', OPEN)
     .where('id', 'in', (eb) =>
       eb.selectFrom('task_links').select('task_id').where('org_id', '=', orgId).where('record_type', '=', link.type).where('record_id', '=', link.id),
     )
@@ -382,7 +417,7 @@ export function countOpenWork(db: Db, orgId: string, userIds: string[]) {
     .selectFrom('tasks')
     .select(['assignee_id', 'priority', (eb) => eb.fn.countAll<number>().as('count')])
     .where('org_id', '=', orgId)
-    .where('active', '=', 1)
+    .where('active', '=', OPEN)
     .where('assignee_id', 'in', userIds)
     .groupBy(['assignee_id', 'priority'])
     .execute();

@@ -203,7 +203,8 @@ export const listQuery = z.strictObject({
     .string()
     .regex(new RegExp(`^-?(${SORTS.join('|')})$`), `must be one of ${SORTS.join(', ')}, optionally prefixed with - for descending`)
     .transform((s) => ({ key: s.replace('-', '') as SortKey, descending: s.startsWith('-') }))
-    .default({ key: 'due', descending: false }),
+    .default({ key: 'due', descending: false })
+    .describe('due, priority (then due), created or updated; prefixed with - for descending. Tasks that tie come in key order (T-1 before T-2), reversed when descending'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().min(1).max(500).optional(),
   format: z.enum(['json', 'csv']).default('json'),

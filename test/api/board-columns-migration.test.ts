@@ -45,7 +45,9 @@ describe.each(await testDatabases())('migration 0030 on an existing database [$n
       await db.insertInto('tasks').values(tasks).execute();
       if (choice.name === 'sqlite') await sql`analyze`.execute(db);
 
-      const result = await new Migrator({ db, provider: { getMigrations: async () => all }, allowUnorderedMigrations: true }).migrateToLatest();
+      // Up to 0030 only: later migrations rebuild these indexes again (0032), with statistics of their own.
+      const through = Object.fromEntries(Object.entries(all).filter(([name]) => name <= '0030_board_columns'));
+      const result = await new Migrator({ db, provider: { getMigrations: async () => through }, allowUnorderedMigrations: true }).migrateToLatest();
       expect(result.error).toBeUndefined();
       expect(result.results?.map((r) => r.migrationName)).toContain('0030_board_columns');
 

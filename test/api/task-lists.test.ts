@@ -113,6 +113,45 @@ forEachDatabase('task lists', (ctx) => {
     }
   });
 
+  it('goes on from a cursor handed out while ties were broken by id: after the same task, or from its ties again if it is gone', async () => {
+    const org = await ctx.signup();
+    const dueAt = new Date(ctx.clock.now() + 5 * HOUR).toISOString();
+    for (let i = 0; i < 6; i++) await ctx.createTask(org.api, { title: `Tied ${i}`, dueAt });
+    const all: { id: string; key: string }[] = (await org.api.get('/api/v1/tasks')).body.items;
+    expect(all.map((t) => t.key)).toEqual(['T-1', 'T-2', 'T-3', 'T-4', 'T-5', 'T-6']);
+    const older = (id: string) => Buffer.from(JSON.stringify([Date.parse(dueAt), id])).toString('base64url');
+    const keysAfter = async (cursor: string) => {
+      const res = await org.api.get(`/api/v1/tasks?limit=3&cursor=${cursor}`);
+      expect(res.status, res.text).toBe(200);
+      return res.body.items.map((t: { key: string }) => t.key);
+    };
+    expect(await keysAfter(older(all[1]!.id))).toEqual(['T-3', 'T-4', 'T-5']);
+    expect((await org.api.delete(`/api/v1/tasks/${all[1]!.id}`)).status).toBe(204);
+    expect(await keysAfter(older(all[1]!.id))).toEqual(['T-1', 'T-3', 'T-4']);
+  });
+
+  it('pages through done and cancelled tasks together in due order, of everyone and of one person', async () => {
+    const org = await ctx.signup();
+    const closed: { key: string; due: number }[] = [];
+    for (let i = 0; i < 7; i++) {
+      const due = ctx.clock.now() + ((i * 5) % 7) * HOUR;
+      const task = await ctx.createTask(org.api, { title: `Closed ${i}`, status: i % 3 === 0 ? 'cancelled' : 'done', dueAt: new Date(due).toISOString() });
+      closed.push({ key: task.key, due });
+    }
+    await ctx.createTask(org.api, { title: 'Still open' });
+    const expected = [...closed].sort((a, b) => a.due - b.due || Number(a.key.slice(2)) - Number(b.key.slice(2))).map((t) => t.key);
+    for (const who of ['', `&assignee=${org.user.id}`]) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: { items: { key: string }[]; nextCursor: string | null } } = await org.api.get(`/api/v1/tasks?status=done,cancelled${who}&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+        seen.push(...page.body.items.map((t) => t.key));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      expect(seen, who).toEqual(expected);
+    }
+  });
+
   it('acknowledges 100 concurrent creates, each with its own key', async () => {
     const org = await ctx.signup();
     const results = await Promise.all(Array.from({ length: 100 }, (_, i) => org.api.post('/api/v1/tasks', { title: `Concurrent ${i}` })));

@@ -36,6 +36,7 @@ describe('the migration list', () => {
       '0029_open_by_source',
       '0030_board_columns',
       '0031_creation_history',
+      '0032_lean_task_indexes',
     ];
     for (const dialect of ['sqlite', 'postgres'] as const) expect(Object.keys(migrationsFor(dialect)).sort()).toEqual(recorded);
   });

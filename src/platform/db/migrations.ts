@@ -37,6 +37,7 @@ import { compactHistory } from './migrations/0028_compact_history.ts';
 import { openBySource } from './migrations/0029_open_by_source.ts';
 import { boardColumns } from './migrations/0030_board_columns.ts';
 import { creationHistory } from './migrations/0031_creation_history.ts';
+import { leanTaskIndexes } from './migrations/0032_lean_task_indexes.ts';
 import type { Db } from './schema.ts';
 
 export { fillReportRollups } from './migrations/fillReportRollups.ts';
@@ -74,6 +75,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0029_open_by_source': openBySource(dialect),
     '0030_board_columns': boardColumns(dialect),
     '0031_creation_history': creationHistory(dialect),
+    '0032_lean_task_indexes': leanTaskIndexes(dialect),
   };
 }
 

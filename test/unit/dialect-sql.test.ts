@@ -201,8 +201,8 @@ describe('row locks', () => {
 
   it('locks the tasks a bulk change picked, waiting for any held', async () => {
     const sent = await sentBy((db) => findMatchingTasks(db, 'o1', { teamId: 't1' }, 101));
-    expect(sent.sqlite).toEqual(['select * from "tasks" where "tasks"."org_id" = ? and "team_id" = ? order by "due_sort", "id" limit ?']);
-    expect(sent.postgres).toEqual(['select * from "tasks" where "tasks"."org_id" = $1 and "team_id" = $2 order by "due_sort", "id" limit $3 for update']);
+    expect(sent.sqlite).toEqual(['select * from "tasks" where "tasks"."org_id" = ? and "team_id" = ? order by "due_sort", "number" limit ?']);
+    expect(sent.postgres).toEqual(['select * from "tasks" where "tasks"."org_id" = $1 and "team_id" = $2 order by "due_sort", "number" limit $3 for update']);
   });
 });
 

@@ -3,10 +3,12 @@ import { type AliasableExpression, type Expression, type Insertable, type Select
 import { QueryShapes, readOnceInTransaction } from '../platform/db/database.ts';
 import { lockRows } from '../platform/db/dialect.ts';
 import type { Database, Db, TaskHistoryTable, TasksTable } from '../platform/db/schema.ts';
-import { containsText, escapeLike } from '../platform/db/text.ts';
+import { containsText } from '../platform/db/text.ts';
 import { narrowByReportFilters } from './filterSql.ts';
-import type { ReportListFilter } from './listFilters.ts';
-import type { Link, LinkType, Priority, SortKey, Status } from './task.ts';
+import { filterShape, type ListPage, type ListSort, listShape, type TaskFilter } from './listShapes.ts';
+import type { Link, LinkType, SortKey, Status } from './task.ts';
+
+export type { TaskFilter } from './listShapes.ts';
 
 export type TaskRow = Selectable<TasksTable>;
 export type HistoryRow = Insertable<TaskHistoryTable>;
@@ -99,18 +101,6 @@ export function listComments(db: Db, orgId: string, taskId: string, page: { limi
   return query.orderBy('id').limit(page.limit).execute();
 }
 
-export interface TaskFilter extends ReportListFilter {
-  assigneeId?: string | null;
-  /** null: tasks no team owns. */
-  teamId?: string | null;
-  statuses?: Status[];
-  overdueAt?: number;
-  priorities?: Priority[];
-  dueBefore?: number;
-  dueAfter?: number;
-  link?: { type: LinkType; id: string };
-  text?: string;
-}
 
 /**
  * Each sort's columns, the task's number last: unique in the organisation, so
@@ -220,9 +210,6 @@ export interface PlaceColumns {
   series_next_at: number | null;
 }
 
-/** How a list page is ordered, and which page: its size and the sort values of the last row before it. */
-type ListSort = { key: SortKey; descending: boolean };
-type ListPage = { limit: number; after?: (string | number | null)[] };
 
 /**
  * One page of an organisation's tasks, keyset-paginated on the sort columns
@@ -303,77 +290,6 @@ export function listTasksQuery(
 }
 
 const listShapes = new QueryShapes();
-const SHAPED_FILTERS = new Set(['assigneeId', 'teamId', 'statuses', 'overdueAt', 'priorities', 'dueBefore', 'dueAfter', 'link', 'text']);
-
-/**
- * What makes one list query's SQL differ from another's (which filters, how
- * many values in each list, the sort, a cursor) and its values in the order
- * they are bound — so the SQL is compiled once per shape (QueryShapes checks
- * the order against Kysely's the first time). A filter this does not know
- * yet is simply compiled every time.
- */
-function listShape(orgId: string, filter: TaskFilter, sort: ListSort, page: ListPage) {
-  const shape = filterShape(orgId, filter);
-  if (!shape) return null;
-  const { key, params } = shape;
-  key.push(`sort:${sort.key}:${sort.descending ? 'desc' : 'asc'}`);
-  if (page.after) {
-    key.push(`after${page.after.length}`);
-    params.push(...page.after);
-  }
-  params.push(page.limit);
-  return { key: key.join(','), params };
-}
-
-/** The filters' part of a shape (listShape): which filters, and their values in the order matching() binds them. */
-function filterShape(orgId: string, filter: TaskFilter): { key: string[]; params: unknown[] } | null {
-  const given = Object.entries(filter).filter(([, value]) => value !== undefined);
-  if (given.some(([name]) => !SHAPED_FILTERS.has(name))) return null;
-  const key: string[] = [];
-  const params: unknown[] = [orgId];
-  if (filter.assigneeId !== undefined) {
-    key.push(filter.assigneeId === null ? 'unassigned' : 'assignee');
-    if (filter.assigneeId !== null) params.push(filter.assigneeId);
-  }
-  if (filter.teamId !== undefined) {
-    key.push(filter.teamId === null ? 'noteam' : 'team');
-    if (filter.teamId !== null) params.push(filter.teamId);
-  }
-  if (filter.statuses) {
-    const finals = filter.statuses.filter((s) => s === 'done' || s === 'cancelled').length;
-    const active = finals === 0 ? 1 : finals === filter.statuses.length ? 0 : null;
-    // One status is in the SQL itself (matching()), and so is open or closed.
-    key.push(filter.statuses.length === 1 ? `status:${filter.statuses[0]}` : `statuses${filter.statuses.length}:${active ?? 'mixed'}`);
-    if (filter.statuses.length > 1) params.push(...filter.statuses);
-  }
-  if (filter.overdueAt !== undefined) {
-    key.push('overdue');
-    params.push(filter.overdueAt);
-  }
-  if (filter.priorities) {
-    key.push(`priorities${filter.priorities.length}`);
-    params.push(...filter.priorities);
-  }
-  if (filter.dueBefore !== undefined) {
-    key.push('dueBefore');
-    params.push(filter.dueBefore);
-  }
-  if (filter.dueAfter !== undefined) {
-    key.push('dueAfter');
-    params.push(filter.dueAfter);
-  }
-  if (filter.link) {
-    key.push('link');
-    params.push(orgId, filter.link.type, filter.link.id);
-  }
-  if (filter.text) {
-    const pattern = `%${escapeLike(filter.text.toLowerCase())}%`;
-    key.push('text');
-    params.push(pattern, pattern);
-  }
-  return { key, params };
-}
-
 // --- what automation asks of tasks ------------------------------------------
 
 export async function insertDependencies(db: Db, orgId: string, taskId: string, blockedByIds: string[]): Promise<void> {

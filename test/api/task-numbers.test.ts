@@ -7,14 +7,7 @@ import { expect, it } from 'vitest';
 import { takeTaskNumber } from '../../src/people/service.ts';
 import { newId } from '../../src/platform/ids.ts';
 import { forEachDatabase } from '../support/harness.ts';
-
-const WAITED_TOO_LONG = Symbol('waited too long');
-
-function within<T>(ms: number, work: Promise<T>): Promise<T | typeof WAITED_TOO_LONG> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<typeof WAITED_TOO_LONG>((resolve) => (timer = setTimeout(() => resolve(WAITED_TOO_LONG), ms)));
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
+import { WAITED_TOO_LONG, within } from '../support/waiting.ts';
 
 forEachDatabase('task numbers', (ctx) => {
   it('numbers tasks created at once uniquely, one after another', async () => {

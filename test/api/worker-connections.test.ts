@@ -5,14 +5,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { REQUEST_CONNECTIONS } from '../../src/platform/db/database.ts';
 import { forEachDatabase } from '../support/harness.ts';
-
-const WAITED_TOO_LONG = Symbol('waited too long');
-
-function within<T>(ms: number, work: Promise<T>): Promise<T | typeof WAITED_TOO_LONG> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<typeof WAITED_TOO_LONG>((resolve) => (timer = setTimeout(() => resolve(WAITED_TOO_LONG), ms)));
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
+import { WAITED_TOO_LONG, within } from '../support/waiting.ts';
 
 forEachDatabase(
   'the worker’s connections',

@@ -5,7 +5,7 @@
 import type { Deps, Role } from '../platform/context.ts';
 import { Conflict } from '../platform/errors.ts';
 import { isUniqueViolation } from '../platform/db/database.ts';
-import { newId } from '../platform/ids.ts';
+import { newKey } from '../platform/ids.ts';
 import { iso } from '../platform/pagination.ts';
 import { presentUser } from './present.ts';
 import * as store from './store.ts';
@@ -56,7 +56,7 @@ export async function addPerson(
   trx: Db,
   p: { orgId: string; email: string; name: string; role: Role; passwordHash: string | null; teamIds: string[]; now: number },
 ): Promise<string> {
-  const id = newId();
+  const id = newKey();
   if (await store.findUserInOrgByEmail(trx, p.orgId, p.email)) throw emailTaken();
   try {
     await store.insertUser(trx, {

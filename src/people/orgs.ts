@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Actor, Deps, Role } from '../platform/context.ts';
 import { Invalid, NotFound } from '../platform/errors.ts';
-import { newId } from '../platform/ids.ts';
+import { newKey } from '../platform/ids.ts';
 import { isLockTimeout, onItsOwnOf } from '../platform/db/database.ts';
 import { checkVersion } from '../platform/pagination.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -21,8 +21,8 @@ export async function signup(deps: Deps, input: SignupInput, policy: Pick<Sessio
   if (ip) await countSignup(deps, ip, policy.signupLimit ?? DEFAULT_SIGNUP_LIMIT);
   const now = deps.clock.now();
   const passwordHash = await hashPassword(input.password);
-  const orgId = newId();
-  const userId = newId();
+  const orgId = newKey();
+  const userId = newKey();
   // The email is not looked up: an account with it in another business is no obstacle (an
   // email is unique within an organisation only), so the answer is the same whoever has it.
   return deps.db.transaction().execute(async (trx) => {

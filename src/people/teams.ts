@@ -1,7 +1,7 @@
 // Teams: their names, members and manager (admins change them; everyone reads them).
 import type { Actor, Deps } from '../platform/context.ts';
 import { Conflict, NotFound } from '../platform/errors.ts';
-import { newId } from '../platform/ids.ts';
+import { newKey } from '../platform/ids.ts';
 import { checkVersion, decodeCursor, encodeCursor, pageOf } from '../platform/pagination.ts';
 import { requireRole, type TeamInput, type UpdateTeamInput } from './person.ts';
 import { presentTeam } from './present.ts';
@@ -24,7 +24,7 @@ export async function getTeam(deps: Deps, actor: Actor, teamId: string) {
 
 export async function createTeam(deps: Deps, actor: Actor, input: TeamInput) {
   requireRole(actor, 'admin');
-  const id = newId();
+  const id = newKey();
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
     const memberIds = [...new Set(input.memberIds)];

@@ -1,7 +1,7 @@
 // The people of an organisation: who they are, adding and changing them, and who work may be assigned to.
 import type { Actor, Deps, Role } from '../platform/context.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../platform/errors.ts';
-import { newId } from '../platform/ids.ts';
+import { newKey } from '../platform/ids.ts';
 import { checkVersion, decodeCursor, encodeCursor, pageOf } from '../platform/pagination.ts';
 import { isUniqueViolation } from '../platform/db/database.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -44,7 +44,7 @@ export async function createUser(deps: Deps, actor: Actor, input: CreateUserInpu
   if (!mayGrantRole(actor.role, null, input.role)) throw new Forbidden(`You may not create a user with the ${input.role} role`);
   const now = deps.clock.now();
   const passwordHash = input.password ? await hashPassword(input.password) : null;
-  const id = newId();
+  const id = newKey();
   return deps.db.transaction().execute(async (trx) => {
     if (await store.findUserInOrgByEmail(trx, actor.orgId, input.email)) throw emailTaken();
     await insertUserChecked(trx, {

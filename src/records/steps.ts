@@ -3,7 +3,7 @@
 import type { Actor, Deps } from '../platform/context.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { Conflict, type FieldError, Forbidden, Invalid, NotFound, Stale } from '../platform/errors.ts';
-import { newId } from '../platform/ids.ts';
+import { newKey } from '../platform/ids.ts';
 import { appendEvent, type EventType, type NewEvent } from '../platform/outbox.ts';
 import { checkVersion } from '../platform/pagination.ts';
 import { roleAtLeast } from '../people/person.ts';
@@ -47,7 +47,7 @@ export function inTransaction<R>(deps: Deps, work: (trx: Db, now: number) => Pro
 }
 
 export function newRow(actor: Actor, ownerId: string | undefined, now: number) {
-  return { id: newId(), org_id: actor.orgId, owner_id: ownerId ?? actor.userId, created_at: now, updated_at: now, version: 1, archived_at: null };
+  return { id: newKey(), org_id: actor.orgId, owner_id: ownerId ?? actor.userId, created_at: now, updated_at: now, version: 1, archived_at: null };
 }
 
 export async function emit<T extends EventType>(trx: Db, actor: Actor, subject: { type: RecordType; id: string }, type: T, data: NewEvent<T>['data'], now: number) {

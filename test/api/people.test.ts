@@ -16,6 +16,17 @@ forEachDatabase('people API', (ctx) => {
     expect(me.body.org.id).toBe(res.body.org.id);
   });
 
+  it('gives organisations, people and teams short keys, rising as they are made (every task and history row holds some)', async () => {
+    const org = await ctx.signup();
+    const ann = await ctx.addUser(org, 'member', 'Ann');
+    const team = (await org.api.post('/api/v1/teams', { name: 'Field', memberIds: [ann.id] })).body;
+    const KEY = /^[0-9a-hjkmnp-tv-z]{14}$/;
+    for (const id of [org.id, org.user.id, ann.id, team.id]) expect(id).toMatch(KEY);
+    expect(org.user.id < ann.id).toBe(true);
+    // A task's own id is still a ULID.
+    expect((await ctx.createTask(org.api, { assigneeId: ann.id })).id).toMatch(/^[0-9a-hjkmnp-tv-z]{26}$/);
+  });
+
   it('says in /me what the person\'s role allows, and the API refuses what a right says they may not do', async () => {
     const org = await ctx.signup();
     const manager = await ctx.addUser(org, 'manager');

@@ -4,6 +4,7 @@ import type { OpenDatabase } from '../platform/db/database.ts';
 import { fillReportRollups } from '../platform/db/migrations.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { newId } from '../platform/ids.ts';
+import { historyKey } from '../tasks/historyIds.ts';
 import { reserveTaskNumbers } from '../people/service.ts';
 import { BLOCKED_BY, Dice, HOUR, PRIORITY_WEIGHTS, STATUS_WEIGHTS, TASK_TEMPLATES, WAITING_ON } from './business.ts';
 import type { DemoOptions, DemoResult } from './options.ts';
@@ -91,6 +92,6 @@ function bulkTask(biz: Business, dice: Dice, people: Business['people'], number:
   tasks.push(row as BulkTask);
   for (const link of taskLinks) links.push({ org_id: owner.orgId, task_id: id, record_type: link.type, record_id: link.id });
   const actorId = assignee?.id ?? owner.userId;
-  history.push({ id: newId(), org_id: owner.orgId, task_id: id, actor_id: owner.userId, at: createdAt, field: 'status', from_value: null, to_value: 'open' });
-  if (status !== 'open') history.push({ id: newId(), org_id: owner.orgId, task_id: id, actor_id: actorId, at: updatedAt, field: 'status', from_value: 'open', to_value: status });
+  history.push({ id: historyKey(1, 'status'), org_id: owner.orgId, task_id: id, actor_id: owner.userId, at: createdAt, field: 'status', from_value: null, to_value: 'open' });
+  if (status !== 'open') history.push({ id: historyKey(2, 'status'), org_id: owner.orgId, task_id: id, actor_id: actorId, at: updatedAt, field: 'status', from_value: 'open', to_value: status });
 }

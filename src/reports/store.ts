@@ -250,7 +250,7 @@ export function statusFlowsByTeam(db: Db, scope: TaskScope, window: Window, now:
     .execute();
 }
 
-/** Per linked record type: a task linked to several records of one type counts once for it. */
+/** Per linked record type: a task linked to several records of one type counts once for it (an entry is its task's, at its instant, by its id: since keys, ids are unique within a task only). */
 export function statusFlowsByLinkType(db: Db, scope: TaskScope, window: Window, now: number) {
   return statusFlowsByLinkTypeQuery(db, scope, window, now).execute();
 }
@@ -261,8 +261,8 @@ export function statusFlowsByLinkTypeQuery(db: Db, scope: TaskScope, window: Win
     .crossJoin('task_links')
     .whereRef('task_links.task_id', '=', 'task_history.task_id')
     .where('task_links.org_id', '=', scope.orgId)
-    .select(['task_history.id', 'task_history.at', 'task_history.from_value', 'task_history.to_value', 'task_links.record_type'])
-    .groupBy(['task_history.id', 'task_history.at', 'task_history.from_value', 'task_history.to_value', 'task_links.record_type'])
+    .select(['task_history.task_id', 'task_history.id', 'task_history.at', 'task_history.from_value', 'task_history.to_value', 'task_links.record_type'])
+    .groupBy(['task_history.task_id', 'task_history.id', 'task_history.at', 'task_history.from_value', 'task_history.to_value', 'task_links.record_type'])
     .as('task_history');
   return db
     .selectFrom(perType)

@@ -8,6 +8,7 @@ import type { Selectable } from 'kysely';
 import type { TaskHistoryTable } from '../platform/db/schema.ts';
 import { iso } from '../platform/pagination.ts';
 import type { FieldChange } from './change.ts';
+import { isHistoryKey, keyBeside } from './historyIds.ts';
 
 type HistoryRow = Selectable<TaskHistoryTable>;
 
@@ -33,9 +34,10 @@ export function creationChanges(state: CreatedState): FieldChange[] {
 /**
  * A task's stored history, (at, id) order, with the creation's entries that
  * are not stored put back after its status entry. Each has the status entry's
- * instant and actor, and the id the creation took for it: the status entry's
- * id plus its place (1, 2, …), as the id generator makes ids one after
- * another. Nothing is derived for a task without a stored creation (no
+ * instant and actor, and the id of its field in the creation's change
+ * (historyIds.ts); a creation stored before keys took ids for them: the status
+ * entry's id plus their place (1, 2, …), as the id generator makes ids one
+ * after another. Nothing is derived for a task without a stored creation (no
  * status entry from nothing), nor for one whose creation entries are all
  * stored (a priority entry from nothing: written before migration 0031, which
  * left them where they did not match what would be derived).
@@ -57,7 +59,7 @@ export function withCreationEntries(task: { assignee_id: string | null; team_id:
     dueAt: atCreation('dueAt', iso(task.due_at)),
     priority: atCreation('priority', task.priority) ?? task.priority,
   }).slice(1);
-  const derived = changes.map((c, i) => ({ ...status, id: idAfter(status.id, i + 1), field: c.field, from_value: c.from, to_value: c.to }));
+  const derived = changes.map((c, i) => ({ ...status, id: isHistoryKey(status.id) ? keyBeside(status.id, c.field) : idAfter(status.id, i + 1), field: c.field, from_value: c.from, to_value: c.to }));
   const next = rows.indexOf(status) + 1;
   return [...rows.slice(0, next), ...derived, ...rows.slice(next)];
 }

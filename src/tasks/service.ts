@@ -18,6 +18,7 @@ import * as recurrence from '../recurrence/service.ts';
 import './events.ts';
 import { applyChange, type FieldChange } from './change.ts';
 import { creationChanges, withCreationEntries } from './creationHistory.ts';
+import { historyKey, presentedHistoryId } from './historyIds.ts';
 import { presentOne, presentTask } from './present.ts';
 import { keepStatusFlows } from './statusFlows.ts';
 import { checkPhotoProof } from './attachments.ts';
@@ -120,9 +121,8 @@ export async function insertNewTask(trx: Db, { actor, input, source, now, keys, 
     automation_key: keys?.automationKey ?? null,
     dedupe_key: keys?.dedupeKey ?? null,
   };
-  const created = historyRows(row, creationChanges({ ...next, dueAt: iso(next.dueAt) }), actor.userId, now);
-  // Only the status entry is stored; the others are derived on read (creationHistory.ts) with ids that follow the status entry's: taking them here keeps the generator from giving them to anything else.
-  const history = created.slice(0, 1);
+  // Only the status entry is stored; the others are derived on read (creationHistory.ts).
+  const history = historyRows(row, creationChanges({ ...next, dueAt: iso(next.dueAt) }).slice(0, 1), actor.userId, now);
   // The task, its links, history, rollup and events only append (a new task's rollup reads nothing): on PostgreSQL one statement.
   await writeTogether(trx, async () => {
     await store.insertTask(trx, row, input.links);
@@ -201,7 +201,7 @@ export async function changeTask(trx: Db, actor: Actor, row: store.TaskRow, inpu
   });
   if (!written) throw new Stale(row.version + 1);
   if (input.links !== undefined) await store.replaceLinks(trx, actor.orgId, row.id, input.links);
-  const history = historyRows(row, tracked, actor.userId, now);
+  const history = historyRows(updated, tracked, actor.userId, now);
   await store.insertHistory(trx, history);
   await keepStatusFlows(trx, row, updated, history);
   await appendChangeEvents(trx, actor, updated, before, next, Object.keys(input), now);
@@ -262,13 +262,14 @@ export async function taskHistory(deps: Deps, actor: Actor, idOrKey: string) {
   const task = await loadTask(deps.db, actor.orgId, idOrKey);
   const rows = withCreationEntries(task, await store.listHistory(deps.db, actor.orgId, task.id));
   return {
-    items: rows.map((r) => ({ id: r.id, at: iso(r.at), actorId: r.actor_id, field: r.field, from: r.from_value, to: r.to_value })),
+    items: rows.map((r) => ({ id: presentedHistoryId(r.task_id, r.at, r.id), at: iso(r.at), actorId: r.actor_id, field: r.field, from: r.from_value, to: r.to_value })),
     nextCursor: null,
   };
 }
 
+/** The history of the change that made `task` as it is (its version). */
 function historyRows(task: store.TaskRow, changes: FieldChange[], actorId: string, now: number): store.HistoryRow[] {
-  return changes.map((c) => ({ id: newId(), org_id: task.org_id, task_id: task.id, actor_id: actorId, at: now, field: c.field, from_value: c.from, to_value: c.to }));
+  return changes.map((c) => ({ id: historyKey(task.version, c.field), org_id: task.org_id, task_id: task.id, actor_id: actorId, at: now, field: c.field, from_value: c.from, to_value: c.to }));
 }
 
 // --- recurring tasks ----------------------------------------------------------
@@ -355,8 +356,8 @@ export async function changeTaskIn(trx: Db, actor: Actor, idOrKey: string, input
 export async function closeTaskIn(trx: Db, actor: Actor, id: string, status: 'done' | 'cancelled', reason: string, now: number): Promise<void> {
   const row = await loadTask(trx, actor.orgId, id);
   if (isFinal(row.status as Status)) return;
-  await changeTask(trx, actor, row, { status }, now);
-  await store.insertHistory(trx, [{ id: newId(), org_id: row.org_id, task_id: row.id, actor_id: actor.userId, at: now, field: 'reason', from_value: null, to_value: reason }]);
+  const closed = await changeTask(trx, actor, row, { status }, now);
+  await store.insertHistory(trx, [{ id: historyKey(closed.version, 'reason'), org_id: row.org_id, task_id: row.id, actor_id: actor.userId, at: now, field: 'reason', from_value: null, to_value: reason }]);
 }
 
 /** Opens the blocked tasks that waited for this one, once every task they wait for is done. Returns their ids. */

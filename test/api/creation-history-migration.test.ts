@@ -10,6 +10,7 @@ import { openDatabase } from '../../src/platform/db/database.ts';
 import { newId } from '../../src/platform/ids.ts';
 import { iso } from '../../src/platform/pagination.ts';
 import { buildServer } from '../../src/server.ts';
+import { presentedHistoryId } from '../../src/tasks/historyIds.ts';
 import { testDatabases } from '../support/databases.ts';
 import { client } from '../support/http.ts';
 
@@ -49,9 +50,17 @@ describe.each(await testDatabases())('migration 0031 on an existing database [$n
     clock.advance(MINUTE);
     await api.patch(`/api/v1/tasks/${changed}`, { assigneeId: ann });
     const keys = [changed, sameInstant, gap, crossed];
-    const derived = new Map<string, { id: string; at: string; actorId: string | null; field: string; from: string | null; to: string | null }[]>();
-    for (const key of keys) derived.set(key, (await api.get(`/api/v1/tasks/${key}/history`)).body.items);
     await first.server.close();
+    // Each entry stored under a ULID of its own, as before history keys (the one the API showed for it).
+    const written = openDatabase(url);
+    for (const row of await written.db.selectFrom('task_history').select(['task_id', 'at', 'id']).execute()) {
+      await written.db.updateTable('task_history').set({ id: presentedHistoryId(row.task_id, Number(row.at), row.id) }).where('task_id', '=', row.task_id).where('id', '=', row.id).execute();
+    }
+    await written.close();
+    const keyless = await serve(url, clock);
+    const derived = new Map<string, { id: string; at: string; actorId: string | null; field: string; from: string | null; to: string | null }[]>();
+    for (const key of keys) derived.set(key, (await client(keyless.baseUrl, signup.body.token).get(`/api/v1/tasks/${key}/history`)).body.items);
+    await keyless.server.close();
 
     // … then written as before 0031: every creation row stored, with the ids the endpoint gives them (the server's own: each the next after the status row's).
     const { db, close } = openDatabase(url);

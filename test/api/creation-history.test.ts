@@ -71,6 +71,31 @@ forEachDatabase('a task history from its creation', (ctx) => {
     expect((await org.api.get(`/api/v1/tasks/${task.key}/history`)).body.items).toEqual(history);
   });
 
+  it('keeps apart the entries of changes made in the same instant, each under ids of its own, in the order they were made', async () => {
+    const org = await ctx.signup();
+    const task = await ctx.createTask(org.api, { priority: 'low' });
+    for (const priority of ['normal', 'high', 'urgent']) expect((await org.api.patch(`/api/v1/tasks/${task.key}`, { priority })).status).toBe(200);
+    expect((await org.api.patch(`/api/v1/tasks/${task.key}`, { status: 'done' })).status).toBe(200);
+    const history = (await org.api.get(`/api/v1/tasks/${task.key}/history`)).body.items as Entry[];
+    expect(history.map((e) => [e.field, e.from, e.to])).toEqual([
+      ['status', null, 'open'],
+      ['assigneeId', null, org.user.id],
+      ['priority', null, 'low'],
+      ['priority', 'low', 'normal'],
+      ['priority', 'normal', 'high'],
+      ['priority', 'high', 'urgent'],
+      ['status', 'open', 'done'],
+    ]);
+    const ids = history.map((e) => e.id);
+    for (const id of ids) expect(id).toMatch(ULID);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+    // Another task's entries of the same instant have ids of their own.
+    const other = await ctx.createTask(org.api, { priority: 'low' });
+    const theirs = (await org.api.get(`/api/v1/tasks/${other.key}/history`)).body.items as Entry[];
+    expect(theirs.map((e) => e.id).filter((id) => ids.includes(id))).toEqual([]);
+  });
+
   it('shows the creation of a task made by someone for themselves, and of one whose due date moved while it waited', async () => {
     const org = await ctx.signup();
     const ann = await ctx.addUser(org, 'member', 'Ann');

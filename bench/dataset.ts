@@ -9,10 +9,12 @@ import type SqliteDatabase from 'better-sqlite3';
 import { SingleBar } from 'cli-progress';
 import { ulid } from 'ulid';
 import { systemClock } from '../src/platform/clock.ts';
+import { keyFactory } from '../src/platform/ids.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { fillReportRollups, migrateToLatest } from '../src/platform/db/migrations.ts';
 import { createApiTokenFor } from '../src/people/service.ts';
 import { DEFAULT_PIPELINE, NO_DATE } from '../src/records/records.ts';
+import { historyKey } from '../src/tasks/historyIds.ts';
 
 export interface BenchDataset {
   path: string;
@@ -34,7 +36,7 @@ const SPAN_DAYS = 730;
 const USERS = 200;
 const TEAMS_MOST = 20;
 /** Bumped whenever the generator makes different data: the cached files carry it in their names. */
-const DATASET_FORMAT = 6;
+const DATASET_FORMAT = 7;
 
 /**
  * Ids as the server makes them (lower-case ULIDs, 26 characters: the time,
@@ -47,11 +49,13 @@ function idsFrom(seed: number): (at: number) => string {
   return (at) => ulid(at, prng).toLowerCase();
 }
 const fixedId = idsFrom(1);
+/** The organisation, its people, teams and records: keys as the server makes them for these (14 characters, src/platform/ids.ts). */
+const fixedKey = keyFactory(random(2));
 const EPOCH = Date.UTC(2024, 0, 1);
-export const BENCH_ORG = fixedId(EPOCH);
-const OWNER = fixedId(EPOCH);
-export const BENCH_USERS: readonly string[] = Array.from({ length: USERS }, () => fixedId(EPOCH));
-export const BENCH_TEAMS: readonly string[] = Array.from({ length: TEAMS_MOST }, () => fixedId(EPOCH));
+export const BENCH_ORG = fixedKey(EPOCH);
+const OWNER = fixedKey(EPOCH);
+export const BENCH_USERS: readonly string[] = Array.from({ length: USERS }, () => fixedKey(EPOCH));
+export const BENCH_TEAMS: readonly string[] = Array.from({ length: TEAMS_MOST }, () => fixedKey(EPOCH));
 
 /**
  * clean: 200 people in 20 teams, tasks spread evenly, the measured person
@@ -255,14 +259,14 @@ const LINK_TYPES: [string, number][] = [['lead', 0.3], ['job', 0.4], ['client', 
 /** The business's records (contacts, clients, leads, jobs, services) that tasks link to: each id's type is fixed. */
 const RECORDS: readonly { type: string; id: string }[] = (() => {
   const rand = random(5);
-  return Array.from({ length: 50_000 }, () => ({ type: pick(rand, LINK_TYPES), id: fixedId(EPOCH) }));
+  return Array.from({ length: 50_000 }, () => ({ type: pick(rand, LINK_TYPES), id: fixedKey(EPOCH) }));
 })();
 
 /** A business of `tasks` tasks has one record for every 20 of them (50,000 at 1,000,000; at least 100). */
 function recordsFor(tasks: number): readonly { type: string; id: string }[] {
   return RECORDS.slice(0, Math.min(RECORDS.length, Math.max(100, Math.round(tasks / 20))));
 }
-const PIPELINE = fixedId(EPOCH);
+const PIPELINE = fixedKey(EPOCH);
 const SOURCES: [string, number][] = [['manual', 0.5], ['api', 0.15], ['rule', 0.3], ['recurrence', 0.05]];
 
 /** One task's life: the statuses it went through and when, cut off at now. */
@@ -304,7 +308,6 @@ function loadTasks(sqlite: SqliteDatabase.Database, now: number, tasks: number, 
   const insertLink = sqlite.prepare(`insert into task_links (org_id, task_id, record_type, record_id) values (?, ?, ?, ?)`);
   const start = now - SPAN_DAYS * DAY;
   const taskId = idsFrom(43);
-  const historyId = idsFrom(44);
   const ruleIds = Array.from({ length: 20 }, () => fixedId(EPOCH));
   const load = sqlite.transaction((from: number, to: number) => {
     for (let n = from; n < to; n++) {
@@ -335,11 +338,12 @@ function loadTasks(sqlite: SqliteDatabase.Database, now: number, tasks: number, 
         assignee, team, JSON.stringify(links), last.to === 'waiting' ? 'Customer' : null, last.to === 'blocked' ? 'Parts' : null,
         source, rule, OWNER, created, last.at, last.to === 'done' ? last.at : null, life.length,
       );
-      const history = (at: number, field: string, fromValue: string | null, toValue: string | null) =>
-        insertHistory.run(historyId(at), BENCH_ORG, id, OWNER, at, field, fromValue, toValue);
+      // Each step is a change of the task, so its entry is keyed by the version it made (tasks/historyIds.ts).
+      const history = (version: number, at: number, field: string, fromValue: string | null, toValue: string | null) =>
+        insertHistory.run(historyKey(version, field), BENCH_ORG, id, OWNER, at, field, fromValue, toValue);
       // The creation's assignee, team, due date and priority are not stored: the history endpoint derives them (tasks/creationHistory.ts).
-      history(created, 'status', null, 'open');
-      life.slice(1).forEach((step, i) => history(step.at, 'status', life[i]!.to, step.to));
+      history(1, created, 'status', null, 'open');
+      life.slice(1).forEach((step, i) => history(i + 2, step.at, 'status', life[i]!.to, step.to));
       for (const link of links) insertLink.run(BENCH_ORG, id, link.type, link.id);
     }
   });

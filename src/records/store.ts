@@ -3,7 +3,7 @@
 // set of queries serves all six; what differs per type is named in the maps below.
 import { type Expression, type Insertable, type RawBuilder, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import { QueryShapes } from '../platform/db/database.ts';
-import { lockRows } from '../platform/db/dialect.ts';
+import { dialectOfHandle, lockRows } from '../platform/db/dialect.ts';
 import type {
   ClientsTable,
   ContactsTable,
@@ -17,6 +17,7 @@ import type {
 } from '../platform/db/schema.ts';
 import { containsText, escapeLike } from '../platform/db/text.ts';
 import type { LinkableType, RecordType } from './records.ts';
+import { linkedRecordsOnSqlite } from './linkedSqlite.ts';
 
 export type ContactRow = Selectable<ContactsTable>;
 export type ClientRow = Selectable<ClientsTable>;
@@ -202,9 +203,11 @@ export interface SummaryRow {
 /**
  * The name, phone, address and archived flag of every linked record, in one
  * query (a UNION ALL of one branch per record type asked for): a lead shows its
- * contact's phone and address, a service its client's address.
+ * contact's phone and address, a service its client's address. On SQLite the
+ * same rows come from one statement of fixed text (linkedSqlite.ts).
  */
 export async function linkedRecords(db: Db, orgId: string, links: { type: LinkableType; id: string }[]): Promise<SummaryRow[]> {
+  if (dialectOfHandle(db) === 'sqlite') return links.length === 0 ? [] : linkedRecordsOnSqlite<SummaryRow>(db, orgId, links);
   // Padded to a power of two, so a few SQL texts serve every page and each is compiled once (QueryShapes).
   const idsOf = (type: LinkableType) => paddedToPowerOfTwo([...new Set(links.filter((l) => l.type === type).map((l) => l.id))]);
   const asked = SUMMARY_TYPES.map((type) => ({ type, ids: idsOf(type) })).filter(({ ids }) => ids.length > 0);

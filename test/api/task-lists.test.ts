@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { linkedRecords } from '../../src/records/store.ts';
 import { forEachDatabase } from '../support/harness.ts';
 
 const HOUR = 3600_000;
@@ -33,6 +34,27 @@ forEachDatabase('task lists', (ctx) => {
       { type: 'contact', id: contact.id, name: contact.name, archived: false, externalRefs: [{ source: 'hubspot', id: '4711' }], phone: contact.phone, address: contact.address },
     ]);
     expect(page.find((t: { id: string }) => t.id === plain.id).links).toEqual([]);
+  });
+
+  it('names the linked records of a page of many tasks, records shared between tasks too, and only the organisation\'s own', async () => {
+    const org = await ctx.signup();
+    const other = await ctx.signup('Other Plumbing');
+    const jobs = await Promise.all(Array.from({ length: 9 }, (_, i) => ctx.createRecord(org.api, 'jobs', { title: `Job ${i}` })));
+    const contacts = await Promise.all(Array.from({ length: 3 }, () => ctx.createRecord(org.api, 'contacts')));
+    const tasks = [];
+    for (const [i, job] of jobs.entries()) {
+      const links = [{ type: 'job', id: job.id }, { type: 'contact', id: contacts[i % 3]!.id }, ...(i > 0 ? [{ type: 'job', id: jobs[0]!.id }] : [])];
+      tasks.push(await ctx.createTask(org.api, { title: `Task ${i}`, links }));
+    }
+    const page = (await org.api.get('/api/v1/tasks?limit=50')).body.items as { id: string; links: { type: string; id: string; name: string | null }[] }[];
+    for (const [i, task] of tasks.entries()) {
+      const listed = page.find((t) => t.id === task.id)!;
+      expect(listed.links.map((l) => l.name)).toEqual([`Job ${i}`, contacts[i % 3]!.name, ...(i > 0 ? ['Job 0'] : [])]);
+    }
+    // Asked for with another organisation, the same records are not found.
+    const asked = [...jobs.map((j) => ({ type: 'job' as const, id: j.id })), ...contacts.map((c) => ({ type: 'contact' as const, id: c.id }))];
+    expect(await linkedRecords(ctx.server.deps.db, other.id, asked)).toEqual([]);
+    expect((await linkedRecords(ctx.server.deps.db, org.id, asked)).map((r) => r.id).sort()).toEqual(asked.map((a) => a.id).sort());
   });
 
   it('filters by assignee, team, status, priority, due window, link and text', async () => {

@@ -83,7 +83,7 @@ export function filterOf(actor: Actor, query: FilterQuery, now: number, zone?: s
   if (query.assignee !== undefined) filter.assigneeId = query.assignee === 'me' ? actor.userId : query.assignee === 'none' ? null : query.assignee;
   if (query.overdue === true) filter.overdueAt = now;
   if (query.overdue === false) throw Invalid.field('overdue', 'only overdue=true is a filter; leave it out for every task');
-  return withoutUndefined({ ...filter, ...reportFilterOf(query, now, zone) });
+  return definedOf(filter, reportFilterOf(query, now, zone));
 }
 
 function reportFilterOf(query: FilterQuery, now: number, zone: string | undefined): ReportListFilter {
@@ -112,8 +112,13 @@ function reportFilterOf(query: FilterQuery, now: number, zone: string | undefine
   return filter;
 }
 
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+/** The keys of both (they share none) that have a value: a loop, not spreads of twenty-odd keys and an array of pairs, on every list request. */
+function definedOf<A extends object, B extends object>(a: A, b: B): A & B {
+  const out: Record<string, unknown> = {};
+  for (const part of [a, b] as Record<string, unknown>[]) {
+    for (const key in part) if (part[key] !== undefined) out[key] = part[key];
+  }
+  return out as A & B;
 }
 
 export async function openTasksOfAutomationKey(db: Db, orgId: string, key: string, now: number): Promise<TaskView[]> {

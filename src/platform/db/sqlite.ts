@@ -106,10 +106,10 @@ class ImmediateSqliteDriver extends SqliteDriver {
  * SQLite's own page cache, in KiB. The file's first 256 MB are mapped into
  * memory (mmap_size) and read straight from the OS's cache, so what SQLite
  * keeps is mostly the index pages that creates touched, each once: at
- * 1,000,000 tasks a 64 MB cache filled with them in 20 s of creates and set
- * the server's peak memory, while 16 MB cost under 0.5 more page reads (from
- * the OS's cache) a create than 64 MB; below it misses climb (8 MB: +2 a
- * create, 2 MB: +12). bench/RESULTS.md has the figures.
+ * 1,000,000 tasks a 64 MB cache filled with them after ≈ 13,000 creates and
+ * set the server's peak memory, while 16 MB cost under 0.5 more page reads
+ * (from the OS's cache) a create than 64 MB; below it misses climb (8 MB: +2
+ * a create, 2 MB: +12). bench/RESULTS.md has the figures.
  */
 export const SQLITE_CACHE_KIB = 16 * 1024;
 

@@ -1,8 +1,8 @@
 // Every query about CRM records. The record tables share their first columns
 // (id, org_id, owner_id, created_at, updated_at, version, archived_at), so one
 // set of queries serves all six; what differs per type is named in the maps below.
-import { type Expression, type Insertable, type RawBuilder, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
-import { QueryShapes } from '../platform/db/database.ts';
+import { type Expression, type Insertable, type Kysely, type RawBuilder, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import { type DialectName, QueryShapes } from '../platform/db/database.ts';
 import { dialectOfHandle, lockRows } from '../platform/db/dialect.ts';
 import type {
   ClientsTable,
@@ -17,7 +17,6 @@ import type {
 } from '../platform/db/schema.ts';
 import { containsText, escapeLike } from '../platform/db/text.ts';
 import type { LinkableType, RecordType } from './records.ts';
-import { linkedRecordsOnSqlite } from './linkedSqlite.ts';
 
 export type ContactRow = Selectable<ContactsTable>;
 export type ClientRow = Selectable<ClientsTable>;
@@ -202,21 +201,24 @@ export interface SummaryRow {
 
 /**
  * The name, phone, address and archived flag of every linked record, in one
- * query (a UNION ALL of one branch per record type asked for): a lead shows its
- * contact's phone and address, a service its client's address. On SQLite the
- * same rows come from one statement of fixed text (linkedSqlite.ts).
+ * query (a UNION ALL of one branch per record type): a lead shows its
+ * contact's phone and address, a service its client's address.
+ *
+ * Each type's ids are bound as one value (see idsValue), so the statement's
+ * text is the same for any set of links and is compiled and planned once. The
+ * organisation is compared as cast(? as text): on SQLite a value bound to a
+ * plain `?` beside an index with sqlite_stat4 samples makes it plan the
+ * statement again at every run (to look the value up in the samples), and
+ * planning this union cost about as much as running it. The lookups are by
+ * id, so the samples could not change the plan anyway.
  */
-export async function linkedRecords(db: Db, orgId: string, links: { type: LinkableType; id: string }[]): Promise<SummaryRow[]> {
-  if (dialectOfHandle(db) === 'sqlite') return links.length === 0 ? [] : linkedRecordsOnSqlite<SummaryRow>(db, orgId, links);
-  // Padded to a power of two, so a few SQL texts serve every page and each is compiled once (QueryShapes).
-  const idsOf = (type: LinkableType) => paddedToPowerOfTwo([...new Set(links.filter((l) => l.type === type).map((l) => l.id))]);
-  const asked = SUMMARY_TYPES.map((type) => ({ type, ids: idsOf(type) })).filter(({ ids }) => ids.length > 0);
-  if (asked.length === 0) return [];
-  const build = () => unionOf(asked.map(({ type, ids }) => summaryBranch(db, type, orgId, ids)));
-  // The values in the order the branches bind them: a join on the organisation first where there is one.
-  const params = asked.flatMap(({ type, ids }) => [...(type === 'lead' || type === 'service' ? [orgId] : []), orgId, ...ids]);
-  const shape = `linkedRecords:${SUMMARY_TYPES.map((type) => idsOf(type).length).join(',')}`;
-  return (await summaryShapes.run(db, shape, params, build)) as SummaryRow[];
+export async function linkedRecords(db: Db, orgId: string, links: readonly { type: LinkableType; id: string }[]): Promise<SummaryRow[]> {
+  if (links.length === 0) return [];
+  const dialect = dialectOfHandle(db);
+  const params: unknown[] = [];
+  for (const type of SUMMARY_TYPES) params.push(idsValue(dialect, [...new Set(links.filter((l) => l.type === type).map((l) => l.id))]), orgId);
+  const build = () => unionOf(SUMMARY_TYPES.map((type, i) => summaryBranch(db, type, sql<string>`cast(${orgId} as text)`, { among: params[2 * i] as IdsValue })));
+  return summaryShapes.run<SummaryRow>(db, 'linkedRecords', params, build);
 }
 
 /**
@@ -235,31 +237,55 @@ export function linkedRecordsBeside(db: Db, links: Expression<string>, orgId: Ex
 }
 
 const SUMMARY_TYPES = ['contact', 'client', 'lead', 'job', 'service'] as const satisfies readonly LinkableType[];
+type SummaryType = (typeof SUMMARY_TYPES)[number];
+type SummaryTable = 'contacts' | 'clients' | 'leads' | 'jobs' | 'services';
 
-/** One type's branch of a summary query: its records in the organisation `orgId` whose id is among `ids` (or is `ids`), as the same seven columns. */
-function summaryBranch(db: Db, type: (typeof SUMMARY_TYPES)[number], orgId: string | Expression<string>, ids: readonly string[] | Expression<string>) {
+/**
+ * A set of ids bound as one value: on SQLite a JSON array, whose elements
+ * json_each turns into rows that drive the lookups (an IN list would make a
+ * temporary b-tree per list, and a new text per length); on PostgreSQL an
+ * array, compared with = any (an index scan whatever its length).
+ */
+type IdsValue = string | readonly string[];
+
+function idsValue(dialect: DialectName, ids: readonly string[]): IdsValue {
+  return dialect === 'sqlite' ? JSON.stringify(ids) : ids;
+}
+
+/** Which ids a summary branch looks up: those of a bound set, or the one id an outer query supplies. */
+type SummaryIds = { among: IdsValue } | Expression<string>;
+
+/** One type's branch of a summary query: its records in the organisation `orgId` whose id is among `ids`, as the same seven columns. */
+function summaryBranch(db: Db, type: SummaryType, orgId: Expression<string>, ids: SummaryIds) {
   const none = sql<string | null>`cast(null as text)`;
-  const idIs = (column: string) => (Array.isArray(ids) ? sql<boolean>`${sql.ref(column)} in (${sql.join(ids)})` : sql<boolean>`${sql.ref(column)} = ${ids}`);
+  // Every column is named with its table: json_each's own columns include id and type.
+  const from = <T extends SummaryTable>(table: T) => {
+    // Typed loosely while the FROM is built (Kysely cannot follow a table named by a type parameter), then as the table's.
+    const loose = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
+    const name: string = table;
+    const found = !('among' in ids)
+      ? loose.selectFrom(name).where(`${name}.id`, '=', ids)
+      : dialectOfHandle(db) === 'sqlite'
+        // CROSS JOIN keeps json_each outside: each element is one primary-key lookup.
+        ? loose.selectFrom(sql`json_each(${ids.among})`.as('asked')).crossJoin(name).whereRef(`${name}.id`, '=', 'asked.value')
+        : loose.selectFrom(name).where(`${name}.id`, '=', sql<string>`any(cast(${ids.among} as text[]))`);
+    return found.where(`${name}.org_id`, '=', orgId) as unknown as SelectQueryBuilder<Database, T, object>;
+  };
   const branch = (() => {
     switch (type) {
       case 'contact':
-        return db.selectFrom('contacts').where('org_id', '=', orgId).where(idIs('id'))
-          .select([sql.lit('contact').as('type'), 'id', 'name', 'phone', 'address', 'archived_at', 'external_refs']);
+        return from('contacts').select([sql.lit('contact').as('type'), 'contacts.id', 'contacts.name', 'contacts.phone', 'contacts.address', 'contacts.archived_at', 'contacts.external_refs']);
       case 'client':
-        return db.selectFrom('clients').where('org_id', '=', orgId).where(idIs('id'))
-          .select([sql.lit('client').as('type'), 'id', 'name', none.as('phone'), 'address', 'archived_at', 'external_refs']);
+        return from('clients').select([sql.lit('client').as('type'), 'clients.id', 'clients.name', none.as('phone'), 'clients.address', 'clients.archived_at', 'clients.external_refs']);
       case 'lead':
-        return db.selectFrom('leads')
-          .leftJoin('contacts', (join) => join.onRef('contacts.id', '=', 'leads.contact_id').on('contacts.org_id', '=', orgId))
-          .where('leads.org_id', '=', orgId).where(idIs('leads.id'))
+        return from('leads')
+          .leftJoin('contacts', (join) => join.onRef('contacts.id', '=', 'leads.contact_id').onRef('contacts.org_id', '=', 'leads.org_id'))
           .select([sql.lit('lead').as('type'), 'leads.id', 'leads.title as name', 'contacts.phone', 'contacts.address', 'leads.archived_at', 'leads.external_refs']);
       case 'job':
-        return db.selectFrom('jobs').where('org_id', '=', orgId).where(idIs('id'))
-          .select([sql.lit('job').as('type'), 'id', 'title as name', none.as('phone'), 'address', 'archived_at', 'external_refs']);
+        return from('jobs').select([sql.lit('job').as('type'), 'jobs.id', 'jobs.title as name', none.as('phone'), 'jobs.address', 'jobs.archived_at', 'jobs.external_refs']);
       case 'service':
-        return db.selectFrom('services')
-          .leftJoin('clients', (join) => join.onRef('clients.id', '=', 'services.client_id').on('clients.org_id', '=', orgId))
-          .where('services.org_id', '=', orgId).where(idIs('services.id'))
+        return from('services')
+          .leftJoin('clients', (join) => join.onRef('clients.id', '=', 'services.client_id').onRef('clients.org_id', '=', 'services.org_id'))
           .select([sql.lit('service').as('type'), 'services.id', 'services.title as name', none.as('phone'), 'clients.address', 'services.archived_at', 'services.external_refs']);
     }
   })();
@@ -275,13 +301,6 @@ function unionOf(branches: SelectQueryBuilder<Database, 'contacts', SummaryRow>[
 }
 
 const summaryShapes = new QueryShapes();
-
-/** The ids, the last one repeated up to the next power of two (an IN list does not mind). */
-function paddedToPowerOfTwo(ids: string[]): string[] {
-  let size = 1;
-  while (size < ids.length) size *= 2;
-  return ids.length === 0 ? ids : [...ids, ...Array<string>(size - ids.length).fill(ids[ids.length - 1]!)];
-}
 
 export function nameColumn(type: RecordType): string {
   return NAME_COLUMN[type];

@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import type SqliteDatabase from 'better-sqlite3';
 import { type Compilable, CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, sql } from 'kysely';
 import type { Database, Db } from './schema.ts';
-import { immediateSqliteDialect, openSqliteFile, sqliteWrites, withStatementCache } from './sqlite.ts';
+import { checkpointInBackground } from './checkpoints.ts';
+import { immediateSqliteDialect, openSqliteFile, sqliteWrites, WAL_AUTOCHECKPOINT_PAGES, withStatementCache } from './sqlite.ts';
 
 export { noteSqliteWrite } from './sqlite.ts';
 
@@ -57,9 +58,18 @@ export function openDatabase(url: string): OpenDatabase {
     onItsOwn.set(worker.getExecutor().adapter, own);
     return { db, worker, dialect, close: () => Promise.all([db.destroy(), worker.destroy(), own.destroy()]).then(() => undefined) };
   }
-  const sqlite = openSqliteFile(url.slice('sqlite:'.length));
+  const path = url.slice('sqlite:'.length);
+  const sqlite = openSqliteFile(path);
   const db = new Kysely<Database>({ dialect: immediateSqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect, sqlite, close: () => db.destroy() };
+  // Kysely closes the handle only if it ever ran a query on it.
+  const closeHandle = async () => {
+    await db.destroy();
+    if (sqlite.open) sqlite.close();
+  };
+  if (path === ':memory:') return { db, dialect, sqlite, close: closeHandle };
+  const stopCheckpoints = checkpointInBackground(sqlite, path, WAL_AUTOCHECKPOINT_PAGES);
+  // The thread's connection closes first: the last to close copies the rest of the log and removes it.
+  return { db, dialect, sqlite, close: () => stopCheckpoints().then(closeHandle) };
 }
 
 /** Connections of the server's own pool on PostgreSQL (requests, and everything but the worker and task numbers). */

@@ -123,11 +123,16 @@ export function openSqliteFile(path: string): SqliteDatabase.Database {
   sqlite.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
   sqlite.pragma('mmap_size = 268435456');
   sqlite.pragma('temp_store = MEMORY');
-  // Checkpoint every ~40 MB of WAL rather than SQLite's 4 MB: a task write
-  // touches a few dozen pages (the row, its indexes, history, outbox), mostly
-  // the same hot ones, and each checkpoint copies each page once however
-  // often it changed — at the default, checkpoints were two thirds of a
-  // create's commit time.
-  sqlite.pragma('wal_autocheckpoint = 10000');
+  sqlite.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   return sqlite;
 }
+
+/**
+ * Checkpoint every ~40 MB of WAL rather than SQLite's 4 MB: a task write
+ * touches a few dozen pages (the row, its indexes, history, outbox), mostly
+ * the same hot ones, and each checkpoint copies each page once however often
+ * it changed — at the default, checkpoints were two thirds of a create's
+ * commit time. A server's database is checkpointed on a thread of its own
+ * instead (checkpoints.ts); this is where it falls back to.
+ */
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000;

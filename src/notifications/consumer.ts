@@ -3,6 +3,7 @@
 // and each person's morning digest.
 import type { Actor, Deps } from '../platform/context.ts';
 import { inTransaction } from '../platform/db/database.ts';
+import { dialectOfHandle } from '../platform/db/dialect.ts';
 import { NotFound } from '../platform/errors.ts';
 import { BatchMemo, type EventConsumer, type StoredEvent } from '../platform/outbox.ts';
 import { iso } from '../platform/pagination.ts';
@@ -12,7 +13,7 @@ import * as tasks from '../tasks/service.ts';
 import { findComment } from '../tasks/comments.ts';
 import { listQuery, type TaskView } from '../tasks/task.ts';
 import { digestEmail, type MailConfig, type Mailer, notificationEmail, smtpMailer } from './mail.ts';
-import { digestDateAt, endOfLocalDay, type Mentionable, mentionedPeople, type NotificationKind, preferencesWith, retryDelayMs } from './notification.ts';
+import { DEADLINE_KINDS, digestDateAt, endOfLocalDay, type Mentionable, mentionedPeople, type NotificationKind, preferencesWith, retryDelayMs } from './notification.ts';
 import { type NewNotification, notifyIn, resolveDeadlineNoticesIn } from './service.ts';
 import * as store from './store.ts';
 
@@ -64,10 +65,14 @@ const CHANGES_OF_TASK = new Set(['task.assigned', 'task.status_changed', 'task.u
 
 /**
  * What one event asks of notifications: the deadline notices it ends are
- * resolved, then what it tells people is written — in one transaction when it
- * may end notices; otherwise a transaction only if it tells someone. The task
- * is read at most once for both (nothing here changes it in between), and only
- * when one of them needs it.
+ * resolved, then what it tells people is written. Most tasks have no deadline
+ * notices: a read says so first, and only a task that has some is handled in
+ * one transaction (resolving and telling together). Otherwise what it tells
+ * is written in a transaction only when that takes more than one statement:
+ * on PostgreSQL, outside a transaction (the worker's lanes), one notice is one
+ * insert, atomic by itself, so it costs no begin and commit. The task is read
+ * at most once for both (nothing here changes it in between), and only when
+ * one of them needs it.
  */
 async function handleEvent(deps: Deps, event: StoredEvent, memo: BatchMemo): Promise<void> {
   if (event.subject.type !== 'task') return;
@@ -80,17 +85,20 @@ async function handleEvent(deps: Deps, event: StoredEvent, memo: BatchMemo): Pro
     let task: Promise<TaskView | null> | undefined;
     return { event, memo, task: () => (task ??= taskOf(scoped, event)) };
   };
-  if (changes) {
+  const unresolved = changes ? await store.unresolvedDeadlineNotices(deps.db, event.orgId, event.subject.id, DEADLINE_KINDS) : [];
+  if (unresolved.length > 0) {
     await inTransaction(deps.db, async (trx) => {
       const scoped: Deps = { ...deps, db: trx };
       const about = aboutIn(scoped);
-      await resolveEndedNotices(scoped, about);
+      await resolveEndedNotices(scoped, about, unresolved);
       await notify(trx, await noticesFor(scoped, about));
     });
     return;
   }
   const notices = await noticesFor(deps, aboutIn(deps));
-  if (notices.length > 0) await inTransaction(deps.db, (trx) => notify(trx, notices));
+  if (notices.length === 0) return;
+  if (notices.length === 1 && !deps.db.isTransaction && dialectOfHandle(deps.db) === 'postgres') await notify(deps.db, notices);
+  else await inTransaction(deps.db, (trx) => notify(trx, notices));
 }
 
 /** The event being handled, its task (read once, when first asked for), and what the worker's batch shares. */
@@ -115,12 +123,12 @@ function noticesFor(deps: Deps, about: About): Promise<NewNotification[]> {
 }
 
 /** Overdue and due-soon notices about a task resolve once it is finished, handed on, rescheduled or deleted. */
-async function resolveEndedNotices(deps: Deps, about: About): Promise<void> {
+async function resolveEndedNotices(deps: Deps, about: About, unresolved: store.UnresolvedNotice[]): Promise<void> {
   const taskNow = async () => {
     const task = await about.task();
     return task && { status: task.status, assigneeId: task.assigneeId, dueAt: task.dueAt === null ? null : Date.parse(task.dueAt) };
   };
-  await resolveDeadlineNoticesIn(deps.db, about.event.orgId, about.event.subject.id, taskNow, deps.clock.now());
+  await resolveDeadlineNoticesIn(deps.db, about.event.orgId, about.event.subject.id, taskNow, deps.clock.now(), unresolved);
 }
 
 async function taskOf(deps: Deps, event: StoredEvent): Promise<TaskView | null> {

@@ -95,9 +95,10 @@ export function presentNotification(row: store.NotificationRow): NotificationVie
  * that are no longer true of it (`task` null: it was deleted). Each person whose
  * unread count went down hears it, as when they mark notices read. `task` is
  * asked for only when the task has unresolved deadline notices (most have none).
+ * `unresolved`: those notices, when the caller has just read them.
  */
-export async function resolveDeadlineNoticesIn(trx: Db, orgId: string, taskId: string, taskNow: () => Promise<TaskNow | null>, now: number): Promise<number> {
-  const notices = await store.unresolvedDeadlineNotices(trx, orgId, taskId, DEADLINE_KINDS);
+export async function resolveDeadlineNoticesIn(trx: Db, orgId: string, taskId: string, taskNow: () => Promise<TaskNow | null>, now: number, unresolved?: store.UnresolvedNotice[]): Promise<number> {
+  const notices = unresolved ?? (await store.unresolvedDeadlineNotices(trx, orgId, taskId, DEADLINE_KINDS));
   if (notices.length === 0) return 0;
   const task = await taskNow();
   const ended = notices.flatMap((n) => {

@@ -52,6 +52,27 @@ forEachDatabase('the worker on a new task', (ctx) => {
     expect(count(quiet, /insert into "notifications"/)).toBe(0);
   });
 
+  it('tells a new task’s assignee with no transaction of its own on PostgreSQL, reading the task’s deadline notices once', async () => {
+    const org = await ctx.signup();
+    const member = await ctx.addUser(org, 'member');
+    await ctx.server.automation.drain();
+    const task = await ctx.createTask(org.api, { assigneeId: member.id });
+    const sent = await statementsDuring(() => ctx.server.automation.drain());
+    const count = (pattern: RegExp) => sent.filter((statement) => pattern.test(statement)).length;
+    const notices = (await member.api.get('/api/v1/notifications')).body.items;
+    expect(notices.map((n: { kind: string; taskId: string }) => [n.kind, n.taskId])).toEqual([['assigned', task.id]]);
+    // The task has no deadline notices for the assignment to end: one read says so, and nothing is resolved.
+    expect(count(/^select "id", "user_id", "due_at", "read_at" from "notifications"/)).toBe(1);
+    expect(count(/^update "notifications"/)).toBe(0);
+    // On PostgreSQL the one notice is one statement, atomic by itself: the batch that handles the task's events,
+    // where no rule ran, opens no transaction (the scheduler's rounds after it may).
+    if (ctx.dialect === 'postgres') {
+      const batch = sent.slice(0, sent.findIndex((statement) => /^update "events" set "processed_at"/.test(statement)));
+      expect(batch.some((statement) => /^with "inserted" as \(insert into "notifications"/.test(statement))).toBe(true);
+      expect(batch.filter((statement) => /^begin/.test(statement))).toEqual([]);
+    }
+  });
+
   it('reads a task once inside a SQLite transaction while nothing is written, and afresh once something is', async () => {
     const org = await ctx.signup();
     const task = await ctx.createTask(org.api, { title: 'Before' });

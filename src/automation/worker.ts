@@ -105,9 +105,11 @@ export const CLAIMED_LANES = 8;
  * transaction holding rows across many runs would make processes wait on each
  * other, and deadlock), and the batch is marked processed in one more. Each
  * run waits on the database for most of its time, so the batch is handled in
- * CLAIMED_LANES lanes at once, each event in the lane of its subject: the
- * events of one task or record are handled in their order, as in one lane,
- * and no two lanes touch the same subject's events.
+ * CLAIMED_LANES lanes at once: a lane takes the next subject nobody has begun
+ * as soon as it is free and handles that subject's events in their order, so
+ * the events of one task or record are handled in order, as in one lane, no
+ * two lanes touch the same subject's events, and no lane sits idle while
+ * another still has subjects waiting behind a slow one.
  */
 async function runClaimed(deps: Deps, options: WorkerOptions): Promise<number> {
   const now = deps.clock.now();
@@ -117,36 +119,54 @@ async function runClaimed(deps: Deps, options: WorkerOptions): Promise<number> {
   // Stop well before the claim runs out, so no other process takes over events this one is still handling.
   const stopAt = Date.now() + options.claimMs * 0.75;
   const handled = new Set<number>();
-  await Promise.all(
-    lanesBySubject(events, CLAIMED_LANES).map(async (lane) => {
-      for (const event of lane) {
-        if (handled.size > 0 && Date.now() > stopAt) return;
-        await handleEvent(deps, event, batch);
-        handled.add(event.seq);
-      }
-    }),
+  await inLanes(
+    eventsBySubject(events),
+    CLAIMED_LANES,
+    () => handled.size === 0 || Date.now() <= stopAt,
+    async (event) => {
+      await handleEvent(deps, event, batch);
+      handled.add(event.seq);
+    },
   );
   await finishBatch(deps, [...handled], batch.tallies!);
   await releaseClaims(deps.db, options.workerId, events.filter((e) => !handled.has(e.seq)).map((e) => e.seq));
   return handled.size;
 }
 
-/** `events` in at most `count` lanes, every event of one subject in the same lane, each lane in the events' order. */
-export function lanesBySubject(events: readonly StoredEvent[], count: number): StoredEvent[][] {
-  const lanes: StoredEvent[][] = [];
-  const laneOf = new Map<string, StoredEvent[]>();
+/** `events` by subject: each subject's events in their order, the subjects in the order of their first event. */
+export function eventsBySubject(events: readonly StoredEvent[]): StoredEvent[][] {
+  const bySubject = new Map<string, StoredEvent[]>();
   for (const event of events) {
     const subject = `${event.orgId} ${event.subject.type} ${event.subject.id}`;
-    let lane = laneOf.get(subject);
-    if (!lane) {
-      // A new subject goes to the lane with the fewest events so far.
-      if (lanes.length < count) lanes.push((lane = []));
-      else lane = lanes.reduce((fewest, l) => (l.length < fewest.length ? l : fewest));
-      laneOf.set(subject, lane);
-    }
-    lane.push(event);
+    let group = bySubject.get(subject);
+    if (!group) bySubject.set(subject, (group = []));
+    group.push(event);
   }
-  return lanes;
+  return [...bySubject.values()];
+}
+
+/**
+ * Handles `groups` in at most `count` lanes at once: a free lane takes the
+ * next group nobody has begun and handles its items one after another, in
+ * order. Before each item a lane asks `goOn`: once it says no, every lane
+ * stops (what is left is not handled).
+ */
+export async function inLanes<T>(groups: readonly (readonly T[])[], count: number, goOn: () => boolean, handle: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let stopped = false;
+  const lane = async () => {
+    while (!stopped && next < groups.length) {
+      const group = groups[next++]!;
+      for (const item of group) {
+        if (!goOn()) {
+          stopped = true;
+          break;
+        }
+        await handle(item);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(count, groups.length) }, lane));
 }
 
 /**

@@ -60,8 +60,15 @@ export function notificationConsumer(options: NotificationConsumerOptions = {}):
 
 // --- events → notifications ---------------------------------------------------
 
-/** The task events after which a deadline notice may no longer be true. */
-const CHANGES_OF_TASK = new Set(['task.assigned', 'task.status_changed', 'task.updated', 'task.deleted']);
+/**
+ * The task events after which a deadline notice may no longer be true. A
+ * change that hands a task on or moves its status also appends task.updated,
+ * after task.assigned and task.status_changed, in the same write
+ * (appendChangeEvents): the task's notices are looked at there, once per
+ * change, against the task as it is then; a new task's task.assigned finds
+ * none, so it reads none.
+ */
+const CHANGES_OF_TASK = new Set(['task.updated', 'task.deleted']);
 
 /**
  * What one event asks of notifications: the deadline notices it ends are

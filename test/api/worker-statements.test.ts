@@ -52,7 +52,7 @@ forEachDatabase('the worker on a new task', (ctx) => {
     expect(count(quiet, /insert into "notifications"/)).toBe(0);
   });
 
-  it('tells a new task’s assignee with no transaction of its own on PostgreSQL, reading the task’s deadline notices once', async () => {
+  it('tells a new task’s assignee with no transaction of its own on PostgreSQL, and reads no deadline notices for a new task', async () => {
     const org = await ctx.signup();
     const member = await ctx.addUser(org, 'member');
     await ctx.server.automation.drain();
@@ -61,8 +61,8 @@ forEachDatabase('the worker on a new task', (ctx) => {
     const count = (pattern: RegExp) => sent.filter((statement) => pattern.test(statement)).length;
     const notices = (await member.api.get('/api/v1/notifications')).body.items;
     expect(notices.map((n: { kind: string; taskId: string }) => [n.kind, n.taskId])).toEqual([['assigned', task.id]]);
-    // The task has no deadline notices for the assignment to end: one read says so, and nothing is resolved.
-    expect(count(/^select "id", "user_id", "due_at", "read_at" from "notifications"/)).toBe(1);
+    // A new task has no deadline notices for its assignment to end: none are read, and nothing is resolved.
+    expect(count(/^select "id", "user_id", "due_at", "read_at" from "notifications"/)).toBe(0);
     expect(count(/^update "notifications"/)).toBe(0);
     // On PostgreSQL the one notice is one statement, atomic by itself: the batch that handles the task's events,
     // where no rule ran, opens no transaction (the scheduler's rounds after it may).
@@ -71,6 +71,25 @@ forEachDatabase('the worker on a new task', (ctx) => {
       expect(batch.some((statement) => /^with "inserted" as \(insert into "notifications"/.test(statement))).toBe(true);
       expect(batch.filter((statement) => /^begin/.test(statement))).toEqual([]);
     }
+  });
+
+  it('looks at a task’s deadline notices once per change that hands it on, and resolves them', async () => {
+    const org = await ctx.signup();
+    const member = await ctx.addUser(org, 'member');
+    const task = await ctx.createTask(org.api, { title: 'Order the valve', dueAt: new Date(ctx.clock.now() + 2 * 3600_000).toISOString(), assigneeId: member.id });
+    await ctx.server.automation.drain();
+    ctx.clock.advance(3600_000);
+    await ctx.server.automation.drain();
+    ctx.clock.advance(2 * 3600_000);
+    await ctx.server.automation.drain();
+    await ctx.server.automation.drain();
+    const deadlines = async () => ((await member.api.get('/api/v1/notifications')).body.items as { kind: string; resolution: string | null }[]).filter((n) => n.kind === 'overdue' || n.kind === 'due_soon');
+    expect((await deadlines()).map((n) => n.resolution)).toEqual([null, null]);
+    // Handed on: task.assigned then task.updated, in one write.
+    expect((await org.api.patch(`/api/v1/tasks/${task.key}`, { assigneeId: org.user.id })).status).toBe(200);
+    const sent = await statementsDuring(() => ctx.server.automation.drain());
+    expect(sent.filter((statement) => /^select "id", "user_id", "due_at", "read_at" from "notifications"/.test(statement)).length).toBe(1);
+    expect((await deadlines()).map((n) => n.resolution)).toEqual(['reassigned', 'reassigned']);
   });
 
   it('reads a task once inside a SQLite transaction while nothing is written, and afresh once something is', async () => {

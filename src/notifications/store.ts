@@ -74,10 +74,10 @@ export async function markAllRead(db: Db, orgId: string, userId: string, now: nu
   return Number(result.numUpdatedRows);
 }
 
-/** A task's deadline notices (overdue, due soon) that have not resolved yet. */
 /** A deadline notice not yet resolved. */
 export type UnresolvedNotice = Awaited<ReturnType<typeof unresolvedDeadlineNotices>>[number];
 
+/** A task's deadline notices (overdue, due soon) that have not resolved yet. */
 export function unresolvedDeadlineNotices(db: Db, orgId: string, taskId: string, kinds: readonly string[]) {
   return shapes.run(db, `unresolved:${kinds.length}`, [orgId, taskId, ...kinds], () =>
     db

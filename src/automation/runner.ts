@@ -55,12 +55,22 @@ export function automation(deps: Deps, config: AutomationConfig): Automation {
     return done;
   };
 
+  // When the time-driven work last ran (the business clock; the loop's start counts), and how often it must run while events keep coming.
+  let scannedAt = deps.clock.now();
+  const scanEveryMs = Math.max(10, config.tickMs);
+  const timeDriven = async () => {
+    scannedAt = deps.clock.now();
+    return (await tickScheduler(deps, { batchSize: options.batchSize })) + (await tickConsumers());
+  };
+
   /**
-   * With `timed` false (a write woke the loop), the time-driven work (due
-   * timers, service plans, the consumers' ticks) runs only if the write's
-   * events were handled: a write that left nothing pending costs one read, not
-   * a scan of every timer table in a transaction of its own. The interval's
-   * rounds always run it.
+   * The time-driven work (due timers, service plans, the consumers' ticks)
+   * runs once the events pending are handled, and also between batches while
+   * events keep coming, at least once a tick: a business whose events never
+   * stop still gets its escalations on time. With `timed` false (a write woke
+   * the loop) it runs only if the write's events were handled: a write that
+   * left nothing pending costs one read, not a scan of every timer table in a
+   * transaction of its own. The interval's rounds always run it.
    */
   const drain = async (maxRounds = 1000, timed = true) => {
     if (timed) await prune();
@@ -69,7 +79,7 @@ export function automation(deps: Deps, config: AutomationConfig): Automation {
     for (let round = 0; round < maxRounds; round++) {
       const handled = await runWorkerOnce(deps, options);
       if (handled === 0 && !timed && events === 0) break;
-      const fired = handled === 0 ? (await tickScheduler(deps, { batchSize: options.batchSize })) + (await tickConsumers()) : 0;
+      const fired = handled === 0 || deps.clock.now() - scannedAt >= scanEveryMs ? await timeDriven() : 0;
       events += handled;
       timers += fired;
       if (handled === 0 && fired === 0) break;

@@ -5,7 +5,7 @@ import { lockRows } from '../platform/db/dialect.ts';
 import type { Database, Db, TaskHistoryTable, TasksTable } from '../platform/db/schema.ts';
 import { containsText } from '../platform/db/text.ts';
 import { narrowByReportFilters } from './filterSql.ts';
-import { filterShape, type ListPage, type ListSort, listShape, type TaskFilter } from './listShapes.ts';
+import { everyOpenStatus, filterShape, type ListPage, type ListSort, listShape, type TaskFilter, withoutStatuses } from './listShapes.ts';
 import type { Link, LinkType, SortKey, Status } from './task.ts';
 
 export type { TaskFilter } from './listShapes.ts';
@@ -294,7 +294,10 @@ export function listTasksQuery(
   sort: ListSort,
   page: ListPage,
 ) {
-  let query = matching(db, db.selectFrom('tasks').selectAll('tasks'), orgId, filter)
+  // Every open status asked for is active = 1 alone (everyOpenStatus): a literal, so the page binds the same values minus the statuses.
+  const open = everyOpenStatus(filter.statuses);
+  let query = matching(db, db.selectFrom('tasks').selectAll('tasks'), orgId, open ? withoutStatuses(filter) : filter)
+    .$if(open, (q) => q.where('active', '=', OPEN))
     .leftJoin('task_series', (join) => join.onRef('task_series.task_id', '=', 'tasks.id').onRef('task_series.org_id', '=', 'tasks.org_id'))
     .select(['task_series.series_id', 'task_series.previous_id as series_previous_id', 'task_series.next_at as series_next_at']);
   const columns = SORT_COLUMNS[sort.key];

@@ -36,6 +36,7 @@ export async function keepTimersInStep(deps: Deps, event: StoredEvent, timing: (
   const { subject, orgId } = event;
   if (subject.type === 'service' && SERVICE_PLAN_EVENTS.has(event.type)) await planServiceTimer(deps.db, event);
   if (subject.type === 'task' && TASK_TIMER_EVENTS.has(event.type)) {
+    if (createdUntimed(event)) return;
     const { dueSoonLeadMs } = await timing();
     await planTaskTimers(deps.db, { orgId, taskId: subject.id, dueSoonLeadMs, isNew: event.type === 'task.created' });
   }
@@ -43,6 +44,17 @@ export async function keepTimersInStep(deps: Deps, event: StoredEvent, timing: (
     const { appointmentGraceMs } = await timing();
     await planJobTimers(deps.db, { orgId, jobId: subject.id, graceMs: appointmentGraceMs });
   }
+}
+
+/**
+ * A task created with no due date and not waiting has no timers to plan, and
+ * (being new) none to drop: its task.created needs no read. A due date or a
+ * wait given to it since was a change, whose task.updated plans them from the
+ * task as it is then. An event that does not say (written before these fields
+ * were added) is planned from the task.
+ */
+function createdUntimed(event: StoredEvent): boolean {
+  return event.type === 'task.created' && event.data.dueAt === null && event.data.waitingUntil === null;
 }
 
 /** Re-plans a task's timers from its current due date, status and wake-up time. */

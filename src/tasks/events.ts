@@ -13,7 +13,8 @@ export interface AttachmentEvent {
 
 declare module '../platform/outbox.ts' {
   interface DomainEvents {
-    'task.created': { key: string; title: string; source: TaskSource };
+    /** dueAt and waitingUntil: the new task's (ISO instants or null); absent from events written before they were added. */
+    'task.created': { key: string; title: string; source: TaskSource; dueAt?: string | null; waitingUntil?: string | null };
     'task.assigned': { fromAssigneeId: string | null; toAssigneeId: string | null; fromTeamId: string | null; toTeamId: string | null };
     'task.status_changed': { key: string; from: string; to: string };
     'task.completed': { key: string; completedAt: string };

@@ -131,7 +131,7 @@ export async function insertNewTask(trx: Db, { actor, input, source, now, keys, 
     await keepStatusFlows(trx, null, row, history);
     if (row.recurrence) await recurrence.placeNewTask(trx, await repeatingOf(trx, row), now, previous);
     const subject = { type: 'task', id: row.id };
-    const events: NewEvent[] = [{ orgId: actor.orgId, type: 'task.created', subject, data: { key: taskKey(number), title: row.title, source }, actorId: actor.userId, occurredAt: now }];
+    const events: NewEvent[] = [{ orgId: actor.orgId, type: 'task.created', subject, data: { key: taskKey(number), title: row.title, source, dueAt: iso(row.due_at), waitingUntil: iso(row.waiting_until) }, actorId: actor.userId, occurredAt: now }];
     if (next.assigneeId || next.teamId) {
       events.push({ orgId: actor.orgId, type: 'task.assigned', subject, data: { fromAssigneeId: null, toAssigneeId: next.assigneeId, fromTeamId: null, toTeamId: next.teamId }, actorId: actor.userId, occurredAt: now });
     }

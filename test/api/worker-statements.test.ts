@@ -45,10 +45,10 @@ forEachDatabase('the worker on a new task', (ctx) => {
     const created = await ctx.server.deps.db.selectFrom('events').select('data').where('type', '=', 'notification.created').where('subject_id', '=', member.id).execute();
     expect(created.length).toBe(1);
 
-    // Assigned to its creator: nobody is told, and the task has no deadline notices, so only its timers read it.
+    // Assigned to its creator: nobody is told, the task has no deadline notices, and with no due date no timers: nothing reads it.
     await ctx.createTask(org.api, { title: 'Mine' });
     const quiet = await statementsDuring(() => ctx.server.automation.drain());
-    expect(count(quiet, /^select \* from "tasks" where "org_id" = (\?|\$1) and "id" = (\?|\$2)$/)).toBe(1);
+    expect(count(quiet, /^select \* from "tasks" where "org_id" = (\?|\$1) and "id" = (\?|\$2)$/)).toBe(0);
     expect(count(quiet, /insert into "notifications"/)).toBe(0);
   });
 
@@ -90,6 +90,32 @@ forEachDatabase('the worker on a new task', (ctx) => {
     const sent = await statementsDuring(() => ctx.server.automation.drain());
     expect(sent.filter((statement) => /^select "id", "user_id", "due_at", "read_at" from "notifications"/.test(statement)).length).toBe(1);
     expect((await deadlines()).map((n) => n.resolution)).toEqual(['reassigned', 'reassigned']);
+  });
+
+  it('plans a new task’s timers without reading it when it has no due date and is not waiting, and from the task when it has one', async () => {
+    const org = await ctx.signup();
+    await ctx.server.automation.drain();
+    const reads = (sent: string[]) => sent.filter((statement) => /^select \* from "tasks" where "org_id" = (\?|\$1) and "id" = (\?|\$2)$/.test(statement)).length;
+    const timersOf = async (taskId: string) =>
+      (await ctx.server.deps.db.selectFrom('automation_timers').select(['kind', 'fire_at']).where('subject_id', '=', taskId).where('fired_at', 'is', null).orderBy('kind').execute()).map((t) => t.kind);
+
+    const plain = await ctx.createTask(org.api, { title: 'No date' });
+    expect(reads(await statementsDuring(() => ctx.server.automation.drain()))).toBe(0);
+    expect(await timersOf(plain.id)).toEqual([]);
+
+    const dated = await ctx.createTask(org.api, { title: 'Dated', dueAt: new Date(ctx.clock.now() + 2 * 3600_000).toISOString() });
+    expect(reads(await statementsDuring(() => ctx.server.automation.drain()))).toBe(1);
+    expect(await timersOf(dated.id)).toEqual(['task.due_soon', 'task.overdue']);
+
+    const waiting = await ctx.createTask(org.api, { title: 'Waits', status: 'waiting', waitingOn: 'the customer', waitingUntil: new Date(ctx.clock.now() + 3600_000).toISOString() });
+    await ctx.server.automation.drain();
+    expect(await timersOf(waiting.id)).toEqual(['task.wake']);
+
+    // A due date given before the worker got to the task.created: its task.updated plans the timers.
+    const later = await ctx.createTask(org.api, { title: 'Dated later' });
+    expect((await org.api.patch(`/api/v1/tasks/${later.key}`, { dueAt: new Date(ctx.clock.now() + 5 * 3600_000).toISOString() })).status).toBe(200);
+    await ctx.server.automation.drain();
+    expect(await timersOf(later.id)).toEqual(['task.due_soon', 'task.overdue']);
   });
 
   it('reads a task once inside a SQLite transaction while nothing is written, and afresh once something is', async () => {

@@ -9,9 +9,11 @@ import { decodeCursor, encodeCursor, iso, pageOf } from '../platform/pagination.
 import './events.ts';
 import {
   DEADLINE_KINDS,
+  DEFAULT_PREFERENCES,
   deadlineNoticeEnded,
   type NotificationKind,
   type NotificationView,
+  type Preference,
   PREFERENCE_KINDS,
   preferencesWith,
   type PreferencesInput,
@@ -38,10 +40,23 @@ export interface NewNotification {
  * preferences say: in the app (and live, through notification.created), by
  * email later (the consumer's tick sends it), or not at all. A second call for
  * the same (source, person, kind) changes nothing. Returns the new notification's id, or null.
+ *
+ * Most people keep the default for a kind: the notice is written as the
+ * default says, by an insert that checks they saved nothing else for it, so
+ * their preferences cost no read of their own. Only when that wrote nothing
+ * (they chose otherwise, or were told already) are they read.
  */
 export async function notifyIn(trx: Db, input: NewNotification, now: number): Promise<string | null> {
+  const assumed = DEFAULT_PREFERENCES[input.kind];
+  const id = await writeNotice(trx, input, now, assumed, assumed);
+  if (id) return id;
   const preference = preferencesWith(await store.savedPreferences(trx, input.orgId, input.userId))[input.kind];
   if (!preference.inApp && !preference.email) return null;
+  return writeNotice(trx, input, now, preference);
+}
+
+/** The notice written as `preference` says (only while the person's saved one is `assumed`, when given); its id, or null when nothing was written. */
+async function writeNotice(trx: Db, input: NewNotification, now: number, preference: Preference, assumed?: Preference): Promise<string | null> {
   const id = newId();
   const row = {
     id,
@@ -62,17 +77,17 @@ export async function notifyIn(trx: Db, input: NewNotification, now: number): Pr
     email_attempts: 0,
     email_next_at: preference.email ? now : null,
   };
-  if (!preference.inApp) return (await store.insertNotification(trx, row)) ? id : null;
+  if (!preference.inApp) return (await store.insertNotification(trx, row, assumed)) ? id : null;
   // Told live through notification.created, appended only when the notification is new: on PostgreSQL in the same statement.
-  const inserted = await store.insertNotificationThen(trx, row, {
+  const event = {
     orgId: input.orgId,
-    type: 'notification.created',
+    type: 'notification.created' as const,
     subject: { type: 'user', id: input.userId },
     data: { notificationId: id, kind: input.kind, message: input.message, taskId: input.task?.id ?? null, taskKey: input.task?.key ?? null },
     actorId: input.actorId,
     occurredAt: now,
-  });
-  return inserted ? id : null;
+  };
+  return (await store.insertNotificationThen(trx, row, event, assumed)) ? id : null;
 }
 
 export function presentNotification(row: store.NotificationRow): NotificationView {

@@ -10,27 +10,67 @@ export type DigestRow = Selectable<NotificationDigestsTable>;
 
 // --- notifications ------------------------------------------------------------
 
-/** Inserts unless this (source, person, kind) is there already; true when it was new. */
-export async function insertNotification(db: Db, row: Insertable<NotificationsTable>): Promise<boolean> {
-  const build = () => notificationInsert(db, row);
+/**
+ * What a notice was written as (in the app, by email): `chosen`, when given, is
+ * the person's preference it assumed, and the row is written only if they saved
+ * none other for its kind (the check is part of the insert).
+ */
+export interface AssumedPreference {
+  inApp: boolean;
+  email: boolean;
+}
+
+/**
+ * Inserts unless this (source, person, kind) is there already, or (`assumed`
+ * given) the person chose otherwise for its kind; true when it was new.
+ */
+export async function insertNotification(db: Db, row: Insertable<NotificationsTable>, assumed?: AssumedPreference): Promise<boolean> {
+  const build = () => notificationInsert(db, row, assumed);
   const shape = rowsShape([row]);
-  const inserted = shape ? await shapes.run(db, `insert:${shape.key}`, shape.params, build) : await build().execute();
+  const inserted = shape ? await shapes.run(db, `insert:${assumed ? 'assumed:' : ''}${shape.key}`, [...shape.params, ...assumedParams(row, assumed)], build) : await build().execute();
   return inserted.length > 0;
 }
 
 /** insertNotification, and `event` appended only when the notification is new (appendEventOnInsert). */
-export async function insertNotificationThen(db: Db, row: Insertable<NotificationsTable>, event: NewEvent): Promise<boolean> {
+export async function insertNotificationThen(db: Db, row: Insertable<NotificationsTable>, event: NewEvent, assumed?: AssumedPreference): Promise<boolean> {
   const shape = rowsShape([row]);
   if (!shape) {
-    const inserted = await insertNotification(db, row);
+    const inserted = await insertNotification(db, row, assumed);
     if (inserted) await appendEvent(db, event);
     return inserted;
   }
-  return appendEventOnInsert(db, `notification:${shape.key}`, shape.params, () => notificationInsert(db, row), event);
+  const key = `notification:${assumed ? 'assumed:' : ''}${shape.key}`;
+  return appendEventOnInsert(db, key, [...shape.params, ...assumedParams(row, assumed)], () => notificationInsert(db, row, assumed), event);
 }
 
-function notificationInsert(db: Db, row: Insertable<NotificationsTable>) {
-  return db.insertInto('notifications').values(row).onConflict((oc) => oc.columns(['source_key', 'user_id', 'kind']).doNothing()).returning('id');
+function notificationInsert(db: Db, row: Insertable<NotificationsTable>, assumed?: AssumedPreference) {
+  const into = db.insertInto('notifications');
+  const values = assumed ? into.columns(Object.keys(row) as (keyof typeof row)[]).expression(rowIfAssumed(db, row, assumed)) : into.values(row);
+  return values.onConflict((oc) => oc.columns(['source_key', 'user_id', 'kind']).doNothing()).returning('id');
+}
+
+/** The row, selected only while the person has saved no preference for its kind other than `assumed`. */
+function rowIfAssumed(db: Db, row: Insertable<NotificationsTable>, assumed: AssumedPreference) {
+  const [orgId, userId, kind, inApp, email] = assumedParams(row, assumed);
+  return db
+    .selectNoFrom((eb) => Object.entries(row).map(([column, value]) => eb.val(value).as(column)))
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('notification_preferences')
+            .select('kind')
+            .where('org_id', '=', orgId as string)
+            .where('user_id', '=', userId as string)
+            .where('kind', '=', kind as string)
+            .where((saved) => saved.or([saved('in_app', '<>', inApp as number), saved('email', '<>', email as number)])),
+        ),
+      ),
+    );
+}
+
+/** The check's parameters, in the order the statement takes them after the row's. */
+function assumedParams(row: Insertable<NotificationsTable>, assumed?: AssumedPreference): unknown[] {
+  return assumed ? [row.org_id, row.user_id, row.kind, assumed.inApp ? 1 : 0, assumed.email ? 1 : 0] : [];
 }
 
 // What the worker runs for every task event that tells someone something, compiled once per shape.

@@ -118,6 +118,31 @@ forEachDatabase('the worker on a new task', (ctx) => {
     expect(await timersOf(later.id)).toEqual(['task.due_soon', 'task.overdue']);
   });
 
+  it('writes a notice as the defaults say without reading the person’s preferences, and reads them only when they chose otherwise', async () => {
+    const org = await ctx.signup();
+    const people = await Promise.all(['Default', 'Other kind', 'Email only', 'Nothing', 'Same as default'].map((name) => ctx.addUser(org, 'member', name)));
+    const [plain, otherKind, emailOnly, nothing, same] = people as [(typeof people)[number], (typeof people)[number], (typeof people)[number], (typeof people)[number], (typeof people)[number]];
+    const choose = async (person: typeof plain, body: Record<string, unknown>) => expect((await person.api.request('PUT', '/api/v1/notifications/preferences', { body })).status).toBe(200);
+    await choose(otherKind, { due_soon: { inApp: false } });
+    await choose(emailOnly, { assigned: { inApp: false } });
+    await choose(nothing, { assigned: { inApp: false, email: false } });
+    await choose(same, { assigned: { inApp: true, email: true } });
+    await ctx.server.automation.drain();
+    const preferenceReads = (sent: string[]) => sent.filter((statement) => /from "notification_preferences"/.test(statement) && /^select/.test(statement)).length;
+    const told = async (person: typeof plain) => {
+      const task = await ctx.createTask(org.api, { title: `For ${person.user.name}`, assigneeId: person.id });
+      const sent = await statementsDuring(() => ctx.server.automation.drain());
+      const rows = await ctx.server.deps.db.selectFrom('notifications').select(['in_app', 'email_state', 'read_at']).where('user_id', '=', person.id).where('task_id', '=', task.id).execute();
+      const live = await ctx.server.deps.db.selectFrom('events').select('id').where('type', '=', 'notification.created').where('subject_id', '=', person.id).execute();
+      return { reads: preferenceReads(sent), rows: rows.map((r) => [r.in_app, r.email_state, r.read_at === null]), live: live.length };
+    };
+    expect(await told(plain)).toEqual({ reads: 0, rows: [[1, 'pending', true]], live: 1 });
+    expect(await told(otherKind)).toEqual({ reads: 0, rows: [[1, 'pending', true]], live: 1 });
+    expect(await told(same)).toEqual({ reads: 0, rows: [[1, 'pending', true]], live: 1 });
+    expect(await told(emailOnly)).toEqual({ reads: 1, rows: [[0, 'pending', false]], live: 0 });
+    expect(await told(nothing)).toEqual({ reads: 1, rows: [], live: 0 });
+  });
+
   it('reads a task once inside a SQLite transaction while nothing is written, and afresh once something is', async () => {
     const org = await ctx.signup();
     const task = await ctx.createTask(org.api, { title: 'Before' });

@@ -36,14 +36,15 @@ export async function benchBusiness(options: BusinessOptions, figures: Record<st
     copyFileSync(source, baseDb);
     const open = openTasksOf(source, dataset.orgId, dataset.userId);
     console.log(`\nbusiness shape: ${tasks.toLocaleString()} tasks, 200 people in 8 teams; open tasks per person: median ${open.median}, most ${open.max} (the measured person ${open.measured}); playbooks ${PLAYBOOKS.join(', ')}; automation running`);
+    const usualPersonId = open.usualId ?? dataset.userId;
     await runBusiness(
       { key: 'business', label: '', databaseUrl: `sqlite:${runDb}`, bare: { script: 'bench/baseline.ts', env: { BENCH_DB: baseDb } }, createGoal: 0.5, open: async () => sqliteReader(runDb) },
-      { dataset, seconds, freePort },
+      { dataset, seconds, freePort, usualPersonId },
       figures,
     );
     figures.bytes_per_task = bytesPerTask(runDb);
     console.log(`database file                ${figures.bytes_per_task} bytes per task after a checkpoint (goal ≤ 1,500; the data before the run ${figures.bytes_per_task_data}); server peak RSS ${figures.business_peak_rss_mb} MB (at the end ${figures.business_rss_anon_mb} MB its own, ${figures.business_rss_file_mb} MB the database file mapped into memory)`);
-    if (options.postgresAdminUrl) await benchBusinessPg({ source, dataset, seconds, freePort, postgresAdminUrl: options.postgresAdminUrl }, figures);
+    if (options.postgresAdminUrl) await benchBusinessPg({ source, dataset, seconds, freePort, usualPersonId, postgresAdminUrl: options.postgresAdminUrl }, figures);
   } finally {
     for (const path of [source, runDb, baseDb]) for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
   }
@@ -59,11 +60,13 @@ function sqliteReader(path: string): Reader {
   };
 }
 
-function openTasksOf(path: string, orgId: string, measured: string): { median: number; max: number; measured: number } {
+/** Open tasks per person: the median (and who holds it: the usual person), the most, and the measured person's. */
+function openTasksOf(path: string, orgId: string, measured: string): { median: number; usualId: string | undefined; max: number; measured: number } {
   const db = new SqliteDatabase(path, { readonly: true });
   try {
-    const rows = db.prepare('select assignee_id as id, count(*) as n from tasks where org_id = ? and active = 1 and assignee_id is not null group by assignee_id order by n').all(orgId) as { id: string; n: number }[];
-    return { median: rows[rows.length >> 1]?.n ?? 0, max: rows.at(-1)?.n ?? 0, measured: rows.find((r) => r.id === measured)?.n ?? 0 };
+    const rows = db.prepare('select assignee_id as id, count(*) as n from tasks where org_id = ? and active = 1 and assignee_id is not null group by assignee_id order by n, assignee_id').all(orgId) as { id: string; n: number }[];
+    const usual = rows[rows.length >> 1];
+    return { median: usual?.n ?? 0, usualId: usual?.id, max: rows.at(-1)?.n ?? 0, measured: rows.find((r) => r.id === measured)?.n ?? 0 };
   } finally {
     db.close();
   }

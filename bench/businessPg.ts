@@ -19,6 +19,8 @@ export interface BusinessPgOptions {
   dataset: BenchDataset;
   seconds: number;
   freePort: () => Promise<number>;
+  /** The person with the median backlog, whose My work is measured beside the overloaded person's. */
+  usualPersonId: string;
   postgresAdminUrl: string;
 }
 

@@ -1,10 +1,11 @@
 // One database's run of the business shape, the same on SQLite and on
 // PostgreSQL: Finishline and the bare stack started over their own copies of
-// the data, the four playbooks installed, the three reads (My work of an
-// overloaded person, the team board's first column and its counts) and the
-// create with outside events posted, each against its bare twin in the same
-// run; then, once the worker has drained, event → task latency read from the
-// database itself. What differs between the two is a parameter (BusinessEngine).
+// the data, the four playbooks installed, the four reads (My work of an
+// overloaded person and of a person with the median backlog, the team board's
+// first column and its counts) and the create with outside events posted, each
+// against its bare twin in the same run; then, once the worker has drained,
+// event → task latency read from the database itself. What differs between the
+// two is a parameter (BusinessEngine).
 import type { BenchDataset } from './dataset.ts';
 import { alternate, type Child, type Figures, type Load, peakRssMb, ratio, rssNowMb, startProcess } from './measure.ts';
 
@@ -39,10 +40,12 @@ export interface RunOptions {
   dataset: BenchDataset;
   seconds: number;
   freePort: () => Promise<number>;
+  /** The person with the median backlog (a few hundred open tasks), whose My work is read too. */
+  usualPersonId: string;
 }
 
 export async function runBusiness(engine: BusinessEngine, options: RunOptions, figures: Record<string, number>): Promise<void> {
-  const { dataset, seconds, freePort } = options;
+  const { dataset, seconds, freePort, usualPersonId } = options;
   const name = (figure: string) => `${engine.key}_${figure}`;
   const children: Child[] = [];
   try {
@@ -61,6 +64,8 @@ export async function runBusiness(engine: BusinessEngine, options: RunOptions, f
     // My work for an overloaded person: the default statuses, by due date, 50 a page.
     const reads = [
       await readPair('list', 'my work (overloaded person)', { url: `${appUrl}/api/v1/tasks?assignee=me&limit=50`, headers: auth }, { url: `${baseUrl}/list?org=${dataset.orgId}&assignee=${dataset.userId}` }, seconds),
+      // A usual person's: the median backlog, where a plan's estimate differs most from the overloaded person's.
+      await readPair('usual_list', 'my work (usual person)', { url: `${appUrl}/api/v1/tasks?assignee=${usualPersonId}&limit=50`, headers: auth }, { url: `${baseUrl}/list?org=${dataset.orgId}&assignee=${usualPersonId}` }, seconds),
       // The same person's team board: its first column (open work by priority, 50 a page) and the counts above its columns.
       await readPair('board', 'team board, first column', { url: `${appUrl}/api/v1/tasks?team=${dataset.teamId}&status=open&sort=priority&limit=50`, headers: auth }, { url: `${baseUrl}/board?org=${dataset.orgId}&team=${dataset.teamId}` }, seconds),
       await readPair('counts', 'team board, counts', { url: `${appUrl}/api/v1/tasks/counts?groupBy=status&team=${dataset.teamId}`, headers: auth }, { url: `${baseUrl}/counts?org=${dataset.orgId}&team=${dataset.teamId}` }, seconds),

@@ -4,7 +4,7 @@
 // in store.ts), so a list page is compiled once per shape.
 import { escapeLike } from '../platform/db/text.ts';
 import type { ReportListFilter } from './listFilters.ts';
-import { isFinal, type LinkType, type Priority, type SortKey, type Status, STATUSES } from './task.ts';
+import { isFinal, type LinkType, OPEN_STATUSES, type Priority, type SortKey, type Status } from './task.ts';
 
 /** Which of an organisation's tasks a list or count reads. */
 export interface TaskFilter extends ReportListFilter {
@@ -96,8 +96,6 @@ export function filterShape(orgId: string, filter: TaskFilter): { key: string[];
   }
   return { key, params };
 }
-
-const OPEN_STATUSES = STATUSES.filter((status) => !isFinal(status));
 
 /**
  * The statuses are exactly the open ones (My work's default): a list page

@@ -12,7 +12,7 @@ import { orgTimezone } from '../people/service.ts';
 import { ageRange, type ReportListFilter } from './listFilters.ts';
 import { presentTask, presentTasks } from './present.ts';
 import * as store from './store.ts';
-import { type CountsQuery, isFinal, type Link, type ListQuery, NO_DUE_DATE, type Priority, type Status, STATUSES, type TaskView } from './task.ts';
+import { type CountsQuery, type Link, type ListQuery, NO_DUE_DATE, OPEN_STATUSES, type Priority, type Status, STATUSES, type TaskView } from './task.ts';
 
 export async function listTasks(deps: Deps, actor: Actor, query: Omit<ListQuery, 'format'>) {
   const now = deps.clock.now();
@@ -53,8 +53,7 @@ export async function countTasks(deps: Deps, actor: Actor, query: CountsQuery) {
 /** A record's open tasks (soonest due first, at most 50) and how many of its tasks are open, done and overdue. */
 export async function tasksOfRecord(deps: Deps, actor: Actor, link: Link) {
   const now = deps.clock.now();
-  const active = STATUSES.filter((status) => !isFinal(status));
-  const rows = await store.listTasks(deps.db, actor.orgId, { link, statuses: active }, { key: 'due', descending: false }, { limit: 50 });
+  const rows = await store.listTasks(deps.db, actor.orgId, { link, statuses: [...OPEN_STATUSES] }, { key: 'due', descending: false }, { limit: 50 });
   const counts = await store.countTasksOfRecord(deps.db, actor.orgId, link, now);
   return { open: await presentTasks(deps.db, actor.orgId, rows, now), counts };
 }
@@ -148,8 +147,7 @@ export async function tasksWaitingOn(db: Db, orgId: string, taskId: string, now:
 
 /** A person's unfinished tasks that have a due date, soonest first (at most `limit`): what their calendar feed lists. */
 export async function dueTasksOf(deps: Deps, orgId: string, userId: string, limit: number): Promise<TaskView[]> {
-  const active = STATUSES.filter((status) => !isFinal(status));
-  const rows = await store.listTasks(deps.db, orgId, { assigneeId: userId, statuses: active, dueBefore: NO_DUE_DATE }, { key: 'due', descending: false }, { limit });
+  const rows = await store.listTasks(deps.db, orgId, { assigneeId: userId, statuses: [...OPEN_STATUSES], dueBefore: NO_DUE_DATE }, { key: 'due', descending: false }, { limit });
   return presentTasks(deps.db, orgId, rows, deps.clock.now());
 }
 

@@ -33,6 +33,9 @@ export function isFinal(status: Status): boolean {
   return status === 'done' || status === 'cancelled';
 }
 
+/** Every status a task is still open in (active = 1). */
+export const OPEN_STATUSES: readonly Status[] = STATUSES.filter((status) => !isFinal(status));
+
 export interface ChecklistItem {
   id: string;
   text: string;
